@@ -1,0 +1,72 @@
+/* capture.h - reading capture files (pcap and pcapng, through libpcap).
+ *
+ * A dm_capture owns a libpcap handle and yields records with caplen
+ * (bytes captured) and wirelen (bytes on the wire) kept apart.
+ */
+#ifndef DEMUXSIM_CAPTURE_H
+#define DEMUXSIM_CAPTURE_H
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef struct dm_capture dm_capture;
+
+/* One record.  @data stays valid until the next dm_capture_next(). */
+typedef struct {
+	int64_t sec;         /* seconds since the epoch */
+	uint32_t frac;       /* fraction: microseconds or nanoseconds */
+	uint32_t caplen;     /* bytes captured, at @data */
+	uint32_t wirelen;    /* bytes on the wire */
+	const uint8_t *data;
+} dm_record;
+
+#define DM_CAPTURE_ERROR (dm_capture_error_quark())
+GQuark dm_capture_error_quark(void);
+
+/**
+ * dm_capture_open_file: open the capture file @path ("-" for standard
+ * input).  Timestamps are kept at the file's own precision.
+ * Returns: a new capture, or NULL with @error set.
+ */
+dm_capture *dm_capture_open_file(const char *path, GError **error);
+
+/**
+ * dm_capture_next: read the next record into @rec.
+ * Returns: 1 for a record, 0 at a clean end of file, -1 on an error
+ * (truncated or damaged file) with @error set.
+ */
+int dm_capture_next(dm_capture *cap, dm_record *rec, GError **error);
+
+/**
+ * dm_capture_linktype: the DLT_ link type of the capture.
+ * Returns: the link type.
+ */
+int dm_capture_linktype(const dm_capture *cap);
+
+/**
+ * dm_capture_nanosecond: whether record fractions are nanoseconds (else
+ * microseconds).
+ * Returns: true for nanosecond precision.
+ */
+bool dm_capture_nanosecond(const dm_capture *cap);
+
+/**
+ * dm_capture_snaplen: the snapshot length the file declares.
+ * Returns: the snapshot length.
+ */
+int dm_capture_snaplen(const dm_capture *cap);
+
+/**
+ * dm_linktype_describe: a readable name for DLT @dlt, e.g. "NFLOG (239)",
+ * written into @buf of @size bytes.
+ * Returns: @buf.
+ */
+char *dm_linktype_describe(int dlt, char *buf, size_t size);
+
+/**
+ * dm_capture_close: close @cap and free it (NULL is ignored).
+ */
+void dm_capture_close(dm_capture *cap);
+
+#endif /* DEMUXSIM_CAPTURE_H */

@@ -1,0 +1,110 @@
+/* packet.h - what decoding one captured frame yields.
+ *
+ * A dm_packet is a plain value filled by dm_decode_frame(): the outcome
+ * (a UDP/TCP segment, an ICMP error quoting one, or the reason the frame
+ * carries neither), the addresses and ports, the transport fields and the
+ * checksum verdict.  Pointers in it refer into the caller's frame bytes.
+ */
+#ifndef DEMUXSIM_PACKET_H
+#define DEMUXSIM_PACKET_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "demuxsim/checksum.h"
+
+/* The outcome of decoding a frame; everything but SEGMENT and ICMP_ERROR
+ * is a skip reason, counted in the summary. */
+typedef enum {
+	DM_FRAME_SEGMENT,        /* a UDP or TCP segment (maybe incomplete) */
+	DM_FRAME_ICMP_ERROR,     /* ICMP/ICMPv6 destination unreachable */
+	DM_FRAME_NOT_IP,         /* link payload is not IPv4/IPv6 (ARP...) */
+	DM_FRAME_OTHER_PROTO,    /* IP carrying neither UDP nor TCP */
+	DM_FRAME_TRUNC_LINK,     /* link header not captured */
+	DM_FRAME_TRUNC_IP,       /* IP header not captured */
+	DM_FRAME_TRUNC_L4,       /* transport ports not captured */
+	DM_FRAME_BAD_IP,         /* IP header malformed (version, IHL, length) */
+	DM_FRAME_FRAGMENT,       /* a non-first fragment: no transport header */
+	DM_FRAME_EXT_LIMIT,      /* IPv6 extension chain too long or malformed */
+	DM_FRAME_N_STATUS
+} dm_frame_status;
+
+/* Why a segment's own length fields cannot be trusted. */
+typedef enum {
+	DM_MAL_NONE,
+	DM_MAL_UDP_LEN_LONG,     /* UDP length > IP payload */
+	DM_MAL_UDP_LEN_SHORT,    /* UDP length < 8 */
+	DM_MAL_TCP_OFFSET,       /* TCP data offset < 5 or past the payload */
+	DM_MAL_IP_LEN_FRAME,     /* IP length > bytes in an uncut frame */
+	DM_MAL_N
+} dm_malformed;
+
+/* TCP flag bits as in the header's 16-bit offset/flags word. */
+enum {
+	DM_TCP_FIN = 0x01, DM_TCP_SYN = 0x02, DM_TCP_RST = 0x04,
+	DM_TCP_PSH = 0x08, DM_TCP_ACK = 0x10, DM_TCP_URG = 0x20,
+	DM_TCP_ECE = 0x40, DM_TCP_CWR = 0x80,
+};
+
+typedef struct {
+	/* Frame */
+	uint32_t caplen;         /* bytes captured */
+	uint32_t wirelen;        /* bytes on the wire */
+	uint8_t vlan_tags;       /* stacked 802.1Q/802.1ad tags seen */
+
+	/* IP */
+	uint8_t family;          /* 4 or 6, 0 before the IP layer */
+	uint8_t proto;           /* transport protocol number */
+	uint8_t src[16];         /* network byte order, 4 or 16 bytes used */
+	uint8_t dst[16];         /* destination in the IP header */
+	uint8_t final_dst[16];   /* pseudo-header destination (routing hdr) */
+	bool is_fragment;        /* an IP fragment (first or not) */
+	bool ip_csum_bad;        /* IPv4 header checksum wrong (reported only) */
+	bool tso_length;         /* IPv4 total length 0: length from the frame */
+	uint32_t ip_payload_len; /* transport bytes by the IP header */
+
+	/* Transport */
+	uint16_t sport, dport;
+	bool have_length;        /* UDP length field captured */
+	uint16_t udp_length;     /* UDP length field */
+	uint32_t seg_len;        /* UDP: length field; TCP: header + payload */
+	uint32_t payload_len;    /* bytes of payload */
+	dm_malformed malformed;
+	bool have_tcp;           /* TCP fields below captured */
+	uint32_t seq, ack;
+	uint8_t tcp_flags;
+	uint8_t tcp_doff;        /* data offset in 32-bit words */
+	uint16_t window;
+	dm_csum_verdict csum;
+	const uint8_t *l4;       /* transport header in the frame */
+	uint32_t l4_caplen;      /* bytes of it captured */
+
+	/* ICMP error quoting a datagram (DM_FRAME_ICMP_ERROR) */
+	uint8_t icmp_type, icmp_code;
+	bool icmp_port_unreach;  /* destination unreachable, port code */
+	bool quote_valid;        /* quoted header decoded with ports */
+	uint8_t q_proto;
+	uint8_t q_src[16], q_dst[16];
+	uint16_t q_sport, q_dport;
+} dm_packet;
+
+/**
+ * dm_frame_status_name: the stable name of a frame outcome ("not-ip", ...).
+ * Returns: a static string.
+ */
+const char *dm_frame_status_name(dm_frame_status s);
+
+/**
+ * dm_malformed_name: the stable name of a malformed reason, NULL for none.
+ * Returns: a static string or NULL.
+ */
+const char *dm_malformed_name(dm_malformed m);
+
+/**
+ * dm_tcp_flags_string: write the set flags of @flags as letters in the
+ * order S A F R P U E C into @buf (at least 9 bytes).
+ * Returns: @buf.
+ */
+char *dm_tcp_flags_string(uint8_t flags, char *buf);
+
+#endif /* DEMUXSIM_PACKET_H */

@@ -1,0 +1,229 @@
+/* capture.c - capture files through libpcap (pcap, pcapng; microsecond
+ * and nanosecond).  libpcap reports timestamps at the precision asked for,
+ * so the file's own precision is read from its header first (pcap magic,
+ * or the first pcapng interface's if_tsresol option) and asked for.
+ */
+#define _GNU_SOURCE
+#include "config.h"
+
+#include <errno.h>
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "demuxsim/capture.h"
+
+#define PEEK_MAX 4096
+
+struct dm_capture {
+	pcap_t *pcap;
+	FILE *fp;
+	int dlt;
+	bool nano;
+	/* Standard input cannot be rewound: the peeked bytes are replayed. */
+	uint8_t peek[PEEK_MAX];
+	size_t peek_len, peek_pos;
+	FILE *source;
+};
+
+G_DEFINE_QUARK(dm-capture-error-quark, dm_capture_error)
+
+static uint32_t
+rd32(const uint8_t *p, bool be)
+{
+	return be ? (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]
+	          : (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0];
+}
+
+static uint16_t
+rd16(const uint8_t *p, bool be)
+{
+	return be ? (uint16_t)(p[0] << 8 | p[1]) : (uint16_t)(p[1] << 8 | p[0]);
+}
+
+/* if_tsresol of the first interface block: 10^-v (high bit clear) or
+ * 2^-v.  Anything finer than a microsecond is kept as nanoseconds. */
+static bool
+pcapng_first_idb_nano(const uint8_t *b, size_t n)
+{
+	if (n < 28)
+		return false;
+	uint32_t bom = rd32(b + 8, false);
+	bool be = bom == 0x4d3c2b1a;
+	size_t shb_len = rd32(b + 4, be);
+	if (shb_len < 28 || shb_len + 20 > n || rd32(b + shb_len, be) != 1)
+		return false;
+	const uint8_t *idb = b + shb_len;
+	size_t idb_len = rd32(idb + 4, be);
+	if (idb_len < 20 || shb_len + idb_len > n)
+		return false;
+	for (size_t off = 16; off + 4 <= idb_len - 4;) {
+		uint16_t code = rd16(idb + off, be), len = rd16(idb + off + 2, be);
+		if (code == 0)
+			break;
+		if (code == 9 && len >= 1 && off + 5 <= idb_len) {
+			uint8_t v = idb[off + 4];
+			return (v & 0x80) ? (v & 0x7f) > 20 : v > 6;
+		}
+		off += 4 + (((size_t)len + 3) & ~(size_t)3);
+	}
+	return false;
+}
+
+static bool
+header_says_nano(const uint8_t *b, size_t n)
+{
+	if (n < 4)
+		return false;
+	uint32_t m = rd32(b, true);
+	if (m == 0xa1b23c4d || m == 0x4d3cb2a1)
+		return true;
+	if (m == 0x0a0d0d0a)
+		return pcapng_first_idb_nano(b, n);
+	return false;
+}
+
+static ssize_t
+replay_read(void *cookie, char *buf, size_t size)
+{
+	dm_capture *cap = cookie;
+	if (cap->peek_pos < cap->peek_len) {
+		size_t n = MIN(size, cap->peek_len - cap->peek_pos);
+		memcpy(buf, cap->peek + cap->peek_pos, n);
+		cap->peek_pos += n;
+		return (ssize_t)n;
+	}
+	size_t got = fread(buf, 1, size, cap->source);
+	if (got == 0 && ferror(cap->source))
+		return -1;
+	return (ssize_t)got;
+}
+
+static int
+replay_close(void *cookie)
+{
+	(void)cookie;
+	return 0;
+}
+
+static FILE *
+open_stream(dm_capture *cap, const char *path, GError **error)
+{
+	bool is_stdin = strcmp(path, "-") == 0;
+	FILE *fp = is_stdin ? stdin : fopen(path, "rb");
+
+	if (!fp) {
+		g_set_error(error, DM_CAPTURE_ERROR, 0, "%s", g_strerror(errno));
+		return NULL;
+	}
+	cap->peek_len = fread(cap->peek, 1, sizeof cap->peek, fp);
+	cap->nano = header_says_nano(cap->peek, cap->peek_len);
+	if (!is_stdin && fseek(fp, 0, SEEK_SET) == 0)
+		return fp;
+	/* Not seekable: hand libpcap the peeked bytes, then the rest. */
+	cookie_io_functions_t io = { .read = replay_read, .close = replay_close };
+	cap->source = fp;
+	cap->peek_pos = 0;
+	FILE *replay = fopencookie(cap, "rb", io);
+	if (!replay) {
+		g_set_error(error, DM_CAPTURE_ERROR, 0, "%s", g_strerror(errno));
+		if (!is_stdin)
+			fclose(fp);
+		return NULL;
+	}
+	return replay;
+}
+
+dm_capture *
+dm_capture_open_file(const char *path, GError **error)
+{
+	char errbuf[PCAP_ERRBUF_SIZE] = "";
+	dm_capture *cap = g_new0(dm_capture, 1);
+
+	cap->fp = open_stream(cap, path, error);
+	if (!cap->fp) {
+		g_free(cap);
+		return NULL;
+	}
+	if (cap->peek_len == 0) {
+		g_set_error(error, DM_CAPTURE_ERROR, 0, "empty file, not a capture");
+		dm_capture_close(cap);
+		return NULL;
+	}
+	cap->pcap = pcap_fopen_offline_with_tstamp_precision(cap->fp,
+		cap->nano ? PCAP_TSTAMP_PRECISION_NANO : PCAP_TSTAMP_PRECISION_MICRO,
+		errbuf);
+	if (!cap->pcap) {
+		g_set_error(error, DM_CAPTURE_ERROR, 0, "%s", errbuf);
+		dm_capture_close(cap);
+		return NULL;
+	}
+	cap->fp = NULL; /* libpcap closes it */
+	cap->dlt = pcap_datalink(cap->pcap);
+	return cap;
+}
+
+int
+dm_capture_next(dm_capture *cap, dm_record *rec, GError **error)
+{
+	struct pcap_pkthdr *hdr;
+	const u_char *data;
+
+	switch (pcap_next_ex(cap->pcap, &hdr, &data)) {
+	case 1:
+		rec->sec = hdr->ts.tv_sec;
+		rec->frac = (uint32_t)hdr->ts.tv_usec;
+		rec->caplen = hdr->caplen;
+		rec->wirelen = hdr->len;
+		rec->data = data;
+		return 1;
+	case PCAP_ERROR_BREAK:
+		return 0;
+	default:
+		g_set_error(error, DM_CAPTURE_ERROR, 0, "%s", pcap_geterr(cap->pcap));
+		return -1;
+	}
+}
+
+int
+dm_capture_linktype(const dm_capture *cap)
+{
+	return cap->dlt;
+}
+
+bool
+dm_capture_nanosecond(const dm_capture *cap)
+{
+	return cap->nano;
+}
+
+int
+dm_capture_snaplen(const dm_capture *cap)
+{
+	return pcap_snapshot(cap->pcap);
+}
+
+char *
+dm_linktype_describe(int dlt, char *buf, size_t size)
+{
+	const char *name = pcap_datalink_val_to_name(dlt);
+	if (name)
+		g_snprintf(buf, size, "%s (%d)", name, dlt);
+	else
+		g_snprintf(buf, size, "%d", dlt);
+	return buf;
+}
+
+void
+dm_capture_close(dm_capture *cap)
+{
+	if (!cap)
+		return;
+	if (cap->pcap)
+		pcap_close(cap->pcap);
+	else if (cap->fp && cap->fp != stdin)
+		fclose(cap->fp);
+	if (cap->source && cap->source != stdin)
+		fclose(cap->source);
+	g_free(cap);
+}

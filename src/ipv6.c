@@ -1,0 +1,153 @@
+/* ipv6.c - IPv6 header and extension-header chain (RFC 8200 section 4):
+ * hop-by-hop options (with the RFC 2675 jumbo payload option), routing
+ * (type 0, 2 (RFC 6275) and 4 (RFC 8754 SRH): the final destination is
+ * what the pseudo-header uses, RFC 8200 section 8.1), destination options,
+ * fragment (section 4.5) and AH (RFC 4302 section 2.2), walked with a
+ * bound on the chain.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "decode-int.h"
+
+#define IPV6_HDR 40
+#define EXT_LIMIT 16
+
+enum {
+	NH_HOPOPTS = 0, NH_ROUTING = 43, NH_FRAGMENT = 44, NH_AH = 51,
+	NH_NONE = 59, NH_DSTOPTS = 60,
+};
+
+/* The final destination named by a routing header with segments left. */
+static void
+routing_final_dst(const dm_reader *ext, dm_packet *pkt)
+{
+	uint8_t type, left, hlen;
+	size_t n;
+
+	if (!dm_get_u8(ext, 1, &hlen) || !dm_get_u8(ext, 2, &type) ||
+	    !dm_get_u8(ext, 3, &left) || left == 0)
+		return;
+	n = hlen / 2; /* 16-byte addresses after the 8-byte fixed part */
+	if (n == 0)
+		return;
+	switch (type) {
+	case 0: /* RFC 2460 type 0: the last listed address */
+	case 2: /* RFC 6275 type 2: the home address */
+		dm_get_bytes(ext, 8 + (n - 1) * 16, pkt->final_dst, 16);
+		break;
+	case 4: /* RFC 8754: Segment List[0] is the last segment */
+		dm_get_bytes(ext, 8, pkt->final_dst, 16);
+		break;
+	default:
+		break;
+	}
+}
+
+/* The RFC 2675 jumbo payload length, if the hop-by-hop header has one. */
+static bool
+jumbo_length(const dm_reader *ext, size_t ext_len, uint32_t *len)
+{
+	size_t off = 2;
+
+	while (off < ext_len) {
+		uint8_t type, olen;
+		if (!dm_get_u8(ext, off, &type))
+			return false;
+		if (type == 0) { /* Pad1 */
+			off++;
+			continue;
+		}
+		if (!dm_get_u8(ext, off + 1, &olen))
+			return false;
+		if (type == 0xc2 && olen == 4)
+			return dm_get_be32(ext, off + 2, len);
+		off += 2 + (size_t)olen;
+	}
+	return false;
+}
+
+dm_frame_status
+dm_ipv6_decode(dm_reader r, uint32_t wire_extra, dm_packet *pkt)
+{
+	uint8_t v, nh;
+	uint16_t plen;
+	size_t off = IPV6_HDR;
+	uint32_t payload_len;
+	bool jumbo = false;
+
+	pkt->family = 6;
+	if (!dm_get_u8(&r, 0, &v) || !dm_reader_has(&r, 0, IPV6_HDR))
+		return DM_FRAME_TRUNC_IP;
+	if (v >> 4 != 6)
+		return DM_FRAME_BAD_IP;
+	dm_get_be16(&r, 4, &plen);
+	dm_get_u8(&r, 6, &nh);
+	dm_get_bytes(&r, 8, pkt->src, 16);
+	dm_get_bytes(&r, 24, pkt->dst, 16);
+	memcpy(pkt->final_dst, pkt->dst, 16);
+	payload_len = plen;
+
+	for (int i = 0;; i++) {
+		uint8_t next, hl;
+		size_t ext_len;
+
+		if (nh != NH_HOPOPTS && nh != NH_ROUTING && nh != NH_FRAGMENT &&
+		    nh != NH_AH && nh != NH_DSTOPTS)
+			break;
+		if (i >= EXT_LIMIT)
+			return DM_FRAME_EXT_LIMIT;
+		if (!dm_get_u8(&r, off, &next) || !dm_get_u8(&r, off + 1, &hl))
+			return DM_FRAME_TRUNC_IP;
+		if (nh == NH_FRAGMENT)
+			ext_len = 8;
+		else if (nh == NH_AH)
+			ext_len = ((size_t)hl + 2) * 4;
+		else
+			ext_len = ((size_t)hl + 1) * 8;
+		if (!dm_reader_has(&r, off, ext_len))
+			return DM_FRAME_TRUNC_IP;
+		dm_reader ext = dm_reader_sub(&r, off, ext_len);
+
+		if (nh == NH_HOPOPTS && i == 0 && plen == 0 &&
+		    jumbo_length(&ext, ext_len, &payload_len))
+			jumbo = true;
+		else if (nh == NH_ROUTING)
+			routing_final_dst(&ext, pkt);
+		else if (nh == NH_FRAGMENT) {
+			uint16_t fo;
+			dm_get_be16(&ext, 2, &fo);
+			if ((fo & 0xfff8) || (fo & 1))
+				pkt->is_fragment = true;
+			if (fo & 0xfff8) {
+				pkt->proto = next;
+				return DM_FRAME_FRAGMENT;
+			}
+		}
+		off += ext_len;
+		nh = next;
+	}
+	pkt->proto = nh;
+	if (nh == NH_NONE)
+		return DM_FRAME_OTHER_PROTO;
+
+	dm_reader after = dm_reader_sub(&r, off, r.len);
+	uint32_t ip_len;
+	size_t ext_total = off - IPV6_HDR;
+	if (plen == 0 && !jumbo) {
+		/* Payload length 0 without a jumbo option: a BIG TCP frame,
+		 * whose length is the frame's. */
+		pkt->tso_length = true;
+		ip_len = (uint32_t)after.len + wire_extra;
+	} else if (payload_len < ext_total) {
+		return DM_FRAME_BAD_IP;
+	} else {
+		ip_len = payload_len - (uint32_t)ext_total;
+	}
+	pkt->ip_payload_len = ip_len;
+
+	dm_l4_input in;
+	dm_l4_input_init(&in, after, ip_len, wire_extra);
+	return dm_l4_dispatch(&in, pkt);
+}

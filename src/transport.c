@@ -1,0 +1,150 @@
+/* transport.c - UDP (RFC 768) and TCP (RFC 9293 section 3.1) headers and
+ * their checksums.  Length fields are checked against the IP layer, never
+ * trusted: a UDP length longer than the IP payload or shorter than its
+ * header, or a TCP data offset outside the segment, is "malformed".
+ * Missing bytes make a checksum "unverified", never "bad".
+ */
+#include "config.h"
+
+#include "decode-int.h"
+
+#define UDP_HDR 8
+#define TCP_MIN_HDR 20
+
+static void
+verify(const dm_reader *seg, uint32_t len, size_t csum_off, dm_packet *pkt)
+{
+	dm_pseudo ph = {
+		.family = pkt->family, .src = pkt->src, .dst = pkt->final_dst,
+		.proto = pkt->proto, .length = len,
+	};
+	if (!dm_reader_has(seg, 0, len)) {
+		pkt->csum.status = DM_CSUM_UNVERIFIED;
+		pkt->csum.reason = DM_CSUM_REASON_TRUNCATED;
+		return;
+	}
+	pkt->csum = dm_csum_verify(&ph, seg->base, len, csum_off);
+}
+
+static void
+unverified(dm_packet *pkt, dm_csum_reason reason)
+{
+	pkt->csum.status = DM_CSUM_UNVERIFIED;
+	pkt->csum.reason = reason;
+	pkt->csum.have_expected = false;
+}
+
+/* Ports are the first four bytes of both headers. */
+static bool
+ports(const dm_l4_input *in, dm_packet *pkt)
+{
+	if (!dm_get_be16(&in->payload, 0, &pkt->sport) ||
+	    !dm_get_be16(&in->payload, 2, &pkt->dport))
+		return false;
+	pkt->l4 = in->payload.base;
+	pkt->l4_caplen = (uint32_t)in->payload.len;
+	return true;
+}
+
+dm_frame_status
+dm_udp_decode(const dm_l4_input *in, dm_packet *pkt)
+{
+	const dm_reader *p = &in->payload;
+
+	if (!ports(in, pkt))
+		return DM_FRAME_TRUNC_L4;
+	pkt->seg_len = in->ip_len;
+	if (!dm_get_be16(p, 4, &pkt->udp_length) ||
+	    !dm_get_be16(p, 6, &pkt->csum.stored)) {
+		unverified(pkt, in->short_frame ? DM_CSUM_REASON_MALFORMED
+		                                : DM_CSUM_REASON_TRUNCATED);
+		if (in->short_frame)
+			pkt->malformed = DM_MAL_IP_LEN_FRAME;
+		return DM_FRAME_SEGMENT;
+	}
+	pkt->have_length = true;
+	pkt->seg_len = pkt->udp_length;
+	pkt->payload_len = pkt->udp_length >= UDP_HDR ? pkt->udp_length - UDP_HDR : 0;
+
+	if (pkt->is_fragment) {
+		/* The length covers the whole datagram, not this fragment. */
+		unverified(pkt, DM_CSUM_REASON_FRAGMENT);
+		return DM_FRAME_SEGMENT;
+	}
+	if (pkt->udp_length < UDP_HDR) {
+		pkt->malformed = DM_MAL_UDP_LEN_SHORT;
+		unverified(pkt, DM_CSUM_REASON_MALFORMED);
+		return DM_FRAME_SEGMENT;
+	}
+	if (pkt->udp_length > in->ip_len) {
+		pkt->malformed = DM_MAL_UDP_LEN_LONG;
+		unverified(pkt, DM_CSUM_REASON_MALFORMED);
+		return DM_FRAME_SEGMENT;
+	}
+	if (pkt->udp_length > p->len) {
+		/* The datagram is longer than what we have of it. */
+		if (in->short_frame) {
+			pkt->malformed = DM_MAL_IP_LEN_FRAME;
+			unverified(pkt, DM_CSUM_REASON_MALFORMED);
+		} else {
+			unverified(pkt, DM_CSUM_REASON_TRUNCATED);
+		}
+		return DM_FRAME_SEGMENT;
+	}
+	/* Bytes past the UDP length (within the IP payload) are not covered:
+	 * a receiving stack trims to the UDP length before verifying. */
+	verify(p, pkt->udp_length, 6, pkt);
+	return DM_FRAME_SEGMENT;
+}
+
+dm_frame_status
+dm_tcp_decode(const dm_l4_input *in, dm_packet *pkt)
+{
+	const dm_reader *p = &in->payload;
+	uint16_t offflags;
+	uint32_t len = in->ip_len;
+
+	if (!ports(in, pkt))
+		return DM_FRAME_TRUNC_L4;
+	pkt->seg_len = len;
+	if (!dm_reader_has(p, 0, TCP_MIN_HDR)) {
+		unverified(pkt, in->short_frame ? DM_CSUM_REASON_MALFORMED
+		                                : DM_CSUM_REASON_TRUNCATED);
+		if (in->short_frame)
+			pkt->malformed = DM_MAL_IP_LEN_FRAME;
+		return DM_FRAME_SEGMENT;
+	}
+	dm_get_be32(p, 4, &pkt->seq);
+	dm_get_be32(p, 8, &pkt->ack);
+	dm_get_be16(p, 12, &offflags);
+	dm_get_be16(p, 14, &pkt->window);
+	dm_get_be16(p, 16, &pkt->csum.stored);
+	pkt->have_tcp = true;
+	pkt->tcp_doff = (uint8_t)(offflags >> 12);
+	pkt->tcp_flags = (uint8_t)offflags;
+
+	size_t hlen = (size_t)pkt->tcp_doff * 4;
+	if (hlen < TCP_MIN_HDR || hlen > len)
+		pkt->malformed = DM_MAL_TCP_OFFSET;
+	else
+		pkt->payload_len = len - (uint32_t)hlen;
+
+	if (pkt->is_fragment) {
+		unverified(pkt, DM_CSUM_REASON_FRAGMENT);
+		return DM_FRAME_SEGMENT;
+	}
+	if (in->short_frame) {
+		/* The IP length promises bytes the frame never carried: judge
+		 * the segment that did arrive, as Wireshark does. */
+		if (pkt->malformed == DM_MAL_NONE)
+			pkt->malformed = DM_MAL_IP_LEN_FRAME;
+		len = (uint32_t)p->len;
+	} else if (in->cut) {
+		unverified(pkt, DM_CSUM_REASON_TRUNCATED);
+		return DM_FRAME_SEGMENT;
+	}
+	/* The checksum covers the whole IP payload whatever the data offset
+	 * says, so it is computed even for a malformed offset. */
+	verify(p, len, 16, pkt);
+	return DM_FRAME_SEGMENT;
+}
