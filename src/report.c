@@ -96,12 +96,6 @@ json_hex16(FILE *out, const char *key, bool have, uint16_t v)
 		fprintf(out, ",\"%s\":null", key);
 }
 
-static bool
-have_checksum_field(const dm_packet *pkt)
-{
-	return pkt->proto == 17 ? pkt->have_length : pkt->have_tcp;
-}
-
 static void
 jsonl_segment(dm_report *rep, uint64_t frame, const dm_record *rec,
               const dm_packet *pkt)
@@ -121,7 +115,7 @@ jsonl_segment(dm_report *rep, uint64_t frame, const dm_record *rec,
 		fprintf(out, ",\"length\":%u,\"payload\":%u", pkt->seg_len, pkt->payload_len);
 	else
 		fputs(",\"length\":null,\"payload\":null", out);
-	json_hex16(out, "checksum", have_checksum_field(pkt), pkt->csum.stored);
+	json_hex16(out, "checksum", pkt->have_csum_field, pkt->csum.stored);
 	json_hex16(out, "computed", pkt->csum.have_expected, pkt->csum.expected);
 	json_str(out, "checksum_status", dm_csum_status_name(pkt->csum.status));
 	json_str(out, "checksum_reason", dm_csum_reason_name(pkt->csum.reason));
@@ -161,7 +155,7 @@ text_segment(dm_report *rep, uint64_t frame, const dm_record *rec,
 		        pkt->window);
 	if (pkt->proto == 6 || pkt->have_length)
 		fprintf(out, " len %u", pkt->seg_len);
-	if (have_checksum_field(pkt))
+	if (pkt->have_csum_field)
 		fprintf(out, " cksum 0x%04x", pkt->csum.stored);
 	if (pkt->csum.have_expected && pkt->csum.status != DM_CSUM_GOOD)
 		fprintf(out, " (expected 0x%04x)", pkt->csum.expected);

@@ -54,17 +54,19 @@ dm_udp_decode(const dm_l4_input *in, dm_packet *pkt)
 	if (!ports(in, pkt))
 		return DM_FRAME_TRUNC_L4;
 	pkt->seg_len = in->ip_len;
-	if (!dm_get_be16(p, 4, &pkt->udp_length) ||
-	    !dm_get_be16(p, 6, &pkt->csum.stored)) {
+	if (dm_get_be16(p, 4, &pkt->udp_length)) {
+		pkt->have_length = true;
+		pkt->seg_len = pkt->udp_length;
+		pkt->payload_len = pkt->udp_length >= UDP_HDR ? pkt->udp_length - UDP_HDR : 0;
+	}
+	if (!dm_get_be16(p, 6, &pkt->csum.stored)) {
 		unverified(pkt, in->short_frame ? DM_CSUM_REASON_MALFORMED
 		                                : DM_CSUM_REASON_TRUNCATED);
 		if (in->short_frame)
 			pkt->malformed = DM_MAL_IP_LEN_FRAME;
 		return DM_FRAME_SEGMENT;
 	}
-	pkt->have_length = true;
-	pkt->seg_len = pkt->udp_length;
-	pkt->payload_len = pkt->udp_length >= UDP_HDR ? pkt->udp_length - UDP_HDR : 0;
+	pkt->have_csum_field = true;
 
 	if (pkt->is_fragment) {
 		/* The length covers the whole datagram, not this fragment. */
@@ -120,6 +122,7 @@ dm_tcp_decode(const dm_l4_input *in, dm_packet *pkt)
 	dm_get_be16(p, 14, &pkt->window);
 	dm_get_be16(p, 16, &pkt->csum.stored);
 	pkt->have_tcp = true;
+	pkt->have_csum_field = true;
 	pkt->tcp_doff = (uint8_t)(offflags >> 12);
 	pkt->tcp_flags = (uint8_t)offflags;
 
@@ -139,6 +142,8 @@ dm_tcp_decode(const dm_l4_input *in, dm_packet *pkt)
 		if (pkt->malformed == DM_MAL_NONE)
 			pkt->malformed = DM_MAL_IP_LEN_FRAME;
 		len = (uint32_t)p->len;
+		pkt->seg_len = len;
+		pkt->payload_len = hlen <= len ? len - (uint32_t)hlen : 0;
 	} else if (in->cut) {
 		unverified(pkt, DM_CSUM_REASON_TRUNCATED);
 		return DM_FRAME_SEGMENT;

@@ -66,6 +66,7 @@ typedef struct {
 	/* Transport */
 	uint16_t sport, dport;
 	bool have_length;        /* UDP length field captured */
+	bool have_csum_field;    /* the checksum field was captured */
 	uint16_t udp_length;     /* UDP length field */
 	uint32_t seg_len;        /* UDP: length field; TCP: header + payload */
 	uint32_t payload_len;    /* bytes of payload */

@@ -1,0 +1,256 @@
+/* demux.h - the simulated receiving hosts: one socket table per address
+ * that receives a segment, the lookup a real stack does (UDP: connected,
+ * then bound to the address, then to the wildcard; TCP: exact 4-tuple,
+ * then a listener on the address, then on the wildcard), listeners that
+ * spawn one connection per accepted client, and the TCP state machine of
+ * RFC 9293 section 3.3.2 on both ends of every connection.
+ */
+#ifndef DEMUXSIM_DEMUX_H
+#define DEMUXSIM_DEMUX_H
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "demuxsim/packet.h"
+
+typedef struct dm_demux dm_demux;
+typedef struct dm_host dm_host;
+typedef struct dm_socket dm_socket;
+typedef struct dm_evidence dm_evidence;
+
+typedef enum {
+	DM_KIND_BOUND,      /* UDP socket bound to a local address and port */
+	DM_KIND_LISTEN,     /* TCP listening ("welcome") socket */
+	DM_KIND_CONNECTION, /* TCP connection, or connected UDP socket */
+} dm_sock_kind;
+
+typedef enum {
+	DM_TCP_NONE,        /* UDP sockets have no state */
+	DM_TCP_LISTEN,
+	DM_TCP_SYN_SENT,
+	DM_TCP_SYN_RECEIVED,
+	DM_TCP_ESTABLISHED,
+	DM_TCP_FIN_WAIT_1,
+	DM_TCP_FIN_WAIT_2,
+	DM_TCP_CLOSE_WAIT,
+	DM_TCP_CLOSING,
+	DM_TCP_LAST_ACK,
+	DM_TCP_TIME_WAIT,
+	DM_TCP_CLOSED,
+	DM_TCP_N_STATE
+} dm_tcp_state;
+
+typedef enum {
+	DM_LOOKUP_NONE,              /* no socket matched */
+	DM_LOOKUP_EXACT,             /* connection 4-tuple (or connected UDP) */
+	DM_LOOKUP_LISTENER,          /* TCP listener on the exact address */
+	DM_LOOKUP_WILDCARD_LISTENER, /* TCP listener on 0.0.0.0 / :: */
+	DM_LOOKUP_BOUND,             /* UDP socket bound to the exact address */
+	DM_LOOKUP_WILDCARD_BOUND,    /* UDP socket bound to 0.0.0.0 / :: */
+	DM_LOOKUP_NEW,               /* a socket created by this segment */
+	DM_LOOKUP_N
+} dm_lookup;
+
+typedef enum {
+	DM_ACTION_DELIVERED,
+	DM_ACTION_ACCEPTED, /* the ACK completing a handshake */
+	DM_ACTION_SPAWNED,  /* the SYN creating a child of a listener */
+	DM_ACTION_DROPPED,
+	DM_ACTION_REFUSED,
+	DM_ACTION_N
+} dm_action;
+
+typedef enum {
+	DM_DROP_NONE,
+	DM_DROP_BAD_CHECKSUM,
+	DM_DROP_MALFORMED,
+	DM_DROP_NO_SOCKET,   /* e.g. an RST or a stray ACK for nothing */
+	DM_DROP_N
+} dm_drop_reason;
+
+typedef enum {
+	DM_REPLY_NONE,
+	DM_REPLY_ICMP_PORT_UNREACHABLE,
+	DM_REPLY_RST,
+	DM_REPLY_N
+} dm_reply;
+
+/* The decision for one segment, as the receiving host made it. */
+typedef struct {
+	const dm_host *host;      /* receiving host (NULL: not a segment) */
+	const dm_socket *socket;  /* socket that got it, or NULL */
+	dm_lookup lookup;
+	dm_action action;
+	dm_drop_reason drop;
+	dm_reply reply;           /* for refused: what the host answers */
+	uint64_t evidence;        /* frame proving the refusal, 0 if none */
+	dm_tcp_state state;       /* TCP: the connection's state after it */
+} dm_decision;
+
+/* Configuration of a run. */
+typedef struct {
+	bool keep_bad_checksums;  /* deliver segments with bad checksums */
+	bool declared;            /* sockets come from dm_demux_declare only */
+} dm_demux_config;
+
+#define DM_DEMUX_ERROR (dm_demux_error_quark())
+GQuark dm_demux_error_quark(void);
+
+/**
+ * dm_demux_new: an empty simulation.
+ * Returns: the new simulation.
+ */
+dm_demux *dm_demux_new(const dm_demux_config *cfg);
+
+/**
+ * dm_demux_free: free @dm and everything in it (NULL is ignored).
+ */
+void dm_demux_free(dm_demux *dm);
+
+/**
+ * dm_demux_load_sockets: declare the bound sockets listed in the GLib key
+ * file @path (one group per host address; keys "udp" and "tcp" list
+ * ports, "udp-connected" lists PORT>ADDR:PORT; a group "*" or "0.0.0.0"
+ * or "::" binds the wildcard).  Switches to declared mode.
+ * Returns: false with @error set when the file is unreadable or invalid.
+ */
+bool dm_demux_load_sockets(dm_demux *dm, const char *path, GError **error);
+
+/**
+ * dm_demux_set_evidence: give the simulation what a first pass found in
+ * the capture (ICMP port-unreachable errors, RSTs), so that a datagram or
+ * SYN the host refused is recorded as refused instead of creating a socket.
+ * The simulation takes ownership of @ev.
+ */
+void dm_demux_set_evidence(dm_demux *dm, dm_evidence *ev);
+
+/**
+ * dm_evidence_new: an empty evidence collection.
+ * Returns: the collection.
+ */
+dm_evidence *dm_evidence_new(void);
+
+/**
+ * dm_evidence_add: note frame @frame (decoded to @st in @pkt) if it is
+ * evidence of a refusal: an ICMP/ICMPv6 port unreachable quoting a UDP
+ * datagram, or a TCP RST.
+ */
+void dm_evidence_add(dm_evidence *ev, uint64_t frame, dm_frame_status st,
+                     const dm_packet *pkt);
+
+/**
+ * dm_evidence_free: free @ev (NULL is ignored).
+ */
+void dm_evidence_free(dm_evidence *ev);
+
+/**
+ * dm_demux_segment: run frame @frame (time @sec.@nsec, decoded to @st in
+ * @pkt) through the simulation and fill @out with the receiving host's
+ * decision.  Frames that are not segments leave @out->host NULL.
+ */
+void dm_demux_segment(dm_demux *dm, uint64_t frame, int64_t sec, uint32_t nsec,
+                      dm_frame_status st, const dm_packet *pkt, dm_decision *out);
+
+/* Reading the results. */
+
+/**
+ * dm_demux_hosts: the simulated hosts in order of address (family 4
+ * first), as an array the caller frees with g_ptr_array_unref.
+ * Returns: a new array of const dm_host pointers.
+ */
+GPtrArray *dm_demux_hosts(const dm_demux *dm);
+
+/**
+ * dm_demux_socket_count: how many sockets were ever created.
+ * Returns: the count.
+ */
+guint dm_demux_socket_count(const dm_demux *dm);
+
+/**
+ * dm_host_family / dm_host_address: the host's address family (4 or 6)
+ * and its address bytes (network order).
+ */
+int dm_host_family(const dm_host *h);
+const uint8_t *dm_host_address(const dm_host *h);
+
+/**
+ * dm_host_sockets: the host's sockets in creation order (an array owned
+ * by the host: do not free).
+ * Returns: the array of dm_socket pointers.
+ */
+const GPtrArray *dm_host_sockets(const dm_host *h);
+
+/**
+ * dm_host_drops: segments the host dropped for @reason.
+ * Returns: the count.
+ */
+uint64_t dm_host_drops(const dm_host *h, dm_drop_reason reason);
+
+/* A refused attempt: a datagram or SYN for which the host had no socket. */
+typedef struct {
+	uint8_t proto;
+	uint16_t port;              /* local port refused */
+	uint8_t peer[16];
+	uint16_t peer_port;
+	uint64_t frame;             /* the datagram or SYN */
+	dm_reply reply;             /* what the host answers */
+	uint64_t evidence;          /* frame of the answer seen, 0 if none */
+	uint32_t count;             /* attempts folded into this entry */
+} dm_refusal;
+
+/**
+ * dm_host_refusals: the host's refused attempts (one entry per peer
+ * endpoint and local port, in order of first attempt), owned by the host.
+ * Returns: a GArray of dm_refusal.
+ */
+const GArray *dm_host_refusals(const dm_host *h);
+
+/* Socket accessors. */
+guint dm_socket_id(const dm_socket *s);
+uint8_t dm_socket_proto(const dm_socket *s);
+dm_sock_kind dm_socket_kind(const dm_socket *s);
+int dm_socket_family(const dm_socket *s);
+const uint8_t *dm_socket_local(const dm_socket *s, uint16_t *port);
+/* NULL unless connected; sets @port. */
+const uint8_t *dm_socket_remote(const dm_socket *s, uint16_t *port);
+bool dm_socket_local_is_wildcard(const dm_socket *s);
+dm_tcp_state dm_socket_state(const dm_socket *s);
+/* The listener that accepted this connection, or NULL. */
+const dm_socket *dm_socket_parent(const dm_socket *s);
+bool dm_socket_midstream(const dm_socket *s);
+bool dm_socket_declared(const dm_socket *s);
+uint64_t dm_socket_segments(const dm_socket *s);
+uint64_t dm_socket_bytes(const dm_socket *s);
+uint64_t dm_socket_bad_checksums(const dm_socket *s);
+/* Distinct peer endpoints (address, port) it received from. */
+uint32_t dm_socket_peers(const dm_socket *s);
+/* First and last frame delivered, and their times. */
+uint64_t dm_socket_first_frame(const dm_socket *s);
+uint64_t dm_socket_last_frame(const dm_socket *s);
+void dm_socket_first_time(const dm_socket *s, int64_t *sec, uint32_t *nsec);
+void dm_socket_last_time(const dm_socket *s, int64_t *sec, uint32_t *nsec);
+
+/**
+ * dm_tcp_state_name / dm_lookup_name / dm_action_name / dm_drop_name /
+ * dm_reply_name / dm_sock_kind_name: stable names ("ESTABLISHED",
+ * "wildcard-listener", "accepted", "bad-checksum", "rst", "listen").
+ * Returns: a static string (NULL for DM_DROP_NONE, DM_REPLY_NONE,
+ * DM_TCP_NONE).
+ */
+const char *dm_tcp_state_name(dm_tcp_state s);
+const char *dm_lookup_name(dm_lookup l);
+const char *dm_action_name(dm_action a);
+const char *dm_drop_name(dm_drop_reason d);
+const char *dm_reply_name(dm_reply r);
+const char *dm_sock_kind_name(dm_sock_kind k);
+
+/**
+ * dm_demux_check_invariants: verify the internal consistency of the
+ * tables (every keyed socket reachable, children point at listeners,
+ * counters coherent); for tests.
+ * Returns: NULL when consistent, else a newly allocated description.
+ */
+char *dm_demux_check_invariants(const dm_demux *dm);
+
+#endif /* DEMUXSIM_DEMUX_H */

@@ -1,0 +1,68 @@
+/* demux-int.h - the structures behind demux.h (not installed). */
+#ifndef DEMUXSIM_DEMUX_INT_H
+#define DEMUXSIM_DEMUX_INT_H
+
+#include "demuxsim/demux.h"
+
+/* A table key.  2-tuple keys (bound UDP sockets, listeners) leave the
+ * remote part zero; 4-tuple keys fill it.  Always zero-initialised so
+ * that it can be hashed and compared as bytes. */
+typedef struct {
+	uint8_t proto;
+	uint8_t family;
+	uint8_t tuple;     /* 2 or 4 */
+	uint8_t pad;
+	uint16_t lport, rport;
+	uint8_t laddr[16];
+	uint8_t raddr[16];
+} dm_key;
+
+struct dm_socket {
+	dm_key key;
+	guint id;
+	uint8_t kind;          /* dm_sock_kind */
+	uint8_t state;         /* dm_tcp_state */
+	bool keyed;            /* reachable through the table */
+	bool midstream;
+	bool declared;
+	bool wildcard;
+	bool fin_sent;
+	dm_host *host;
+	dm_socket *parent;
+	uint32_t fin_ack;      /* the ACK that acknowledges our FIN */
+	uint32_t peers;
+	uint64_t segments, bytes, bad;
+	uint64_t first_frame, last_frame;
+	int64_t first_sec, last_sec;
+	uint32_t first_nsec, last_nsec;
+};
+
+struct dm_host {
+	uint8_t family;
+	uint8_t addr[16];
+	GPtrArray *sockets;     /* dm_socket *, creation order */
+	GArray *refusals;       /* dm_refusal */
+	GHashTable *refusal_at; /* dm_key * (owned) -> index + 1 */
+	GHashTable *closed;     /* (proto << 16 | port) -> evidence frame */
+	uint64_t drops[DM_DROP_N];
+};
+
+/* Evidence of refusals found by a first pass. */
+typedef struct {
+	uint64_t frame;
+	uint32_t ack;          /* TCP RST: its acknowledgment number */
+	bool has_ack;
+} dm_evidence_item;
+
+struct dm_evidence {
+	GHashTable *items;     /* dm_key * (host=local, peer=remote) -> GArray */
+};
+
+guint dm_key_hash(gconstpointer k);
+gboolean dm_key_equal(gconstpointer a, gconstpointer b);
+
+/* The first evidence item after @frame for key @k, or NULL. */
+const dm_evidence_item *dm_evidence_after(const dm_evidence *ev, const dm_key *k,
+                                          uint64_t frame);
+
+#endif
