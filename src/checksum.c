@@ -74,12 +74,11 @@ dm_csum_pseudo(const dm_pseudo *ph)
 	size_t alen = ph->family == 6 ? 16 : 4;
 	dm_wsum s = dm_csum_add(0, ph->src, alen);
 	s = dm_csum_add(s, ph->dst, alen);
-	if (ph->family == 6) {
-		s = dm_csum_add16(s, (uint16_t)(ph->length >> 16));
-		s = dm_csum_add16(s, (uint16_t)ph->length);
-	} else {
-		s = dm_csum_add16(s, (uint16_t)ph->length);
-	}
+	/* IPv6 has a 32-bit length; IPv4's is 16 bits, but a TSO / BIG TCP
+	 * segment can be longer, and stacks (Linux csum_tcpudp_magic) and
+	 * Wireshark add the full length, so the upper word is added too. */
+	s = dm_csum_add16(s, (uint16_t)(ph->length >> 16));
+	s = dm_csum_add16(s, (uint16_t)ph->length);
 	return dm_csum_add16(s, ph->proto);
 }
 

@@ -61,8 +61,9 @@ struct dm_evidence {
 guint dm_key_hash(gconstpointer k);
 gboolean dm_key_equal(gconstpointer a, gconstpointer b);
 
-/* The first evidence item after @frame for key @k, or NULL. */
+/* The first evidence item after @frame for key @k (with acknowledgment
+ * number *@ack when @ack is given), or NULL. */
 const dm_evidence_item *dm_evidence_after(const dm_evidence *ev, const dm_key *k,
-                                          uint64_t frame);
+                                          uint64_t frame, const uint32_t *ack);
 
 #endif

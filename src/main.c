@@ -1,19 +1,31 @@
 /* main.c - the demuxsim command line: read captures, decode every frame,
- * verify transport checksums, and report.
+ * verify transport checksums, simulate the receiving hosts' socket
+ * tables, and report.
+ *
+ * Two passes over the input: the first collects the evidence of refusals
+ * (ICMP port unreachable, RST) that only appears after the segment it
+ * answers; the second decodes, simulates and reports.  Standard input is
+ * spooled to a temporary file so that it can be read twice.
  *
  * Exit status: 0 done, 1 input error (results so far are still reported),
  * 2 usage error.
  */
 #include "config.h"
 
+#include <arpa/inet.h>
+#include <errno.h>
 #include <glib.h>
+#include <glib/gstdio.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "demuxsim/capture.h"
 #include "demuxsim/decode.h"
+#include "demuxsim/demux.h"
 #include "demuxsim/report.h"
+#include "demuxsim/split.h"
 #include "demuxsim/summary.h"
 
 enum { EXIT_DONE = 0, EXIT_INPUT = 1, EXIT_USAGE = 2 };
@@ -24,8 +36,18 @@ typedef struct {
 	gboolean all_frames;
 	gboolean quiet;
 	gboolean version;
+	gboolean keep_bad;
+	gchar *sockets;
+	gchar **hosts;
+	gchar *split_dir;
 	gchar **files;
 } options;
+
+typedef struct {
+	const char *name;   /* as given ("-" for standard input) */
+	char *path;         /* what is opened */
+	bool temporary;
+} input;
 
 static void
 input_error(const char *path, uint64_t frame, const char *msg)
@@ -36,62 +58,160 @@ input_error(const char *path, uint64_t frame, const char *msg)
 		g_printerr("demuxsim: %s: %s\n", path, msg);
 }
 
-/* Process one capture file.  Returns false after an input error. */
-static bool
-run_file(const char *path, dm_report *rep, dm_summary *sum)
+/* Open @in and check its link type; reports errors when @loud. */
+static dm_capture *
+open_input(const input *in, bool loud)
 {
 	GError *err = NULL;
-	dm_capture *cap = dm_capture_open_file(path, &err);
-	char lt[64];
+	dm_capture *cap = dm_capture_open_file(in->path, &err);
+	char lt[64], msg[128];
 
 	if (!cap) {
-		input_error(path, 0, err->message);
+		if (loud)
+			input_error(in->name, 0, err->message);
 		g_error_free(err);
-		return false;
+		return NULL;
 	}
 	int dlt = dm_capture_linktype(cap);
 	if (!dm_linktype_supported(dlt)) {
-		char msg[128];
 		g_snprintf(msg, sizeof msg, "unsupported link type %s",
 		           dm_linktype_describe(dlt, lt, sizeof lt));
-		input_error(path, 0, msg);
+		if (loud)
+			input_error(in->name, 0, msg);
 		dm_capture_close(cap);
-		return false;
+		return NULL;
 	}
-	dm_report_begin_file(rep, path, dm_capture_nanosecond(cap));
+	return cap;
+}
+
+/* First pass: evidence of refusals, frames numbered across all inputs. */
+static dm_evidence *
+collect_evidence(const GArray *inputs)
+{
+	dm_evidence *ev = dm_evidence_new();
+	uint64_t frame = 0;
+
+	for (guint i = 0; i < inputs->len; i++) {
+		dm_capture *cap = open_input(&g_array_index(inputs, input, i), false);
+		if (!cap)
+			break;
+		int dlt = dm_capture_linktype(cap);
+		dm_record rec;
+		dm_packet pkt;
+		GError *err = NULL;
+		int rc;
+		while ((rc = dm_capture_next(cap, &rec, &err)) == 1) {
+			dm_frame_status st = dm_decode_frame(dlt, rec.data, rec.caplen,
+			                                     rec.wirelen, &pkt);
+			dm_evidence_add(ev, ++frame, st, &pkt);
+		}
+		dm_capture_close(cap);
+		if (rc < 0) {
+			g_error_free(err);
+			break;
+		}
+	}
+	return ev;
+}
+
+typedef struct {
+	dm_report *rep;
+	dm_summary sum;
+	dm_demux *dm;
+	dm_split *split;
+	uint64_t frame;     /* across all inputs */
+} run_state;
+
+/* Second pass over one input.  Returns false after an input error. */
+static bool
+run_input(const input *in, run_state *rs)
+{
+	GError *err = NULL;
+	dm_capture *cap = open_input(in, true);
+
+	if (!cap)
+		return false;
+	int dlt = dm_capture_linktype(cap);
+	bool nano = dm_capture_nanosecond(cap);
+	dm_report_begin_file(rs->rep, in->name, nano);
 
 	dm_record rec;
 	dm_packet pkt;
-	uint64_t frame = 0;
+	dm_decision d;
 	int rc;
 	while ((rc = dm_capture_next(cap, &rec, &err)) == 1) {
-		frame++;
+		rs->frame++;
 		dm_frame_status st = dm_decode_frame(dlt, rec.data, rec.caplen,
 		                                     rec.wirelen, &pkt);
-		dm_summary_add(sum, st, &pkt);
-		dm_report_frame(rep, frame, &rec, st, &pkt);
+		dm_summary_add(&rs->sum, st, &pkt);
+		dm_demux_segment(rs->dm, rs->frame, rec.sec, nano ? rec.frac : rec.frac * 1000,
+		                 st, &pkt, &d);
+		if (rs->split && d.socket && d.action != DM_ACTION_DROPPED)
+			dm_split_note(rs->split, rs->frame, d.socket);
+		dm_report_frame(rs->rep, rs->frame, &rec, st, &pkt, &d);
 	}
 	dm_capture_close(cap);
 	if (rc < 0) {
-		input_error(path, frame + 1, err->message);
+		input_error(in->name, rs->frame + 1, err->message);
 		g_error_free(err);
 		return false;
 	}
 	return true;
 }
 
+/* Copy standard input to a temporary file so it can be read twice. */
+static bool
+spool_stdin(input *in)
+{
+	GError *err = NULL;
+	int fd = g_file_open_tmp("demuxsim-stdin-XXXXXX", &in->path, &err);
+	if (fd < 0) {
+		input_error("-", 0, err->message);
+		g_error_free(err);
+		return false;
+	}
+	in->temporary = true;
+	FILE *out = fdopen(fd, "wb");
+	char buf[1 << 16];
+	size_t n;
+	bool ok = out != NULL;
+	while (ok && (n = fread(buf, 1, sizeof buf, stdin)) > 0)
+		ok = fwrite(buf, 1, n, out) == n;
+	if (ferror(stdin))
+		ok = false;
+	if (out && fclose(out) != 0)
+		ok = false;
+	if (!ok)
+		input_error("-", 0, g_strerror(errno));
+	return ok;
+}
+
+static bool
+parse_host(const char *text, dm_report *rep)
+{
+	uint8_t a[16];
+	if (inet_pton(AF_INET, text, a) == 1)
+		dm_report_add_host(rep, 4, a);
+	else if (inet_pton(AF_INET6, text, a) == 1)
+		dm_report_add_host(rep, 6, a);
+	else
+		return false;
+	return true;
+}
+
 static const char *const description =
 	"Reads pcap and pcapng captures (FILE or -r FILE; - for standard input),\n"
-	"decodes every UDP and TCP segment and verifies its checksum with the\n"
-	"IPv4/IPv6 pseudo-header.\n"
+	"decodes every UDP and TCP segment, verifies its checksum with the\n"
+	"IPv4/IPv6 pseudo-header, and places it in the simulated socket table of\n"
+	"the host that receives it, explaining each decision.\n"
 	"\n"
 	"Checksum status: good, bad (mismatch, zero-ipv6), absent (UDP/IPv4\n"
 	"checksum 0), partial (pseudo-header sum only: transmit offload),\n"
 	"unverified (truncated, fragment, malformed).\n"
 	"\n"
 	"Exit status: 0 done; 1 input error (unreadable, truncated or damaged\n"
-	"capture, unsupported link type: results so far are still reported);\n"
-	"2 usage error.";
+	"capture, unsupported link type, bad --sockets file: results so far are\n"
+	"still reported); 2 usage error.";
 
 int
 main(int argc, char **argv)
@@ -101,11 +221,19 @@ main(int argc, char **argv)
 		{ "read", 'r', 0, G_OPTION_ARG_FILENAME, &o.read_file,
 		  "Read the capture FILE (- for standard input)", "FILE" },
 		{ "format", 0, 0, G_OPTION_ARG_STRING, &o.format,
-		  "Output format: text (default), jsonl (one object per segment), json (summary)", "FMT" },
+		  "Output: text (default), jsonl (one object per segment), json (report), csv (socket table)", "FMT" },
 		{ "all-frames", 0, 0, G_OPTION_ARG_NONE, &o.all_frames,
 		  "Also trace frames that carry no UDP/TCP segment", NULL },
 		{ "quiet", 'q', 0, G_OPTION_ARG_NONE, &o.quiet,
-		  "No per-segment trace: the summary only", NULL },
+		  "No per-segment trace: the report only", NULL },
+		{ "host", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.hosts,
+		  "Show only host ADDR (repeatable)", "ADDR" },
+		{ "sockets", 0, 0, G_OPTION_ARG_FILENAME, &o.sockets,
+		  "Declared mode: the bound sockets per host, from a key file", "FILE" },
+		{ "keep-bad-checksums", 0, 0, G_OPTION_ARG_NONE, &o.keep_bad,
+		  "Deliver segments with bad checksums instead of dropping them", NULL },
+		{ "split", 0, 0, G_OPTION_ARG_FILENAME, &o.split_dir,
+		  "Write one pcap per socket into DIR", "DIR" },
 		{ "version", 'V', 0, G_OPTION_ARG_NONE, &o.version,
 		  "Print the version and exit", NULL },
 		{ G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o.files,
@@ -134,17 +262,17 @@ main(int argc, char **argv)
 
 	dm_format fmt = DM_FORMAT_TEXT;
 	if (o.format && !dm_format_parse(o.format, &fmt)) {
-		g_printerr("demuxsim: unknown format '%s' (text, jsonl, json)\n", o.format);
+		g_printerr("demuxsim: unknown format '%s' (text, jsonl, json, csv)\n", o.format);
 		return EXIT_USAGE;
 	}
-	GPtrArray *inputs = g_ptr_array_new();
+	GArray *inputs = g_array_new(FALSE, TRUE, sizeof(input));
 	if (o.read_file)
-		g_ptr_array_add(inputs, o.read_file);
+		g_array_append_val(inputs, ((input){ o.read_file, o.read_file, false }));
 	for (gchar **f = o.files; f && *f; f++)
-		g_ptr_array_add(inputs, *f);
+		g_array_append_val(inputs, ((input){ *f, *f, false }));
 	if (inputs->len == 0) {
 		g_printerr("demuxsim: no capture given (use -r FILE or FILE...; try --help)\n");
-		g_ptr_array_unref(inputs);
+		g_array_unref(inputs);
 		return EXIT_USAGE;
 	}
 
@@ -152,21 +280,79 @@ main(int argc, char **argv)
 	setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
 	unsigned flags = (o.all_frames ? DM_REPORT_ALL_FRAMES : 0) |
 	                 (o.quiet ? DM_REPORT_QUIET : 0);
-	dm_report *rep = dm_report_new(stdout, fmt, flags);
-	dm_summary sum = { 0 };
+	run_state rs = { 0 };
+	rs.rep = dm_report_new(stdout, fmt, flags);
+	for (gchar **h = o.hosts; h && *h; h++) {
+		if (!parse_host(*h, rs.rep)) {
+			g_printerr("demuxsim: --host: '%s' is not an IPv4 or IPv6 address\n", *h);
+			status = EXIT_USAGE;
+			goto out;
+		}
+	}
+	dm_demux_config cfg = { .keep_bad_checksums = o.keep_bad };
+	rs.dm = dm_demux_new(&cfg);
+	if (o.sockets && !dm_demux_load_sockets(rs.dm, o.sockets, &err)) {
+		input_error(o.sockets, 0, err->message);
+		g_error_free(err);
+		status = EXIT_INPUT;
+		goto out;
+	}
 	for (guint i = 0; i < inputs->len; i++) {
-		if (!run_file(g_ptr_array_index(inputs, i), rep, &sum)) {
+		input *in = &g_array_index(inputs, input, i);
+		if (strcmp(in->name, "-") == 0 && !spool_stdin(in)) {
+			status = EXIT_INPUT;
+			goto out;
+		}
+	}
+	if (o.split_dir) {
+		rs.split = dm_split_new(o.split_dir, &err);
+		if (!rs.split) {
+			input_error(o.split_dir, 0, err->message);
+			g_error_free(err);
+			status = EXIT_INPUT;
+			goto out;
+		}
+	}
+
+	dm_demux_set_evidence(rs.dm, collect_evidence(inputs));
+	for (guint i = 0; i < inputs->len; i++) {
+		if (!run_input(&g_array_index(inputs, input, i), &rs)) {
 			status = EXIT_INPUT;
 			break;
 		}
 	}
-	dm_report_summary(rep, &sum);
-	dm_report_free(rep);
-	fflush(stdout);
+	dm_report_summary(rs.rep, &rs.sum, rs.dm);
+	if (rs.split) {
+		GPtrArray *paths = g_ptr_array_new();
+		for (guint i = 0; i < inputs->len; i++)
+			g_ptr_array_add(paths, g_array_index(inputs, input, i).path);
+		if (!dm_split_write(rs.split, (const char *const *)paths->pdata, paths->len,
+		                    rs.frame, &err)) {
+			input_error(o.split_dir, 0, err->message);
+			g_error_free(err);
+			status = EXIT_INPUT;
+		}
+		g_ptr_array_unref(paths);
+	}
 
-	g_ptr_array_unref(inputs);
+out:
+	dm_report_free(rs.rep);
+	fflush(stdout);
+	dm_split_free(rs.split);
+	dm_demux_free(rs.dm);
+	for (guint i = 0; i < inputs->len; i++) {
+		input *in = &g_array_index(inputs, input, i);
+		if (in->temporary) {
+			g_unlink(in->path);
+			g_free(in->path);
+		}
+	}
+	g_array_unref(inputs);
 	g_free(o.read_file);
 	g_free(o.format);
+	g_free(o.sockets);
+	g_free(o.split_dir);
+	g_strfreev(o.hosts);
 	g_strfreev(o.files);
 	return status;
 }

@@ -1,22 +1,13 @@
-/* report.c - formatting of the trace and the summary.  JSON lines are
- * written directly (one buffered line per segment, no per-line tree); the
- * summary document is built with json-glib.
+/* report.c - the per-segment trace (text or JSON lines) and the
+ * helpers the tables share.  JSON lines are written directly (one buffered
+ * line per segment, no per-line tree).
  */
 #include "config.h"
 
 #include <arpa/inet.h>
-#include <json-glib/json-glib.h>
 #include <string.h>
 
-#include "demuxsim/report.h"
-
-struct dm_report {
-	FILE *out;
-	dm_format fmt;
-	unsigned flags;
-	bool nano;
-	GPtrArray *files;
-};
+#include "report-int.h"
 
 bool
 dm_format_parse(const char *name, dm_format *fmt)
@@ -42,6 +33,7 @@ dm_report_new(FILE *out, dm_format fmt, unsigned flags)
 	rep->fmt = fmt;
 	rep->flags = flags;
 	rep->files = g_ptr_array_new_with_free_func(g_free);
+	rep->view = g_array_new(FALSE, TRUE, sizeof(dm_view_host));
 	return rep;
 }
 
@@ -58,23 +50,6 @@ dm_report_address(int family, const uint8_t *addr, char *buf)
 	if (!inet_ntop(family == 6 ? AF_INET6 : AF_INET, addr, buf, INET6_ADDRSTRLEN))
 		strcpy(buf, "?");
 	return buf;
-}
-
-static void
-write_time(dm_report *rep, const dm_record *rec)
-{
-	if (rep->nano)
-		fprintf(rep->out, "%" G_GINT64_FORMAT ".%09u", rec->sec, rec->frac);
-	else
-		fprintf(rep->out, "%" G_GINT64_FORMAT ".%06u", rec->sec, rec->frac);
-}
-
-static const char *
-proto_label(const dm_packet *pkt, bool upper)
-{
-	if (pkt->proto == 17)
-		return upper ? "UDP" : "udp";
-	return upper ? "TCP" : "tcp";
 }
 
 /* A JSON string or null. */
@@ -96,12 +71,151 @@ json_hex16(FILE *out, const char *key, bool have, uint16_t v)
 		fprintf(out, ",\"%s\":null", key);
 }
 
+void
+dm_report_write_time(const dm_report *rep, int64_t sec, uint32_t frac)
+{
+	if (rep->nano)
+		fprintf(rep->out, "%" G_GINT64_FORMAT ".%09u", sec, frac);
+	else
+		fprintf(rep->out, "%" G_GINT64_FORMAT ".%06u", sec, frac);
+}
+
 static void
-jsonl_segment(dm_report *rep, uint64_t frame, const dm_record *rec,
-              const dm_packet *pkt)
+write_time(dm_report *rep, const dm_record *rec)
+{
+	dm_report_write_time(rep, rec->sec, rec->frac);
+}
+
+void
+dm_report_add_host(dm_report *rep, int family, const uint8_t *addr)
+{
+	dm_view_host v = { .family = (uint8_t)family };
+	memcpy(v.addr, addr, family == 6 ? 16 : 4);
+	g_array_append_val(rep->view, v);
+}
+
+bool
+dm_report_host_visible(const dm_report *rep, const dm_host *h)
+{
+	if (rep->view->len == 0)
+		return true;
+	if (!h)
+		return false;
+	for (guint i = 0; i < rep->view->len; i++) {
+		const dm_view_host *v = &g_array_index(rep->view, dm_view_host, i);
+		if (v->family == dm_host_family(h) &&
+		    memcmp(v->addr, dm_host_address(h), v->family == 6 ? 16 : 4) == 0)
+			return true;
+	}
+	return false;
+}
+
+char *
+dm_report_endpoint(int family, const uint8_t *addr, uint16_t port, bool star,
+                   char *buf)
+{
+	char a[INET6_ADDRSTRLEN];
+	if (star)
+		g_snprintf(buf, 56, "*:%u", port);
+	else if (family == 6)
+		g_snprintf(buf, 56, "[%s]:%u", dm_report_address(6, addr, a), port);
+	else
+		g_snprintf(buf, 56, "%s:%u", dm_report_address(4, addr, a), port);
+	return buf;
+}
+
+char *
+dm_report_socket_label(const dm_socket *s)
+{
+	char l[56], r[56];
+	uint16_t lport, rport;
+	const uint8_t *la = dm_socket_local(s, &lport);
+	const uint8_t *ra = dm_socket_remote(s, &rport);
+	const char *proto = dm_socket_proto(s) == 17 ? "udp" : "tcp";
+
+	dm_report_endpoint(dm_socket_family(s), la, lport,
+	                   dm_socket_local_is_wildcard(s), l);
+	if (ra)
+		return g_strdup_printf("%s %s <-> %s", proto, l,
+		                       dm_report_endpoint(dm_socket_family(s), ra, rport, false, r));
+	if (dm_socket_kind(s) == DM_KIND_LISTEN)
+		return g_strdup_printf("%s listen %s", proto, l);
+	return g_strdup_printf("%s %s", proto, l);
+}
+
+/* The decision as JSON members. */
+static void
+jsonl_decision(dm_report *rep, const dm_packet *pkt, const dm_decision *d)
 {
 	FILE *out = rep->out;
-	char s[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN], flags[9];
+	char h[INET6_ADDRSTRLEN];
+
+	fprintf(out, ",\"host\":\"%s\"",
+	        dm_report_address(dm_host_family(d->host), dm_host_address(d->host), h));
+	if (d->socket)
+		fprintf(out, ",\"socket\":%u", dm_socket_id(d->socket));
+	else
+		fputs(",\"socket\":null", out);
+	fprintf(out, ",\"lookup\":\"%s\",\"action\":\"%s\"",
+	        dm_lookup_name(d->lookup), dm_action_name(d->action));
+	json_str(out, "drop_reason", dm_drop_name(d->drop));
+	json_str(out, "reply", dm_reply_name(d->reply));
+	if (d->evidence)
+		fprintf(out, ",\"evidence\":%" G_GUINT64_FORMAT, d->evidence);
+	else
+		fputs(",\"evidence\":null", out);
+	if (pkt->proto == 6)
+		json_str(out, "state", dm_tcp_state_name(d->state));
+}
+
+/* The decision in words, e.g. "-> socket 7 udp 10.0.0.2:53 (bound)". */
+static void
+text_decision(dm_report *rep, const dm_decision *d)
+{
+	FILE *out = rep->out;
+	char *label = d->socket ? dm_report_socket_label(d->socket) : NULL;
+
+	switch (d->action) {
+	case DM_ACTION_DROPPED:
+		fprintf(out, " -> dropped: %s", dm_drop_name(d->drop));
+		if (label)
+			fprintf(out, " (for socket %u %s)", dm_socket_id(d->socket), label);
+		break;
+	case DM_ACTION_REFUSED:
+		fprintf(out, " -> refused: no socket, host answers %s", dm_reply_name(d->reply));
+		if (d->evidence)
+			fprintf(out, " (seen at frame %" G_GUINT64_FORMAT ")", d->evidence);
+		else
+			fputs(" (not in the capture)", out);
+		break;
+	default:
+		fprintf(out, " -> socket %u %s", dm_socket_id(d->socket), label);
+		if (d->state != DM_TCP_NONE)
+			fprintf(out, " %s", dm_tcp_state_name(d->state));
+		if (d->action == DM_ACTION_SPAWNED || d->action == DM_ACTION_ACCEPTED)
+			fprintf(out, " (%s by listener %u, %s)", dm_action_name(d->action),
+			        dm_socket_id(dm_socket_parent(d->socket)), dm_lookup_name(d->lookup));
+		else
+			fprintf(out, " (%s)", dm_lookup_name(d->lookup));
+		break;
+	}
+	g_free(label);
+}
+
+static const char *
+proto_label(const dm_packet *pkt, bool upper)
+{
+	if (pkt->proto == 17)
+		return upper ? "UDP" : "udp";
+	return upper ? "TCP" : "tcp";
+}
+
+static void
+jsonl_segment(dm_report *rep, uint64_t frame, const dm_record *rec,
+              const dm_packet *pkt, const dm_decision *d)
+{
+	FILE *out = rep->out;
+	char s[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN], flags[9];
 	bool udp = pkt->proto == 17;
 
 	fprintf(out, "{\"frame\":%" G_GUINT64_FORMAT ",\"time\":", frame);
@@ -110,7 +224,7 @@ jsonl_segment(dm_report *rep, uint64_t frame, const dm_record *rec,
 	        "\"dst\":\"%s\",\"dport\":%u",
 	        proto_label(pkt, false), pkt->family,
 	        dm_report_address(pkt->family, pkt->src, s), pkt->sport,
-	        dm_report_address(pkt->family, pkt->dst, d), pkt->dport);
+	        dm_report_address(pkt->family, pkt->dst, dst), pkt->dport);
 	if (!udp || pkt->have_length)
 		fprintf(out, ",\"length\":%u,\"payload\":%u", pkt->seg_len, pkt->payload_len);
 	else
@@ -131,15 +245,17 @@ jsonl_segment(dm_report *rep, uint64_t frame, const dm_record *rec,
 		else
 			fputs(",\"tcp\":null", out);
 	}
+	if (d && d->host)
+		jsonl_decision(rep, pkt, d);
 	fputs("}\n", out);
 }
 
 static void
 text_segment(dm_report *rep, uint64_t frame, const dm_record *rec,
-             const dm_packet *pkt)
+             const dm_packet *pkt, const dm_decision *d)
 {
 	FILE *out = rep->out;
-	char s[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN], flags[9];
+	char s[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN], flags[9];
 	const char *o = pkt->family == 6 ? "[" : "", *c = pkt->family == 6 ? "]" : "";
 	const char *reason = dm_csum_reason_name(pkt->csum.reason);
 	const char *mal = dm_malformed_name(pkt->malformed);
@@ -148,7 +264,7 @@ text_segment(dm_report *rep, uint64_t frame, const dm_record *rec,
 	write_time(rep, rec);
 	fprintf(out, " %s %s%s%s:%u > %s%s%s:%u", proto_label(pkt, true),
 	        o, dm_report_address(pkt->family, pkt->src, s), c, pkt->sport,
-	        o, dm_report_address(pkt->family, pkt->dst, d), c, pkt->dport);
+	        o, dm_report_address(pkt->family, pkt->dst, dst), c, pkt->dport);
 	if (pkt->proto == 6 && pkt->have_tcp)
 		fprintf(out, " [%s] seq %u ack %u win %u",
 		        dm_tcp_flags_string(pkt->tcp_flags, flags), pkt->seq, pkt->ack,
@@ -168,6 +284,8 @@ text_segment(dm_report *rep, uint64_t frame, const dm_record *rec,
 		fprintf(out, " malformed: %s", mal);
 	if (pkt->family == 4 && pkt->ip_csum_bad)
 		fputs(" ip-header-checksum-bad", out);
+	if (d && d->host)
+		text_decision(rep, d);
 	fputc('\n', out);
 }
 
@@ -188,154 +306,22 @@ skipped_frame(dm_report *rep, uint64_t frame, const dm_record *rec,
 
 void
 dm_report_frame(dm_report *rep, uint64_t frame, const dm_record *rec,
-                dm_frame_status st, const dm_packet *pkt)
+                dm_frame_status st, const dm_packet *pkt, const dm_decision *d)
 {
 	if ((rep->flags & DM_REPORT_QUIET) ||
 	    (rep->fmt != DM_FORMAT_TEXT && rep->fmt != DM_FORMAT_JSONL))
 		return;
+	if (d && d->host && !dm_report_host_visible(rep, d->host))
+		return;
 	if (st != DM_FRAME_SEGMENT) {
-		if (rep->flags & DM_REPORT_ALL_FRAMES)
+		if (rep->view->len == 0 && (rep->flags & DM_REPORT_ALL_FRAMES))
 			skipped_frame(rep, frame, rec, st);
 		return;
 	}
 	if (rep->fmt == DM_FORMAT_JSONL)
-		jsonl_segment(rep, frame, rec, pkt);
+		jsonl_segment(rep, frame, rec, pkt, d);
 	else
-		text_segment(rep, frame, rec, pkt);
-}
-
-static void
-text_summary(dm_report *rep, const dm_summary *sum)
-{
-	FILE *out = rep->out;
-
-	fprintf(out, "\n%" G_GUINT64_FORMAT " frames, %" G_GUINT64_FORMAT
-	        " UDP and %" G_GUINT64_FORMAT " TCP segments\n",
-	        sum->frames, sum->segments[DM_PROTO_UDP], sum->segments[DM_PROTO_TCP]);
-	for (int p = 0; p < DM_N_PROTO; p++) {
-		if (!sum->segments[p])
-			continue;
-		fprintf(out, "  %s checksums:", p == DM_PROTO_UDP ? "UDP" : "TCP");
-		for (int s = 0; s < DM_CSUM_N_STATUS; s++)
-			if (sum->status[p][s])
-				fprintf(out, " %s %" G_GUINT64_FORMAT,
-				        dm_csum_status_name(s), sum->status[p][s]);
-		fputc('\n', out);
-	}
-	bool any = false;
-	for (int r = 1; r < DM_CSUM_N_REASON; r++) {
-		if (!sum->reason[r])
-			continue;
-		fprintf(out, any ? ", %s %" G_GUINT64_FORMAT : "  checksum reasons: %s %" G_GUINT64_FORMAT,
-		        dm_csum_reason_name(r), sum->reason[r]);
-		any = true;
-	}
-	if (any)
-		fputc('\n', out);
-	any = false;
-	for (int m = 1; m < DM_MAL_N; m++) {
-		if (!sum->malformed[m])
-			continue;
-		fprintf(out, any ? ", %s %" G_GUINT64_FORMAT : "  malformed: %s %" G_GUINT64_FORMAT,
-		        dm_malformed_name(m), sum->malformed[m]);
-		any = true;
-	}
-	if (any)
-		fputc('\n', out);
-	any = false;
-	for (int st = 0; st < DM_FRAME_N_STATUS; st++) {
-		if (st == DM_FRAME_SEGMENT || !sum->outcome[st])
-			continue;
-		fprintf(out, any ? ", %s %" G_GUINT64_FORMAT : "  frames skipped: %s %" G_GUINT64_FORMAT,
-		        dm_frame_status_name(st), sum->outcome[st]);
-		any = true;
-	}
-	if (any)
-		fputc('\n', out);
-	if (sum->ip_header_bad)
-		fprintf(out, "  IPv4 header checksums bad: %" G_GUINT64_FORMAT "\n", sum->ip_header_bad);
-}
-
-static void
-json_counts(JsonBuilder *b, const char *member, const uint64_t *counts, int n,
-            const char *(*name)(int), int first)
-{
-	json_builder_set_member_name(b, member);
-	json_builder_begin_object(b);
-	for (int i = first; i < n; i++) {
-		json_builder_set_member_name(b, name(i));
-		json_builder_add_int_value(b, (gint64)counts[i]);
-	}
-	json_builder_end_object(b);
-}
-
-static const char *status_name_i(int i) { return dm_csum_status_name(i); }
-static const char *reason_name_i(int i) { return dm_csum_reason_name(i); }
-static const char *malformed_name_i(int i) { return dm_malformed_name(i); }
-static const char *frame_name_i(int i) { return dm_frame_status_name(i); }
-
-static void
-json_summary(dm_report *rep, const dm_summary *sum)
-{
-	JsonBuilder *b = json_builder_new();
-
-	json_builder_begin_object(b);
-	json_builder_set_member_name(b, "files");
-	json_builder_begin_array(b);
-	for (guint i = 0; i < rep->files->len; i++)
-		json_builder_add_string_value(b, g_ptr_array_index(rep->files, i));
-	json_builder_end_array(b);
-	json_builder_set_member_name(b, "frames");
-	json_builder_add_int_value(b, (gint64)sum->frames);
-	json_builder_set_member_name(b, "segments");
-	json_builder_begin_object(b);
-	for (int p = 0; p < DM_N_PROTO; p++) {
-		json_builder_set_member_name(b, dm_proto_name(p));
-		json_builder_add_int_value(b, (gint64)sum->segments[p]);
-	}
-	json_builder_end_object(b);
-	json_builder_set_member_name(b, "checksum");
-	json_builder_begin_object(b);
-	for (int p = 0; p < DM_N_PROTO; p++)
-		json_counts(b, dm_proto_name(p), sum->status[p], DM_CSUM_N_STATUS,
-		            status_name_i, 0);
-	json_builder_end_object(b);
-	json_counts(b, "checksum_reasons", sum->reason, DM_CSUM_N_REASON, reason_name_i, 1);
-	json_counts(b, "malformed", sum->malformed, DM_MAL_N, malformed_name_i, 1);
-	json_counts(b, "frames_by_outcome", sum->outcome, DM_FRAME_N_STATUS, frame_name_i, 0);
-	json_builder_set_member_name(b, "ip_header_checksum_bad");
-	json_builder_add_int_value(b, (gint64)sum->ip_header_bad);
-	json_builder_set_member_name(b, "vlan_frames");
-	json_builder_add_int_value(b, (gint64)sum->vlan_frames);
-	json_builder_set_member_name(b, "fragments");
-	json_builder_add_int_value(b, (gint64)sum->fragments);
-	json_builder_end_object(b);
-
-	JsonGenerator *gen = json_generator_new();
-	JsonNode *root = json_builder_get_root(b);
-	json_generator_set_root(gen, root);
-	json_generator_set_pretty(gen, TRUE);
-	gchar *text = json_generator_to_data(gen, NULL);
-	fprintf(rep->out, "%s\n", text);
-	g_free(text);
-	json_node_unref(root);
-	g_object_unref(gen);
-	g_object_unref(b);
-}
-
-void
-dm_report_summary(dm_report *rep, const dm_summary *sum)
-{
-	switch (rep->fmt) {
-	case DM_FORMAT_TEXT:
-		text_summary(rep, sum);
-		break;
-	case DM_FORMAT_JSON:
-		json_summary(rep, sum);
-		break;
-	default:
-		break;
-	}
+		text_segment(rep, frame, rec, pkt, d);
 }
 
 void
@@ -345,5 +331,6 @@ dm_report_free(dm_report *rep)
 		return;
 	fflush(rep->out);
 	g_ptr_array_unref(rep->files);
+	g_array_unref(rep->view);
 	g_free(rep);
 }

@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "demuxsim/capture.h"
+#include "demuxsim/demux.h"
 #include "demuxsim/packet.h"
 #include "demuxsim/summary.h"
 
@@ -45,17 +46,42 @@ dm_report *dm_report_new(FILE *out, dm_format fmt, unsigned flags);
 void dm_report_begin_file(dm_report *rep, const char *path, bool nano);
 
 /**
+ * dm_report_add_host: limit the view (trace and tables) to the hosts
+ * added; with none added every host is shown.
+ */
+void dm_report_add_host(dm_report *rep, int family, const uint8_t *addr);
+
+/**
  * dm_report_frame: trace frame @frame (1-based) of record @rec, decoded to
- * outcome @st in @pkt.  Frames without a segment are traced only with
+ * outcome @st in @pkt, with the receiving host's decision @d (NULL when
+ * there is none).  Frames without a segment are traced only with
  * DM_REPORT_ALL_FRAMES.
  */
 void dm_report_frame(dm_report *rep, uint64_t frame, const dm_record *rec,
-                     dm_frame_status st, const dm_packet *pkt);
+                     dm_frame_status st, const dm_packet *pkt,
+                     const dm_decision *d);
 
 /**
- * dm_report_summary: write the run summary @sum (after the trace).
+ * dm_report_summary: write the run summary @sum and, when @dm is not
+ * NULL, the simulated hosts' socket tables (after the trace).
  */
-void dm_report_summary(dm_report *rep, const dm_summary *sum);
+void dm_report_summary(dm_report *rep, const dm_summary *sum, const dm_demux *dm);
+
+/**
+ * dm_report_socket_label: a one-line description of socket @s, such as
+ * "udp 10.0.0.2:53", "tcp listen *:80" or
+ * "tcp 10.0.0.2:80 <-> 10.0.0.1:51234", as a new string.
+ * Returns: the label (g_free it).
+ */
+char *dm_report_socket_label(const dm_socket *s);
+
+/**
+ * dm_report_endpoint: "ADDR:PORT" ("[ADDR]:PORT" for IPv6; "*" for the
+ * wildcard address when @star) written into @buf (at least 56 bytes).
+ * Returns: @buf.
+ */
+char *dm_report_endpoint(int family, const uint8_t *addr, uint16_t port,
+                         bool star, char *buf);
 
 /**
  * dm_report_address: write address @addr of @family (4 or 6) as inet_ntop

@@ -1,0 +1,607 @@
+/* demux.c - the receive path of each simulated host, in the order a stack
+ * takes it: validate -> checksum -> look up -> deliver -> count.
+ *
+ * UDP lookup (RFC 768; as Linux's __udp4_lib_lookup scores it): a
+ * connected socket matching the 4-tuple, else one bound to the exact
+ * destination address and port, else one bound to the wildcard address.
+ * TCP lookup (RFC 9293 section 3.10.7; as Linux's inet_lookup): a
+ * connection on the exact 4-tuple (including half-open and TIME-WAIT
+ * ones), else a listener on the exact address, else on the wildcard.
+ * TCP states follow RFC 9293 section 3.3.2, driven on both ends of every
+ * connection: the sender's socket when a segment leaves, the receiver's
+ * when it arrives.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "demux-int.h"
+#include "demux-declare.h"
+#include "demux-table.h"
+
+struct dm_demux {
+	dm_demux_config cfg;
+	dm_tables t;
+	dm_evidence *ev;
+};
+
+G_DEFINE_QUARK(dm-demux-error-quark, dm_demux_error)
+
+dm_demux *
+dm_demux_new(const dm_demux_config *cfg)
+{
+	dm_demux *dm = g_new0(dm_demux, 1);
+	if (cfg)
+		dm->cfg = *cfg;
+	dm_tables_init(&dm->t);
+	return dm;
+}
+
+void
+dm_demux_free(dm_demux *dm)
+{
+	if (!dm)
+		return;
+	dm_tables_clear(&dm->t);
+	dm_evidence_free(dm->ev);
+	g_free(dm);
+}
+
+bool
+dm_demux_load_sockets(dm_demux *dm, const char *path, GError **error)
+{
+	dm->cfg.declared = true;
+	return dm_declare_from_file(&dm->t, path, error);
+}
+
+void
+dm_demux_set_evidence(dm_demux *dm, dm_evidence *ev)
+{
+	dm_evidence_free(dm->ev);
+	dm->ev = ev;
+}
+
+guint
+dm_demux_socket_count(const dm_demux *dm)
+{
+	return dm->t.all->len;
+}
+
+char *
+dm_demux_check_invariants(const dm_demux *dm)
+{
+	return dm_tables_check(&dm->t);
+}
+
+static gint
+host_order(gconstpointer a, gconstpointer b)
+{
+	const dm_host *x = *(const dm_host *const *)a, *y = *(const dm_host *const *)b;
+	if (x->family != y->family)
+		return x->family < y->family ? -1 : 1;
+	return memcmp(x->addr, y->addr, 16);
+}
+
+GPtrArray *
+dm_demux_hosts(const dm_demux *dm)
+{
+	GPtrArray *a = g_ptr_array_new();
+	GHashTableIter it;
+	gpointer h;
+	g_hash_table_iter_init(&it, dm->t.hosts);
+	while (g_hash_table_iter_next(&it, &h, NULL))
+		g_ptr_array_add(a, h);
+	g_ptr_array_sort(a, host_order);
+	return a;
+}
+
+/* --- Segment context ---------------------------------------------------- */
+
+typedef struct {
+	uint64_t frame;
+	int64_t sec;
+	uint32_t nsec;
+	const dm_packet *pkt;
+	dm_host *host;        /* receiving host */
+	dm_decision *out;
+} seg_ctx;
+
+static void
+touch(dm_socket *s, const seg_ctx *c)
+{
+	if (!s->first_frame) {
+		s->first_frame = c->frame;
+		s->first_sec = c->sec;
+		s->first_nsec = c->nsec;
+	}
+	s->last_frame = c->frame;
+	s->last_sec = c->sec;
+	s->last_nsec = c->nsec;
+}
+
+/* Count a segment delivered to @s. */
+static void
+deliver(dm_demux *dm, dm_socket *s, const seg_ctx *c)
+{
+	const dm_packet *p = c->pkt;
+	s->segments++;
+	s->bytes += p->payload_len;
+	if (dm_tables_note_peer(&dm->t, s, p->family, p->src, p->sport))
+		s->peers++;
+	touch(s, c);
+}
+
+static void
+closed_mark(dm_host *h, uint8_t proto, uint16_t port, uint64_t evidence)
+{
+	if (!h->closed)
+		h->closed = g_hash_table_new(g_direct_hash, g_direct_equal);
+	g_hash_table_insert(h->closed, GUINT_TO_POINTER((guint)proto << 16 | port),
+	                    GSIZE_TO_POINTER((gsize)evidence));
+}
+
+static bool
+closed_lookup(const dm_host *h, uint8_t proto, uint16_t port, uint64_t *evidence)
+{
+	gpointer v;
+	if (!h->closed ||
+	    !g_hash_table_lookup_extended(h->closed,
+	                                  GUINT_TO_POINTER((guint)proto << 16 | port),
+	                                  NULL, &v))
+		return false;
+	*evidence = GPOINTER_TO_SIZE(v);
+	return true;
+}
+
+static void
+closed_clear(dm_host *h, uint8_t proto, uint16_t port)
+{
+	if (h->closed)
+		g_hash_table_remove(h->closed, GUINT_TO_POINTER((guint)proto << 16 | port));
+}
+
+/* Record a refused attempt on the receiving host (one entry per peer
+ * endpoint and local port). */
+static void
+refuse(const seg_ctx *c, dm_reply reply, uint64_t evidence)
+{
+	const dm_packet *p = c->pkt;
+	dm_host *h = c->host;
+	dm_key k;
+	dm_key_make(&k, p->proto, p->family, NULL, p->dport, p->src, p->sport);
+
+	gpointer idx = g_hash_table_lookup(h->refusal_at, &k);
+	if (idx) {
+		dm_refusal *r = &g_array_index(h->refusals, dm_refusal, GPOINTER_TO_UINT(idx) - 1);
+		r->count++;
+		if (!r->evidence)
+			r->evidence = evidence;
+	} else {
+		dm_refusal r = {
+			.proto = p->proto, .port = p->dport, .peer_port = p->sport,
+			.frame = c->frame, .reply = reply, .evidence = evidence, .count = 1,
+		};
+		memcpy(r.peer, p->src, 16);
+		g_array_append_val(h->refusals, r);
+		g_hash_table_insert(h->refusal_at, g_memdup2(&k, sizeof k),
+		                    GUINT_TO_POINTER(h->refusals->len));
+	}
+	c->out->action = DM_ACTION_REFUSED;
+	c->out->reply = reply;
+	c->out->evidence = evidence;
+}
+
+/* Evidence that the receiving host refused this segment: an answer later
+ * in the capture, or an earlier refusal of the same port with no sign of
+ * it opening since (ICMP errors are rate-limited, RFC 1812 4.3.2.8). */
+static uint64_t
+refusal_evidence(const dm_demux *dm, const seg_ctx *c, bool *known)
+{
+	const dm_packet *p = c->pkt;
+	dm_key k;
+	dm_key_make(&k, p->proto, p->family, p->final_dst, p->dport, p->src, p->sport);
+	const dm_evidence_item *it;
+	if (p->proto == 17) {
+		it = dm_evidence_after(dm->ev, &k, c->frame, NULL);
+	} else {
+		uint32_t ack = p->seq + 1 + p->payload_len;
+		it = dm_evidence_after(dm->ev, &k, c->frame, &ack);
+	}
+	uint64_t ev = 0;
+	*known = false;
+	if (it) {
+		*known = true;
+		return it->frame;
+	}
+	if (closed_lookup(c->host, p->proto, p->dport, &ev))
+		*known = true;
+	return ev;
+}
+
+/* --- UDP ----------------------------------------------------------------- */
+
+static dm_socket *
+udp_lookup(const dm_demux *dm, const dm_packet *p, dm_lookup *how)
+{
+	dm_key k;
+	dm_socket *s;
+
+	dm_key_make(&k, 17, p->family, p->final_dst, p->dport, p->src, p->sport);
+	if ((s = dm_tables_find(&dm->t, &k))) {
+		*how = DM_LOOKUP_EXACT;
+		return s;
+	}
+	dm_key_make(&k, 17, p->family, p->final_dst, p->dport, NULL, 0);
+	if ((s = dm_tables_find(&dm->t, &k))) {
+		*how = DM_LOOKUP_BOUND;
+		return s;
+	}
+	dm_key_wildcard(&k, 17, p->family, p->final_dst, p->dport);
+	if ((s = dm_tables_find(&dm->t, &k))) {
+		*how = DM_LOOKUP_WILDCARD_BOUND;
+		return s;
+	}
+	*how = DM_LOOKUP_NONE;
+	return NULL;
+}
+
+static void
+udp_receive(dm_demux *dm, seg_ctx *c)
+{
+	const dm_packet *p = c->pkt;
+	dm_decision *out = c->out;
+	dm_socket *s = udp_lookup(dm, p, &out->lookup);
+
+	if (!s) {
+		bool known;
+		uint64_t ev = refusal_evidence(dm, c, &known);
+		if (dm->cfg.declared || known) {
+			refuse(c, DM_REPLY_ICMP_PORT_UNREACHABLE, ev);
+			if (known)
+				closed_mark(c->host, 17, p->dport, ev);
+			return;
+		}
+		dm_key k;
+		dm_key_make(&k, 17, p->family, p->final_dst, p->dport, NULL, 0);
+		s = dm_tables_add(&dm->t, c->host, &k, DM_KIND_BOUND, DM_TCP_NONE);
+		out->lookup = DM_LOOKUP_NEW;
+	}
+	out->socket = s;
+	out->action = DM_ACTION_DELIVERED;
+	deliver(dm, s, c);
+}
+
+/* --- TCP ----------------------------------------------------------------- */
+
+static bool
+seq_geq(uint32_t a, uint32_t b)
+{
+	return (int32_t)(a - b) >= 0;
+}
+
+static bool
+state_is_over(uint8_t st)
+{
+	return st == DM_TCP_CLOSED || st == DM_TCP_TIME_WAIT;
+}
+
+static dm_socket *
+tcp_connection(const dm_demux *dm, uint8_t family, const uint8_t *laddr,
+               uint16_t lport, const uint8_t *raddr, uint16_t rport)
+{
+	dm_key k;
+	dm_key_make(&k, 6, family, laddr, lport, raddr, rport);
+	return dm_tables_find(&dm->t, &k);
+}
+
+static dm_socket *
+tcp_listener(const dm_demux *dm, const dm_packet *p, dm_lookup *how)
+{
+	dm_key k;
+	dm_socket *s;
+	dm_key_make(&k, 6, p->family, p->final_dst, p->dport, NULL, 0);
+	if ((s = dm_tables_find(&dm->t, &k))) {
+		*how = DM_LOOKUP_LISTENER;
+		return s;
+	}
+	dm_key_wildcard(&k, 6, p->family, p->final_dst, p->dport);
+	if ((s = dm_tables_find(&dm->t, &k))) {
+		*how = DM_LOOKUP_WILDCARD_LISTENER;
+		return s;
+	}
+	*how = DM_LOOKUP_NONE;
+	return NULL;
+}
+
+static dm_socket *
+new_connection(dm_demux *dm, dm_host *h, uint8_t family, const uint8_t *laddr,
+               uint16_t lport, const uint8_t *raddr, uint16_t rport,
+               dm_tcp_state state)
+{
+	dm_key k;
+	dm_key_make(&k, 6, family, laddr, lport, raddr, rport);
+	dm_socket *old = dm_tables_find(&dm->t, &k);
+	if (old)
+		dm_tables_unkey(&dm->t, old);
+	return dm_tables_add(&dm->t, h, &k, DM_KIND_CONNECTION, state);
+}
+
+/* A connection that reaches CLOSED is gone from the lookup table (it stays
+ * in its host's list for the report); TIME-WAIT ones stay reachable. */
+static void
+close_connection(dm_demux *dm, dm_socket *s)
+{
+	s->state = DM_TCP_CLOSED;
+	dm_tables_unkey(&dm->t, s);
+}
+
+/* The sequence number a FIN in @p occupies, plus one. */
+static uint32_t
+fin_ack_of(const dm_packet *p)
+{
+	return p->seq + p->payload_len + ((p->tcp_flags & DM_TCP_SYN) ? 1 : 0) + 1;
+}
+
+/* The sending end: its socket's state changes as the segment leaves. */
+static void
+tcp_send(dm_demux *dm, const seg_ctx *c)
+{
+	const dm_packet *p = c->pkt;
+	uint8_t f = p->tcp_flags;
+	dm_socket *s = tcp_connection(dm, p->family, p->src, p->sport,
+	                              p->final_dst, p->dport);
+
+	/* A host that sends from a port (other than a reset) has a socket
+	 * there. */
+	dm_host *sender = dm_tables_host(&dm->t, p->family, p->src, false);
+	if (sender && !(f & DM_TCP_RST))
+		closed_clear(sender, 6, p->sport);
+
+	if ((f & DM_TCP_SYN) && !(f & DM_TCP_ACK)) {
+		if (!s || state_is_over(s->state)) {
+			sender = dm_tables_host(&dm->t, p->family, p->src, true);
+			new_connection(dm, sender, p->family, p->src, p->sport,
+			               p->final_dst, p->dport, DM_TCP_SYN_SENT);
+		}
+		return;
+	}
+	if (f & DM_TCP_RST) {
+		if (s)
+			close_connection(dm, s);
+		return;
+	}
+	if (!s || (state_is_over(s->state) && (f & DM_TCP_SYN))) {
+		/* First seen sending mid-connection (its SYN or our view of
+		 * it is missing): the sender's end exists all the same. */
+		sender = dm_tables_host(&dm->t, p->family, p->src, true);
+		s = new_connection(dm, sender, p->family, p->src, p->sport,
+		                   p->final_dst, p->dport,
+		                   (f & DM_TCP_SYN) ? DM_TCP_SYN_RECEIVED : DM_TCP_ESTABLISHED);
+		s->midstream = true;
+		dm_lookup how;
+		dm_packet back = *p;
+		memcpy(back.final_dst, p->src, 16);
+		back.dport = p->sport;
+		dm_socket *l = tcp_listener(dm, &back, &how);
+		if (l && l->host == sender)
+			s->parent = l;
+	}
+	if (f & DM_TCP_FIN) {
+		if (!s->fin_sent) {
+			s->fin_sent = true;
+			s->fin_ack = fin_ack_of(p);
+		}
+		if (s->state == DM_TCP_ESTABLISHED || s->state == DM_TCP_SYN_RECEIVED)
+			s->state = DM_TCP_FIN_WAIT_1;
+		else if (s->state == DM_TCP_CLOSE_WAIT)
+			s->state = DM_TCP_LAST_ACK;
+	}
+}
+
+/* The receiving end's transitions for a segment on connection @s.
+ * Returns true when it completes a handshake on a listener's child. */
+static bool
+tcp_transition(dm_socket *s, const dm_packet *p)
+{
+	uint8_t f = p->tcp_flags;
+	bool acks_fin = s->fin_sent && (f & DM_TCP_ACK) && seq_geq(p->ack, s->fin_ack);
+	bool accepted = false;
+
+	if (f & DM_TCP_RST) {
+		s->state = DM_TCP_CLOSED;
+		return false;
+	}
+	switch (s->state) {
+	case DM_TCP_SYN_SENT:
+		if ((f & DM_TCP_SYN) && (f & DM_TCP_ACK))
+			s->state = DM_TCP_ESTABLISHED;
+		else if (f & DM_TCP_SYN)
+			s->state = DM_TCP_SYN_RECEIVED; /* simultaneous open */
+		break;
+	case DM_TCP_SYN_RECEIVED:
+		if ((f & DM_TCP_ACK) && !(f & DM_TCP_SYN)) {
+			s->state = DM_TCP_ESTABLISHED;
+			accepted = s->parent != NULL;
+		}
+		break;
+	case DM_TCP_FIN_WAIT_1:
+		if ((f & DM_TCP_FIN) && acks_fin)
+			s->state = DM_TCP_TIME_WAIT;
+		else if (f & DM_TCP_FIN)
+			s->state = DM_TCP_CLOSING;
+		else if (acks_fin)
+			s->state = DM_TCP_FIN_WAIT_2;
+		return false;
+	case DM_TCP_FIN_WAIT_2:
+		if (f & DM_TCP_FIN)
+			s->state = DM_TCP_TIME_WAIT;
+		return false;
+	case DM_TCP_CLOSING:
+		if (acks_fin)
+			s->state = DM_TCP_TIME_WAIT;
+		return false;
+	case DM_TCP_LAST_ACK:
+		if (acks_fin)
+			s->state = DM_TCP_CLOSED;
+		return false;
+	default:
+		break;
+	}
+	if ((f & DM_TCP_FIN) && s->state == DM_TCP_ESTABLISHED)
+		s->state = DM_TCP_CLOSE_WAIT;
+	return accepted;
+}
+
+static void
+tcp_receive(dm_demux *dm, seg_ctx *c)
+{
+	const dm_packet *p = c->pkt;
+	dm_decision *out = c->out;
+	uint8_t f = p->tcp_flags;
+	bool syn = (f & DM_TCP_SYN) && !(f & DM_TCP_ACK);
+	dm_socket *s = tcp_connection(dm, p->family, p->final_dst, p->dport,
+	                              p->src, p->sport);
+
+	/* A new SYN on a 4-tuple whose connection is over starts a new
+	 * connection; a retransmitted SYN reaches the existing one. */
+	if (s && syn && state_is_over(s->state))
+		s = NULL;
+	if (s) {
+		out->lookup = DM_LOOKUP_EXACT;
+		out->socket = s;
+		out->action = tcp_transition(s, p) ? DM_ACTION_ACCEPTED : DM_ACTION_DELIVERED;
+		out->state = s->state;
+		if (s->state == DM_TCP_CLOSED)
+			close_connection(dm, s);
+		deliver(dm, s, c);
+		return;
+	}
+
+	dm_socket *l = tcp_listener(dm, p, &out->lookup);
+	if (f & DM_TCP_RST) {
+		/* Nothing answers an RST; with no connection it is dropped. */
+		out->action = DM_ACTION_DROPPED;
+		out->drop = DM_DROP_NO_SOCKET;
+		c->host->drops[DM_DROP_NO_SOCKET]++;
+		return;
+	}
+	if (!l && syn) {
+		bool known;
+		uint64_t ev = refusal_evidence(dm, c, &known);
+		if (dm->cfg.declared || known) {
+			refuse(c, DM_REPLY_RST, ev);
+			if (known)
+				closed_mark(c->host, 6, p->dport, ev);
+			return;
+		}
+		dm_key k;
+		dm_key_make(&k, 6, p->family, p->final_dst, p->dport, NULL, 0);
+		l = dm_tables_add(&dm->t, c->host, &k, DM_KIND_LISTEN, DM_TCP_LISTEN);
+		out->lookup = DM_LOOKUP_NEW;
+	}
+	if (syn) {
+		/* The listener spawns a child in SYN-RECEIVED. */
+		l->segments++;
+		touch(l, c);
+		s = new_connection(dm, c->host, p->family, p->final_dst, p->dport,
+		                   p->src, p->sport, DM_TCP_SYN_RECEIVED);
+		s->parent = l;
+		out->socket = s;
+		out->action = DM_ACTION_SPAWNED;
+		out->state = s->state;
+		deliver(dm, s, c);
+		return;
+	}
+	if (!l && dm->cfg.declared) {
+		/* RFC 9293 3.10.7.1: a segment for a closed port gets a reset. */
+		bool known;
+		refuse(c, DM_REPLY_RST, refusal_evidence(dm, c, &known));
+		return;
+	}
+	/* No handshake in the capture: the connection is picked up
+	 * mid-stream, under the listener if there is one. */
+	s = new_connection(dm, c->host, p->family, p->final_dst, p->dport,
+	                   p->src, p->sport, DM_TCP_ESTABLISHED);
+	s->midstream = true;
+	s->parent = l;
+	if ((f & DM_TCP_SYN) && (f & DM_TCP_ACK))
+		s->state = DM_TCP_SYN_SENT;
+	tcp_transition(s, p);
+	if (s->state == DM_TCP_CLOSED)
+		close_connection(dm, s);
+	out->lookup = DM_LOOKUP_NEW;
+	out->socket = s;
+	out->action = DM_ACTION_DELIVERED;
+	out->state = s->state;
+	deliver(dm, s, c);
+}
+
+/* --- The receive path ---------------------------------------------------- */
+
+static dm_socket *
+peek_socket(const dm_demux *dm, const dm_packet *p, dm_lookup *how)
+{
+	if (p->proto == 17)
+		return udp_lookup(dm, p, how);
+	dm_socket *s = tcp_connection(dm, p->family, p->final_dst, p->dport,
+	                              p->src, p->sport);
+	if (s) {
+		*how = DM_LOOKUP_EXACT;
+		return s;
+	}
+	return tcp_listener(dm, p, how);
+}
+
+void
+dm_demux_segment(dm_demux *dm, uint64_t frame, int64_t sec, uint32_t nsec,
+                 dm_frame_status st, const dm_packet *pkt, dm_decision *out)
+{
+	memset(out, 0, sizeof *out);
+	if (st != DM_FRAME_SEGMENT || (pkt->proto != 17 && pkt->proto != 6))
+		return;
+
+	seg_ctx c = { frame, sec, nsec, pkt, NULL, out };
+	bool tcp = pkt->proto == 6;
+
+	if (tcp && pkt->have_tcp && pkt->malformed == DM_MAL_NONE)
+		tcp_send(dm, &c);
+	else if (!tcp) {
+		dm_host *sender = dm_tables_host(&dm->t, pkt->family, pkt->src, false);
+		if (sender)
+			closed_clear(sender, 17, pkt->sport);
+	}
+
+	c.host = dm_tables_host(&dm->t, pkt->family, pkt->final_dst, true);
+	out->host = c.host;
+
+	if (pkt->malformed != DM_MAL_NONE || (tcp && !pkt->have_tcp)) {
+		/* A header whose lengths lie, or TCP without its flags, cannot be
+		 * processed: the stack drops it. */
+		out->action = DM_ACTION_DROPPED;
+		out->drop = DM_DROP_MALFORMED;
+		goto drop;
+	}
+	if (pkt->csum.status == DM_CSUM_BAD && !dm->cfg.keep_bad_checksums) {
+		dm_socket *s = peek_socket(dm, pkt, &out->lookup);
+		if (s) {
+			s->bad++;
+			touch(s, &c);
+		}
+		out->socket = s;
+		out->action = DM_ACTION_DROPPED;
+		out->drop = DM_DROP_BAD_CHECKSUM;
+		if (s && tcp)
+			out->state = s->state;
+		goto drop;
+	}
+	if (tcp)
+		tcp_receive(dm, &c);
+	else
+		udp_receive(dm, &c);
+	if (out->socket && pkt->csum.status == DM_CSUM_BAD)
+		((dm_socket *)out->socket)->bad++;
+	return;
+
+drop:
+	c.host->drops[out->drop]++;
+}

@@ -1,0 +1,94 @@
+/* evidence.c - what a first pass over a capture finds of refusals: ICMP
+ * (RFC 792) / ICMPv6 (RFC 4443) port-unreachable errors quoting a UDP
+ * datagram, and TCP RSTs (RFC 9293 section 3.10.7.1: a SYN to a closed
+ * port is answered by <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>).
+ * Keys: local = the refusing host's address and port, remote = the peer.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "demux-int.h"
+
+static void
+free_array(gpointer p)
+{
+	g_array_unref(p);
+}
+
+dm_evidence *
+dm_evidence_new(void)
+{
+	dm_evidence *ev = g_new0(dm_evidence, 1);
+	ev->items = g_hash_table_new_full(dm_key_hash, dm_key_equal, g_free, free_array);
+	return ev;
+}
+
+void
+dm_evidence_free(dm_evidence *ev)
+{
+	if (!ev)
+		return;
+	g_hash_table_unref(ev->items);
+	g_free(ev);
+}
+
+static void
+add_item(dm_evidence *ev, const dm_key *k, const dm_evidence_item *item)
+{
+	GArray *a = g_hash_table_lookup(ev->items, k);
+	if (!a) {
+		a = g_array_new(FALSE, FALSE, sizeof(dm_evidence_item));
+		g_hash_table_insert(ev->items, g_memdup2(k, sizeof *k), a);
+	}
+	g_array_append_val(a, *item);
+}
+
+void
+dm_evidence_add(dm_evidence *ev, uint64_t frame, dm_frame_status st,
+                const dm_packet *pkt)
+{
+	dm_key k;
+	dm_evidence_item item = { .frame = frame };
+	size_t alen = pkt->family == 6 ? 16 : 4;
+
+	memset(&k, 0, sizeof k);
+	k.family = pkt->family;
+	k.tuple = 4;
+	if (st == DM_FRAME_ICMP_ERROR && pkt->icmp_port_unreach &&
+	    pkt->quote_valid && pkt->q_proto == 17) {
+		k.proto = 17;
+		memcpy(k.laddr, pkt->q_dst, alen);
+		k.lport = pkt->q_dport;
+		memcpy(k.raddr, pkt->q_src, alen);
+		k.rport = pkt->q_sport;
+		add_item(ev, &k, &item);
+	} else if (st == DM_FRAME_SEGMENT && pkt->proto == 6 && pkt->have_tcp &&
+	           (pkt->tcp_flags & DM_TCP_RST)) {
+		k.proto = 6;
+		memcpy(k.laddr, pkt->src, alen);
+		k.lport = pkt->sport;
+		memcpy(k.raddr, pkt->dst, alen);
+		k.rport = pkt->dport;
+		item.ack = pkt->ack;
+		item.has_ack = (pkt->tcp_flags & DM_TCP_ACK) != 0;
+		add_item(ev, &k, &item);
+	}
+}
+
+const dm_evidence_item *
+dm_evidence_after(const dm_evidence *ev, const dm_key *k, uint64_t frame,
+                  const uint32_t *ack)
+{
+	if (!ev)
+		return NULL;
+	GArray *a = g_hash_table_lookup(ev->items, k);
+	if (!a)
+		return NULL;
+	for (guint i = 0; i < a->len; i++) {
+		const dm_evidence_item *it = &g_array_index(a, dm_evidence_item, i);
+		if (it->frame > frame && (!ack || (it->has_ack && it->ack == *ack)))
+			return it;
+	}
+	return NULL;
+}

@@ -1,0 +1,404 @@
+/* report-tables.c - the end-of-run report: the summary of counts and the
+ * simulated hosts' socket tables, as text (in the style of `ss -tuan`),
+ * as one JSON document (json-glib) or as CSV (one row per socket).
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+#include "report-int.h"
+
+/* --- Text ---------------------------------------------------------------- */
+
+static void
+text_counts(FILE *out, const char *title, const uint64_t *counts, int first,
+            int n, const char *(*name)(int))
+{
+	bool any = false;
+	for (int i = first; i < n; i++) {
+		if (!counts[i])
+			continue;
+		fprintf(out, "%s%s %" G_GUINT64_FORMAT, any ? ", " : title, name(i), counts[i]);
+		any = true;
+	}
+	if (any)
+		fputc('\n', out);
+}
+
+static const char *status_name_i(int i) { return dm_csum_status_name(i); }
+static const char *reason_name_i(int i) { return dm_csum_reason_name(i); }
+static const char *malformed_name_i(int i) { return dm_malformed_name(i); }
+static const char *frame_name_i(int i) { return dm_frame_status_name(i); }
+static const char *drop_name_i(int i) { return dm_drop_name(i); }
+
+static void
+text_summary(dm_report *rep, const dm_summary *sum)
+{
+	FILE *out = rep->out;
+
+	fprintf(out, "\n%" G_GUINT64_FORMAT " frames, %" G_GUINT64_FORMAT
+	        " UDP and %" G_GUINT64_FORMAT " TCP segments\n",
+	        sum->frames, sum->segments[DM_PROTO_UDP], sum->segments[DM_PROTO_TCP]);
+	for (int p = 0; p < DM_N_PROTO; p++) {
+		if (sum->segments[p])
+			text_counts(out, p == DM_PROTO_UDP ? "  UDP checksums: " : "  TCP checksums: ",
+			            sum->status[p], 0, DM_CSUM_N_STATUS, status_name_i);
+	}
+	text_counts(out, "  checksum reasons: ", sum->reason, 1, DM_CSUM_N_REASON, reason_name_i);
+	text_counts(out, "  malformed: ", sum->malformed, 1, DM_MAL_N, malformed_name_i);
+	uint64_t skipped[DM_FRAME_N_STATUS];
+	memcpy(skipped, sum->outcome, sizeof skipped);
+	skipped[DM_FRAME_SEGMENT] = 0;
+	text_counts(out, "  frames without a segment: ", skipped, 0, DM_FRAME_N_STATUS, frame_name_i);
+	if (sum->ip_header_bad)
+		fprintf(out, "  IPv4 header checksums bad: %" G_GUINT64_FORMAT "\n", sum->ip_header_bad);
+}
+
+static char *
+state_text(const dm_socket *s)
+{
+	if (dm_socket_proto(s) == 17)
+		return g_strdup(dm_socket_remote(s, NULL) ? "ESTAB" : "UNCONN");
+	return g_strdup(dm_tcp_state_name(dm_socket_state(s)));
+}
+
+static void
+text_socket(dm_report *rep, const dm_socket *s, int indent)
+{
+	char l[56], r[56];
+	uint16_t lport, rport;
+	int fam = dm_socket_family(s);
+	const uint8_t *la = dm_socket_local(s, &lport);
+	const uint8_t *ra = dm_socket_remote(s, &rport);
+	char *st = state_text(s);
+	GString *notes = g_string_new(NULL);
+
+	dm_report_endpoint(fam, la, lport, dm_socket_local_is_wildcard(s), l);
+	if (ra)
+		dm_report_endpoint(fam, ra, rport, false, r);
+	else
+		strcpy(r, "*:*");
+	if (dm_socket_midstream(s))
+		g_string_append(notes, " midstream");
+	if (dm_socket_declared(s))
+		g_string_append(notes, " declared");
+	fprintf(rep->out, "  %*s%-5s %-12s %-*s %-*s %6u %8" G_GUINT64_FORMAT " %10" G_GUINT64_FORMAT
+	        " %5" G_GUINT64_FORMAT " %5u%s\n",
+	        indent, "", dm_socket_proto(s) == 17 ? "udp" : "tcp", st,
+	        30 - indent, l, 30, r, dm_socket_id(s), dm_socket_segments(s),
+	        dm_socket_bytes(s), dm_socket_bad_checksums(s), dm_socket_peers(s),
+	        notes->str);
+	g_free(st);
+	g_string_free(notes, TRUE);
+}
+
+static void
+text_host(dm_report *rep, const dm_host *h)
+{
+	FILE *out = rep->out;
+	char a[INET6_ADDRSTRLEN], peer[56];
+	const GPtrArray *socks = dm_host_sockets(h);
+	const GArray *refused = dm_host_refusals(h);
+
+	fprintf(out, "\nHost %s\n", dm_report_address(dm_host_family(h), dm_host_address(h), a));
+	fprintf(out, "  %-5s %-12s %-30s %-30s %6s %8s %10s %5s %5s\n", "Netid", "State",
+	        "Local Address:Port", "Peer Address:Port", "Socket", "Segments",
+	        "Bytes", "Bad", "Peers");
+	/* Listeners with their accepted children indented under them; the
+	 * children of a listener are printed with it, not on their own. */
+	for (guint i = 0; i < socks->len; i++) {
+		const dm_socket *s = g_ptr_array_index(socks, i);
+		if (dm_socket_parent(s))
+			continue;
+		text_socket(rep, s, 0);
+		if (dm_socket_kind(s) != DM_KIND_LISTEN)
+			continue;
+		for (guint j = i + 1; j < socks->len; j++) {
+			const dm_socket *c = g_ptr_array_index(socks, j);
+			if (dm_socket_parent(c) == s)
+				text_socket(rep, c, 2);
+		}
+	}
+	for (guint i = 0; i < refused->len; i++) {
+		const dm_refusal *r = &g_array_index(refused, dm_refusal, i);
+		fprintf(out, "  refused: %s port %u from %s at frame %" G_GUINT64_FORMAT,
+		        r->proto == 17 ? "udp" : "tcp", r->port,
+		        dm_report_endpoint(dm_host_family(h), r->peer, r->peer_port, false, peer),
+		        r->frame);
+		if (r->count > 1)
+			fprintf(out, " (%u attempts)", r->count);
+		fprintf(out, ": host answers %s", dm_reply_name(r->reply));
+		if (r->evidence)
+			fprintf(out, ", seen at frame %" G_GUINT64_FORMAT "\n", r->evidence);
+		else
+			fputs(", not in the capture\n", out);
+	}
+	uint64_t drops[DM_DROP_N];
+	for (int d = 0; d < DM_DROP_N; d++)
+		drops[d] = dm_host_drops(h, d);
+	text_counts(out, "  dropped: ", drops, 1, DM_DROP_N, drop_name_i);
+}
+
+/* --- JSON ---------------------------------------------------------------- */
+
+static void
+json_counts(JsonBuilder *b, const char *member, const uint64_t *counts, int first,
+            int n, const char *(*name)(int))
+{
+	json_builder_set_member_name(b, member);
+	json_builder_begin_object(b);
+	for (int i = first; i < n; i++) {
+		json_builder_set_member_name(b, name(i));
+		json_builder_add_int_value(b, (gint64)counts[i]);
+	}
+	json_builder_end_object(b);
+}
+
+static void
+json_int(JsonBuilder *b, const char *member, uint64_t v)
+{
+	json_builder_set_member_name(b, member);
+	json_builder_add_int_value(b, (gint64)v);
+}
+
+static void
+json_string(JsonBuilder *b, const char *member, const char *v)
+{
+	json_builder_set_member_name(b, member);
+	if (v)
+		json_builder_add_string_value(b, v);
+	else
+		json_builder_add_null_value(b);
+}
+
+static void
+json_time(JsonBuilder *b, const char *member, const dm_report *rep, int64_t sec,
+          uint32_t nsec, bool have)
+{
+	json_builder_set_member_name(b, member);
+	if (!have) {
+		json_builder_add_null_value(b);
+		return;
+	}
+	/* Written at the capture's precision, as in the trace. */
+	char *text = rep->nano ? g_strdup_printf("%" G_GINT64_FORMAT ".%09u", sec, nsec)
+	                       : g_strdup_printf("%" G_GINT64_FORMAT ".%06u", sec, nsec / 1000);
+	json_builder_add_double_value(b, g_ascii_strtod(text, NULL));
+	g_free(text);
+}
+
+static void
+json_socket(JsonBuilder *b, const dm_report *rep, const dm_socket *s)
+{
+	char l[56], r[56];
+	uint16_t lport, rport;
+	int fam = dm_socket_family(s);
+	const uint8_t *la = dm_socket_local(s, &lport);
+	const uint8_t *ra = dm_socket_remote(s, &rport);
+	const dm_socket *parent = dm_socket_parent(s);
+	int64_t sec;
+	uint32_t nsec;
+
+	json_builder_begin_object(b);
+	json_int(b, "id", dm_socket_id(s));
+	json_string(b, "proto", dm_socket_proto(s) == 17 ? "udp" : "tcp");
+	json_string(b, "kind", dm_sock_kind_name(dm_socket_kind(s)));
+	json_string(b, "local", dm_report_endpoint(fam, la, lport, false, l));
+	json_string(b, "remote", ra ? dm_report_endpoint(fam, ra, rport, false, r) : NULL);
+	json_string(b, "state", dm_tcp_state_name(dm_socket_state(s)));
+	json_builder_set_member_name(b, "parent");
+	if (parent)
+		json_builder_add_int_value(b, dm_socket_id(parent));
+	else
+		json_builder_add_null_value(b);
+	json_builder_set_member_name(b, "midstream");
+	json_builder_add_boolean_value(b, dm_socket_midstream(s));
+	json_builder_set_member_name(b, "declared");
+	json_builder_add_boolean_value(b, dm_socket_declared(s));
+	json_int(b, "segments", dm_socket_segments(s));
+	json_int(b, "bytes", dm_socket_bytes(s));
+	json_int(b, "bad_checksums", dm_socket_bad_checksums(s));
+	json_int(b, "peers", dm_socket_peers(s));
+	bool have = dm_socket_first_frame(s) != 0;
+	dm_socket_first_time(s, &sec, &nsec);
+	json_time(b, "first", rep, sec, nsec, have);
+	dm_socket_last_time(s, &sec, &nsec);
+	json_time(b, "last", rep, sec, nsec, have);
+	json_builder_set_member_name(b, "first_frame");
+	if (have)
+		json_builder_add_int_value(b, (gint64)dm_socket_first_frame(s));
+	else
+		json_builder_add_null_value(b);
+	json_builder_set_member_name(b, "last_frame");
+	if (have)
+		json_builder_add_int_value(b, (gint64)dm_socket_last_frame(s));
+	else
+		json_builder_add_null_value(b);
+	json_builder_end_object(b);
+}
+
+static void
+json_host(JsonBuilder *b, const dm_report *rep, const dm_host *h)
+{
+	char a[INET6_ADDRSTRLEN], peer[56];
+	const GPtrArray *socks = dm_host_sockets(h);
+	const GArray *refused = dm_host_refusals(h);
+	int fam = dm_host_family(h);
+
+	json_builder_begin_object(b);
+	json_string(b, "address", dm_report_address(fam, dm_host_address(h), a));
+	json_builder_set_member_name(b, "sockets");
+	json_builder_begin_array(b);
+	for (guint i = 0; i < socks->len; i++)
+		json_socket(b, rep, g_ptr_array_index(socks, i));
+	json_builder_end_array(b);
+	json_builder_set_member_name(b, "refused");
+	json_builder_begin_array(b);
+	for (guint i = 0; i < refused->len; i++) {
+		const dm_refusal *r = &g_array_index(refused, dm_refusal, i);
+		json_builder_begin_object(b);
+		json_string(b, "proto", r->proto == 17 ? "udp" : "tcp");
+		json_int(b, "port", r->port);
+		json_string(b, "peer", dm_report_endpoint(fam, r->peer, r->peer_port, false, peer));
+		json_int(b, "frame", r->frame);
+		json_int(b, "attempts", r->count);
+		json_string(b, "reply", dm_reply_name(r->reply));
+		json_builder_set_member_name(b, "evidence");
+		if (r->evidence)
+			json_builder_add_int_value(b, (gint64)r->evidence);
+		else
+			json_builder_add_null_value(b);
+		json_builder_set_member_name(b, "confirmed");
+		json_builder_add_boolean_value(b, r->evidence != 0);
+		json_builder_end_object(b);
+	}
+	json_builder_end_array(b);
+	uint64_t drops[DM_DROP_N];
+	for (int d = 0; d < DM_DROP_N; d++)
+		drops[d] = dm_host_drops(h, d);
+	json_counts(b, "dropped", drops, 1, DM_DROP_N, drop_name_i);
+	json_builder_end_object(b);
+}
+
+static void
+json_document(dm_report *rep, const dm_summary *sum, const dm_demux *dm)
+{
+	JsonBuilder *b = json_builder_new();
+
+	json_builder_begin_object(b);
+	json_builder_set_member_name(b, "files");
+	json_builder_begin_array(b);
+	for (guint i = 0; i < rep->files->len; i++)
+		json_builder_add_string_value(b, g_ptr_array_index(rep->files, i));
+	json_builder_end_array(b);
+	json_int(b, "frames", sum->frames);
+	json_builder_set_member_name(b, "segments");
+	json_builder_begin_object(b);
+	for (int p = 0; p < DM_N_PROTO; p++)
+		json_int(b, dm_proto_name(p), sum->segments[p]);
+	json_builder_end_object(b);
+	json_builder_set_member_name(b, "checksum");
+	json_builder_begin_object(b);
+	for (int p = 0; p < DM_N_PROTO; p++)
+		json_counts(b, dm_proto_name(p), sum->status[p], 0, DM_CSUM_N_STATUS, status_name_i);
+	json_builder_end_object(b);
+	json_counts(b, "checksum_reasons", sum->reason, 1, DM_CSUM_N_REASON, reason_name_i);
+	json_counts(b, "malformed", sum->malformed, 1, DM_MAL_N, malformed_name_i);
+	json_counts(b, "frames_by_outcome", sum->outcome, 0, DM_FRAME_N_STATUS, frame_name_i);
+	json_int(b, "ip_header_checksum_bad", sum->ip_header_bad);
+	json_int(b, "vlan_frames", sum->vlan_frames);
+	json_int(b, "fragments", sum->fragments);
+	if (dm) {
+		GPtrArray *hosts = dm_demux_hosts(dm);
+		json_builder_set_member_name(b, "hosts");
+		json_builder_begin_array(b);
+		for (guint i = 0; i < hosts->len; i++)
+			if (dm_report_host_visible(rep, g_ptr_array_index(hosts, i)))
+				json_host(b, rep, g_ptr_array_index(hosts, i));
+		json_builder_end_array(b);
+		g_ptr_array_unref(hosts);
+	}
+	json_builder_end_object(b);
+
+	JsonGenerator *gen = json_generator_new();
+	JsonNode *root = json_builder_get_root(b);
+	json_generator_set_root(gen, root);
+	json_generator_set_pretty(gen, TRUE);
+	gchar *text = json_generator_to_data(gen, NULL);
+	fprintf(rep->out, "%s\n", text);
+	g_free(text);
+	json_node_unref(root);
+	g_object_unref(gen);
+	g_object_unref(b);
+}
+
+/* --- CSV ----------------------------------------------------------------- */
+
+static void
+csv_sockets(dm_report *rep, const dm_demux *dm)
+{
+	FILE *out = rep->out;
+	GPtrArray *hosts = dm_demux_hosts(dm);
+
+	fputs("host,id,proto,kind,local,remote,state,parent,midstream,segments,bytes,"
+	      "bad_checksums,peers,first_frame,last_frame\n", out);
+	for (guint i = 0; i < hosts->len; i++) {
+		const dm_host *h = g_ptr_array_index(hosts, i);
+		const GPtrArray *socks = dm_host_sockets(h);
+		char a[INET6_ADDRSTRLEN], l[56], r[56];
+		int fam = dm_host_family(h);
+		if (!dm_report_host_visible(rep, h))
+			continue;
+		dm_report_address(fam, dm_host_address(h), a);
+		for (guint j = 0; j < socks->len; j++) {
+			const dm_socket *s = g_ptr_array_index(socks, j);
+			uint16_t lport, rport;
+			const uint8_t *la = dm_socket_local(s, &lport);
+			const uint8_t *ra = dm_socket_remote(s, &rport);
+			const dm_socket *p = dm_socket_parent(s);
+			const char *st = dm_tcp_state_name(dm_socket_state(s));
+			fprintf(out, "%s,%u,%s,%s,%s,%s,%s,", a, dm_socket_id(s),
+			        dm_socket_proto(s) == 17 ? "udp" : "tcp",
+			        dm_sock_kind_name(dm_socket_kind(s)),
+			        dm_report_endpoint(fam, la, lport, false, l),
+			        ra ? dm_report_endpoint(fam, ra, rport, false, r) : "",
+			        st ? st : "");
+			if (p)
+				fprintf(out, "%u", dm_socket_id(p));
+			fprintf(out, ",%s,%" G_GUINT64_FORMAT ",%" G_GUINT64_FORMAT ",%"
+			        G_GUINT64_FORMAT ",%u,%" G_GUINT64_FORMAT ",%" G_GUINT64_FORMAT "\n",
+			        dm_socket_midstream(s) ? "true" : "false", dm_socket_segments(s),
+			        dm_socket_bytes(s), dm_socket_bad_checksums(s), dm_socket_peers(s),
+			        dm_socket_first_frame(s), dm_socket_last_frame(s));
+		}
+	}
+	g_ptr_array_unref(hosts);
+}
+
+void
+dm_report_summary(dm_report *rep, const dm_summary *sum, const dm_demux *dm)
+{
+	switch (rep->fmt) {
+	case DM_FORMAT_TEXT:
+		text_summary(rep, sum);
+		if (dm) {
+			GPtrArray *hosts = dm_demux_hosts(dm);
+			for (guint i = 0; i < hosts->len; i++)
+				if (dm_report_host_visible(rep, g_ptr_array_index(hosts, i)))
+					text_host(rep, g_ptr_array_index(hosts, i));
+			g_ptr_array_unref(hosts);
+		}
+		break;
+	case DM_FORMAT_JSON:
+		json_document(rep, sum, dm);
+		break;
+	case DM_FORMAT_CSV:
+		if (dm)
+			csv_sockets(rep, dm);
+		break;
+	case DM_FORMAT_JSONL:
+		break;
+	}
+}

@@ -1,0 +1,162 @@
+/* split.c - one pcap per socket.  Frames are noted by socket id during
+ * the run and written in a second read of the inputs, so that no more
+ * than a bounded number of output files is open at once (files closed to
+ * stay under the bound are reopened with pcap_dump_open_append).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <pcap/pcap.h>
+#include <string.h>
+
+#include "demuxsim/capture.h"
+#include "demuxsim/report.h"
+#include "demuxsim/split.h"
+
+#define MAX_OPEN 128
+
+struct dm_split {
+	char *dir;
+	GArray *by_frame;      /* guint: socket id per frame (index frame-1) */
+	GHashTable *names;     /* socket id -> file name */
+	GHashTable *open;      /* socket id -> pcap_dumper_t * */
+	GHashTable *started;   /* socket ids whose file exists */
+};
+
+GQuark dm_split_error_quark(void);
+G_DEFINE_QUARK(dm-split-error-quark, dm_split_error)
+
+static void
+close_dumper(gpointer p)
+{
+	pcap_dump_close(p);
+}
+
+dm_split *
+dm_split_new(const char *dir, GError **error)
+{
+	if (g_mkdir_with_parents(dir, 0755) != 0) {
+		g_set_error(error, dm_split_error_quark(), 0, "cannot create directory: %s",
+		            g_strerror(errno));
+		return NULL;
+	}
+	dm_split *sp = g_new0(dm_split, 1);
+	sp->dir = g_strdup(dir);
+	sp->by_frame = g_array_new(FALSE, TRUE, sizeof(guint));
+	sp->names = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
+	sp->open = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, close_dumper);
+	sp->started = g_hash_table_new(g_direct_hash, g_direct_equal);
+	return sp;
+}
+
+void
+dm_split_free(dm_split *sp)
+{
+	if (!sp)
+		return;
+	g_hash_table_unref(sp->open);
+	g_hash_table_unref(sp->names);
+	g_hash_table_unref(sp->started);
+	g_array_unref(sp->by_frame);
+	g_free(sp->dir);
+	g_free(sp);
+}
+
+/* An address fit for a file name: IPv6 colons become underscores. */
+static void
+file_address(const dm_socket *s, const uint8_t *addr, char *buf)
+{
+	dm_report_address(dm_socket_family(s), addr, buf);
+	for (char *p = buf; *p; p++)
+		if (*p == ':')
+			*p = '_';
+}
+
+void
+dm_split_note(dm_split *sp, uint64_t frame, const dm_socket *s)
+{
+	guint id = dm_socket_id(s);
+	if (frame > sp->by_frame->len)
+		g_array_set_size(sp->by_frame, (guint)frame);
+	g_array_index(sp->by_frame, guint, frame - 1) = id;
+	if (g_hash_table_contains(sp->names, GUINT_TO_POINTER(id)))
+		return;
+
+	char l[48], r[48];
+	uint16_t lport, rport;
+	const uint8_t *ra = dm_socket_remote(s, &rport);
+	file_address(s, dm_socket_local(s, &lport), l);
+	char *name;
+	if (ra) {
+		file_address(s, ra, r);
+		name = g_strdup_printf("%u-%s-%s-%u-%s-%u.pcap", id,
+		                       dm_socket_proto(s) == 17 ? "udp" : "tcp", l, lport, r, rport);
+	} else {
+		name = g_strdup_printf("%u-%s-%s-%u.pcap", id,
+		                       dm_socket_proto(s) == 17 ? "udp" : "tcp", l, lport);
+	}
+	g_hash_table_insert(sp->names, GUINT_TO_POINTER(id), name);
+}
+
+static pcap_dumper_t *
+dumper_for(dm_split *sp, pcap_t *dead, guint id, GError **error)
+{
+	pcap_dumper_t *d = g_hash_table_lookup(sp->open, GUINT_TO_POINTER(id));
+	if (d)
+		return d;
+	if (g_hash_table_size(sp->open) >= MAX_OPEN)
+		g_hash_table_remove_all(sp->open);
+	char *path = g_build_filename(sp->dir, g_hash_table_lookup(sp->names, GUINT_TO_POINTER(id)), NULL);
+	bool append = g_hash_table_contains(sp->started, GUINT_TO_POINTER(id));
+	d = append ? pcap_dump_open_append(dead, path) : pcap_dump_open(dead, path);
+	if (!d)
+		g_set_error(error, dm_split_error_quark(), 0, "%s: %s", path, pcap_geterr(dead));
+	else {
+		g_hash_table_insert(sp->open, GUINT_TO_POINTER(id), d);
+		g_hash_table_add(sp->started, GUINT_TO_POINTER(id));
+	}
+	g_free(path);
+	return d;
+}
+
+gboolean
+dm_split_write(dm_split *sp, const char *const *paths, guint n, uint64_t frames,
+               GError **error)
+{
+	uint64_t frame = 0;
+	gboolean ok = TRUE;
+
+	for (guint i = 0; ok && i < n && frame < frames; i++) {
+		dm_capture *cap = dm_capture_open_file(paths[i], error);
+		if (!cap)
+			return FALSE;
+		bool nano = dm_capture_nanosecond(cap);
+		pcap_t *dead = pcap_open_dead_with_tstamp_precision(
+			dm_capture_linktype(cap), dm_capture_snaplen(cap),
+			nano ? PCAP_TSTAMP_PRECISION_NANO : PCAP_TSTAMP_PRECISION_MICRO);
+		dm_record rec;
+		while (ok && frame < frames && dm_capture_next(cap, &rec, NULL) == 1) {
+			frame++;
+			if (frame > sp->by_frame->len)
+				break;
+			guint id = g_array_index(sp->by_frame, guint, frame - 1);
+			if (!id)
+				continue;
+			pcap_dumper_t *d = dumper_for(sp, dead, id, error);
+			if (!d) {
+				ok = FALSE;
+				break;
+			}
+			struct pcap_pkthdr h = { .caplen = rec.caplen, .len = rec.wirelen };
+			h.ts.tv_sec = rec.sec;
+			h.ts.tv_usec = rec.frac;
+			pcap_dump((u_char *)d, &h, rec.data);
+		}
+		/* Dumpers belong to this input's link type: close them now. */
+		g_hash_table_remove_all(sp->open);
+		pcap_close(dead);
+		dm_capture_close(cap);
+	}
+	return ok;
+}
