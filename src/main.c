@@ -237,14 +237,14 @@ main(int argc, char **argv)
 		{ "version", 'V', 0, G_OPTION_ARG_NONE, &o.version,
 		  "Print the version and exit", NULL },
 		{ G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o.files,
-		  NULL, "FILE..." },
+		  NULL, "[FILE...]" },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
 	};
 	GError *err = NULL;
 	int status = EXIT_DONE;
 
 	setlocale(LC_ALL, "");
-	GOptionContext *ctx = g_option_context_new("[FILE...]");
+	GOptionContext *ctx = g_option_context_new(NULL);
 	g_option_context_set_summary(ctx, "Simulate how a host's transport layer demultiplexes captured traffic.");
 	g_option_context_set_description(ctx, description);
 	g_option_context_add_main_entries(ctx, entries, NULL);
