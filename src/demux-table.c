@@ -263,7 +263,7 @@ const char *
 dm_drop_name(dm_drop_reason d)
 {
 	static const char *const names[DM_DROP_N] = {
-		NULL, "bad-checksum", "malformed", "no-socket",
+		NULL, "bad-checksum", "malformed", "no-socket", "closed",
 	};
 	return (unsigned)d < DM_DROP_N ? names[d] : NULL;
 }

@@ -326,15 +326,6 @@ new_connection(dm_demux *dm, dm_host *h, uint8_t family, const uint8_t *laddr,
 	return dm_tables_add(&dm->t, h, &k, DM_KIND_CONNECTION, state);
 }
 
-/* A connection that reaches CLOSED is gone from the lookup table (it stays
- * in its host's list for the report); TIME-WAIT ones stay reachable. */
-static void
-close_connection(dm_demux *dm, dm_socket *s)
-{
-	s->state = DM_TCP_CLOSED;
-	dm_tables_unkey(&dm->t, s);
-}
-
 /* The sequence number a FIN in @p occupies, plus one. */
 static uint32_t
 fin_ack_of(const dm_packet *p)
@@ -367,7 +358,7 @@ tcp_send(dm_demux *dm, const seg_ctx *c)
 	}
 	if (f & DM_TCP_RST) {
 		if (s)
-			close_connection(dm, s);
+			s->state = DM_TCP_CLOSED;
 		return;
 	}
 	if (!s || (state_is_over(s->state) && (f & DM_TCP_SYN))) {
@@ -466,13 +457,25 @@ tcp_receive(dm_demux *dm, seg_ctx *c)
 	 * connection; a retransmitted SYN reaches the existing one. */
 	if (s && syn && state_is_over(s->state))
 		s = NULL;
+	if (s && s->state == DM_TCP_CLOSED) {
+		/* A CLOSED connection stays in the table as a tombstone until a
+		 * new SYN reuses the 4-tuple: late duplicates find it and are
+		 * dropped (a stack answers them with a reset) rather than
+		 * looking like a connection picked up mid-stream. */
+		out->lookup = DM_LOOKUP_EXACT;
+		out->socket = s;
+		out->action = DM_ACTION_DROPPED;
+		out->drop = DM_DROP_CLOSED;
+		out->state = s->state;
+		c->host->drops[DM_DROP_CLOSED]++;
+		touch(s, c);
+		return;
+	}
 	if (s) {
 		out->lookup = DM_LOOKUP_EXACT;
 		out->socket = s;
 		out->action = tcp_transition(s, p) ? DM_ACTION_ACCEPTED : DM_ACTION_DELIVERED;
 		out->state = s->state;
-		if (s->state == DM_TCP_CLOSED)
-			close_connection(dm, s);
 		deliver(dm, s, c);
 		return;
 	}
@@ -527,8 +530,6 @@ tcp_receive(dm_demux *dm, seg_ctx *c)
 	if ((f & DM_TCP_SYN) && (f & DM_TCP_ACK))
 		s->state = DM_TCP_SYN_SENT;
 	tcp_transition(s, p);
-	if (s->state == DM_TCP_CLOSED)
-		close_connection(dm, s);
 	out->lookup = DM_LOOKUP_NEW;
 	out->socket = s;
 	out->action = DM_ACTION_DELIVERED;

@@ -66,6 +66,7 @@ typedef enum {
 	DM_DROP_BAD_CHECKSUM,
 	DM_DROP_MALFORMED,
 	DM_DROP_NO_SOCKET,   /* e.g. an RST or a stray ACK for nothing */
+	DM_DROP_CLOSED,      /* for a connection already CLOSED */
 	DM_DROP_N
 } dm_drop_reason;
 
