@@ -70,11 +70,10 @@ ip_by_ethertype(uint16_t type, dm_reader r, uint32_t extra, dm_packet *pkt)
 	}
 }
 
-dm_frame_status
-dm_decode_ip(const uint8_t *data, uint32_t caplen, uint32_t wire_extra,
-             dm_packet *pkt)
+/* IPv4 or IPv6 by the version nibble. */
+static dm_frame_status
+decode_ip_any(dm_reader r, uint32_t wire_extra, dm_packet *pkt)
 {
-	dm_reader r = dm_reader_make(data, caplen);
 	uint8_t v;
 
 	if (!dm_get_u8(&r, 0, &v))
@@ -153,10 +152,20 @@ dm_decode_frame(int dlt, const uint8_t *data, uint32_t caplen,
 			return DM_FRAME_TRUNC_LINK;
 		return ip_by_ethertype(type, dm_reader_sub(&r, 20, r.len), extra, pkt);
 	case DLT_RAW: case DLT_IPV4: case DLT_IPV6:
-		return dm_decode_ip(data, caplen, extra, pkt);
+		return decode_ip_any(r, extra, pkt);
 	case DLT_NULL: case DLT_LOOP:
 		return decode_null(r, extra, pkt);
 	default:
 		return DM_FRAME_NOT_IP;
 	}
+}
+
+dm_frame_status
+dm_decode_ip(const uint8_t *data, uint32_t caplen, uint32_t wire_extra,
+             dm_packet *pkt)
+{
+	memset(pkt, 0, sizeof *pkt);
+	pkt->caplen = caplen;
+	pkt->wirelen = caplen + wire_extra;
+	return decode_ip_any(dm_reader_make(data, caplen), wire_extra, pkt);
 }

@@ -20,6 +20,7 @@ dm_malformed_name(dm_malformed m)
 	static const char *const names[DM_MAL_N] = {
 		NULL, "udp-length-exceeds-payload", "udp-length-too-short",
 		"tcp-offset-invalid", "ip-length-exceeds-frame",
+		"payload-shorter-than-header",
 	};
 	return (unsigned)m < DM_MAL_N ? names[m] : NULL;
 }

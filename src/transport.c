@@ -34,6 +34,20 @@ unverified(dm_packet *pkt, dm_csum_reason reason)
 	pkt->csum.have_expected = false;
 }
 
+/* The transport header (@need bytes) is not all there: the IP payload is
+ * too short for it (malformed), the frame never carried the bytes the IP
+ * length promises (malformed), or the capture cut them (truncated). */
+static void
+header_missing(const dm_l4_input *in, uint32_t need, dm_packet *pkt)
+{
+	if (in->ip_len < need)
+		pkt->malformed = DM_MAL_L4_HEADER;
+	else if (in->short_frame)
+		pkt->malformed = DM_MAL_IP_LEN_FRAME;
+	unverified(pkt, pkt->malformed ? DM_CSUM_REASON_MALFORMED
+	                               : DM_CSUM_REASON_TRUNCATED);
+}
+
 /* Ports are the first four bytes of both headers. */
 static bool
 ports(const dm_l4_input *in, dm_packet *pkt)
@@ -60,10 +74,7 @@ dm_udp_decode(const dm_l4_input *in, dm_packet *pkt)
 		pkt->payload_len = pkt->udp_length >= UDP_HDR ? pkt->udp_length - UDP_HDR : 0;
 	}
 	if (!dm_get_be16(p, 6, &pkt->csum.stored)) {
-		unverified(pkt, in->short_frame ? DM_CSUM_REASON_MALFORMED
-		                                : DM_CSUM_REASON_TRUNCATED);
-		if (in->short_frame)
-			pkt->malformed = DM_MAL_IP_LEN_FRAME;
+		header_missing(in, UDP_HDR, pkt);
 		return DM_FRAME_SEGMENT;
 	}
 	pkt->have_csum_field = true;
@@ -110,10 +121,7 @@ dm_tcp_decode(const dm_l4_input *in, dm_packet *pkt)
 		return DM_FRAME_TRUNC_L4;
 	pkt->seg_len = len;
 	if (!dm_reader_has(p, 0, TCP_MIN_HDR)) {
-		unverified(pkt, in->short_frame ? DM_CSUM_REASON_MALFORMED
-		                                : DM_CSUM_REASON_TRUNCATED);
-		if (in->short_frame)
-			pkt->malformed = DM_MAL_IP_LEN_FRAME;
+		header_missing(in, TCP_MIN_HDR, pkt);
 		return DM_FRAME_SEGMENT;
 	}
 	dm_get_be32(p, 4, &pkt->seq);

@@ -36,6 +36,7 @@ typedef enum {
 	DM_MAL_UDP_LEN_SHORT,    /* UDP length < 8 */
 	DM_MAL_TCP_OFFSET,       /* TCP data offset < 5 or past the payload */
 	DM_MAL_IP_LEN_FRAME,     /* IP length > bytes in an uncut frame */
+	DM_MAL_L4_HEADER,        /* IP payload shorter than the UDP/TCP header */
 	DM_MAL_N
 } dm_malformed;
 
