@@ -1,13 +1,13 @@
 /* report-tables.c - the end-of-run report: the summary of counts and the
  * simulated hosts' socket tables, as text (in the style of `ss -tuan`),
- * as one JSON document (json-glib) or as CSV (one row per socket).
+ * as one JSON document or as CSV (one row per socket).
  */
 #include "config.h"
 
 #include <arpa/inet.h>
-#include <json-glib/json-glib.h>
 #include <string.h>
 
+#include "json-writer.h"
 #include "report-int.h"
 
 /* --- Text ---------------------------------------------------------------- */
@@ -144,53 +144,63 @@ text_host(dm_report *rep, const dm_host *h)
 /* --- JSON ---------------------------------------------------------------- */
 
 static void
-json_counts(JsonBuilder *b, const char *member, const uint64_t *counts, int first,
-            int n, const char *(*name)(int))
+json_counts(jw *w, const char *member, const uint64_t *counts, int first, int n,
+            const char *(*name)(int))
 {
-	json_builder_set_member_name(b, member);
-	json_builder_begin_object(b);
+	jw_key(w, member);
+	jw_begin_object(w);
 	for (int i = first; i < n; i++) {
-		json_builder_set_member_name(b, name(i));
-		json_builder_add_int_value(b, (gint64)counts[i]);
+		jw_key(w, name(i));
+		jw_uint(w, counts[i]);
 	}
-	json_builder_end_object(b);
+	jw_end_object(w);
 }
 
 static void
-json_int(JsonBuilder *b, const char *member, uint64_t v)
+json_uint(jw *w, const char *member, uint64_t v)
 {
-	json_builder_set_member_name(b, member);
-	json_builder_add_int_value(b, (gint64)v);
+	jw_key(w, member);
+	jw_uint(w, v);
 }
 
 static void
-json_string(JsonBuilder *b, const char *member, const char *v)
+json_string(jw *w, const char *member, const char *v)
 {
-	json_builder_set_member_name(b, member);
-	if (v)
-		json_builder_add_string_value(b, v);
-	else
-		json_builder_add_null_value(b);
+	jw_key(w, member);
+	jw_string(w, v);
 }
 
+/* A time at the capture's precision, as in the trace; null when @have
+ * is false. */
 static void
-json_time(JsonBuilder *b, const char *member, const dm_report *rep, int64_t sec,
+json_time(jw *w, const char *member, const dm_report *rep, int64_t sec,
           uint32_t nsec, bool have)
 {
-	json_builder_set_member_name(b, member);
+	char text[48];
+	jw_key(w, member);
 	if (!have) {
-		json_builder_add_null_value(b);
+		jw_null(w);
 		return;
 	}
-	/* Written at the capture's precision, as in the trace. */
-	char *text = rep->nano ? g_strdup_printf("%" G_GINT64_FORMAT ".%09u", sec, nsec)
-	                       : g_strdup_printf("%" G_GINT64_FORMAT ".%06u", sec, nsec / 1000);
-	json_builder_add_double_value(b, g_ascii_strtod(text, NULL));
-	g_free(text);
+	if (rep->nano)
+		g_snprintf(text, sizeof text, "%" G_GINT64_FORMAT ".%09u", sec, nsec);
+	else
+		g_snprintf(text, sizeof text, "%" G_GINT64_FORMAT ".%06u", sec, nsec / 1000);
+	jw_number_text(w, text);
 }
 
 static void
-json_socket(JsonBuilder *b, const dm_report *rep, const dm_socket *s)
+json_frame(jw *w, const char *member, uint64_t frame)
+{
+	jw_key(w, member);
+	if (frame)
+		jw_uint(w, frame);
+	else
+		jw_null(w);
+}
+
+static void
+json_socket(jw *w, const dm_report *rep, const dm_socket *s)
 {
 	char l[56], r[56];
 	uint16_t lport, rport;
@@ -200,138 +210,113 @@ json_socket(JsonBuilder *b, const dm_report *rep, const dm_socket *s)
 	const dm_socket *parent = dm_socket_parent(s);
 	int64_t sec;
 	uint32_t nsec;
-
-	json_builder_begin_object(b);
-	json_int(b, "id", dm_socket_id(s));
-	json_string(b, "proto", dm_socket_proto(s) == 17 ? "udp" : "tcp");
-	json_string(b, "kind", dm_sock_kind_name(dm_socket_kind(s)));
-	json_string(b, "local", dm_report_endpoint(fam, la, lport, false, l));
-	json_string(b, "remote", ra ? dm_report_endpoint(fam, ra, rport, false, r) : NULL);
-	json_string(b, "state", dm_tcp_state_name(dm_socket_state(s)));
-	json_builder_set_member_name(b, "parent");
-	if (parent)
-		json_builder_add_int_value(b, dm_socket_id(parent));
-	else
-		json_builder_add_null_value(b);
-	json_builder_set_member_name(b, "midstream");
-	json_builder_add_boolean_value(b, dm_socket_midstream(s));
-	json_builder_set_member_name(b, "declared");
-	json_builder_add_boolean_value(b, dm_socket_declared(s));
-	json_int(b, "segments", dm_socket_segments(s));
-	json_int(b, "bytes", dm_socket_bytes(s));
-	json_int(b, "bad_checksums", dm_socket_bad_checksums(s));
-	json_int(b, "peers", dm_socket_peers(s));
 	bool have = dm_socket_first_frame(s) != 0;
+
+	jw_begin_object(w);
+	json_uint(w, "id", dm_socket_id(s));
+	json_string(w, "proto", dm_socket_proto(s) == 17 ? "udp" : "tcp");
+	json_string(w, "kind", dm_sock_kind_name(dm_socket_kind(s)));
+	json_string(w, "local", dm_report_endpoint(fam, la, lport, false, l));
+	json_string(w, "remote", ra ? dm_report_endpoint(fam, ra, rport, false, r) : NULL);
+	json_string(w, "state", dm_tcp_state_name(dm_socket_state(s)));
+	json_frame(w, "parent", parent ? dm_socket_id(parent) : 0);
+	jw_key(w, "midstream");
+	jw_bool(w, dm_socket_midstream(s));
+	jw_key(w, "declared");
+	jw_bool(w, dm_socket_declared(s));
+	json_uint(w, "segments", dm_socket_segments(s));
+	json_uint(w, "bytes", dm_socket_bytes(s));
+	json_uint(w, "bad_checksums", dm_socket_bad_checksums(s));
+	json_uint(w, "peers", dm_socket_peers(s));
 	dm_socket_first_time(s, &sec, &nsec);
-	json_time(b, "first", rep, sec, nsec, have);
+	json_time(w, "first", rep, sec, nsec, have);
 	dm_socket_last_time(s, &sec, &nsec);
-	json_time(b, "last", rep, sec, nsec, have);
-	json_builder_set_member_name(b, "first_frame");
-	if (have)
-		json_builder_add_int_value(b, (gint64)dm_socket_first_frame(s));
-	else
-		json_builder_add_null_value(b);
-	json_builder_set_member_name(b, "last_frame");
-	if (have)
-		json_builder_add_int_value(b, (gint64)dm_socket_last_frame(s));
-	else
-		json_builder_add_null_value(b);
-	json_builder_end_object(b);
+	json_time(w, "last", rep, sec, nsec, have);
+	json_frame(w, "first_frame", dm_socket_first_frame(s));
+	json_frame(w, "last_frame", dm_socket_last_frame(s));
+	jw_end_object(w);
 }
 
 static void
-json_host(JsonBuilder *b, const dm_report *rep, const dm_host *h)
+json_host(jw *w, const dm_report *rep, const dm_host *h)
 {
 	char a[INET6_ADDRSTRLEN], peer[56];
 	const GPtrArray *socks = dm_host_sockets(h);
 	const GArray *refused = dm_host_refusals(h);
 	int fam = dm_host_family(h);
 
-	json_builder_begin_object(b);
-	json_string(b, "address", dm_report_address(fam, dm_host_address(h), a));
-	json_builder_set_member_name(b, "sockets");
-	json_builder_begin_array(b);
+	jw_begin_object(w);
+	json_string(w, "address", dm_report_address(fam, dm_host_address(h), a));
+	jw_key(w, "sockets");
+	jw_begin_array(w);
 	for (guint i = 0; i < socks->len; i++)
-		json_socket(b, rep, g_ptr_array_index(socks, i));
-	json_builder_end_array(b);
-	json_builder_set_member_name(b, "refused");
-	json_builder_begin_array(b);
+		json_socket(w, rep, g_ptr_array_index(socks, i));
+	jw_end_array(w);
+	jw_key(w, "refused");
+	jw_begin_array(w);
 	for (guint i = 0; i < refused->len; i++) {
 		const dm_refusal *r = &g_array_index(refused, dm_refusal, i);
-		json_builder_begin_object(b);
-		json_string(b, "proto", r->proto == 17 ? "udp" : "tcp");
-		json_int(b, "port", r->port);
-		json_string(b, "peer", dm_report_endpoint(fam, r->peer, r->peer_port, false, peer));
-		json_int(b, "frame", r->frame);
-		json_int(b, "attempts", r->count);
-		json_string(b, "reply", dm_reply_name(r->reply));
-		json_builder_set_member_name(b, "evidence");
-		if (r->evidence)
-			json_builder_add_int_value(b, (gint64)r->evidence);
-		else
-			json_builder_add_null_value(b);
-		json_builder_set_member_name(b, "confirmed");
-		json_builder_add_boolean_value(b, r->evidence != 0);
-		json_builder_end_object(b);
+		jw_begin_object(w);
+		json_string(w, "proto", r->proto == 17 ? "udp" : "tcp");
+		json_uint(w, "port", r->port);
+		json_string(w, "peer", dm_report_endpoint(fam, r->peer, r->peer_port, false, peer));
+		json_uint(w, "frame", r->frame);
+		json_uint(w, "attempts", r->count);
+		json_string(w, "reply", dm_reply_name(r->reply));
+		json_frame(w, "evidence", r->evidence);
+		jw_key(w, "confirmed");
+		jw_bool(w, r->evidence != 0);
+		jw_end_object(w);
 	}
-	json_builder_end_array(b);
+	jw_end_array(w);
 	uint64_t drops[DM_DROP_N];
 	for (int d = 0; d < DM_DROP_N; d++)
 		drops[d] = dm_host_drops(h, d);
-	json_counts(b, "dropped", drops, 1, DM_DROP_N, drop_name_i);
-	json_builder_end_object(b);
+	json_counts(w, "dropped", drops, 1, DM_DROP_N, drop_name_i);
+	jw_end_object(w);
 }
 
 static void
 json_document(dm_report *rep, const dm_summary *sum, const dm_demux *dm)
 {
-	JsonBuilder *b = json_builder_new();
+	jw w;
 
-	json_builder_begin_object(b);
-	json_builder_set_member_name(b, "files");
-	json_builder_begin_array(b);
+	jw_init(&w, rep->out, true);
+	jw_begin_object(&w);
+	jw_key(&w, "files");
+	jw_begin_array(&w);
 	for (guint i = 0; i < rep->files->len; i++)
-		json_builder_add_string_value(b, g_ptr_array_index(rep->files, i));
-	json_builder_end_array(b);
-	json_int(b, "frames", sum->frames);
-	json_builder_set_member_name(b, "segments");
-	json_builder_begin_object(b);
+		jw_string(&w, g_ptr_array_index(rep->files, i));
+	jw_end_array(&w);
+	json_uint(&w, "frames", sum->frames);
+	jw_key(&w, "segments");
+	jw_begin_object(&w);
 	for (int p = 0; p < DM_N_PROTO; p++)
-		json_int(b, dm_proto_name(p), sum->segments[p]);
-	json_builder_end_object(b);
-	json_builder_set_member_name(b, "checksum");
-	json_builder_begin_object(b);
+		json_uint(&w, dm_proto_name(p), sum->segments[p]);
+	jw_end_object(&w);
+	jw_key(&w, "checksum");
+	jw_begin_object(&w);
 	for (int p = 0; p < DM_N_PROTO; p++)
-		json_counts(b, dm_proto_name(p), sum->status[p], 0, DM_CSUM_N_STATUS, status_name_i);
-	json_builder_end_object(b);
-	json_counts(b, "checksum_reasons", sum->reason, 1, DM_CSUM_N_REASON, reason_name_i);
-	json_counts(b, "malformed", sum->malformed, 1, DM_MAL_N, malformed_name_i);
-	json_counts(b, "frames_by_outcome", sum->outcome, 0, DM_FRAME_N_STATUS, frame_name_i);
-	json_int(b, "ip_header_checksum_bad", sum->ip_header_bad);
-	json_int(b, "vlan_frames", sum->vlan_frames);
-	json_int(b, "fragments", sum->fragments);
+		json_counts(&w, dm_proto_name(p), sum->status[p], 0, DM_CSUM_N_STATUS, status_name_i);
+	jw_end_object(&w);
+	json_counts(&w, "checksum_reasons", sum->reason, 1, DM_CSUM_N_REASON, reason_name_i);
+	json_counts(&w, "malformed", sum->malformed, 1, DM_MAL_N, malformed_name_i);
+	json_counts(&w, "frames_by_outcome", sum->outcome, 0, DM_FRAME_N_STATUS, frame_name_i);
+	json_uint(&w, "ip_header_checksum_bad", sum->ip_header_bad);
+	json_uint(&w, "vlan_frames", sum->vlan_frames);
+	json_uint(&w, "fragments", sum->fragments);
 	if (dm) {
 		GPtrArray *hosts = dm_demux_hosts(dm);
-		json_builder_set_member_name(b, "hosts");
-		json_builder_begin_array(b);
+		json_uint(&w, "sockets", dm_demux_socket_count(dm));
+		jw_key(&w, "hosts");
+		jw_begin_array(&w);
 		for (guint i = 0; i < hosts->len; i++)
 			if (dm_report_host_visible(rep, g_ptr_array_index(hosts, i)))
-				json_host(b, rep, g_ptr_array_index(hosts, i));
-		json_builder_end_array(b);
+				json_host(&w, rep, g_ptr_array_index(hosts, i));
+		jw_end_array(&w);
 		g_ptr_array_unref(hosts);
 	}
-	json_builder_end_object(b);
-
-	JsonGenerator *gen = json_generator_new();
-	JsonNode *root = json_builder_get_root(b);
-	json_generator_set_root(gen, root);
-	json_generator_set_pretty(gen, TRUE);
-	gchar *text = json_generator_to_data(gen, NULL);
-	fprintf(rep->out, "%s\n", text);
-	g_free(text);
-	json_node_unref(root);
-	g_object_unref(gen);
-	g_object_unref(b);
+	jw_end_object(&w);
 }
 
 /* --- CSV ----------------------------------------------------------------- */
