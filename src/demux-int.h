@@ -50,8 +50,9 @@ struct dm_host {
 /* Evidence of refusals found by a first pass. */
 typedef struct {
 	uint64_t frame;
+	uint32_t seq;          /* TCP RST: its sequence number */
 	uint32_t ack;          /* TCP RST: its acknowledgment number */
-	bool has_ack;
+	bool has_ack;          /* TCP RST: the ACK flag is set */
 } dm_evidence_item;
 
 struct dm_evidence {
@@ -61,9 +62,10 @@ struct dm_evidence {
 guint dm_key_hash(gconstpointer k);
 gboolean dm_key_equal(gconstpointer a, gconstpointer b);
 
-/* The first evidence item after @frame for key @k (with acknowledgment
- * number *@ack when @ack is given), or NULL. */
+/* The first evidence item after @frame for key @k, or NULL.  When @rst
+ * is given, only a TCP RST that matches it: with the ACK flag and the same
+ * acknowledgment number, or without it and the same sequence number. */
 const dm_evidence_item *dm_evidence_after(const dm_evidence *ev, const dm_key *k,
-                                          uint64_t frame, const uint32_t *ack);
+                                          uint64_t frame, const dm_evidence_item *rst);
 
 #endif

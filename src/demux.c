@@ -204,8 +204,17 @@ refusal_evidence(const dm_demux *dm, const seg_ctx *c, bool *known)
 	if (p->proto == 17) {
 		it = dm_evidence_after(dm->ev, &k, c->frame, NULL);
 	} else {
-		uint32_t ack = p->seq + 1 + p->payload_len;
-		it = dm_evidence_after(dm->ev, &k, c->frame, &ack);
+		/* RFC 9293 3.10.7.1: a segment with an ACK is answered by
+		 * <SEQ=SEG.ACK><CTL=RST>, one without by
+		 * <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>. */
+		dm_evidence_item rst = { .has_ack = !(p->tcp_flags & DM_TCP_ACK) };
+		if (rst.has_ack)
+			rst.ack = p->seq + p->payload_len +
+			          ((p->tcp_flags & DM_TCP_SYN) ? 1 : 0) +
+			          ((p->tcp_flags & DM_TCP_FIN) ? 1 : 0);
+		else
+			rst.seq = p->ack;
+		it = dm_evidence_after(dm->ev, &k, c->frame, &rst);
 	}
 	uint64_t ev = 0;
 	*known = false;

@@ -1,7 +1,8 @@
 /* evidence.c - what a first pass over a capture finds of refusals: ICMP
  * (RFC 792) / ICMPv6 (RFC 4443) port-unreachable errors quoting a UDP
  * datagram, and TCP RSTs (RFC 9293 section 3.10.7.1: a SYN to a closed
- * port is answered by <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>).
+ * port is answered by <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>, a
+ * segment carrying an ACK by <SEQ=SEG.ACK><CTL=RST>).
  * Keys: local = the refusing host's address and port, remote = the peer.
  */
 #include "config.h"
@@ -70,6 +71,7 @@ dm_evidence_add(dm_evidence *ev, uint64_t frame, dm_frame_status st,
 		k.lport = pkt->sport;
 		memcpy(k.raddr, pkt->dst, alen);
 		k.rport = pkt->dport;
+		item.seq = pkt->seq;
 		item.ack = pkt->ack;
 		item.has_ack = (pkt->tcp_flags & DM_TCP_ACK) != 0;
 		add_item(ev, &k, &item);
@@ -78,7 +80,7 @@ dm_evidence_add(dm_evidence *ev, uint64_t frame, dm_frame_status st,
 
 const dm_evidence_item *
 dm_evidence_after(const dm_evidence *ev, const dm_key *k, uint64_t frame,
-                  const uint32_t *ack)
+                  const dm_evidence_item *rst)
 {
 	if (!ev)
 		return NULL;
@@ -87,7 +89,9 @@ dm_evidence_after(const dm_evidence *ev, const dm_key *k, uint64_t frame,
 		return NULL;
 	for (guint i = 0; i < a->len; i++) {
 		const dm_evidence_item *it = &g_array_index(a, dm_evidence_item, i);
-		if (it->frame > frame && (!ack || (it->has_ack && it->ack == *ack)))
+		if (it->frame > frame &&
+		    (!rst || (it->has_ack == rst->has_ack &&
+		              (rst->has_ack ? it->ack == rst->ack : it->seq == rst->seq))))
 			return it;
 	}
 	return NULL;

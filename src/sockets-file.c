@@ -164,6 +164,18 @@ dm_declare_from_file(dm_tables *t, const char *path, GError **error)
 			ok = false;
 			break;
 		}
+		static const uint8_t zero[16];
+		if (memcmp(addr, zero, 16) == 0) {
+			/* Wildcard sockets are per host (ADDR "*" in its group);
+			 * a group for 0.0.0.0 / :: would declare sockets that no
+			 * datagram or SYN ever reaches. */
+			g_set_error(error, DM_DEMUX_ERROR, 0,
+			            "group [%s] is the wildcard address, not a host "
+			            "(declare wildcard sockets in each host's group, "
+			            "e.g. udp = *:53)", *g);
+			ok = false;
+			break;
+		}
 		dm_host *h = dm_tables_host(t, (uint8_t)family, addr, true);
 		gchar **keys = g_key_file_get_keys(kf, *g, NULL, NULL);
 		for (gchar **k = keys; ok && k && *k; k++) {
