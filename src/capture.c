@@ -209,6 +209,8 @@ dm_linktype_describe(int dlt, char *buf, size_t size)
 	const char *name = pcap_datalink_val_to_name(dlt);
 	if (name)
 		g_snprintf(buf, size, "%s (%d)", name, dlt);
+	else if (dlt >= 147 && dlt <= 162) /* DLT_USER0..15: private use */
+		g_snprintf(buf, size, "USER%d (%d)", dlt - 147, dlt);
 	else
 		g_snprintf(buf, size, "%d", dlt);
 	return buf;

@@ -477,7 +477,6 @@ tcp_receive(dm_demux *dm, seg_ctx *c)
 		out->drop = DM_DROP_CLOSED;
 		out->state = s->state;
 		c->host->drops[DM_DROP_CLOSED]++;
-		touch(s, c);
 		return;
 	}
 	if (s) {
@@ -593,10 +592,8 @@ dm_demux_segment(dm_demux *dm, uint64_t frame, int64_t sec, uint32_t nsec,
 	}
 	if (pkt->csum.status == DM_CSUM_BAD && !dm->cfg.keep_bad_checksums) {
 		dm_socket *s = peek_socket(dm, pkt, &out->lookup);
-		if (s) {
+		if (s)
 			s->bad++;
-			touch(s, &c);
-		}
 		out->socket = s;
 		out->action = DM_ACTION_DROPPED;
 		out->drop = DM_DROP_BAD_CHECKSUM;

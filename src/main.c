@@ -248,39 +248,40 @@ main(int argc, char **argv)
 	g_option_context_set_summary(ctx, "Simulate how a host's transport layer demultiplexes captured traffic.");
 	g_option_context_set_description(ctx, description);
 	g_option_context_add_main_entries(ctx, entries, NULL);
-	if (!g_option_context_parse(ctx, &argc, &argv, &err)) {
+	GArray *inputs = g_array_new(FALSE, TRUE, sizeof(input));
+	run_state rs = { 0 };
+	dm_format fmt = DM_FORMAT_TEXT;
+	bool parsed = g_option_context_parse(ctx, &argc, &argv, &err);
+	g_option_context_free(ctx);
+	if (!parsed) {
 		g_printerr("demuxsim: %s (try --help)\n", err->message);
 		g_error_free(err);
-		g_option_context_free(ctx);
-		return EXIT_USAGE;
+		status = EXIT_USAGE;
+		goto out;
 	}
-	g_option_context_free(ctx);
 	if (o.version) {
 		printf("demuxsim %s\n", PACKAGE_VERSION);
-		return EXIT_DONE;
+		goto out;
 	}
-
-	dm_format fmt = DM_FORMAT_TEXT;
 	if (o.format && !dm_format_parse(o.format, &fmt)) {
 		g_printerr("demuxsim: unknown format '%s' (text, jsonl, json, csv)\n", o.format);
-		return EXIT_USAGE;
+		status = EXIT_USAGE;
+		goto out;
 	}
-	GArray *inputs = g_array_new(FALSE, TRUE, sizeof(input));
 	if (o.read_file)
 		g_array_append_val(inputs, ((input){ o.read_file, o.read_file, false }));
 	for (gchar **f = o.files; f && *f; f++)
 		g_array_append_val(inputs, ((input){ *f, *f, false }));
 	if (inputs->len == 0) {
 		g_printerr("demuxsim: no capture given (use -r FILE or FILE...; try --help)\n");
-		g_array_unref(inputs);
-		return EXIT_USAGE;
+		status = EXIT_USAGE;
+		goto out;
 	}
 
 	static char outbuf[1 << 16];
 	setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
 	unsigned flags = (o.all_frames ? DM_REPORT_ALL_FRAMES : 0) |
 	                 (o.quiet ? DM_REPORT_QUIET : 0);
-	run_state rs = { 0 };
 	rs.rep = dm_report_new(stdout, fmt, flags);
 	for (gchar **h = o.hosts; h && *h; h++) {
 		if (!parse_host(*h, rs.rep)) {

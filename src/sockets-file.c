@@ -50,6 +50,12 @@ parse_local(const char *text, int family, const uint8_t *host, uint8_t *addr,
 	const char *colon = strrchr(text, ':');
 	char *a;
 
+	if (strncmp(text, "*:", 2) == 0) {
+		/* The wildcard, either family. */
+		memset(addr, 0, 16);
+		*wildcard = true;
+		return parse_port(text + 2, port);
+	}
 	if (!colon || (family == 6 && text[0] != '[')) {
 		memcpy(addr, host, 16);
 		*wildcard = false;

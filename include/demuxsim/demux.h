@@ -112,8 +112,10 @@ void dm_demux_free(dm_demux *dm);
 /**
  * dm_demux_load_sockets: declare the bound sockets listed in the GLib key
  * file @path (one group per host address; keys "udp" and "tcp" list
- * ports, "udp-connected" lists PORT>ADDR:PORT; a group "*" or "0.0.0.0"
- * or "::" binds the wildcard).  Switches to declared mode.
+ * PORT or ADDR:PORT entries, ADDR being the host's address or the
+ * wildcard "*", 0.0.0.0 or ::; "udp-connected" lists PORT>ADDR:PORT).
+ * Switches to declared mode; on failure the simulation should be
+ * discarded.
  * Returns: false with @error set when the file is unreadable or invalid.
  */
 bool dm_demux_load_sockets(dm_demux *dm, const char *path, GError **error);
@@ -226,7 +228,8 @@ uint64_t dm_socket_bytes(const dm_socket *s);
 uint64_t dm_socket_bad_checksums(const dm_socket *s);
 /* Distinct peer endpoints (address, port) it received from. */
 uint32_t dm_socket_peers(const dm_socket *s);
-/* First and last frame delivered, and their times. */
+/* First and last frame delivered to it, and their times (0 and unset
+ * when nothing was delivered). */
 uint64_t dm_socket_first_frame(const dm_socket *s);
 uint64_t dm_socket_last_frame(const dm_socket *s);
 void dm_socket_first_time(const dm_socket *s, int64_t *sec, uint32_t *nsec);
