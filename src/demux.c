@@ -513,6 +513,8 @@ tcp_receive(dm_demux *dm, seg_ctx *c)
 	if (syn) {
 		/* The listener spawns a child in SYN-RECEIVED. */
 		l->segments++;
+		if (dm_tables_note_peer(&dm->t, l, p->family, p->src, p->sport))
+			l->peers++;
 		touch(l, c);
 		s = new_connection(dm, c->host, p->family, p->final_dst, p->dport,
 		                   p->src, p->sport, DM_TCP_SYN_RECEIVED);

@@ -138,8 +138,10 @@ run_input(const input *in, run_state *rs)
 	dm_record rec;
 	dm_packet pkt;
 	dm_decision d;
+	uint64_t in_file = 0;
 	int rc;
 	while ((rc = dm_capture_next(cap, &rec, &err)) == 1) {
+		in_file++;
 		rs->frame++;
 		dm_frame_status st = dm_decode_frame(dlt, rec.data, rec.caplen,
 		                                     rec.wirelen, &pkt);
@@ -152,7 +154,8 @@ run_input(const input *in, run_state *rs)
 	}
 	dm_capture_close(cap);
 	if (rc < 0) {
-		input_error(in->name, rs->frame + 1, err->message);
+		/* The damaged record by its position in its own file. */
+		input_error(in->name, in_file + 1, err->message);
 		g_error_free(err);
 		return false;
 	}

@@ -225,10 +225,16 @@ jsonl_segment(dm_report *rep, uint64_t frame, const dm_record *rec,
 	        proto_label(pkt, false), pkt->family,
 	        dm_report_address(pkt->family, pkt->src, s), pkt->sport,
 	        dm_report_address(pkt->family, pkt->dst, dst), pkt->dport);
-	if (!udp || pkt->have_length)
-		fprintf(out, ",\"length\":%u,\"payload\":%u", pkt->seg_len, pkt->payload_len);
+	/* UDP: both from the length field.  TCP: the length from the IP
+	 * layer; the payload only when the data offset was read and sane. */
+	if (udp ? pkt->have_length : true)
+		fprintf(out, ",\"length\":%u", pkt->seg_len);
 	else
-		fputs(",\"length\":null,\"payload\":null", out);
+		fputs(",\"length\":null", out);
+	if (udp ? pkt->have_length : pkt->have_tcp && pkt->malformed != DM_MAL_TCP_OFFSET)
+		fprintf(out, ",\"payload\":%u", pkt->payload_len);
+	else
+		fputs(",\"payload\":null", out);
 	json_hex16(out, "checksum", pkt->have_csum_field, pkt->csum.stored);
 	json_hex16(out, "computed", pkt->csum.have_expected, pkt->csum.expected);
 	json_str(out, "checksum_status", dm_csum_status_name(pkt->csum.status));
