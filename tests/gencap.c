@@ -3,6 +3,10 @@
  *
  * Usage: gencap OUTDIR
  *
+ * Also writes demux.pcap, a small network's coherent traffic, with the
+ * socket tables it implies (demux.truth.json, and demux-declared.truth.json
+ * for a run with --sockets demux-declared.ini): see gen_demux().
+ *
  * Writes small pcap/pcapng captures plus, for every capture that contains
  * frames the tool is expected to decode, a ground-truth file F.truth.tsv
  * with one row per frame.  Checksums are computed here with a deliberately
@@ -480,6 +484,8 @@ typedef struct {
     const char *rh[3];          /* routing header addresses (RH0 / SRH order) */
     int nrh;
     int segleft;
+    gboolean fixed_seq;         /* TCP: use seq and ack below, not the PRNG */
+    guint32 seq, ack;
 } SegSpec;
 
 typedef struct {
@@ -577,8 +583,9 @@ build_seg(const SegSpec *s, Built *out)
         tcp_options(s->topt, &opt, &optlen);
         hl = 20 + optlen;
         cso = 16;
-        guint32 seq = rng_next();
-        guint32 ack = (s->flags & TH_ACK) ? rng_next() : 0;
+        guint32 seq = s->fixed_seq ? s->seq : rng_next();
+        guint32 ack = s->fixed_seq ? s->ack
+                                   : (s->flags & TH_ACK) ? rng_next() : 0;
         ap16(seg, s->sport);
         ap16(seg, s->dport);
         ap32(seg, seq);
@@ -1564,6 +1571,1256 @@ gen_bad_files(const char *outdir)
     cap_free(c);
 }
 
+/* ================================================================== */
+/* demux.pcap: coherent traffic between a few hosts, and the socket    */
+/* tables it implies                                                   */
+/* ================================================================== */
+/*
+ * A small network (Ethernet, one MAC per host, consistent sequence and
+ * acknowledgment numbers, correct checksums unless said otherwise):
+ *
+ *   10.0.0.1      DNS-like UDP server on :53: six queries from five
+ *                 clients, each answered to the client's ephemeral port;
+ *                 a datagram to :9999 answered by ICMP port unreachable;
+ *                 a datagram with a bad checksum to :5000
+ *   10.0.0.2-6    clients
+ *   10.0.0.7      web server on :80 accepting three clients: A (SYN
+ *                 retransmitted, one data segment corrupted and resent,
+ *                 client closes first in four segments), B (server
+ *                 closes first, FIN with data), C (client closes first,
+ *                 three segments)
+ *   10.0.0.8      server on :8080: R1 (server closes first, so its end
+ *                 waits in TIME-WAIT), X (reset by the server), R2 (R1's
+ *                 4-tuple reused by a new SYN during that TIME-WAIT;
+ *                 its last ACK arrives twice), D (closed by both ends
+ *                 at once: CLOSING, then TIME-WAIT on both)
+ *   10.0.0.9      an SSH-like connection on :22 first seen mid-stream;
+ *                 a SYN to the closed port 23 answered by RST+ACK
+ *   2001:db8::1   IPv6 UDP :53 (one query, one answer), a datagram to
+ *                 :9999 answered by ICMPv6 port unreachable, and TCP :443
+ *                 accepting 2001:db8::2 (client closes first)
+ *
+ * While it writes the frames, the generator keeps its own model of every
+ * receiving host: UDP looked up connected, bound to the address, bound to
+ * the wildcard (RFC 768, as stacks do); TCP by 4-tuple, then listener on
+ * the address, then on the wildcard (RFC 9293 3.10.7); the states of RFC
+ * 9293 3.3.2 on both ends of every connection, where a segment's
+ * acknowledgment number tells what its sender had received (so that a
+ * simultaneous close goes through CLOSING); a CLOSED connection kept as
+ * a tombstone that drops late duplicates until a new SYN reuses its
+ * 4-tuple; a datagram or SYN refused when the capture shows the answer
+ * (ICMP port unreachable, RST) or, with declared sockets, when no
+ * declared socket takes it.  It runs the
+ * scenario twice, once knowing nothing of the hosts' sockets (what the
+ * traffic implies: demux.truth.json) and once with the sockets of
+ * demux-declared.ini (demux-declared.truth.json), and checks that both
+ * runs wrote the same frames.
+ */
+
+enum { MD_BAD_CHECKSUM, MD_MALFORMED, MD_NO_SOCKET, MD_CLOSED, MD_N };
+static const char *const MD_NAMES[MD_N] = {
+    "bad-checksum", "malformed", "no-socket", "closed" };
+
+typedef struct MHost MHost;
+typedef struct MSock MSock;
+
+/* A socket of the model.  Its local address is its host's, or the
+ * wildcard. */
+struct MSock {
+    MHost *host;
+    guint index;                /* position in host->socks */
+    guint proto;                /* P_UDP or P_TCP */
+    const char *kind;           /* "bound", "listen", "connection" */
+    gboolean wildcard;
+    guint16 lport;
+    gboolean connected;         /* has a remote end */
+    guint8 raddr[16];
+    guint16 rport;
+    const char *state;          /* TCP state name, NULL for UDP */
+    MSock *parent;              /* the listener that accepted it */
+    gboolean midstream, declared;
+    gboolean fin_sent;          /* TCP: this end sent a FIN ... */
+    guint32 fin_ack;            /* ... acknowledged by this number */
+    gboolean fin_rcvd;          /* TCP: a FIN arrived ... */
+    guint32 rcv_fin_ack;        /* ... which this number acknowledges */
+    guint64 segments, bytes, bad;
+    GHashTable *peers;          /* "address:port" strings heard from */
+};
+
+struct MHost {
+    int fam;
+    guint8 addr[16];
+    GPtrArray *socks;           /* MSock *, in creation order */
+    GPtrArray *refused;         /* MRefusal * */
+    guint64 drops[MD_N];
+};
+
+typedef struct {
+    guint proto;
+    guint16 port;               /* the local port refused */
+    guint8 peer[16];
+    guint16 peer_port;
+    guint64 frame;              /* the datagram or SYN */
+    const char *reply;          /* what the host answers */
+    guint64 evidence;           /* the frame of that answer, 0: not seen */
+    guint attempts;
+} MRefusal;
+
+/* What the receiving host does with one segment. */
+typedef struct {
+    guint64 frame;
+    guint proto;
+    MHost *host;
+    MSock *sock;
+    const char *lookup, *action, *drop, *reply, *state;
+    guint64 evidence;
+    char *note;
+} MDecision;
+
+typedef struct {
+    gboolean declared;          /* the sockets are those of DECLARED[] */
+    GPtrArray *hosts;           /* MHost * */
+    GPtrArray *decisions;       /* MDecision * */
+    Cap *cap;
+    GByteArray *last_ip;        /* the last segment's IP packet */
+    guint64 expect_answer;      /* frame that must be the next answer */
+} Model;
+
+/* One segment as the model sees it. */
+typedef struct {
+    int fam;
+    guint proto;
+    guint8 src[16], dst[16];
+    guint16 sport, dport;
+    guint8 flags;
+    guint32 seq, ack;
+    gsize plen;
+    gboolean bad;               /* transport checksum wrong */
+} MSeg;
+
+static gsize
+addr_len(int fam)
+{
+    return fam == 6 ? 16 : 4;
+}
+
+/* "10.0.0.1:53" or "[2001:db8::1]:53", as demuxsim writes endpoints. */
+static char *
+endpoint_text(int fam, const guint8 *addr, guint16 port)
+{
+    char a[INET6_ADDRSTRLEN];
+    fmt_addr(fam, addr, a, sizeof a);
+    return fam == 6 ? g_strdup_printf("[%s]:%u", a, port)
+                    : g_strdup_printf("%s:%u", a, port);
+}
+
+static void
+msock_free(gpointer p)
+{
+    MSock *s = p;
+    g_hash_table_unref(s->peers);
+    g_free(s);
+}
+
+static void
+mhost_free(gpointer p)
+{
+    MHost *h = p;
+    g_ptr_array_unref(h->socks);
+    g_ptr_array_unref(h->refused);
+    g_free(h);
+}
+
+static void
+mdecision_free(gpointer p)
+{
+    MDecision *d = p;
+    g_free(d->note);
+    g_free(d);
+}
+
+static Model *
+model_new(gboolean declared)
+{
+    Model *m = g_new0(Model, 1);
+    m->declared = declared;
+    m->hosts = g_ptr_array_new_with_free_func(mhost_free);
+    m->decisions = g_ptr_array_new_with_free_func(mdecision_free);
+    m->cap = cap_new(LT_ETHERNET, 65535);
+    return m;
+}
+
+static void
+model_free(Model *m)
+{
+    g_ptr_array_unref(m->hosts);
+    g_ptr_array_unref(m->decisions);
+    if (m->last_ip)
+        g_byte_array_unref(m->last_ip);
+    cap_free(m->cap);
+    g_free(m);
+}
+
+static MHost *
+model_host(Model *m, int fam, const guint8 *addr, gboolean create)
+{
+    for (guint i = 0; i < m->hosts->len; i++) {
+        MHost *h = g_ptr_array_index(m->hosts, i);
+        if (h->fam == fam && memcmp(h->addr, addr, 16) == 0)
+            return h;
+    }
+    if (!create)
+        return NULL;
+    MHost *h = g_new0(MHost, 1);
+    h->fam = fam;
+    memcpy(h->addr, addr, 16);
+    h->socks = g_ptr_array_new_with_free_func(msock_free);
+    h->refused = g_ptr_array_new_with_free_func(g_free);
+    g_ptr_array_add(m->hosts, h);
+    return h;
+}
+
+static MSock *
+model_sock_new(MHost *h, guint proto, const char *kind, gboolean wildcard,
+               guint16 lport, const guint8 *raddr, guint16 rport,
+               const char *state)
+{
+    MSock *s = g_new0(MSock, 1);
+    s->host = h;
+    s->index = h->socks->len;
+    s->proto = proto;
+    s->kind = kind;
+    s->wildcard = wildcard;
+    s->lport = lport;
+    if (raddr) {
+        s->connected = TRUE;
+        memcpy(s->raddr, raddr, 16);
+        s->rport = rport;
+    }
+    s->state = state;
+    s->peers = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    g_ptr_array_add(h->socks, s);
+    return s;
+}
+
+static gboolean
+state_is(const MSock *s, const char *state)
+{
+    return s->state && strcmp(s->state, state) == 0;
+}
+
+/* A TCP connection that is over: a new SYN on its 4-tuple starts anew. */
+static gboolean
+tcp_over(const MSock *s)
+{
+    return state_is(s, "CLOSED") || state_is(s, "TIME-WAIT");
+}
+
+/* The newest connection of @h on (lport, raddr, rport).  A CLOSED TCP
+ * connection stays as a tombstone until a new SYN reuses its 4-tuple:
+ * late duplicates for it are dropped (a stack answers them with a
+ * reset), not taken for a connection seen mid-stream. */
+static MSock *
+model_conn(MHost *h, guint proto, guint16 lport, const guint8 *raddr,
+           guint16 rport)
+{
+    for (guint i = h->socks->len; i-- > 0;) {
+        MSock *s = g_ptr_array_index(h->socks, i);
+        if (s->proto == proto && s->connected && s->lport == lport &&
+            s->rport == rport && memcmp(s->raddr, raddr, 16) == 0)
+            return s;
+    }
+    return NULL;
+}
+
+/* A bound UDP socket or a TCP listener of @h on @lport, bound to the
+ * host's address or (@wildcard) to the wildcard. */
+static MSock *
+model_bound(MHost *h, guint proto, guint16 lport, gboolean wildcard)
+{
+    for (guint i = 0; i < h->socks->len; i++) {
+        MSock *s = g_ptr_array_index(h->socks, i);
+        if (s->proto == proto && !s->connected && s->lport == lport &&
+            s->wildcard == wildcard)
+            return s;
+    }
+    return NULL;
+}
+
+static void
+model_deliver(MSock *s, const MSeg *g)
+{
+    s->segments++;
+    s->bytes += g->plen;
+    g_hash_table_add(s->peers, endpoint_text(g->fam, g->src, g->sport));
+}
+
+static void
+model_refuse(MHost *h, const MSeg *g, MDecision *d, const char *reply,
+             guint64 evidence)
+{
+    MRefusal *r = NULL;
+    for (guint i = 0; i < h->refused->len && !r; i++) {
+        MRefusal *x = g_ptr_array_index(h->refused, i);
+        if (x->proto == g->proto && x->port == g->dport &&
+            x->peer_port == g->sport && memcmp(x->peer, g->src, 16) == 0)
+            r = x;
+    }
+    if (r) {
+        r->attempts++;
+        if (!r->evidence)
+            r->evidence = evidence;
+    } else {
+        r = g_new0(MRefusal, 1);
+        r->proto = g->proto;
+        r->port = g->dport;
+        memcpy(r->peer, g->src, 16);
+        r->peer_port = g->sport;
+        r->frame = d->frame;
+        r->reply = reply;
+        r->evidence = evidence;
+        r->attempts = 1;
+        g_ptr_array_add(h->refused, r);
+    }
+    d->action = "refused";
+    d->reply = reply;
+    d->evidence = evidence;
+}
+
+static MSock *
+model_udp_lookup(MHost *h, const MSeg *g, const char **how)
+{
+    MSock *s;
+    if ((s = model_conn(h, P_UDP, g->dport, g->src, g->sport)))
+        *how = "exact";
+    else if ((s = model_bound(h, P_UDP, g->dport, FALSE)))
+        *how = "bound";
+    else if ((s = model_bound(h, P_UDP, g->dport, TRUE)))
+        *how = "wildcard-bound";
+    else
+        *how = "none";
+    return s;
+}
+
+static MSock *
+model_listener(MHost *h, guint16 port, const char **how)
+{
+    MSock *s;
+    if ((s = model_bound(h, P_TCP, port, FALSE)))
+        *how = "listener";
+    else if ((s = model_bound(h, P_TCP, port, TRUE)))
+        *how = "wildcard-listener";
+    else
+        *how = "none";
+    return s;
+}
+
+static gboolean
+seq_reaches(guint32 a, guint32 b)
+{
+    return (gint32)(a - b) >= 0;
+}
+
+/* The sending end of a TCP segment: its socket as the segment leaves. */
+static void
+model_tcp_send(Model *m, const MSeg *g)
+{
+    guint8 f = g->flags;
+    MHost *h = model_host(m, g->fam, g->src, FALSE);
+    MSock *s = h ? model_conn(h, P_TCP, g->sport, g->dst, g->dport) : NULL;
+
+    if ((f & TH_SYN) && !(f & TH_ACK)) {
+        /* connect(): a new connection unless this SYN is resent */
+        if (!s || tcp_over(s))
+            model_sock_new(model_host(m, g->fam, g->src, TRUE), P_TCP, "connection",
+                           FALSE, g->sport, g->dst, g->dport, "SYN-SENT");
+        return;
+    }
+    if (f & TH_RST) {
+        if (s)
+            s->state = "CLOSED";
+        return;
+    }
+    if (!s) {
+        /* Seen sending before any segment of its own arrived: the
+         * connection was open before the capture started. */
+        h = model_host(m, g->fam, g->src, TRUE);
+        s = model_sock_new(h, P_TCP, "connection", FALSE, g->sport, g->dst,
+                           g->dport, (f & TH_SYN) ? "SYN-RECEIVED" : "ESTABLISHED");
+        s->midstream = TRUE;
+        s->parent = model_bound(h, P_TCP, g->sport, FALSE);
+        if (!s->parent)
+            s->parent = model_bound(h, P_TCP, g->sport, TRUE);
+    }
+    if (f & TH_FIN) {
+        if (!s->fin_sent) {
+            s->fin_sent = TRUE;
+            s->fin_ack = g->seq + (guint32)g->plen + ((f & TH_SYN) ? 1 : 0) + 1;
+        }
+        if (state_is(s, "ESTABLISHED") || state_is(s, "SYN-RECEIVED"))
+            s->state = "FIN-WAIT-1";
+        else if (state_is(s, "CLOSE-WAIT") && (f & TH_ACK) &&
+                 !seq_reaches(g->ack, s->rcv_fin_ack))
+            /* Its acknowledgment number says it had not received the
+             * peer's FIN yet (a simultaneous close): it sent this FIN
+             * from ESTABLISHED (FIN-WAIT-1), and the peer's FIN, already
+             * on its way, takes it to CLOSING (RFC 9293 3.6, fig. 13). */
+            s->state = "CLOSING";
+        else if (state_is(s, "CLOSE-WAIT"))
+            s->state = "LAST-ACK";
+    }
+}
+
+/* The receiving end (RFC 9293 3.3.2).  Returns TRUE when the segment
+ * completes the handshake of a listener's child. */
+static gboolean
+model_tcp_transition(MSock *s, const MSeg *g)
+{
+    guint8 f = g->flags;
+    gboolean syn = (f & TH_SYN) != 0, ack = (f & TH_ACK) != 0, fin = (f & TH_FIN) != 0;
+    gboolean acks_fin = s->fin_sent && ack && seq_reaches(g->ack, s->fin_ack);
+
+    if (f & TH_RST) {
+        s->state = "CLOSED";
+        return FALSE;
+    }
+    if (fin && !s->fin_rcvd) {
+        s->fin_rcvd = TRUE;
+        s->rcv_fin_ack = g->seq + (guint32)g->plen + (syn ? 1 : 0) + 1;
+    }
+    if (state_is(s, "SYN-SENT")) {
+        if (syn && ack)
+            s->state = "ESTABLISHED";
+        else if (syn)
+            s->state = "SYN-RECEIVED";
+    } else if (state_is(s, "SYN-RECEIVED")) {
+        if (ack && !syn) {
+            s->state = "ESTABLISHED";
+            if (fin)
+                s->state = "CLOSE-WAIT";
+            return s->parent != NULL;
+        }
+    } else if (state_is(s, "FIN-WAIT-1")) {
+        if (fin)
+            s->state = acks_fin ? "TIME-WAIT" : "CLOSING";
+        else if (acks_fin)
+            s->state = "FIN-WAIT-2";
+        return FALSE;
+    } else if (state_is(s, "FIN-WAIT-2")) {
+        if (fin)
+            s->state = "TIME-WAIT";
+        return FALSE;
+    } else if (state_is(s, "CLOSING")) {
+        if (acks_fin)
+            s->state = "TIME-WAIT";
+        return FALSE;
+    } else if (state_is(s, "LAST-ACK")) {
+        if (acks_fin)
+            s->state = "CLOSED";
+        return FALSE;
+    }
+    if (fin && state_is(s, "ESTABLISHED"))
+        s->state = "CLOSE-WAIT";
+    return FALSE;
+}
+
+static void
+model_tcp_receive(Model *m, MHost *h, const MSeg *g, MDecision *d,
+                  guint64 answer)
+{
+    guint8 f = g->flags;
+    gboolean syn = (f & TH_SYN) && !(f & TH_ACK);
+    MSock *s = model_conn(h, P_TCP, g->dport, g->src, g->sport);
+
+    if (s && syn && tcp_over(s))
+        s = NULL;       /* a new connection on a used 4-tuple */
+    if (s && state_is(s, "CLOSED")) {
+        d->lookup = "exact";
+        d->action = "dropped";
+        d->drop = "closed";
+        d->sock = s;
+        d->state = s->state;
+        h->drops[MD_CLOSED]++;
+        return;
+    }
+    if (s) {
+        d->lookup = "exact";
+        d->action = model_tcp_transition(s, g) ? "accepted" : "delivered";
+        d->sock = s;
+        d->state = s->state;
+        model_deliver(s, g);
+        return;
+    }
+    MSock *l = model_listener(h, g->dport, &d->lookup);
+    if (f & TH_RST) {
+        d->action = "dropped";
+        d->drop = "no-socket";
+        h->drops[MD_NO_SOCKET]++;
+        return;
+    }
+    if (!l && syn) {
+        if (m->declared || answer) {
+            model_refuse(h, g, d, "rst", answer);
+            return;
+        }
+        /* A SYN nobody refuses: somebody listens there. */
+        l = model_sock_new(h, P_TCP, "listen", FALSE, g->dport, NULL, 0, "LISTEN");
+        d->lookup = "new";
+    }
+    if (syn) {
+        model_deliver(l, g);
+        s = model_sock_new(h, P_TCP, "connection", FALSE, g->dport, g->src,
+                           g->sport, "SYN-RECEIVED");
+        s->parent = l;
+        d->sock = s;
+        d->action = "spawned";
+        d->state = s->state;
+        model_deliver(s, g);
+        return;
+    }
+    if (!l && m->declared) {
+        model_refuse(h, g, d, "rst", answer);
+        return;
+    }
+    /* Open before the capture started. */
+    s = model_sock_new(h, P_TCP, "connection", FALSE, g->dport, g->src, g->sport,
+                       (f & TH_SYN) ? "SYN-SENT" : "ESTABLISHED");
+    s->midstream = TRUE;
+    s->parent = l;
+    model_tcp_transition(s, g);
+    d->lookup = "new";
+    d->sock = s;
+    d->action = "delivered";
+    d->state = s->state;
+    model_deliver(s, g);
+}
+
+static void
+model_udp_receive(Model *m, MHost *h, const MSeg *g, MDecision *d,
+                  guint64 answer)
+{
+    MSock *s = model_udp_lookup(h, g, &d->lookup);
+    if (!s) {
+        if (m->declared || answer) {
+            model_refuse(h, g, d, "icmp-port-unreachable", answer);
+            return;
+        }
+        /* A datagram nobody refuses: somebody is bound there. */
+        s = model_sock_new(h, P_UDP, "bound", FALSE, g->dport, NULL, 0, NULL);
+        d->lookup = "new";
+    }
+    d->sock = s;
+    d->action = "delivered";
+    model_deliver(s, g);
+}
+
+/* Segment @g, frame @frame, arrives; @answer is the frame of the host's
+ * ICMP or RST answer when the capture has one. */
+static void
+model_segment(Model *m, const MSeg *g, guint64 frame, guint64 answer,
+              const char *note)
+{
+    MDecision *d = g_new0(MDecision, 1);
+    d->frame = frame;
+    d->proto = g->proto;
+    d->note = g_strdup(note);
+    d->lookup = "none";
+    g_ptr_array_add(m->decisions, d);
+
+    if (g->proto == P_TCP)
+        model_tcp_send(m, g);
+    MHost *h = model_host(m, g->fam, g->dst, TRUE);
+    d->host = h;
+    if (g->bad) {
+        /* Dropped before demultiplexing; counted on the socket it was
+         * meant for. */
+        MSock *s;
+        if (g->proto == P_UDP) {
+            s = model_udp_lookup(h, g, &d->lookup);
+        } else if ((s = model_conn(h, P_TCP, g->dport, g->src, g->sport))) {
+            d->lookup = "exact";
+        } else {
+            s = model_listener(h, g->dport, &d->lookup);
+        }
+        d->action = "dropped";
+        d->drop = "bad-checksum";
+        h->drops[MD_BAD_CHECKSUM]++;
+        if (s) {
+            s->bad++;
+            d->sock = s;
+            if (g->proto == P_TCP)
+                d->state = s->state;
+        }
+        return;
+    }
+    if (g->proto == P_UDP)
+        model_udp_receive(m, h, g, d, answer);
+    else
+        model_tcp_receive(m, h, g, d, answer);
+}
+
+/* --- Declared sockets (demux-declared.ini) -------------------------- */
+
+typedef struct {
+    const char *host;
+    const char *key;            /* udp, tcp, udp-connected */
+    const char *item;
+    const char *comment;
+} Decl;
+
+static const Decl DECLARED[] = {
+    { "10.0.0.1", "udp", "53",
+      "The DNS server: UDP bound to the host's own address (10.0.0.1:53)." },
+    { "10.0.0.2", "udp-connected", "53001>10.0.0.1:53",
+      "A resolver's socket, connected to the server: 10.0.0.2:53001 takes\n"
+      "# datagrams from 10.0.0.1:53 only." },
+    { "10.0.0.3", "udp", "*:53002",
+      "UDP bound to the wildcard address (0.0.0.0:53002)." },
+    { "10.0.0.7", "tcp", "80",
+      "The web server, listening on its own address (10.0.0.7:80)." },
+    { "10.0.0.8", "tcp", "*:8080",
+      "A TCP server listening on the wildcard address (0.0.0.0:8080)." },
+    { "10.0.0.9", "tcp", "22",
+      "The SSH server (10.0.0.9:22): its connection is picked up mid-stream\n"
+      "# under this listener.  Port 23 is closed." },
+    { "2001:db8::1", "udp", "[::]:53",
+      "IPv6: UDP on the wildcard address ([::]:53) ..." },
+    { "2001:db8::1", "tcp", "443",
+      "... and a TCP listener on the host's address ([2001:db8::1]:443).\n"
+      "# IPv6 endpoints are written [ADDRESS]:PORT; a bare PORT means the\n"
+      "# group's own address." },
+};
+
+static void
+model_declare(Model *m)
+{
+    for (gsize i = 0; i < G_N_ELEMENTS(DECLARED); i++) {
+        const Decl *x = &DECLARED[i];
+        int fam = strchr(x->host, ':') ? 6 : 4;
+        guint8 a[16];
+        parse_addr(fam, x->host, a);
+        MHost *h = model_host(m, fam, a, TRUE);
+        gboolean tcp = strcmp(x->key, "tcp") == 0;
+        MSock *s;
+        const char *gt = strchr(x->item, '>');
+        if (gt) {
+            /* LPORT>ADDR:PORT (IPv4 only here) */
+            const char *colon = strrchr(gt, ':');
+            char *peer = g_strndup(gt + 1, (gsize)(colon - gt - 1));
+            guint8 r[16];
+            parse_addr(fam, peer, r);
+            g_free(peer);
+            s = model_sock_new(h, P_UDP, "connection", FALSE,
+                               (guint16)atoi(x->item), r, (guint16)atoi(colon + 1), NULL);
+        } else {
+            const char *colon = strrchr(x->item, ':');
+            gboolean wild = colon != NULL;   /* only wildcards have one here */
+            guint16 port = (guint16)atoi(colon ? colon + 1 : x->item);
+            s = model_sock_new(h, tcp ? P_TCP : P_UDP, tcp ? "listen" : "bound",
+                               wild, port, NULL, 0, tcp ? "LISTEN" : NULL);
+        }
+        s->declared = TRUE;
+    }
+}
+
+static char *
+declared_ini(void)
+{
+    GString *s = g_string_new(
+        "# demux-declared.ini - the sockets of the hosts in demux.pcap, declared\n"
+        "# instead of inferred from the traffic:\n"
+        "#\n"
+        "#   demuxsim --sockets captures/demux-declared.ini captures/demux.pcap\n"
+        "#\n"
+        "# One group per host address; in it \"udp\" and \"tcp\" list ports bound to\n"
+        "# that address (PORT) or to the wildcard (*:PORT, 0.0.0.0:PORT, [::]:PORT),\n"
+        "# and \"udp-connected\" lists UDP sockets connected to a peer\n"
+        "# (LPORT>ADDRESS:PORT).  Several entries of one key are separated by ';'.\n"
+        "#\n"
+        "# Whatever is not declared here is closed: a datagram to it is refused\n"
+        "# (the host answers ICMP port unreachable), a SYN or stray segment is\n"
+        "# refused with a RST, and the report tells whether the capture shows\n"
+        "# that answer (\"confirmed\").  In demux.pcap that is 10.0.0.1:9999 and\n"
+        "# [2001:db8::1]:9999 (ICMP in the capture), 10.0.0.9:23 (RST in the\n"
+        "# capture) and the DNS answers to 10.0.0.4-6 and 2001:db8::3, whose\n"
+        "# resolver sockets are left out on purpose (no ICMP in the capture).\n"
+        "# Generated by tests/gencap.c with demux-declared.truth.json.\n");
+    const char *group = NULL;
+    for (gsize i = 0; i < G_N_ELEMENTS(DECLARED); i++) {
+        const Decl *x = &DECLARED[i];
+        if (!group || strcmp(group, x->host) != 0) {
+            g_string_append_printf(s, "\n[%s]\n", x->host);
+            group = x->host;
+        }
+        g_string_append_printf(s, "# %s\n%s = %s\n", x->comment, x->key, x->item);
+    }
+    return g_string_free(s, FALSE);
+}
+
+/* --- Writing frames ------------------------------------------------- */
+
+static void
+host_mac(int fam, const guint8 *addr, guint8 mac[6])
+{
+    gsize n = addr_len(fam);
+    mac[0] = 0x02;
+    mac[1] = 0x00;
+    mac[2] = 0x5e;
+    mac[3] = fam == 6 ? 0x66 : 0x44;
+    mac[4] = addr[n - 2];
+    mac[5] = addr[n - 1];
+}
+
+/* Ethernet II between the two hosts' MACs, padded to 60 bytes; consumes
+ * @ip. */
+static GByteArray *
+eth_between(int fam, const guint8 *src, const guint8 *dst, GByteArray *ip)
+{
+    guint8 smac[6], dmac[6];
+    host_mac(fam, src, smac);
+    host_mac(fam, dst, dmac);
+    GByteArray *f = g_byte_array_new();
+    apmem(f, dmac, 6);
+    apmem(f, smac, 6);
+    ap16(f, ethertype_of(fam));
+    f = concat_free(f, ip);
+    while (f->len < 60)
+        ap8(f, 0);
+    return f;
+}
+
+/* Write segment @s and run it through the model.  @answered: the next
+ * frame written is the receiving host's ICMP or RST answer to it. */
+static guint64
+sc_segment(Model *m, const SegSpec *s, gboolean answered, const char *note)
+{
+    Built b;
+    gboolean is_answer = m->expect_answer != 0;
+    g_assert(!is_answer || m->expect_answer == m->cap->recs->len + 1);
+    build_seg(s, &b);
+    if (m->last_ip)
+        g_byte_array_unref(m->last_ip);
+    m->last_ip = g_byte_array_new();
+    apmem(m->last_ip, b.ip->data, b.ip->len);
+
+    guint8 dst[16];
+    parse_addr(s->fam, s->dst, dst);
+    cap_add(m->cap, eth_between(s->fam, b.src, dst, b.ip), &b.t);
+    guint64 frame = m->cap->recs->len;
+
+    MSeg g = { .fam = s->fam, .proto = s->proto, .sport = s->sport,
+               .dport = s->dport, .flags = s->flags, .seq = s->seq,
+               .ack = s->ack, .plen = s->plen, .bad = s->cs == CS_BAD };
+    memcpy(g.src, b.src, 16);
+    memcpy(g.dst, dst, 16);
+    model_segment(m, &g, frame, answered ? frame + 1 : 0, note);
+    m->expect_answer = answered ? frame + 1 : 0;
+    (void)is_answer;
+    return frame;
+}
+
+static guint64
+sc_udp(Model *m, int fam, const char *src, guint16 sport, const char *dst,
+       guint16 dport, gsize plen, CsMode cs, gboolean answered, const char *note)
+{
+    SegSpec s = { .fam = fam, .proto = P_UDP, .src = src, .dst = dst,
+                  .sport = sport, .dport = dport, .plen = plen, .cs = cs };
+    return sc_segment(m, &s, answered, note);
+}
+
+/* The receiver's ICMP (type 3 code 3) or ICMPv6 (type 1 code 4) port
+ * unreachable for the last segment, quoting all of it. */
+static void
+sc_port_unreachable(Model *m)
+{
+    GByteArray *orig = m->last_ip;
+    int fam = (orig->data[0] >> 4) == 6 ? 6 : 4;
+    guint8 s[16] = { 0 }, d[16] = { 0 };
+    if (fam == 4) {
+        memcpy(s, orig->data + 16, 4);    /* from the datagram's target */
+        memcpy(d, orig->data + 12, 4);    /* to its sender */
+    } else {
+        memcpy(s, orig->data + 24, 16);
+        memcpy(d, orig->data + 8, 16);
+    }
+    GByteArray *msg = g_byte_array_new();
+    ap8(msg, fam == 4 ? 3 : 1);
+    ap8(msg, fam == 4 ? 3 : 4);
+    ap16(msg, 0);
+    ap32(msg, 0);
+    apmem(msg, orig->data, orig->len);
+    GByteArray *ip;
+    if (fam == 4) {
+        set16(msg, 2, inet_cksum(msg->data, msg->len));
+        ip = ipv4_packet(s, d, P_ICMP, NULL, 0, 0, msg->data, msg->len, FALSE);
+    } else {
+        set16(msg, 2, l4_checksum(6, s, d, P_ICMPV6, msg->data, msg->len, 2));
+        ip = ipv6_packet(s, d, P_ICMPV6, NULL, 0, msg->data, msg->len);
+    }
+    g_byte_array_unref(msg);
+    g_assert(m->expect_answer == m->cap->recs->len + 1);
+    m->expect_answer = 0;
+    cap_add_skip(m->cap, eth_between(fam, s, d, ip));
+}
+
+/* One TCP connection: its ends and the next sequence number of each. */
+typedef struct {
+    Model *m;
+    int fam;
+    const char *ca, *sa;        /* client, server address */
+    guint16 cp, sp;
+    guint32 cnxt, snxt;
+} Conn;
+
+static void
+conn_init(Conn *c, Model *m, int fam, const char *ca, guint16 cp,
+          const char *sa, guint16 sp)
+{
+    c->m = m;
+    c->fam = fam;
+    c->ca = ca;
+    c->cp = cp;
+    c->sa = sa;
+    c->sp = sp;
+    c->cnxt = rng_next();
+    c->snxt = rng_next();
+}
+
+/* A segment from the client (@from_client) or the server at the current
+ * sequence numbers, acknowledging all the other end sent.  @advance:
+ * move past it (FALSE for a segment resent later, or a SYN resent). */
+static guint64
+conn_seg_full(Conn *c, gboolean from_client, guint8 flags, gsize plen,
+              CsMode cs, gboolean advance, gboolean answered, const char *note)
+{
+    guint32 *mine = from_client ? &c->cnxt : &c->snxt;
+    guint32 theirs = from_client ? c->snxt : c->cnxt;
+    int topt = (flags & TH_RST) ? TOPT_NONE
+             : (flags & TH_SYN) ? ((flags & TH_ACK) ? TOPT_SYNACK : TOPT_SYN)
+             : TOPT_TS;
+    SegSpec s = { .fam = c->fam, .proto = P_TCP,
+                  .src = from_client ? c->ca : c->sa,
+                  .dst = from_client ? c->sa : c->ca,
+                  .sport = from_client ? c->cp : c->sp,
+                  .dport = from_client ? c->sp : c->cp,
+                  .flags = flags, .plen = plen, .cs = cs, .topt = topt,
+                  .fixed_seq = TRUE, .seq = *mine,
+                  .ack = (flags & TH_ACK) ? theirs : 0 };
+    guint64 f = sc_segment(c->m, &s, answered, note);
+    if (advance)
+        *mine += (guint32)plen + ((flags & TH_SYN) ? 1 : 0) + ((flags & TH_FIN) ? 1 : 0);
+    return f;
+}
+
+static guint64
+conn_seg(Conn *c, gboolean from_client, guint8 flags, gsize plen, const char *note)
+{
+    return conn_seg_full(c, from_client, flags, plen, CS_GOOD, TRUE, FALSE, note);
+}
+
+#define CLI TRUE
+#define SRV FALSE
+
+static void
+conn_handshake(Conn *c, const char *name)
+{
+    char *n1 = g_strdup_printf("%s: SYN", name);
+    char *n2 = g_strdup_printf("%s: SYN+ACK", name);
+    char *n3 = g_strdup_printf("%s: ACK completing the handshake", name);
+    conn_seg(c, CLI, TH_SYN, 0, n1);
+    conn_seg(c, SRV, TH_SYN | TH_ACK, 0, n2);
+    conn_seg(c, CLI, TH_ACK, 0, n3);
+    g_free(n1);
+    g_free(n2);
+    g_free(n3);
+}
+
+/* --- The scenario ---------------------------------------------------- */
+
+#define DNS_SRV "10.0.0.1"
+#define WEB_SRV "10.0.0.7"
+#define ALT_SRV "10.0.0.8"
+#define SSH_SRV "10.0.0.9"
+#define V6_SRV "2001:db8::1"
+
+static void
+demux_scenario(Model *m)
+{
+    reset_generators(0xc0ffee10u);
+    if (m->declared)
+        model_declare(m);
+
+    static const struct { const char *addr; guint16 port; } dns[] = {
+        { "10.0.0.2", 53001 }, { "10.0.0.3", 53002 }, { "10.0.0.4", 53003 },
+        { "10.0.0.5", 53004 }, { "10.0.0.6", 53005 },
+    };
+    Conn a, b, c, d, r1, x, r2, ssh, v6, closed;
+
+    /* 1-4: two DNS queries and answers */
+    for (int i = 0; i < 2; i++) {
+        sc_udp(m, 4, dns[i].addr, dns[i].port, DNS_SRV, 53, 33 + i, CS_GOOD, FALSE, "DNS query");
+        sc_udp(m, 4, DNS_SRV, 53, dns[i].addr, dns[i].port, 81 + i, CS_GOOD, FALSE, "DNS answer");
+    }
+
+    /* 5-8: A connects to the web server; its SYN is resent */
+    conn_init(&a, m, 4, "10.0.0.2", 41001, WEB_SRV, 80);
+    conn_seg_full(&a, CLI, TH_SYN, 0, CS_GOOD, FALSE, FALSE, "A: SYN");
+    conn_seg(&a, CLI, TH_SYN, 0, "A: SYN resent (same sequence number)");
+    conn_seg(&a, SRV, TH_SYN | TH_ACK, 0, "A: SYN+ACK");
+    conn_seg(&a, CLI, TH_ACK, 0, "A: ACK completing the handshake");
+    /* 9-11: B connects */
+    conn_init(&b, m, 4, "10.0.0.3", 41002, WEB_SRV, 80);
+    conn_handshake(&b, "B");
+    /* 12-15: A's request, corrupted on the way and resent; the answer */
+    conn_seg_full(&a, CLI, TH_PSH | TH_ACK, 120, CS_BAD, FALSE, FALSE,
+                  "A: request with a bad checksum");
+    conn_seg(&a, CLI, TH_PSH | TH_ACK, 120, "A: request resent");
+    conn_seg(&a, SRV, TH_PSH | TH_ACK, 300, "A: response");
+    conn_seg(&a, CLI, TH_ACK, 0, "A: ACK");
+    /* 16-20: B's request; the server closes first, its FIN carrying the
+     * last data */
+    conn_seg(&b, CLI, TH_PSH | TH_ACK, 80, "B: request");
+    conn_seg(&b, SRV, TH_PSH | TH_FIN | TH_ACK, 200, "B: response with FIN (server closes)");
+    conn_seg(&b, CLI, TH_ACK, 0, "B: ACK of the FIN");
+    conn_seg(&b, CLI, TH_FIN | TH_ACK, 0, "B: client's FIN");
+    conn_seg(&b, SRV, TH_ACK, 0, "B: last ACK");
+
+    /* 21-28: more DNS; 10.0.0.2 asks twice from the same port */
+    for (int i = 2; i < 5; i++) {
+        sc_udp(m, 4, dns[i].addr, dns[i].port, DNS_SRV, 53, 33 + i, CS_GOOD, FALSE, "DNS query");
+        sc_udp(m, 4, DNS_SRV, 53, dns[i].addr, dns[i].port, 81 + i, CS_GOOD, FALSE, "DNS answer");
+    }
+    sc_udp(m, 4, dns[0].addr, dns[0].port, DNS_SRV, 53, 40, CS_GOOD, FALSE, "DNS query again");
+    sc_udp(m, 4, DNS_SRV, 53, dns[0].addr, dns[0].port, 96, CS_GOOD, FALSE, "DNS answer");
+
+    /* 29-32: A closes, client first, in four segments */
+    conn_seg(&a, CLI, TH_FIN | TH_ACK, 0, "A: client's FIN");
+    conn_seg(&a, SRV, TH_ACK, 0, "A: ACK of the FIN");
+    conn_seg(&a, SRV, TH_FIN | TH_ACK, 0, "A: server's FIN");
+    conn_seg(&a, CLI, TH_ACK, 0, "A: last ACK");
+
+    /* 33-40: C, client closes first in three segments */
+    conn_init(&c, m, 4, "10.0.0.4", 41003, WEB_SRV, 80);
+    conn_handshake(&c, "C");
+    conn_seg(&c, CLI, TH_PSH | TH_ACK, 50, "C: request");
+    conn_seg(&c, SRV, TH_PSH | TH_ACK, 500, "C: response");
+    conn_seg(&c, CLI, TH_FIN | TH_ACK, 0, "C: client's FIN");
+    conn_seg(&c, SRV, TH_FIN | TH_ACK, 0, "C: server's FIN with the ACK of the client's");
+    conn_seg(&c, CLI, TH_ACK, 0, "C: last ACK");
+
+    /* 41-42: a datagram to a closed port, answered by ICMP */
+    sc_udp(m, 4, "10.0.0.3", 53020, DNS_SRV, 9999, 20, CS_GOOD, TRUE,
+           "datagram to a closed port");
+    sc_port_unreachable(m);
+    /* 43: a datagram with a bad checksum to a port nobody has */
+    sc_udp(m, 4, "10.0.0.5", 53030, DNS_SRV, 5000, 24, CS_BAD, FALSE,
+           "datagram with a bad checksum");
+
+    /* 44-45: a SYN to a closed port, answered by RST+ACK
+     * <SEQ=0><ACK=SEG.SEQ+SEG.LEN> (RFC 9293 3.10.7.1) */
+    conn_init(&closed, m, 4, "10.0.0.2", 41050, SSH_SRV, 23);
+    conn_seg_full(&closed, CLI, TH_SYN, 0, CS_GOOD, TRUE, TRUE, "SYN to a closed port");
+    closed.snxt = 0;
+    conn_seg(&closed, SRV, TH_RST | TH_ACK, 0, "RST+ACK refusing it");
+
+    /* 46-48: an SSH connection open before the capture started */
+    conn_init(&ssh, m, 4, "10.0.0.4", 50022, SSH_SRV, 22);
+    conn_seg(&ssh, CLI, TH_PSH | TH_ACK, 48, "SSH: client data, first seen mid-stream");
+    conn_seg(&ssh, SRV, TH_PSH | TH_ACK, 96, "SSH: server data");
+    conn_seg(&ssh, CLI, TH_ACK, 0, "SSH: ACK");
+
+    /* 49-57: R1 on :8080, the server closes first */
+    conn_init(&r1, m, 4, "10.0.0.5", 40500, ALT_SRV, 8080);
+    conn_handshake(&r1, "R1");
+    conn_seg(&r1, CLI, TH_PSH | TH_ACK, 60, "R1: request");
+    conn_seg(&r1, SRV, TH_PSH | TH_ACK, 700, "R1: response");
+    conn_seg(&r1, SRV, TH_FIN | TH_ACK, 0, "R1: server's FIN");
+    conn_seg(&r1, CLI, TH_ACK, 0, "R1: ACK of the FIN");
+    conn_seg(&r1, CLI, TH_FIN | TH_ACK, 0, "R1: client's FIN");
+    conn_seg(&r1, SRV, TH_ACK, 0, "R1: last ACK (server in TIME-WAIT)");
+
+    /* 58-62: X on :8080, reset by the server */
+    conn_init(&x, m, 4, "10.0.0.6", 40600, ALT_SRV, 8080);
+    conn_handshake(&x, "X");
+    conn_seg(&x, CLI, TH_PSH | TH_ACK, 70, "X: request");
+    conn_seg(&x, SRV, TH_RST | TH_ACK, 0, "X: server resets");
+
+    /* 63-70: R2 reuses R1's 4-tuple while the server's end of R1 is in
+     * TIME-WAIT, with a higher initial sequence number (RFC 9293 3.6.1) */
+    conn_init(&r2, m, 4, "10.0.0.5", 40500, ALT_SRV, 8080);
+    r2.cnxt = r1.cnxt + 100000;
+    conn_handshake(&r2, "R2");
+    conn_seg(&r2, CLI, TH_PSH | TH_ACK, 30, "R2: request");
+    conn_seg(&r2, SRV, TH_PSH | TH_ACK, 40, "R2: response");
+    conn_seg(&r2, CLI, TH_FIN | TH_ACK, 0, "R2: client's FIN");
+    conn_seg(&r2, SRV, TH_FIN | TH_ACK, 0, "R2: server's FIN with the ACK");
+    conn_seg(&r2, CLI, TH_ACK, 0, "R2: last ACK");
+    /* 71: that ACK again, duplicated on the way: the server's end is
+     * CLOSED */
+    conn_seg(&r2, CLI, TH_ACK, 0, "R2: the last ACK duplicated, after the server's end closed");
+
+    /* 72-80: D on :8080, closed by both ends at once: each FIN leaves
+     * before the other's arrives (its ACK does not cover it), so both
+     * ends go through CLOSING to TIME-WAIT (RFC 9293 3.6) */
+    conn_init(&d, m, 4, "10.0.0.6", 40700, ALT_SRV, 8080);
+    conn_handshake(&d, "D");
+    conn_seg(&d, CLI, TH_PSH | TH_ACK, 25, "D: request");
+    conn_seg(&d, SRV, TH_PSH | TH_ACK, 35, "D: response");
+    {
+        guint32 cfin = d.cnxt;
+        conn_seg(&d, CLI, TH_FIN | TH_ACK, 0, "D: client's FIN (simultaneous close)");
+        d.cnxt = cfin;      /* the server has not seen it yet */
+        conn_seg(&d, SRV, TH_FIN | TH_ACK, 0, "D: server's FIN, not acknowledging the client's (simultaneous close)");
+        d.cnxt = cfin + 1;
+    }
+    conn_seg(&d, SRV, TH_ACK, 0, "D: server's ACK of the client's FIN (simultaneous close)");
+    conn_seg(&d, CLI, TH_ACK, 0, "D: client's ACK of the server's FIN (simultaneous close)");
+
+    /* 81-84: IPv6 UDP: a query and its answer; a datagram to a closed
+     * port answered by ICMPv6 */
+    sc_udp(m, 6, "2001:db8::3", 53010, V6_SRV, 53, 29, CS_GOOD, FALSE, "DNS query (IPv6)");
+    sc_udp(m, 6, V6_SRV, 53, "2001:db8::3", 53010, 77, CS_GOOD, FALSE, "DNS answer (IPv6)");
+    sc_udp(m, 6, "2001:db8::3", 53011, V6_SRV, 9999, 21, CS_GOOD, TRUE,
+           "datagram to a closed port (IPv6)");
+    sc_port_unreachable(m);
+
+    /* 85-93: IPv6 TCP, the client closes first */
+    conn_init(&v6, m, 6, "2001:db8::2", 41004, V6_SRV, 443);
+    conn_handshake(&v6, "V6");
+    conn_seg(&v6, CLI, TH_PSH | TH_ACK, 90, "V6: request");
+    conn_seg(&v6, SRV, TH_PSH | TH_ACK, 900, "V6: response");
+    conn_seg(&v6, CLI, TH_FIN | TH_ACK, 0, "V6: client's FIN");
+    conn_seg(&v6, SRV, TH_ACK, 0, "V6: ACK of the FIN");
+    conn_seg(&v6, SRV, TH_FIN | TH_ACK, 0, "V6: server's FIN");
+    conn_seg(&v6, CLI, TH_ACK, 0, "V6: last ACK");
+    g_assert(m->expect_answer == 0);
+}
+
+/* --- Writing the truth ---------------------------------------------- */
+
+static void
+json_text(GString *j, const char *v)
+{
+    if (!v) {
+        g_string_append(j, "null");
+        return;
+    }
+    g_assert(!strpbrk(v, "\"\\\n"));
+    g_string_append_printf(j, "\"%s\"", v);
+}
+
+static void
+json_take(GString *j, char *v)
+{
+    json_text(j, v);
+    g_free(v);
+}
+
+static void
+json_frame(GString *j, guint64 frame)
+{
+    if (frame)
+        g_string_append_printf(j, "%" G_GUINT64_FORMAT, frame);
+    else
+        g_string_append(j, "null");
+}
+
+static gint
+mhost_order(gconstpointer pa, gconstpointer pb)
+{
+    const MHost *a = *(const MHost *const *)pa, *b = *(const MHost *const *)pb;
+    if (a->fam != b->fam)
+        return a->fam < b->fam ? -1 : 1;
+    return memcmp(a->addr, b->addr, 16);
+}
+
+static char *
+sock_local(const MSock *s)
+{
+    static const guint8 zero[16];
+    return endpoint_text(s->host->fam, s->wildcard ? zero : s->host->addr, s->lport);
+}
+
+static void
+truth_socket(GString *j, const MSock *s)
+{
+    g_string_append(j, "        {\"proto\": ");
+    json_text(j, s->proto == P_UDP ? "udp" : "tcp");
+    g_string_append(j, ", \"kind\": ");
+    json_text(j, s->kind);
+    g_string_append(j, ", \"local\": ");
+    json_take(j, sock_local(s));
+    g_string_append(j, ", \"remote\": ");
+    json_take(j, s->connected ? endpoint_text(s->host->fam, s->raddr, s->rport) : NULL);
+    g_string_append(j, ",\n         \"state\": ");
+    json_text(j, s->state);
+    g_string_append(j, ", \"parent_local\": ");
+    json_take(j, s->parent ? sock_local(s->parent) : NULL);
+    g_string_append(j, ", \"parent_index\": ");
+    if (s->parent)
+        g_string_append_printf(j, "%u", s->parent->index);
+    else
+        g_string_append(j, "null");
+    g_string_append_printf(j, ", \"midstream\": %s, \"declared\": %s,\n"
+                           "         \"segments\": %" G_GUINT64_FORMAT
+                           ", \"bytes\": %" G_GUINT64_FORMAT
+                           ", \"bad_checksums\": %" G_GUINT64_FORMAT
+                           ", \"peers\": %u}",
+                           s->midstream ? "true" : "false",
+                           s->declared ? "true" : "false", s->segments, s->bytes,
+                           s->bad, g_hash_table_size(s->peers));
+}
+
+static void
+truth_host(GString *j, const MHost *h)
+{
+    char a[INET6_ADDRSTRLEN];
+    fmt_addr(h->fam, h->addr, a, sizeof a);
+    g_string_append_printf(j, "    {\"address\": \"%s\",\n     \"sockets\": [", a);
+    for (guint i = 0; i < h->socks->len; i++) {
+        g_string_append(j, i ? ",\n" : "\n");
+        truth_socket(j, g_ptr_array_index(h->socks, i));
+    }
+    g_string_append(j, h->socks->len ? "\n     ],\n     \"refused\": [" : "],\n     \"refused\": [");
+    for (guint i = 0; i < h->refused->len; i++) {
+        const MRefusal *r = g_ptr_array_index(h->refused, i);
+        g_string_append(j, i ? ",\n" : "\n");
+        g_string_append_printf(j, "        {\"proto\": \"%s\", \"port\": %u, \"peer\": ",
+                               r->proto == P_UDP ? "udp" : "tcp", r->port);
+        json_take(j, endpoint_text(h->fam, r->peer, r->peer_port));
+        g_string_append_printf(j, ", \"frame\": %" G_GUINT64_FORMAT ", \"attempts\": %u,\n"
+                               "         \"reply\": \"%s\", \"evidence\": ",
+                               r->frame, r->attempts, r->reply);
+        json_frame(j, r->evidence);
+        g_string_append_printf(j, ", \"confirmed\": %s}", r->evidence ? "true" : "false");
+    }
+    g_string_append(j, h->refused->len ? "\n     ],\n" : "],\n");
+    g_string_append(j, "     \"dropped\": {");
+    for (int d = 0; d < MD_N; d++)
+        g_string_append_printf(j, "%s\"%s\": %" G_GUINT64_FORMAT, d ? ", " : "",
+                               MD_NAMES[d], h->drops[d]);
+    g_string_append(j, "}}");
+}
+
+static void
+truth_decision(GString *j, const MDecision *d)
+{
+    char a[INET6_ADDRSTRLEN];
+    fmt_addr(d->host->fam, d->host->addr, a, sizeof a);
+    g_string_append_printf(j, "    {\"frame\": %" G_GUINT64_FORMAT ", \"note\": ", d->frame);
+    json_text(j, d->note);
+    g_string_append_printf(j, ",\n     \"host\": \"%s\", \"socket\": ", a);
+    if (d->sock)
+        g_string_append_printf(j, "%u", d->sock->index);
+    else
+        g_string_append(j, "null");
+    g_string_append(j, ", \"lookup\": ");
+    json_text(j, d->lookup);
+    g_string_append(j, ", \"action\": ");
+    json_text(j, d->action);
+    g_string_append(j, ", \"drop_reason\": ");
+    json_text(j, d->drop);
+    g_string_append(j, ", \"reply\": ");
+    json_text(j, d->reply);
+    g_string_append(j, ", \"evidence\": ");
+    json_frame(j, d->evidence);
+    if (d->proto == P_TCP) {
+        g_string_append(j, ", \"state\": ");
+        json_text(j, d->state);
+    }
+    g_string_append(j, "}");
+}
+
+static char *
+truth_json(const Model *m, const char *capture, const char *sockets_file)
+{
+    GString *j = g_string_new("{\n");
+    g_string_append(j, "  \"comment\": \"Generated by tests/gencap.c from the traffic it wrote: "
+                    "the socket table each receiving host must end with, and the decision "
+                    "for every segment (socket: index in that host's sockets).\",\n");
+    g_string_append(j, "  \"capture\": ");
+    json_text(j, capture);
+    g_string_append(j, ",\n  \"sockets_file\": ");
+    json_text(j, sockets_file);
+    g_string_append_printf(j, ",\n  \"frames\": %u,\n", m->cap->recs->len);
+
+    guint counts[3] = { 0, 0, 0 };
+    GPtrArray *hosts = g_ptr_array_new();
+    for (guint i = 0; i < m->hosts->len; i++) {
+        MHost *h = g_ptr_array_index(m->hosts, i);
+        g_ptr_array_add(hosts, h);
+        for (guint k = 0; k < h->socks->len; k++) {
+            const MSock *s = g_ptr_array_index(h->socks, k);
+            counts[strcmp(s->kind, "bound") == 0 ? 0 : strcmp(s->kind, "listen") == 0 ? 1 : 2]++;
+        }
+    }
+    g_ptr_array_sort(hosts, mhost_order);
+    g_string_append_printf(j, "  \"counts\": {\"bound\": %u, \"listen\": %u, \"connection\": %u},\n",
+                           counts[0], counts[1], counts[2]);
+    g_string_append(j, "  \"hosts\": [\n");
+    for (guint i = 0; i < hosts->len; i++) {
+        truth_host(j, g_ptr_array_index(hosts, i));
+        g_string_append(j, i + 1 < hosts->len ? ",\n" : "\n");
+    }
+    g_ptr_array_unref(hosts);
+    g_string_append(j, "  ],\n  \"decisions\": [\n");
+    for (guint i = 0; i < m->decisions->len; i++) {
+        truth_decision(j, g_ptr_array_index(m->decisions, i));
+        g_string_append(j, i + 1 < m->decisions->len ? ",\n" : "\n");
+    }
+    g_string_append(j, "  ]\n}\n");
+    return g_string_free(j, FALSE);
+}
+
+static void
+write_text(const char *outdir, const char *name, const char *text)
+{
+    write_bytes(outdir, name, (const guint8 *)text, strlen(text));
+}
+
+/* demux.pcap (+ .truth.tsv), demux.truth.json, demux-declared.ini and
+ * demux-declared.truth.json. */
+static void
+gen_demux(const char *outdir)
+{
+    Model *inferred = model_new(FALSE);
+    Model *declared = model_new(TRUE);
+    demux_scenario(inferred);
+    demux_scenario(declared);
+
+    /* Knowing the sockets must not change a single frame. */
+    GByteArray *x = serialize_pcap(inferred->cap, FALSE, FALSE, inferred->cap->recs->len);
+    GByteArray *y = serialize_pcap(declared->cap, FALSE, FALSE, declared->cap->recs->len);
+    g_assert(x->len == y->len && memcmp(x->data, y->data, x->len) == 0);
+    g_byte_array_unref(x);
+    g_byte_array_unref(y);
+
+    emit(outdir, "demux.pcap", inferred->cap, F_PCAP_US, 0, TRUE,
+         "Ethernet, coherent UDP/TCP traffic between 10.0.0.1-9 and "
+         "2001:db8::1-3: DNS, listeners and their children, FIN closes "
+         "incl. simultaneous, RST, TIME-WAIT reuse, late duplicate, "
+         "mid-stream pickup, refusals with ICMP and RST, bad checksums");
+    char *t = truth_json(inferred, "captures/demux.pcap", NULL);
+    write_text(outdir, "demux.truth.json", t);
+    g_free(t);
+    printf("demux.truth.json: the socket tables demux.pcap implies, and every "
+           "segment's decision\n");
+
+    t = declared_ini();
+    write_text(outdir, "demux-declared.ini", t);
+    g_free(t);
+    printf("demux-declared.ini: --sockets key file for demux.pcap (bound, "
+           "wildcard, connected UDP; exact and wildcard listeners)\n");
+    t = truth_json(declared, "captures/demux.pcap", "captures/demux-declared.ini");
+    write_text(outdir, "demux-declared.truth.json", t);
+    g_free(t);
+    printf("demux-declared.truth.json: the socket tables of demux.pcap with "
+           "--sockets demux-declared.ini\n");
+
+    model_free(inferred);
+    model_free(declared);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1647,5 +2904,6 @@ main(int argc, char **argv)
 
     gen_truncated_record(out);
     gen_bad_files(out);
+    gen_demux(out);
     return 0;
 }
