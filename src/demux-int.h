@@ -27,9 +27,11 @@ struct dm_socket {
 	bool declared;
 	bool wildcard;
 	bool fin_sent;
+	bool fin_received;
 	dm_host *host;
 	dm_socket *parent;
 	uint32_t fin_ack;      /* the ACK that acknowledges our FIN */
+	uint32_t peer_fin_ack; /* the ACK that acknowledges the peer's FIN */
 	uint32_t peers;
 	uint64_t segments, bytes, bad;
 	uint64_t first_frame, last_frame;

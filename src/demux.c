@@ -342,6 +342,16 @@ fin_ack_of(const dm_packet *p)
 	return p->seq + p->payload_len + ((p->tcp_flags & DM_TCP_SYN) ? 1 : 0) + 1;
 }
 
+/* Whether @p, sent on @s after the peer's FIN arrived in the capture,
+ * was sent before its sender had received that FIN (its ACK does not
+ * cover it). */
+static bool
+sent_before_peer_fin(const dm_socket *s, const dm_packet *p)
+{
+	return s->fin_received && (p->tcp_flags & DM_TCP_ACK) &&
+	       !seq_geq(p->ack, s->peer_fin_ack);
+}
+
 /* The sending end: its socket's state changes as the segment leaves. */
 static void
 tcp_send(dm_demux *dm, const seg_ctx *c)
@@ -393,6 +403,12 @@ tcp_send(dm_demux *dm, const seg_ctx *c)
 		}
 		if (s->state == DM_TCP_ESTABLISHED || s->state == DM_TCP_SYN_RECEIVED)
 			s->state = DM_TCP_FIN_WAIT_1;
+		else if (s->state == DM_TCP_CLOSE_WAIT && sent_before_peer_fin(s, p))
+			/* The capture showed the peer's FIN first, but this FIN
+			 * does not acknowledge it: the two crossed (RFC 9293
+			 * 3.6, simultaneous close).  Having sent its FIN and
+			 * then received the peer's, this end is CLOSING. */
+			s->state = DM_TCP_CLOSING;
 		else if (s->state == DM_TCP_CLOSE_WAIT)
 			s->state = DM_TCP_LAST_ACK;
 	}
@@ -410,6 +426,10 @@ tcp_transition(dm_socket *s, const dm_packet *p)
 	if (f & DM_TCP_RST) {
 		s->state = DM_TCP_CLOSED;
 		return false;
+	}
+	if ((f & DM_TCP_FIN) && !s->fin_received) {
+		s->fin_received = true;
+		s->peer_fin_ack = fin_ack_of(p);
 	}
 	switch (s->state) {
 	case DM_TCP_SYN_SENT:

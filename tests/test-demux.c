@@ -1005,9 +1005,9 @@ test_tcp_close_seq_wrap(void)
 }
 
 /* Simultaneous close: FINs cross.  At a single capture point one FIN is
- * seen first, so its receiver sees the other FIN leave in CLOSE-WAIT; the
- * end whose FIN went first sees a FIN that does not acknowledge its own
- * and goes through CLOSING. */
+ * seen first, so its receiver is in CLOSE-WAIT when its own FIN leaves;
+ * that FIN's ACK does not cover the peer's FIN, which shows it was sent
+ * first: both ends go through CLOSING to TIME-WAIT (RFC 9293 3.6). */
 static void
 test_tcp_simultaneous_close(void)
 {
@@ -1027,9 +1027,10 @@ test_tcp_simultaneous_close(void)
 	assert_dstate(d, DM_TCP_CLOSING);
 	assert_state(cs, DM_TCP_CLOSING);
 	/* Each end acknowledges the other's FIN. */
+	assert_state(child, DM_TCP_CLOSING);
 	d = c2s(&s, &c, ACK, 0);
-	assert_dstate(d, DM_TCP_CLOSED);
-	assert_state(child, DM_TCP_CLOSED);
+	assert_dstate(d, DM_TCP_TIME_WAIT);
+	assert_state(child, DM_TCP_TIME_WAIT);
 	assert_state(cs, DM_TCP_CLOSING);
 	d = s2c(&s, &c, ACK, 0);
 	assert_dstate(d, DM_TCP_TIME_WAIT);
@@ -1048,9 +1049,9 @@ test_tcp_simultaneous_close(void)
 	c.cseq++;
 	assert_dstate(d, DM_TCP_CLOSING);
 	assert_state(child, DM_TCP_CLOSING);
-	assert_state(cs, DM_TCP_LAST_ACK);
+	assert_state(cs, DM_TCP_CLOSING);
 	d = s2c(&s, &c, ACK, 0);
-	assert_dstate(d, DM_TCP_CLOSED);
+	assert_dstate(d, DM_TCP_TIME_WAIT);
 	d = c2s(&s, &c, ACK, 0);
 	assert_dstate(d, DM_TCP_TIME_WAIT);
 	assert_state(child, DM_TCP_TIME_WAIT);

@@ -38,9 +38,6 @@
  * The tool runs in $top_srcdir with relative paths; it is $DEMUXSIM (both
  * exported by AM_TESTS_ENVIRONMENT; without them ../src/demuxsim and ..).
  * Assertions are non-fatal: a case reports every difference it finds.
- * A difference listed in known[] (an engine bug already reported) marks
- * its case TODO (XFAIL) instead of failing it, and only when it is
- * exactly the listed wrong value and nothing else in the case failed.
  */
 #include <errno.h>
 #include <glib.h>
@@ -58,10 +55,8 @@ static gchar *srcdir;       /* the source tree */
 static gchar *builddir;     /* the build tree */
 
 /* ------------------------------------------------------------------ */
-/* Failures and known deviations                                       */
+/* Failures                                                            */
 /* ------------------------------------------------------------------ */
-
-static guint case_failures;     /* failures in the running case */
 
 static void fail(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 
@@ -74,88 +69,16 @@ fail(const char *fmt, ...)
 	va_end(ap);
 	g_test_message("FAIL: %s", msg);
 	g_free(msg);
-	case_failures++;
 	g_test_fail();
 }
 
-/* A difference between demuxsim and a truth that is an engine bug
- * already reported: where it shows (text its location contains: a
- * socket's endpoints, a frame's note), the field, and the wrong value
- * demuxsim gives.  Delete the entries when the engine is fixed. */
-typedef struct {
-	const char *where;
-	const char *field;
-	const char *tool_value;  /* unquoted */
-	const char *title;
-	const char *why;
-} known_deviation;
-
-#define SIMULTANEOUS_CLOSE \
-	"in a simultaneous close the server's FIN (frame 78) acknowledges only " \
-	"the data, not the client's FIN (frame 77): the server sent it from " \
-	"ESTABLISHED (FIN-WAIT-1), then got the client's FIN (CLOSING) and the " \
-	"ACK of its own (TIME-WAIT, RFC 9293 3.6); demuxsim applies frame 77 " \
-	"first (CLOSE-WAIT), takes frame 78 for LAST-ACK and ends the server's " \
-	"end CLOSED (src/demux.c tcp_send ignores what SEG.ACK says the sender " \
-	"had received)"
-
-static const known_deviation known[] = {
-	{ "10.0.0.8:8080 <-> 10.0.0.6:40700", "state", "CLOSED",
-	  "simultaneous close ends the server's end CLOSED, not TIME-WAIT", SIMULTANEOUS_CLOSE },
-	{ "D: client's ACK of the server's FIN (simultaneous close)", "state", "CLOSED",
-	  "simultaneous close ends the server's end CLOSED, not TIME-WAIT", SIMULTANEOUS_CLOSE },
-};
-
-static guint known_met[G_N_ELEMENTS(known)];
-static gboolean known_counts = TRUE;    /* FALSE: only matching ids */
-
-static void
-case_begin(void)
-{
-	case_failures = 0;
-	memset(known_met, 0, sizeof known_met);
-}
-
-/* A case whose own checks met only known deviations is TODO (XFAIL). */
-static void
-case_end(void)
-{
-	GString *msg = g_string_new(NULL);
-	for (gsize i = 0; i < G_N_ELEMENTS(known); i++)
-		if (known_met[i] && !strstr(msg->str, known[i].title))
-			g_string_append_printf(msg, "%sknown engine bug: %s", msg->len ? "; " : "",
-			                       known[i].title);
-	if (msg->len && !case_failures)
-		g_test_incomplete(msg->str);
-	g_string_free(msg, TRUE);
-}
-
-static gboolean
-same_unquoted(const char *quoted, const char *plain)
-{
-	size_t n = strlen(quoted);
-	if (n >= 2 && quoted[0] == '"' && quoted[n - 1] == '"')
-		return strlen(plain) == n - 2 && strncmp(quoted + 1, plain, n - 2) == 0;
-	return strcmp(quoted, plain) == 0;
-}
-
 /* Compare @want and @got (canonical texts) of @field at @where: equal,
- * a known deviation (noted), or a failure. */
+ * or a failure. */
 static gboolean
 check_value(const char *where, const char *field, const char *want, const char *got)
 {
 	if (strcmp(want, got) == 0)
 		return TRUE;
-	for (gsize i = 0; i < G_N_ELEMENTS(known); i++) {
-		if (strstr(where, known[i].where) && strcmp(field, known[i].field) == 0 &&
-		    same_unquoted(got, known[i].tool_value)) {
-			if (known_counts)
-				known_met[i]++;
-			g_test_message("KNOWN ENGINE BUG: %s: %s: expected %s, demuxsim says %s: %s",
-			               where, field, want, got, known[i].why);
-			return FALSE;
-		}
-	}
 	fail("%s: %s: expected %s, demuxsim says %s", where, field, want, got);
 	return FALSE;
 }
@@ -673,11 +596,9 @@ typedef struct {
 	GHashTable *ids;
 } matched_run;
 
-/* Load the truth and the report of @sc and match them; @own: the case
- * is about this table (known deviations make it TODO), else the table
- * is only needed to match ids. */
+/* Load the truth and the report of @sc and match them. */
 static gboolean
-matched_run_load(const scenario *sc, matched_run *m, gboolean own)
+matched_run_load(const scenario *sc, matched_run *m)
 {
 	memset(m, 0, sizeof *m);
 	m->ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
@@ -686,10 +607,8 @@ matched_run_load(const scenario *sc, matched_run *m, gboolean own)
 	if (!m->report)
 		return FALSE;
 	gchar *where = g_strdup_printf("%s vs %s", sc->name, sc->truth);
-	known_counts = own;
 	compare_tables(where, json_node_get_object(m->truth), json_node_get_object(m->report),
 	               NULL, m->ids);
-	known_counts = TRUE;
 	g_free(where);
 	return TRUE;
 }
@@ -709,8 +628,7 @@ test_table(gconstpointer data)
 {
 	const scenario *sc = data;
 	matched_run m;
-	case_begin();
-	if (matched_run_load(sc, &m, TRUE)) {
+	if (matched_run_load(sc, &m)) {
 		/* The report covers the whole capture. */
 		JsonObject *t = json_node_get_object(m.truth), *r = json_node_get_object(m.report);
 		if (json_object_has_member(t, "frames") &&
@@ -719,7 +637,6 @@ test_table(gconstpointer data)
 			     sc->name, int_member(t, "frames"), int_member(r, "frames"));
 	}
 	matched_run_clear(&m);
-	case_end();
 }
 
 /* --- Per-segment decisions ------------------------------------------ */
@@ -782,7 +699,7 @@ check_decisions(const scenario *sc)
 	                                      "reply", "evidence" };
 	matched_run m;
 	GHashTable *lines = NULL;
-	if (!matched_run_load(sc, &m, FALSE) || !(lines = scenario_trace(sc, NULL)))
+	if (!matched_run_load(sc, &m) || !(lines = scenario_trace(sc, NULL)))
 		goto out;
 
 	JsonArray *decisions = array_member(sc->truth, json_node_get_object(m.truth), "decisions");
@@ -845,10 +762,8 @@ out:
 static void
 test_decisions(void)
 {
-	case_begin();
 	check_decisions(&demux_run);
 	check_decisions(&declared_run);
-	case_end();
 }
 
 /* --- --split ---------------------------------------------------------- */
@@ -935,13 +850,12 @@ test_split(void)
 	gchar *dir = g_dir_make_tmp("demuxsim-split-XXXXXX", &error);
 	gchar *cap = g_build_filename(srcdir, DEMUX_PCAP, NULL);
 
-	case_begin();
 	if (!dir) {
 		fail("cannot make a temporary directory: %s", error->message);
 		g_error_free(error);
 		goto out;
 	}
-	if (!matched_run_load(&demux_run, &m, FALSE))
+	if (!matched_run_load(&demux_run, &m))
 		goto clear;
 	const char *args[] = { "-q", "--format", "json", "--split", dir, DEMUX_PCAP, NULL };
 	JsonNode *again = run_report(args);
@@ -1057,7 +971,6 @@ out:
 		g_ptr_array_unref(frames);
 	g_free(cap);
 	g_free(dir);
-	case_end();
 }
 
 /* --- CSV ------------------------------------------------------------- */
@@ -1190,18 +1103,16 @@ static void
 test_csv(void)
 {
 	matched_run m;
-	case_begin();
-	if (matched_run_load(&demux_run, &m, FALSE)) {
+	if (matched_run_load(&demux_run, &m)) {
 		const char *args[] = { "--format", "csv", DEMUX_PCAP, NULL };
 		check_csv(args, &m, NULL);
 	}
 	matched_run_clear(&m);
-	if (matched_run_load(&declared_run, &m, FALSE)) {
+	if (matched_run_load(&declared_run, &m)) {
 		const char *args[] = { "--format", "csv", "--sockets", DECLARED_INI, DEMUX_PCAP, NULL };
 		check_csv(args, &m, NULL);
 	}
 	matched_run_clear(&m);
-	case_end();
 }
 
 /* --- --host ---------------------------------------------------------- */
@@ -1213,8 +1124,7 @@ test_host_filter(void)
 	static const char *const two[] = { "10.0.0.8", "2001:db8::1", NULL };
 	matched_run m;
 
-	case_begin();
-	if (!matched_run_load(&demux_run, &m, FALSE))
+	if (!matched_run_load(&demux_run, &m))
 		goto out;
 	JsonObject *truth = json_node_get_object(m.truth);
 
@@ -1268,7 +1178,6 @@ test_host_filter(void)
 	check_csv(a3, &m, two);
 out:
 	matched_run_clear(&m);
-	case_end();
 }
 
 /* --- Real traffic ---------------------------------------------------- */
@@ -1305,7 +1214,6 @@ test_generator(void)
 	GError *error = NULL;
 	gchar *dir = NULL;
 
-	case_begin();
 	if (!g_file_test(gencap, G_FILE_TEST_IS_EXECUTABLE)) {
 		g_test_skip("tests/gencap not built");
 		goto out;
@@ -1341,7 +1249,6 @@ test_generator(void)
 out:
 	g_free(dir);
 	g_free(gencap);
-	case_end();
 }
 
 /* ------------------------------------------------------------------ */
