@@ -59,6 +59,7 @@ typedef struct {
 
 struct dm_evidence {
 	GHashTable *items;     /* dm_key * (host=local, peer=remote) -> GArray */
+	GHashTable *senders;   /* dm_key * of a TCP 4-tuple a host sent on, or NULL */
 };
 
 guint dm_key_hash(gconstpointer k);
@@ -69,5 +70,9 @@ gboolean dm_key_equal(gconstpointer a, gconstpointer b);
  * acknowledgment number, or without it and the same sequence number. */
 const dm_evidence_item *dm_evidence_after(const dm_evidence *ev, const dm_key *k,
                                           uint64_t frame, const dm_evidence_item *rst);
+
+/* Whether the host at the local end of @k sent a TCP segment (not a
+ * RST) on that 4-tuple anywhere in the capture. */
+bool dm_evidence_sends(const dm_evidence *ev, const dm_key *k);
 
 #endif

@@ -546,10 +546,16 @@ tcp_receive(dm_demux *dm, seg_ctx *c)
 		return;
 	}
 	if (!l && dm->cfg.declared) {
-		/* RFC 9293 3.10.7.1: a segment for a closed port gets a reset. */
-		bool known;
-		refuse(c, DM_REPLY_RST, refusal_evidence(dm, c, &known));
-		return;
+		/* A connection the host is seen sending on (its SYN not in the
+		 * capture) is picked up mid-stream below; anything else is for
+		 * a closed port and gets a reset (RFC 9293 3.10.7.1). */
+		dm_key k;
+		dm_key_make(&k, 6, p->family, p->final_dst, p->dport, p->src, p->sport);
+		if (!dm_evidence_sends(dm->ev, &k)) {
+			bool known;
+			refuse(c, DM_REPLY_RST, refusal_evidence(dm, c, &known));
+			return;
+		}
 	}
 	/* No handshake in the capture: the connection is picked up
 	 * mid-stream, under the listener if there is one. */

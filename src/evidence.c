@@ -18,10 +18,12 @@ free_array(gpointer p)
 }
 
 dm_evidence *
-dm_evidence_new(void)
+dm_evidence_new(bool senders)
 {
 	dm_evidence *ev = g_new0(dm_evidence, 1);
 	ev->items = g_hash_table_new_full(dm_key_hash, dm_key_equal, g_free, free_array);
+	if (senders)
+		ev->senders = g_hash_table_new_full(dm_key_hash, dm_key_equal, g_free, NULL);
 	return ev;
 }
 
@@ -31,6 +33,8 @@ dm_evidence_free(dm_evidence *ev)
 	if (!ev)
 		return;
 	g_hash_table_unref(ev->items);
+	if (ev->senders)
+		g_hash_table_unref(ev->senders);
 	g_free(ev);
 }
 
@@ -65,7 +69,17 @@ dm_evidence_add(dm_evidence *ev, uint64_t frame, dm_frame_status st,
 		k.rport = pkt->q_sport;
 		add_item(ev, &k, &item);
 	} else if (st == DM_FRAME_SEGMENT && pkt->proto == 6 && pkt->have_tcp &&
-	           (pkt->tcp_flags & DM_TCP_RST)) {
+	           !(pkt->tcp_flags & DM_TCP_RST)) {
+		if (!ev->senders)
+			return;
+		k.proto = 6;
+		memcpy(k.laddr, pkt->src, alen);
+		k.lport = pkt->sport;
+		memcpy(k.raddr, pkt->final_dst, alen);
+		k.rport = pkt->dport;
+		if (!g_hash_table_contains(ev->senders, &k))
+			g_hash_table_add(ev->senders, g_memdup2(&k, sizeof k));
+	} else if (st == DM_FRAME_SEGMENT && pkt->proto == 6 && pkt->have_tcp) {
 		k.proto = 6;
 		memcpy(k.laddr, pkt->src, alen);
 		k.lport = pkt->sport;
@@ -95,4 +109,10 @@ dm_evidence_after(const dm_evidence *ev, const dm_key *k, uint64_t frame,
 			return it;
 	}
 	return NULL;
+}
+
+bool
+dm_evidence_sends(const dm_evidence *ev, const dm_key *k)
+{
+	return ev && ev->senders && g_hash_table_contains(ev->senders, k);
 }

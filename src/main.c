@@ -86,9 +86,9 @@ open_input(const input *in, bool loud)
 
 /* First pass: evidence of refusals, frames numbered across all inputs. */
 static dm_evidence *
-collect_evidence(const GArray *inputs)
+collect_evidence(const GArray *inputs, bool declared)
 {
-	dm_evidence *ev = dm_evidence_new();
+	dm_evidence *ev = dm_evidence_new(declared);
 	uint64_t frame = 0;
 
 	for (guint i = 0; i < inputs->len; i++) {
@@ -318,7 +318,7 @@ main(int argc, char **argv)
 		}
 	}
 
-	dm_demux_set_evidence(rs.dm, collect_evidence(inputs));
+	dm_demux_set_evidence(rs.dm, collect_evidence(inputs, o.sockets != NULL));
 	for (guint i = 0; i < inputs->len; i++) {
 		if (!run_input(&g_array_index(inputs, input, i), &rs)) {
 			status = EXIT_INPUT;

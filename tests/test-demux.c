@@ -1532,7 +1532,7 @@ test_refuse_udp_icmp(void)
 	sim_init(&s, false);
 	dm_packet dg = udp(CLI, 40000, SRV, 9999, 20);       /* frame 1 */
 	dm_packet ic = icmp_unreach(&dg);                     /* frame 2 */
-	dm_evidence *ev = dm_evidence_new();
+	dm_evidence *ev = dm_evidence_new(false);
 	dm_evidence_add(ev, 1, DM_FRAME_SEGMENT, &dg);       /* not evidence */
 	dm_evidence_add(ev, 2, DM_FRAME_ICMP_ERROR, &ic);
 	dm_demux_set_evidence(s.dm, ev);
@@ -1578,7 +1578,7 @@ test_refuse_udp_icmp6(void)
 	sim_init(&s, false);
 	dm_packet dg = udp(CLI6, 40000, SRV6, 7, 20);
 	dm_packet ic = icmp_unreach(&dg);
-	dm_evidence *ev = dm_evidence_new();
+	dm_evidence *ev = dm_evidence_new(false);
 	dm_evidence_add(ev, 3, DM_FRAME_ICMP_ERROR, &ic);
 	/* An ICMP error that is not port unreachable, or quotes TCP, or whose
 	 * quote did not decode, is not evidence. */
@@ -1608,7 +1608,7 @@ test_refuse_evidence_must_match(void)
 	dm_packet ic = icmp_unreach(&dg);
 	dm_packet ic_other = icmp_unreach(&dg);
 	ic_other.q_sport = 40001;
-	dm_evidence *ev = dm_evidence_new();
+	dm_evidence *ev = dm_evidence_new(false);
 	dm_evidence_add(ev, 1, DM_FRAME_ICMP_ERROR, &ic);        /* before: no */
 	dm_evidence_add(ev, 3, DM_FRAME_ICMP_ERROR, &ic_other);  /* other peer */
 	dm_demux_set_evidence(s.dm, ev);
@@ -1622,7 +1622,7 @@ test_refuse_evidence_must_match(void)
 	dm_packet syn = tcp(CLI, 40000, SRV, 23, SYN, 777, 0, 0);
 	dm_packet bad_ack = tcp(SRV, 23, CLI, 40000, RST | ACK, 0, 777, 0);
 	dm_packet no_ack = tcp(SRV, 23, CLI, 40000, RST, 0, 778, 0);
-	ev = dm_evidence_new();
+	ev = dm_evidence_new(false);
 	dm_evidence_add(ev, 2, DM_FRAME_SEGMENT, &bad_ack);
 	dm_evidence_add(ev, 3, DM_FRAME_SEGMENT, &no_ack);
 	dm_demux_set_evidence(s.dm, ev);
@@ -1640,7 +1640,7 @@ test_refuse_tcp_rst(void)
 	sim_init(&s, false);
 	dm_packet syn = tcp(CLI, 40000, SRV, 23, SYN, 777, 0, 0);         /* 1 */
 	dm_packet rst = tcp(SRV, 23, CLI, 40000, RST | ACK, 0, 778, 0);   /* 2 */
-	dm_evidence *ev = dm_evidence_new();
+	dm_evidence *ev = dm_evidence_new(false);
 	dm_evidence_add(ev, 1, DM_FRAME_SEGMENT, &syn);
 	dm_evidence_add(ev, 2, DM_FRAME_SEGMENT, &rst);
 	dm_demux_set_evidence(s.dm, ev);
@@ -1678,14 +1678,14 @@ test_refuse_none_learns(void)
 {
 	sim s;
 	sim_init(&s, false);
-	dm_demux_set_evidence(s.dm, dm_evidence_new());
+	dm_demux_set_evidence(s.dm, dm_evidence_new(false));
 	const dm_decision *d = feed(&s, udp(CLI, 40000, SRV, 9999, 1));
 	assert_delivered(d, SRV, DM_LOOKUP_NEW, DM_ACTION_DELIVERED);
 	d = feed(&s, tcp(CLI, 40000, SRV, 23, SYN, 1, 0, 0));
 	assert_delivered(d, SRV, DM_LOOKUP_NEW, DM_ACTION_SPAWNED);
 	g_assert_cmpuint(n_refusals(s.dm, SRV), ==, 0);
 	/* Replacing the evidence frees the old one (checked by ASan). */
-	dm_demux_set_evidence(s.dm, dm_evidence_new());
+	dm_demux_set_evidence(s.dm, dm_evidence_new(false));
 	dm_demux_set_evidence(s.dm, NULL);
 	dm_evidence_free(NULL);
 	sim_clear(&s);
@@ -1714,7 +1714,7 @@ test_refuse_declared(void)
 	dm_packet f84 = tcp(CLI, 41003, SRV, 84, FIN, 500, 0, 10);       /* 9 */
 	dm_packet f84_rst = tcp(SRV, 84, CLI, 41003, RST | ACK, 0, 511, 0); /* 10 */
 
-	dm_evidence *ev = dm_evidence_new();
+	dm_evidence *ev = dm_evidence_new(false);
 	dm_evidence_add(ev, 3, DM_FRAME_ICMP_ERROR, &u55_icmp);
 	dm_evidence_add(ev, 6, DM_FRAME_SEGMENT, &s82_rst);
 	dm_evidence_add(ev, 8, DM_FRAME_SEGMENT, &a83_rst);
@@ -1753,7 +1753,7 @@ test_refuse_declared(void)
 	/* A second datagram to port 54, now answered: the entry gains the
 	 * evidence. */
 	dm_packet u54b = udp(CLI, 40000, SRV, 54, 1);                    /* 12 */
-	ev = dm_evidence_new();
+	ev = dm_evidence_new(false);
 	dm_packet u54_icmp = icmp_unreach(&u54b);
 	dm_evidence_add(ev, 13, DM_FRAME_ICMP_ERROR, &u54_icmp);
 	dm_demux_set_evidence(s.dm, ev);
@@ -1772,6 +1772,41 @@ test_refuse_declared(void)
 	assert_action(d, DM_ACTION_ACCEPTED);
 	g_assert_cmpuint(n_sockets(s.dm, SRV), ==, 3);
 	g_assert_cmpuint(n_refusals(s.dm, SRV), ==, 6);
+	sim_clear(&s);
+}
+
+/* Declared mode, a connection begun before the capture: a segment to the
+ * client's (undeclared) port is refused unless the capture shows the
+ * client sending on that 4-tuple, which proves the connection exists. */
+static void
+test_refuse_declared_midstream(void)
+{
+	sim s;
+	sim_init(&s, false);
+	sim_declare(&s, "[" SRV "]\ntcp = 22\n");
+
+	dm_packet down = tcp(SRV, 22, CLI, 50000, PSH | ACK, 1000, 5000, 10); /* 1 */
+	dm_packet up = tcp(CLI, 50000, SRV, 22, ACK, 5000, 1010, 0);          /* 2 */
+	dm_packet stray = tcp(SRV, 22, CLI, 50001, PSH | ACK, 7000, 9000, 10); /* 3 */
+	dm_evidence *ev = dm_evidence_new(true);
+	dm_evidence_add(ev, 1, DM_FRAME_SEGMENT, &down);
+	dm_evidence_add(ev, 2, DM_FRAME_SEGMENT, &up);
+	dm_evidence_add(ev, 3, DM_FRAME_SEGMENT, &stray);
+	dm_demux_set_evidence(s.dm, ev);
+
+	const dm_decision *d = feed(&s, down);
+	assert_delivered(d, CLI, DM_LOOKUP_NEW, DM_ACTION_DELIVERED);
+	assert_dstate(d, DM_TCP_ESTABLISHED);
+	g_assert_true(dm_socket_midstream(d->socket));
+	const dm_socket *client = d->socket;
+	/* The server's end was picked up as frame 1 left it. */
+	d = feed(&s, up);
+	assert_delivered(d, SRV, DM_LOOKUP_EXACT, DM_ACTION_DELIVERED);
+	g_assert_cmpuint(dm_socket_segments(client), ==, 1);
+	g_assert_cmpuint(dm_socket_bytes(client), ==, 10);
+	/* Nobody sends on 50001's 4-tuple: a closed port. */
+	d = feed(&s, stray);
+	assert_refused(d, CLI, DM_REPLY_RST, 0);
 	sim_clear(&s);
 }
 
@@ -2050,6 +2085,7 @@ main(int argc, char **argv)
 	g_test_add_func("/demux/refuse/tcp-rst", test_refuse_tcp_rst);
 	g_test_add_func("/demux/refuse/no-evidence-learns", test_refuse_none_learns);
 	g_test_add_func("/demux/refuse/declared", test_refuse_declared);
+	g_test_add_func("/demux/refuse/declared-midstream", test_refuse_declared_midstream);
 	g_test_add_func("/demux/declared/load", test_declared_load);
 	g_test_add_func("/demux/declared/bad-files", test_declared_bad);
 	g_test_add_func("/demux/scale/udp-100k-flows", test_scale_udp);

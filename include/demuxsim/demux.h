@@ -129,15 +129,18 @@ bool dm_demux_load_sockets(dm_demux *dm, const char *path, GError **error);
 void dm_demux_set_evidence(dm_demux *dm, dm_evidence *ev);
 
 /**
- * dm_evidence_new: an empty evidence collection.
+ * dm_evidence_new: an empty evidence collection.  With @senders it also
+ * notes every TCP 4-tuple a host sends on (declared mode uses it to tell
+ * a connection picked up mid-stream from a segment for a closed port).
  * Returns: the collection.
  */
-dm_evidence *dm_evidence_new(void);
+dm_evidence *dm_evidence_new(bool senders);
 
 /**
  * dm_evidence_add: note frame @frame (decoded to @st in @pkt) if it is
  * evidence of a refusal: an ICMP/ICMPv6 port unreachable quoting a UDP
- * datagram, or a TCP RST.
+ * datagram, or a TCP RST; or of a connection (a TCP segment other than a
+ * RST, when the collection notes senders).
  */
 void dm_evidence_add(dm_evidence *ev, uint64_t frame, dm_frame_status st,
                      const dm_packet *pkt);
