@@ -10,6 +10,7 @@
 #include <pcap/pcap.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "demuxsim/capture.h"
 
@@ -24,6 +25,7 @@ struct dm_capture {
 	uint8_t peek[PEEK_MAX];
 	size_t peek_len, peek_pos;
 	FILE *source;
+	long next_offset;   /* file offset of the next record, -1: unknown */
 };
 
 G_DEFINE_QUARK(dm-capture-error-quark, dm_capture_error)
@@ -116,6 +118,13 @@ open_stream(dm_capture *cap, const char *path, GError **error)
 		g_set_error(error, DM_CAPTURE_ERROR, 0, "%s", g_strerror(errno));
 		return NULL;
 	}
+	struct stat st;
+	if (fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode)) {
+		g_set_error(error, DM_CAPTURE_ERROR, 0, "is a directory, not a capture");
+		if (!is_stdin)
+			fclose(fp);
+		return NULL;
+	}
 	cap->peek_len = fread(cap->peek, 1, sizeof cap->peek, fp);
 	cap->nano = header_says_nano(cap->peek, cap->peek_len);
 	if (!is_stdin && fseek(fp, 0, SEEK_SET) == 0)
@@ -132,6 +141,57 @@ open_stream(dm_capture *cap, const char *path, GError **error)
 		return NULL;
 	}
 	return replay;
+}
+
+/* libpcap's reason for refusing the file header @msg, in plainer words. */
+static void
+open_error(const dm_capture *cap, const char *msg, GError **error)
+{
+	uint32_t m = cap->peek_len >= 4 ? rd32(cap->peek, true) : 0;
+	bool known = m == 0xa1b2c3d4 || m == 0xd4c3b2a1 || m == 0xa1b23c4d ||
+	             m == 0x4d3cb2a1 || m == 0xa1b2cd34 || m == 0x34cdb2a1 ||
+	             m == 0x0a0d0d0a;
+
+	if (cap->peek_len >= 4 && !known)
+		g_set_error(error, DM_CAPTURE_ERROR, 0,
+		            "not a pcap or pcapng capture (unknown magic number 0x%08x)", m);
+	else if (g_str_has_prefix(msg, "truncated dump file") && cap->peek_len < PEEK_MAX)
+		g_set_error(error, DM_CAPTURE_ERROR, 0,
+		            "truncated file header: the file ends after %zu bytes",
+		            cap->peek_len);
+	else if (g_str_has_prefix(msg, "truncated dump file"))
+		g_set_error(error, DM_CAPTURE_ERROR, 0, "truncated file header (%s)", msg);
+	else
+		g_set_error(error, DM_CAPTURE_ERROR, 0, "damaged file header: %s", msg);
+}
+
+/* libpcap's reason @msg for failing to read a record, in plainer words
+ * and with the record's offset in the file when it is known. */
+static void
+record_error(const dm_capture *cap, const char *msg, GError **error)
+{
+	unsigned want, got, ltype;
+	char at[48] = "", lt[64];
+
+	if (cap->next_offset >= 0)
+		g_snprintf(at, sizeof at, " at offset %ld", cap->next_offset);
+	if (sscanf(msg, "truncated dump file; tried to read %u captured bytes, only got %u",
+	           &want, &got) == 2)
+		g_set_error(error, DM_CAPTURE_ERROR, 0,
+		            "truncated record%s: %u bytes captured, only %u in the file",
+		            at, want, got);
+	else if (sscanf(msg, "truncated dump file; tried to read %u header bytes, only got %u",
+	                &want, &got) == 2)
+		g_set_error(error, DM_CAPTURE_ERROR, 0,
+		            "truncated record header%s: %u of %u bytes in the file", at, got, want);
+	else if (sscanf(msg, "an interface has a type %u different from the type of the first interface",
+	                &ltype) == 1)
+		g_set_error(error, DM_CAPTURE_ERROR, 0,
+		            "pcapng interfaces with different link types (link type %u after %s): "
+		            "libpcap reads one link type per file, so the rest of the file is not read",
+		            ltype, dm_linktype_describe(cap->dlt, lt, sizeof lt));
+	else
+		g_set_error(error, DM_CAPTURE_ERROR, 0, "damaged record%s: %s", at, msg);
 }
 
 dm_capture *
@@ -154,12 +214,13 @@ dm_capture_open_file(const char *path, GError **error)
 		cap->nano ? PCAP_TSTAMP_PRECISION_NANO : PCAP_TSTAMP_PRECISION_MICRO,
 		errbuf);
 	if (!cap->pcap) {
-		g_set_error(error, DM_CAPTURE_ERROR, 0, "%s", errbuf);
+		open_error(cap, errbuf, error);
 		dm_capture_close(cap);
 		return NULL;
 	}
 	cap->fp = NULL; /* libpcap closes it */
 	cap->dlt = pcap_datalink(cap->pcap);
+	cap->next_offset = ftell(pcap_file(cap->pcap));
 	return cap;
 }
 
@@ -176,11 +237,13 @@ dm_capture_next(dm_capture *cap, dm_record *rec, GError **error)
 		rec->caplen = hdr->caplen;
 		rec->wirelen = hdr->len;
 		rec->data = data;
+		if (cap->next_offset >= 0)
+			cap->next_offset = ftell(pcap_file(cap->pcap));
 		return 1;
 	case PCAP_ERROR_BREAK:
 		return 0;
 	default:
-		g_set_error(error, DM_CAPTURE_ERROR, 0, "%s", pcap_geterr(cap->pcap));
+		record_error(cap, pcap_geterr(cap->pcap), error);
 		return -1;
 	}
 }

@@ -15,6 +15,9 @@ typedef struct {
 
 dm_frame_status dm_ipv4_decode(dm_reader r, uint32_t wire_extra, dm_packet *pkt);
 dm_frame_status dm_ipv6_decode(dm_reader r, uint32_t wire_extra, dm_packet *pkt);
+/* The fragmentable part of a reassembled IPv6 packet (@in), whose first
+ * header is pkt->proto: the rest of the extension chain, then transport. */
+dm_frame_status dm_ipv6_decode_fragmentable(const dm_l4_input *in, dm_packet *pkt);
 dm_frame_status dm_udp_decode(const dm_l4_input *in, dm_packet *pkt);
 dm_frame_status dm_tcp_decode(const dm_l4_input *in, dm_packet *pkt);
 dm_frame_status dm_icmp_decode(const dm_l4_input *in, dm_packet *pkt);
@@ -22,6 +25,11 @@ dm_frame_status dm_icmp_decode(const dm_l4_input *in, dm_packet *pkt);
 /* Shared by the IP decoders: set up @in from the captured bytes after the
  * IP header and the IP layer's idea of the transport length. */
 void dm_l4_input_init(dm_l4_input *in, dm_reader after_hdr, uint32_t ip_len,
+                      uint32_t wire_extra);
+
+/* Shared by the IP decoders: point @f at the fragment data (@len bytes
+ * by the IP header) at the start of @after_hdr. */
+void dm_fragment_data(dm_fragment *f, dm_reader after_hdr, uint32_t len,
                       uint32_t wire_extra);
 
 /* Dispatch to the transport decoder for pkt->proto. */

@@ -17,6 +17,8 @@ typedef struct {
 	uint8_t raddr[16];
 } dm_key;
 
+struct dm_peer_entry;
+
 struct dm_socket {
 	dm_key key;
 	guint id;
@@ -33,6 +35,7 @@ struct dm_socket {
 	uint32_t fin_ack;      /* the ACK that acknowledges our FIN */
 	uint32_t peer_fin_ack; /* the ACK that acknowledges the peer's FIN */
 	uint32_t peers;
+	struct dm_peer_entry *peer_list; /* its peers, newest first */
 	uint64_t segments, bytes, bad;
 	uint64_t first_frame, last_frame;
 	int64_t first_sec, last_sec;

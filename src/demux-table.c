@@ -70,13 +70,17 @@ host_free(gpointer p)
 	g_free(h);
 }
 
+/* Hosts are looked up two or three times per segment: their address is
+ * hashed directly (two 64-bit words and the family), not as a table key. */
 static guint
 host_hash(gconstpointer p)
 {
 	const dm_host *h = p;
-	dm_key k;
-	dm_key_make(&k, 0, h->family, h->addr, 0, NULL, 0);
-	return dm_key_hash(&k);
+	uint64_t w[2];
+	memcpy(w, h->addr, sizeof w);
+	uint64_t x = (w[0] ^ h->family) * 0xbf58476d1ce4e5b9u;
+	x = (x ^ (x >> 31) ^ w[1]) * 0x94d049bb133111ebu;
+	return (guint)(x ^ (x >> 32));
 }
 
 static gboolean
@@ -91,8 +95,9 @@ dm_tables_init(dm_tables *t)
 {
 	t->hosts = g_hash_table_new_full(host_hash, host_equal, NULL, host_free);
 	t->sockets = g_hash_table_new(dm_key_hash, dm_key_equal);
+	t->udp_connected = 0;
 	t->all = g_ptr_array_new_with_free_func(g_free);
-	t->peers = g_hash_table_new_full(dm_key_hash, dm_key_equal, g_free, NULL);
+	t->peers = g_hash_table_new_full(dm_key_hash, dm_key_equal, NULL, g_free);
 }
 
 void
@@ -139,6 +144,8 @@ dm_tables_add(dm_tables *t, dm_host *h, const dm_key *k, dm_sock_kind kind,
 	s->host = h;
 	static const uint8_t zero[16];
 	s->wildcard = k->tuple == 2 && memcmp(k->laddr, zero, 16) == 0;
+	if (k->proto == 17 && k->tuple == 4)
+		t->udp_connected++;
 	g_ptr_array_add(t->all, s);
 	g_ptr_array_add(h->sockets, s);
 	g_hash_table_replace(t->sockets, &s->key, s);
@@ -154,17 +161,54 @@ dm_tables_unkey(dm_tables *t, dm_socket *s)
 	s->keyed = false;
 }
 
+/* A peer endpoint a socket received from: owned by the tables' peer
+ * set (keyed on its key), chained from its socket. */
+struct dm_peer_entry {
+	dm_key key;            /* peer address and port; socket id in raddr */
+	uint64_t segments;
+	struct dm_peer_entry *next;
+};
+
 bool
-dm_tables_note_peer(dm_tables *t, const dm_socket *s, uint8_t family,
+dm_tables_note_peer(dm_tables *t, dm_socket *s, uint8_t family,
                     const uint8_t *addr, uint16_t port)
 {
 	dm_key k;
 	dm_key_make(&k, 0, family, addr, port, NULL, 0);
 	/* The socket id takes the place of the (unused) remote part. */
 	memcpy(k.raddr, &s->id, sizeof s->id);
-	if (g_hash_table_contains(t->peers, &k))
+	struct dm_peer_entry *e = g_hash_table_lookup(t->peers, &k);
+	if (e) {
+		e->segments++;
 		return false;
-	g_hash_table_add(t->peers, g_memdup2(&k, sizeof k));
+	}
+	e = g_new(struct dm_peer_entry, 1);
+	e->key = k;
+	e->segments = 1;
+	e->next = s->peer_list;
+	s->peer_list = e;
+	g_hash_table_insert(t->peers, &e->key, e);
+	return true;
+}
+
+void
+dm_socket_peer_iter_init(dm_peer_iter *it, const dm_socket *s)
+{
+	it->next = s->peer_list;
+}
+
+bool
+dm_peer_iter_next(dm_peer_iter *it, dm_peer *peer)
+{
+	const struct dm_peer_entry *e = it->next;
+	if (!e)
+		return false;
+	memset(peer, 0, sizeof *peer);
+	peer->family = e->key.family;
+	memcpy(peer->addr, e->key.laddr, sizeof peer->addr);
+	peer->port = e->key.lport;
+	peer->segments = e->segments;
+	it->next = e->next;
 	return true;
 }
 
@@ -318,6 +362,14 @@ dm_tables_check(const dm_tables *t)
 			return g_strdup_printf("socket %u: kind and key disagree", s->id);
 		if (s->peers > s->segments)
 			return g_strdup_printf("socket %u: more peers than segments", s->id);
+		uint32_t npeers = 0;
+		uint64_t from_peers = 0;
+		for (const struct dm_peer_entry *e = s->peer_list; e; e = e->next) {
+			npeers++;
+			from_peers += e->segments;
+		}
+		if (npeers != s->peers || from_peers != s->segments)
+			return g_strdup_printf("socket %u: peer counts disagree with its totals", s->id);
 		if (s->host->family != s->key.family)
 			return g_strdup_printf("socket %u: family differs from its host", s->id);
 	}

@@ -9,6 +9,7 @@ typedef struct {
 	GHashTable *sockets;  /* dm_key * -> dm_socket *, the live entries */
 	GPtrArray *all;       /* every socket ever made, index = id - 1 */
 	GHashTable *peers;    /* (socket id, peer address, port) seen */
+	guint udp_connected;  /* connected UDP sockets ever added */
 } dm_tables;
 
 void dm_key_make(dm_key *k, uint8_t proto, uint8_t family, const uint8_t *laddr,
@@ -26,8 +27,9 @@ dm_socket *dm_tables_add(dm_tables *t, dm_host *h, const dm_key *k,
                          dm_sock_kind kind, dm_tcp_state state);
 /* Take @s out of the lookup table (it stays in its host's list). */
 void dm_tables_unkey(dm_tables *t, dm_socket *s);
-/* Record that @s heard from a peer; true the first time. */
-bool dm_tables_note_peer(dm_tables *t, const dm_socket *s, uint8_t family,
+/* Record that @s received a segment from a peer (counted per peer);
+ * true the first time. */
+bool dm_tables_note_peer(dm_tables *t, dm_socket *s, uint8_t family,
                          const uint8_t *addr, uint16_t port);
 char *dm_tables_check(const dm_tables *t);
 

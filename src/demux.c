@@ -17,12 +17,14 @@
 
 #include "demux-int.h"
 #include "demux-declare.h"
+#include "demux-live.h"
 #include "demux-table.h"
 
 struct dm_demux {
 	dm_demux_config cfg;
 	dm_tables t;
 	dm_evidence *ev;
+	dm_pending *pending;  /* live mode: refusals awaiting evidence */
 };
 
 G_DEFINE_QUARK(dm-demux-error-quark, dm_demux_error)
@@ -44,6 +46,7 @@ dm_demux_free(dm_demux *dm)
 		return;
 	dm_tables_clear(&dm->t);
 	dm_evidence_free(dm->ev);
+	dm_pending_free(dm->pending);
 	g_free(dm);
 }
 
@@ -59,6 +62,19 @@ dm_demux_set_evidence(dm_demux *dm, dm_evidence *ev)
 {
 	dm_evidence_free(dm->ev);
 	dm->ev = ev;
+}
+
+void
+dm_demux_set_live(dm_demux *dm)
+{
+	if (!dm->pending)
+		dm->pending = dm_pending_new();
+}
+
+bool
+dm_demux_next_correction(dm_demux *dm, dm_correction *out)
+{
+	return dm->pending && dm_pending_take(dm->pending, out);
 }
 
 guint
@@ -235,10 +251,14 @@ udp_lookup(const dm_demux *dm, const dm_packet *p, dm_lookup *how)
 	dm_key k;
 	dm_socket *s;
 
-	dm_key_make(&k, 17, p->family, p->final_dst, p->dport, p->src, p->sport);
-	if ((s = dm_tables_find(&dm->t, &k))) {
-		*how = DM_LOOKUP_EXACT;
-		return s;
+	/* Connected UDP sockets are only declared (--sockets): without any,
+	 * the 4-tuple is not looked up at all. */
+	if (dm->t.udp_connected) {
+		dm_key_make(&k, 17, p->family, p->final_dst, p->dport, p->src, p->sport);
+		if ((s = dm_tables_find(&dm->t, &k))) {
+			*how = DM_LOOKUP_EXACT;
+			return s;
+		}
 	}
 	dm_key_make(&k, 17, p->family, p->final_dst, p->dport, NULL, 0);
 	if ((s = dm_tables_find(&dm->t, &k))) {
@@ -278,6 +298,8 @@ udp_receive(dm_demux *dm, seg_ctx *c)
 	out->socket = s;
 	out->action = DM_ACTION_DELIVERED;
 	deliver(dm, s, c);
+	if (dm->pending && out->lookup == DM_LOOKUP_NEW)
+		dm_pending_note(dm->pending, c->frame, c->sec, p, s, NULL);
 }
 
 /* --- TCP ----------------------------------------------------------------- */
@@ -543,6 +565,8 @@ tcp_receive(dm_demux *dm, seg_ctx *c)
 		out->action = DM_ACTION_SPAWNED;
 		out->state = s->state;
 		deliver(dm, s, c);
+		if (dm->pending && out->lookup == DM_LOOKUP_NEW)
+			dm_pending_note(dm->pending, c->frame, c->sec, p, l, s);
 		return;
 	}
 	if (!l && dm->cfg.declared) {
@@ -594,6 +618,11 @@ dm_demux_segment(dm_demux *dm, uint64_t frame, int64_t sec, uint32_t nsec,
                  dm_frame_status st, const dm_packet *pkt, dm_decision *out)
 {
 	memset(out, 0, sizeof *out);
+	dm_refusal r;
+	dm_host *refusing = dm->pending ?
+		dm_pending_answer(dm->pending, &dm->t, frame, sec, st, pkt, &r) : NULL;
+	if (refusing)
+		closed_mark(refusing, r.proto, r.port, r.evidence);
 	if (st != DM_FRAME_SEGMENT || (pkt->proto != 17 && pkt->proto != 6))
 		return;
 

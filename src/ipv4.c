@@ -1,6 +1,8 @@
 /* ipv4.c - IPv4 header (RFC 791): version, header length with options,
  * total length (Ethernet padding is not payload), header checksum
- * (RFC 1071; reported, never a reason to drop), fragments (RFC 791 3.2).
+ * (RFC 1071; reported, never a reason to drop), fragments (RFC 791 3.2:
+ * identification, MF, offset and the fragment's data are handed to
+ * reassembly in dm_packet.frag).
  * A total length of 0 is taken as a TSO / BIG TCP frame whose length is
  * the frame's, as Wireshark and tcpdump do.
  */
@@ -30,11 +32,22 @@ dm_l4_input_init(dm_l4_input *in, dm_reader after_hdr, uint32_t ip_len,
 	}
 }
 
+void
+dm_fragment_data(dm_fragment *f, dm_reader after_hdr, uint32_t len,
+                 uint32_t wire_extra)
+{
+	dm_reader d = dm_reader_sub(&after_hdr, 0, len);
+	f->data = d.base;
+	f->len = len;
+	f->caplen = (uint32_t)d.len;
+	f->cut = d.len < len && wire_extra > 0;
+}
+
 dm_frame_status
 dm_ipv4_decode(dm_reader r, uint32_t wire_extra, dm_packet *pkt)
 {
 	uint8_t vihl, proto;
-	uint16_t total, frag;
+	uint16_t total, frag, id;
 	size_t hlen;
 
 	pkt->family = 4;
@@ -49,6 +62,7 @@ dm_ipv4_decode(dm_reader r, uint32_t wire_extra, dm_packet *pkt)
 		return DM_FRAME_TRUNC_IP;
 
 	dm_get_be16(&r, 2, &total);
+	dm_get_be16(&r, 4, &id);
 	dm_get_be16(&r, 6, &frag);
 	dm_get_u8(&r, 9, &proto);
 	dm_get_bytes(&r, 12, pkt->src, 4);
@@ -56,6 +70,8 @@ dm_ipv4_decode(dm_reader r, uint32_t wire_extra, dm_packet *pkt)
 	memcpy(pkt->final_dst, pkt->dst, 4);
 	pkt->proto = proto;
 	pkt->ip_csum_bad = !dm_csum_ipv4_header(r.base, hlen, NULL);
+	pkt->ip4_hdr = r.base;
+	pkt->ip4_hdr_len = (uint32_t)hlen;
 
 	dm_reader after = dm_reader_sub(&r, hlen, r.len);
 	uint32_t ip_len;
@@ -70,6 +86,14 @@ dm_ipv4_decode(dm_reader r, uint32_t wire_extra, dm_packet *pkt)
 	pkt->ip_payload_len = ip_len;
 
 	pkt->is_fragment = (frag & 0x3fff) != 0; /* MF set or offset > 0 */
+	if (pkt->is_fragment) {
+		pkt->frag.id = id;
+		pkt->frag.offset = (uint32_t)(frag & 0x1fff) * 8;
+		pkt->frag.more = (frag & 0x2000) != 0;
+		pkt->frag.next = proto;
+		pkt->frag.unfrag_len = (uint32_t)hlen;
+		dm_fragment_data(&pkt->frag, after, ip_len, wire_extra);
+	}
 	if (frag & 0x1fff)
 		return DM_FRAME_FRAGMENT;
 

@@ -2,8 +2,10 @@
  * hop-by-hop options (with the RFC 2675 jumbo payload option), routing
  * (type 0, 2 (RFC 6275) and 4 (RFC 8754 SRH): the final destination is
  * what the pseudo-header uses, RFC 8200 section 8.1), destination options,
- * fragment (section 4.5) and AH (RFC 4302 section 2.2), walked with a
- * bound on the chain.
+ * fragment (section 4.5: identification, M flag, offset and the fragment's
+ * data are handed to reassembly in dm_packet.frag; an atomic fragment,
+ * offset 0 without M, is processed on its own as RFC 6946 asks) and AH
+ * (RFC 4302 section 2.2), walked with a bound on the chain.
  */
 #include "config.h"
 
@@ -68,37 +70,62 @@ jumbo_length(const dm_reader *ext, size_t ext_len, uint32_t *len)
 	return false;
 }
 
-dm_frame_status
-dm_ipv6_decode(dm_reader r, uint32_t wire_extra, dm_packet *pkt)
+/* Where a walk of the extension-header chain is. */
+typedef struct {
+	size_t off;              /* of the header named by nh */
+	uint8_t nh;              /* the next header's type */
+	uint16_t plen;           /* payload length field (0: none) */
+	uint32_t payload_len;    /* by plen or the jumbo option */
+	bool jumbo;
+	uint32_t wire_extra;
+} chain;
+
+/* The fragment header at @ext (@c->off): what reassembly needs. */
+static dm_frame_status
+fragment_header(const dm_reader *r, const dm_reader *ext, const chain *c,
+                uint8_t next, dm_packet *pkt)
 {
-	uint8_t v, nh;
-	uint16_t plen;
-	size_t off = IPV6_HDR;
-	uint32_t payload_len;
-	bool jumbo = false;
+	uint16_t fo;
+	size_t data_off = c->off + 8;
+	uint32_t len;
 
-	pkt->family = 6;
-	if (!dm_get_u8(&r, 0, &v) || !dm_reader_has(&r, 0, IPV6_HDR))
-		return DM_FRAME_TRUNC_IP;
-	if (v >> 4 != 6)
+	dm_get_be16(ext, 2, &fo);
+	if (!(fo & 0xfff8) && !(fo & 1))
+		return DM_FRAME_SEGMENT; /* atomic (RFC 6946): no reassembly */
+	dm_reader after = dm_reader_sub(r, data_off, r->len);
+	if (c->plen == 0 && !c->jumbo) {
+		len = (uint32_t)after.len + c->wire_extra;
+	} else if ((uint64_t)c->payload_len + IPV6_HDR < data_off) {
 		return DM_FRAME_BAD_IP;
-	dm_get_be16(&r, 4, &plen);
-	dm_get_u8(&r, 6, &nh);
-	dm_get_bytes(&r, 8, pkt->src, 16);
-	dm_get_bytes(&r, 24, pkt->dst, 16);
-	memcpy(pkt->final_dst, pkt->dst, 16);
-	payload_len = plen;
+	} else {
+		len = c->payload_len + IPV6_HDR - (uint32_t)data_off;
+	}
+	pkt->is_fragment = true;
+	dm_get_be32(ext, 4, &pkt->frag.id);
+	pkt->frag.offset = fo & 0xfff8;
+	pkt->frag.more = (fo & 1) != 0;
+	pkt->frag.next = next;
+	pkt->frag.unfrag_len = (uint32_t)c->off;
+	dm_fragment_data(&pkt->frag, after, len, c->wire_extra);
+	return DM_FRAME_SEGMENT;
+}
 
+/* Walk the extension headers of @r from @c->off up to the transport
+ * header, leaving @c at it.  Returns DM_FRAME_SEGMENT to go on, else the
+ * frame's outcome. */
+static dm_frame_status
+walk_chain(const dm_reader *r, chain *c, dm_packet *pkt)
+{
 	for (int i = 0;; i++) {
-		uint8_t next, hl;
-		size_t ext_len;
+		uint8_t next, hl, nh = c->nh;
+		size_t ext_len, off = c->off;
 
 		if (nh != NH_HOPOPTS && nh != NH_ROUTING && nh != NH_FRAGMENT &&
 		    nh != NH_AH && nh != NH_DSTOPTS)
-			break;
+			return DM_FRAME_SEGMENT;
 		if (i >= EXT_LIMIT)
 			return DM_FRAME_EXT_LIMIT;
-		if (!dm_get_u8(&r, off, &next) || !dm_get_u8(&r, off + 1, &hl))
+		if (!dm_get_u8(r, off, &next) || !dm_get_u8(r, off + 1, &hl))
 			return DM_FRAME_TRUNC_IP;
 		if (nh == NH_FRAGMENT)
 			ext_len = 8;
@@ -106,48 +133,92 @@ dm_ipv6_decode(dm_reader r, uint32_t wire_extra, dm_packet *pkt)
 			ext_len = ((size_t)hl + 2) * 4;
 		else
 			ext_len = ((size_t)hl + 1) * 8;
-		if (!dm_reader_has(&r, off, ext_len))
+		if (!dm_reader_has(r, off, ext_len))
 			return DM_FRAME_TRUNC_IP;
-		dm_reader ext = dm_reader_sub(&r, off, ext_len);
+		dm_reader ext = dm_reader_sub(r, off, ext_len);
 
-		if (nh == NH_HOPOPTS && i == 0 && plen == 0 &&
-		    jumbo_length(&ext, ext_len, &payload_len))
-			jumbo = true;
+		if (nh == NH_HOPOPTS && i == 0 && off == IPV6_HDR && c->plen == 0 &&
+		    jumbo_length(&ext, ext_len, &c->payload_len))
+			c->jumbo = true;
 		else if (nh == NH_ROUTING)
 			routing_final_dst(&ext, pkt);
 		else if (nh == NH_FRAGMENT) {
-			uint16_t fo;
-			dm_get_be16(&ext, 2, &fo);
-			if ((fo & 0xfff8) || (fo & 1))
-				pkt->is_fragment = true;
-			if (fo & 0xfff8) {
+			dm_frame_status st = fragment_header(r, &ext, c, next, pkt);
+			if (st != DM_FRAME_SEGMENT)
+				return st;
+			if (pkt->frag.offset) {
 				pkt->proto = next;
 				return DM_FRAME_FRAGMENT;
 			}
 		}
-		off += ext_len;
-		nh = next;
+		c->off = off + ext_len;
+		c->nh = next;
 	}
-	pkt->proto = nh;
-	if (nh == NH_NONE)
+}
+
+dm_frame_status
+dm_ipv6_decode(dm_reader r, uint32_t wire_extra, dm_packet *pkt)
+{
+	uint8_t v;
+	chain c = { .off = IPV6_HDR, .wire_extra = wire_extra };
+
+	pkt->family = 6;
+	if (!dm_get_u8(&r, 0, &v) || !dm_reader_has(&r, 0, IPV6_HDR))
+		return DM_FRAME_TRUNC_IP;
+	if (v >> 4 != 6)
+		return DM_FRAME_BAD_IP;
+	dm_get_be16(&r, 4, &c.plen);
+	dm_get_u8(&r, 6, &c.nh);
+	dm_get_bytes(&r, 8, pkt->src, 16);
+	dm_get_bytes(&r, 24, pkt->dst, 16);
+	memcpy(pkt->final_dst, pkt->dst, 16);
+	c.payload_len = c.plen;
+
+	dm_frame_status st = walk_chain(&r, &c, pkt);
+	if (st != DM_FRAME_SEGMENT)
+		return st;
+	pkt->proto = c.nh;
+	if (c.nh == NH_NONE)
 		return DM_FRAME_OTHER_PROTO;
 
-	dm_reader after = dm_reader_sub(&r, off, r.len);
+	dm_reader after = dm_reader_sub(&r, c.off, r.len);
 	uint32_t ip_len;
-	size_t ext_total = off - IPV6_HDR;
-	if (plen == 0 && !jumbo) {
+	size_t ext_total = c.off - IPV6_HDR;
+	if (c.plen == 0 && !c.jumbo) {
 		/* Payload length 0 without a jumbo option: a BIG TCP frame,
 		 * whose length is the frame's. */
 		pkt->tso_length = true;
 		ip_len = (uint32_t)after.len + wire_extra;
-	} else if (payload_len < ext_total) {
+	} else if (c.payload_len < ext_total) {
 		return DM_FRAME_BAD_IP;
 	} else {
-		ip_len = payload_len - (uint32_t)ext_total;
+		ip_len = c.payload_len - (uint32_t)ext_total;
 	}
 	pkt->ip_payload_len = ip_len;
 
 	dm_l4_input in;
 	dm_l4_input_init(&in, after, ip_len, wire_extra);
 	return dm_l4_dispatch(&in, pkt);
+}
+
+dm_frame_status
+dm_ipv6_decode_fragmentable(const dm_l4_input *in, dm_packet *pkt)
+{
+	/* Extension headers after the fragment header (destination options,
+	 * routing, AH) are part of the reassembled payload. */
+	chain c = { .off = 0, .nh = pkt->proto, .plen = 1 };
+	dm_frame_status st = walk_chain(&in->payload, &c, pkt);
+	if (st != DM_FRAME_SEGMENT)
+		return st;
+	pkt->proto = c.nh;
+	if (c.nh == NH_NONE)
+		return DM_FRAME_OTHER_PROTO;
+	if (c.off > in->ip_len)
+		return DM_FRAME_BAD_IP;
+
+	dm_l4_input rest = *in;
+	rest.payload = dm_reader_sub(&in->payload, c.off, in->payload.len);
+	rest.ip_len = in->ip_len - (uint32_t)c.off;
+	pkt->ip_payload_len = rest.ip_len;
+	return dm_l4_dispatch(&rest, pkt);
 }

@@ -1,6 +1,10 @@
 /* json-writer.c - streaming JSON output (RFC 8259).  json-glib's builder
  * and generator took 3.5 s and most of it in malloc/free for a report of
- * 200,000 sockets; writing directly takes a fraction of that. */
+ * 200,000 sockets; writing directly takes a fraction of that.  The writer
+ * is the only user of its stream while a document is written, so it uses
+ * the unlocked stdio calls, and formats integers itself (printf's format
+ * parsing was a fifth of the report's time). */
+#define _GNU_SOURCE
 #include "config.h"
 
 #include <inttypes.h>
@@ -23,7 +27,7 @@ newline(jw *w)
 {
 	static const char spaces[] = "\n                                  ";
 	if (w->pretty)
-		fwrite(spaces, 1, 1 + 2 * (size_t)w->depth, w->out);
+		fwrite_unlocked(spaces, 1, 1 + 2 * (size_t)w->depth, w->out);
 }
 
 /* Separator and indentation before a key or an array element. */
@@ -36,7 +40,7 @@ item(jw *w)
 	}
 	if (w->depth > 0) {
 		if (w->has_items[w->depth])
-			fputc(',', w->out);
+			putc_unlocked(',', w->out);
 		w->has_items[w->depth] = true;
 		newline(w);
 	}
@@ -46,7 +50,7 @@ static void
 open_(jw *w, char c)
 {
 	item(w);
-	fputc(c, w->out);
+	putc_unlocked(c, w->out);
 	if (w->depth + 1 < JW_MAX_DEPTH)
 		w->depth++;
 	w->has_items[w->depth] = false;
@@ -60,9 +64,9 @@ close_(jw *w, char c)
 		w->depth--;
 	if (had)
 		newline(w);
-	fputc(c, w->out);
+	putc_unlocked(c, w->out);
 	if (w->depth == 0 && w->pretty)
-		fputc('\n', w->out);
+		putc_unlocked('\n', w->out);
 }
 
 void jw_begin_object(jw *w) { open_(w, '{'); }
@@ -70,17 +74,23 @@ void jw_end_object(jw *w) { close_(w, '}'); }
 void jw_begin_array(jw *w) { open_(w, '['); }
 void jw_end_array(jw *w) { close_(w, ']'); }
 
+static bool
+needs_escape(unsigned char c)
+{
+	return c < 0x20 || c == '"' || c == '\\';
+}
+
 static void
 escaped(FILE *out, const char *s)
 {
-	size_t n = strcspn(s, "\"\\\x01\x02\x03\x04\x05\x06\x07\x08\t\n\x0b\x0c\r"
-	                      "\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19"
-	                      "\x1a\x1b\x1c\x1d\x1e\x1f");
+	size_t n = 0;
+	while (s[n] && !needs_escape((unsigned char)s[n]))
+		n++;
 	if (s[n] == '\0') {
 		/* Nothing to escape: the common case. */
-		putc('"', out);
-		fwrite(s, 1, n, out);
-		putc('"', out);
+		putc_unlocked('"', out);
+		fwrite_unlocked(s, 1, n, out);
+		putc_unlocked('"', out);
 		return;
 	}
 	fputc('"', out);
@@ -106,7 +116,10 @@ jw_key(jw *w, const char *key)
 {
 	item(w);
 	escaped(w->out, key);
-	fputs(w->pretty ? ": " : ":", w->out);
+	if (w->pretty)
+		fwrite_unlocked(": ", 1, 2, w->out);
+	else
+		putc_unlocked(':', w->out);
 	w->after_key = true;
 }
 
@@ -117,40 +130,72 @@ jw_string(jw *w, const char *s)
 	if (s)
 		escaped(w->out, s);
 	else
-		fputs("null", w->out);
+		fputs_unlocked("null", w->out);
+}
+
+/* @v in decimal, with a minus sign when @neg. */
+static void
+decimal(FILE *out, uint64_t v, bool neg)
+{
+	char buf[24];
+	char *p = buf + sizeof buf;
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	if (neg)
+		*--p = '-';
+	fwrite_unlocked(p, 1, (size_t)(buf + sizeof buf - p), out);
 }
 
 void
 jw_int(jw *w, int64_t v)
 {
 	item(w);
-	fprintf(w->out, "%" PRId64, v);
+	decimal(w->out, v < 0 ? -(uint64_t)v : (uint64_t)v, v < 0);
 }
 
 void
 jw_uint(jw *w, uint64_t v)
 {
 	item(w);
-	fprintf(w->out, "%" PRIu64, v);
+	decimal(w->out, v, false);
+}
+
+void
+jw_fixed(jw *w, int64_t whole, uint32_t frac, int digits)
+{
+	char buf[16];
+	char *p = buf + sizeof buf;
+	int n = 0;
+	item(w);
+	decimal(w->out, whole < 0 ? -(uint64_t)whole : (uint64_t)whole, whole < 0);
+	do {
+		*--p = (char)('0' + frac % 10);
+		frac /= 10;
+		n++;
+	} while (frac || n < digits);
+	putc_unlocked('.', w->out);
+	fwrite_unlocked(p, 1, (size_t)n, w->out);
 }
 
 void
 jw_bool(jw *w, bool v)
 {
 	item(w);
-	fputs(v ? "true" : "false", w->out);
+	fputs_unlocked(v ? "true" : "false", w->out);
 }
 
 void
 jw_null(jw *w)
 {
 	item(w);
-	fputs("null", w->out);
+	fputs_unlocked("null", w->out);
 }
 
 void
 jw_number_text(jw *w, const char *text)
 {
 	item(w);
-	fputs(text, w->out);
+	fputs_unlocked(text, w->out);
 }

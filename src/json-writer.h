@@ -30,5 +30,8 @@ void jw_uint(jw *w, uint64_t v);
 void jw_bool(jw *w, bool v);
 void jw_null(jw *w);
 void jw_number_text(jw *w, const char *text); /* a number already formatted */
+/* @whole, a point and @frac in at least @digits digits (zero-padded,
+ * as printf's %0*u): a time. */
+void jw_fixed(jw *w, int64_t whole, uint32_t frac, int digits);
 
 #endif

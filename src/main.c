@@ -4,8 +4,8 @@
  *
  * Two passes over the input: the first collects the evidence of refusals
  * (ICMP port unreachable, RST) that only appears after the segment it
- * answers; the second decodes, simulates and reports.  Standard input is
- * spooled to a temporary file so that it can be read twice.
+ * answers; the second decodes, simulates and reports.  Standard input (and
+ * a FIFO) is spooled to a temporary file so that it can be read twice.
  *
  * Exit status: 0 done, 1 input error (results so far are still reported),
  * 2 usage error.
@@ -20,13 +20,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include "cli.h"
+#include "cli-reasm.h"
 #include "demuxsim/capture.h"
 #include "demuxsim/decode.h"
 #include "demuxsim/demux.h"
 #include "demuxsim/report.h"
 #include "demuxsim/split.h"
 #include "demuxsim/summary.h"
+#include "live-run.h"
 
 enum { EXIT_DONE = 0, EXIT_INPUT = 1, EXIT_USAGE = 2 };
 
@@ -40,6 +44,8 @@ typedef struct {
 	gchar *sockets;
 	gchar **hosts;
 	gchar *split_dir;
+	gint max_nodes;
+	gchar *html_report;
 	gchar **files;
 } options;
 
@@ -47,6 +53,7 @@ typedef struct {
 	const char *name;   /* as given ("-" for standard input) */
 	char *path;         /* what is opened */
 	bool temporary;
+	bool failed;        /* could not be spooled: skipped */
 } input;
 
 static void
@@ -92,9 +99,10 @@ collect_evidence(const GArray *inputs, bool declared)
 	uint64_t frame = 0;
 
 	for (guint i = 0; i < inputs->len; i++) {
-		dm_capture *cap = open_input(&g_array_index(inputs, input, i), false);
+		const input *in = &g_array_index(inputs, input, i);
+		dm_capture *cap = in->failed ? NULL : open_input(in, false);
 		if (!cap)
-			break;
+			continue;
 		int dlt = dm_capture_linktype(cap);
 		dm_record rec;
 		dm_packet pkt;
@@ -106,10 +114,8 @@ collect_evidence(const GArray *inputs, bool declared)
 			dm_evidence_add(ev, ++frame, st, &pkt);
 		}
 		dm_capture_close(cap);
-		if (rc < 0) {
+		if (rc < 0)
 			g_error_free(err);
-			break;
-		}
 	}
 	return ev;
 }
@@ -119,6 +125,7 @@ typedef struct {
 	dm_summary sum;
 	dm_demux *dm;
 	dm_split *split;
+	dm_reasm *ra;       /* NULL with --no-reassembly */
 	uint64_t frame;     /* across all inputs */
 } run_state;
 
@@ -127,7 +134,7 @@ static bool
 run_input(const input *in, run_state *rs)
 {
 	GError *err = NULL;
-	dm_capture *cap = open_input(in, true);
+	dm_capture *cap = in->failed ? NULL : open_input(in, true);
 
 	if (!cap)
 		return false;
@@ -145,11 +152,17 @@ run_input(const input *in, run_state *rs)
 		rs->frame++;
 		dm_frame_status st = dm_decode_frame(dlt, rec.data, rec.caplen,
 		                                     rec.wirelen, &pkt);
+		if (rs->ra)
+			st = dm_reasm_frame(rs->ra, rs->frame, rec.sec,
+			                    nano ? rec.frac : rec.frac * 1000, st, &pkt);
 		dm_summary_add(&rs->sum, st, &pkt);
 		dm_demux_segment(rs->dm, rs->frame, rec.sec, nano ? rec.frac : rec.frac * 1000,
 		                 st, &pkt, &d);
 		if (rs->split && d.socket && d.action != DM_ACTION_DROPPED)
 			dm_split_note(rs->split, rs->frame, d.socket);
+		for (uint32_t i = 0; rs->split && d.socket && d.action != DM_ACTION_DROPPED &&
+		                     i < pkt.n_reasm_frames; i++)
+			dm_split_note(rs->split, pkt.reasm_frames[i], d.socket);
 		dm_report_frame(rs->rep, rs->frame, &rec, st, &pkt, &d);
 	}
 	dm_capture_close(cap);
@@ -162,15 +175,33 @@ run_input(const input *in, run_state *rs)
 	return true;
 }
 
-/* Copy standard input to a temporary file so it can be read twice. */
+/* Whether @name is read only once: standard input, a FIFO, a device. */
+static bool
+is_stream(const char *name)
+{
+	struct stat st;
+	return strcmp(name, "-") == 0 ||
+	       (stat(name, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode));
+}
+
+/* Copy standard input (or the FIFO @in) to a temporary file so it can be
+ * read twice. */
 static bool
 spool_stdin(input *in)
 {
 	GError *err = NULL;
+	bool is_stdin = strcmp(in->name, "-") == 0;
+	FILE *src = is_stdin ? stdin : fopen(in->name, "rb");
+	if (!src) {
+		input_error(in->name, 0, g_strerror(errno));
+		return false;
+	}
 	int fd = g_file_open_tmp("demuxsim-stdin-XXXXXX", &in->path, &err);
 	if (fd < 0) {
-		input_error("-", 0, err->message);
+		input_error(in->name, 0, err->message);
 		g_error_free(err);
+		if (!is_stdin)
+			fclose(src);
 		return false;
 	}
 	in->temporary = true;
@@ -178,14 +209,16 @@ spool_stdin(input *in)
 	char buf[1 << 16];
 	size_t n;
 	bool ok = out != NULL;
-	while (ok && (n = fread(buf, 1, sizeof buf, stdin)) > 0)
+	while (ok && (n = fread(buf, 1, sizeof buf, src)) > 0)
 		ok = fwrite(buf, 1, n, out) == n;
-	if (ferror(stdin))
+	if (ferror(src))
 		ok = false;
 	if (out && fclose(out) != 0)
 		ok = false;
 	if (!ok)
-		input_error("-", 0, g_strerror(errno));
+		input_error(in->name, 0, g_strerror(errno));
+	if (!is_stdin)
+		fclose(src);
 	return ok;
 }
 
@@ -214,17 +247,20 @@ static const char *const description =
 	"\n"
 	"Exit status: 0 done; 1 input error (unreadable, truncated or damaged\n"
 	"capture, unsupported link type, bad --sockets file: results so far are\n"
-	"still reported); 2 usage error.";
+	"still reported, and the other files still read); 2 usage error.";
 
 int
 main(int argc, char **argv)
 {
 	options o = { 0 };
+	dm_cli_explain_opts xo = { 0 };
+	dm_live_cli lo = { 0 };
+	dm_reasm_cli ro = DM_REASM_CLI_INIT;
 	GOptionEntry entries[] = {
 		{ "read", 'r', 0, G_OPTION_ARG_FILENAME, &o.read_file,
 		  "Read the capture FILE (- for standard input)", "FILE" },
 		{ "format", 0, 0, G_OPTION_ARG_STRING, &o.format,
-		  "Output: text (default), jsonl (one object per segment), json (report), csv (socket table)", "FMT" },
+		  "Output: text (default), jsonl (one object per segment), json (report), csv (socket table), dot (diagram), svg (diagram drawn by Graphviz)", "FMT" },
 		{ "all-frames", 0, 0, G_OPTION_ARG_NONE, &o.all_frames,
 		  "Also trace frames that carry no UDP/TCP segment", NULL },
 		{ "quiet", 'q', 0, G_OPTION_ARG_NONE, &o.quiet,
@@ -237,8 +273,18 @@ main(int argc, char **argv)
 		  "Deliver segments with bad checksums instead of dropping them", NULL },
 		{ "split", 0, 0, G_OPTION_ARG_FILENAME, &o.split_dir,
 		  "Write one pcap per socket into DIR", "DIR" },
+		{ "max-nodes", 0, 0, G_OPTION_ARG_INT, &o.max_nodes,
+		  "Diagrams: keep the N busiest sockets of each host, fold the others into one node", "N" },
+		{ "report", 0, 0, G_OPTION_ARG_FILENAME, &o.html_report,
+		  "Also write the run as one self-contained HTML page to FILE", "FILE" },
 		{ "version", 'V', 0, G_OPTION_ARG_NONE, &o.version,
 		  "Print the version and exit", NULL },
+		{ "explain", 0, 0, G_OPTION_ARG_STRING, &xo.frames,
+		  "Explain the checksums of frames N[,N|-M...] step by step, and diagnose bad ones", "FRAMES" },
+		{ "explain-full", 0, 0, G_OPTION_ARG_NONE, &xo.full,
+		  "With --explain: every payload word, none summarised", NULL },
+		{ "explain-ip", 0, 0, G_OPTION_ARG_NONE, &xo.ip,
+		  "With --explain: the IPv4 header checksum too", NULL },
 		{ G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o.files,
 		  NULL, "[FILE...]" },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
@@ -247,12 +293,17 @@ main(int argc, char **argv)
 	int status = EXIT_DONE;
 
 	setlocale(LC_ALL, "");
+	if (argc > 1 && strcmp(argv[1], "checksum") == 0)
+		return dm_cli_checksum(argc - 1, argv + 1);
 	GOptionContext *ctx = g_option_context_new(NULL);
 	g_option_context_set_summary(ctx, "Simulate how a host's transport layer demultiplexes captured traffic.");
 	g_option_context_set_description(ctx, description);
 	g_option_context_add_main_entries(ctx, entries, NULL);
+	g_option_context_add_main_entries(ctx, dm_live_cli_entries(&lo), NULL);
+	g_option_context_add_main_entries(ctx, dm_reasm_cli_entries(&ro), NULL);
 	GArray *inputs = g_array_new(FALSE, TRUE, sizeof(input));
 	run_state rs = { 0 };
+	FILE *html = NULL;
 	dm_format fmt = DM_FORMAT_TEXT;
 	bool parsed = g_option_context_parse(ctx, &argc, &argv, &err);
 	g_option_context_free(ctx);
@@ -267,17 +318,44 @@ main(int argc, char **argv)
 		goto out;
 	}
 	if (o.format && !dm_format_parse(o.format, &fmt)) {
-		g_printerr("demuxsim: unknown format '%s' (text, jsonl, json, csv)\n", o.format);
+		g_printerr("demuxsim: unknown format '%s' (text, jsonl, json, csv, dot, svg)\n", o.format);
 		status = EXIT_USAGE;
 		goto out;
 	}
+	if (fmt == DM_FORMAT_SVG && !dm_report_svg_available()) {
+		g_printerr("demuxsim: --format svg: this demuxsim was built without Graphviz's libgvc; "
+		           "use --format dot | dot -Tsvg\n");
+		status = EXIT_USAGE;
+		goto out;
+	}
+	if (o.max_nodes < 0) {
+		g_printerr("demuxsim: --max-nodes: %d is not a count of nodes\n", o.max_nodes);
+		status = EXIT_USAGE;
+		goto out;
+	}
+	if (!dm_reasm_cli_make(&ro, &rs.ra)) {
+		status = EXIT_USAGE;
+		goto out;
+	}
+	bool live = dm_live_cli_wanted(&lo);
+	if (live && (status = dm_live_cli_check(&lo, o.read_file, &o.files)) != DM_LIVE_CLI_CONTINUE)
+		goto out;
+	status = EXIT_DONE;
 	if (o.read_file)
-		g_array_append_val(inputs, ((input){ o.read_file, o.read_file, false }));
+		g_array_append_val(inputs, ((input){ o.read_file, o.read_file, false, false }));
 	for (gchar **f = o.files; f && *f; f++)
-		g_array_append_val(inputs, ((input){ *f, *f, false }));
-	if (inputs->len == 0) {
+		g_array_append_val(inputs, ((input){ *f, *f, false, false }));
+	if (inputs->len == 0 && !live) {
 		g_printerr("demuxsim: no capture given (use -r FILE or FILE...; try --help)\n");
 		status = EXIT_USAGE;
+		goto out;
+	}
+	if (dm_cli_explain_wanted(&xo)) {
+		GPtrArray *names = g_ptr_array_new();
+		for (guint i = 0; i < inputs->len; i++)
+			g_ptr_array_add(names, (gpointer)g_array_index(inputs, input, i).name);
+		status = dm_cli_explain(&xo, fmt, (const char *const *)names->pdata, names->len);
+		g_ptr_array_unref(names);
 		goto out;
 	}
 
@@ -286,6 +364,16 @@ main(int argc, char **argv)
 	unsigned flags = (o.all_frames ? DM_REPORT_ALL_FRAMES : 0) |
 	                 (o.quiet ? DM_REPORT_QUIET : 0);
 	rs.rep = dm_report_new(stdout, fmt, flags);
+	dm_report_set_max_nodes(rs.rep, (unsigned)o.max_nodes);
+	if (o.html_report) {
+		html = fopen(o.html_report, "w");
+		if (!html) {
+			input_error(o.html_report, 0, g_strerror(errno));
+			status = EXIT_INPUT;
+			goto out;
+		}
+		dm_report_keep_failures(rs.rep);
+	}
 	for (gchar **h = o.hosts; h && *h; h++) {
 		if (!parse_host(*h, rs.rep)) {
 			g_printerr("demuxsim: --host: '%s' is not an IPv4 or IPv6 address\n", *h);
@@ -301,11 +389,15 @@ main(int argc, char **argv)
 		status = EXIT_INPUT;
 		goto out;
 	}
+	if (live) {
+		status = dm_live_cli_run(&lo, o.split_dir, rs.rep, rs.dm);
+		goto out;
+	}
 	for (guint i = 0; i < inputs->len; i++) {
 		input *in = &g_array_index(inputs, input, i);
-		if (strcmp(in->name, "-") == 0 && !spool_stdin(in)) {
+		if (is_stream(in->name) && !spool_stdin(in)) {
+			in->failed = true;
 			status = EXIT_INPUT;
-			goto out;
 		}
 	}
 	if (o.split_dir) {
@@ -319,17 +411,27 @@ main(int argc, char **argv)
 	}
 
 	dm_demux_set_evidence(rs.dm, collect_evidence(inputs, o.sockets != NULL));
+	/* A bad input is reported and skipped: the others are still read. */
 	for (guint i = 0; i < inputs->len; i++) {
-		if (!run_input(&g_array_index(inputs, input, i), &rs)) {
+		if (!run_input(&g_array_index(inputs, input, i), &rs))
 			status = EXIT_INPUT;
-			break;
-		}
 	}
+	if (rs.ra)
+		dm_reasm_finish(rs.ra, &rs.sum.reasm);
 	dm_report_summary(rs.rep, &rs.sum, rs.dm);
+	if (html) {
+		bool written = dm_report_write_html(rs.rep, &rs.sum, rs.dm, html);
+		if (fclose(html) != 0 || !written) {
+			input_error(o.html_report, 0, "cannot write the report");
+			status = EXIT_INPUT;
+		}
+		html = NULL;
+	}
 	if (rs.split) {
 		GPtrArray *paths = g_ptr_array_new();
 		for (guint i = 0; i < inputs->len; i++)
-			g_ptr_array_add(paths, g_array_index(inputs, input, i).path);
+			g_ptr_array_add(paths, g_array_index(inputs, input, i).failed ? (char *)""
+			                       : g_array_index(inputs, input, i).path);
 		if (!dm_split_write(rs.split, (const char *const *)paths->pdata, paths->len,
 		                    rs.frame, &err)) {
 			input_error(o.split_dir, 0, err->message);
@@ -340,10 +442,13 @@ main(int argc, char **argv)
 	}
 
 out:
+	if (html)
+		fclose(html);
 	dm_report_free(rs.rep);
 	fflush(stdout);
 	dm_split_free(rs.split);
 	dm_demux_free(rs.dm);
+	dm_reasm_free(rs.ra);
 	for (guint i = 0; i < inputs->len; i++) {
 		input *in = &g_array_index(inputs, input, i);
 		if (in->temporary) {
@@ -352,10 +457,13 @@ out:
 		}
 	}
 	g_array_unref(inputs);
+	dm_live_cli_clear(&lo);
 	g_free(o.read_file);
+	g_free(xo.frames);
 	g_free(o.format);
 	g_free(o.sockets);
 	g_free(o.split_dir);
+	g_free(o.html_report);
 	g_strfreev(o.hosts);
 	g_strfreev(o.files);
 	return status;

@@ -12,6 +12,8 @@ struct dm_report {
 	bool nano;
 	GPtrArray *files;
 	GArray *view;          /* dm_view_host: hosts to show, empty = all */
+	unsigned max_nodes;    /* diagrams: sockets per host, 0 = all */
+	struct dm_failures *failures; /* kept bad checksums, or NULL */
 };
 
 typedef struct {
@@ -21,5 +23,23 @@ typedef struct {
 
 bool dm_report_host_visible(const dm_report *rep, const dm_host *h);
 void dm_report_write_time(const dm_report *rep, int64_t sec, uint32_t frac);
+
+/* report-dot.c: the diagram of the visible hosts as Graphviz source. */
+GString *dm_report_dot(const dm_report *rep, const dm_demux *dm);
+/* report-dot.c: the fill colour that stands for the state of @s. */
+const char *dm_report_state_colour(const dm_socket *s);
+/* report-dot.c: @s as the textbook names it ("UDP :53", "TCP listen *:80",
+ * "TCP 10.0.0.2:80 <-> 10.0.0.1:51234 ESTABLISHED"); g_free it. */
+char *dm_report_socket_caption(const dm_socket *s);
+/* report-dot.c: the diagram as --format dot or svg asks. */
+void dm_report_write_diagram(dm_report *rep, const dm_demux *dm);
+/* report-svg.c: @dot rendered to SVG by libgvc, or NULL with @error set. */
+char *dm_report_svg_render(const char *dot, size_t *len, GError **error);
+/* report-html.c: note segment @pkt (flows for diagnoses), and keep it
+ * when its checksum is bad. */
+void dm_report_note_segment(dm_report *rep, uint64_t frame, const dm_record *rec,
+                            const dm_packet *pkt, const dm_decision *d);
+/* report-html.c: free what dm_report_keep_failures made. */
+void dm_report_failures_free(struct dm_failures *f);
 
 #endif

@@ -9,6 +9,7 @@
 
 #include "json-writer.h"
 #include "report-int.h"
+#include "report-reasm.h"
 
 /* --- Text ---------------------------------------------------------------- */
 
@@ -54,6 +55,7 @@ text_summary(dm_report *rep, const dm_summary *sum)
 	text_counts(out, "  frames without a segment: ", skipped, 0, DM_FRAME_N_STATUS, frame_name_i);
 	if (sum->ip_header_bad)
 		fprintf(out, "  IPv4 header checksums bad: %" G_GUINT64_FORMAT "\n", sum->ip_header_bad);
+	dm_report_reasm_summary_text(out, &sum->reasm, sum->fragments);
 }
 
 static char *
@@ -176,17 +178,15 @@ static void
 json_time(jw *w, const char *member, const dm_report *rep, int64_t sec,
           uint32_t nsec, bool have)
 {
-	char text[48];
 	jw_key(w, member);
 	if (!have) {
 		jw_null(w);
 		return;
 	}
 	if (rep->nano)
-		g_snprintf(text, sizeof text, "%" G_GINT64_FORMAT ".%09u", sec, nsec);
+		jw_fixed(w, sec, nsec, 9);
 	else
-		g_snprintf(text, sizeof text, "%" G_GINT64_FORMAT ".%06u", sec, nsec / 1000);
-	jw_number_text(w, text);
+		jw_fixed(w, sec, nsec / 1000, 6);
 }
 
 static void
@@ -305,6 +305,7 @@ json_document(dm_report *rep, const dm_summary *sum, const dm_demux *dm)
 	json_uint(&w, "ip_header_checksum_bad", sum->ip_header_bad);
 	json_uint(&w, "vlan_frames", sum->vlan_frames);
 	json_uint(&w, "fragments", sum->fragments);
+	dm_report_reasm_summary_json(&w, &sum->reasm);
 	if (dm) {
 		GPtrArray *hosts = dm_demux_hosts(dm);
 		json_uint(&w, "sockets", dm_demux_socket_count(dm));
@@ -382,6 +383,11 @@ dm_report_summary(dm_report *rep, const dm_summary *sum, const dm_demux *dm)
 	case DM_FORMAT_CSV:
 		if (dm)
 			csv_sockets(rep, dm);
+		break;
+	case DM_FORMAT_DOT:
+	case DM_FORMAT_SVG:
+		if (dm)
+			dm_report_write_diagram(rep, dm);
 		break;
 	case DM_FORMAT_JSONL:
 		break;

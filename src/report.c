@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "report-int.h"
+#include "report-reasm.h"
 
 bool
 dm_format_parse(const char *name, dm_format *fmt)
@@ -15,6 +16,7 @@ dm_format_parse(const char *name, dm_format *fmt)
 	static const struct { const char *name; dm_format fmt; } names[] = {
 		{ "text", DM_FORMAT_TEXT }, { "jsonl", DM_FORMAT_JSONL },
 		{ "json", DM_FORMAT_JSON }, { "csv", DM_FORMAT_CSV },
+		{ "dot", DM_FORMAT_DOT }, { "svg", DM_FORMAT_SVG },
 	};
 	for (size_t i = 0; i < G_N_ELEMENTS(names); i++) {
 		if (strcmp(name, names[i].name) == 0) {
@@ -114,13 +116,35 @@ char *
 dm_report_endpoint(int family, const uint8_t *addr, uint16_t port, bool star,
                    char *buf)
 {
-	char a[INET6_ADDRSTRLEN];
-	if (star)
-		g_snprintf(buf, 56, "*:%u", port);
-	else if (family == 6)
-		g_snprintf(buf, 56, "[%s]:%u", dm_report_address(6, addr, a), port);
-	else
-		g_snprintf(buf, 56, "%s:%u", dm_report_address(4, addr, a), port);
+	/* Written by hand: the JSON report calls this twice per socket. */
+	char *p = buf;
+	if (star) {
+		*p++ = '*';
+	} else if (family == 6) {
+		*p++ = '[';
+		p += strlen(dm_report_address(6, addr, p));
+		*p++ = ']';
+	} else {
+		for (int i = 0; i < 4; i++) {
+			if (i)
+				*p++ = '.';
+			if (addr[i] >= 100)
+				*p++ = (char)('0' + addr[i] / 100);
+			if (addr[i] >= 10)
+				*p++ = (char)('0' + addr[i] / 10 % 10);
+			*p++ = (char)('0' + addr[i] % 10);
+		}
+	}
+	*p++ = ':';
+	char digits[5];
+	int n = 0;
+	do {
+		digits[n++] = (char)('0' + port % 10);
+		port /= 10;
+	} while (port);
+	while (n)
+		*p++ = digits[--n];
+	*p = '\0';
 	return buf;
 }
 
@@ -241,6 +265,7 @@ jsonl_segment(dm_report *rep, uint64_t frame, const dm_record *rec,
 	json_str(out, "checksum_reason", dm_csum_reason_name(pkt->csum.reason));
 	json_str(out, "malformed", dm_malformed_name(pkt->malformed));
 	fprintf(out, ",\"fragment\":%s", pkt->is_fragment ? "true" : "false");
+	dm_report_reasm_jsonl(out, pkt);
 	if (pkt->family == 4)
 		json_str(out, "ip_checksum", pkt->ip_csum_bad ? "bad" : "good");
 	if (!udp) {
@@ -286,6 +311,7 @@ text_segment(dm_report *rep, uint64_t frame, const dm_record *rec,
 		fprintf(out, " (%s)", reason);
 	if (pkt->is_fragment)
 		fputs(" fragment", out);
+	dm_report_reasm_text(out, pkt);
 	if (mal)
 		fprintf(out, " malformed: %s", mal);
 	if (pkt->family == 4 && pkt->ip_csum_bad)
@@ -314,6 +340,8 @@ void
 dm_report_frame(dm_report *rep, uint64_t frame, const dm_record *rec,
                 dm_frame_status st, const dm_packet *pkt, const dm_decision *d)
 {
+	if (rep->failures && st == DM_FRAME_SEGMENT)
+		dm_report_note_segment(rep, frame, rec, pkt, d);
 	if ((rep->flags & DM_REPORT_QUIET) ||
 	    (rep->fmt != DM_FORMAT_TEXT && rep->fmt != DM_FORMAT_JSONL))
 		return;
@@ -338,5 +366,6 @@ dm_report_free(dm_report *rep)
 	fflush(rep->out);
 	g_ptr_array_unref(rep->files);
 	g_array_unref(rep->view);
+	dm_report_failures_free(rep->failures);
 	g_free(rep);
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "demuxsim/capture.h"
+#include "demuxsim/decode.h"
 #include "demuxsim/report.h"
 #include "demuxsim/split.h"
 
@@ -128,9 +129,14 @@ dm_split_write(dm_split *sp, const char *const *paths, guint n, uint64_t frames,
 	gboolean ok = TRUE;
 
 	for (guint i = 0; ok && i < n && frame < frames; i++) {
-		dm_capture *cap = dm_capture_open_file(paths[i], error);
+		/* An input the run could not read contributed no frames. */
+		dm_capture *cap = dm_capture_open_file(paths[i], NULL);
+		if (cap && !dm_linktype_supported(dm_capture_linktype(cap))) {
+			dm_capture_close(cap);
+			cap = NULL;
+		}
 		if (!cap)
-			return FALSE;
+			continue;
 		bool nano = dm_capture_nanosecond(cap);
 		pcap_t *dead = pcap_open_dead_with_tstamp_precision(
 			dm_capture_linktype(cap), dm_capture_snaplen(cap),

@@ -23,7 +23,7 @@ dm_summary_add(dm_summary *sum, dm_frame_status st, const dm_packet *pkt)
 		sum->outcome[st]++;
 	if (pkt->vlan_tags)
 		sum->vlan_frames++;
-	if (pkt->is_fragment)
+	if (pkt->is_fragment || pkt->n_reasm_frames)
 		sum->fragments++;
 	if (pkt->family == 4 && pkt->ip_csum_bad)
 		sum->ip_header_bad++;

@@ -2821,6 +2821,244 @@ gen_demux(const char *outdir)
     model_free(declared);
 }
 
+/* diagnosis.pcap (+ .truth.tsv) and diagnosis.pcap.diagnosis.tsv: one
+ * frame per cause of a wrong checksum, planted here, with the cause
+ * `demuxsim --explain` must name (and nothing for the clean frames).
+ * Every planted value is computed with this file's own checksum code. */
+static void
+gen_diagnosis(const char *outdir)
+{
+    enum { CLEAN, OFFLOAD, LENGTH, SWAPPED, NAT, FLIPPED, NO_PSEUDO, IP_SWAPPED };
+    static const struct {
+        int plant;
+        SegSpec s;
+    } plan[] = {
+        { CLEAN, { .fam = 4, .proto = P_UDP, .src = "10.0.0.1", .dst = "10.0.0.2",
+                   .sport = 40000, .dport = 53, .plen = 20 } },
+        { OFFLOAD, { .fam = 4, .proto = P_TCP, .src = "10.0.0.1", .dst = "10.0.0.2",
+                     .sport = 40001, .dport = 80, .plen = 33, .flags = TH_ACK | TH_PSH,
+                     .cs = CS_PARTIAL } },
+        { LENGTH, { .fam = 4, .proto = P_UDP, .src = "10.0.0.1", .dst = "10.0.0.2",
+                    .sport = 40002, .dport = 53, .plen = 21 } },
+        { SWAPPED, { .fam = 6, .proto = P_TCP, .src = "2001:db8::1", .dst = "2001:db8::2",
+                     .sport = 40003, .dport = 443, .plen = 40, .flags = TH_ACK } },
+        { CLEAN, { .fam = 4, .proto = P_UDP, .src = "192.168.1.10", .dst = "10.0.0.2",
+                   .sport = 5000, .dport = 53, .plen = 24 } },
+        { NAT, { .fam = 4, .proto = P_UDP, .src = "203.0.113.5", .dst = "10.0.0.2",
+                 .sport = 5000, .dport = 53, .plen = 24 } },
+        { CLEAN, { .fam = 4, .proto = P_UDP, .src = "10.0.0.2", .dst = "203.0.113.5",
+                   .sport = 53, .dport = 5000, .plen = 60 } },
+        { FLIPPED, { .fam = 6, .proto = P_UDP, .src = "2001:db8::1", .dst = "2001:db8::2",
+                     .sport = 40004, .dport = 53, .plen = 31 } },
+        { NO_PSEUDO, { .fam = 4, .proto = P_UDP, .src = "10.0.0.1", .dst = "10.0.0.2",
+                       .sport = 40005, .dport = 7, .plen = 16 } },
+        { IP_SWAPPED, { .fam = 4, .proto = P_UDP, .src = "10.0.0.1", .dst = "10.0.0.2",
+                        .sport = 40006, .dport = 53, .plen = 12 } },
+    };
+    Cap *c = cap_new(LT_ETHERNET, 65535);
+    GString *diag = g_string_new("frame\tchecksum\tstatus\tcause\tdetail\n");
+    reset_generators(0xc0ffee0du);
+
+    for (guint i = 0; i < G_N_ELEMENTS(plan); i++) {
+        const SegSpec *s = &plan[i].s;
+        guint frame = i + 1, cso = s->proto == P_UDP ? 6 : 16;
+        Built b;
+        build_seg(s, &b);
+        guint8 *seg = b.ip->data + b.l4off;
+        gsize seglen = b.ip->len - b.l4off;
+        guint16 v = b.stored;
+        const char *status = "good", *cause = "-";
+        char detail[64] = "-";
+
+        switch (plan[i].plant) {
+        case CLEAN:
+            break;
+        case OFFLOAD:
+            status = "partial";
+            cause = "offload";
+            g_snprintf(detail, sizeof detail, "%" G_GSIZE_FORMAT, seglen);
+            break;
+        case LENGTH: {
+            /* Four bytes past the datagram in the IP payload; the checksum
+             * took the IP payload length in its pseudo-header. */
+            gsize n = seglen + 4;
+            g_byte_array_append(b.ip, (const guint8 *)"\x11\x22\x33\x44", 4);
+            ip_set_length(&b, b.ip->len);
+            seg = b.ip->data + b.l4off;
+            GByteArray *ph = pseudo_header(4, b.src, b.pdst, P_UDP, (guint32)n);
+            gsize base = ph->len;
+            apmem(ph, seg, seglen);
+            ph->data[base + 6] = ph->data[base + 7] = 0;
+            v = inet_cksum(ph->data, ph->len);
+            g_byte_array_unref(ph);
+            status = "bad";
+            cause = "length";
+            g_snprintf(detail, sizeof detail, "%" G_GSIZE_FORMAT, n);
+            break;
+        }
+        case SWAPPED:
+            v = (guint16)(b.stored << 8 | b.stored >> 8);
+            g_assert(v != b.stored);
+            status = "bad";
+            cause = "byte-swapped";
+            break;
+        case NAT: {
+            /* Computed with the inside address, then rewritten (frame 5). */
+            guint8 inside[16];
+            parse_addr(4, plan[4].s.src, inside);
+            v = l4_checksum(4, inside, b.pdst, P_UDP, seg, seglen, cso);
+            status = "bad";
+            cause = "source-address";
+            g_snprintf(detail, sizeof detail, "%s@5", plan[4].s.src);
+            break;
+        }
+        case FLIPPED:
+            seg[8 + 13] ^= 0x10;
+            status = "bad";
+            cause = "corrupted";
+            break;
+        case NO_PSEUDO: {
+            set16(b.ip, b.l4off + cso, 0);
+            v = inet_cksum(seg, seglen);
+            status = "bad";
+            cause = "no-pseudo-header";
+            break;
+        }
+        case IP_SWAPPED: {
+            guint hsum = get16(b.ip, 10);
+            g_assert((hsum >> 8) != (hsum & 0xff));
+            set16(b.ip, 10, (hsum << 8 | hsum >> 8) & 0xffff);
+            g_string_append_printf(diag, "%u\tipv4-header\tbad\tbyte-swapped\t-\n", frame);
+            break;
+        }
+        }
+        set16(b.ip, b.l4off + cso, v);
+        if (plan[i].plant == FLIPPED || plan[i].plant == LENGTH) {
+            /* What the field should hold for the bytes as they are. */
+            b.computed = recompute(&b, seglen);
+            if (b.computed == 0)
+                b.computed = 0xffff;
+        }
+        g_assert(strcmp(status, "bad") != 0 || v != b.computed);
+        TSET(&b.t, checksum, "0x%04x", v);
+        TSET(&b.t, computed, "0x%04x", b.computed);
+        if (strcmp(status, "bad") == 0)
+            truth_status(&b.t, "bad", "mismatch");
+        g_string_append_printf(diag, "%u\ttransport\t%s\t%s\t%s\n", frame, status,
+                               cause, detail);
+        add_eth(c, &b, PAD_ZERO);
+    }
+    emit(outdir, "diagnosis.pcap", c, F_PCAP_US, 0, TRUE,
+         "Ethernet, one planted cause per wrong checksum: offload, length, "
+         "byte-swapped, NAT-rewritten source, flipped bit, no pseudo-header, "
+         "swapped IPv4 header checksum; causes in .diagnosis.tsv");
+    write_bytes(outdir, "diagnosis.pcap.diagnosis.tsv", (const guint8 *)diag->str, diag->len);
+    g_string_free(diag, TRUE);
+    cap_free(c);
+}
+
+/* frag.pcap (+ .truth.tsv, which describes each frame as captured, and
+ * frag.pcap.reasm.tsv): fragmented UDP datagrams for IP reassembly.  An
+ * IPv4 datagram whose fragments come last, first, then middle, with a
+ * whole datagram in between; an IPv6 datagram in order whose checksum is
+ * wrong over the whole datagram; an IPv4 datagram whose last fragment
+ * never comes.  MTU 1500: 1480 bytes per IPv4 fragment, 1448 per IPv6. */
+static void
+gen_fragments(const char *outdir)
+{
+    static const struct {
+        SegSpec s;
+        guint32 id;
+        int order[3];            /* fragment indexes in sending order */
+        int sent;                /* how many of them are sent */
+    } dg[] = {
+        { { UDP4(V4A, V4B, 47000, 47001, 3000) }, 0x4d01, { 2, 0, 1 }, 3 },
+        { { UDP6(V6A, V6B, 47002, 47003, 3000), .cs = CS_BAD }, 0x6d000002u, { 0, 1, 2 }, 3 },
+        { { UDP4(V4A, V4B, 47004, 47005, 2000) }, 0x4d03, { 0, 1, 2 }, 1 },
+    };
+    /* Frames in capture order: (datagram, position in its order), or the
+     * whole datagram D as (-1, 0). */
+    static const int plan[][2] = {
+        { 0, 0 }, { 0, 1 }, { -1, 0 }, { 0, 2 }, { 1, 0 }, { 1, 1 }, { 2, 0 }, { 1, 2 },
+    };
+    Built b[G_N_ELEMENTS(dg)];
+    GString *reasm = g_string_new("frame\tfamily\tsrc\tsport\tdst\tdport\tlength\tchecksum\t"
+                                  "computed\tstatus\treason\tfragments\n");
+    GString *frames[G_N_ELEMENTS(dg)];
+    Cap *c = cap_new(1, 65535);
+
+    reset_generators(0xc0ffee0fu);
+    for (gsize i = 0; i < G_N_ELEMENTS(dg); i++) {
+        build_seg(&dg[i].s, &b[i]);
+        frames[i] = g_string_new(NULL);
+    }
+    for (gsize k = 0; k < G_N_ELEMENTS(plan); k++) {
+        int i = plan[k][0];
+        guint frame = (guint)k + 1;
+        if (i < 0) {
+            add_seg_eth(c, &(SegSpec){ UDP4(V4A, V4B, 47006, 47007, 20) });
+            continue;
+        }
+        const Built *d = &b[i];
+        gsize size = d->fam == 4 ? 1480 : 1448;
+        gsize seglen = d->ip->len - d->l4off;
+        gsize n_frag = (seglen + size - 1) / size;
+        gsize f = (gsize)dg[i].order[plan[k][1]];
+        gsize off = f * size, n = MIN(size, seglen - off);
+        gboolean more = f + 1 < n_frag;
+        const guint8 *data = d->ip->data + d->l4off + off;
+        GByteArray *ip;
+        guint8 dst[16];
+        parse_addr(d->fam, dg[i].s.dst, dst);
+        g_assert(n_frag <= 3 && (!more || n % 8 == 0));
+        if (d->fam == 4) {
+            ip = ipv4_packet(d->src, dst, P_UDP, NULL, 0,
+                             (guint)(off / 8) | (more ? IP_MF : 0), data, n, FALSE);
+            set16(ip, 4, dg[i].id);
+            ipv4_fix_header_checksum(ip, FALSE);
+        } else {
+            GByteArray *fr = g_byte_array_new();
+            ap8(fr, P_UDP); ap8(fr, 0);
+            ap16(fr, (guint)off | (more ? 1 : 0));
+            ap32(fr, dg[i].id);
+            apmem(fr, data, n);
+            ip = ipv6_packet(d->src, dst, P_FRAGMENT, NULL, 0, fr->data, fr->len);
+            g_byte_array_unref(fr);
+        }
+        GByteArray *eth = eth_frame(NULL, 0, ethertype_of(d->fam), ip, PAD_ZERO);
+        if (f == 0) {
+            /* Captured alone, the first fragment is an unverified
+             * segment (its UDP length covers the whole datagram). */
+            Truth t = d->t;
+            TSET(&t, computed, "-");
+            truth_status(&t, "unverified", "fragment");
+            cap_add(c, eth, &t);
+        } else {
+            cap_add_skip(c, eth);
+        }
+        g_string_append_printf(frames[i], "%s%u", frames[i]->len ? "," : "", frame);
+        if (plan[k][1] + 1 == dg[i].sent && dg[i].sent == (int)n_frag)
+            g_string_append_printf(reasm, "%u\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
+                                   frame, d->t.family, d->t.src, d->t.sport, d->t.dst,
+                                   d->t.dport, d->t.length, d->t.checksum, d->t.computed,
+                                   d->t.status, d->t.reason, frames[i]->str);
+    }
+    /* What the reassembly must count, per family. */
+    g_string_append(reasm, "#count\tipv4\tfragments\t4\n#count\tipv4\treassembled\t1\n"
+                           "#count\tipv4\tincomplete\t1\n#count\tipv6\tfragments\t3\n"
+                           "#count\tipv6\treassembled\t1\n#count\tipv6\tincomplete\t0\n");
+    emit(outdir, "frag.pcap", c, F_PCAP_US, 0, TRUE,
+         "Ethernet, fragmented UDP over IPv4 (out of order, interleaved, "
+         "incomplete) and IPv6 (bad checksum); reassembly truth in .reasm.tsv");
+    write_bytes(outdir, "frag.pcap.reasm.tsv", (const guint8 *)reasm->str, reasm->len);
+    g_string_free(reasm, TRUE);
+    for (gsize i = 0; i < G_N_ELEMENTS(dg); i++) {
+        g_string_free(frames[i], TRUE);
+        g_byte_array_unref(b[i].ip);
+    }
+    cap_free(c);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -2905,5 +3143,7 @@ main(int argc, char **argv)
     gen_truncated_record(out);
     gen_bad_files(out);
     gen_demux(out);
+    gen_diagnosis(out);
+    gen_fragments(out);
     return 0;
 }

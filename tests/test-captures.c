@@ -7,8 +7,11 @@
  * so file names in its output do not depend on where the tree lives.
  *
  *   /captures/truth/<file>    every row of captures/<file>.truth.tsv against
- *                             `demuxsim --format jsonl --all-frames <file>`
- *                             (frame count, exit status, times too)
+ *                             `demuxsim --format jsonl --all-frames
+ *                             --no-reassembly <file>` (frame count, exit
+ *                             status, times too): truth files describe
+ *                             each frame as captured, fragments included
+ *                             (reassembly: tests/test-frag.c)
  *   /captures/golden/<name>   stdout compared byte for byte with
  *                             tests/expected/<name>; DEMUXSIM_REGEN=1
  *                             rewrites the golden files instead.  Generated
@@ -741,7 +744,7 @@ test_truth(gconstpointer data)
 	gchar *cap_path = src_path(rel);
 	GPtrArray *rows = truth_of(rel);
 	run_result r;
-	const char *args[] = { "--format", "jsonl", "--all-frames", rel, NULL };
+	const char *args[] = { "--format", "jsonl", "--all-frames", "--no-reassembly", rel, NULL };
 
 	if (rows && run_tool(args, &r)) {
 		/* truncated-record.pcap: the record after the last good one is
@@ -776,7 +779,7 @@ static const golden_case golden_cases[] = {
 	{ "checksums.pcap.txt", { "captures/checksums.pcap", NULL } },
 	{ "checksums.pcap.json", { "--format", "json", "captures/checksums.pcap", NULL } },
 	{ "malformed.pcap.jsonl",
-	  { "--format", "jsonl", "--all-frames", "captures/malformed.pcap", NULL } },
+	  { "--format", "jsonl", "--all-frames", "--no-reassembly", "captures/malformed.pcap", NULL } },
 	{ "truncated.pcap.txt", { "captures/truncated.pcap", NULL } },
 	{ "vlan.pcap.jsonl", { "--format", "jsonl", "captures/vlan.pcap", NULL } },
 	{ "checksums-ns.pcap.txt", { "captures/checksums-ns.pcap", NULL } },

@@ -64,7 +64,7 @@ typedef struct {
 static const known_disagreement known[] = {
 	{
 		"pcapplusplus/many_interfaces-1.pcapng", 1, NOT_READ, ANY_VERDICT,
-		"different from the type of the first interface",
+		"pcapng interfaces with different link types",
 		"pcapng with Interface Description Blocks of different link "
 		"types.  libpcap (pcap-ng.c) gives one pcap_t one link type and "
 		"refuses a packet on an interface whose type differs from the "
@@ -75,7 +75,7 @@ static const known_disagreement known[] = {
 	},
 	{
 		"pcapplusplus/pcapng-example.pcapng", 60, NOT_READ, ANY_VERDICT,
-		"different from the type of the first interface",
+		"pcapng interfaces with different link types",
 		"pcapng with EN10MB and LINUX_SLL interfaces: libpcap reads the "
 		"first 59 (Ethernet) packets, then refuses the first packet of "
 		"the SLL interface (\"an interface has a type 113 different from "

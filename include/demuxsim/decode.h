@@ -34,4 +34,18 @@ dm_frame_status dm_decode_frame(int dlt, const uint8_t *data, uint32_t caplen,
 dm_frame_status dm_decode_ip(const uint8_t *data, uint32_t caplen,
                              uint32_t wire_extra, dm_packet *pkt);
 
+/**
+ * dm_decode_datagram: decode and verify the transport layer of a
+ * reassembled IP datagram through the same decoders as a frame's.
+ * @pkt holds the IP layer (family, src, dst, final_dst, and in proto the
+ * protocol of the payload: IPv6, the first fragment's next header, so
+ * extension headers that follow the fragment header are walked).
+ * @data holds the first @caplen of the @len payload bytes; bytes missing
+ * were cut by the snapshot length when @cut (the checksum is then
+ * unverified), else the frames never carried them (malformed).
+ * Returns: the outcome, as dm_decode_frame().
+ */
+dm_frame_status dm_decode_datagram(const uint8_t *data, uint32_t caplen,
+                                   uint32_t len, bool cut, dm_packet *pkt);
+
 #endif /* DEMUXSIM_DECODE_H */

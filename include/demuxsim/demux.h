@@ -231,6 +231,33 @@ uint64_t dm_socket_bytes(const dm_socket *s);
 uint64_t dm_socket_bad_checksums(const dm_socket *s);
 /* Distinct peer endpoints (address, port) it received from. */
 uint32_t dm_socket_peers(const dm_socket *s);
+
+/* A peer endpoint a socket received from, and how many segments. */
+typedef struct {
+	int family;                 /* 4 or 6 */
+	uint8_t addr[16];           /* network order */
+	uint16_t port;
+	uint64_t segments;          /* segments from it counted on the socket */
+} dm_peer;
+
+/* An iterator over a socket's peers; valid while the simulation is not
+ * fed further segments. */
+typedef struct {
+	const void *next;
+} dm_peer_iter;
+
+/**
+ * dm_socket_peer_iter_init: start iterating over the dm_socket_peers(@s)
+ * distinct peer endpoints of @s, the most recently first heard first;
+ * their segment counts add up to dm_socket_segments(@s).
+ */
+void dm_socket_peer_iter_init(dm_peer_iter *it, const dm_socket *s);
+
+/**
+ * dm_peer_iter_next: fill @peer with the next peer of the iteration.
+ * Returns: false (leaving @peer alone) when there is none left.
+ */
+bool dm_peer_iter_next(dm_peer_iter *it, dm_peer *peer);
 /* First and last frame delivered to it, and their times (0 and unset
  * when nothing was delivered). */
 uint64_t dm_socket_first_frame(const dm_socket *s);

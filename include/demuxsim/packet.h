@@ -3,7 +3,9 @@
  * A dm_packet is a plain value filled by dm_decode_frame(): the outcome
  * (a UDP/TCP segment, an ICMP error quoting one, or the reason the frame
  * carries neither), the addresses and ports, the transport fields and the
- * checksum verdict.  Pointers in it refer into the caller's frame bytes.
+ * checksum verdict.  Pointers in it refer into the caller's frame bytes
+ * (or, for a reassembled datagram, into the reassembly's buffer, valid
+ * until its next call).
  */
 #ifndef DEMUXSIM_PACKET_H
 #define DEMUXSIM_PACKET_H
@@ -47,6 +49,23 @@ enum {
 	DM_TCP_ECE = 0x40, DM_TCP_CWR = 0x80,
 };
 
+/* An IP fragment as its header describes it (RFC 791 3.2, RFC 8200
+ * 4.5): what reassembly needs, filled when dm_packet.is_fragment. */
+typedef struct {
+	uint32_t id;             /* IPv4 identification or IPv6 fragment id */
+	uint32_t offset;         /* of this fragment's data, in bytes */
+	bool more;               /* MF / M flag: more fragments follow */
+	uint8_t next;            /* IPv4 protocol; IPv6 next header after the
+	                          * fragment header */
+	uint32_t unfrag_len;     /* IPv4 header / IPv6 header and extension
+	                          * headers before the fragment header */
+	const uint8_t *data;     /* this fragment's data, in the frame */
+	uint32_t len;            /* its length by the IP header */
+	uint32_t caplen;         /* bytes of it captured (at most len) */
+	bool cut;                /* missing bytes were cut by the snapshot
+	                          * length (else the frame never had them) */
+} dm_fragment;
+
 typedef struct {
 	/* Frame */
 	uint32_t caplen;         /* bytes captured */
@@ -62,7 +81,12 @@ typedef struct {
 	bool is_fragment;        /* an IP fragment (first or not) */
 	bool ip_csum_bad;        /* IPv4 header checksum wrong (reported only) */
 	bool tso_length;         /* IPv4 total length 0: length from the frame */
+	const uint8_t *ip4_hdr;  /* IPv4: the header in the frame, */
+	uint32_t ip4_hdr_len;    /* its length (IHL * 4) */
 	uint32_t ip_payload_len; /* transport bytes by the IP header */
+	dm_fragment frag;        /* when is_fragment */
+	const uint64_t *reasm_frames; /* reassembled datagram: the frames of */
+	uint32_t n_reasm_frames;      /* its fragments, in arrival order */
 
 	/* Transport */
 	uint16_t sport, dport;

@@ -18,6 +18,8 @@ typedef enum {
 	DM_FORMAT_JSONL,
 	DM_FORMAT_JSON,
 	DM_FORMAT_CSV,
+	DM_FORMAT_DOT,   /* the run as a Graphviz diagram */
+	DM_FORMAT_SVG,   /* the diagram rendered through libgvc */
 } dm_format;
 
 enum {
@@ -28,7 +30,8 @@ enum {
 typedef struct dm_report dm_report;
 
 /**
- * dm_format_parse: the format named @name ("text", "jsonl", "json", "csv").
+ * dm_format_parse: the format named @name ("text", "jsonl", "json", "csv",
+ * "dot", "svg").
  * Returns: true and sets @fmt when the name is known.
  */
 bool dm_format_parse(const char *name, dm_format *fmt);
@@ -89,6 +92,34 @@ char *dm_report_endpoint(int family, const uint8_t *addr, uint16_t port,
  * Returns: @buf.
  */
 char *dm_report_address(int family, const uint8_t *addr, char *buf);
+
+/**
+ * dm_report_set_max_nodes: in diagrams, keep the @n busiest sockets of
+ * each host and fold the others into one node (0, the default: all).
+ */
+void dm_report_set_max_nodes(dm_report *rep, unsigned n);
+
+/**
+ * dm_report_svg_available: whether diagrams can be rendered as SVG here
+ * (demuxsim was built with Graphviz's libgvc).
+ * Returns: true when DM_FORMAT_SVG works.
+ */
+bool dm_report_svg_available(void);
+
+/**
+ * dm_report_keep_failures: make the report remember every segment with a
+ * bad checksum that it is given, for dm_report_write_html.
+ */
+void dm_report_keep_failures(dm_report *rep);
+
+/**
+ * dm_report_write_html: write the run as one self-contained HTML page to
+ * @out: summary, diagram, socket tables, socket timeline, checksum
+ * failures (those kept since dm_report_keep_failures) and refusals.
+ * Returns: false when writing failed.
+ */
+bool dm_report_write_html(const dm_report *rep, const dm_summary *sum,
+                          const dm_demux *dm, FILE *out);
 
 /**
  * dm_report_free: flush and free @rep (NULL is ignored).

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "demuxsim/packet.h"
+#include "demuxsim/reasm.h"
 
 enum { DM_PROTO_UDP, DM_PROTO_TCP, DM_N_PROTO };
 
@@ -20,6 +21,7 @@ typedef struct {
 	uint64_t ip_header_bad;   /* IPv4 header checksums wrong */
 	uint64_t vlan_frames;     /* frames with at least one VLAN tag */
 	uint64_t fragments;       /* IP fragments, first or not */
+	dm_reasm_stats reasm;     /* IP reassembly (dm_reasm_finish()) */
 } dm_summary;
 
 /**

@@ -1,0 +1,243 @@
+#!/bin/sh
+# bench/run.sh - the benchmark behind `make bench` (never part of `make check`).
+#
+# Generates the workloads with bench/benchgen, then measures, each several
+# times with the median reported (hyperfine when installed, else
+# /usr/bin/time): the floor (bench/floor: libpcap reading every record and
+# touching every byte), `demuxsim -q --format json`, `demuxsim --format
+# jsonl > file`, and on a 200,000-frame slice tshark and tcpdump when
+# installed; then the per-packet cost and memory as the number of flows
+# grows.  Prints a table and writes the same as JSON to
+# bench/results/<date>.json with a description of the machine.
+#
+# Environment: top_srcdir, top_builddir (set by make), BENCH_RUNS (runs per
+# measurement, default 5; at most 3 from 1,000,000 flows and 1 from
+# 10,000,000), BENCH_SCALE (flow counts of the scale series,
+# default "10000 100000 1000000 10000000"), BENCH_SCALE_FPF (frames per flow
+# in that series, default 4), BENCH_WORK (where captures go, default
+# bench/work under the build tree), BENCH_KEEP=1 keeps the captures.
+set -eu
+
+srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
+builddir=${top_builddir:-$srcdir}
+DEMUXSIM=${DEMUXSIM:-$builddir/src/demuxsim}
+BENCHGEN=$builddir/bench/benchgen
+FLOOR=$builddir/bench/floor
+CSUMBENCH=$builddir/bench/csum-bench
+RUNS=${BENCH_RUNS:-5}
+SCALE=${BENCH_SCALE:-10000 100000 1000000 10000000}
+SCALE_FPF=${BENCH_SCALE_FPF:-4}
+WORK=${BENCH_WORK:-$builddir/bench/work}
+FLOWS=100000
+FPF=10
+SLICE=200000
+SEED=1
+
+for p in "$DEMUXSIM" "$BENCHGEN" "$FLOOR"; do
+	[ -x "$p" ] || { echo "bench: $p is not built (run make bench)" >&2; exit 1; }
+done
+mkdir -p "$WORK" "$srcdir/bench/results"
+HYPERFINE=$(command -v hyperfine || true)
+TIMEBIN=/usr/bin/time
+[ -x "$TIMEBIN" ] || { echo "bench: needs GNU time at $TIMEBIN (apt-get install time)" >&2; exit 1; }
+[ -n "$HYPERFINE" ] || echo "bench: hyperfine not installed; timing with $TIMEBIN (apt-get install hyperfine for finer timing)"
+
+now_ns() { date +%s%N; }
+
+# measure NAME RUNS CMD: median wall time (s) of RUNS runs of the shell
+# command CMD, and its peak RSS (KiB, the largest over one extra run).
+# Sets M_WALL and M_RSS; the extra run's standard output goes to
+# $WORK/last.out.
+measure() {
+	name=$1 runs=$2 cmd=$3
+	if [ -n "$HYPERFINE" ] && [ "$runs" -gt 1 ]; then
+		"$HYPERFINE" --style none --warmup 1 --runs "$runs" \
+			--export-json "$WORK/hf.json" "$cmd" >/dev/null 2>&1 ||
+			{ echo "bench: $name failed: $cmd" >&2; exit 1; }
+		M_WALL=$(awk -F'[:,]' '/"median"/ { gsub(/ /, "", $2); print $2; exit }' "$WORK/hf.json")
+	else
+		times=""
+		i=0
+		while [ "$i" -lt "$runs" ]; do
+			t0=$(now_ns)
+			sh -c "$cmd" >/dev/null 2>&1 || { echo "bench: $name failed: $cmd" >&2; exit 1; }
+			t1=$(now_ns)
+			times="$times $(( t1 - t0 ))"
+			i=$((i + 1))
+		done
+		M_WALL=$(echo $times | tr ' ' '\n' | sort -n |
+			awk '{ v[NR] = $1 } END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.6f", m / 1e9 }')
+	fi
+	"$TIMEBIN" -f '%M' -o "$WORK/rss" sh -c "$cmd" >"$WORK/last.out" 2>/dev/null ||
+		{ echo "bench: $name failed: $cmd" >&2; exit 1; }
+	M_RSS=$(tail -n 1 "$WORK/rss")
+	printf '  %-34s %9.3f s  %8d KiB\n' "$name" "$M_WALL" "$M_RSS" >&2
+}
+
+# The socket count of a summary report in $WORK/last.out.
+sockets_of_last() {
+	awk '/^  "sockets": / { gsub(/[^0-9]/, "", $2); print $2; exit }' "$WORK/last.out"
+}
+
+gen() { # gen FILE FLOWS FPF [LIMIT]
+	if [ ! -s "$1" ]; then
+		"$BENCHGEN" --flows="$2" --frames-per-flow="$3" --seed=$SEED \
+			${4:+--limit=$4} --out="$1.tmp" 2>/dev/null
+		mv "$1.tmp" "$1"
+	fi
+}
+
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+main_cap=$WORK/flows$FLOWS-fpf$FPF.pcap
+slice_cap=$WORK/slice$SLICE.pcap
+echo "bench: generating workloads in $WORK" >&2
+gen "$main_cap" $FLOWS $FPF
+gen "$slice_cap" $FLOWS $FPF $SLICE
+frames=$((FLOWS * FPF))
+
+echo "bench: main workload: $frames frames, $FLOWS flows ($RUNS runs each, median)" >&2
+measure floor "$RUNS" "'$FLOOR' '$main_cap'"
+floor_wall=$M_WALL floor_rss=$M_RSS
+measure "demuxsim -q --format json" "$RUNS" "'$DEMUXSIM' -q --format json '$main_cap'"
+sum_wall=$M_WALL sum_rss=$M_RSS sum_sockets=$(sockets_of_last)
+measure "demuxsim --format jsonl > file" "$RUNS" "'$DEMUXSIM' --format jsonl '$main_cap' > '$WORK/out.jsonl'"
+jsonl_wall=$M_WALL jsonl_rss=$M_RSS
+rm -f "$WORK/out.jsonl"
+
+echo "bench: slice: the first $SLICE frames" >&2
+measure "demuxsim -q --format json (slice)" "$RUNS" "'$DEMUXSIM' -q --format json '$slice_cap'"
+ssum_wall=$M_WALL ssum_rss=$M_RSS
+tshark_wall="" tshark_rss="" tcpdump_wall="" tcpdump_rss="" notes=""
+if command -v tshark >/dev/null 2>&1; then
+	measure "tshark (slice)" 3 "tshark -r '$slice_cap' -q -o udp.check_checksum:TRUE -o tcp.check_checksum:TRUE -z conv,udp -z conv,tcp"
+	tshark_wall=$M_WALL tshark_rss=$M_RSS
+else
+	notes="$notes tshark not installed: skipped."
+	echo "bench: tshark not installed: skipped" >&2
+fi
+if command -v tcpdump >/dev/null 2>&1; then
+	measure "tcpdump -nn -vv (slice)" 3 "tcpdump -nn -vv -r '$slice_cap'"
+	tcpdump_wall=$M_WALL tcpdump_rss=$M_RSS
+else
+	notes="$notes tcpdump not installed: skipped."
+	echo "bench: tcpdump not installed: skipped" >&2
+fi
+
+csum_line=""
+if [ -x "$CSUMBENCH" ]; then
+	echo "bench: checksum" >&2
+	csum_line=$("$CSUMBENCH" 2>&1 | tr '\n' ';' | sed 's/;$//; s/;/; /g')
+	echo "  $csum_line" >&2
+fi
+
+echo "bench: scale: $SCALE_FPF frames per flow" >&2
+scale_rows=""
+for n in $SCALE; do
+	cap=$WORK/flows$n-fpf$SCALE_FPF.pcap
+	gen "$cap" "$n" "$SCALE_FPF"
+	runs=$RUNS
+	[ "$n" -ge 1000000 ] && [ "$runs" -gt 3 ] && runs=3
+	[ "$n" -ge 10000000 ] && runs=1
+	measure "demuxsim -q --format json ($n flows)" "$runs" "'$DEMUXSIM' -q --format json '$cap'"
+	fr=$((n * SCALE_FPF))
+	scale_rows="$scale_rows $n:$fr:$M_WALL:$M_RSS:$(sockets_of_last):$runs"
+	[ "${BENCH_KEEP:-0}" = 1 ] || [ "$n" -le 1000000 ] || rm -f "$cap"
+done
+rm -f "$WORK/last.out" "$WORK/rss" "$WORK/hf.json"
+
+# Machine and versions; the load average says whether other work shared
+# the machine during the run.
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+cpu=$(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -n 1)
+ncpu=$(nproc)
+mem_kib=$(awk '/^MemTotal/ { print $2 }' /proc/meminfo)
+cc_ver=$(${CC:-cc} --version 2>/dev/null | head -n 1)
+dm_ver=$("$DEMUXSIM" --version)
+pcap_ver=$(tcpdump --version 2>&1 | sed -n 's/^libpcap version //p' | head -n 1)
+tshark_ver=$(tshark --version 2>/dev/null | head -n 1 || true)
+tcpdump_ver=$(tcpdump --version 2>&1 | head -n 1 || true)
+hf_ver=$([ -n "$HYPERFINE" ] && "$HYPERFINE" --version || echo "none (GNU time)")
+commit=$(git -C "$srcdir" rev-parse --short HEAD 2>/dev/null || echo unknown)
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+result=$srcdir/bench/results/$stamp.json
+
+jstr() { printf '"%s"' "$(printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g')"; }
+num_or_null() { [ -n "$1" ] && echo "$1" || echo null; }
+
+awk_table() {
+	awk -v frames=$frames -v slice=$SLICE \
+	    -v fw="$floor_wall" -v fr="$floor_rss" \
+	    -v sw="$sum_wall" -v sr="$sum_rss" -v socks="$sum_sockets" \
+	    -v jw="$jsonl_wall" -v jr="$jsonl_rss" \
+	    -v ssw="$ssum_wall" -v ssr="$ssum_rss" \
+	    -v tw="$tshark_wall" -v tr="$tshark_rss" -v dw="$tcpdump_wall" -v dr="$tcpdump_rss" \
+	    -v rows="$scale_rows" -v mode="$1" '
+	function row(name, n, w, r) {
+		printf "%-36s %9.3f %12.0f %10.1f\n", name, w, n / w, r / 1024
+	}
+	BEGIN {
+		if (mode == "table") {
+			printf "%-36s %9s %12s %10s\n", "run", "wall s", "packets/s", "RSS MiB"
+			row("floor (libpcap, every byte)", frames, fw, fr)
+			row("demuxsim -q --format json", frames, sw, sr)
+			row("demuxsim --format jsonl > file", frames, jw, jr)
+			row("demuxsim -q --format json, slice", slice, ssw, ssr)
+			if (tw != "") row("tshark, slice", slice, tw, tr)
+			if (dw != "") row("tcpdump -nn -vv, slice", slice, dw, dr)
+			printf "\nratios: summary/floor %.2fx (target <= 3), jsonl/floor %.2fx (target <= 8)", sw / fw, jw / fw
+			if (tw != "") printf ", tshark/demuxsim %.1fx (target >= 30)", tw / ssw
+			if (dw != "") printf ", tcpdump/demuxsim %.1fx", dw / ssw
+			printf "\n\n%-10s %10s %10s %10s %10s %10s\n", "flows", "frames", "ns/packet", "RSS MiB", "sockets", "B/socket"
+		}
+		n = split(rows, r, " ")
+		prev_rss = ""; prev_socks = ""
+		for (i = 1; i <= n; i++) {
+			split(r[i], f, ":")
+			ns = f[3] * 1e9 / f[2]
+			per = (prev_socks != "" && f[5] > prev_socks) ? (f[4] - prev_rss) * 1024 / (f[5] - prev_socks) : -1
+			if (mode == "table")
+				printf "%-10d %10d %10.0f %10.1f %10d %10s\n", f[1], f[2], ns, f[4] / 1024, f[5], per < 0 ? "-" : sprintf("%.0f", per)
+			else
+				printf "%s    { \"flows\": %d, \"frames\": %d, \"runs\": %d, \"wall_s\": %s, \"ns_per_packet\": %.1f, \"peak_rss_kib\": %d, \"sockets\": %d, \"bytes_per_socket_marginal\": %s }", (i > 1 ? ",\n" : ""), f[1], f[2], f[6], f[3], ns, f[4], f[5], per < 0 ? "null" : sprintf("%.1f", per)
+			prev_rss = f[4]; prev_socks = f[5]
+		}
+		if (mode == "table")
+			print "\nB/socket: growth of peak RSS over growth of sockets from the row above."
+	}'
+}
+
+echo >&2
+awk_table table
+
+{
+	printf '{\n  "date": "%s",\n  "commit": "%s",\n' "$stamp" "$commit"
+	printf '  "machine": { "cpu": %s, "nproc": %s, "mem_kib": %s, "compiler": %s,\n' \
+		"$(jstr "$cpu")" "$ncpu" "$mem_kib" "$(jstr "$cc_ver")"
+	printf '    "loadavg_before": %s, "loadavg_after": %s,\n' \
+		"$(jstr "$load_before")" "$(jstr "$load_after")"
+	printf '    "demuxsim": %s, "libpcap": %s, "tshark": %s, "tcpdump": %s, "timer": %s },\n' \
+		"$(jstr "$dm_ver")" "$(jstr "$pcap_ver")" "$(jstr "$tshark_ver")" \
+		"$(jstr "$tcpdump_ver")" "$(jstr "$hf_ver")"
+	printf '  "workload": { "generator": "bench/benchgen", "seed": %d, "flows": %d, "frames_per_flow": %d, "frames": %d, "slice_frames": %d, "runs": %d },\n' \
+		$SEED $FLOWS $FPF $frames $SLICE "$RUNS"
+	printf '  "runs": {\n'
+	printf '    "floor": { "wall_s": %s, "peak_rss_kib": %s },\n' "$floor_wall" "$floor_rss"
+	printf '    "summary": { "command": "demuxsim -q --format json", "wall_s": %s, "peak_rss_kib": %s, "sockets": %s },\n' "$sum_wall" "$sum_rss" "$sum_sockets"
+	printf '    "jsonl": { "command": "demuxsim --format jsonl > file", "wall_s": %s, "peak_rss_kib": %s },\n' "$jsonl_wall" "$jsonl_rss"
+	printf '    "slice_summary": { "wall_s": %s, "peak_rss_kib": %s },\n' "$ssum_wall" "$ssum_rss"
+	printf '    "slice_tshark": { "wall_s": %s, "peak_rss_kib": %s },\n' "$(num_or_null "$tshark_wall")" "$(num_or_null "$tshark_rss")"
+	printf '    "slice_tcpdump": { "wall_s": %s, "peak_rss_kib": %s }\n' "$(num_or_null "$tcpdump_wall")" "$(num_or_null "$tcpdump_rss")"
+	printf '  },\n'
+	awk -v sw="$sum_wall" -v jw="$jsonl_wall" -v fw="$floor_wall" -v tw="$tshark_wall" \
+	    -v dw="$tcpdump_wall" -v ssw="$ssum_wall" 'BEGIN {
+		printf "  \"ratios\": { \"summary_over_floor\": %.3f, \"jsonl_over_floor\": %.3f, ", sw / fw, jw / fw
+		printf "\"tshark_over_demuxsim\": %s, ", tw == "" ? "null" : sprintf("%.2f", tw / ssw)
+		printf "\"tcpdump_over_demuxsim\": %s },\n", dw == "" ? "null" : sprintf("%.2f", dw / ssw)
+	}'
+	printf '  "checksum_bench": %s,\n' "$( [ -n "$csum_line" ] && jstr "$csum_line" || echo null)"
+	printf '  "scale": { "frames_per_flow": %d, "rows": [\n' "$SCALE_FPF"
+	awk_table json
+	printf '\n  ] },\n  "notes": %s\n}\n' "$(jstr "${notes# }")"
+} >"$result"
+echo "bench: load average $load_before before, $load_after after; results written to $result" >&2
+[ "${BENCH_KEEP:-0}" = 1 ] || rm -f "$slice_cap"

@@ -1,0 +1,142 @@
+/* fuzz-capture.c - libFuzzer target for whole capture files: the input is
+ * written to an anonymous in-memory file and read through libpcap as the
+ * command line reads it (dm_capture_open_file on its path), in the same two
+ * passes: refusal evidence first, then decoding, simulation and the text
+ * and JSON-lines reports (into memory), up to a clean end or an error.
+ */
+#define _GNU_SOURCE
+#include "config.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "demuxsim/capture.h"
+#include "demuxsim/decode.h"
+#include "demuxsim/demux.h"
+#include "demuxsim/report.h"
+#include "demuxsim/summary.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* Open @path as a capture of a supported link type, or NULL. */
+static dm_capture *
+open_capture(const char *path)
+{
+	GError *err = NULL;
+	dm_capture *cap = dm_capture_open_file(path, &err);
+	if (!cap) {
+		if (!err || !err->message)
+			abort();
+		g_error_free(err);
+		return NULL;
+	}
+	if (!dm_linktype_supported(dm_capture_linktype(cap))) {
+		dm_capture_close(cap);
+		return NULL;
+	}
+	return cap;
+}
+
+static dm_evidence *
+first_pass(const char *path)
+{
+	dm_evidence *ev = dm_evidence_new(true);
+	dm_capture *cap = open_capture(path);
+	if (!cap)
+		return ev;
+	int dlt = dm_capture_linktype(cap);
+	dm_record rec;
+	dm_packet pkt;
+	GError *err = NULL;
+	uint64_t frame = 0;
+	while (dm_capture_next(cap, &rec, &err) == 1) {
+		dm_frame_status st = dm_decode_frame(dlt, rec.data, rec.caplen,
+		                                     rec.wirelen, &pkt);
+		dm_evidence_add(ev, ++frame, st, &pkt);
+	}
+	g_clear_error(&err);
+	dm_capture_close(cap);
+	return ev;
+}
+
+static void
+second_pass(const char *path, dm_demux *dm, dm_report *text, dm_report *jsonl,
+            dm_summary *sum)
+{
+	dm_capture *cap = open_capture(path);
+	if (!cap)
+		return;
+	int dlt = dm_capture_linktype(cap);
+	bool nano = dm_capture_nanosecond(cap);
+	(void)dm_capture_snaplen(cap);
+	dm_report_begin_file(text, path, nano);
+	dm_report_begin_file(jsonl, path, nano);
+	dm_record rec;
+	dm_packet pkt;
+	dm_decision d;
+	GError *err = NULL;
+	uint64_t frame = 0;
+	int rc;
+	while ((rc = dm_capture_next(cap, &rec, &err)) == 1) {
+		frame++;
+		dm_frame_status st = dm_decode_frame(dlt, rec.data, rec.caplen,
+		                                     rec.wirelen, &pkt);
+		dm_summary_add(sum, st, &pkt);
+		dm_demux_segment(dm, frame, rec.sec, nano ? rec.frac : rec.frac * 1000,
+		                 st, &pkt, &d);
+		dm_report_frame(text, frame, &rec, st, &pkt, &d);
+		dm_report_frame(jsonl, frame, &rec, st, &pkt, &d);
+	}
+	if (rc < 0 && (!err || !err->message))
+		abort();
+	g_clear_error(&err);
+	dm_capture_close(cap);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	int fd = memfd_create("fuzz-capture", 0);
+	if (fd < 0)
+		abort();
+	for (size_t done = 0; done < size;) {
+		ssize_t n = write(fd, data + done, size - done);
+		if (n <= 0)
+			abort();
+		done += (size_t)n;
+	}
+	char path[64];
+	snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+	if (!out)
+		abort();
+	dm_report *text = dm_report_new(out, DM_FORMAT_TEXT, DM_REPORT_ALL_FRAMES);
+	dm_report *jsonl = dm_report_new(out, DM_FORMAT_JSONL, DM_REPORT_ALL_FRAMES);
+	dm_demux_config cfg = { 0 };
+	dm_demux *dm = dm_demux_new(&cfg);
+	dm_summary sum = { 0 };
+
+	dm_demux_set_evidence(dm, first_pass(path));
+	second_pass(path, dm, text, jsonl, &sum);
+	dm_report_summary(text, &sum, dm);
+	dm_report_summary(jsonl, &sum, dm);
+
+	char *bad = dm_demux_check_invariants(dm);
+	if (bad) {
+		fprintf(stderr, "invariant broken: %s\n", bad);
+		abort();
+	}
+	dm_report_free(text);
+	dm_report_free(jsonl);
+	dm_demux_free(dm);
+	fclose(out);
+	free(buf);
+	close(fd);
+	return 0;
+}

@@ -1,0 +1,39 @@
+#!/bin/sh
+# run.sh SRCDIR FUZZDIR [SECONDS] - run each libFuzzer target built in
+# FUZZDIR for SECONDS (default 60) under ASan+UBSan, seeded from
+# SRCDIR/captures, SRCDIR/tests/regress and, when present, the shared
+# corpus beside the checkout.  Fails on the first crash, leak or sanitizer
+# report; the input that caused it is left in FUZZDIR/crashes/.
+set -eu
+srcdir=$1
+fuzzdir=$2
+seconds=${3:-60}
+
+cd "$fuzzdir"
+rm -rf seeds-frame seeds-capture work-frame work-capture
+mkdir -p seeds-frame seeds-capture work-frame work-capture crashes
+
+# Whole captures for fuzz-capture, their records for fuzz-frame.
+captures=$(find "$srcdir/captures" "$srcdir/tests/regress" "$srcdir/../shared/corpus" \
+	-type f \( -name '*.pcap' -o -name '*.pcapng' -o -name '*.cap' \) -size -1000k 2>/dev/null | sort)
+for f in $captures; do
+	cp "$f" "seeds-capture/$(echo "$f" | sed 's|^.*/\(.*/.*\)$|\1|; s|/|_|g')"
+done
+# shellcheck disable=SC2086
+./mkseeds seeds-frame $captures
+
+status=0
+for target in fuzz-frame fuzz-capture; do
+	name=${target#fuzz-}
+	printf '%s: %s s\n' "$target" "$seconds"
+	if ! ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
+		"./$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+		-print_final_stats=1 -artifact_prefix="crashes/$target-" \
+		"work-$name" "seeds-$name" >"$target.log" 2>&1; then
+		status=1
+		tail -n 60 "$target.log"
+		echo "$target: FAILED; the input is in $fuzzdir/crashes/" >&2
+	fi
+	grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb|#[0-9]+.*DONE)' "$target.log" || true
+done
+exit $status

@@ -1,0 +1,334 @@
+#!/bin/bash
+# test-live.sh - live capture (-i) on a veth pair joining two network
+# namespaces, with traffic between real sockets (TAP output).
+#
+# Needs root, ip (iproute2), tmux, python3 and timeout; skips, saying
+# why, without them.  Nothing leaves the namespaces (dmxl-srv-$$,
+# dmxl-cli-$$ joined by dmxl-s$$ / dmxl-c$$; 10.99.0.0/24, fd00:99::/64);
+# namespaces, interfaces, the tmux server and every process started here
+# are removed on exit, failed or not.  Every step has a time limit.
+#
+# The traffic is tests/record-veth.sh's (see its header), so the tables
+# the capture implies are captures/veth-ns.expected.json.
+set -u
+
+top=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
+DEMUXSIM=${DEMUXSIM:-$top/src/demuxsim}
+
+skip_all() { echo "1..0 # SKIP $*"; exit 0; }
+[ "$(id -u)" -eq 0 ] || skip_all "live capture needs root (network namespaces, capture devices)"
+for tool in ip tmux python3 timeout; do
+	command -v "$tool" >/dev/null 2>&1 || skip_all "$tool not found"
+done
+NS_S=dmxl-srv-$$
+NS_C=dmxl-cli-$$
+IF_S=dmxl-s$$
+IF_C=dmxl-c$$
+TMUX_SOCK=dmxl-$$
+work=$(mktemp -d "${TMPDIR:-/tmp}/dmxl.XXXXXX")
+pids=()
+cleanup() {
+	trap - EXIT INT TERM
+	for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done
+	for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null; done
+	tmux -L "$TMUX_SOCK" kill-server 2>/dev/null
+	ip netns del "$NS_C" 2>/dev/null
+	ip netns del "$NS_S" 2>/dev/null
+	ip link del "$IF_S" 2>/dev/null
+	rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+ip netns add "$NS_S" 2>/dev/null || skip_all "cannot create network namespaces here"
+
+n=0
+failed=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() {
+	n=$((n + 1)); failed=1
+	echo "not ok $n - $1"
+	shift
+	for f in "$@"; do [ -f "$f" ] && sed 's/^/# /' "$f" | tail -n 40; done
+}
+check() {   # description command... (diagnostics: files named in $diag)
+	local what=$1; shift
+	if "$@" > "$work/check.out" 2>&1; then ok "$what"; else not_ok "$what" "$work/check.out" ${diag:-}; fi
+}
+
+in_s() { ip netns exec "$NS_S" "$@"; }
+in_c() { ip netns exec "$NS_C" "$@"; }
+# (Captures that get signals run as "ip netns exec ... &", not through a
+# function: a function in the background is a subshell, which would get
+# the signal instead.)
+
+# Wait up to $3 (default 10) s for file $1 to contain $2.
+wait_for() {
+	local i
+	for i in $(seq $((${3:-10} * 10))); do
+		grep -q -- "$2" "$1" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# --- The network ----------------------------------------------------------
+ip netns add "$NS_C"
+for ns in "$NS_S" "$NS_C"; do
+	ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.accept_ra=0 \
+		net.ipv6.conf.default.accept_ra=0 net.ipv6.conf.all.router_solicitations=0 \
+		net.ipv6.conf.default.router_solicitations=0
+done
+ip link add "$IF_S" netns "$NS_S" type veth peer name "$IF_C" netns "$NS_C"
+setup_end() {   # ns ifname v4 v6
+	ip -n "$1" link set lo up
+	ip -n "$1" addr add "$3" dev "$2"
+	ip -n "$1" -6 addr add "$4" dev "$2" nodad
+	if command -v ethtool >/dev/null; then
+		ip netns exec "$1" ethtool -K "$2" tx off rx off tso off gso off gro off >/dev/null 2>&1
+	fi
+	ip -n "$1" link set "$2" up
+}
+setup_end "$NS_S" "$IF_S" 10.99.0.2/24 fd00:99::2/64
+setup_end "$NS_C" "$IF_C" 10.99.0.1/24 fd00:99::1/64
+
+# --- The programs (those of tests/record-veth.sh) ---------------------------
+sed -n '/^cat > "\$work\/server.py"/,/^EOF$/p' "$top/tests/record-veth.sh" | sed '1d;$d' > "$work/server.py"
+sed -n '/^cat > "\$work\/client.py"/,/^EOF$/p' "$top/tests/record-veth.sh" | sed '1d;$d' > "$work/client.py"
+cat > "$work/flood.py" <<'PY'
+"""UDP datagrams as fast as possible for ARGV[1] seconds."""
+import socket, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+end = time.time() + float(sys.argv[1])
+while time.time() < end:
+    try:
+        s.sendto(b"x" * 64, ("10.99.0.2", 5500))
+    except OSError:
+        pass
+PY
+cat > "$work/send.py" <<'PY'
+"""send.py DST PORT [SRCPORT]: one UDP datagram."""
+import socket, sys
+fam = socket.AF_INET6 if ":" in sys.argv[1] else socket.AF_INET
+s = socket.socket(fam, socket.SOCK_DGRAM)
+if len(sys.argv) > 3:
+    s.bind(("", int(sys.argv[3])))
+s.sendto(b"hello\n", (sys.argv[1], int(sys.argv[2])))
+PY
+cat > "$work/compare.py" <<'PY'
+"""compare.py EXPECTED ACTUAL: the hosts of demuxsim's JSON report ACTUAL
+against the hand-written tables of EXPECTED (captures/*.expected.json):
+the fields EXPECTED names, sockets in order, parents by local address."""
+import json, sys
+exp, act = (json.load(open(p)) for p in sys.argv[1:3])
+errors = []
+hosts = {h["address"]: h for h in act["hosts"]}
+if sorted(hosts) != sorted(h["address"] for h in exp["hosts"]):
+    errors.append("hosts %s, expected %s" % (sorted(hosts), [h["address"] for h in exp["hosts"]]))
+for eh in exp["hosts"]:
+    ah = hosts.get(eh["address"])
+    if not ah:
+        continue
+    by_id = {s["id"]: s for s in ah["sockets"]}
+    if len(ah["sockets"]) != len(eh["sockets"]):
+        errors.append("%s: %d sockets, expected %d" % (eh["address"], len(ah["sockets"]), len(eh["sockets"])))
+    for es, s in zip(eh["sockets"], ah["sockets"]):
+        s = dict(s, parent_local=by_id[s["parent"]]["local"] if s["parent"] else None)
+        for k, v in es.items():
+            if s.get(k) != v:
+                errors.append("%s socket %s: %s is %r, expected %r" % (eh["address"], s["local"], k, s.get(k), v))
+    ar = [{k: r[k] for k in er} for r, er in zip(ah["refused"], eh["refused"])]
+    if len(ah["refused"]) != len(eh["refused"]) or ar != eh["refused"]:
+        errors.append("%s refused %s, expected %s" % (eh["address"], ah["refused"], eh["refused"]))
+    if ah["dropped"] != eh["dropped"]:
+        errors.append("%s dropped %s, expected %s" % (eh["address"], ah["dropped"], eh["dropped"]))
+for e in errors:
+    print(e)
+sys.exit(1 if errors else 0)
+PY
+
+servers() {   # start the servers of the scripted traffic, wait until ready
+	rm -f "$work"/*.ready
+	in_s timeout 30 python3 "$work/server.py" udp 10.99.0.2 5300 3 "$work/udp4.ready" & pids+=($!)
+	in_s timeout 30 python3 "$work/server.py" udp :: 5301 1 "$work/udp6.ready" & pids+=($!)
+	in_s timeout 30 python3 "$work/server.py" tcp 10.99.0.2 8080 2 "$work/tcp4.ready" & pids+=($!)
+	in_s timeout 30 python3 "$work/server.py" tcp :: 8081 1 "$work/tcp6.ready" & pids+=($!)
+	local r
+	for r in udp4 udp6 tcp4 tcp6; do
+		for _ in $(seq 100); do [ -e "$work/$r.ready" ] && break; sleep 0.1; done
+	done
+}
+
+echo "1..14"
+
+# --- 1-5: the scripted traffic, live, report as JSON -----------------------
+ip netns exec "$NS_S" timeout 60 "$DEMUXSIM" -i "$IF_S" --duration 40 -q --format json \
+	-w "$work/live.pcap" "ip or ip6" > "$work/live.json" 2> "$work/live.err" &
+cap=$!; pids+=($cap)
+wait_for "$work/live.err" "listening on" 10
+servers
+in_c timeout 30 python3 "$work/client.py" > "$work/client.out" 2>&1
+client=$?
+sleep 1
+kill -INT "$cap"
+wait "$cap"; rc=$?
+diag="$work/live.err $work/client.out"
+check "the scripted traffic ran (client exit $client)" test "$client" -eq 0
+check "SIGINT ends the capture with status 0 (got $rc)" test "$rc" -eq 0
+check "live JSON report equals the tables the traffic implies" \
+	python3 "$work/compare.py" "$top/captures/veth-ns.expected.json" "$work/live.json"
+"$DEMUXSIM" -q --format json -r "$work/live.pcap" > "$work/readback.json" 2>> "$work/live.err"
+check "the -w file read back gives the same tables" \
+	python3 "$work/compare.py" "$top/captures/veth-ns.expected.json" "$work/readback.json"
+check "the -w file holds every frame of the report, and the kernel dropped none" \
+	python3 -c '
+import json, re, sys
+live, back = (json.load(open(p)) for p in sys.argv[1:3])
+err = open(sys.argv[3]).read()
+assert live["frames"] == back["frames"] > 0, (live["frames"], back["frames"])
+assert re.search(r"^%d packets? captured$" % live["frames"], err, re.M), err
+assert re.search(r"^0 packets dropped by kernel$", err, re.M), err
+' "$work/live.json" "$work/readback.json" "$work/live.err"
+unset diag
+
+# --- 6-7: JSON lines stream, and a refusal is corrected as it is seen -------
+ip netns exec "$NS_S" timeout 30 "$DEMUXSIM" -i "$IF_S" -c 4 --format jsonl -f "udp or icmp" \
+	> "$work/stream.jsonl" 2> "$work/stream.err" &
+cap=$!; pids+=($cap)
+wait_for "$work/stream.err" "listening on" 10
+in_c timeout 5 python3 "$work/send.py" 10.99.0.2 5399 40009
+if wait_for "$work/stream.jsonl" '"correction"' 5 && kill -0 "$cap" 2>/dev/null; then
+	ok "JSON lines reach the pipe as the capture runs (correction seen before the end)"
+else
+	not_ok "JSON lines reach the pipe as the capture runs" "$work/stream.jsonl" "$work/stream.err"
+fi
+in_s timeout 5 python3 -c 'import socket,time; s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.bind(("10.99.0.2",5301)); time.sleep(3)' & pids+=($!)
+sleep 0.5
+in_c timeout 5 python3 "$work/send.py" 10.99.0.2 5301 40010
+in_c timeout 5 python3 "$work/send.py" 10.99.0.2 5301 40010
+wait "$cap"; rc=$?
+diag="$work/stream.jsonl $work/stream.err"
+check "-c 4 stops by itself (status $rc); trace: new socket, correction to refused, confirmed later" \
+	python3 -c '
+import json, sys
+assert int(sys.argv[2]) == 0
+lines = [json.loads(l) for l in open(sys.argv[1])]
+first = lines[0]
+assert first["frame"] == 1 and first["dport"] == 5399 and first["lookup"] == "new", first
+corr = [l for l in lines if "correction" in l]
+assert len(corr) == 1, corr
+c = corr[0]["correction"]
+assert corr[0]["frame"] == 2 and c["frame"] == 1 and c["evidence"] == 2, c
+assert c["reply"] == "icmp-port-unreachable" and c["port"] == 5399 and c["retracted"] == [first["socket"]], c
+later = [l for l in lines if l.get("dport") == 5301]
+assert len(later) == 2 and later[0]["lookup"] == "new" and later[1]["lookup"] == "bound", later
+' "$work/stream.jsonl" "$rc"
+unset diag
+
+# --- 8: --duration ------------------------------------------------------------
+start=$(date +%s)
+in_s timeout 20 "$DEMUXSIM" -i "$IF_S" --duration 1 -q --format json -f "udp port 9" \
+	> "$work/dur.json" 2> "$work/dur.err"
+rc=$?
+took=$(( $(date +%s) - start ))
+diag="$work/dur.err"
+check "--duration 1 stops after about a second (status $rc, ${took}s)" \
+	python3 -c '
+import json, sys
+assert int(sys.argv[2]) == 0 and int(sys.argv[3]) <= 4
+assert json.load(open(sys.argv[1]))["frames"] == 0
+' "$work/dur.json" "$rc" "$took"
+unset diag
+
+# --- 9: SIGINT during a busy capture loses nothing ---------------------------
+ip netns exec "$NS_S" timeout 30 "$DEMUXSIM" -i "$IF_S" -q --format json -w "$work/busy.pcap" \
+	> "$work/busy.json" 2> "$work/busy.err" &
+cap=$!; pids+=($cap)
+wait_for "$work/busy.err" "listening on" 10
+in_c timeout 10 python3 "$work/flood.py" 3 & flood=$!; pids+=($flood)
+sleep 1.5
+kill -INT "$cap"
+wait "$cap"; rc=$?
+wait "$flood"
+"$DEMUXSIM" -q --format json -r "$work/busy.pcap" > "$work/busy-back.json" 2>> "$work/busy.err"
+diag="$work/busy.err"
+check "SIGINT mid-flood: status $rc, frames in the -w file == frames in the report" \
+	python3 -c '
+import json, sys
+assert int(sys.argv[3]) == 0
+live, back = (json.load(open(p)) for p in sys.argv[1:3])
+assert live["frames"] == back["frames"] > 100, (live["frames"], back["frames"])
+assert live["segments"] == back["segments"], (live["segments"], back["segments"])
+' "$work/busy.json" "$work/busy-back.json" "$rc"
+unset diag
+
+# --- 10: permission and filter errors -----------------------------------------
+if command -v setpriv >/dev/null; then
+	setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
+		"$DEMUXSIM" -i lo -c 1 > /dev/null 2> "$work/perm.err"
+	rc=$?
+	diag="$work/perm.err"
+	check "without privileges: status 1, says so and how to grant it" \
+		sh -c "test $rc -eq 1 && grep -q \"permission\" '$work/perm.err' && grep -q 'setcap cap_net_raw,cap_net_admin=eip' '$work/perm.err'"
+	unset diag
+else
+	ok "# SKIP setpriv not found"
+fi
+in_s timeout 10 "$DEMUXSIM" -i "$IF_S" -c 1 "udp port nonsense" > /dev/null 2> "$work/filter.err"
+rc=$?
+diag="$work/filter.err"
+check "a bad filter: libpcap's message and status 2 (got $rc)" \
+	sh -c "test $rc -eq 2 && grep -q 'demuxsim: .*' '$work/filter.err'"
+unset diag
+
+# --- 12-14: the full-screen view in tmux ------------------------------------
+tmux -L "$TMUX_SOCK" -f /dev/null new-session -d -s live -x 100 -y 30 \
+	"ip netns exec $NS_S timeout --foreground 60 $DEMUXSIM -i $IF_S; echo EXIT=\$?; sleep 60"
+tmux -L "$TMUX_SOCK" set-option -t live history-limit 2000 >/dev/null
+sleep 1
+in_s timeout 10 python3 "$work/server.py" udp 10.99.0.2 5300 1 "$work/tui-udp.ready" & pids+=($!)
+in_s timeout 10 python3 "$work/server.py" tcp 10.99.0.2 8080 1 "$work/tui-tcp.ready" & pids+=($!)
+for r in tui-udp tui-tcp; do
+	for _ in $(seq 50); do [ -e "$work/$r.ready" ] && break; sleep 0.1; done
+done
+in_c timeout 10 python3 -c '
+import socket, time
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.settimeout(3)
+u.bind(("10.99.0.1", 40021)); u.sendto(b"ping\n", ("10.99.0.2", 5300)); u.recvfrom(100)
+t = socket.create_connection(("10.99.0.2", 8080), timeout=3, source_address=("10.99.0.1", 41021))
+t.sendall(b"hi\n"); t.recv(100); t.close(); time.sleep(0.3)
+socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"x", ("10.99.0.2", 5399))
+' > "$work/tui-client.out" 2>&1
+sleep 2.5
+tmux -L "$TMUX_SOCK" capture-pane -p -t live > "$work/screen1.txt"
+diag="$work/screen1.txt $work/tui-client.out"
+check "full-screen view: the server's sockets and the refusal appear" \
+	sh -c "grep -q 'Host 10.99.0.2' '$work/screen1.txt' &&
+	       grep -Eq 'udp +UNCONN +10.99.0.2:5300' '$work/screen1.txt' &&
+	       grep -Eq 'tcp +LISTEN +10.99.0.2:8080' '$work/screen1.txt' &&
+	       grep -Eq 'tcp +[A-Z-]+ +10.99.0.2:8080 +10.99.0.1:41021' '$work/screen1.txt' &&
+	       grep -q 'refused: udp port 5399' '$work/screen1.txt'"
+tmux -L "$TMUX_SOCK" resize-window -t live -x 80 -y 24 2>/dev/null ||
+	tmux -L "$TMUX_SOCK" resize-pane -t live -x 80 -y 24
+sleep 2
+tmux -L "$TMUX_SOCK" capture-pane -p -t live > "$work/screen2.txt"
+diag="$work/screen2.txt"
+check "at 80x24 after a resize: status line, table, panes" \
+	sh -c "head -1 '$work/screen2.txt' | grep -q 'demuxsim $IF_S' &&
+	       grep -q '^Netid' '$work/screen2.txt' &&
+	       grep -q '^Latest decisions' '$work/screen2.txt' &&
+	       test \$(awk '{ if (length > m) m = length } END { print m }' '$work/screen2.txt') -le 80"
+tmux -L "$TMUX_SOCK" send-keys -t live q
+for _ in $(seq 50); do
+	tmux -L "$TMUX_SOCK" capture-pane -p -S -2000 -t live > "$work/screen3.txt"
+	grep -q '^EXIT=' "$work/screen3.txt" && break
+	sleep 0.1
+done
+diag="$work/screen3.txt"
+check "q ends the view with the final report and status 0" \
+	sh -c "grep -q '^EXIT=0' '$work/screen3.txt' &&
+	       grep -q '^Host 10.99.0.2' '$work/screen3.txt' &&
+	       grep -q 'refused: udp port 5399 from 10.99.0.1' '$work/screen3.txt' &&
+	       grep -Eq 'packets? captured' '$work/screen3.txt'"
+unset diag
+exit $failed
