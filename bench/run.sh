@@ -44,12 +44,14 @@ TIMEBIN=/usr/bin/time
 
 now_ns() { date +%s%N; }
 
-# measure NAME RUNS CMD: median wall time (s) of RUNS runs of the shell
-# command CMD, and its peak RSS (KiB, the largest over one extra run).
-# Sets M_WALL and M_RSS; the extra run's standard output goes to
-# $WORK/last.out.
+# measure NAME RUNS CMD [head]: median wall time (s) of RUNS runs of the
+# shell command CMD, and its peak RSS (KiB, over one extra run).  Sets
+# M_WALL and M_RSS.  With "head", the first 64 KiB of the extra run's
+# standard output are kept in $WORK/last.out (a summary report's counts
+# come first: the rest, gigabytes for millions of sockets, is not
+# written out; the peak is reached before the report).
 measure() {
-	name=$1 runs=$2 cmd=$3
+	name=$1 runs=$2 cmd=$3 keep=${4:-}
 	if [ -n "$HYPERFINE" ] && [ "$runs" -gt 1 ]; then
 		"$HYPERFINE" --style none --warmup 1 --runs "$runs" \
 			--export-json "$WORK/hf.json" "$cmd" >/dev/null 2>&1 ||
@@ -68,8 +70,13 @@ measure() {
 		M_WALL=$(echo $times | tr ' ' '\n' | sort -n |
 			awk '{ v[NR] = $1 } END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.6f", m / 1e9 }')
 	fi
-	"$TIMEBIN" -f '%M' -o "$WORK/rss" sh -c "$cmd" >"$WORK/last.out" 2>/dev/null ||
-		{ echo "bench: $name failed: $cmd" >&2; exit 1; }
+	if [ "$keep" = head ]; then
+		{ "$TIMEBIN" -f '%M' -o "$WORK/rss" sh -c "$cmd" 2>/dev/null || true; } |
+			head -c 65536 >"$WORK/last.out"
+	else
+		"$TIMEBIN" -f '%M' -o "$WORK/rss" sh -c "$cmd" >/dev/null 2>&1 ||
+			{ echo "bench: $name failed: $cmd" >&2; exit 1; }
+	fi
 	M_RSS=$(tail -n 1 "$WORK/rss")
 	printf '  %-34s %9.3f s  %8d KiB\n' "$name" "$M_WALL" "$M_RSS" >&2
 }
@@ -98,7 +105,7 @@ frames=$((FLOWS * FPF))
 echo "bench: main workload: $frames frames, $FLOWS flows ($RUNS runs each, median)" >&2
 measure floor "$RUNS" "'$FLOOR' '$main_cap'"
 floor_wall=$M_WALL floor_rss=$M_RSS
-measure "demuxsim -q --format json" "$RUNS" "'$DEMUXSIM' -q --format json '$main_cap'"
+measure "demuxsim -q --format json" "$RUNS" "'$DEMUXSIM' -q --format json '$main_cap'" head
 sum_wall=$M_WALL sum_rss=$M_RSS sum_sockets=$(sockets_of_last)
 measure "demuxsim --format jsonl > file" "$RUNS" "'$DEMUXSIM' --format jsonl '$main_cap' > '$WORK/out.jsonl'"
 jsonl_wall=$M_WALL jsonl_rss=$M_RSS
@@ -138,7 +145,7 @@ for n in $SCALE; do
 	runs=$RUNS
 	[ "$n" -ge 1000000 ] && [ "$runs" -gt 3 ] && runs=3
 	[ "$n" -ge 10000000 ] && runs=1
-	measure "demuxsim -q --format json ($n flows)" "$runs" "'$DEMUXSIM' -q --format json '$cap'"
+	measure "demuxsim -q --format json ($n flows)" "$runs" "'$DEMUXSIM' -q --format json '$cap'" head
 	fr=$((n * SCALE_FPF))
 	scale_rows="$scale_rows $n:$fr:$M_WALL:$M_RSS:$(sockets_of_last):$runs"
 	[ "${BENCH_KEEP:-0}" = 1 ] || [ "$n" -le 1000000 ] || rm -f "$cap"
