@@ -86,12 +86,17 @@ process(run *r, const dm_record *rec)
 	r->frame++;
 	if (r->dump)
 		dm_dump_write(r->dump, rec);
+	uint32_t nsec = r->nano ? rec->frac : rec->frac * 1000;
 	dm_frame_status st = dm_decode_frame(r->dlt, rec->data, rec->caplen, rec->wirelen, &pkt);
+	if (r->o->reasm)
+		st = dm_reasm_frame(r->o->reasm, r->frame, rec->sec, nsec, st, &pkt);
 	dm_summary_add(&r->sum, st, &pkt);
-	dm_demux_segment(r->dm, r->frame, rec->sec, r->nano ? rec->frac : rec->frac * 1000,
-	                 st, &pkt, &d);
-	if (r->split && d.socket && d.action != DM_ACTION_DROPPED)
+	dm_demux_segment(r->dm, r->frame, rec->sec, nsec, st, &pkt, &d);
+	if (r->split && d.socket && d.action != DM_ACTION_DROPPED) {
 		dm_split_note(r->split, r->frame, d.socket);
+		for (uint32_t i = 0; i < pkt.n_reasm_frames; i++)
+			dm_split_note(r->split, pkt.reasm_frames[i], d.socket);
+	}
 	if (r->tui)
 		dm_tui_frame(r->tui, r->frame, st, &pkt, &d);
 	else
@@ -373,6 +378,8 @@ dm_live_run(const dm_live_run_options *o, dm_report *rep, dm_demux *dm)
 	r.tui = NULL;
 	if (!close_outputs(&r))
 		status = EXIT_INPUT;
+	if (o->reasm)
+		dm_reasm_finish(o->reasm, &r.sum.reasm);
 	dm_report_summary(rep, &r.sum, dm);
 	fflush(stdout);
 	if (r.live) {
@@ -496,7 +503,7 @@ dm_live_cli_check(dm_live_cli *lo, const char *read_file, gchar ***files)
 
 int
 dm_live_cli_run(const dm_live_cli *lo, const char *split_dir, dm_report *rep,
-                dm_demux *dm)
+                dm_demux *dm, dm_reasm *reasm)
 {
 	dm_live_run_options o = {
 		.cap = {
@@ -513,6 +520,7 @@ dm_live_cli_run(const dm_live_cli *lo, const char *split_dir, dm_report *rep,
 		.user = lo->user,
 		.split_dir = split_dir,
 		.no_tui = lo->no_tui,
+		.reasm = reasm,
 	};
 	return dm_live_run(&o, rep, dm);
 }

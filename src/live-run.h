@@ -4,6 +4,8 @@
 #define DEMUXSIM_LIVE_RUN_H
 
 #include <glib.h>
+
+#include "demuxsim/reasm.h"
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -20,6 +22,7 @@ typedef struct {
 	const char *user;          /* -Z */
 	const char *split_dir;     /* --split */
 	bool no_tui;               /* --no-tui */
+	dm_reasm *reasm;           /* IP reassembly, or NULL (not owned) */
 } dm_live_run_options;
 
 /* The command line's live options (parsed by GOption). */
@@ -55,10 +58,11 @@ bool dm_live_cli_wanted(const dm_live_cli *lo);
  * written). */
 int dm_live_cli_check(dm_live_cli *lo, const char *read_file, gchar ***files);
 
-/* Run what @lo asks, through @rep and @dm, with --split @split_dir.
+/* Run what @lo asks, through @rep and @dm, with --split @split_dir and
+ * IP reassembly by @reasm (NULL: none).
  * Returns: the exit status. */
 int dm_live_cli_run(const dm_live_cli *lo, const char *split_dir, dm_report *rep,
-                    dm_demux *dm);
+                    dm_demux *dm, dm_reasm *reasm);
 
 /* Free what parsing @lo allocated. */
 void dm_live_cli_clear(dm_live_cli *lo);

@@ -245,6 +245,9 @@ static const char *const description =
 	"checksum 0), partial (pseudo-header sum only: transmit offload),\n"
 	"unverified (truncated, fragment, malformed).\n"
 	"\n"
+	"demuxsim checksum --proto udp|tcp --src A --dst B HEX... computes and\n"
+	"explains a checksum typed by hand (see demuxsim checksum --help).\n"
+	"\n"
 	"Exit status: 0 done; 1 input error (unreadable, truncated or damaged\n"
 	"capture, unsupported link type, bad --sockets file: results so far are\n"
 	"still reported, and the other files still read); 2 usage error.";
@@ -390,7 +393,7 @@ main(int argc, char **argv)
 		goto out;
 	}
 	if (live) {
-		status = dm_live_cli_run(&lo, o.split_dir, rs.rep, rs.dm);
+		status = dm_live_cli_run(&lo, o.split_dir, rs.rep, rs.dm, rs.ra);
 		goto out;
 	}
 	for (guint i = 0; i < inputs->len; i++) {
