@@ -30,11 +30,16 @@ struct dm_socket {
 	bool wildcard;
 	bool fin_sent;
 	bool fin_received;
+	uint8_t list;          /* dm_list it is on (demux-limits.c) */
+	uint8_t retired;       /* dm_retire_reason it left the table for */
+	uint32_t act;          /* last activity, in limit ticks */
 	dm_host *host;
 	dm_socket *parent;
 	uint32_t fin_ack;      /* the ACK that acknowledges our FIN */
 	uint32_t peer_fin_ack; /* the ACK that acknowledges the peer's FIN */
 	uint32_t peers;
+	uint32_t slot;         /* index in its host's sockets array */
+	dm_socket *lprev, *lnext; /* its dm_list, oldest activity first */
 	struct dm_peer_entry *peer_list; /* its peers, newest first */
 	uint64_t segments, bytes, bad;
 	uint64_t first_frame, last_frame;
@@ -50,6 +55,8 @@ struct dm_host {
 	GHashTable *refusal_at; /* dm_key * (owned) -> index + 1 */
 	GHashTable *closed;     /* (proto << 16 | port) -> evidence frame */
 	uint64_t drops[DM_DROP_N];
+	uint32_t holes;         /* NULL entries in sockets (discarded ones) */
+	uint64_t retired[DM_RETIRE_N];
 };
 
 /* Evidence of refusals found by a first pass. */

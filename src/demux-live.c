@@ -20,8 +20,8 @@ typedef struct {
 	uint64_t frame;        /* the datagram or SYN */
 	int64_t sec;
 	uint32_t rst_ack;      /* TCP: the ACK the refusing RST carries */
-	dm_socket *sock;       /* UDP socket, or TCP listener */
-	dm_socket *child;      /* TCP: the connection the SYN spawned */
+	guint sock;            /* id of the UDP socket, or TCP listener */
+	guint child;           /* TCP: id of the connection the SYN spawned */
 	bool done;
 } pending_entry;
 
@@ -76,8 +76,8 @@ dm_pending_note(dm_pending *pd, uint64_t frame, int64_t sec,
 	e->frame = frame;
 	e->sec = sec;
 	e->rst_ack = p->seq + p->payload_len + 1;
-	e->sock = s;
-	e->child = child;
+	e->sock = s->id;
+	e->child = child ? child->id : 0;
 	pending_entry *old = g_hash_table_lookup(pd->by_key, &e->key);
 	if (old)
 		old->done = true;
@@ -104,25 +104,25 @@ answer_key(dm_frame_status st, const dm_packet *p, dm_key *k, dm_reply *reply)
 	return false;
 }
 
-/* Whether the sockets of @e received nothing but the attempt. */
-static bool
-untouched(const pending_entry *e)
+/* The socket with id @id, or NULL when it was discarded since (to keep
+ * the tables within their limits). */
+static dm_socket *
+socket_by_id(const dm_tables *t, guint id)
 {
-	const dm_socket *s = e->sock;
-	if (!s->keyed || s->peers != 1)
-		return false;
-	if (!e->child)
-		return true;
-	const dm_socket *c = e->child;
-	return s->segments == 1 && c->keyed && c->segments == 1 &&
-	       c->state == DM_TCP_SYN_RECEIVED;
+	return id && id <= t->all->len ? g_ptr_array_index(t->all, id - 1) : NULL;
 }
 
-static void
-retract(dm_tables *t, dm_socket *s)
+/* Whether sockets @s and @c (or NULL) of an attempt received nothing but
+ * the attempt. */
+static bool
+untouched(const dm_socket *s, const dm_socket *c)
 {
-	dm_tables_unkey(t, s);
-	g_ptr_array_remove(s->host->sockets, s);
+	if (!s || !s->keyed || s->peers != 1)
+		return false;
+	if (!c)
+		return true;
+	return s->segments == 1 && c->keyed && c->segments == 1 &&
+	       c->state == DM_TCP_SYN_RECEIVED;
 }
 
 /* Record @r on host @h: one entry per peer endpoint and local port. */
@@ -160,10 +160,12 @@ dm_pending_answer(dm_pending *pd, dm_tables *t, uint64_t frame, int64_t sec,
 		return NULL;
 	g_hash_table_remove(pd->by_key, &k);
 	e->done = true;
-	if (!untouched(e))
+	dm_socket *sock = socket_by_id(t, e->sock);
+	dm_socket *child = socket_by_id(t, e->child);
+	if ((e->child && !child) || !untouched(sock, child))
 		return NULL;
 
-	dm_host *h = e->sock->host;
+	dm_host *h = sock->host;
 	memset(r, 0, sizeof *r);
 	r->proto = k.proto;
 	r->port = k.lport;
@@ -172,20 +174,23 @@ dm_pending_answer(dm_pending *pd, dm_tables *t, uint64_t frame, int64_t sec,
 	r->frame = e->frame;
 	r->reply = reply;
 	r->evidence = frame;
-	r->count = e->child ? 1 : (uint32_t)e->sock->segments;
+	r->count = child ? 1 : (uint32_t)sock->segments;
 
 	dm_correction *c = g_new0(dm_correction, 1);
 	c->host = h;
 	c->refusal = *r;
-	if (e->child) {
-		c->socket = e->child->id;
-		c->listener = e->sock->id;
-		retract(t, e->child);
+	/* Retracted: taken out of the tables (their ids are not reused). */
+	if (child) {
+		c->socket = child->id;
+		c->listener = sock->id;
+		dm_tables_discard(t, child);
 	} else {
-		c->socket = e->sock->id;
+		c->socket = sock->id;
 	}
-	retract(t, e->sock);
+	dm_tables_discard(t, sock);
+	guint before = h->refusals->len;
 	record_refusal(h, r);
+	t->refusals += h->refusals->len - before;
 	g_queue_push_tail(&pd->corrections, c);
 	return h;
 }

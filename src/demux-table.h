@@ -3,13 +3,51 @@
 #define DEMUXSIM_DEMUX_TABLE_H
 
 #include "demux-int.h"
+#include "hash-index.h"
+
+/* The lists that order sockets by last activity, for expiry and
+ * eviction (demux-limits.c).  Listeners and declared sockets are on
+ * none: they are never expired nor evicted. */
+typedef enum {
+	DM_LIST_NONE,
+	DM_LIST_HALF_OPEN,    /* keyed SYN-SENT, SYN-RECEIVED */
+	DM_LIST_OVER,         /* keyed TIME-WAIT, CLOSED */
+	DM_LIST_UDP,          /* keyed learned UDP bound sockets */
+	DM_LIST_CONN,         /* other keyed learned connections */
+	DM_LIST_HISTORY,      /* out of the table, kept for the report */
+	DM_LIST_N
+} dm_list;
 
 typedef struct {
-	GHashTable *hosts;    /* dm_host (self-keyed) */
-	GHashTable *sockets;  /* dm_key * -> dm_socket *, the live entries */
-	GPtrArray *all;       /* every socket ever made, index = id - 1 */
-	GHashTable *peers;    /* (socket id, peer address, port) seen */
-	guint udp_connected;  /* connected UDP sockets ever added */
+	dm_socket *head, *tail;
+} dm_list_head;
+
+/* Estimated bytes per item of state, for --max-memory: the structure,
+ * its index and array slots, and the allocator's overhead. */
+#define DM_COST_SOCKET ((uint64_t)sizeof(dm_socket) + 48)
+#define DM_COST_PEER ((uint64_t)80)
+#define DM_COST_HOST ((uint64_t)sizeof(dm_host) + 320)
+#define DM_COST_REFUSAL ((uint64_t)sizeof(dm_refusal) + sizeof(dm_key) + 64)
+
+typedef struct {
+	GPtrArray *hosts;      /* dm_host *, creation order */
+	dm_index host_index;   /* host address -> index in hosts + 1 */
+	dm_index sockets;      /* dm_key -> socket id, the live entries */
+	GPtrArray *all;        /* every socket ever made, index = id - 1 */
+	dm_index peers;        /* (socket id, peer address, port) -> entry */
+	GPtrArray *peer_chunks; /* the peer entries */
+	uint32_t n_peers;      /* peer entries made */
+	guint udp_connected;   /* connected UDP sockets ever added */
+	/* Bounded state (demux-limits.c). */
+	uint64_t count;        /* sockets held (in a host's array) */
+	uint64_t mem;          /* estimated bytes of sockets and peers held */
+	uint64_t refusals;     /* refusal entries held */
+	uint64_t peak_count, peak_mem;
+	uint32_t now;          /* capture time in ticks, never back */
+	bool have_base;
+	int64_t base_sec;      /* capture second of tick 0 */
+	dm_list_head lists[DM_LIST_N];
+	uint64_t retired[DM_RETIRE_N]; /* totals over all hosts */
 } dm_tables;
 
 void dm_key_make(dm_key *k, uint8_t proto, uint8_t family, const uint8_t *laddr,
@@ -28,9 +66,13 @@ dm_socket *dm_tables_add(dm_tables *t, dm_host *h, const dm_key *k,
 /* Take @s out of the lookup table (it stays in its host's list). */
 void dm_tables_unkey(dm_tables *t, dm_socket *s);
 /* Record that @s received a segment from a peer (counted per peer);
- * true the first time. */
+ * true the first time.  A connection's remote end takes no entry: its
+ * segments are the socket's own. */
 bool dm_tables_note_peer(dm_tables *t, dm_socket *s, uint8_t family,
                          const uint8_t *addr, uint16_t port);
+/* Take @s out of the tables entirely and free it (its id is not
+ * reused); @s must not be a listener with children. */
+void dm_tables_discard(dm_tables *t, dm_socket *s);
 char *dm_tables_check(const dm_tables *t);
 
 #endif

@@ -17,6 +17,7 @@
 
 #include "demux-int.h"
 #include "demux-declare.h"
+#include "demux-limits.h"
 #include "demux-live.h"
 #include "demux-table.h"
 
@@ -25,6 +26,7 @@ struct dm_demux {
 	dm_tables t;
 	dm_evidence *ev;
 	dm_pending *pending;  /* live mode: refusals awaiting evidence */
+	dm_limits lim;
 };
 
 G_DEFINE_QUARK(dm-demux-error-quark, dm_demux_error)
@@ -36,6 +38,7 @@ dm_demux_new(const dm_demux_config *cfg)
 	if (cfg)
 		dm->cfg = *cfg;
 	dm_tables_init(&dm->t);
+	dm_limits_init(&dm->lim, cfg);
 	return dm;
 }
 
@@ -101,12 +104,9 @@ host_order(gconstpointer a, gconstpointer b)
 GPtrArray *
 dm_demux_hosts(const dm_demux *dm)
 {
-	GPtrArray *a = g_ptr_array_new();
-	GHashTableIter it;
-	gpointer h;
-	g_hash_table_iter_init(&it, dm->t.hosts);
-	while (g_hash_table_iter_next(&it, &h, NULL))
-		g_ptr_array_add(a, h);
+	GPtrArray *a = g_ptr_array_sized_new(dm->t.hosts->len);
+	for (guint i = 0; i < dm->t.hosts->len; i++)
+		g_ptr_array_add(a, g_ptr_array_index(dm->t.hosts, i));
 	g_ptr_array_sort(a, host_order);
 	return a;
 }
@@ -120,6 +120,7 @@ typedef struct {
 	const dm_packet *pkt;
 	dm_host *host;        /* receiving host */
 	dm_decision *out;
+	dm_tables *t;
 } seg_ctx;
 
 static void
@@ -142,8 +143,11 @@ deliver(dm_demux *dm, dm_socket *s, const seg_ctx *c)
 	const dm_packet *p = c->pkt;
 	s->segments++;
 	s->bytes += p->payload_len;
-	if (dm_tables_note_peer(&dm->t, s, p->family, p->src, p->sport))
+	if (dm_tables_note_peer(&dm->t, s, p->family, p->src, p->sport)) {
 		s->peers++;
+		if (s->kind != DM_KIND_CONNECTION)
+			dm->t.mem += DM_COST_PEER;
+	}
 	touch(s, c);
 }
 
@@ -199,6 +203,7 @@ refuse(const seg_ctx *c, dm_reply reply, uint64_t evidence)
 		};
 		memcpy(r.peer, p->src, 16);
 		g_array_append_val(h->refusals, r);
+		c->t->refusals++;
 		g_hash_table_insert(h->refusal_at, g_memdup2(&k, sizeof k),
 		                    GUINT_TO_POINTER(h->refusals->len));
 	}
@@ -374,8 +379,9 @@ sent_before_peer_fin(const dm_socket *s, const dm_packet *p)
 	       !seq_geq(p->ack, s->peer_fin_ack);
 }
 
-/* The sending end: its socket's state changes as the segment leaves. */
-static void
+/* The sending end: its socket's state changes as the segment leaves.
+ * Returns: the sender's socket, or NULL. */
+static dm_socket *
 tcp_send(dm_demux *dm, const seg_ctx *c)
 {
 	const dm_packet *p = c->pkt;
@@ -392,15 +398,15 @@ tcp_send(dm_demux *dm, const seg_ctx *c)
 	if ((f & DM_TCP_SYN) && !(f & DM_TCP_ACK)) {
 		if (!s || state_is_over(s->state)) {
 			sender = dm_tables_host(&dm->t, p->family, p->src, true);
-			new_connection(dm, sender, p->family, p->src, p->sport,
-			               p->final_dst, p->dport, DM_TCP_SYN_SENT);
+			s = new_connection(dm, sender, p->family, p->src, p->sport,
+			                   p->final_dst, p->dport, DM_TCP_SYN_SENT);
 		}
-		return;
+		return s;
 	}
 	if (f & DM_TCP_RST) {
 		if (s)
 			s->state = DM_TCP_CLOSED;
-		return;
+		return s;
 	}
 	if (!s || (state_is_over(s->state) && (f & DM_TCP_SYN))) {
 		/* First seen sending mid-connection (its SYN or our view of
@@ -434,6 +440,7 @@ tcp_send(dm_demux *dm, const seg_ctx *c)
 		else if (s->state == DM_TCP_CLOSE_WAIT)
 			s->state = DM_TCP_LAST_ACK;
 	}
+	return s;
 }
 
 /* The receiving end's transitions for a segment on connection @s.
@@ -555,8 +562,10 @@ tcp_receive(dm_demux *dm, seg_ctx *c)
 	if (syn) {
 		/* The listener spawns a child in SYN-RECEIVED. */
 		l->segments++;
-		if (dm_tables_note_peer(&dm->t, l, p->family, p->src, p->sport))
+		if (dm_tables_note_peer(&dm->t, l, p->family, p->src, p->sport)) {
 			l->peers++;
+			dm->t.mem += DM_COST_PEER;
+		}
 		touch(l, c);
 		s = new_connection(dm, c->host, p->family, p->final_dst, p->dport,
 		                   p->src, p->sport, DM_TCP_SYN_RECEIVED);
@@ -613,11 +622,10 @@ peek_socket(const dm_demux *dm, const dm_packet *p, dm_lookup *how)
 	return tcp_listener(dm, p, how);
 }
 
-void
-dm_demux_segment(dm_demux *dm, uint64_t frame, int64_t sec, uint32_t nsec,
-                 dm_frame_status st, const dm_packet *pkt, dm_decision *out)
+static void
+segment_run(dm_demux *dm, uint64_t frame, int64_t sec, uint32_t nsec,
+            dm_frame_status st, const dm_packet *pkt, dm_decision *out)
 {
-	memset(out, 0, sizeof *out);
 	dm_refusal r;
 	dm_host *refusing = dm->pending ?
 		dm_pending_answer(dm->pending, &dm->t, frame, sec, st, pkt, &r) : NULL;
@@ -626,12 +634,14 @@ dm_demux_segment(dm_demux *dm, uint64_t frame, int64_t sec, uint32_t nsec,
 	if (st != DM_FRAME_SEGMENT || (pkt->proto != 17 && pkt->proto != 6))
 		return;
 
-	seg_ctx c = { frame, sec, nsec, pkt, NULL, out };
+	seg_ctx c = { frame, sec, nsec, pkt, NULL, out, &dm->t };
 	bool tcp = pkt->proto == 6;
 
-	if (tcp && pkt->have_tcp && pkt->malformed == DM_MAL_NONE)
-		tcp_send(dm, &c);
-	else if (!tcp) {
+	if (tcp && pkt->have_tcp && pkt->malformed == DM_MAL_NONE) {
+		dm_socket *sent = tcp_send(dm, &c);
+		if (sent)
+			dm_limits_place(&dm->t, sent);  /* its activity, its state */
+	} else if (!tcp) {
 		dm_host *sender = dm_tables_host(&dm->t, pkt->family, pkt->src, false);
 		if (sender)
 			closed_clear(sender, 17, pkt->sport);
@@ -668,4 +678,32 @@ dm_demux_segment(dm_demux *dm, uint64_t frame, int64_t sec, uint32_t nsec,
 
 drop:
 	c.host->drops[out->drop]++;
+}
+
+void
+dm_demux_segment(dm_demux *dm, uint64_t frame, int64_t sec, uint32_t nsec,
+                 dm_frame_status st, const dm_packet *pkt, dm_decision *out)
+{
+	memset(out, 0, sizeof *out);
+	/* Time runs on with every frame: entries whose time is up leave
+	 * before the frame is looked up. */
+	dm_limits_advance(&dm->t, &dm->lim, sec, nsec);
+	segment_run(dm, frame, sec, nsec, st, pkt, out);
+	dm_socket *s = (dm_socket *)out->socket;
+	if (s && out->action != DM_ACTION_DROPPED)
+		dm_limits_place(&dm->t, s);
+	dm_limits_enforce(&dm->t, &dm->lim, s);
+}
+
+void
+dm_demux_get_usage(const dm_demux *dm, dm_demux_usage *u)
+{
+	memset(u, 0, sizeof *u);
+	u->max_sockets = dm->lim.max_sockets;
+	u->max_memory = dm->lim.max_memory;
+	u->sockets = dm->t.count;
+	u->memory = dm_limits_memory(&dm->t);
+	u->peak_sockets = MAX(dm->t.peak_count, u->sockets);
+	u->peak_memory = MAX(dm->t.peak_mem, u->memory);
+	memcpy(u->retired, dm->t.retired, sizeof u->retired);
 }

@@ -128,9 +128,9 @@ decode_null(dm_reader r, uint32_t extra, dm_packet *pkt)
 	return ip_by_ethertype((uint16_t)be, ip, extra, pkt);
 }
 
-dm_frame_status
-dm_decode_frame(int dlt, const uint8_t *data, uint32_t caplen,
-                uint32_t wirelen, dm_packet *pkt)
+static dm_frame_status
+decode_frame(int dlt, const uint8_t *data, uint32_t caplen, uint32_t wirelen,
+             bool headers_only, dm_packet *pkt)
 {
 	dm_reader r = dm_reader_make(data, caplen);
 	uint32_t extra = wirelen > caplen ? wirelen - caplen : 0;
@@ -139,6 +139,7 @@ dm_decode_frame(int dlt, const uint8_t *data, uint32_t caplen,
 	memset(pkt, 0, sizeof *pkt);
 	pkt->caplen = caplen;
 	pkt->wirelen = wirelen;
+	pkt->headers_only = headers_only;
 
 	switch (dlt) {
 	case DLT_EN10MB:
@@ -158,6 +159,20 @@ dm_decode_frame(int dlt, const uint8_t *data, uint32_t caplen,
 	default:
 		return DM_FRAME_NOT_IP;
 	}
+}
+
+dm_frame_status
+dm_decode_frame(int dlt, const uint8_t *data, uint32_t caplen,
+                uint32_t wirelen, dm_packet *pkt)
+{
+	return decode_frame(dlt, data, caplen, wirelen, false, pkt);
+}
+
+dm_frame_status
+dm_decode_frame_headers(int dlt, const uint8_t *data, uint32_t caplen,
+                        uint32_t wirelen, dm_packet *pkt)
+{
+	return decode_frame(dlt, data, caplen, wirelen, true, pkt);
 }
 
 dm_frame_status

@@ -380,13 +380,14 @@ dm_live_run(const dm_live_run_options *o, dm_report *rep, dm_demux *dm)
 		status = EXIT_INPUT;
 	if (o->reasm)
 		dm_reasm_finish(o->reasm, &r.sum.reasm);
+	dm_live_stats st;
+	bool have = r.live && dm_live_get_stats(r.live, &st);
+	if (have)
+		dm_report_set_capture_stats(rep, &st);
 	dm_report_summary(rep, &r.sum, dm);
 	fflush(stdout);
-	if (r.live) {
-		dm_live_stats st;
-		bool have = dm_live_get_stats(r.live, &st);
+	if (r.live)
 		dm_report_capture_stats(stderr, r.frame, &st, have);
-	}
 out:
 	dm_dump_close(r.dump, NULL);
 	dm_split_free(r.split);

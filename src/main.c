@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "cli-limits.h"
 #include "cli-reasm.h"
 #include "demuxsim/capture.h"
 #include "demuxsim/decode.h"
@@ -109,8 +110,9 @@ collect_evidence(const GArray *inputs, bool declared)
 		GError *err = NULL;
 		int rc;
 		while ((rc = dm_capture_next(cap, &rec, &err)) == 1) {
-			dm_frame_status st = dm_decode_frame(dlt, rec.data, rec.caplen,
-			                                     rec.wirelen, &pkt);
+			/* Addresses, ports and flags: no checksum. */
+			dm_frame_status st = dm_decode_frame_headers(dlt, rec.data, rec.caplen,
+			                                             rec.wirelen, &pkt);
 			dm_evidence_add(ev, ++frame, st, &pkt);
 		}
 		dm_capture_close(cap);
@@ -259,6 +261,7 @@ main(int argc, char **argv)
 	dm_cli_explain_opts xo = { 0 };
 	dm_live_cli lo = { 0 };
 	dm_reasm_cli ro = DM_REASM_CLI_INIT;
+	dm_limits_cli lim = DM_LIMITS_CLI_INIT;
 	GOptionEntry entries[] = {
 		{ "read", 'r', 0, G_OPTION_ARG_FILENAME, &o.read_file,
 		  "Read the capture FILE (- for standard input)", "FILE" },
@@ -304,6 +307,7 @@ main(int argc, char **argv)
 	g_option_context_add_main_entries(ctx, entries, NULL);
 	g_option_context_add_main_entries(ctx, dm_live_cli_entries(&lo), NULL);
 	g_option_context_add_main_entries(ctx, dm_reasm_cli_entries(&ro), NULL);
+	g_option_context_add_main_entries(ctx, dm_limits_cli_entries(&lim), NULL);
 	GArray *inputs = g_array_new(FALSE, TRUE, sizeof(input));
 	run_state rs = { 0 };
 	FILE *html = NULL;
@@ -385,6 +389,10 @@ main(int argc, char **argv)
 		}
 	}
 	dm_demux_config cfg = { .keep_bad_checksums = o.keep_bad };
+	if (!dm_limits_cli_apply(&lim, &cfg)) {
+		status = EXIT_USAGE;
+		goto out;
+	}
 	rs.dm = dm_demux_new(&cfg);
 	if (o.sockets && !dm_demux_load_sockets(rs.dm, o.sockets, &err)) {
 		input_error(o.sockets, 0, err->message);
@@ -461,6 +469,7 @@ out:
 	}
 	g_array_unref(inputs);
 	dm_live_cli_clear(&lo);
+	dm_limits_cli_clear(&lim);
 	g_free(o.read_file);
 	g_free(xo.frames);
 	g_free(o.format);

@@ -3,6 +3,7 @@
 #ifndef DEMUXSIM_REPORT_INT_H
 #define DEMUXSIM_REPORT_INT_H
 
+#include "demuxsim/live.h"
 #include "demuxsim/report.h"
 
 struct dm_report {
@@ -14,6 +15,8 @@ struct dm_report {
 	GArray *view;          /* dm_view_host: hosts to show, empty = all */
 	unsigned max_nodes;    /* diagrams: sockets per host, 0 = all */
 	struct dm_failures *failures; /* kept bad checksums, or NULL */
+	bool have_capture;     /* live: the kernel's counters below */
+	dm_live_stats capture;
 };
 
 typedef struct {
@@ -22,6 +25,9 @@ typedef struct {
 } dm_view_host;
 
 bool dm_report_host_visible(const dm_report *rep, const dm_host *h);
+/* report-jsonl.c: segment @pkt and its decision @d as one JSON line. */
+void dm_report_jsonl_segment(dm_report *rep, uint64_t frame, const dm_record *rec,
+                             const dm_packet *pkt, const dm_decision *d);
 void dm_report_write_time(const dm_report *rep, int64_t sec, uint32_t frac);
 
 /* report-dot.c: the diagram of the visible hosts as Graphviz source. */

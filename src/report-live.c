@@ -104,3 +104,10 @@ dm_report_capture_stats(FILE *out, uint64_t captured, const dm_live_stats *st,
 		fprintf(out, "%" G_GUINT64_FORMAT " packet%s dropped by interface\n",
 		        st->if_dropped, st->if_dropped == 1 ? "" : "s");
 }
+
+void
+dm_report_set_capture_stats(dm_report *rep, const dm_live_stats *st)
+{
+	rep->capture = *st;
+	rep->have_capture = true;
+}

@@ -33,6 +33,42 @@ static const char *reason_name_i(int i) { return dm_csum_reason_name(i); }
 static const char *malformed_name_i(int i) { return dm_malformed_name(i); }
 static const char *frame_name_i(int i) { return dm_frame_status_name(i); }
 static const char *drop_name_i(int i) { return dm_drop_name(i); }
+static const char *retire_name_i(int i) { return dm_retire_name(i); }
+
+/* The host's entries expired or evicted to keep the state bounded. */
+static void
+host_retired(const dm_host *h, uint64_t *counts)
+{
+	for (int r = 0; r < DM_RETIRE_N; r++)
+		counts[r] = dm_host_retired(h, r);
+}
+
+static bool
+any_count(const uint64_t *counts, int first, int n)
+{
+	for (int i = first; i < n; i++)
+		if (counts[i])
+			return true;
+	return false;
+}
+
+/* The state held against the limits, and everything retired: printed
+ * when anything was (a run that needed no expiry or eviction says
+ * nothing). */
+static void
+text_usage(FILE *out, const dm_demux *dm)
+{
+	dm_demux_usage u;
+	dm_demux_get_usage(dm, &u);
+	if (!any_count(u.retired, 1, DM_RETIRE_N))
+		return;
+	fprintf(out, "\nState: %" G_GUINT64_FORMAT " sockets held (peak %" G_GUINT64_FORMAT
+	        ", limit %" G_GUINT64_FORMAT "), about %" G_GUINT64_FORMAT " KiB (peak %"
+	        G_GUINT64_FORMAT ", limit %" G_GUINT64_FORMAT ")\n",
+	        u.sockets, u.peak_sockets, u.max_sockets, u.memory / 1024,
+	        u.peak_memory / 1024, u.max_memory / 1024);
+	text_counts(out, "  expired or evicted: ", u.retired, 1, DM_RETIRE_N, retire_name_i);
+}
 
 static void
 text_summary(dm_report *rep, const dm_summary *sum)
@@ -86,6 +122,8 @@ text_socket(dm_report *rep, const dm_socket *s, int indent)
 		g_string_append(notes, " midstream");
 	if (dm_socket_declared(s))
 		g_string_append(notes, " declared");
+	if (dm_socket_retired(s))
+		g_string_append_printf(notes, " %s", dm_retire_name(dm_socket_retired(s)));
 	fprintf(rep->out, "  %*s%-5s %-12s %-*s %-*s %6u %8" G_GUINT64_FORMAT " %10" G_GUINT64_FORMAT
 	        " %5" G_GUINT64_FORMAT " %5u%s\n",
 	        indent, "", dm_socket_proto(s) == 17 ? "udp" : "tcp", st,
@@ -141,6 +179,9 @@ text_host(dm_report *rep, const dm_host *h)
 	for (int d = 0; d < DM_DROP_N; d++)
 		drops[d] = dm_host_drops(h, d);
 	text_counts(out, "  dropped: ", drops, 1, DM_DROP_N, drop_name_i);
+	uint64_t retired[DM_RETIRE_N];
+	host_retired(h, retired);
+	text_counts(out, "  expired or evicted: ", retired, 1, DM_RETIRE_N, retire_name_i);
 }
 
 /* --- JSON ---------------------------------------------------------------- */
@@ -234,6 +275,8 @@ json_socket(jw *w, const dm_report *rep, const dm_socket *s)
 	json_time(w, "last", rep, sec, nsec, have);
 	json_frame(w, "first_frame", dm_socket_first_frame(s));
 	json_frame(w, "last_frame", dm_socket_last_frame(s));
+	if (dm_socket_retired(s))
+		json_string(w, "retired", dm_retire_name(dm_socket_retired(s)));
 	jw_end_object(w);
 }
 
@@ -273,6 +316,10 @@ json_host(jw *w, const dm_report *rep, const dm_host *h)
 	for (int d = 0; d < DM_DROP_N; d++)
 		drops[d] = dm_host_drops(h, d);
 	json_counts(w, "dropped", drops, 1, DM_DROP_N, drop_name_i);
+	uint64_t retired[DM_RETIRE_N];
+	host_retired(h, retired);
+	if (any_count(retired, 1, DM_RETIRE_N))
+		json_counts(w, "retired", retired, 1, DM_RETIRE_N, retire_name_i);
 	jw_end_object(w);
 }
 
@@ -289,6 +336,14 @@ json_document(dm_report *rep, const dm_summary *sum, const dm_demux *dm)
 		jw_string(&w, g_ptr_array_index(rep->files, i));
 	jw_end_array(&w);
 	json_uint(&w, "frames", sum->frames);
+	if (rep->have_capture) {
+		jw_key(&w, "capture");
+		jw_begin_object(&w);
+		json_uint(&w, "received", rep->capture.received);
+		json_uint(&w, "dropped", rep->capture.dropped);
+		json_uint(&w, "if_dropped", rep->capture.if_dropped);
+		jw_end_object(&w);
+	}
 	jw_key(&w, "segments");
 	jw_begin_object(&w);
 	for (int p = 0; p < DM_N_PROTO; p++)
@@ -316,6 +371,20 @@ json_document(dm_report *rep, const dm_summary *sum, const dm_demux *dm)
 				json_host(&w, rep, g_ptr_array_index(hosts, i));
 		jw_end_array(&w);
 		g_ptr_array_unref(hosts);
+		dm_demux_usage u;
+		dm_demux_get_usage(dm, &u);
+		if (any_count(u.retired, 1, DM_RETIRE_N)) {
+			jw_key(&w, "state");
+			jw_begin_object(&w);
+			json_uint(&w, "sockets_held", u.sockets);
+			json_uint(&w, "peak_sockets", u.peak_sockets);
+			json_uint(&w, "max_sockets", u.max_sockets);
+			json_uint(&w, "memory_held", u.memory);
+			json_uint(&w, "peak_memory", u.peak_memory);
+			json_uint(&w, "max_memory", u.max_memory);
+			json_counts(&w, "retired", u.retired, 1, DM_RETIRE_N, retire_name_i);
+			jw_end_object(&w);
+		}
 	}
 	jw_end_object(&w);
 }
@@ -375,6 +444,7 @@ dm_report_summary(dm_report *rep, const dm_summary *sum, const dm_demux *dm)
 				if (dm_report_host_visible(rep, g_ptr_array_index(hosts, i)))
 					text_host(rep, g_ptr_array_index(hosts, i));
 			g_ptr_array_unref(hosts);
+			text_usage(rep->out, dm);
 		}
 		break;
 	case DM_FORMAT_JSON:

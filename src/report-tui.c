@@ -431,19 +431,21 @@ dm_tui_draw(dm_tui *t, const dm_demux *dm, const dm_summary *sum,
 {
 	char line[512], a[INET6_ADDRSTRLEN];
 	GString *status = g_string_new(NULL);
-	g_string_append_printf(status, " demuxsim %s | %" G_GUINT64_FORMAT " frames, %"
+	/* What the keys set comes first: 80 columns cut the counters, not it. */
+	g_string_append_printf(status, " demuxsim %s", t->source);
+	if (t->paused)
+		g_string_append(status, " | PAUSED");
+	if (t->prompting)
+		g_string_append_printf(status, " | port filter: %.*s_", (int)t->prompt_len, t->prompt);
+	else if (t->port_filter >= 0)
+		g_string_append_printf(status, " | port %d", t->port_filter);
+	g_string_append_printf(status, " | %" G_GUINT64_FORMAT " frames, %"
 	                       G_GUINT64_FORMAT " udp, %" G_GUINT64_FORMAT " tcp",
-	                       t->source, sum->frames, sum->segments[DM_PROTO_UDP],
+	                       sum->frames, sum->segments[DM_PROTO_UDP],
 	                       sum->segments[DM_PROTO_TCP]);
 	if (st)
 		g_string_append_printf(status, ", %" G_GUINT64_FORMAT " dropped by kernel",
 		                       st->dropped);
-	if (t->port_filter >= 0)
-		g_string_append_printf(status, " | port %d", t->port_filter);
-	if (t->prompting)
-		g_string_append_printf(status, " | port filter: %.*s_", (int)t->prompt_len, t->prompt);
-	if (t->paused)
-		g_string_append(status, " | PAUSED");
 	if (t->paused) {
 		/* Frozen: only the status line moves. */
 		move(0, 0);

@@ -1,6 +1,5 @@
-/* report.c - the per-segment trace (text or JSON lines) and the
- * helpers the tables share.  JSON lines are written directly (one buffered
- * line per segment, no per-line tree).
+/* report.c - the per-segment trace (text; JSON lines in report-jsonl.c)
+ * and the helpers the tables share.
  */
 #include "config.h"
 
@@ -52,25 +51,6 @@ dm_report_address(int family, const uint8_t *addr, char *buf)
 	if (!inet_ntop(family == 6 ? AF_INET6 : AF_INET, addr, buf, INET6_ADDRSTRLEN))
 		strcpy(buf, "?");
 	return buf;
-}
-
-/* A JSON string or null. */
-static void
-json_str(FILE *out, const char *key, const char *val)
-{
-	if (val)
-		fprintf(out, ",\"%s\":\"%s\"", key, val);
-	else
-		fprintf(out, ",\"%s\":null", key);
-}
-
-static void
-json_hex16(FILE *out, const char *key, bool have, uint16_t v)
-{
-	if (have)
-		fprintf(out, ",\"%s\":\"0x%04x\"", key, v);
-	else
-		fprintf(out, ",\"%s\":null", key);
 }
 
 void
@@ -167,31 +147,6 @@ dm_report_socket_label(const dm_socket *s)
 	return g_strdup_printf("%s %s", proto, l);
 }
 
-/* The decision as JSON members. */
-static void
-jsonl_decision(dm_report *rep, const dm_packet *pkt, const dm_decision *d)
-{
-	FILE *out = rep->out;
-	char h[INET6_ADDRSTRLEN];
-
-	fprintf(out, ",\"host\":\"%s\"",
-	        dm_report_address(dm_host_family(d->host), dm_host_address(d->host), h));
-	if (d->socket)
-		fprintf(out, ",\"socket\":%u", dm_socket_id(d->socket));
-	else
-		fputs(",\"socket\":null", out);
-	fprintf(out, ",\"lookup\":\"%s\",\"action\":\"%s\"",
-	        dm_lookup_name(d->lookup), dm_action_name(d->action));
-	json_str(out, "drop_reason", dm_drop_name(d->drop));
-	json_str(out, "reply", dm_reply_name(d->reply));
-	if (d->evidence)
-		fprintf(out, ",\"evidence\":%" G_GUINT64_FORMAT, d->evidence);
-	else
-		fputs(",\"evidence\":null", out);
-	if (pkt->proto == 6)
-		json_str(out, "state", dm_tcp_state_name(d->state));
-}
-
 /* The decision in words, e.g. "-> socket 7 udp 10.0.0.2:53 (bound)". */
 static void
 text_decision(dm_report *rep, const dm_decision *d)
@@ -232,53 +187,6 @@ proto_label(const dm_packet *pkt, bool upper)
 	if (pkt->proto == 17)
 		return upper ? "UDP" : "udp";
 	return upper ? "TCP" : "tcp";
-}
-
-static void
-jsonl_segment(dm_report *rep, uint64_t frame, const dm_record *rec,
-              const dm_packet *pkt, const dm_decision *d)
-{
-	FILE *out = rep->out;
-	char s[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN], flags[9];
-	bool udp = pkt->proto == 17;
-
-	fprintf(out, "{\"frame\":%" G_GUINT64_FORMAT ",\"time\":", frame);
-	write_time(rep, rec);
-	fprintf(out, ",\"proto\":\"%s\",\"family\":%u,\"src\":\"%s\",\"sport\":%u,"
-	        "\"dst\":\"%s\",\"dport\":%u",
-	        proto_label(pkt, false), pkt->family,
-	        dm_report_address(pkt->family, pkt->src, s), pkt->sport,
-	        dm_report_address(pkt->family, pkt->dst, dst), pkt->dport);
-	/* UDP: both from the length field.  TCP: the length from the IP
-	 * layer; the payload only when the data offset was read and sane. */
-	if (udp ? pkt->have_length : true)
-		fprintf(out, ",\"length\":%u", pkt->seg_len);
-	else
-		fputs(",\"length\":null", out);
-	if (udp ? pkt->have_length : pkt->have_tcp && pkt->malformed != DM_MAL_TCP_OFFSET)
-		fprintf(out, ",\"payload\":%u", pkt->payload_len);
-	else
-		fputs(",\"payload\":null", out);
-	json_hex16(out, "checksum", pkt->have_csum_field, pkt->csum.stored);
-	json_hex16(out, "computed", pkt->csum.have_expected, pkt->csum.expected);
-	json_str(out, "checksum_status", dm_csum_status_name(pkt->csum.status));
-	json_str(out, "checksum_reason", dm_csum_reason_name(pkt->csum.reason));
-	json_str(out, "malformed", dm_malformed_name(pkt->malformed));
-	fprintf(out, ",\"fragment\":%s", pkt->is_fragment ? "true" : "false");
-	dm_report_reasm_jsonl(out, pkt);
-	if (pkt->family == 4)
-		json_str(out, "ip_checksum", pkt->ip_csum_bad ? "bad" : "good");
-	if (!udp) {
-		if (pkt->have_tcp)
-			fprintf(out, ",\"tcp\":{\"seq\":%u,\"ack\":%u,\"flags\":\"%s\",\"window\":%u}",
-			        pkt->seq, pkt->ack, dm_tcp_flags_string(pkt->tcp_flags, flags),
-			        pkt->window);
-		else
-			fputs(",\"tcp\":null", out);
-	}
-	if (d && d->host)
-		jsonl_decision(rep, pkt, d);
-	fputs("}\n", out);
 }
 
 static void
@@ -353,7 +261,7 @@ dm_report_frame(dm_report *rep, uint64_t frame, const dm_record *rec,
 		return;
 	}
 	if (rep->fmt == DM_FORMAT_JSONL)
-		jsonl_segment(rep, frame, rec, pkt, d);
+		dm_report_jsonl_segment(rep, frame, rec, pkt, d);
 	else
 		text_segment(rep, frame, rec, pkt, d);
 }

@@ -19,6 +19,10 @@ verify(const dm_reader *seg, uint32_t len, size_t csum_off, dm_packet *pkt)
 		.family = pkt->family, .src = pkt->src, .dst = pkt->final_dst,
 		.proto = pkt->proto, .length = len,
 	};
+	if (pkt->headers_only) {
+		pkt->csum.status = DM_CSUM_UNVERIFIED;
+		return;
+	}
 	if (!dm_reader_has(seg, 0, len)) {
 		pkt->csum.status = DM_CSUM_UNVERIFIED;
 		pkt->csum.reason = DM_CSUM_REASON_TRUNCATED;

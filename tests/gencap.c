@@ -1645,6 +1645,7 @@ struct MSock {
     guint32 rcv_fin_ack;        /* ... which this number acknowledges */
     guint64 segments, bytes, bad;
     GHashTable *peers;          /* "address:port" strings heard from */
+    guint64 act;                /* frame of its last segment, sent or received */
 };
 
 struct MHost {
@@ -2127,8 +2128,13 @@ model_segment(Model *m, const MSeg *g, guint64 frame, guint64 answer,
     d->lookup = "none";
     g_ptr_array_add(m->decisions, d);
 
-    if (g->proto == P_TCP)
+    if (g->proto == P_TCP) {
         model_tcp_send(m, g);
+        MHost *sh = model_host(m, g->fam, g->src, FALSE);
+        MSock *ss = sh ? model_conn(sh, P_TCP, g->sport, g->dst, g->dport) : NULL;
+        if (ss)
+            ss->act = frame;
+    }
     MHost *h = model_host(m, g->fam, g->dst, TRUE);
     d->host = h;
     if (g->bad) {
@@ -2157,6 +2163,8 @@ model_segment(Model *m, const MSeg *g, guint64 frame, guint64 answer,
         model_udp_receive(m, h, g, d, answer);
     else
         model_tcp_receive(m, h, g, d, answer);
+    if (d->sock && !(d->action && strcmp(d->action, "dropped") == 0))
+        d->sock->act = frame;
 }
 
 /* --- Declared sockets (demux-declared.ini) -------------------------- */
@@ -2641,6 +2649,21 @@ sock_local(const MSock *s)
     return endpoint_text(s->host->fam, s->wildcard ? zero : s->host->addr, s->lport);
 }
 
+/* Frames in the capture the truth is written for: frame N is N - 1
+ * seconds in. */
+static guint truth_frames;
+
+/* A TIME-WAIT connection leaves its table 2*MSL (60 s) after its last
+ * segment and ends CLOSED (demuxsim --time-wait). */
+static const char *
+truth_state(const MSock *s)
+{
+    if (s->state && strcmp(s->state, "TIME-WAIT") == 0 && s->act &&
+        truth_frames >= s->act + 60)
+        return "CLOSED";
+    return s->state;
+}
+
 static void
 truth_socket(GString *j, const MSock *s)
 {
@@ -2653,7 +2676,7 @@ truth_socket(GString *j, const MSock *s)
     g_string_append(j, ", \"remote\": ");
     json_take(j, s->connected ? endpoint_text(s->host->fam, s->raddr, s->rport) : NULL);
     g_string_append(j, ",\n         \"state\": ");
-    json_text(j, s->state);
+    json_text(j, truth_state(s));
     g_string_append(j, ", \"parent_local\": ");
     json_take(j, s->parent ? sock_local(s->parent) : NULL);
     g_string_append(j, ", \"parent_index\": ");
@@ -2743,6 +2766,7 @@ truth_json(const Model *m, const char *capture, const char *sockets_file)
     g_string_append(j, ",\n  \"sockets_file\": ");
     json_text(j, sockets_file);
     g_string_append_printf(j, ",\n  \"frames\": %u,\n", m->cap->recs->len);
+    truth_frames = m->cap->recs->len;
 
     guint counts[3] = { 0, 0, 0 };
     GPtrArray *hosts = g_ptr_array_new();

@@ -3,7 +3,8 @@
 # namespaces, with traffic between real sockets (TAP output).
 #
 # Needs root, ip (iproute2), tmux, python3 and timeout; skips, saying
-# why, without them.  Nothing leaves the namespaces (dmxl-srv-$$,
+# why, without them (and the checks that use tcpdump or the user nobody,
+# for -Z, without those).  Nothing leaves the namespaces (dmxl-srv-$$,
 # dmxl-cli-$$ joined by dmxl-s$$ / dmxl-c$$; 10.99.0.0/24, fd00:99::/64);
 # namespaces, interfaces, the tmux server and every process started here
 # are removed on exit, failed or not.  Every step has a time limit.
@@ -159,18 +160,40 @@ servers() {   # start the servers of the scripted traffic, wait until ready
 	done
 }
 
-echo "1..14"
+echo "1..28"
 
-# --- 1-5: the scripted traffic, live, report as JSON -----------------------
+# --- 1-11: the scripted traffic, live, report as JSON -----------------------
+# Three captures see it at once: on the interface; on "any" (SLL2); and on
+# the interface again with -Z nobody, its -w file in $work, which only
+# root may enter (mktemp -d), so that file must be opened before the drop.
 ip netns exec "$NS_S" timeout 60 "$DEMUXSIM" -i "$IF_S" --duration 40 -q --format json \
 	-w "$work/live.pcap" "ip or ip6" > "$work/live.json" 2> "$work/live.err" &
 cap=$!; pids+=($cap)
+ip netns exec "$NS_S" timeout 60 "$DEMUXSIM" -i any --duration 40 -q --format json \
+	-w "$work/any.pcap" "ip or ip6" > "$work/any.json" 2> "$work/any.err" &
+anycap=$!; pids+=($anycap)
+zuser=nobody
+id -u "$zuser" >/dev/null 2>&1 || zuser=
+if [ -n "$zuser" ]; then
+	ip netns exec "$NS_S" timeout 60 "$DEMUXSIM" -i "$IF_S" -Z "$zuser" --duration 40 -q \
+		--format json -w "$work/z.pcap" "ip or ip6" > "$work/z.json" 2> "$work/z.err" &
+	zcap=$!; pids+=($zcap)
+	wait_for "$work/z.err" "listening on" 10
+	# timeout's child is demuxsim: its credentials once it listens.
+	zpid=
+	read -r zpid _ < <(pgrep -P "$zcap" 2>/dev/null ||
+	                   cat "/proc/$zcap/task/$zcap/children" 2>/dev/null)
+	cat "/proc/${zpid:-0}/status" > "$work/z.status" 2>&1
+fi
 wait_for "$work/live.err" "listening on" 10
+wait_for "$work/any.err" "listening on" 10
 servers
 in_c timeout 30 python3 "$work/client.py" > "$work/client.out" 2>&1
 client=$?
 sleep 1
-kill -INT "$cap"
+kill -INT "$cap" "$anycap" ${zcap:-}
+wait "$anycap"; anyrc=$?
+[ -n "$zuser" ] && { wait "$zcap"; zrc=$?; }
 wait "$cap"; rc=$?
 diag="$work/live.err $work/client.out"
 check "the scripted traffic ran (client exit $client)" test "$client" -eq 0
@@ -189,7 +212,91 @@ assert live["frames"] == back["frames"] > 0, (live["frames"], back["frames"])
 assert re.search(r"^%d packets? captured$" % live["frames"], err, re.M), err
 assert re.search(r"^0 packets dropped by kernel$", err, re.M), err
 ' "$work/live.json" "$work/readback.json" "$work/live.err"
+cat > "$work/counters.py" <<'PY'
+"""counters.py REPORT.json STDERR [FILE-REPORT.json]: the kernel's counters
+in the live JSON report are those written on standard error, at least the
+frames captured; a report of a file has none."""
+import json, re, sys
+live = json.load(open(sys.argv[1]))
+err = open(sys.argv[2]).read()
+def count(what):
+    m = re.search(r"^(\d+) packets? %s$" % what, err, re.M)
+    return int(m.group(1)) if m else 0
+cap = live["capture"]
+assert sorted(cap) == ["dropped", "if_dropped", "received"], cap
+assert cap["received"] == count("received by filter") >= live["frames"], (cap, err)
+assert cap["dropped"] == count("dropped by kernel"), (cap, err)
+assert cap["if_dropped"] == count("dropped by interface"), (cap, err)
+assert re.search(r"^\d+ packets? dropped by kernel$", err, re.M), err
+if len(sys.argv) > 3:
+    assert "capture" not in json.load(open(sys.argv[3]))
+PY
+check "the JSON report's \"capture\" holds the kernel's counters as stderr prints them" \
+	python3 "$work/counters.py" "$work/live.json" "$work/live.err" "$work/readback.json"
 unset diag
+
+# -i any
+"$DEMUXSIM" -q --format json -r "$work/any.pcap" > "$work/any-back.json" 2>> "$work/any.err"
+diag="$work/any.err"
+check "-i any: SIGINT, status $anyrc; listening on any, link-type LINUX_SLL2; the -w file is SLL2" \
+	python3 -c '
+import re, struct, sys
+assert int(sys.argv[3]) == 0
+err = open(sys.argv[1]).read()
+assert re.search(r"^demuxsim: listening on any, link-type LINUX_SLL2 \(276\)", err, re.M), err
+hdr = open(sys.argv[2], "rb").read(24)
+magic = struct.unpack("<I", hdr[:4])[0]
+end = "<" if magic in (0xa1b2c3d4, 0xa1b23c4d) else ">"
+assert struct.unpack(end + "I", hdr[20:24])[0] & 0x03ffffff == 276, hdr
+' "$work/any.err" "$work/any.pcap" "$anyrc"
+if command -v tcpdump >/dev/null; then
+	tcpdump -r "$work/any.pcap" -n -e > "$work/any.tcpdump" 2>&1
+	ifindex=$(ip -n "$NS_S" -o link show "$IF_S" | cut -d: -f1)
+	diag="$work/any.tcpdump"
+	check "-i any: tcpdump reads the -w file as LINUX_SLL2, $IF_S's ifindex, both directions" \
+		sh -c "grep -q 'link-type LINUX_SLL2' '$work/any.tcpdump' &&
+		       grep -Eq ' In +ifindex $ifindex ' '$work/any.tcpdump' &&
+		       grep -Eq ' Out +ifindex $ifindex ' '$work/any.tcpdump'"
+else
+	ok "# SKIP tcpdump not found"
+fi
+diag="$work/any.err"
+check "-i any: the JSON report equals the tables the traffic implies" \
+	python3 "$work/compare.py" "$top/captures/veth-ns.expected.json" "$work/any.json"
+check "-i any: the -w file read back gives the same tables and frames" \
+	sh -c "python3 '$work/compare.py' '$top/captures/veth-ns.expected.json' '$work/any-back.json' &&
+	       python3 -c 'import json, sys; a, b = (json.load(open(p))[\"frames\"] for p in sys.argv[1:]); assert a == b > 0, (a, b)' \
+	               '$work/any.json' '$work/any-back.json'"
+unset diag
+
+# -Z
+if [ -n "$zuser" ]; then
+	"$DEMUXSIM" -q --format json -r "$work/z.pcap" > "$work/z-back.json" 2>> "$work/z.err"
+	diag="$work/z.err $work/z.status"
+	check "-Z $zuser: once listening, demuxsim runs as $zuser (uid, gid, groups), without capabilities" \
+		python3 -c '
+import sys
+st = dict(l.split(":", 1) for l in open(sys.argv[1]) if ":" in l)
+uid, gid = sys.argv[2:4]
+assert st["Name"].strip() == "demuxsim", st.get("Name")
+assert st["Uid"].split() == [uid] * 4, st["Uid"]
+assert st["Gid"].split() == [gid] * 4, st["Gid"]
+assert set(st["Groups"].split()) <= {gid}, st["Groups"]
+assert int(st["CapEff"], 16) == 0 and int(st["CapPrm"], 16) == 0, (st["CapEff"], st["CapPrm"])
+' "$work/z.status" "$(id -u "$zuser")" "$(id -g "$zuser")"
+	check "-Z $zuser: status $zrc, the capture after the drop gives the tables the traffic implies" \
+		sh -c "test '$zrc' -eq 0 &&
+		       python3 '$work/compare.py' '$top/captures/veth-ns.expected.json' '$work/z.json'"
+	check "-Z $zuser: the -w file, opened before the drop where $zuser may not write, is root's and complete" \
+		sh -c "test \$(stat -c %a '$work') = 700 && test \$(stat -c %u '$work/z.pcap') -eq 0 &&
+		       python3 '$work/compare.py' '$top/captures/veth-ns.expected.json' '$work/z-back.json' &&
+		       python3 -c 'import json, sys; a, b = (json.load(open(p))[\"frames\"] for p in sys.argv[1:]); assert a == b > 0, (a, b)' \
+		               '$work/z.json' '$work/z-back.json' &&
+		       grep -q '^0 packets dropped by kernel\$' '$work/z.err'"
+	unset diag
+else
+	for _ in 1 2 3; do ok "# SKIP no user nobody for -Z"; done
+fi
 
 # --- 6-7: JSON lines stream, and a refusal is corrected as it is seen -------
 ip netns exec "$NS_S" timeout 30 "$DEMUXSIM" -i "$IF_S" -c 4 --format jsonl -f "udp or icmp" \
@@ -260,6 +367,8 @@ live, back = (json.load(open(p)) for p in sys.argv[1:3])
 assert live["frames"] == back["frames"] > 100, (live["frames"], back["frames"])
 assert live["segments"] == back["segments"], (live["segments"], back["segments"])
 ' "$work/busy.json" "$work/busy-back.json" "$rc"
+check "mid-flood: the kernel's counters in the JSON report are those on stderr" \
+	python3 "$work/counters.py" "$work/busy.json" "$work/busy.err" "$work/busy-back.json"
 unset diag
 
 # --- 10: permission and filter errors -----------------------------------------
@@ -318,6 +427,133 @@ check "at 80x24 after a resize: status line, table, panes" \
 	       grep -q '^Netid' '$work/screen2.txt' &&
 	       grep -q '^Latest decisions' '$work/screen2.txt' &&
 	       test \$(awk '{ if (length > m) m = length } END { print m }' '$work/screen2.txt') -le 80"
+
+# Keys.  screen NAME [PATTERN [SECONDS]]: the pane into $work/NAME.txt,
+# once PATTERN (grep -E) is on it (default: at once); false if it never is.
+screen() {
+	local i
+	for i in $(seq $((${3:-0} * 10 + 1))); do
+		tmux -L "$TMUX_SOCK" capture-pane -p -t live > "$work/$1.txt"
+		[ -z "${2:-}" ] && return 0
+		grep -Eq -- "$2" "$work/$1.txt" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+keys() { tmux -L "$TMUX_SOCK" send-keys -t live "$@"; }
+frames_in() { sed -n '1s/.*| \([0-9]*\) frames.*/\1/p' "$work/$1.txt"; }
+# screen_frames NAME N: the pane once its status line counts N frames or more.
+screen_frames() {
+	local i f
+	for i in $(seq 50); do
+		screen "$1"
+		f=$(frames_in "$1")
+		[ "${f:-0}" -ge "$2" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+cat > "$work/view.py" <<'PY'
+"""view.py SCREEN: the view as JSON: status line, host line, socket rows
+(netid, state, local, peer, segs, bytes, id), latest decisions."""
+import json, re, sys
+lines = open(sys.argv[1]).read().split("\n")
+rows, log, part = [], [], None
+for l in lines[2:]:
+    if l.startswith("Netid"):
+        part = "sockets"
+    elif l.startswith("Refused attempts"):
+        part = "alerts"
+    elif l.startswith("Latest decisions"):
+        part = "log"
+    elif part == "sockets" and l.strip():
+        f = l.split()
+        rows.append(dict(zip(("netid", "state", "local", "peer", "segs", "bytes", "id"), f)))
+    elif part == "log" and l.strip():
+        log.append(l)
+print(json.dumps({"status": lines[0], "host": lines[1], "rows": rows, "log": log}))
+PY
+view() { python3 "$work/view.py" "$work/$1.txt"; }
+in_s timeout 30 python3 -c '
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("10.99.0.2", 5300))
+while True: s.recv(100)
+' & pids+=($!)
+udp5300() {   # N datagrams from 10.99.0.1:40022 to 10.99.0.2:5300
+	in_c timeout 5 python3 -c '
+import socket, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("10.99.0.1", 40022))
+for _ in range(int(sys.argv[1])): s.sendto(b"tick\n", ("10.99.0.2", 5300)); time.sleep(0.05)
+' "$1"
+}
+sleep 0.3
+
+# p: the view freezes (only the status line counts on), p again resumes.
+keys p
+screen paused1 'PAUSED' 3
+udp5300 3
+screen_frames paused2 $(( $(frames_in paused1) + 3 ))
+keys p
+screen resumed '^ demuxsim [^|]*\| [0-9]+ frames' 3
+diag="$work/paused1.txt $work/paused2.txt $work/resumed.txt"
+check "p pauses: PAUSED shown, socket counters frozen while the frames count on; p resumes" \
+	python3 -c '
+import json, re, subprocess, sys
+a, b, c = (json.loads(subprocess.check_output(["python3", sys.argv[1], p])) for p in sys.argv[2:5])
+frames = lambda v: int(re.search(r"(\d+) frames", v["status"]).group(1))
+segs = lambda v: int([r for r in v["rows"] if r["local"] == "10.99.0.2:5300"][0]["segs"])
+assert "PAUSED" in a["status"] and "PAUSED" in b["status"], (a["status"], b["status"])
+assert "PAUSED" not in c["status"], c["status"]
+assert a["rows"] == b["rows"] and a["log"] == b["log"], "the paused view changed"
+assert frames(b) >= frames(a) + 3, (a["status"], b["status"])
+assert segs(c) == segs(a) + 3, (segs(a), segs(c))
+' "$work/view.py" "$work/paused1.txt" "$work/paused2.txt" "$work/resumed.txt"
+
+# h: the next host, for good (no longer following the traffic).
+screen host1
+keys h
+screen host2 '^Host 10\.99\.0\.1 ' 3
+udp5300 1
+screen_frames host3 $(( $(frames_in host2) + 1 ))
+keys h
+screen host4 '^Host 10\.99\.0\.2 ' 3
+diag="$work/host1.txt $work/host2.txt $work/host3.txt $work/host4.txt"
+check "h shows the next host (its sockets), which stays while traffic goes to another; h again goes back" \
+	python3 -c '
+import json, subprocess, sys
+v = [json.loads(subprocess.check_output(["python3", sys.argv[1], p])) for p in sys.argv[2:6]]
+assert v[0]["host"].startswith("Host 10.99.0.2 (") and "following" in v[0]["host"], v[0]["host"]
+for w in v[1:3]:
+    assert w["host"].startswith("Host 10.99.0.1 (") and "following" not in w["host"], w["host"]
+    assert w["rows"] and all(r["local"].startswith("10.99.0.1:") for r in w["rows"]), w["rows"]
+    assert any(r["netid"] == "udp" and r["local"] == "10.99.0.1:40021" for r in w["rows"]), w["rows"]
+assert v[3]["host"].startswith("Host 10.99.0.2 ("), v[3]["host"]
+assert all(r["local"].startswith("10.99.0.2:") for r in v[3]["rows"]), v[3]["rows"]
+' "$work/view.py" "$work/host1.txt" "$work/host2.txt" "$work/host3.txt" "$work/host4.txt"
+
+# /: a port filter, then none.
+keys /
+keys 5 3 0 0
+screen prompt 'port filter: 5300_' 3
+keys Enter
+screen port1 '\| port 5300 ' 3
+keys / Enter
+screen port2 '^ demuxsim [^|]*\| [0-9]+ frames' 3
+diag="$work/prompt.txt $work/port1.txt $work/port2.txt"
+check "/5300 Enter shows port 5300's sockets and decisions only; / Enter shows all again" \
+	python3 -c '
+import json, subprocess, sys
+p, a, b = (json.loads(subprocess.check_output(["python3", sys.argv[1], f])) for f in sys.argv[2:5])
+assert "port filter: 5300_" in p["status"], p["status"]
+assert "| port 5300 " in a["status"], a["status"]
+assert [r["local"] for r in a["rows"]] == ["10.99.0.2:5300"], a["rows"]
+assert a["log"] and all(":5300 " in l for l in a["log"]), a["log"]
+assert "port 5300" not in b["status"], b["status"]
+locals_ = [r["local"] for r in b["rows"]]
+assert "10.99.0.2:5300" in locals_ and "10.99.0.2:8080" in locals_, b["rows"]
+' "$work/view.py" "$work/prompt.txt" "$work/port1.txt" "$work/port2.txt"
+unset diag
+
 tmux -L "$TMUX_SOCK" send-keys -t live q
 for _ in $(seq 50); do
 	tmux -L "$TMUX_SOCK" capture-pane -p -S -2000 -t live > "$work/screen3.txt"
@@ -330,5 +566,57 @@ check "q ends the view with the final report and status 0" \
 	       grep -q '^Host 10.99.0.2' '$work/screen3.txt' &&
 	       grep -q 'refused: udp port 5399 from 10.99.0.1' '$work/screen3.txt' &&
 	       grep -Eq 'packets? captured' '$work/screen3.txt'"
+unset diag
+
+# --- -r FILE --realtime through the full-screen view ---------------------------
+# veth-ns.pcap spans 1.8 s: the view fills at that pace, shows the host of
+# the latest segment, and q prints the report a read of the file gives
+# (socket ids aside: read once, refusals leave gaps).
+cp "$top/captures/veth-ns.pcap" "$work/veth-ns.pcap"
+"$DEMUXSIM" -q -r "$work/veth-ns.pcap" > "$work/replay-file.txt" 2>&1
+start=$(date +%s%N)
+tmux -L "$TMUX_SOCK" new-session -d -s replay -x 100 -y 30 \
+	"timeout --foreground 60 $DEMUXSIM -r $work/veth-ns.pcap --realtime; echo EXIT=\$?; sleep 60"
+for _ in $(seq 100); do
+	tmux -L "$TMUX_SOCK" capture-pane -p -t replay > "$work/replay1.txt"
+	grep -q '| 57 frames' "$work/replay1.txt" && break
+	sleep 0.1
+done
+took=$(( ($(date +%s%N) - start) / 1000000 ))
+sleep 1.2
+tmux -L "$TMUX_SOCK" capture-pane -p -t replay > "$work/replay1.txt"
+diag="$work/replay1.txt"
+check "--realtime: the 57 frames at their pace (${took} ms), the latest host's sockets shown" \
+	sh -c "test $took -ge 1500 && grep -q '| 57 frames' '$work/replay1.txt' &&
+	       grep -q '^Host fd00:99::2 ' '$work/replay1.txt' &&
+	       grep -Eq 'udp +UNCONN +\[fd00:99::2\]:5301 ' '$work/replay1.txt' &&
+	       grep -Eq 'tcp +LISTEN +\[fd00:99::2\]:8081 ' '$work/replay1.txt' &&
+	       grep -Eq 'tcp +CLOSED +\[fd00:99::2\]:8081 +\[fd00:99::1\]:41004 ' '$work/replay1.txt' &&
+	       grep -q 'refused: udp port 5398 from \[fd00:99::1\]:40005' '$work/replay1.txt'"
+tmux -L "$TMUX_SOCK" send-keys -t replay q
+for _ in $(seq 50); do
+	tmux -L "$TMUX_SOCK" capture-pane -p -J -S -2000 -t replay > "$work/replay2.txt"
+	grep -q '^EXIT=' "$work/replay2.txt" && break
+	sleep 0.1
+done
+diag="$work/replay2.txt $work/replay-file.txt"
+check "--realtime: q ends with status 0 and the report of the file" \
+	python3 -c '
+import re, sys
+screen, report = (open(p).read().splitlines() for p in sys.argv[1:3])
+assert "EXIT=0" in screen, "no EXIT=0"
+def norm(lines):   # socket ids left out
+    out = []
+    for l in lines:
+        f = l.split()
+        if len(f) == 9 and f[0] in ("udp", "tcp") and f[4].isdigit():
+            del f[4]
+        out.append(" ".join(f))
+    return out
+screen, report = norm(screen), norm(report)
+body = report[report.index("Host 10.99.0.1"):]
+missing = [l for l in body if l and l not in screen]
+assert not missing, missing
+' "$work/replay2.txt" "$work/replay-file.txt"
 unset diag
 exit $failed

@@ -252,7 +252,7 @@ test_dot_every_socket(void)
 	/* Textbook labels, as the issue names them. */
 	g_assert_nonnull(strstr(text, "label=\"UDP :53\\n"));
 	g_assert_nonnull(strstr(text, "label=\"TCP listen :80\\n"));
-	g_assert_nonnull(strstr(text, "label=\"TCP 10.0.0.7:80 <-> 10.0.0.3:41002 TIME-WAIT\\n"));
+	g_assert_nonnull(strstr(text, "label=\"TCP 10.0.0.8:8080 <-> 10.0.0.5:40500 TIME-WAIT\\n"));
 	if (!graphviz_accepts(text, "pictures-demux.dot"))
 		g_test_skip("Graphviz's dot is not installed: the DOT was not laid out");
 	g_free(text);

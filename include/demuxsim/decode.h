@@ -26,6 +26,16 @@ dm_frame_status dm_decode_frame(int dlt, const uint8_t *data, uint32_t caplen,
                                 uint32_t wirelen, dm_packet *pkt);
 
 /**
+ * dm_decode_frame_headers: as dm_decode_frame(), the headers only: no
+ * checksum is computed (pkt->csum is unverified with no reason, and
+ * pkt->ip_csum_bad false; pkt->headers_only says so), for a pass that
+ * needs addresses, ports and TCP fields alone.
+ * Returns: the outcome, as dm_decode_frame().
+ */
+dm_frame_status dm_decode_frame_headers(int dlt, const uint8_t *data, uint32_t caplen,
+                                        uint32_t wirelen, dm_packet *pkt);
+
+/**
  * dm_decode_ip: decode from an IPv4 or IPv6 header at @data (version taken
  * from the first nibble; @caplen bytes captured).  @wire_extra is how many
  * more bytes the frame had on the wire than were captured.

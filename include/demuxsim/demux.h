@@ -89,11 +89,49 @@ typedef struct {
 	dm_tcp_state state;       /* TCP: the connection's state after it */
 } dm_decision;
 
-/* Configuration of a run. */
+/* Why an entry left the lookup table (or was discarded) to keep the
+ * simulation's state bounded; the names are stable ("syn-timeout"). */
+typedef enum {
+	DM_RETIRE_NONE,
+	DM_RETIRE_SYN_TIMEOUT,     /* SYN-SENT/SYN-RECEIVED expired: discarded */
+	DM_RETIRE_TIME_WAIT,       /* TIME-WAIT after 2*MSL: now CLOSED, kept */
+	DM_RETIRE_CLOSED,          /* CLOSED tombstone after 2*MSL: kept */
+	DM_RETIRE_UDP_IDLE,        /* learned UDP socket idle (--udp-idle): kept */
+	DM_RETIRE_EVICT_HALF_OPEN, /* limit reached: half-open entry discarded */
+	DM_RETIRE_EVICT_HISTORY,   /* limit reached: socket out of the table no
+	                            * longer listed */
+	DM_RETIRE_EVICT_OVER,      /* limit reached: TIME-WAIT/CLOSED discarded */
+	DM_RETIRE_EVICT_UDP,       /* limit reached: learned UDP socket discarded */
+	DM_RETIRE_EVICT_CONNECTION,/* limit reached: idle connection discarded */
+	DM_RETIRE_N
+} dm_retire_reason;
+
+/* Default limits (see dm_demux_config). */
+#define DM_DEFAULT_MAX_SOCKETS 4000000u
+#define DM_DEFAULT_MAX_MEMORY (UINT64_C(1) << 30)
+#define DM_DEFAULT_SYN_TIMEOUT 63.0   /* Linux: 5 SYN-ACK retries */
+#define DM_DEFAULT_TIME_WAIT 60.0     /* 2*MSL */
+
+/* Configuration of a run.  Zero limits and timeouts take the defaults. */
 typedef struct {
 	bool keep_bad_checksums;  /* deliver segments with bad checksums */
 	bool declared;            /* sockets come from dm_demux_declare only */
+	uint64_t max_sockets;     /* socket records held at most */
+	uint64_t max_memory;      /* estimated bytes of state held at most */
+	double syn_timeout;       /* seconds a half-open entry lives idle */
+	double time_wait;         /* seconds TIME-WAIT/CLOSED stay in the table */
+	double udp_idle;          /* seconds a learned UDP socket lives idle
+	                           * (0: for ever) */
 } dm_demux_config;
+
+/* What the simulation holds, and what it retired to stay within its
+ * limits. */
+typedef struct {
+	uint64_t max_sockets, max_memory; /* the limits in effect */
+	uint64_t sockets, memory;         /* held now (memory estimated) */
+	uint64_t peak_sockets, peak_memory;
+	uint64_t retired[DM_RETIRE_N];    /* totals over all hosts */
+} dm_demux_usage;
 
 #define DM_DEMUX_ERROR (dm_demux_error_quark())
 GQuark dm_demux_error_quark(void);
@@ -193,6 +231,18 @@ const GPtrArray *dm_host_sockets(const dm_host *h);
  */
 uint64_t dm_host_drops(const dm_host *h, dm_drop_reason reason);
 
+/**
+ * dm_host_retired: the host's entries expired or evicted for @reason.
+ * Returns: the count.
+ */
+uint64_t dm_host_retired(const dm_host *h, dm_retire_reason reason);
+
+/**
+ * dm_demux_get_usage: fill @u with the limits, what is held now and at
+ * the peak, and the expiry and eviction totals.
+ */
+void dm_demux_get_usage(const dm_demux *dm, dm_demux_usage *u);
+
 /* A refused attempt: a datagram or SYN for which the host had no socket. */
 typedef struct {
 	uint8_t proto;
@@ -226,6 +276,9 @@ dm_tcp_state dm_socket_state(const dm_socket *s);
 const dm_socket *dm_socket_parent(const dm_socket *s);
 bool dm_socket_midstream(const dm_socket *s);
 bool dm_socket_declared(const dm_socket *s);
+/* Why the socket left the lookup table (DM_RETIRE_NONE: it did not, or
+ * was replaced by a new connection on its 4-tuple). */
+dm_retire_reason dm_socket_retired(const dm_socket *s);
 uint64_t dm_socket_segments(const dm_socket *s);
 uint64_t dm_socket_bytes(const dm_socket *s);
 uint64_t dm_socket_bad_checksums(const dm_socket *s);
@@ -243,7 +296,9 @@ typedef struct {
 /* An iterator over a socket's peers; valid while the simulation is not
  * fed further segments. */
 typedef struct {
-	const void *next;
+	const void *next;           /* private */
+	const void *conn;
+	uint64_t conn_segments;
 } dm_peer_iter;
 
 /**
@@ -278,6 +333,12 @@ const char *dm_action_name(dm_action a);
 const char *dm_drop_name(dm_drop_reason d);
 const char *dm_reply_name(dm_reply r);
 const char *dm_sock_kind_name(dm_sock_kind k);
+
+/**
+ * dm_retire_name: the stable name of @r ("syn-timeout", "evicted-udp").
+ * Returns: a static string (NULL for DM_RETIRE_NONE).
+ */
+const char *dm_retire_name(dm_retire_reason r);
 
 /**
  * dm_demux_check_invariants: verify the internal consistency of the

@@ -71,6 +71,9 @@ typedef struct {
 	uint32_t caplen;         /* bytes captured */
 	uint32_t wirelen;        /* bytes on the wire */
 	uint8_t vlan_tags;       /* stacked 802.1Q/802.1ad tags seen */
+	bool headers_only;       /* dm_decode_frame_headers(): no checksum
+	                          * computed (csum unverified, ip_csum_bad
+	                          * false) */
 
 	/* IP */
 	uint8_t family;          /* 4 or 6, 0 before the IP layer */

@@ -42,4 +42,11 @@ void dm_report_devices(FILE *out, const GArray *devs);
 void dm_report_capture_stats(FILE *out, uint64_t captured, const dm_live_stats *st,
                              bool have_stats);
 
+/**
+ * dm_report_set_capture_stats: put the kernel's counters @st of a live
+ * capture into the JSON report, as "capture": {"received", "dropped",
+ * "if_dropped"} (call before dm_report_summary; without it, no member).
+ */
+void dm_report_set_capture_stats(dm_report *rep, const dm_live_stats *st);
+
 #endif /* DEMUXSIM_REPORT_LIVE_H */
