@@ -18,6 +18,12 @@
  * The same seed and parameters give the same bytes; --limit F stops after
  * the first F frames (a prefix of the same capture).  Writes to standard
  * output unless --out is given.
+ *
+ *   benchgen --pattern=synflood|udpscan [--count N] [--rate R] [--seed S] ...
+ *
+ * writes a flood instead (benchgen-flood.c): N SYNs from random sources
+ * to one listener (default 1,000,000), or a UDP scan of ports 1..N of one
+ * host (default 65535), R packets a second (default 10,000).
  */
 #define _GNU_SOURCE
 #include <inttypes.h>
@@ -26,6 +32,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "benchgen-flood.h"
 
 #define WINDOW 512
 #define MAX_FRAME 1600
@@ -361,11 +369,45 @@ parse_u64(const char *arg, const char *name, uint64_t *out)
 	return true;
 }
 
+/* The --pattern workloads. */
+static int
+flood_main(const char *pattern, uint64_t count, uint64_t rate, uint64_t seed,
+           uint64_t limit, const char *out)
+{
+	bg_pattern p;
+	if (bg_pattern_parse(pattern, &p) != 0 || rate == 0) {
+		fprintf(stderr, "benchgen: --pattern is synflood or udpscan, --rate > 0\n");
+		return 2;
+	}
+	bg_flood_opts o = { .count = count, .rate = rate, .seed = seed, .limit = limit };
+	if (!o.count)
+		o.count = p == BG_SYNFLOOD ? 1000000 : 65535;
+	FILE *f = out ? fopen(out, "wb") : stdout;
+	if (!f) {
+		perror(out);
+		return 1;
+	}
+	static char obuf[1 << 20];
+	setvbuf(f, obuf, _IOFBF, sizeof obuf);
+	bg_flood_stats st;
+	if (bg_flood_write(p, &o, f, &st) != 0 || fflush(f) != 0 || (out && fclose(f) != 0)) {
+		perror(out ? out : "stdout");
+		return 1;
+	}
+	fprintf(stderr, "benchgen: %" PRIu64 " frames, %" PRIu64 " SYNs, %" PRIu64
+	        " handshakes, %" PRIu64 " datagrams, %" PRIu64 " port unreachable, %" PRIu64
+	        " UDP answers\n", st.frames, st.syns, st.handshakes, st.datagrams, st.icmp,
+	        st.udp_answers);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
 	uint64_t flows = 100000, fpf = 10, seed = 1, limit = UINT64_MAX;
 	const char *out = NULL;
+	const char *pattern = NULL;
+	uint64_t count = 0, rate = 10000;
 
 	for (int i = 1; i < argc; i++) {
 		if (parse_u64(argv[i], "--flows", &flows) ||
@@ -377,7 +419,15 @@ main(int argc, char **argv)
 			out = argv[i] + 6;
 			continue;
 		}
+		if (strncmp(argv[i], "--pattern=", 10) == 0) {
+			pattern = argv[i] + 10;
+			continue;
+		}
+		if (parse_u64(argv[i], "--count", &count) || parse_u64(argv[i], "--rate", &rate))
+			continue;
 		fprintf(stderr, "usage: benchgen [--flows=N] [--frames-per-flow=K] "
+		        "[--seed=S] [--limit=FRAMES] [--out=FILE]\n"
+		        "       benchgen --pattern=synflood|udpscan [--count=N] [--rate=PPS] "
 		        "[--seed=S] [--limit=FRAMES] [--out=FILE]\n");
 		return 2;
 	}
@@ -385,6 +435,9 @@ main(int argc, char **argv)
 		fprintf(stderr, "benchgen: --flows must be > 0, --frames-per-flow 1..1000\n");
 		return 2;
 	}
+
+	if (pattern)
+		return flood_main(pattern, count, rate, seed, limit, out);
 
 	static gen g;
 	g.flows = flows;

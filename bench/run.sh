@@ -16,6 +16,13 @@
 # default "10000 100000 1000000 10000000"), BENCH_SCALE_FPF (frames per flow
 # in that series, default 4), BENCH_WORK (where captures go, default
 # bench/work under the build tree), BENCH_KEEP=1 keeps the captures.
+#
+# The flood section runs a SYN flood (BENCH_FLOOD_SYNS SYNs, default
+# 1,000,000, from random sources to one listener, 10,000 a second) and a
+# UDP scan of every port of a host (benchgen --pattern) through `demuxsim
+# -q --format json` with the default limits, BENCH_FLOOD_RUNS times each
+# (default 3), and reports the sockets created and held and the entries
+# expired and evicted from the report's "state".  BENCH_FLOOD=0 skips it.
 set -eu
 
 srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
@@ -32,6 +39,9 @@ FLOWS=100000
 FPF=10
 SLICE=200000
 SEED=1
+FLOOD=${BENCH_FLOOD:-1}
+FLOOD_SYNS=${BENCH_FLOOD_SYNS:-1000000}
+FLOOD_RUNS=${BENCH_FLOOD_RUNS:-3}
 
 for p in "$DEMUXSIM" "$BENCHGEN" "$FLOOR"; do
 	[ -x "$p" ] || { echo "bench: $p is not built (run make bench)" >&2; exit 1; }
@@ -73,6 +83,11 @@ measure() {
 	if [ "$keep" = head ]; then
 		{ "$TIMEBIN" -f '%M' -o "$WORK/rss" sh -c "$cmd" 2>/dev/null || true; } |
 			head -c 65536 >"$WORK/last.out"
+	elif [ "$keep" = ends ]; then
+		# The report's head (its counts) and its tail (the "state").
+		"$TIMEBIN" -f '%M' -o "$WORK/rss" sh -c "$cmd" 2>/dev/null |
+			{ head -c 65536 >"$WORK/last.out"; tail -c 65536 >"$WORK/last.tail"; } ||
+			{ echo "bench: $name failed: $cmd" >&2; exit 1; }
 	else
 		"$TIMEBIN" -f '%M' -o "$WORK/rss" sh -c "$cmd" >/dev/null 2>&1 ||
 			{ echo "bench: $name failed: $cmd" >&2; exit 1; }
@@ -150,7 +165,45 @@ for n in $SCALE; do
 	scale_rows="$scale_rows $n:$fr:$M_WALL:$M_RSS:$(sockets_of_last):$runs"
 	[ "${BENCH_KEEP:-0}" = 1 ] || [ "$n" -le 1000000 ] || rm -f "$cap"
 done
-rm -f "$WORK/last.out" "$WORK/rss" "$WORK/hf.json"
+
+# The flood workloads: "created held peak_sockets peak_memory expired
+# evicted" of the report in $WORK/last.out and $WORK/last.tail (expired:
+# timeouts; evicted: over a limit; 0 when the report has no "state").
+state_of_last() {
+	awk -v created="$(sockets_of_last)" '
+		/^  "state": \{/ { on = 1 }
+		on && /^ *"[a-z_-]+": [0-9]+/ {
+			k = $1; gsub(/[":]/, "", k); v = $2; gsub(/[^0-9]/, "", v); s[k] = v
+		}
+		END {
+			held = ("sockets_held" in s) ? s["sockets_held"] : created
+			ex = s["syn-timeout"] + s["time-wait-timeout"] + s["closed-timeout"] + s["udp-idle"]
+			ev = s["evicted-half-open"] + s["forgotten"] + s["evicted-closed"] + s["evicted-udp"] + s["evicted-connection"]
+			printf "%d %d %d %d %d %d\n", created, held, ("peak_sockets" in s) ? s["peak_sockets"] : held, s["peak_memory"] + 0, ex, ev
+		}' "$WORK/last.tail"
+}
+
+flood_rows=""
+if [ "$FLOOD" != 0 ]; then
+	echo "bench: floods ($FLOOD_RUNS runs each, median; default limits)" >&2
+	for pat in synflood udpscan; do
+		cap=$WORK/$pat.pcap
+		count=$FLOOD_SYNS
+		[ "$pat" = udpscan ] && count=65535
+		if [ ! -s "$cap" ]; then
+			"$BENCHGEN" --pattern=$pat --count="$count" --seed=$SEED --out="$cap.tmp" 2>/dev/null
+			mv "$cap.tmp" "$cap"
+		fi
+		fr=$("$FLOOR" "$cap" | awk '{ print $1 }')
+		measure "demuxsim -q --format json ($pat)" "$FLOOD_RUNS" "'$DEMUXSIM' -q --format json '$cap'" ends
+		set -- $(state_of_last)
+		flood_rows="$flood_rows $pat:$count:${fr:-0}:$M_WALL:$M_RSS:$1:$2:$3:$4:$5:$6"
+		[ "${BENCH_KEEP:-0}" = 1 ] || rm -f "$cap"
+	done
+else
+	echo "bench: floods skipped (BENCH_FLOOD=0)" >&2
+fi
+rm -f "$WORK/last.out" "$WORK/last.tail" "$WORK/rss" "$WORK/hf.json"
 
 # Machine and versions; the load average says whether other work shared
 # the machine during the run.
@@ -213,8 +266,27 @@ awk_table() {
 	}'
 }
 
+# The flood rows as a table, or (json) as the members of "flood".
+flood_table() {
+	awk -v rows="$flood_rows" -v mode="$1" 'BEGIN {
+		n = split(rows, r, " ")
+		if (mode == "table" && n > 0)
+			printf "\n%-9s %8s %8s %8s %8s %9s %8s %8s %8s %9s\n", "flood", "count", "frames", "wall s", "RSS MiB", "created", "held", "expired", "evicted", "state MiB"
+		for (i = 1; i <= n; i++) {
+			split(r[i], f, ":")
+			if (mode == "table")
+				printf "%-9s %8d %8d %8.3f %8.1f %9d %8d %8d %8d %9.1f\n", f[1], f[2], f[3], f[4], f[5] / 1024, f[6], f[7], f[10], f[11], f[9] / 1048576
+			else
+				printf "%s    \"%s\": { \"count\": %d, \"frames\": %d, \"wall_s\": %s, \"peak_rss_kib\": %d, \"sockets_created\": %d, \"sockets_held\": %d, \"peak_sockets\": %d, \"peak_state_bytes\": %d, \"expired\": %d, \"evicted\": %d }", (i > 1 ? ",\n" : ""), f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9], f[10], f[11]
+		}
+		if (mode == "table" && n > 0)
+			print "(default limits; count: SYNs or ports; state MiB: the report'"'"'s peak estimate, 0 when nothing was retired)"
+	}'
+}
+
 echo >&2
 awk_table table
+flood_table table
 
 {
 	printf '{\n  "date": "%s",\n  "commit": "%s",\n' "$stamp" "$commit"
@@ -242,6 +314,13 @@ awk_table table
 		printf "\"tcpdump_over_demuxsim\": %s },\n", dw == "" ? "null" : sprintf("%.2f", dw / ssw)
 	}'
 	printf '  "checksum_bench": %s,\n' "$( [ -n "$csum_line" ] && jstr "$csum_line" || echo null)"
+	if [ -n "$flood_rows" ]; then
+		printf '  "flood": {\n'
+		flood_table json
+		printf '\n  },\n'
+	else
+		printf '  "flood": null,\n'
+	fi
 	printf '  "scale": { "frames_per_flow": %d, "rows": [\n' "$SCALE_FPF"
 	awk_table json
 	printf '\n  ] },\n  "notes": %s\n}\n' "$(jstr "${notes# }")"

@@ -23,13 +23,25 @@ fmix64(uint64_t x)
 	return x ^ (x >> 33);
 }
 
+/* A seed drawn once per process, so that a crafted capture cannot aim
+ * its keys at one chain of the tables.  Nothing printed depends on it:
+ * reports follow creation order and sorted addresses, never hash order. */
+static uint64_t
+hash_seed(void)
+{
+	static uint64_t seed;
+	if (G_UNLIKELY(seed == 0))
+		seed = ((uint64_t)g_random_int() << 32 | g_random_int()) | 1;
+	return seed;
+}
+
 static inline uint64_t
 endpoint_hash(const uint8_t *addr, uint16_t port)
 {
 	uint64_t w0, w1;
 	memcpy(&w0, addr, 8);
 	memcpy(&w1, addr + 8, 8);
-	return fmix64(w0 ^ fmix64(w1 ^ ((uint64_t)port << 32)));
+	return fmix64(w0 ^ hash_seed() ^ fmix64(w1 ^ ((uint64_t)port << 32)));
 }
 
 guint

@@ -1,0 +1,508 @@
+/* test-flood.c - the command line under a SYN flood and a UDP scan: the
+ * run completes, the simulation stays within its limits, and the report
+ * counts every entry it expired or evicted.
+ *
+ * The captures are made at run time by bench/benchgen (--pattern) in a
+ * temporary directory: 100,000 SYNs from random IPv4/IPv6 sources to port
+ * 80 of one server, 1,000 a second (so the first ones outlive the 63 s SYN
+ * timeout), with two real handshakes; and an empty datagram to every port
+ * 1-65535 of one host, most answered by an ICMP port unreachable.  The
+ * expected counts (SYNs, probes, ICMP answers) are read back from the
+ * captures with libpcap, not taken from the generator.
+ *
+ * Each runs with the default limits and with --max-sockets 1000; the
+ * checks: exit status 0; sockets held + entries discarded == sockets
+ * created; held within the limit; refusals == ICMP answers; and the
+ * child's peak RSS (wait4) under a generous bound.
+ */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <pcap/pcap.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define SYNS 100000
+#define SMALL "1000"
+#define SERVER4 "10.9.0.1"
+#define CLIENT4 "192.0.2.10"
+#define TARGET4 "10.9.0.2"
+/* Peak RSS allowed for one run (KiB): 100,000 SYNs hold about 100 MiB;
+ * the sanitizers add their own. */
+#define RSS_BOUND_KIB (1024 * 1024)
+
+static gchar *tool_path, *benchgen_path, *workdir, *self_path;
+
+/* What a capture holds, counted from its frames. */
+typedef struct {
+	guint64 frames, syns, probes, icmp_unreach;
+} cap_counts;
+
+static cap_counts syn_counts, scan_counts;
+
+static guint16
+be16(const u_char *p)
+{
+	return (guint16)(p[0] << 8 | p[1]);
+}
+
+/* Count SYNs (without ACK), UDP datagrams to TARGET4 and ICMP port
+ * unreachable errors in @path (Ethernet, IPv4/IPv6 without extension
+ * headers, as benchgen writes them). */
+static cap_counts
+count_capture(const char *path)
+{
+	char err[PCAP_ERRBUF_SIZE];
+	pcap_t *p = pcap_open_offline(path, err);
+	cap_counts c = { 0 };
+	struct pcap_pkthdr *h;
+	const u_char *d;
+	const u_char target[4] = { 10, 9, 0, 2 };
+
+	if (!p)
+		g_error("%s: %s", path, err);
+	while (pcap_next_ex(p, &h, &d) == 1) {
+		c.frames++;
+		if (h->caplen < 14 + 20)
+			continue;
+		guint16 type = be16(d + 12);
+		const u_char *ip = d + 14, *l4;
+		guint8 proto;
+		if (type == 0x0800) {
+			proto = ip[9];
+			l4 = ip + (ip[0] & 0x0f) * 4;
+		} else if (type == 0x86dd) {
+			proto = ip[6];
+			l4 = ip + 40;
+		} else {
+			continue;
+		}
+		/* Enough for the TCP flags, the UDP header or ICMP type and code. */
+		if ((size_t)(l4 - d) + (proto == 6 ? 14 : 8) > h->caplen)
+			continue;
+		if (proto == 6 && (l4[13] & 0x12) == 0x02)
+			c.syns++;
+		else if (proto == 17 && type == 0x0800 && memcmp(ip + 16, target, 4) == 0)
+			c.probes++;
+		else if (proto == 1 && l4[0] == 3 && l4[1] == 3)
+			c.icmp_unreach++;
+	}
+	pcap_close(p);
+	return c;
+}
+
+typedef struct {
+	int status;
+	long maxrss_kib;
+	JsonNode *root;
+} run_result;
+
+/* test-flood --measure OUT RUSAGE PROGRAM ARGS...: run PROGRAM with
+ * standard output to OUT, and write its exit status (-1: killed) and
+ * peak RSS in KiB to the file RUSAGE.  A forked child starts with its
+ * parent's resident pages, counted in its peak: a fresh small process in
+ * between keeps the reports the test parsed out of the measure. */
+static int
+measure_main(char **argv)
+{
+	pid_t pid = fork();
+	if (pid < 0)
+		return 126;
+	if (pid == 0) {
+		int fd = open(argv[0], O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		if (fd < 0 || dup2(fd, 1) < 0)
+			_exit(126);
+		execv(argv[2], argv + 2);
+		_exit(127);
+	}
+	int ws = 0;
+	struct rusage ru;
+	if (wait4(pid, &ws, 0, &ru) != pid)
+		return 126;
+	FILE *f = fopen(argv[1], "w");
+	if (!f)
+		return 126;
+	fprintf(f, "%d %ld\n", WIFEXITED(ws) ? WEXITSTATUS(ws) : -1, ru.ru_maxrss);
+	return fclose(f) == 0 ? 0 : 126;
+}
+
+/* Run @argv (NULL-terminated, argv[0] the program) in the work
+ * directory, standard output to @out, through test-flood --measure. */
+static void
+spawn(const char *const *argv, const char *out, run_result *r)
+{
+	gchar *cmd = g_strjoinv(" ", (gchar **)argv);
+	g_test_message("$ %s > %s", cmd, out);
+	g_free(cmd);
+	gchar *rusage = g_build_filename(workdir, "rusage", NULL);
+	GPtrArray *a = g_ptr_array_new();
+	g_ptr_array_add(a, self_path);
+	g_ptr_array_add(a, "--measure");
+	g_ptr_array_add(a, (gpointer)out);
+	g_ptr_array_add(a, rusage);
+	for (const char *const *p = argv; *p; p++)
+		g_ptr_array_add(a, (gpointer)*p);
+	g_ptr_array_add(a, NULL);
+	GError *err = NULL;
+	int ws = 0;
+	if (!g_spawn_sync(workdir, (gchar **)a->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL,
+	                  NULL, &ws, &err))
+		g_error("cannot run %s: %s", self_path, err->message);
+	g_ptr_array_unref(a);
+	gchar *text = NULL;
+	g_assert_true(WIFEXITED(ws) && WEXITSTATUS(ws) == 0);
+	g_assert_true(g_file_get_contents(rusage, &text, NULL, NULL));
+	g_assert_cmpint(sscanf(text, "%d %ld", &r->status, &r->maxrss_kib), ==, 2);
+	g_free(text);
+	g_unlink(rusage);
+	g_free(rusage);
+	g_test_message("exit %d, peak RSS %ld KiB", r->status, r->maxrss_kib);
+}
+
+static gchar *
+work_file(const char *name)
+{
+	return g_build_filename(workdir, name, NULL);
+}
+
+static void
+make_capture(const char *name, const char *pattern, const char *count_arg,
+             const char *rate_arg)
+{
+	gchar *out = work_file(name);
+	gchar *pat = g_strconcat("--pattern=", pattern, NULL);
+	gchar *dest = g_strconcat("--out=", out, NULL);
+	const char *argv[] = { benchgen_path, pat, count_arg, rate_arg, dest, NULL };
+	gchar *log = work_file("benchgen.out");
+	run_result r = { 0 };
+	spawn(argv, log, &r);
+	if (r.status != 0)
+		g_error("%s: benchgen failed (status %d)", name, r.status);
+	g_free(log);
+	g_free(dest);
+	g_free(pat);
+	g_free(out);
+}
+
+/* demuxsim -q --format json [LIMIT] --host H... CAPTURE, its report parsed. */
+static void
+run_tool(const char *capture, const char *limit, const char *const *hosts, run_result *r)
+{
+	GPtrArray *argv = g_ptr_array_new();
+	g_ptr_array_add(argv, tool_path);
+	g_ptr_array_add(argv, "-q");
+	g_ptr_array_add(argv, "--format=json");
+	if (limit)
+		g_ptr_array_add(argv, (gpointer)limit);
+	for (const char *const *h = hosts; *h; h++) {
+		g_ptr_array_add(argv, "--host");
+		g_ptr_array_add(argv, (gpointer)*h);
+	}
+	g_ptr_array_add(argv, (gpointer)capture);
+	g_ptr_array_add(argv, NULL);
+	gchar *out = work_file("report.json");
+	spawn((const char *const *)argv->pdata, out, r);
+	g_ptr_array_unref(argv);
+
+	GError *err = NULL;
+	JsonParser *parser = json_parser_new();
+	if (!json_parser_load_from_file(parser, out, &err))
+		g_error("the report is not JSON: %s", err->message);
+	r->root = json_node_copy(json_parser_get_root(parser));
+	g_object_unref(parser);
+	g_unlink(out);
+	g_free(out);
+	g_assert_cmpint(r->status, ==, 0);
+	if (g_getenv("DEMUXSIM_VALGRIND_TOOL"))
+		g_test_message("under valgrind: peak RSS not checked");
+	else
+		g_assert_cmpint(r->maxrss_kib, <, RSS_BOUND_KIB);
+}
+
+static void
+run_clear(run_result *r)
+{
+	if (r->root)
+		json_node_unref(r->root);
+	r->root = NULL;
+}
+
+static JsonObject *
+report(const run_result *r)
+{
+	return json_node_get_object(r->root);
+}
+
+/* The "state" object (present when anything was retired), or NULL. */
+static JsonObject *
+state_of(const run_result *r)
+{
+	JsonObject *o = report(r);
+	return json_object_has_member(o, "state") ? json_object_get_object_member(o, "state")
+	                                           : NULL;
+}
+
+static gint64
+retired(const run_result *r, const char *reason)
+{
+	JsonObject *st = state_of(r);
+	if (!st)
+		return 0;
+	JsonObject *ret = json_object_get_object_member(st, "retired");
+	g_assert_true(json_object_has_member(ret, reason));
+	return json_object_get_int_member(ret, reason);
+}
+
+/* Sockets held at the end: the state's count, or when nothing was
+ * retired, every socket created. */
+static gint64
+held(const run_result *r)
+{
+	JsonObject *st = state_of(r);
+	gint64 created = json_object_get_int_member(report(r), "sockets");
+	return st ? json_object_get_int_member(st, "sockets_held") : created;
+}
+
+/* Every socket created is held at the end or was discarded (expired
+ * half-open, or evicted); the other reasons keep the socket (out of the
+ * lookup table, still in the report). */
+static void
+check_accounting(const run_result *r, gint64 max_sockets)
+{
+	static const char *const discarded[] = {
+		"syn-timeout", "evicted-half-open", "forgotten", "evicted-closed",
+		"evicted-udp", "evicted-connection",
+	};
+	gint64 created = json_object_get_int_member(report(r), "sockets");
+	gint64 gone = 0;
+	for (gsize i = 0; i < G_N_ELEMENTS(discarded); i++)
+		gone += retired(r, discarded[i]);
+	g_test_message("created %" G_GINT64_FORMAT ", held %" G_GINT64_FORMAT
+	               ", discarded %" G_GINT64_FORMAT, created, held(r), gone);
+	g_assert_cmpint(held(r) + gone, ==, created);
+	g_assert_cmpint(held(r), <=, max_sockets);
+	JsonObject *st = state_of(r);
+	if (st) {
+		g_assert_cmpint(json_object_get_int_member(st, "max_sockets"), ==, max_sockets);
+		g_assert_cmpint(json_object_get_int_member(st, "memory_held"), <=,
+		                json_object_get_int_member(st, "max_memory"));
+	}
+}
+
+/* The host with address @addr in the report. */
+static JsonObject *
+host(const run_result *r, const char *addr)
+{
+	JsonArray *hosts = json_object_get_array_member(report(r), "hosts");
+	for (guint i = 0; i < json_array_get_length(hosts); i++) {
+		JsonObject *h = json_array_get_object_element(hosts, i);
+		if (strcmp(json_object_get_string_member(h, "address"), addr) == 0)
+			return h;
+	}
+	g_assert_not_reached();
+	return NULL;
+}
+
+/* How many of @h's sockets have @key == @value. */
+static guint
+sockets_with(JsonObject *h, const char *key, const char *value)
+{
+	JsonArray *socks = json_object_get_array_member(h, "sockets");
+	guint n = 0;
+	for (guint i = 0; i < json_array_get_length(socks); i++) {
+		JsonObject *s = json_array_get_object_element(socks, i);
+		if (json_object_has_member(s, key) &&
+		    g_strcmp0(json_object_get_string_member(s, key), value) == 0)
+			n++;
+	}
+	return n;
+}
+
+static void
+check_tcp_segments(const run_result *r, guint64 frames)
+{
+	JsonObject *seg = json_object_get_object_member(report(r), "segments");
+	g_assert_cmpint(json_object_get_int_member(seg, "tcp"), ==, (gint64)frames);
+}
+
+/* Default limits: 100 s of flood at 1,000 SYNs a second.  Each SYN makes
+ * a half-open entry at both ends (the source's SYN-SENT, the listener's
+ * SYN-RECEIVED child); those older than the 63 s SYN timeout expire, so
+ * about 63,000 SYNs' worth are held at the end. */
+static void
+test_synflood_default(void)
+{
+	run_result r = { 0 };
+	gchar *cap = work_file("synflood.pcap");
+	run_tool(cap, NULL, (const char *const[]){ CLIENT4, NULL }, &r);
+	check_tcp_segments(&r, syn_counts.frames);
+	gint64 created = json_object_get_int_member(report(&r), "sockets");
+	g_assert_cmpint(created, >=, 2 * (gint64)syn_counts.syns);
+	g_assert_nonnull(state_of(&r));
+	gint64 expired = retired(&r, "syn-timeout");
+	g_assert_cmpint(expired, >, 0);
+	g_assert_cmpint(retired(&r, "evicted-half-open"), ==, 0);
+	check_accounting(&r, 4000000);
+	/* Held half-open entries: the last 63 s of the flood (to 1/16 s). */
+	g_assert_cmpint(held(&r), >=, 2 * 62900);
+	g_assert_cmpint(held(&r), <=, 2 * 63100 + 16);
+	/* The real client completed its handshake and was never evicted. */
+	JsonObject *c = host(&r, CLIENT4);
+	g_assert_cmpuint(sockets_with(c, "state", "ESTABLISHED"), ==, 1);
+	run_clear(&r);
+	g_free(cap);
+}
+
+/* --max-sockets 1000: the oldest half-open entries are evicted; the
+ * listener and the established connections stay. */
+static void
+test_synflood_small(void)
+{
+	run_result r = { 0 };
+	gchar *cap = work_file("synflood.pcap");
+	run_tool(cap, "--max-sockets=" SMALL, (const char *const[]){ SERVER4, NULL }, &r);
+	check_tcp_segments(&r, syn_counts.frames);
+	gint64 evicted = retired(&r, "evicted-half-open");
+	g_assert_cmpint(evicted, >, 2 * SYNS - 2 * 1000 - 2 * 63000);
+	g_assert_cmpint(retired(&r, "evicted-connection"), ==, 0);
+	check_accounting(&r, 1000);
+	JsonObject *st = state_of(&r);
+	g_assert_cmpint(json_object_get_int_member(st, "peak_sockets"), <=, 1000 + 2);
+	JsonObject *srv = host(&r, SERVER4);
+	g_assert_cmpuint(sockets_with(srv, "kind", "listen"), ==, 1);
+	g_assert_cmpuint(sockets_with(srv, "state", "ESTABLISHED"), >=, 1);
+	g_assert_true(json_object_has_member(srv, "retired"));
+	run_clear(&r);
+	g_free(cap);
+}
+
+/* The refusals of the scanned host: one per port, each confirmed by the
+ * ICMP answer quoting it. */
+static void
+check_refusals(const run_result *r)
+{
+	JsonObject *t = host(r, TARGET4);
+	JsonArray *ref = json_object_get_array_member(t, "refused");
+	guint64 confirmed = 0;
+	GHashTable *ports = g_hash_table_new(NULL, NULL);
+	for (guint i = 0; i < json_array_get_length(ref); i++) {
+		JsonObject *o = json_array_get_object_element(ref, i);
+		g_assert_cmpstr(json_object_get_string_member(o, "proto"), ==, "udp");
+		g_assert_cmpstr(json_object_get_string_member(o, "reply"), ==,
+		                "icmp-port-unreachable");
+		if (json_object_get_boolean_member(o, "confirmed"))
+			confirmed++;
+		g_hash_table_add(ports, GINT_TO_POINTER(json_object_get_int_member(o, "port")));
+	}
+	g_assert_cmpuint(confirmed, ==, scan_counts.icmp_unreach);
+	g_assert_cmpuint(json_array_get_length(ref), ==, scan_counts.icmp_unreach);
+	g_assert_cmpuint(g_hash_table_size(ports), ==, scan_counts.icmp_unreach);
+	g_hash_table_unref(ports);
+}
+
+/* Default limits: the ports answered by ICMP are refused, every other
+ * one gets a learned socket, and nothing is retired. */
+static void
+test_udpscan_default(void)
+{
+	run_result r = { 0 };
+	gchar *cap = work_file("udpscan.pcap");
+	run_tool(cap, NULL, (const char *const[]){ TARGET4, NULL }, &r);
+	g_assert_cmpuint(scan_counts.probes, ==, 65535);
+	check_refusals(&r);
+	JsonObject *t = host(&r, TARGET4);
+	g_assert_cmpuint(json_array_get_length(json_object_get_array_member(t, "sockets")), ==,
+	                 scan_counts.probes - scan_counts.icmp_unreach);
+	g_assert_null(state_of(&r));
+	check_accounting(&r, 4000000);
+	run_clear(&r);
+	g_free(cap);
+}
+
+/* --max-sockets 1000: the learned sockets are evicted, least recently
+ * active first; the refusals are all still counted. */
+static void
+test_udpscan_small(void)
+{
+	run_result r = { 0 };
+	gchar *cap = work_file("udpscan.pcap");
+	run_tool(cap, "--max-sockets=" SMALL, (const char *const[]){ TARGET4, NULL }, &r);
+	check_refusals(&r);
+	gint64 evicted = retired(&r, "evicted-udp");
+	g_assert_cmpint(evicted, >, 0);
+	check_accounting(&r, 1000);
+	g_assert_cmpint(held(&r), ==, 1000);
+	JsonObject *t = host(&r, TARGET4);
+	JsonObject *ret = json_object_get_object_member(t, "retired");
+	/* The scanner's own socket (its source port answered) is the rest. */
+	g_assert_cmpint(json_object_get_int_member(ret, "evicted-udp"), <=, evicted);
+	g_assert_cmpint(evicted + held(&r), ==,
+	                (gint64)(scan_counts.probes - scan_counts.icmp_unreach) + 1);
+	run_clear(&r);
+	g_free(cap);
+}
+
+static void
+remove_tree(const char *dir)
+{
+	GDir *d = g_dir_open(dir, 0, NULL);
+	const char *n;
+	while (d && (n = g_dir_read_name(d))) {
+		gchar *p = g_build_filename(dir, n, NULL);
+		g_unlink(p);
+		g_free(p);
+	}
+	if (d)
+		g_dir_close(d);
+	g_rmdir(dir);
+}
+
+int
+main(int argc, char **argv)
+{
+	if (argc >= 5 && strcmp(argv[1], "--measure") == 0)
+		return measure_main(argv + 2);
+	g_test_init(&argc, &argv, NULL);
+
+	self_path = g_canonicalize_filename(argv[0], NULL);
+	const char *env_tool = g_getenv("DEMUXSIM");
+	const char *builddir = g_getenv("top_builddir");
+	tool_path = g_canonicalize_filename(env_tool && *env_tool ? env_tool : "../src/demuxsim",
+	                                    NULL);
+	gchar *bg = g_build_filename(builddir && *builddir ? builddir : "..", "bench", "benchgen",
+	                             NULL);
+	benchgen_path = g_canonicalize_filename(bg, NULL);
+	g_free(bg);
+	GError *err = NULL;
+	workdir = g_dir_make_tmp("demuxsim-flood-XXXXXX", &err);
+	if (!workdir)
+		g_error("%s", err->message);
+
+	gchar *syns = g_strdup_printf("--count=%d", SYNS);
+	make_capture("synflood.pcap", "synflood", syns, "--rate=1000");
+	make_capture("udpscan.pcap", "udpscan", "--count=65535", "--rate=10000");
+	g_free(syns);
+	gchar *p = work_file("synflood.pcap");
+	syn_counts = count_capture(p);
+	g_free(p);
+	p = work_file("udpscan.pcap");
+	scan_counts = count_capture(p);
+	g_free(p);
+
+	g_test_add_func("/flood/synflood/default-limits", test_synflood_default);
+	g_test_add_func("/flood/synflood/max-sockets", test_synflood_small);
+	g_test_add_func("/flood/udpscan/default-limits", test_udpscan_default);
+	g_test_add_func("/flood/udpscan/max-sockets", test_udpscan_small);
+	int rc = g_test_run();
+
+	remove_tree(workdir);
+	g_free(workdir);
+	g_free(benchgen_path);
+	g_free(tool_path);
+	g_free(self_path);
+	return rc;
+}
