@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "benchgen-flood.h"
+#include "benchgen-wire.h"
 
 #define SERVER_PORT 80
 #define HANDSHAKE_EVERY 125000u
@@ -51,42 +52,6 @@ static uint32_t
 rng_below(bg_rng *r, uint32_t n)
 {
 	return (uint32_t)(((rng_next(r) >> 32) * n) >> 32);
-}
-
-static void
-put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void
-put32(uint8_t *p, uint32_t v)
-{
-	put16(p, (uint16_t)(v >> 16));
-	put16(p + 2, (uint16_t)v);
-}
-
-static uint32_t
-sum_bytes(const uint8_t *p, size_t n, uint32_t acc)
-{
-	uint64_t s = acc;
-	size_t i = 0;
-	for (; i + 1 < n; i += 2)
-		s += (uint32_t)p[i] << 8 | p[i + 1];
-	if (i < n)
-		s += (uint32_t)p[i] << 8;
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return (uint32_t)s;
-}
-
-static uint16_t
-fold(uint32_t s)
-{
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)~s;
 }
 
 /* One packet: addresses (4 or 16 bytes), the IP protocol and the bytes
