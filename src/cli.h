@@ -30,4 +30,8 @@ int dm_cli_explain(const dm_cli_explain_opts *xo, dm_format fmt,
  * Returns: the exit status. */
 int dm_cli_checksum(int argc, char **argv);
 
+/* `demuxsim merge [-o FILE] A.json B.json ...`: @argv[0] is "merge".
+ * Returns: the exit status. */
+int dm_cli_merge(int argc, char **argv);
+
 #endif

@@ -30,14 +30,18 @@ struct dm_socket {
 	bool wildcard;
 	bool fin_sent;
 	bool fin_received;
+	bool dead;             /* discarded listener kept as a parent */
+	bool peers_folded;     /* peers beyond DM_PEERS_MAX folded together */
 	uint8_t list;          /* dm_list it is on (demux-limits.c) */
 	uint8_t retired;       /* dm_retire_reason it left the table for */
 	uint32_t act;          /* last activity, in limit ticks */
+	uint32_t cell;         /* its cell in the tables (ids are not cells) */
 	dm_host *host;
 	dm_socket *parent;
 	uint32_t fin_ack;      /* the ACK that acknowledges our FIN */
 	uint32_t peer_fin_ack; /* the ACK that acknowledges the peer's FIN */
 	uint32_t peers;
+	uint32_t npeer;        /* its peer entries */
 	uint32_t slot;         /* index in its host's sockets array */
 	dm_socket *lprev, *lnext; /* its dm_list, oldest activity first */
 	struct dm_peer_entry *peer_list; /* its peers, newest first */
@@ -56,6 +60,11 @@ struct dm_host {
 	GHashTable *closed;     /* (proto << 16 | port) -> evidence frame */
 	uint64_t drops[DM_DROP_N];
 	uint32_t holes;         /* NULL entries in sockets (discarded ones) */
+	uint32_t dead;          /* its discarded listeners kept as parents */
+	uint32_t pos;           /* index in the tables' hosts array */
+	uint32_t act;           /* last activity, in limit ticks */
+	bool idle;              /* on the idle-host list (demux-limits.c) */
+	dm_host *hprev, *hnext; /* that list, oldest activity first */
 	uint64_t retired[DM_RETIRE_N];
 };
 

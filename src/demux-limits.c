@@ -87,6 +87,8 @@ dm_limits_unlink(dm_tables *t, dm_socket *s)
 		l->tail = s->lprev;
 	s->lprev = s->lnext = NULL;
 	s->list = DM_LIST_NONE;
+	t->listed--;
+	t->listed_mem -= DM_COST_SOCKET + (uint64_t)s->npeer * DM_COST_PEER;
 }
 
 void
@@ -108,6 +110,43 @@ dm_limits_place(dm_tables *t, dm_socket *s)
 	else
 		l->head = s;
 	l->tail = s;
+	t->listed++;
+	t->listed_mem += DM_COST_SOCKET + (uint64_t)s->npeer * DM_COST_PEER;
+}
+
+static void
+host_unlink(dm_tables *t, dm_host *h)
+{
+	if (!h->idle)
+		return;
+	if (h->hprev)
+		h->hprev->hnext = h->hnext;
+	else
+		t->idle_head = h->hnext;
+	if (h->hnext)
+		h->hnext->hprev = h->hprev;
+	else
+		t->idle_tail = h->hprev;
+	h->hprev = h->hnext = NULL;
+	h->idle = false;
+	t->idle--;
+}
+
+void
+dm_limits_host_place(dm_tables *t, dm_host *h)
+{
+	host_unlink(t, h);
+	h->act = t->now;
+	if (!dm_host_forgettable(h))
+		return;
+	h->idle = true;
+	h->hprev = t->idle_tail;
+	if (t->idle_tail)
+		t->idle_tail->hnext = h;
+	else
+		t->idle_head = h;
+	t->idle_tail = h;
+	t->idle++;
 }
 
 uint64_t
@@ -187,15 +226,38 @@ over(const dm_tables *t, const dm_limits *l)
 	return t->count > l->max_sockets || dm_limits_memory(t) > l->max_memory;
 }
 
+/* Evict from @list, oldest first, while over the limits. */
+static void
+evict(dm_tables *t, const dm_limits *l, const dm_socket *keep, dm_list list,
+      dm_retire_reason reason)
+{
+	for (;;) {
+		dm_socket *s = t->lists[list].head;
+		if (s && s == keep)
+			s = s->lnext;
+		if (!s || !over(t, l))
+			break;
+		retire(t, s, reason);
+	}
+}
+
+/* Whether what no eviction can free (sockets on no list, the hosts that
+ * are not idle, refusals) alone exceeds the limits. */
+static bool
+floor_over(const dm_tables *t, const dm_limits *l)
+{
+	return t->count - t->listed > l->max_sockets ||
+	       dm_limits_memory(t) - t->listed_mem - t->idle * DM_COST_HOST > l->max_memory;
+}
+
 void
-dm_limits_enforce(dm_tables *t, const dm_limits *l, const dm_socket *keep)
+dm_limits_enforce(dm_tables *t, const dm_limits *l, const dm_socket *keep,
+                  const dm_host *keep_host)
 {
 	static const struct {
 		dm_list list;
 		dm_retire_reason reason;
-	} order[] = {
-		{ DM_LIST_HALF_OPEN, DM_RETIRE_EVICT_HALF_OPEN },
-		{ DM_LIST_HISTORY, DM_RETIRE_EVICT_HISTORY },
+	} last[] = {
 		{ DM_LIST_OVER, DM_RETIRE_EVICT_OVER },
 		{ DM_LIST_UDP, DM_RETIRE_EVICT_UDP },
 		{ DM_LIST_CONN, DM_RETIRE_EVICT_CONNECTION },
@@ -205,16 +267,28 @@ dm_limits_enforce(dm_tables *t, const dm_limits *l, const dm_socket *keep)
 		t->peak_count = t->count;
 	if (mem > t->peak_mem)
 		t->peak_mem = mem;
-	for (size_t i = 0; i < G_N_ELEMENTS(order) && over(t, l); i++) {
-		for (;;) {
-			dm_socket *s = t->lists[order[i].list].head;
-			if (s && s == keep)
-				s = s->lnext;
-			if (!s || !over(t, l))
-				break;
-			retire(t, s, order[i].reason);
-		}
+	evict(t, l, keep, DM_LIST_HALF_OPEN, DM_RETIRE_EVICT_HALF_OPEN);
+	/* Hosts with nothing of their own are held at most as many as
+	 * sockets, fewer under pressure. */
+	for (;;) {
+		dm_host *h = t->idle_head;
+		if (h && h == keep_host)
+			h = h->hnext;
+		if (!h || (t->idle <= l->max_sockets && !over(t, l)))
+			break;
+		host_unlink(t, h);
+		dm_tables_forget_host(t, h);
 	}
+	evict(t, l, keep, DM_LIST_HISTORY, DM_RETIRE_EVICT_HISTORY);
+	if (!over(t, l))
+		return;
+	if (floor_over(t, l)) {
+		/* Evicting live entries would not be enough: they stay. */
+		t->limit_unmet++;
+		return;
+	}
+	for (size_t i = 0; i < G_N_ELEMENTS(last); i++)
+		evict(t, l, keep, last[i].list, last[i].reason);
 }
 
 char *
@@ -240,5 +314,25 @@ dm_limits_check(const dm_tables *t)
 		if (t->lists[i].tail != prev)
 			return g_strdup_printf("list %d: tail is not its last socket", i);
 	}
+	uint64_t cost = 0;
+	for (int i = 1; i < DM_LIST_N; i++)
+		for (const dm_socket *s = t->lists[i].head; s; s = s->lnext)
+			cost += DM_COST_SOCKET + (uint64_t)s->npeer * DM_COST_PEER;
+	if (listed != t->listed || cost != t->listed_mem)
+		return g_strdup_printf("%" G_GUINT64_FORMAT " sockets listed, %" G_GUINT64_FORMAT
+		                       " counted; their cost %" G_GUINT64_FORMAT ", %"
+		                       G_GUINT64_FORMAT " counted", listed, t->listed, cost,
+		                       t->listed_mem);
+	uint64_t idle = 0;
+	const dm_host *hp = NULL;
+	for (const dm_host *h = t->idle_head; h; hp = h, h = h->hnext) {
+		if (++idle > t->hosts->len || !h->idle || h->hprev != hp)
+			return g_strdup("idle-host list links broken");
+		if ((hp && hp->act > h->act) || h->act > t->now)
+			return g_strdup("idle-host list out of order");
+	}
+	if (t->idle_tail != hp || idle != t->idle)
+		return g_strdup_printf("idle-host list: %" G_GUINT64_FORMAT " hosts, %"
+		                       G_GUINT64_FORMAT " counted", idle, t->idle);
 	return NULL;
 }

@@ -28,6 +28,10 @@ void dm_limits_place(dm_tables *t, dm_socket *s);
 /* Take @s off its list. */
 void dm_limits_unlink(dm_tables *t, dm_socket *s);
 
+/* Put @h at the tail of the idle-host list, its activity now, when it
+ * has nothing of its own left (dm_host_forgettable); else take it off. */
+void dm_limits_host_place(dm_tables *t, dm_host *h);
+
 /* The estimated bytes the simulation holds. */
 uint64_t dm_limits_memory(const dm_tables *t);
 
@@ -36,10 +40,14 @@ uint64_t dm_limits_memory(const dm_tables *t);
 void dm_limits_advance(dm_tables *t, const dm_limits *l, int64_t sec, uint32_t nsec);
 
 /* Record the peak, then evict until within the limits: the oldest
- * half-open entries first, then sockets already out of the table, then
- * TIME-WAIT/CLOSED, learned UDP sockets and connections, oldest activity
- * first.  @keep (the socket the last decision names) is spared. */
-void dm_limits_enforce(dm_tables *t, const dm_limits *l, const dm_socket *keep);
+ * half-open entries first, then idle hosts (also while there are more
+ * of them than the socket limit), then sockets already out of the table;
+ * then, unless what cannot be evicted alone exceeds the limits (counted
+ * in limit_unmet), TIME-WAIT/CLOSED, learned UDP sockets and
+ * connections, oldest activity first.  @keep and @keep_host (the socket
+ * and host the last decision names) are spared. */
+void dm_limits_enforce(dm_tables *t, const dm_limits *l, const dm_socket *keep,
+                       const dm_host *keep_host);
 
 /* Check the lists (links, order, membership, counts); for tests.
  * Returns: NULL, or a newly allocated description. */

@@ -22,6 +22,7 @@ typedef struct {
 	uint32_t rst_ack;      /* TCP: the ACK the refusing RST carries */
 	guint sock;            /* id of the UDP socket, or TCP listener */
 	guint child;           /* TCP: id of the connection the SYN spawned */
+	uint32_t sock_cell, child_cell; /* and their cells */
 	bool done;
 } pending_entry;
 
@@ -77,7 +78,9 @@ dm_pending_note(dm_pending *pd, uint64_t frame, int64_t sec,
 	e->sec = sec;
 	e->rst_ack = p->seq + p->payload_len + 1;
 	e->sock = s->id;
+	e->sock_cell = s->cell;
 	e->child = child ? child->id : 0;
+	e->child_cell = child ? child->cell : 0;
 	pending_entry *old = g_hash_table_lookup(pd->by_key, &e->key);
 	if (old)
 		old->done = true;
@@ -104,13 +107,6 @@ answer_key(dm_frame_status st, const dm_packet *p, dm_key *k, dm_reply *reply)
 	return false;
 }
 
-/* The socket with id @id, or NULL when it was discarded since (to keep
- * the tables within their limits). */
-static dm_socket *
-socket_by_id(const dm_tables *t, guint id)
-{
-	return id && id <= t->all->len ? g_ptr_array_index(t->all, id - 1) : NULL;
-}
 
 /* Whether sockets @s and @c (or NULL) of an attempt received nothing but
  * the attempt. */
@@ -160,8 +156,9 @@ dm_pending_answer(dm_pending *pd, dm_tables *t, uint64_t frame, int64_t sec,
 		return NULL;
 	g_hash_table_remove(pd->by_key, &k);
 	e->done = true;
-	dm_socket *sock = socket_by_id(t, e->sock);
-	dm_socket *child = socket_by_id(t, e->child);
+	/* NULL when discarded since (to keep the tables within their limits). */
+	dm_socket *sock = dm_tables_cell(t, e->sock_cell, e->sock);
+	dm_socket *child = e->child ? dm_tables_cell(t, e->child_cell, e->child) : NULL;
 	if ((e->child && !child) || !untouched(sock, child))
 		return NULL;
 

@@ -137,9 +137,11 @@ socket_match(const void *ctx, uint32_t id, const void *key)
  * has no entries, its only peer being its remote end. */
 struct dm_peer_entry {
 	uint64_t segments;
-	struct dm_peer_entry *next;  /* the socket's previous peer */
+	struct dm_peer_entry *next;  /* the socket's previous peer, or the
+	                              * next free entry */
 	uint8_t addr[16];
 	guint owner;                 /* socket id */
+	uint32_t id;                 /* its number in the peer index */
 	uint16_t port;
 	uint8_t family;
 };
@@ -181,9 +183,13 @@ dm_tables_init(dm_tables *t)
 	dm_index_init(&t->sockets);
 	t->udp_connected = 0;
 	t->all = g_ptr_array_new_with_free_func(g_free);
+	t->free_cells = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+	t->last_id = 0;
 	dm_index_init(&t->peers);
 	t->peer_chunks = g_ptr_array_new_with_free_func(g_free);
 	t->n_peers = 0;
+	t->peer_free = NULL;
+	t->peers_held = 0;
 }
 
 void
@@ -195,6 +201,7 @@ dm_tables_clear(dm_tables *t)
 	dm_index_clear(&t->peers);
 	g_ptr_array_unref(t->peer_chunks);
 	g_ptr_array_unref(t->all);
+	g_array_unref(t->free_cells);
 }
 
 dm_host *
@@ -212,8 +219,10 @@ dm_tables_host(dm_tables *t, uint8_t family, const uint8_t *addr, bool create)
 	h->sockets = g_ptr_array_new();
 	h->refusals = g_array_new(FALSE, TRUE, sizeof(dm_refusal));
 	h->refusal_at = g_hash_table_new_full(dm_key_hash, dm_key_equal, g_free, NULL);
+	h->pos = t->hosts->len;
 	g_ptr_array_add(t->hosts, h);
 	dm_index_put(&t->host_index, hash, t->hosts->len, host_match, t->hosts, &probe);
+	dm_limits_host_place(t, h);
 	return h;
 }
 
@@ -230,7 +239,7 @@ dm_tables_add(dm_tables *t, dm_host *h, const dm_key *k, dm_sock_kind kind,
 {
 	dm_socket *s = g_new0(dm_socket, 1);
 	s->key = *k;
-	s->id = t->all->len + 1;
+	s->id = ++t->last_id;
 	s->kind = (uint8_t)kind;
 	s->state = (uint8_t)state;
 	s->host = h;
@@ -238,12 +247,21 @@ dm_tables_add(dm_tables *t, dm_host *h, const dm_key *k, dm_sock_kind kind,
 	s->wildcard = k->tuple == 2 && memcmp(k->laddr, zero, 16) == 0;
 	if (k->proto == 17 && k->tuple == 4)
 		t->udp_connected++;
-	g_ptr_array_add(t->all, s);
+	if (t->free_cells->len) {
+		s->cell = g_array_index(t->free_cells, uint32_t, t->free_cells->len - 1);
+		g_array_set_size(t->free_cells, t->free_cells->len - 1);
+		g_ptr_array_index(t->all, s->cell) = s;
+	} else {
+		s->cell = t->all->len;
+		g_ptr_array_add(t->all, s);
+	}
 	s->slot = h->sockets->len;
 	g_ptr_array_add(h->sockets, s);
 	t->count++;
 	t->mem += DM_COST_SOCKET;
-	uint32_t old = dm_index_put(&t->sockets, dm_key_hash(k), s->id, socket_match, t->all, k);
+	dm_limits_host_place(t, h);
+	uint32_t old = dm_index_put(&t->sockets, dm_key_hash(k), s->cell + 1, socket_match,
+	                            t->all, k);
 	if (old) {
 		dm_socket *o = g_ptr_array_index(t->all, old - 1);
 		o->keyed = false;
@@ -258,7 +276,7 @@ void
 dm_tables_unkey(dm_tables *t, dm_socket *s)
 {
 	if (s->keyed)
-		dm_index_remove(&t->sockets, dm_key_hash(&s->key), s->id);
+		dm_index_remove(&t->sockets, dm_key_hash(&s->key), s->cell + 1);
 	s->keyed = false;
 	dm_limits_place(t, s);
 }
@@ -288,10 +306,30 @@ dm_tables_note_peer(dm_tables *t, dm_socket *s, uint8_t family,
 		peer_entry(t, id)->segments++;
 		return false;
 	}
-	if (t->n_peers % PEER_CHUNK == 0)
-		g_ptr_array_add(t->peer_chunks, g_new(struct dm_peer_entry, PEER_CHUNK));
-	id = ++t->n_peers;
-	struct dm_peer_entry *e = peer_entry(t, id);
+	if (s->npeer >= DM_PEERS_MAX) {
+		/* Folded into "other peers", counted by the socket's totals
+		 * (dm_socket_peer_iter_init): one more peer at least. */
+		if (s->peers_folded)
+			return false;
+		s->peers_folded = true;
+		return true;
+	}
+	struct dm_peer_entry *e = t->peer_free;
+	if (e) {
+		t->peer_free = e->next;
+		id = e->id;
+	} else {
+		if (t->n_peers % PEER_CHUNK == 0)
+			g_ptr_array_add(t->peer_chunks, g_new(struct dm_peer_entry, PEER_CHUNK));
+		id = ++t->n_peers;
+		e = peer_entry(t, id);
+		e->id = id;
+	}
+	s->npeer++;
+	t->peers_held++;
+	t->mem += DM_COST_PEER;
+	if (s->list != DM_LIST_NONE)
+		t->listed_mem += DM_COST_PEER;
 	e->segments = 1;
 	e->next = s->peer_list;
 	memcpy(e->addr, a, 16);
@@ -309,13 +347,18 @@ dm_socket_peer_iter_init(dm_peer_iter *it, const dm_socket *s)
 	it->next = s->peer_list;
 	it->conn = NULL;
 	it->conn_segments = 0;
-	if (s->key.tuple == 4) {
-		/* Its remote end: whatever no entry counts. */
+	it->rest = NULL;
+	if (s->key.tuple == 4 || s->peers_folded) {
+		/* Its remote end, or the folded other peers: whatever no
+		 * entry counts. */
 		uint64_t n = s->segments;
 		for (const struct dm_peer_entry *e = s->peer_list; e; e = e->next)
 			n -= e->segments;
-		it->conn = n ? s : NULL;
 		it->conn_segments = n;
+		if (s->key.tuple == 4)
+			it->conn = n ? s : NULL;
+		else
+			it->rest = s;
 	}
 }
 
@@ -334,6 +377,15 @@ dm_peer_iter_next(dm_peer_iter *it, dm_peer *peer)
 		return true;
 	}
 	const struct dm_peer_entry *e = it->next;
+	if (!e && it->rest) {
+		const dm_socket *s = it->rest;
+		memset(peer, 0, sizeof *peer);
+		peer->family = s->key.family;
+		peer->segments = it->conn_segments;
+		peer->other = true;
+		it->rest = NULL;
+		return true;
+	}
 	if (!e)
 		return false;
 	memset(peer, 0, sizeof *peer);
@@ -380,6 +432,25 @@ dm_host_retired(const dm_host *h, dm_retire_reason reason)
 	return (unsigned)reason < DM_RETIRE_N ? h->retired[reason] : 0;
 }
 
+/* Free the peer entries of @s (on no list) for reuse. */
+static void
+peers_free(dm_tables *t, dm_socket *s)
+{
+	struct dm_peer_entry *e = s->peer_list, *next;
+	for (; e; e = next) {
+		next = e->next;
+		peer_probe probe = { .owner = e->owner, .port = e->port, .addr = e->addr };
+		dm_index_remove(&t->peers, peer_hash(&probe), e->id);
+		e->owner = 0;
+		e->next = t->peer_free;
+		t->peer_free = e;
+	}
+	t->peers_held -= s->npeer;
+	t->mem -= (uint64_t)s->npeer * DM_COST_PEER;
+	s->peer_list = NULL;
+	s->npeer = 0;
+}
+
 void
 dm_tables_discard(dm_tables *t, dm_socket *s)
 {
@@ -389,17 +460,60 @@ dm_tables_discard(dm_tables *t, dm_socket *s)
 	h->sockets->pdata[s->slot] = NULL;
 	if (++h->holes > 64 && h->holes > h->sockets->len / 2)
 		host_compact(h);
-	/* A connection's peer is its remote end: it has no peer entries.
-	 * Those of a bound socket or listener stay in the peer set (and in
-	 * the memory held), never matched again: ids are not reused. */
+	peers_free(t, s);
 	t->mem -= DM_COST_SOCKET;
 	t->count--;
-	/* A listener may still be named as the parent of connections: it
-	 * stays allocated (out of every table and list). */
-	if (s->kind == DM_KIND_LISTEN)
-		return;
-	g_ptr_array_index(t->all, s->id - 1) = NULL;
-	g_free(s);
+	if (s->kind == DM_KIND_LISTEN) {
+		/* It may still be named as the parent of connections: it
+		 * stays allocated in its cell (out of every table and list),
+		 * and its host with it. */
+		s->dead = true;
+		h->dead++;
+	} else {
+		g_ptr_array_index(t->all, s->cell) = NULL;
+		g_array_append_val(t->free_cells, s->cell);
+		g_free(s);
+	}
+	dm_limits_host_place(t, h);
+}
+
+dm_socket *
+dm_tables_cell(const dm_tables *t, uint32_t cell, guint id)
+{
+	dm_socket *s = cell < t->all->len ? g_ptr_array_index(t->all, cell) : NULL;
+	return s && s->id == id && !s->dead ? s : NULL;
+}
+
+bool
+dm_host_forgettable(const dm_host *h)
+{
+	return h->sockets->len == h->holes && !h->dead && h->refusals->len == 0 &&
+	       (!h->closed || g_hash_table_size(h->closed) == 0);
+}
+
+void
+dm_tables_forget_host(dm_tables *t, dm_host *h)
+{
+	host_probe probe = { .family = h->family };
+	memcpy(probe.addr, h->addr, 16);
+	guint pos = h->pos, last = t->hosts->len - 1;
+	dm_host *m = g_ptr_array_index(t->hosts, last);
+	host_probe mprobe = { .family = m->family };
+	memcpy(mprobe.addr, m->addr, 16);
+	dm_index_remove(&t->host_index, host_hash(&probe), pos + 1);
+	if (m != h)
+		dm_index_remove(&t->host_index, host_hash(&mprobe), last + 1);
+	for (int d = 0; d < DM_DROP_N; d++)
+		t->forgotten_drops[d] += h->drops[d];
+	for (int r = 0; r < DM_RETIRE_N; r++)
+		t->forgotten_retired[r] += h->retired[r];
+	t->retired[DM_RETIRE_FORGET_HOST]++;
+	g_ptr_array_remove_index_fast(t->hosts, pos);  /* frees h */
+	if (m != h) {
+		m->pos = pos;
+		dm_index_put(&t->host_index, host_hash(&mprobe), pos + 1, host_match, t->hosts,
+		             &mprobe);
+	}
 }
 const GArray *dm_host_refusals(const dm_host *h) { return h->refusals; }
 
@@ -423,6 +537,7 @@ uint64_t dm_socket_segments(const dm_socket *s) { return s->segments; }
 uint64_t dm_socket_bytes(const dm_socket *s) { return s->bytes; }
 uint64_t dm_socket_bad_checksums(const dm_socket *s) { return s->bad; }
 uint32_t dm_socket_peers(const dm_socket *s) { return s->peers; }
+bool dm_socket_peers_folded(const dm_socket *s) { return s->peers_folded; }
 uint64_t dm_socket_first_frame(const dm_socket *s) { return s->first_frame; }
 uint64_t dm_socket_last_frame(const dm_socket *s) { return s->last_frame; }
 
@@ -513,7 +628,7 @@ dm_retire_name(dm_retire_reason r)
 	static const char *const names[DM_RETIRE_N] = {
 		NULL, "syn-timeout", "time-wait-timeout", "closed-timeout", "udp-idle",
 		"evicted-half-open", "forgotten", "evicted-closed", "evicted-udp",
-		"evicted-connection",
+		"evicted-connection", "forgotten-host",
 	};
 	return (unsigned)r < DM_RETIRE_N ? names[r] : NULL;
 }
@@ -525,44 +640,113 @@ dm_sock_kind_name(dm_sock_kind k)
 	return (unsigned)k < G_N_ELEMENTS(names) ? names[k] : "?";
 }
 
+/* A host: at its place in the array, found by its address, its holes
+ * and discarded listeners counted, on the idle list exactly when it has
+ * nothing of its own. */
+static char *
+check_host(const dm_tables *t, const dm_host *h, guint i, GHashTable *dead_of,
+           uint64_t *held)
+{
+	guint holes = 0;
+	guint dead = GPOINTER_TO_UINT(g_hash_table_lookup(dead_of, h));
+	if (h->pos != i || dm_tables_host((dm_tables *)t, h->family, h->addr, false) != h)
+		return g_strdup_printf("host %u: not found at its place", i);
+	for (guint j = 0; j < h->sockets->len; j++) {
+		const dm_socket *s = g_ptr_array_index(h->sockets, j);
+		if (!s) {
+			holes++;
+			continue;
+		}
+		(*held)++;
+		if (s->slot != j || s->host != h || s->dead || s->cell >= t->all->len ||
+		    g_ptr_array_index(t->all, s->cell) != s)
+			return g_strdup_printf("socket %u: not at its slot of its host", s->id);
+	}
+	if (holes != h->holes)
+		return g_strdup_printf("a host counts %u holes, has %u", h->holes, holes);
+	if (dead != h->dead)
+		return g_strdup_printf("a host counts %u discarded listeners, has %u", h->dead, dead);
+	if (h->idle != dm_host_forgettable(h))
+		return g_strdup_printf("host %u: %s the idle list", i, h->idle ? "wrongly on" : "not on");
+	return NULL;
+}
+
 /* The bounded-state bookkeeping: every held socket in its host's array
  * at its slot, the counts and the memory estimate, the lists. */
 static char *
 check_held(const dm_tables *t)
 {
-	uint64_t held = 0, listed_peers = 0, refusals = 0;
-	for (guint i = 0; i < t->hosts->len; i++) {
-		const dm_host *h = g_ptr_array_index(t->hosts, i);
-		guint holes = 0;
-		refusals += h->refusals->len;
-		for (guint j = 0; j < h->sockets->len; j++) {
-			const dm_socket *s = g_ptr_array_index(h->sockets, j);
-			if (!s) {
-				holes++;
-				continue;
-			}
-			held++;
-			if (s->slot != j || s->host != h ||
-			    s->id > t->all->len || g_ptr_array_index(t->all, s->id - 1) != s)
-				return g_strdup_printf("socket %u: not at its slot of its host", s->id);
-			if (s->kind != DM_KIND_CONNECTION)
-				listed_peers += s->peers;
-		}
-		if (holes != h->holes)
-			return g_strdup_printf("a host counts %u holes, has %u", h->holes, holes);
+	uint64_t held = 0, refusals = 0;
+	if (dm_index_size(&t->host_index) != t->hosts->len)
+		return g_strdup_printf("host index counts %u, %u hosts", dm_index_size(&t->host_index),
+		                       t->hosts->len);
+	GHashTable *dead_of = g_hash_table_new(NULL, NULL);
+	for (guint c = 0; c < t->all->len; c++) {
+		const dm_socket *s = g_ptr_array_index(t->all, c);
+		if (s && s->dead)
+			g_hash_table_insert(dead_of, s->host, GUINT_TO_POINTER(
+				GPOINTER_TO_UINT(g_hash_table_lookup(dead_of, s->host)) + 1));
 	}
+	char *err = NULL;
+	for (guint i = 0; i < t->hosts->len && !err; i++) {
+		const dm_host *h = g_ptr_array_index(t->hosts, i);
+		refusals += h->refusals->len;
+		err = check_host(t, h, i, dead_of, &held);
+	}
+	g_hash_table_unref(dead_of);
+	if (err)
+		return err;
 	if (held != t->count)
 		return g_strdup_printf("%" G_GUINT64_FORMAT " sockets held, %" G_GUINT64_FORMAT
 		                       " counted", held, t->count);
 	if (refusals != t->refusals)
 		return g_strdup_printf("%" G_GUINT64_FORMAT " refusals held, %" G_GUINT64_FORMAT
 		                       " counted", refusals, t->refusals);
-	/* Peer entries of discarded sockets stay: the estimate is at least
-	 * what the held sockets account for. */
-	if (t->mem < held * DM_COST_SOCKET + listed_peers * DM_COST_PEER)
-		return g_strdup_printf("memory estimate %" G_GUINT64_FORMAT " below what is held",
+	if (t->mem != held * DM_COST_SOCKET + (uint64_t)t->peers_held * DM_COST_PEER)
+		return g_strdup_printf("memory estimate %" G_GUINT64_FORMAT " is not what is held",
 		                       t->mem);
+	/* Every peer entry is in use by a socket or on the free list. */
+	uint32_t free_peers = 0;
+	for (const struct dm_peer_entry *e = t->peer_free; e; e = e->next)
+		if (++free_peers > t->n_peers || e->owner)
+			return g_strdup("peer free list broken");
+	if (free_peers + t->peers_held != t->n_peers ||
+	    dm_index_size(&t->peers) != t->peers_held)
+		return g_strdup_printf("%u peer entries made, %u held, %u free, %u indexed",
+		                       t->n_peers, t->peers_held, free_peers,
+		                       dm_index_size(&t->peers));
 	return dm_limits_check(t);
+}
+
+/* The peer entries of @s against its counts. */
+static char *
+check_peers(const dm_tables *t, const dm_socket *s, uint32_t *entries)
+{
+	if (s->peers > s->segments)
+		return g_strdup_printf("socket %u: more peers than segments", s->id);
+	uint32_t npeers = 0;
+	uint64_t from_peers = 0;
+	dm_peer_iter it;
+	dm_peer peer;
+	dm_socket_peer_iter_init(&it, s);
+	while (dm_peer_iter_next(&it, &peer)) {
+		npeers++;
+		from_peers += peer.segments;
+	}
+	if (npeers != s->peers || from_peers != s->segments)
+		return g_strdup_printf("socket %u: peer counts disagree with its totals", s->id);
+	uint32_t n = 0;
+	for (const struct dm_peer_entry *e = s->peer_list; e; e = e->next) {
+		peer_probe probe = { .owner = e->owner, .port = e->port, .addr = e->addr };
+		if (e->owner != s->id || ++n > s->npeer ||
+		    dm_index_find(&t->peers, peer_hash(&probe), peer_match, t, &probe) != e->id)
+			return g_strdup_printf("socket %u: a peer not in the peer set", s->id);
+	}
+	if (n != s->npeer || s->npeer > DM_PEERS_MAX ||
+	    (s->peers_folded && (s->npeer != DM_PEERS_MAX || s->key.tuple != 2)))
+		return g_strdup_printf("socket %u: %u peer entries, %u counted", s->id, n, s->npeer);
+	*entries += n;
+	return NULL;
 }
 
 char *
@@ -574,61 +758,64 @@ dm_tables_check(const dm_tables *t)
 		if (!id)
 			continue;
 		in_index++;
-		if (id > t->all->len)
-			return g_strdup_printf("socket table entry for unknown socket %u", id);
-		const dm_socket *s = g_ptr_array_index(t->all, id - 1);
-		if (!s->keyed || t->sockets.slots[i].hash != dm_key_hash(&s->key))
+		const dm_socket *s = id <= t->all->len ? g_ptr_array_index(t->all, id - 1) : NULL;
+		if (!s)
+			return g_strdup_printf("socket table entry for empty cell %u", id - 1);
+		if (!s->keyed || s->dead || t->sockets.slots[i].hash != dm_key_hash(&s->key))
 			return g_strdup_printf("socket %u keyed inconsistently", s->id);
 	}
 	if (in_index != dm_index_size(&t->sockets))
 		return g_strdup_printf("socket table counts %u entries, holds %u",
 		                       dm_index_size(&t->sockets), in_index);
-	guint keyed = 0;
-	for (guint i = 0; i < t->all->len; i++) {
+	guint keyed = 0, empty = 0;
+	uint32_t entries = 0;
+	GHashTable *ids = g_hash_table_new(NULL, NULL);
+	char *err = NULL;
+	for (guint i = 0; i < t->all->len && !err; i++) {
 		const dm_socket *s = g_ptr_array_index(t->all, i);
-		if (!s)
-			continue;  /* discarded */
-		if (s->id != i + 1)
-			return g_strdup_printf("socket %u has id %u", i + 1, s->id);
-		if (s->keyed) {
-			keyed++;
-			if (dm_tables_find(t, &s->key) != s)
-				return g_strdup_printf("socket %u not reachable by its key", s->id);
+		if (!s) {
+			empty++;
+			continue;
 		}
-		if (s->parent && (s->parent->kind != DM_KIND_LISTEN ||
-		                  s->kind != DM_KIND_CONNECTION ||
-		                  s->parent->host != s->host))
-			return g_strdup_printf("socket %u has a parent that is not its host's listener", s->id);
-		if ((s->kind == DM_KIND_LISTEN) != (s->state == DM_TCP_LISTEN))
-			return g_strdup_printf("socket %u: kind and state disagree", s->id);
-		if ((s->key.proto == 17) != (s->state == DM_TCP_NONE))
-			return g_strdup_printf("socket %u: UDP with a TCP state or TCP without", s->id);
-		if (s->kind == DM_KIND_CONNECTION ? s->key.tuple != 4 : s->key.tuple != 2)
-			return g_strdup_printf("socket %u: kind and key disagree", s->id);
-		if (s->peers > s->segments)
-			return g_strdup_printf("socket %u: more peers than segments", s->id);
-		uint32_t npeers = 0;
-		uint64_t from_peers = 0;
-		dm_peer_iter it;
-		dm_peer peer;
-		dm_socket_peer_iter_init(&it, s);
-		while (dm_peer_iter_next(&it, &peer)) {
-			npeers++;
-			from_peers += peer.segments;
-		}
-		if (npeers != s->peers || from_peers != s->segments)
-			return g_strdup_printf("socket %u: peer counts disagree with its totals", s->id);
-		for (const struct dm_peer_entry *e = s->peer_list; e; e = e->next) {
-			peer_probe probe = { .owner = e->owner, .port = e->port, .addr = e->addr };
-			if (e->owner != s->id ||
-			    dm_index_find(&t->peers, peer_hash(&probe), peer_match, t, &probe) == 0)
-				return g_strdup_printf("socket %u: a peer not in the peer set", s->id);
-		}
-		if (s->host->family != s->key.family)
-			return g_strdup_printf("socket %u: family differs from its host", s->id);
+		if (s->cell != i || s->id == 0 || s->id > t->last_id ||
+		    !g_hash_table_add(ids, GUINT_TO_POINTER(s->id)))
+			err = g_strdup_printf("socket %u in cell %u: cell or id wrong", s->id, i);
+		else if (s->dead && (s->kind != DM_KIND_LISTEN || s->keyed ||
+		                     s->list != DM_LIST_NONE || s->peer_list))
+			err = g_strdup_printf("socket %u: discarded, yet not a bare listener", s->id);
+		else if (s->keyed && dm_tables_find(t, &s->key) != s)
+			err = g_strdup_printf("socket %u not reachable by its key", s->id);
+		else if (s->parent && (s->parent->kind != DM_KIND_LISTEN ||
+		                       s->kind != DM_KIND_CONNECTION ||
+		                       s->parent->host != s->host))
+			err = g_strdup_printf("socket %u has a parent that is not its host's listener",
+			                      s->id);
+		else if ((s->kind == DM_KIND_LISTEN) != (s->state == DM_TCP_LISTEN))
+			err = g_strdup_printf("socket %u: kind and state disagree", s->id);
+		else if ((s->key.proto == 17) != (s->state == DM_TCP_NONE))
+			err = g_strdup_printf("socket %u: UDP with a TCP state or TCP without", s->id);
+		else if (s->kind == DM_KIND_CONNECTION ? s->key.tuple != 4 : s->key.tuple != 2)
+			err = g_strdup_printf("socket %u: kind and key disagree", s->id);
+		else if (s->host->family != s->key.family)
+			err = g_strdup_printf("socket %u: family differs from its host", s->id);
+		else if (!s->dead)
+			err = check_peers(t, s, &entries);
+		keyed += s->keyed;
 	}
+	g_hash_table_unref(ids);
+	if (err)
+		return err;
 	if (keyed != dm_index_size(&t->sockets))
 		return g_strdup_printf("%u keyed sockets but %u table entries", keyed,
 		                       dm_index_size(&t->sockets));
+	if (empty != t->free_cells->len)
+		return g_strdup_printf("%u empty cells, %u free", empty, t->free_cells->len);
+	for (guint i = 0; i < t->free_cells->len; i++) {
+		uint32_t c = g_array_index(t->free_cells, uint32_t, i);
+		if (c >= t->all->len || g_ptr_array_index(t->all, c))
+			return g_strdup_printf("free cell %u in use", c);
+	}
+	if (entries != t->peers_held)
+		return g_strdup_printf("%u peer entries on sockets, %u held", entries, t->peers_held);
 	return check_held(t);
 }

@@ -32,11 +32,16 @@ typedef struct {
 typedef struct {
 	GPtrArray *hosts;      /* dm_host *, creation order */
 	dm_index host_index;   /* host address -> index in hosts + 1 */
-	dm_index sockets;      /* dm_key -> socket id, the live entries */
-	GPtrArray *all;        /* every socket ever made, index = id - 1 */
+	dm_index sockets;      /* dm_key -> cell + 1, the live entries */
+	GPtrArray *all;        /* the cells: held sockets and discarded
+	                        * listeners still named as parents, or NULL */
+	GArray *free_cells;    /* uint32_t cells free for reuse */
+	guint last_id;         /* sockets ever made: ids are never reused */
 	dm_index peers;        /* (socket id, peer address, port) -> entry */
 	GPtrArray *peer_chunks; /* the peer entries */
 	uint32_t n_peers;      /* peer entries made */
+	struct dm_peer_entry *peer_free; /* entries of discarded sockets */
+	uint32_t peers_held;   /* peer entries in use */
 	guint udp_connected;   /* connected UDP sockets ever added */
 	/* Bounded state (demux-limits.c). */
 	uint64_t count;        /* sockets held (in a host's array) */
@@ -47,7 +52,14 @@ typedef struct {
 	bool have_base;
 	int64_t base_sec;      /* capture second of tick 0 */
 	dm_list_head lists[DM_LIST_N];
+	uint64_t listed;       /* sockets on a list (evictable) */
+	uint64_t listed_mem;   /* their sockets' and peer entries' cost */
+	dm_host *idle_head, *idle_tail; /* hosts with nothing of their own */
+	uint64_t idle;         /* hosts on that list */
 	uint64_t retired[DM_RETIRE_N]; /* totals over all hosts */
+	uint64_t forgotten_drops[DM_DROP_N];     /* of the hosts freed */
+	uint64_t forgotten_retired[DM_RETIRE_N];
+	uint64_t limit_unmet;
 } dm_tables;
 
 void dm_key_make(dm_key *k, uint8_t proto, uint8_t family, const uint8_t *laddr,
@@ -70,9 +82,18 @@ void dm_tables_unkey(dm_tables *t, dm_socket *s);
  * segments are the socket's own. */
 bool dm_tables_note_peer(dm_tables *t, dm_socket *s, uint8_t family,
                          const uint8_t *addr, uint16_t port);
-/* Take @s out of the tables entirely and free it (its id is not
- * reused); @s must not be a listener with children. */
+/* Take @s out of the tables entirely and free it, with its peer entries
+ * (its id is not reused; its cell is, unless it is a listener, kept as
+ * the parent its connections name). */
 void dm_tables_discard(dm_tables *t, dm_socket *s);
+/* The socket in @cell if it still has id @id, else NULL. */
+dm_socket *dm_tables_cell(const dm_tables *t, uint32_t cell, guint id);
+/* Whether @h has nothing of its own left to report: no socket held, no
+ * discarded listener, no refusal, no closed port noted. */
+bool dm_host_forgettable(const dm_host *h);
+/* Free @h (forgettable, on no list) and take it out of the host index,
+ * folding its drops and retirements into the tables' totals. */
+void dm_tables_forget_host(dm_tables *t, dm_host *h);
 char *dm_tables_check(const dm_tables *t);
 
 #endif

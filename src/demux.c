@@ -83,7 +83,7 @@ dm_demux_next_correction(dm_demux *dm, dm_correction *out)
 guint
 dm_demux_socket_count(const dm_demux *dm)
 {
-	return dm->t.all->len;
+	return dm->t.last_id;
 }
 
 char *
@@ -119,6 +119,7 @@ typedef struct {
 	uint32_t nsec;
 	const dm_packet *pkt;
 	dm_host *host;        /* receiving host */
+	dm_host *sender;      /* sending host, when looked up */
 	dm_decision *out;
 	dm_tables *t;
 } seg_ctx;
@@ -143,11 +144,8 @@ deliver(dm_demux *dm, dm_socket *s, const seg_ctx *c)
 	const dm_packet *p = c->pkt;
 	s->segments++;
 	s->bytes += p->payload_len;
-	if (dm_tables_note_peer(&dm->t, s, p->family, p->src, p->sport)) {
+	if (dm_tables_note_peer(&dm->t, s, p->family, p->src, p->sport))
 		s->peers++;
-		if (s->kind != DM_KIND_CONNECTION)
-			dm->t.mem += DM_COST_PEER;
-	}
 	touch(s, c);
 }
 
@@ -382,7 +380,7 @@ sent_before_peer_fin(const dm_socket *s, const dm_packet *p)
 /* The sending end: its socket's state changes as the segment leaves.
  * Returns: the sender's socket, or NULL. */
 static dm_socket *
-tcp_send(dm_demux *dm, const seg_ctx *c)
+tcp_send(dm_demux *dm, seg_ctx *c)
 {
 	const dm_packet *p = c->pkt;
 	uint8_t f = p->tcp_flags;
@@ -394,10 +392,11 @@ tcp_send(dm_demux *dm, const seg_ctx *c)
 	dm_host *sender = dm_tables_host(&dm->t, p->family, p->src, false);
 	if (sender && !(f & DM_TCP_RST))
 		closed_clear(sender, 6, p->sport);
+	c->sender = sender;
 
 	if ((f & DM_TCP_SYN) && !(f & DM_TCP_ACK)) {
 		if (!s || state_is_over(s->state)) {
-			sender = dm_tables_host(&dm->t, p->family, p->src, true);
+			sender = c->sender = dm_tables_host(&dm->t, p->family, p->src, true);
 			s = new_connection(dm, sender, p->family, p->src, p->sport,
 			                   p->final_dst, p->dport, DM_TCP_SYN_SENT);
 		}
@@ -411,7 +410,7 @@ tcp_send(dm_demux *dm, const seg_ctx *c)
 	if (!s || (state_is_over(s->state) && (f & DM_TCP_SYN))) {
 		/* First seen sending mid-connection (its SYN or our view of
 		 * it is missing): the sender's end exists all the same. */
-		sender = dm_tables_host(&dm->t, p->family, p->src, true);
+		sender = c->sender = dm_tables_host(&dm->t, p->family, p->src, true);
 		s = new_connection(dm, sender, p->family, p->src, p->sport,
 		                   p->final_dst, p->dport,
 		                   (f & DM_TCP_SYN) ? DM_TCP_SYN_RECEIVED : DM_TCP_ESTABLISHED);
@@ -562,10 +561,8 @@ tcp_receive(dm_demux *dm, seg_ctx *c)
 	if (syn) {
 		/* The listener spawns a child in SYN-RECEIVED. */
 		l->segments++;
-		if (dm_tables_note_peer(&dm->t, l, p->family, p->src, p->sport)) {
+		if (dm_tables_note_peer(&dm->t, l, p->family, p->src, p->sport))
 			l->peers++;
-			dm->t.mem += DM_COST_PEER;
-		}
 		touch(l, c);
 		s = new_connection(dm, c->host, p->family, p->final_dst, p->dport,
 		                   p->src, p->sport, DM_TCP_SYN_RECEIVED);
@@ -622,19 +619,23 @@ peek_socket(const dm_demux *dm, const dm_packet *p, dm_lookup *how)
 	return tcp_listener(dm, p, how);
 }
 
+/* Run the frame; @touched gets the hosts whose state it may have
+ * changed besides the receiving one (the sender, a refusing host). */
 static void
 segment_run(dm_demux *dm, uint64_t frame, int64_t sec, uint32_t nsec,
-            dm_frame_status st, const dm_packet *pkt, dm_decision *out)
+            dm_frame_status st, const dm_packet *pkt, dm_decision *out,
+            dm_host **touched)
 {
 	dm_refusal r;
 	dm_host *refusing = dm->pending ?
 		dm_pending_answer(dm->pending, &dm->t, frame, sec, st, pkt, &r) : NULL;
 	if (refusing)
 		closed_mark(refusing, r.proto, r.port, r.evidence);
+	touched[0] = refusing;
 	if (st != DM_FRAME_SEGMENT || (pkt->proto != 17 && pkt->proto != 6))
 		return;
 
-	seg_ctx c = { frame, sec, nsec, pkt, NULL, out, &dm->t };
+	seg_ctx c = { frame, sec, nsec, pkt, NULL, NULL, out, &dm->t };
 	bool tcp = pkt->proto == 6;
 
 	if (tcp && pkt->have_tcp && pkt->malformed == DM_MAL_NONE) {
@@ -645,7 +646,9 @@ segment_run(dm_demux *dm, uint64_t frame, int64_t sec, uint32_t nsec,
 		dm_host *sender = dm_tables_host(&dm->t, pkt->family, pkt->src, false);
 		if (sender)
 			closed_clear(sender, 17, pkt->sport);
+		c.sender = sender;
 	}
+	touched[1] = c.sender;
 
 	c.host = dm_tables_host(&dm->t, pkt->family, pkt->final_dst, true);
 	out->host = c.host;
@@ -684,15 +687,23 @@ void
 dm_demux_segment(dm_demux *dm, uint64_t frame, int64_t sec, uint32_t nsec,
                  dm_frame_status st, const dm_packet *pkt, dm_decision *out)
 {
+	dm_host *touched[2] = { NULL, NULL };
 	memset(out, 0, sizeof *out);
 	/* Time runs on with every frame: entries whose time is up leave
 	 * before the frame is looked up. */
 	dm_limits_advance(&dm->t, &dm->lim, sec, nsec);
-	segment_run(dm, frame, sec, nsec, st, pkt, out);
+	segment_run(dm, frame, sec, nsec, st, pkt, out, touched);
 	dm_socket *s = (dm_socket *)out->socket;
 	if (s && out->action != DM_ACTION_DROPPED)
 		dm_limits_place(&dm->t, s);
-	dm_limits_enforce(&dm->t, &dm->lim, s);
+	/* The hosts the frame touched: their activity, and whether they
+	 * still have anything of their own. */
+	for (int i = 0; i < 2; i++)
+		if (touched[i] && touched[i] != out->host)
+			dm_limits_host_place(&dm->t, touched[i]);
+	if (out->host)
+		dm_limits_host_place(&dm->t, (dm_host *)out->host);
+	dm_limits_enforce(&dm->t, &dm->lim, s, out->host);
 }
 
 void
@@ -706,4 +717,7 @@ dm_demux_get_usage(const dm_demux *dm, dm_demux_usage *u)
 	u->peak_sockets = MAX(dm->t.peak_count, u->sockets);
 	u->peak_memory = MAX(dm->t.peak_mem, u->memory);
 	memcpy(u->retired, dm->t.retired, sizeof u->retired);
+	memcpy(u->forgotten_drops, dm->t.forgotten_drops, sizeof u->forgotten_drops);
+	memcpy(u->forgotten_retired, dm->t.forgotten_retired, sizeof u->forgotten_retired);
+	u->limit_unmet = dm->t.limit_unmet;
 }

@@ -29,6 +29,7 @@
 #include "demuxsim/decode.h"
 #include "demuxsim/demux.h"
 #include "demuxsim/report.h"
+#include "demuxsim/shard.h"
 #include "demuxsim/split.h"
 #include "demuxsim/summary.h"
 #include "live-run.h"
@@ -47,6 +48,7 @@ typedef struct {
 	gchar *split_dir;
 	gint max_nodes;
 	gchar *html_report;
+	gchar *shard;
 	gchar **files;
 } options;
 
@@ -128,6 +130,7 @@ typedef struct {
 	dm_demux *dm;
 	dm_split *split;
 	dm_reasm *ra;       /* NULL with --no-reassembly */
+	dm_shard *shard;    /* --shard K/N, or NULL */
 	uint64_t frame;     /* across all inputs */
 } run_state;
 
@@ -157,9 +160,19 @@ run_input(const input *in, run_state *rs)
 		if (rs->ra)
 			st = dm_reasm_frame(rs->ra, rs->frame, rec.sec,
 			                    nano ? rec.frac : rec.frac * 1000, st, &pkt);
+		if (rs->shard && !dm_shard_owns(rs->shard, st, &pkt)) {
+			/* Another shard's frame, counted there; the simulation's
+			 * clock still runs on with it (expiry as in a whole run). */
+			rs->sum.frames++;
+			dm_demux_segment(rs->dm, rs->frame, rec.sec, nano ? rec.frac : rec.frac * 1000,
+			                 st == DM_FRAME_SEGMENT ? DM_FRAME_OTHER_PROTO : st, &pkt, &d);
+			continue;
+		}
 		dm_summary_add(&rs->sum, st, &pkt);
 		dm_demux_segment(rs->dm, rs->frame, rec.sec, nano ? rec.frac : rec.frac * 1000,
 		                 st, &pkt, &d);
+		if (rs->shard)
+			dm_shard_note_created(rs->shard, rs->frame, dm_demux_socket_count(rs->dm));
 		if (rs->split && d.socket && d.action != DM_ACTION_DROPPED)
 			dm_split_note(rs->split, rs->frame, d.socket);
 		for (uint32_t i = 0; rs->split && d.socket && d.action != DM_ACTION_DROPPED &&
@@ -249,6 +262,8 @@ static const char *const description =
 	"\n"
 	"demuxsim checksum --proto udp|tcp --src A --dst B HEX... computes and\n"
 	"explains a checksum typed by hand (see demuxsim checksum --help).\n"
+	"demuxsim merge A.json B.json ... combines the JSON reports of the\n"
+	"shards of a run made with --shard K/N (see demuxsim merge --help).\n"
 	"\n"
 	"Exit status: 0 done; 1 input error (unreadable, truncated or damaged\n"
 	"capture, unsupported link type, bad --sockets file: results so far are\n"
@@ -283,6 +298,8 @@ main(int argc, char **argv)
 		  "Diagrams: keep the N busiest sockets of each host, fold the others into one node", "N" },
 		{ "report", 0, 0, G_OPTION_ARG_FILENAME, &o.html_report,
 		  "Also write the run as one self-contained HTML page to FILE", "FILE" },
+		{ "shard", 0, 0, G_OPTION_ARG_STRING, &o.shard,
+		  "Process only the flows of shard K of N (0 <= K < N); combine the JSON reports with demuxsim merge", "K/N" },
 		{ "version", 'V', 0, G_OPTION_ARG_NONE, &o.version,
 		  "Print the version and exit", NULL },
 		{ "explain", 0, 0, G_OPTION_ARG_STRING, &xo.frames,
@@ -301,6 +318,10 @@ main(int argc, char **argv)
 	setlocale(LC_ALL, "");
 	if (argc > 1 && strcmp(argv[1], "checksum") == 0)
 		return dm_cli_checksum(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "merge") == 0)
+		return dm_cli_merge(argc - 1, argv + 1);
+	gchar **args = g_strdupv(argv);  /* as given, for --shard */
+	int n_args = argc;
 	GOptionContext *ctx = g_option_context_new(NULL);
 	g_option_context_set_summary(ctx, "Simulate how a host's transport layer demultiplexes captured traffic.");
 	g_option_context_set_description(ctx, description);
@@ -340,6 +361,16 @@ main(int argc, char **argv)
 		status = EXIT_USAGE;
 		goto out;
 	}
+	if (o.shard) {
+		rs.shard = dm_shard_parse(o.shard, &err);
+		if (!rs.shard) {
+			g_printerr("demuxsim: %s (try --help)\n", err->message);
+			g_error_free(err);
+			status = EXIT_USAGE;
+			goto out;
+		}
+		dm_shard_set_options(rs.shard, n_args, args);
+	}
 	if (!dm_reasm_cli_make(&ro, &rs.ra)) {
 		status = EXIT_USAGE;
 		goto out;
@@ -347,6 +378,11 @@ main(int argc, char **argv)
 	bool live = dm_live_cli_wanted(&lo);
 	if (live && (status = dm_live_cli_check(&lo, o.read_file, &o.files)) != DM_LIVE_CLI_CONTINUE)
 		goto out;
+	if (live && rs.shard) {
+		g_printerr("demuxsim: --shard splits captures read from files, not a live capture\n");
+		status = EXIT_USAGE;
+		goto out;
+	}
 	status = EXIT_DONE;
 	if (o.read_file)
 		g_array_append_val(inputs, ((input){ o.read_file, o.read_file, false, false }));
@@ -372,6 +408,8 @@ main(int argc, char **argv)
 	                 (o.quiet ? DM_REPORT_QUIET : 0);
 	rs.rep = dm_report_new(stdout, fmt, flags);
 	dm_report_set_max_nodes(rs.rep, (unsigned)o.max_nodes);
+	if (rs.shard)
+		dm_report_set_shard(rs.rep, rs.shard);
 	if (o.html_report) {
 		html = fopen(o.html_report, "w");
 		if (!html) {
@@ -400,6 +438,8 @@ main(int argc, char **argv)
 		status = EXIT_INPUT;
 		goto out;
 	}
+	if (rs.shard)  /* declared sockets: made before the first frame */
+		dm_shard_note_created(rs.shard, 0, dm_demux_socket_count(rs.dm));
 	if (live) {
 		status = dm_live_cli_run(&lo, o.split_dir, rs.rep, rs.dm, rs.ra);
 		goto out;
@@ -460,6 +500,8 @@ out:
 	dm_split_free(rs.split);
 	dm_demux_free(rs.dm);
 	dm_reasm_free(rs.ra);
+	dm_shard_free(rs.shard);
+	g_strfreev(args);
 	for (guint i = 0; i < inputs->len; i++) {
 		input *in = &g_array_index(inputs, input, i);
 		if (in->temporary) {
@@ -476,6 +518,7 @@ out:
 	g_free(o.sockets);
 	g_free(o.split_dir);
 	g_free(o.html_report);
+	g_free(o.shard);
 	g_strfreev(o.hosts);
 	g_strfreev(o.files);
 	return status;

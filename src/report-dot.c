@@ -338,10 +338,13 @@ socket_edges(dot_ctx *c, const dm_host *h, guint hi)
 		if (parent)
 			add_edge(c, g_hash_table_lookup(c->node_of, parent), node, 0, EDGE_CHILD);
 		dm_socket_peer_iter_init(&it, s);
-		while (dm_peer_iter_next(&it, &p))
+		while (dm_peer_iter_next(&it, &p)) {
+			if (p.other)  /* folded peers: no endpoint to draw */
+				continue;
 			add_edge(c, peer_node(c, dm_socket_proto(s), p.family, p.addr, p.port, la,
 			                      lport, dm_socket_first_frame(s), p.segments),
 			         node, p.segments, EDGE_SEGMENTS);
+		}
 		if (bad_total && dm_socket_bad_checksums(s))
 			add_edge(c, intern(c, bad), node, dm_socket_bad_checksums(s), EDGE_BAD);
 	}

@@ -4,6 +4,7 @@
 #define DEMUXSIM_REPORT_INT_H
 
 #include "demuxsim/live.h"
+#include "json-writer.h"
 #include "demuxsim/report.h"
 
 struct dm_report {
@@ -17,6 +18,7 @@ struct dm_report {
 	struct dm_failures *failures; /* kept bad checksums, or NULL */
 	bool have_capture;     /* live: the kernel's counters below */
 	dm_live_stats capture;
+	const struct dm_shard *shard; /* a shard's run, or NULL */
 };
 
 typedef struct {
@@ -29,6 +31,11 @@ bool dm_report_host_visible(const dm_report *rep, const dm_host *h);
 void dm_report_jsonl_segment(dm_report *rep, uint64_t frame, const dm_record *rec,
                              const dm_packet *pkt, const dm_decision *d);
 void dm_report_write_time(const dm_report *rep, int64_t sec, uint32_t frac);
+
+/* report-shard.c: what merging shard reports needs, in the document
+ * (after everything else) and in socket @s (last). */
+void dm_report_shard_json(jw *w, const dm_report *rep);
+void dm_report_shard_socket_json(jw *w, const dm_report *rep, const dm_socket *s);
 
 /* report-dot.c: the diagram of the visible hosts as Graphviz source. */
 GString *dm_report_dot(const dm_report *rep, const dm_demux *dm);

@@ -68,6 +68,13 @@ text_usage(FILE *out, const dm_demux *dm)
 	        u.sockets, u.peak_sockets, u.max_sockets, u.memory / 1024,
 	        u.peak_memory / 1024, u.max_memory / 1024);
 	text_counts(out, "  expired or evicted: ", u.retired, 1, DM_RETIRE_N, retire_name_i);
+	text_counts(out, "  forgotten hosts had dropped: ", u.forgotten_drops, 1, DM_DROP_N,
+	            drop_name_i);
+	text_counts(out, "  forgotten hosts had expired or evicted: ", u.forgotten_retired, 1,
+	            DM_RETIRE_N, retire_name_i);
+	if (u.limit_unmet)
+		fprintf(out, "  limits not met after %" G_GUINT64_FORMAT " frames: what cannot be"
+		        " evicted exceeds them\n", u.limit_unmet);
 }
 
 static void
@@ -124,6 +131,8 @@ text_socket(dm_report *rep, const dm_socket *s, int indent)
 		g_string_append(notes, " declared");
 	if (dm_socket_retired(s))
 		g_string_append_printf(notes, " %s", dm_retire_name(dm_socket_retired(s)));
+	if (dm_socket_peers_folded(s))
+		g_string_append(notes, " peers-folded");
 	fprintf(rep->out, "  %*s%-5s %-12s %-*s %-*s %6u %8" G_GUINT64_FORMAT " %10" G_GUINT64_FORMAT
 	        " %5" G_GUINT64_FORMAT " %5u%s\n",
 	        indent, "", dm_socket_proto(s) == 17 ? "udp" : "tcp", st,
@@ -269,6 +278,10 @@ json_socket(jw *w, const dm_report *rep, const dm_socket *s)
 	json_uint(w, "bytes", dm_socket_bytes(s));
 	json_uint(w, "bad_checksums", dm_socket_bad_checksums(s));
 	json_uint(w, "peers", dm_socket_peers(s));
+	if (dm_socket_peers_folded(s)) {
+		jw_key(w, "peers_folded");
+		jw_bool(w, true);
+	}
 	dm_socket_first_time(s, &sec, &nsec);
 	json_time(w, "first", rep, sec, nsec, have);
 	dm_socket_last_time(s, &sec, &nsec);
@@ -277,6 +290,8 @@ json_socket(jw *w, const dm_report *rep, const dm_socket *s)
 	json_frame(w, "last_frame", dm_socket_last_frame(s));
 	if (dm_socket_retired(s))
 		json_string(w, "retired", dm_retire_name(dm_socket_retired(s)));
+	if (rep->shard)
+		dm_report_shard_socket_json(w, rep, s);
 	jw_end_object(w);
 }
 
@@ -383,9 +398,16 @@ json_document(dm_report *rep, const dm_summary *sum, const dm_demux *dm)
 			json_uint(&w, "peak_memory", u.peak_memory);
 			json_uint(&w, "max_memory", u.max_memory);
 			json_counts(&w, "retired", u.retired, 1, DM_RETIRE_N, retire_name_i);
+			json_counts(&w, "forgotten_hosts_dropped", u.forgotten_drops, 1, DM_DROP_N,
+			            drop_name_i);
+			json_counts(&w, "forgotten_hosts_retired", u.forgotten_retired, 1,
+			            DM_RETIRE_N, retire_name_i);
+			json_uint(&w, "limit_unmet", u.limit_unmet);
 			jw_end_object(&w);
 		}
 	}
+	if (rep->shard)
+		dm_report_shard_json(&w, rep);
 	jw_end_object(&w);
 }
 

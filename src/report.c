@@ -267,6 +267,12 @@ dm_report_frame(dm_report *rep, uint64_t frame, const dm_record *rec,
 }
 
 void
+dm_report_set_shard(dm_report *rep, const struct dm_shard *sh)
+{
+	rep->shard = sh;
+}
+
+void
 dm_report_free(dm_report *rep)
 {
 	if (!rep)

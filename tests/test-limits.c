@@ -375,6 +375,81 @@ test_history_forgotten(void)
 	dm_demux_free(s.dm);
 }
 
+/* A SYN from the @i-th distinct source (10.0.0.0/8). */
+static dm_packet
+syn_from(int i, const char *dst)
+{
+	char src[32];
+	g_snprintf(src, sizeof src, "10.%d.%d.%d", (i >> 16) & 255, (i >> 8) & 255, i & 255);
+	return tcp(src, (uint16_t)(1024 + i % 50000), dst, 80, SYN, (uint32_t)i, 0);
+}
+
+/* A flood from distinct sources under --max-sockets: the hosts left
+ * with nothing are forgotten (never more idle ones than the limit), the
+ * listener folds its peers beyond DM_PEERS_MAX (its segments still add
+ * up: dm_demux_check_invariants after every segment), ids stay unique. */
+static void
+test_forget_hosts_fold_peers(void)
+{
+	sim s;
+	dm_demux_config cfg = { .max_sockets = 40 };
+	sim_init(&s, &cfg);
+	const int n = (int)DM_PEERS_MAX + 500;
+	const dm_socket *listener = NULL;
+	for (int i = 0; i < n; i++) {
+		dm_packet p = syn_from(i, SRV);
+		const dm_decision *d = feed(&s, i / 100, 0, &p);
+		g_assert_cmpuint(dm_socket_id(d->socket), ==, 2 * (guint)i + 3);
+		listener = dm_socket_parent(d->socket);
+	}
+	g_assert_cmpuint(dm_demux_socket_count(s.dm), ==, 2 * (guint)n + 1);
+	dm_demux_usage u;
+	dm_demux_get_usage(s.dm, &u);
+	g_assert_cmpuint(u.retired[DM_RETIRE_FORGET_HOST], >=, (guint64)n - 2 * 40 - 2);
+	g_assert_cmpuint(u.forgotten_retired[DM_RETIRE_EVICT_HALF_OPEN], ==,
+	                 u.retired[DM_RETIRE_FORGET_HOST]);
+	g_assert_cmpuint(u.limit_unmet, ==, 0);
+	GPtrArray *hosts = dm_demux_hosts(s.dm);
+	g_assert_cmpuint(hosts->len, <=, 1 + 40 + 40);
+	g_ptr_array_unref(hosts);
+	g_assert_true(dm_socket_peers_folded(listener));
+	g_assert_cmpuint(dm_socket_peers(listener), ==, DM_PEERS_MAX + 1);
+	g_assert_cmpuint(dm_socket_segments(listener), ==, (guint64)n);
+	dm_peer_iter it;
+	dm_peer peer;
+	guint others = 0;
+	dm_socket_peer_iter_init(&it, listener);
+	while (dm_peer_iter_next(&it, &peer))
+		others += peer.other;
+	g_assert_cmpuint(others, ==, 1);
+	dm_demux_free(s.dm);
+}
+
+/* When what cannot be evicted (here a listener's peer entries) alone
+ * exceeds --max-memory, eviction stops after the half-open entries and
+ * idle hosts: a connection made then stays, and the frames are counted. */
+static void
+test_limit_unmet(void)
+{
+	sim s;
+	dm_demux_config cfg = { .max_memory = 64 * 1024 };
+	sim_init(&s, &cfg);
+	dm_packet e = tcp(CLI, 5000, SRV, 22, ACK, 1, 1);
+	for (int i = 0; i < 2000; i++) {
+		dm_packet p = syn_from(i, SRV);
+		feed(&s, 1, 0, &p);
+		if (i == 1500)
+			feed(&s, 1, 0, &e);  /* when the listener alone is over */
+	}
+	dm_demux_usage u;
+	dm_demux_get_usage(s.dm, &u);
+	g_assert_cmpuint(u.limit_unmet, >, 0);
+	g_assert_cmpuint(u.retired[DM_RETIRE_EVICT_CONNECTION], ==, 0);
+	g_assert_cmpuint(u.retired[DM_RETIRE_EVICT_HALF_OPEN], >, 0);
+	g_assert_cmpuint(u.memory, >, cfg.max_memory);
+	dm_demux_free(s.dm);
+}
+
 /* Names are stable. */
 static void
 test_names(void)
@@ -397,6 +472,8 @@ main(int argc, char **argv)
 	g_test_add_func("/limits/max-sockets-order", test_max_sockets_order);
 	g_test_add_func("/limits/memory", test_memory);
 	g_test_add_func("/limits/history-forgotten", test_history_forgotten);
+	g_test_add_func("/limits/forget-hosts-fold-peers", test_forget_hosts_fold_peers);
+	g_test_add_func("/limits/limit-unmet", test_limit_unmet);
 	g_test_add_func("/limits/names", test_names);
 	return g_test_run();
 }

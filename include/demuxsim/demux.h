@@ -103,6 +103,9 @@ typedef enum {
 	DM_RETIRE_EVICT_OVER,      /* limit reached: TIME-WAIT/CLOSED discarded */
 	DM_RETIRE_EVICT_UDP,       /* limit reached: learned UDP socket discarded */
 	DM_RETIRE_EVICT_CONNECTION,/* limit reached: idle connection discarded */
+	DM_RETIRE_FORGET_HOST,     /* a host with nothing of its own left (no
+	                            * socket, refusal or closed port): freed,
+	                            * its counts folded into the usage */
 	DM_RETIRE_N
 } dm_retire_reason;
 
@@ -131,6 +134,14 @@ typedef struct {
 	uint64_t sockets, memory;         /* held now (memory estimated) */
 	uint64_t peak_sockets, peak_memory;
 	uint64_t retired[DM_RETIRE_N];    /* totals over all hosts */
+	/* The hosts forgotten (DM_RETIRE_FORGET_HOST): their drops and the
+	 * entries they had retired, added up. */
+	uint64_t forgotten_drops[DM_DROP_N];
+	uint64_t forgotten_retired[DM_RETIRE_N];
+	/* Frames after which the limits could not be met: what cannot be
+	 * evicted (listeners, declared sockets, refusals, hosts with them,
+	 * peer entries of listeners) alone exceeds them. */
+	uint64_t limit_unmet;
 } dm_demux_usage;
 
 #define DM_DEMUX_ERROR (dm_demux_error_quark())
@@ -206,7 +217,8 @@ void dm_demux_segment(dm_demux *dm, uint64_t frame, int64_t sec, uint32_t nsec,
 GPtrArray *dm_demux_hosts(const dm_demux *dm);
 
 /**
- * dm_demux_socket_count: how many sockets were ever created.
+ * dm_demux_socket_count: how many sockets were ever created (the highest
+ * id given).
  * Returns: the count.
  */
 guint dm_demux_socket_count(const dm_demux *dm);
@@ -282,8 +294,15 @@ dm_retire_reason dm_socket_retired(const dm_socket *s);
 uint64_t dm_socket_segments(const dm_socket *s);
 uint64_t dm_socket_bytes(const dm_socket *s);
 uint64_t dm_socket_bad_checksums(const dm_socket *s);
-/* Distinct peer endpoints (address, port) it received from. */
+/* Distinct peer endpoints (address, port) it received from: a lower
+ * bound when dm_socket_peers_folded(). */
 uint32_t dm_socket_peers(const dm_socket *s);
+/* Whether peers beyond the first DM_PEERS_MAX were folded into one
+ * "other peers" entry (counting their segments, not telling them apart). */
+bool dm_socket_peers_folded(const dm_socket *s);
+
+/* Peer endpoints a bound socket or listener keeps apart. */
+#define DM_PEERS_MAX 1024u
 
 /* A peer endpoint a socket received from, and how many segments. */
 typedef struct {
@@ -291,6 +310,7 @@ typedef struct {
 	uint8_t addr[16];           /* network order */
 	uint16_t port;
 	uint64_t segments;          /* segments from it counted on the socket */
+	bool other;                 /* the folded "other peers" (no address) */
 } dm_peer;
 
 /* An iterator over a socket's peers; valid while the simulation is not
@@ -298,13 +318,15 @@ typedef struct {
 typedef struct {
 	const void *next;           /* private */
 	const void *conn;
+	const void *rest;
 	uint64_t conn_segments;
 } dm_peer_iter;
 
 /**
  * dm_socket_peer_iter_init: start iterating over the dm_socket_peers(@s)
- * distinct peer endpoints of @s, the most recently first heard first;
- * their segment counts add up to dm_socket_segments(@s).
+ * distinct peer endpoints of @s, the most recently first heard first
+ * (then the folded other peers, if any); their segment counts add up to
+ * dm_socket_segments(@s).
  */
 void dm_socket_peer_iter_init(dm_peer_iter *it, const dm_socket *s);
 

@@ -122,6 +122,14 @@ bool dm_report_write_html(const dm_report *rep, const dm_summary *sum,
                           const dm_demux *dm, FILE *out);
 
 /**
+ * dm_report_set_shard: the run is shard @sh (see demuxsim/shard.h): the
+ * JSON report then carries what demuxsim merge needs (a "shard" member in
+ * the document and in each socket).  @sh must outlive @rep.
+ */
+struct dm_shard;
+void dm_report_set_shard(dm_report *rep, const struct dm_shard *sh);
+
+/**
  * dm_report_free: flush and free @rep (NULL is ignored).
  */
 void dm_report_free(dm_report *rep);

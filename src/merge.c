@@ -1,0 +1,581 @@
+/* merge.c - the reports of a run's shards combined into the report of the
+ * whole run.  Shard K's report counts the frames of its own flows, and
+ * shard 0 also the frames that carry no segment, so counts add up; the
+ * sockets several shards created (a listener or a bound UDP socket that
+ * many flows reach) are combined; every socket is numbered again by the
+ * frame that created it, as a whole run numbers them.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <string.h>
+
+#include "demuxsim/merge.h"
+
+#define MERGE_ERROR (g_quark_from_static_string("dm-merge-error"))
+
+typedef struct {
+	const char *path;
+	JsonNode *root;
+	JsonObject *doc;
+	gint64 k;
+	GHashTable *by_id;        /* its socket id -> msock */
+} shard_in;
+
+/* One socket of the whole run, from the shards that had it. */
+typedef struct {
+	JsonObject *base;         /* the entry created first: its members */
+	int base_in;              /* its shard (index in the sorted inputs) */
+	gint64 base_id;
+	gint64 created;
+	gint64 segments, bytes, bad, peers;
+	gint64 first_frame, last_frame;  /* 0: none */
+	const char *first, *last;        /* times as text, NULL: none */
+	JsonObject *latest;       /* the entry with the latest last_frame */
+	gint64 id;                /* in the whole run */
+} msock;
+
+typedef struct {
+	int family;
+	uint8_t addr[16];
+	const char *address;
+	GHashTable *by_key;       /* "proto kind local remote" -> GPtrArray of msock */
+	GPtrArray *sockets;       /* msock *, in order of appearance */
+	GPtrArray *refused;       /* JsonObject * */
+	JsonNode *dropped;        /* summed */
+	JsonNode *retired;        /* summed, or NULL */
+} mhost;
+
+static gint64
+member_int(JsonObject *o, const char *name)
+{
+	JsonNode *n = json_object_get_member(o, name);
+	if (!n || JSON_NODE_TYPE(n) != JSON_NODE_VALUE)
+		return 0;
+	return json_node_get_int(n);
+}
+
+static const char *
+member_string(JsonObject *o, const char *name)
+{
+	JsonNode *n = json_object_get_member(o, name);
+	if (!n || JSON_NODE_TYPE(n) != JSON_NODE_VALUE ||
+	    json_node_get_value_type(n) != G_TYPE_STRING)
+		return NULL;
+	return json_node_get_string(n);
+}
+
+static JsonObject *
+member_object(JsonObject *o, const char *name)
+{
+	JsonNode *n = o ? json_object_get_member(o, name) : NULL;
+	return n && JSON_NODE_HOLDS_OBJECT(n) ? json_node_get_object(n) : NULL;
+}
+
+static JsonArray *
+member_array(JsonObject *o, const char *name)
+{
+	JsonNode *n = o ? json_object_get_member(o, name) : NULL;
+	return n && JSON_NODE_HOLDS_ARRAY(n) ? json_node_get_array(n) : NULL;
+}
+
+/* --- Reading and checking ------------------------------------------------ */
+
+static bool
+load(shard_in *in, GError **error)
+{
+	JsonParser *p = json_parser_new();
+	GError *err = NULL;
+	bool ok = json_parser_load_from_file(p, in->path, &err);
+	if (!ok) {
+		g_set_error(error, MERGE_ERROR, 1, "%s: not a JSON report: %s", in->path,
+		            err->message);
+		g_error_free(err);
+		g_object_unref(p);
+		return false;
+	}
+	JsonNode *root = json_parser_get_root(p);
+	in->root = root ? json_node_copy(root) : NULL;
+	g_object_unref(p);
+	in->doc = in->root && JSON_NODE_HOLDS_OBJECT(in->root) ?
+	          json_node_get_object(in->root) : NULL;
+	JsonObject *sh = member_object(in->doc, "shard");
+	if (!sh || !member_array(in->doc, "hosts") || !member_string(sh, "version") ||
+	    !member_array(sh, "options")) {
+		g_set_error(error, MERGE_ERROR, 1, "%s: not a shard report "
+		            "(made by demuxsim --shard K/N -q --format json)", in->path);
+		return false;
+	}
+	in->k = member_int(sh, "k");
+	in->by_id = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
+	return true;
+}
+
+static bool
+same_node(JsonNode *a, JsonNode *b)
+{
+	if (!a || !b)
+		return a == b;
+	return json_node_equal(a, b);
+}
+
+/* The inputs, sorted by K, are shards 0..N-1 of one run. */
+static bool
+check_set(shard_in *in, guint n, GError **error)
+{
+	JsonObject *s0 = member_object(in[0].doc, "shard");
+	gint64 count = member_int(s0, "n");
+	for (guint i = 0; i < n; i++) {
+		JsonObject *si = member_object(in[i].doc, "shard");
+		const char *what = NULL;
+		if (strcmp(member_string(si, "version"), PACKAGE_VERSION) != 0) {
+			g_set_error(error, MERGE_ERROR, 1, "%s: made by demuxsim %s, this is %s",
+			            in[i].path, member_string(si, "version"), PACKAGE_VERSION);
+			return false;
+		}
+		if (member_int(si, "n") != count)
+			what = "a different number of shards";
+		else if (!same_node(json_object_get_member(si, "options"),
+		                    json_object_get_member(s0, "options")))
+			what = "different options or files";
+		else if (!same_node(json_object_get_member(in[i].doc, "files"),
+		                    json_object_get_member(in[0].doc, "files")) ||
+		         member_int(in[i].doc, "frames") != member_int(in[0].doc, "frames"))
+			what = "different captures";
+		if (what) {
+			g_set_error(error, MERGE_ERROR, 1, "%s: shard of another run (%s than %s)",
+			            in[i].path, what, in[0].path);
+			return false;
+		}
+		if (in[i].k < 0 || in[i].k >= count) {
+			g_set_error(error, MERGE_ERROR, 1, "%s: shard %" G_GINT64_FORMAT " of %"
+			            G_GINT64_FORMAT " is not a shard", in[i].path, in[i].k, count);
+			return false;
+		}
+		if (i > 0 && in[i].k == in[i - 1].k) {
+			g_set_error(error, MERGE_ERROR, 1, "%s: shard %" G_GINT64_FORMAT "/%"
+			            G_GINT64_FORMAT " given twice (also %s)", in[i].path, in[i].k,
+			            count, in[i - 1].path);
+			return false;
+		}
+	}
+	for (gint64 k = 0; k < count; k++) {
+		if (k >= (gint64)n || in[k].k != k) {
+			g_set_error(error, MERGE_ERROR, 1, "shard %" G_GINT64_FORMAT "/%"
+			            G_GINT64_FORMAT " is missing (%u of %" G_GINT64_FORMAT
+			            " shard reports given)", k, count, n, count);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* --- Counts ------------------------------------------------------------ */
+
+/* @into plus @add: integers summed (those named max_* taken once: they are
+ * limits), objects member by member, anything else kept from @into. */
+static JsonNode *
+sum_nodes(JsonNode *into, JsonNode *add)
+{
+	if (!into)
+		return json_node_copy(add);
+	if (JSON_NODE_HOLDS_OBJECT(into) && JSON_NODE_HOLDS_OBJECT(add)) {
+		JsonObject *a = json_node_get_object(into), *b = json_node_get_object(add);
+		GList *names = json_object_get_members(b);
+		for (GList *l = names; l; l = l->next) {
+			const char *name = l->data;
+			JsonNode *mine = json_object_get_member(a, name);
+			JsonNode *theirs = json_object_get_member(b, name);
+			if (mine && g_str_has_prefix(name, "max_"))
+				continue;
+			JsonNode *sum = sum_nodes(mine ? json_node_copy(mine) : NULL, theirs);
+			json_object_set_member(a, name, sum);
+		}
+		g_list_free(names);
+		return into;
+	}
+	if (JSON_NODE_HOLDS_VALUE(into) && JSON_NODE_HOLDS_VALUE(add) &&
+	    json_node_get_value_type(into) == G_TYPE_INT64 &&
+	    json_node_get_value_type(add) == G_TYPE_INT64)
+		json_node_set_int(into, json_node_get_int(into) + json_node_get_int(add));
+	return into;
+}
+
+/* --- Hosts and sockets --------------------------------------------------- */
+
+static mhost *
+host_for(GHashTable *hosts, const char *address)
+{
+	mhost *h = g_hash_table_lookup(hosts, address);
+	if (h)
+		return h;
+	h = g_new0(mhost, 1);
+	h->address = address;
+	h->family = strchr(address, ':') ? 6 : 4;
+	if (inet_pton(h->family == 6 ? AF_INET6 : AF_INET, address, h->addr) != 1)
+		memset(h->addr, 0, sizeof h->addr);
+	h->by_key = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+	                                  (GDestroyNotify)g_ptr_array_unref);
+	h->sockets = g_ptr_array_new_with_free_func(g_free);
+	h->refused = g_ptr_array_new();
+	g_hash_table_insert(hosts, (gpointer)address, h);
+	return h;
+}
+
+static void
+host_free(gpointer p)
+{
+	mhost *h = p;
+	g_hash_table_unref(h->by_key);
+	g_ptr_array_unref(h->sockets);
+	g_ptr_array_unref(h->refused);
+	if (h->dropped)
+		json_node_unref(h->dropped);
+	if (h->retired)
+		json_node_unref(h->retired);
+	g_free(h);
+}
+
+static const char *
+shard_time(JsonObject *s, const char *name)
+{
+	return member_string(member_object(s, "shard"), name);
+}
+
+/* Add socket @s of input @i to @h: a socket another shard also created
+ * (the same host, protocol, kind and endpoints, the same occurrence of
+ * them) is combined with it. */
+static void
+add_socket(mhost *h, shard_in *in, int i, JsonObject *s, GHashTable *seen)
+{
+	const char *remote = member_string(s, "remote");
+	char *key = g_strdup_printf("%s %s %s %s", member_string(s, "proto"),
+	                            member_string(s, "kind"), member_string(s, "local"),
+	                            remote ? remote : "-");
+	/* Which occurrence of the key in this shard. */
+	guint nth = GPOINTER_TO_UINT(g_hash_table_lookup(seen, key));
+	g_hash_table_insert(seen, g_strdup(key), GUINT_TO_POINTER(nth + 1));
+	GPtrArray *same = g_hash_table_lookup(h->by_key, key);
+	if (!same) {
+		same = g_ptr_array_new();
+		g_hash_table_insert(h->by_key, key, same);
+	} else {
+		g_free(key);
+	}
+	gint64 created = member_int(member_object(s, "shard"), "created_frame");
+	gint64 ff = member_int(s, "first_frame"), lf = member_int(s, "last_frame");
+	msock *m;
+	if (nth < same->len) {
+		m = g_ptr_array_index(same, nth);
+		if (created < m->created) {
+			m->base = s;
+			m->base_in = i;
+			m->base_id = member_int(s, "id");
+			m->created = created;
+		}
+	} else {
+		m = g_new0(msock, 1);
+		m->base = s;
+		m->base_in = i;
+		m->base_id = member_int(s, "id");
+		m->created = created;
+		m->latest = s;
+		g_ptr_array_add(same, m);
+		g_ptr_array_add(h->sockets, m);
+	}
+	m->segments += member_int(s, "segments");
+	m->bytes += member_int(s, "bytes");
+	m->bad += member_int(s, "bad_checksums");
+	m->peers += member_int(s, "peers");
+	if (ff && (!m->first_frame || ff < m->first_frame)) {
+		m->first_frame = ff;
+		m->first = shard_time(s, "first");
+	}
+	if (lf && lf > m->last_frame) {
+		m->last_frame = lf;
+		m->last = shard_time(s, "last");
+		m->latest = s;
+	}
+	gint64 *id = g_new(gint64, 1);
+	*id = member_int(s, "id");
+	g_hash_table_insert(in->by_id, id, m);
+}
+
+static void
+add_host(GHashTable *hosts, shard_in *in, int i, JsonObject *ho)
+{
+	mhost *h = host_for(hosts, member_string(ho, "address"));
+	JsonArray *socks = member_array(ho, "sockets");
+	JsonArray *refused = member_array(ho, "refused");
+	GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	for (guint j = 0; socks && j < json_array_get_length(socks); j++)
+		add_socket(h, in, i, json_array_get_object_element(socks, j), seen);
+	g_hash_table_unref(seen);
+	for (guint j = 0; refused && j < json_array_get_length(refused); j++)
+		g_ptr_array_add(h->refused, json_array_get_object_element(refused, j));
+	h->dropped = sum_nodes(h->dropped, json_object_get_member(ho, "dropped"));
+	if (json_object_has_member(ho, "retired"))
+		h->retired = sum_nodes(h->retired, json_object_get_member(ho, "retired"));
+}
+
+static gint
+host_order(gconstpointer a, gconstpointer b)
+{
+	const mhost *x = *(const mhost *const *)a, *y = *(const mhost *const *)b;
+	if (x->family != y->family)
+		return x->family < y->family ? -1 : 1;
+	return memcmp(x->addr, y->addr, 16);
+}
+
+static gint
+creation_order(gconstpointer a, gconstpointer b)
+{
+	const msock *x = *(const msock *const *)a, *y = *(const msock *const *)b;
+	if (x->created != y->created)
+		return x->created < y->created ? -1 : 1;
+	if (x->base_id != y->base_id)
+		return x->base_id < y->base_id ? -1 : 1;
+	return 0;
+}
+
+static gint
+refusal_order(gconstpointer a, gconstpointer b)
+{
+	gint64 x = member_int(*(JsonObject *const *)a, "frame");
+	gint64 y = member_int(*(JsonObject *const *)b, "frame");
+	return x < y ? -1 : x > y;
+}
+
+static JsonNode *
+int_node(gint64 v)
+{
+	JsonNode *n = json_node_new(JSON_NODE_VALUE);
+	json_node_set_int(n, v);
+	return n;
+}
+
+static JsonNode *
+text_node(const char *text)
+{
+	if (!text)
+		return json_node_new(JSON_NODE_NULL);
+	JsonNode *n = json_node_new(JSON_NODE_VALUE);
+	json_node_set_string(n, text);
+	return n;
+}
+
+/* The combined socket @m as the whole run reports it. */
+static JsonNode *
+socket_node(msock *m, shard_in *in)
+{
+	JsonObject *o = json_object_new();
+	GList *names = json_object_get_members(m->base);
+	for (GList *l = names; l; l = l->next) {
+		const char *name = l->data;
+		JsonNode *v;
+		if (strcmp(name, "shard") == 0 || strcmp(name, "retired") == 0)
+			continue;
+		if (strcmp(name, "id") == 0) {
+			v = int_node(m->id);
+		} else if (strcmp(name, "parent") == 0) {
+			gint64 pid = member_int(m->base, "parent");
+			msock *p = pid ? g_hash_table_lookup(in[m->base_in].by_id, &pid) : NULL;
+			v = p ? int_node(p->id) : json_node_new(JSON_NODE_NULL);
+		} else if (strcmp(name, "state") == 0) {
+			v = json_node_copy(json_object_get_member(m->latest, "state"));
+		} else if (strcmp(name, "segments") == 0) {
+			v = int_node(m->segments);
+		} else if (strcmp(name, "bytes") == 0) {
+			v = int_node(m->bytes);
+		} else if (strcmp(name, "bad_checksums") == 0) {
+			v = int_node(m->bad);
+		} else if (strcmp(name, "peers") == 0) {
+			v = int_node(m->peers);
+		} else if (strcmp(name, "first") == 0) {
+			v = text_node(m->first);
+		} else if (strcmp(name, "last") == 0) {
+			v = text_node(m->last);
+		} else if (strcmp(name, "first_frame") == 0) {
+			v = m->first_frame ? int_node(m->first_frame) : json_node_new(JSON_NODE_NULL);
+		} else if (strcmp(name, "last_frame") == 0) {
+			v = m->last_frame ? int_node(m->last_frame) : json_node_new(JSON_NODE_NULL);
+		} else {
+			v = json_node_copy(json_object_get_member(m->base, name));
+		}
+		json_object_set_member(o, name, v);
+	}
+	g_list_free(names);
+	if (json_object_has_member(m->latest, "retired"))
+		json_object_set_member(o, "retired",
+		                       json_node_copy(json_object_get_member(m->latest, "retired")));
+	JsonNode *n = json_node_new(JSON_NODE_OBJECT);
+	json_node_take_object(n, o);
+	return n;
+}
+
+static JsonNode *
+host_node(mhost *h, shard_in *in)
+{
+	JsonObject *o = json_object_new();
+	json_object_set_string_member(o, "address", h->address);
+	JsonArray *socks = json_array_new();
+	for (guint i = 0; i < h->sockets->len; i++)
+		json_array_add_element(socks, socket_node(g_ptr_array_index(h->sockets, i), in));
+	json_object_set_array_member(o, "sockets", socks);
+	g_ptr_array_sort(h->refused, refusal_order);
+	JsonArray *refused = json_array_new();
+	for (guint i = 0; i < h->refused->len; i++) {
+		JsonNode *n = json_node_new(JSON_NODE_OBJECT);
+		json_node_set_object(n, g_ptr_array_index(h->refused, i));
+		json_array_add_element(refused, n);
+	}
+	json_object_set_array_member(o, "refused", refused);
+	json_object_set_member(o, "dropped", h->dropped ? json_node_copy(h->dropped)
+	                                                : json_node_new(JSON_NODE_NULL));
+	if (h->retired)
+		json_object_set_member(o, "retired", json_node_copy(h->retired));
+	JsonNode *n = json_node_new(JSON_NODE_OBJECT);
+	json_node_take_object(n, o);
+	return n;
+}
+
+/* Renumber every socket in creation order (the order of their ids in a
+ * whole run); sockets within a host stay in that order too. */
+static gint64
+number_sockets(GPtrArray *hosts)
+{
+	GPtrArray *all = g_ptr_array_new();
+	for (guint i = 0; i < hosts->len; i++) {
+		mhost *h = g_ptr_array_index(hosts, i);
+		g_ptr_array_sort(h->sockets, creation_order);
+		for (guint j = 0; j < h->sockets->len; j++)
+			g_ptr_array_add(all, g_ptr_array_index(h->sockets, j));
+	}
+	g_ptr_array_sort(all, creation_order);
+	for (guint i = 0; i < all->len; i++)
+		((msock *)g_ptr_array_index(all, i))->id = (gint64)i + 1;
+	gint64 n = all->len;
+	g_ptr_array_unref(all);
+	return n;
+}
+
+/* --- The document -------------------------------------------------------- */
+
+/* Member names of every input's document, each after its predecessor. */
+static GPtrArray *
+member_order(shard_in *in, guint n)
+{
+	GPtrArray *order = g_ptr_array_new();
+	for (guint i = 0; i < n; i++) {
+		GList *names = json_object_get_members(in[i].doc);
+		guint at = 0;
+		for (GList *l = names; l; l = l->next) {
+			guint pos;
+			if (g_ptr_array_find_with_equal_func(order, l->data, g_str_equal, &pos)) {
+				at = pos + 1;
+				continue;
+			}
+			g_ptr_array_insert(order, (gint)at++, l->data);
+		}
+		g_list_free(names);
+	}
+	return order;
+}
+
+static gint
+shard_order(gconstpointer a, gconstpointer b)
+{
+	const shard_in *x = a, *y = b;
+	return x->k < y->k ? -1 : x->k > y->k;
+}
+
+JsonNode *
+dm_merge_shards(const char *const *paths, guint n, char **warning, GError **error)
+{
+	shard_in *in = g_new0(shard_in, n);
+	JsonNode *result = NULL;
+	GHashTable *hosts = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, host_free);
+	GPtrArray *sorted = NULL, *order = NULL;
+	bool crossing = false;
+
+	*warning = NULL;
+	for (guint i = 0; i < n; i++) {
+		in[i].path = paths[i];
+		if (!load(&in[i], error))
+			goto out;
+	}
+	qsort(in, n, sizeof *in, shard_order);
+	if (!check_set(in, n, error))
+		goto out;
+
+	gint64 created = 0, listed = 0;
+	for (guint i = 0; i < n; i++) {
+		JsonArray *ha = member_array(in[i].doc, "hosts");
+		created += member_int(in[i].doc, "sockets");
+		for (guint j = 0; j < json_array_get_length(ha); j++) {
+			JsonObject *ho = json_array_get_object_element(ha, j);
+			listed += json_array_get_length(member_array(ho, "sockets"));
+			add_host(hosts, &in[i], (int)i, ho);
+		}
+		crossing |= json_object_has_member(in[i].doc, "state");
+	}
+	sorted = g_ptr_array_new();
+	GHashTableIter it;
+	gpointer value;
+	g_hash_table_iter_init(&it, hosts);
+	while (g_hash_table_iter_next(&it, NULL, &value))
+		g_ptr_array_add(sorted, value);
+	g_ptr_array_sort(sorted, host_order);
+	gint64 merged = number_sockets(sorted);
+
+	JsonObject *doc = json_object_new();
+	order = member_order(in, n);
+	for (guint m = 0; m < order->len; m++) {
+		const char *name = g_ptr_array_index(order, m);
+		JsonNode *v = NULL;
+		if (strcmp(name, "shard") == 0)
+			continue;
+		if (strcmp(name, "hosts") == 0) {
+			JsonArray *a = json_array_new();
+			for (guint i = 0; i < sorted->len; i++)
+				json_array_add_element(a, host_node(g_ptr_array_index(sorted, i), in));
+			v = json_node_new(JSON_NODE_ARRAY);
+			json_node_take_array(v, a);
+		} else if (strcmp(name, "sockets") == 0) {
+			/* Ids given: those of every shard, less the combined ones. */
+			v = int_node(created - (listed - merged));
+		} else if (strcmp(name, "files") == 0 || strcmp(name, "frames") == 0 ||
+		           strcmp(name, "reassembly") == 0 || strcmp(name, "capture") == 0) {
+			/* The same in every shard: every shard reads every frame and
+			 * reassembles every fragment. */
+			v = json_node_copy(json_object_get_member(in[0].doc, name));
+		} else {
+			for (guint i = 0; i < n; i++) {
+				JsonNode *x = json_object_get_member(in[i].doc, name);
+				if (x)
+					v = sum_nodes(v, x);
+			}
+		}
+		json_object_set_member(doc, name, v);
+	}
+	result = json_node_new(JSON_NODE_OBJECT);
+	json_node_take_object(result, doc);
+	if (crossing || created != listed)
+		*warning = g_strdup("sockets were expired, evicted or left out (--host): "
+		                    "socket ids and the \"state\" counts may differ from a whole run");
+
+out:
+	if (order)
+		g_ptr_array_unref(order);
+	if (sorted)
+		g_ptr_array_unref(sorted);
+	g_hash_table_unref(hosts);
+	for (guint i = 0; i < n; i++) {
+		if (in[i].by_id)
+			g_hash_table_destroy(in[i].by_id);
+		if (in[i].root)
+			json_node_unref(in[i].root);
+	}
+	g_free(in);
+	return result;
+}

@@ -1,0 +1,62 @@
+/* report-shard.c - what a shard's JSON report adds for demuxsim merge:
+ * the shard, the version and the options it was made with, and for each
+ * socket the frame that created it and its times as exact text (a JSON
+ * reader would round the nanoseconds of a time read as a number).
+ */
+#include "config.h"
+
+#include "demuxsim/shard.h"
+#include "report-int.h"
+
+void
+dm_report_shard_json(jw *w, const dm_report *rep)
+{
+	const dm_shard *sh = rep->shard;
+	jw_key(w, "shard");
+	jw_begin_object(w);
+	jw_key(w, "k");
+	jw_uint(w, dm_shard_index(sh));
+	jw_key(w, "n");
+	jw_uint(w, dm_shard_count(sh));
+	jw_key(w, "version");
+	jw_string(w, PACKAGE_VERSION);
+	jw_key(w, "options");
+	jw_begin_array(w);
+	for (const char *const *o = dm_shard_options(sh); *o; o++)
+		jw_string(w, *o);
+	jw_end_array(w);
+	jw_end_object(w);
+}
+
+static void
+time_text(jw *w, const char *member, const dm_report *rep, int64_t sec,
+          uint32_t nsec, bool have)
+{
+	jw_key(w, member);
+	if (!have) {
+		jw_null(w);
+		return;
+	}
+	char *t = rep->nano ? g_strdup_printf("%" G_GINT64_FORMAT ".%09u", sec, nsec)
+	                    : g_strdup_printf("%" G_GINT64_FORMAT ".%06u", sec, nsec / 1000);
+	jw_string(w, t);
+	g_free(t);
+}
+
+void
+dm_report_shard_socket_json(jw *w, const dm_report *rep, const dm_socket *s)
+{
+	int64_t sec;
+	uint32_t nsec;
+	bool have = dm_socket_first_frame(s) != 0;
+
+	jw_key(w, "shard");
+	jw_begin_object(w);
+	jw_key(w, "created_frame");
+	jw_uint(w, dm_shard_created_frame(rep->shard, dm_socket_id(s)));
+	dm_socket_first_time(s, &sec, &nsec);
+	time_text(w, "first", rep, sec, nsec, have);
+	dm_socket_last_time(s, &sec, &nsec);
+	time_text(w, "last", rep, sec, nsec, have);
+	jw_end_object(w);
+}
