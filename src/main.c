@@ -155,29 +155,29 @@ run_input(const input *in, run_state *rs)
 	while ((rc = dm_capture_next(cap, &rec, &err)) == 1) {
 		in_file++;
 		rs->frame++;
+		uint32_t nsec = nano ? rec.frac : rec.frac * 1000;
 		dm_frame_status st = dm_decode_frame(dlt, rec.data, rec.caplen,
 		                                     rec.wirelen, &pkt);
 		if (rs->ra)
-			st = dm_reasm_frame(rs->ra, rs->frame, rec.sec,
-			                    nano ? rec.frac : rec.frac * 1000, st, &pkt);
+			st = dm_reasm_frame(rs->ra, rs->frame, rec.sec, nsec, st, &pkt);
 		if (rs->shard && !dm_shard_owns(rs->shard, st, &pkt)) {
 			/* Another shard's frame, counted there; the simulation's
 			 * clock still runs on with it (expiry as in a whole run). */
 			rs->sum.frames++;
-			dm_demux_segment(rs->dm, rs->frame, rec.sec, nano ? rec.frac : rec.frac * 1000,
+			dm_demux_segment(rs->dm, rs->frame, rec.sec, nsec,
 			                 st == DM_FRAME_SEGMENT ? DM_FRAME_OTHER_PROTO : st, &pkt, &d);
 			continue;
 		}
 		dm_summary_add(&rs->sum, st, &pkt);
-		dm_demux_segment(rs->dm, rs->frame, rec.sec, nano ? rec.frac : rec.frac * 1000,
-		                 st, &pkt, &d);
+		dm_demux_segment(rs->dm, rs->frame, rec.sec, nsec, st, &pkt, &d);
 		if (rs->shard)
 			dm_shard_note_created(rs->shard, rs->frame, dm_demux_socket_count(rs->dm));
-		if (rs->split && d.socket && d.action != DM_ACTION_DROPPED)
+		if (rs->split && d.socket && d.action != DM_ACTION_DROPPED) {
+			/* A reassembled datagram's fragments go with it. */
 			dm_split_note(rs->split, rs->frame, d.socket);
-		for (uint32_t i = 0; rs->split && d.socket && d.action != DM_ACTION_DROPPED &&
-		                     i < pkt.n_reasm_frames; i++)
-			dm_split_note(rs->split, pkt.reasm_frames[i], d.socket);
+			for (uint32_t i = 0; i < pkt.n_reasm_frames; i++)
+				dm_split_note(rs->split, pkt.reasm_frames[i], d.socket);
+		}
 		dm_report_frame(rs->rep, rs->frame, &rec, st, &pkt, &d);
 	}
 	dm_capture_close(cap);
@@ -269,257 +269,317 @@ static const char *const description =
 	"capture, unsupported link type, bad --sockets file: results so far are\n"
 	"still reported, and the other files still read); 2 usage error.";
 
-int
-main(int argc, char **argv)
+/* Everything the command line holds for one run. */
+typedef struct {
+	options o;
+	dm_cli_explain_opts xo;
+	dm_live_cli lo;
+	dm_reasm_cli ro;
+	dm_limits_cli lim;
+	gchar **args;          /* argv as given, recorded by --shard */
+	int n_args;
+	bool live;
+	dm_format fmt;
+	GArray *inputs;        /* input */
+	run_state rs;
+	FILE *html;            /* --report */
+} cli;
+
+/* What the steps below return to go on to the next one. */
+#define CLI_CONTINUE (-1)
+
+/* Parse the options into @c.  Returns CLI_CONTINUE, or an exit status. */
+static int
+parse_command_line(cli *c, int argc, char **argv)
 {
-	options o = { 0 };
-	dm_cli_explain_opts xo = { 0 };
-	dm_live_cli lo = { 0 };
-	dm_reasm_cli ro = DM_REASM_CLI_INIT;
-	dm_limits_cli lim = DM_LIMITS_CLI_INIT;
 	GOptionEntry entries[] = {
-		{ "read", 'r', 0, G_OPTION_ARG_FILENAME, &o.read_file,
+		{ "read", 'r', 0, G_OPTION_ARG_FILENAME, &c->o.read_file,
 		  "Read the capture FILE (- for standard input)", "FILE" },
-		{ "format", 0, 0, G_OPTION_ARG_STRING, &o.format,
+		{ "format", 0, 0, G_OPTION_ARG_STRING, &c->o.format,
 		  "Output: text (default), jsonl (one object per segment), json (report), csv (socket table), dot (diagram), svg (diagram drawn by Graphviz)", "FMT" },
-		{ "all-frames", 0, 0, G_OPTION_ARG_NONE, &o.all_frames,
+		{ "all-frames", 0, 0, G_OPTION_ARG_NONE, &c->o.all_frames,
 		  "Also trace frames that carry no UDP/TCP segment", NULL },
-		{ "quiet", 'q', 0, G_OPTION_ARG_NONE, &o.quiet,
+		{ "quiet", 'q', 0, G_OPTION_ARG_NONE, &c->o.quiet,
 		  "No per-segment trace: the report only", NULL },
-		{ "host", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.hosts,
+		{ "host", 0, 0, G_OPTION_ARG_STRING_ARRAY, &c->o.hosts,
 		  "Show only host ADDR (repeatable)", "ADDR" },
-		{ "sockets", 0, 0, G_OPTION_ARG_FILENAME, &o.sockets,
+		{ "sockets", 0, 0, G_OPTION_ARG_FILENAME, &c->o.sockets,
 		  "Declared mode: the bound sockets per host, from a key file", "FILE" },
-		{ "keep-bad-checksums", 0, 0, G_OPTION_ARG_NONE, &o.keep_bad,
+		{ "keep-bad-checksums", 0, 0, G_OPTION_ARG_NONE, &c->o.keep_bad,
 		  "Deliver segments with bad checksums instead of dropping them", NULL },
-		{ "split", 0, 0, G_OPTION_ARG_FILENAME, &o.split_dir,
+		{ "split", 0, 0, G_OPTION_ARG_FILENAME, &c->o.split_dir,
 		  "Write one pcap per socket into DIR", "DIR" },
-		{ "max-nodes", 0, 0, G_OPTION_ARG_INT, &o.max_nodes,
+		{ "max-nodes", 0, 0, G_OPTION_ARG_INT, &c->o.max_nodes,
 		  "Diagrams: keep the N busiest sockets of each host, fold the others into one node", "N" },
-		{ "report", 0, 0, G_OPTION_ARG_FILENAME, &o.html_report,
+		{ "report", 0, 0, G_OPTION_ARG_FILENAME, &c->o.html_report,
 		  "Also write the run as one self-contained HTML page to FILE", "FILE" },
-		{ "shard", 0, 0, G_OPTION_ARG_STRING, &o.shard,
+		{ "shard", 0, 0, G_OPTION_ARG_STRING, &c->o.shard,
 		  "Process only the flows of shard K of N (0 <= K < N); combine the JSON reports with demuxsim merge", "K/N" },
-		{ "version", 'V', 0, G_OPTION_ARG_NONE, &o.version,
+		{ "version", 'V', 0, G_OPTION_ARG_NONE, &c->o.version,
 		  "Print the version and exit", NULL },
-		{ "explain", 0, 0, G_OPTION_ARG_STRING, &xo.frames,
+		{ "explain", 0, 0, G_OPTION_ARG_STRING, &c->xo.frames,
 		  "Explain the checksums of frames N[,N|-M...] step by step, and diagnose bad ones", "FRAMES" },
-		{ "explain-full", 0, 0, G_OPTION_ARG_NONE, &xo.full,
+		{ "explain-full", 0, 0, G_OPTION_ARG_NONE, &c->xo.full,
 		  "With --explain: every payload word, none summarised", NULL },
-		{ "explain-ip", 0, 0, G_OPTION_ARG_NONE, &xo.ip,
+		{ "explain-ip", 0, 0, G_OPTION_ARG_NONE, &c->xo.ip,
 		  "With --explain: the IPv4 header checksum too", NULL },
-		{ G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o.files,
+		{ G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &c->o.files,
 		  NULL, "[FILE...]" },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
 	};
 	GError *err = NULL;
-	int status = EXIT_DONE;
 
-	setlocale(LC_ALL, "");
-	if (argc > 1 && strcmp(argv[1], "checksum") == 0)
-		return dm_cli_checksum(argc - 1, argv + 1);
-	if (argc > 1 && strcmp(argv[1], "merge") == 0)
-		return dm_cli_merge(argc - 1, argv + 1);
-	gchar **args = g_strdupv(argv);  /* as given, for --shard */
-	int n_args = argc;
+	c->args = g_strdupv(argv);
+	c->n_args = argc;
 	GOptionContext *ctx = g_option_context_new(NULL);
 	g_option_context_set_summary(ctx, "Simulate how a host's transport layer demultiplexes captured traffic.");
 	g_option_context_set_description(ctx, description);
 	g_option_context_add_main_entries(ctx, entries, NULL);
-	g_option_context_add_main_entries(ctx, dm_live_cli_entries(&lo), NULL);
-	g_option_context_add_main_entries(ctx, dm_reasm_cli_entries(&ro), NULL);
-	g_option_context_add_main_entries(ctx, dm_limits_cli_entries(&lim), NULL);
-	GArray *inputs = g_array_new(FALSE, TRUE, sizeof(input));
-	run_state rs = { 0 };
-	FILE *html = NULL;
-	dm_format fmt = DM_FORMAT_TEXT;
+	g_option_context_add_main_entries(ctx, dm_live_cli_entries(&c->lo), NULL);
+	g_option_context_add_main_entries(ctx, dm_reasm_cli_entries(&c->ro), NULL);
+	g_option_context_add_main_entries(ctx, dm_limits_cli_entries(&c->lim), NULL);
 	bool parsed = g_option_context_parse(ctx, &argc, &argv, &err);
 	g_option_context_free(ctx);
 	if (!parsed) {
 		g_printerr("demuxsim: %s (try --help)\n", err->message);
 		g_error_free(err);
-		status = EXIT_USAGE;
-		goto out;
+		return EXIT_USAGE;
 	}
-	if (o.version) {
+	if (c->o.version) {
 		printf("demuxsim %s\n", PACKAGE_VERSION);
-		goto out;
+		return EXIT_DONE;
 	}
-	if (o.format && !dm_format_parse(o.format, &fmt)) {
-		g_printerr("demuxsim: unknown format '%s' (text, jsonl, json, csv, dot, svg)\n", o.format);
-		status = EXIT_USAGE;
-		goto out;
+	return CLI_CONTINUE;
+}
+
+/* Check what the options ask for and gather the inputs.  Returns
+ * CLI_CONTINUE, or an exit status. */
+static int
+check_options(cli *c)
+{
+	options *o = &c->o;
+	GError *err = NULL;
+
+	if (o->format && !dm_format_parse(o->format, &c->fmt)) {
+		g_printerr("demuxsim: unknown format '%s' (text, jsonl, json, csv, dot, svg)\n", o->format);
+		return EXIT_USAGE;
 	}
-	if (fmt == DM_FORMAT_SVG && !dm_report_svg_available()) {
+	if (c->fmt == DM_FORMAT_SVG && !dm_report_svg_available()) {
 		g_printerr("demuxsim: --format svg: this demuxsim was built without Graphviz's libgvc; "
 		           "use --format dot | dot -Tsvg\n");
-		status = EXIT_USAGE;
-		goto out;
+		return EXIT_USAGE;
 	}
-	if (o.max_nodes < 0) {
-		g_printerr("demuxsim: --max-nodes: %d is not a count of nodes\n", o.max_nodes);
-		status = EXIT_USAGE;
-		goto out;
+	if (o->max_nodes < 0) {
+		g_printerr("demuxsim: --max-nodes: %d is not a count of nodes\n", o->max_nodes);
+		return EXIT_USAGE;
 	}
-	if (o.shard) {
-		rs.shard = dm_shard_parse(o.shard, &err);
-		if (!rs.shard) {
+	if (o->shard) {
+		c->rs.shard = dm_shard_parse(o->shard, &err);
+		if (!c->rs.shard) {
 			g_printerr("demuxsim: %s (try --help)\n", err->message);
 			g_error_free(err);
-			status = EXIT_USAGE;
-			goto out;
+			return EXIT_USAGE;
 		}
-		dm_shard_set_options(rs.shard, n_args, args);
+		dm_shard_set_options(c->rs.shard, c->n_args, c->args);
 	}
-	if (!dm_reasm_cli_make(&ro, &rs.ra)) {
-		status = EXIT_USAGE;
-		goto out;
+	if (!dm_reasm_cli_make(&c->ro, &c->rs.ra))
+		return EXIT_USAGE;
+	c->live = dm_live_cli_wanted(&c->lo);
+	if (c->live) {
+		int st = dm_live_cli_check(&c->lo, o->read_file, &o->files);
+		if (st != DM_LIVE_CLI_CONTINUE)
+			return st;
+		if (c->rs.shard) {
+			g_printerr("demuxsim: --shard splits captures read from files, not a live capture\n");
+			return EXIT_USAGE;
+		}
 	}
-	bool live = dm_live_cli_wanted(&lo);
-	if (live && (status = dm_live_cli_check(&lo, o.read_file, &o.files)) != DM_LIVE_CLI_CONTINUE)
-		goto out;
-	if (live && rs.shard) {
-		g_printerr("demuxsim: --shard splits captures read from files, not a live capture\n");
-		status = EXIT_USAGE;
-		goto out;
-	}
-	status = EXIT_DONE;
-	if (o.read_file)
-		g_array_append_val(inputs, ((input){ o.read_file, o.read_file, false, false }));
-	for (gchar **f = o.files; f && *f; f++)
-		g_array_append_val(inputs, ((input){ *f, *f, false, false }));
-	if (inputs->len == 0 && !live) {
+	if (o->read_file)
+		g_array_append_val(c->inputs, ((input){ o->read_file, o->read_file, false, false }));
+	for (gchar **f = o->files; f && *f; f++)
+		g_array_append_val(c->inputs, ((input){ *f, *f, false, false }));
+	if (c->inputs->len == 0 && !c->live) {
 		g_printerr("demuxsim: no capture given (use -r FILE or FILE...; try --help)\n");
-		status = EXIT_USAGE;
-		goto out;
+		return EXIT_USAGE;
 	}
-	if (dm_cli_explain_wanted(&xo)) {
-		GPtrArray *names = g_ptr_array_new();
-		for (guint i = 0; i < inputs->len; i++)
-			g_ptr_array_add(names, (gpointer)g_array_index(inputs, input, i).name);
-		status = dm_cli_explain(&xo, fmt, (const char *const *)names->pdata, names->len);
-		g_ptr_array_unref(names);
-		goto out;
-	}
+	return CLI_CONTINUE;
+}
 
+/* --explain: the checksum workbench instead of a run. */
+static int
+run_explain(cli *c)
+{
+	GPtrArray *names = g_ptr_array_new();
+	for (guint i = 0; i < c->inputs->len; i++)
+		g_ptr_array_add(names, (gpointer)g_array_index(c->inputs, input, i).name);
+	int status = dm_cli_explain(&c->xo, c->fmt, (const char *const *)names->pdata, names->len);
+	g_ptr_array_unref(names);
+	return status;
+}
+
+/* Make the report and the simulation.  Returns CLI_CONTINUE, or an exit
+ * status. */
+static int
+prepare_run(cli *c)
+{
+	options *o = &c->o;
+	run_state *rs = &c->rs;
+	GError *err = NULL;
 	static char outbuf[1 << 16];
+
 	setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
-	unsigned flags = (o.all_frames ? DM_REPORT_ALL_FRAMES : 0) |
-	                 (o.quiet ? DM_REPORT_QUIET : 0);
-	rs.rep = dm_report_new(stdout, fmt, flags);
-	dm_report_set_max_nodes(rs.rep, (unsigned)o.max_nodes);
-	if (rs.shard)
-		dm_report_set_shard(rs.rep, rs.shard);
-	if (o.html_report) {
-		html = fopen(o.html_report, "w");
-		if (!html) {
-			input_error(o.html_report, 0, g_strerror(errno));
-			status = EXIT_INPUT;
-			goto out;
+	unsigned flags = (o->all_frames ? DM_REPORT_ALL_FRAMES : 0) |
+	                 (o->quiet ? DM_REPORT_QUIET : 0);
+	rs->rep = dm_report_new(stdout, c->fmt, flags);
+	dm_report_set_max_nodes(rs->rep, (unsigned)o->max_nodes);
+	if (rs->shard)
+		dm_report_set_shard(rs->rep, rs->shard);
+	if (o->html_report) {
+		c->html = fopen(o->html_report, "w");
+		if (!c->html) {
+			input_error(o->html_report, 0, g_strerror(errno));
+			return EXIT_INPUT;
 		}
-		dm_report_keep_failures(rs.rep);
+		dm_report_keep_failures(rs->rep);
 	}
-	for (gchar **h = o.hosts; h && *h; h++) {
-		if (!parse_host(*h, rs.rep)) {
+	for (gchar **h = o->hosts; h && *h; h++) {
+		if (!parse_host(*h, rs->rep)) {
 			g_printerr("demuxsim: --host: '%s' is not an IPv4 or IPv6 address\n", *h);
-			status = EXIT_USAGE;
-			goto out;
+			return EXIT_USAGE;
 		}
 	}
-	dm_demux_config cfg = { .keep_bad_checksums = o.keep_bad };
-	if (!dm_limits_cli_apply(&lim, &cfg)) {
-		status = EXIT_USAGE;
-		goto out;
-	}
-	rs.dm = dm_demux_new(&cfg);
-	if (o.sockets && !dm_demux_load_sockets(rs.dm, o.sockets, &err)) {
-		input_error(o.sockets, 0, err->message);
+	dm_demux_config cfg = { .keep_bad_checksums = o->keep_bad };
+	if (!dm_limits_cli_apply(&c->lim, &cfg))
+		return EXIT_USAGE;
+	rs->dm = dm_demux_new(&cfg);
+	if (o->sockets && !dm_demux_load_sockets(rs->dm, o->sockets, &err)) {
+		input_error(o->sockets, 0, err->message);
 		g_error_free(err);
-		status = EXIT_INPUT;
-		goto out;
+		return EXIT_INPUT;
 	}
-	if (rs.shard)  /* declared sockets: made before the first frame */
-		dm_shard_note_created(rs.shard, 0, dm_demux_socket_count(rs.dm));
-	if (live) {
-		status = dm_live_cli_run(&lo, o.split_dir, rs.rep, rs.dm, rs.ra);
-		goto out;
-	}
-	for (guint i = 0; i < inputs->len; i++) {
-		input *in = &g_array_index(inputs, input, i);
+	if (rs->shard)  /* declared sockets: made before the first frame */
+		dm_shard_note_created(rs->shard, 0, dm_demux_socket_count(rs->dm));
+	return CLI_CONTINUE;
+}
+
+/* Read the capture files: spool streams, the evidence pass, the run, the
+ * report, --report and --split.  Returns the exit status. */
+static int
+run_files(cli *c)
+{
+	options *o = &c->o;
+	run_state *rs = &c->rs;
+	GError *err = NULL;
+	int status = EXIT_DONE;
+
+	for (guint i = 0; i < c->inputs->len; i++) {
+		input *in = &g_array_index(c->inputs, input, i);
 		if (is_stream(in->name) && !spool_stdin(in)) {
 			in->failed = true;
 			status = EXIT_INPUT;
 		}
 	}
-	if (o.split_dir) {
-		rs.split = dm_split_new(o.split_dir, &err);
-		if (!rs.split) {
-			input_error(o.split_dir, 0, err->message);
+	if (o->split_dir) {
+		rs->split = dm_split_new(o->split_dir, &err);
+		if (!rs->split) {
+			input_error(o->split_dir, 0, err->message);
 			g_error_free(err);
-			status = EXIT_INPUT;
-			goto out;
+			return EXIT_INPUT;
 		}
 	}
 
-	dm_demux_set_evidence(rs.dm, collect_evidence(inputs, o.sockets != NULL));
+	dm_demux_set_evidence(rs->dm, collect_evidence(c->inputs, o->sockets != NULL));
 	/* A bad input is reported and skipped: the others are still read. */
-	for (guint i = 0; i < inputs->len; i++) {
-		if (!run_input(&g_array_index(inputs, input, i), &rs))
+	for (guint i = 0; i < c->inputs->len; i++) {
+		if (!run_input(&g_array_index(c->inputs, input, i), rs))
 			status = EXIT_INPUT;
 	}
-	if (rs.ra)
-		dm_reasm_finish(rs.ra, &rs.sum.reasm);
-	dm_report_summary(rs.rep, &rs.sum, rs.dm);
-	if (html) {
-		bool written = dm_report_write_html(rs.rep, &rs.sum, rs.dm, html);
-		if (fclose(html) != 0 || !written) {
-			input_error(o.html_report, 0, "cannot write the report");
+	if (rs->ra)
+		dm_reasm_finish(rs->ra, &rs->sum.reasm);
+	dm_report_summary(rs->rep, &rs->sum, rs->dm);
+	if (c->html) {
+		bool written = dm_report_write_html(rs->rep, &rs->sum, rs->dm, c->html);
+		if (fclose(c->html) != 0 || !written) {
+			input_error(o->html_report, 0, "cannot write the report");
 			status = EXIT_INPUT;
 		}
-		html = NULL;
+		c->html = NULL;
 	}
-	if (rs.split) {
+	if (rs->split) {
 		GPtrArray *paths = g_ptr_array_new();
-		for (guint i = 0; i < inputs->len; i++)
-			g_ptr_array_add(paths, g_array_index(inputs, input, i).failed ? (char *)""
-			                       : g_array_index(inputs, input, i).path);
-		if (!dm_split_write(rs.split, (const char *const *)paths->pdata, paths->len,
-		                    rs.frame, &err)) {
-			input_error(o.split_dir, 0, err->message);
+		for (guint i = 0; i < c->inputs->len; i++) {
+			const input *in = &g_array_index(c->inputs, input, i);
+			g_ptr_array_add(paths, in->failed ? (char *)"" : in->path);
+		}
+		if (!dm_split_write(rs->split, (const char *const *)paths->pdata, paths->len,
+		                    rs->frame, &err)) {
+			input_error(o->split_dir, 0, err->message);
 			g_error_free(err);
 			status = EXIT_INPUT;
 		}
 		g_ptr_array_unref(paths);
 	}
+	return status;
+}
 
-out:
-	if (html)
-		fclose(html);
-	dm_report_free(rs.rep);
+static void
+cli_clear(cli *c)
+{
+	if (c->html)
+		fclose(c->html);
+	dm_report_free(c->rs.rep);
 	fflush(stdout);
-	dm_split_free(rs.split);
-	dm_demux_free(rs.dm);
-	dm_reasm_free(rs.ra);
-	dm_shard_free(rs.shard);
-	g_strfreev(args);
-	for (guint i = 0; i < inputs->len; i++) {
-		input *in = &g_array_index(inputs, input, i);
+	dm_split_free(c->rs.split);
+	dm_demux_free(c->rs.dm);
+	dm_reasm_free(c->rs.ra);
+	dm_shard_free(c->rs.shard);
+	g_strfreev(c->args);
+	for (guint i = 0; i < c->inputs->len; i++) {
+		input *in = &g_array_index(c->inputs, input, i);
 		if (in->temporary) {
 			g_unlink(in->path);
 			g_free(in->path);
 		}
 	}
-	g_array_unref(inputs);
-	dm_live_cli_clear(&lo);
-	dm_limits_cli_clear(&lim);
-	g_free(o.read_file);
-	g_free(xo.frames);
-	g_free(o.format);
-	g_free(o.sockets);
-	g_free(o.split_dir);
-	g_free(o.html_report);
-	g_free(o.shard);
-	g_strfreev(o.hosts);
-	g_strfreev(o.files);
+	g_array_unref(c->inputs);
+	dm_live_cli_clear(&c->lo);
+	dm_limits_cli_clear(&c->lim);
+	g_free(c->o.read_file);
+	g_free(c->xo.frames);
+	g_free(c->o.format);
+	g_free(c->o.sockets);
+	g_free(c->o.split_dir);
+	g_free(c->o.html_report);
+	g_free(c->o.shard);
+	g_strfreev(c->o.hosts);
+	g_strfreev(c->o.files);
+}
+
+int
+main(int argc, char **argv)
+{
+	setlocale(LC_ALL, "");
+	if (argc > 1 && strcmp(argv[1], "checksum") == 0)
+		return dm_cli_checksum(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "merge") == 0)
+		return dm_cli_merge(argc - 1, argv + 1);
+
+	cli c = {
+		.ro = DM_REASM_CLI_INIT,
+		.lim = DM_LIMITS_CLI_INIT,
+		.fmt = DM_FORMAT_TEXT,
+		.inputs = g_array_new(FALSE, TRUE, sizeof(input)),
+	};
+	int status = parse_command_line(&c, argc, argv);
+	if (status == CLI_CONTINUE)
+		status = check_options(&c);
+	if (status == CLI_CONTINUE && dm_cli_explain_wanted(&c.xo))
+		status = run_explain(&c);
+	if (status == CLI_CONTINUE)
+		status = prepare_run(&c);
+	if (status == CLI_CONTINUE)
+		status = c.live ? dm_live_cli_run(&c.lo, c.o.split_dir, c.rs.rep, c.rs.dm, c.rs.ra)
+		                : run_files(&c);
+	cli_clear(&c);
 	return status;
 }

@@ -18,6 +18,11 @@ DEMUXSIM=${DEMUXSIM:-$top/src/demuxsim}
 
 skip_all() { echo "1..0 # SKIP $*"; exit 0; }
 [ "$(id -u)" -eq 0 ] || skip_all "live capture needs root (network namespaces, capture devices)"
+# Under memcheck (make check-valgrind) the tool runs tens of times slower
+# than the traffic: the kernel drops frames and every check here depends
+# on seeing them all in time.
+[ -z "${DEMUXSIM_VALGRIND_TOOL:-}" ] ||
+	skip_all "live capture under valgrind cannot keep up with real traffic"
 for tool in ip tmux python3 timeout; do
 	command -v "$tool" >/dev/null 2>&1 || skip_all "$tool not found"
 done
@@ -261,12 +266,21 @@ else
 	ok "# SKIP tcpdump not found"
 fi
 diag="$work/any.err"
-check "-i any: the JSON report equals the tables the traffic implies" \
-	python3 "$work/compare.py" "$top/captures/veth-ns.expected.json" "$work/any.json"
-check "-i any: the -w file read back gives the same tables and frames" \
-	sh -c "python3 '$work/compare.py' '$top/captures/veth-ns.expected.json' '$work/any-back.json' &&
-	       python3 -c 'import json, sys; a, b = (json.load(open(p))[\"frames\"] for p in sys.argv[1:]); assert a == b > 0, (a, b)' \
-	               '$work/any.json' '$work/any-back.json'"
+# Three captures at once on a loaded machine: when the kernel dropped
+# frames of the "any" capture, its tables cannot equal the traffic's, and
+# saying so is all that can honestly be checked.
+anydrops=$(sed -n 's/^\([0-9]*\) packets\{0,1\} dropped by kernel$/\1/p' "$work/any.err")
+if [ "${anydrops:-0}" -gt 0 ]; then
+	ok "# SKIP -i any: the kernel dropped $anydrops frames; tables not comparable"
+	ok "# SKIP -i any: the kernel dropped $anydrops frames; tables not comparable"
+else
+	check "-i any: the JSON report equals the tables the traffic implies" \
+		python3 "$work/compare.py" "$top/captures/veth-ns.expected.json" "$work/any.json"
+	check "-i any: the -w file read back gives the same tables and frames" \
+		sh -c "python3 '$work/compare.py' '$top/captures/veth-ns.expected.json' '$work/any-back.json' &&
+		       python3 -c 'import json, sys; a, b = (json.load(open(p))[\"frames\"] for p in sys.argv[1:]); assert a == b > 0, (a, b)' \
+		               '$work/any.json' '$work/any-back.json'"
+fi
 unset diag
 
 # -Z
