@@ -37,86 +37,13 @@ NS_C=dmx-fcli
 IF_S=dmx-fs
 IF_C=dmx-fc
 
-if [ "$(id -u)" -ne 0 ]; then
-	echo "record-frag.sh: must run as root" >&2
-	exit 77
-fi
-for tool in ip ethtool tcpdump python3 timeout; do
-	command -v "$tool" >/dev/null || { echo "record-frag.sh: $tool not found" >&2; exit 77; }
-done
-for ns in "$NS_S" "$NS_C"; do
-	if ip netns list | grep -qw "$ns"; then
-		echo "record-frag.sh: namespace $ns exists already (another run?)" >&2
-		exit 1
-	fi
-done
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/dmx-frag.XXXXXX")
-pids=()
-
-cleanup() {
-	local status=$?
-	trap - EXIT INT TERM
-	# Only the processes started here, by their ids.
-	for pid in "${pids[@]}"; do
-		kill "$pid" 2>/dev/null || true
-	done
-	for pid in "${pids[@]}"; do
-		wait "$pid" 2>/dev/null || true
-	done
-	ip netns del "$NS_C" 2>/dev/null || true
-	ip netns del "$NS_S" 2>/dev/null || true
-	ip link del "$IF_S" 2>/dev/null || true
-	rm -rf "$work"
-	exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-in_s() { ip netns exec "$NS_S" "$@"; }
-in_c() { ip netns exec "$NS_C" "$@"; }
-
-# Wait up to 5 s for file $1 (to exist, or with $2: to contain $2).
-wait_for() {
-	local _
-	for _ in $(seq 50); do
-		if [ -z "${2:-}" ] && [ -e "$1" ]; then return 0; fi
-		if [ -n "${2:-}" ] && grep -q "$2" "$1" 2>/dev/null; then return 0; fi
-		sleep 0.1
-	done
-	echo "record-frag.sh: timed out waiting for $1 ${2:+($2)}" >&2
-	return 1
-}
-
-# --- The network ----------------------------------------------------------
-ip netns add "$NS_S"
-ip netns add "$NS_C"
-for ns in "$NS_S" "$NS_C"; do
-	# No router solicitations from the new interfaces (less noise).
-	ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.accept_ra=0 \
-		net.ipv6.conf.default.accept_ra=0 net.ipv6.conf.all.router_solicitations=0 \
-		net.ipv6.conf.default.router_solicitations=0
-done
-ip link add "$IF_S" netns "$NS_S" type veth peer name "$IF_C" netns "$NS_C"
-setup_end() {   # ns ifname v4 v6
-	ip -n "$1" link set lo up
-	ip -n "$1" addr add "$3" dev "$2"
-	ip -n "$1" -6 addr add "$4" dev "$2" nodad
-	# Real checksums: no transmit or receive checksum offload (and so no
-	# segmentation offload either: one frame per segment).
-	ip netns exec "$1" ethtool -K "$2" tx off rx off >/dev/null
-	ip netns exec "$1" ethtool -K "$2" tso off gso off gro off >/dev/null 2>&1 || true
-	ip -n "$1" link set "$2" up
-}
-setup_end "$NS_S" "$IF_S" 10.98.0.2/24 fd00:98::2/64
-setup_end "$NS_C" "$IF_C" 10.98.0.1/24 fd00:98::1/64
-in_s ethtool -k "$IF_S" | grep -E '^(tx|rx)-checksumming' > "$work/offload"
-if grep -q ': on' "$work/offload"; then
-	echo "record-frag.sh: checksum offload still on:" >&2
-	cat "$work/offload" >&2
-	exit 1
-fi
+ADDR4_S=10.98.0.2/24
+ADDR6_S=fd00:98::2/64
+ADDR4_C=10.98.0.1/24
+ADDR6_C=fd00:98::1/64
+prog=record-frag.sh
+# shellcheck source=tests/veth-pair.sh
+. "$top/tests/veth-pair.sh"
 
 # --- The programs -----------------------------------------------------------
 cat > "$work/server.py" <<'EOF'
