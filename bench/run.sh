@@ -10,6 +10,9 @@
 # grows.  Prints a table and writes the same as JSON to
 # bench/results/<date>.json with a description of the machine.
 #
+# The summary, jsonl and slice runs are measured single-threaded and with
+# --threads BENCH_THREADS (default: the number of processors, at least 2).
+#
 # Environment: top_srcdir, top_builddir (set by make), BENCH_RUNS (runs per
 # measurement, default 5; at most 3 from 1,000,000 flows and 1 from
 # 10,000,000), BENCH_SCALE (flow counts of the scale series,
@@ -42,6 +45,8 @@ SEED=1
 FLOOD=${BENCH_FLOOD:-1}
 FLOOD_SYNS=${BENCH_FLOOD_SYNS:-1000000}
 FLOOD_RUNS=${BENCH_FLOOD_RUNS:-3}
+THREADS=${BENCH_THREADS:-$(nproc)}
+[ "$THREADS" -ge 2 ] || THREADS=2
 
 for p in "$DEMUXSIM" "$BENCHGEN" "$FLOOR"; do
 	[ -x "$p" ] || { echo "bench: $p is not built (run make bench)" >&2; exit 1; }
@@ -124,11 +129,17 @@ measure "demuxsim -q --format json" "$RUNS" "'$DEMUXSIM' -q --format json '$main
 sum_wall=$M_WALL sum_rss=$M_RSS sum_sockets=$(sockets_of_last)
 measure "demuxsim --format jsonl > file" "$RUNS" "'$DEMUXSIM' --format jsonl '$main_cap' > '$WORK/out.jsonl'"
 jsonl_wall=$M_WALL jsonl_rss=$M_RSS
+measure "demuxsim -q --format json --threads $THREADS" "$RUNS" "'$DEMUXSIM' --threads $THREADS -q --format json '$main_cap'"
+tsum_wall=$M_WALL tsum_rss=$M_RSS
+measure "demuxsim --format jsonl --threads $THREADS > file" "$RUNS" "'$DEMUXSIM' --threads $THREADS --format jsonl '$main_cap' > '$WORK/out.jsonl'"
+tjsonl_wall=$M_WALL tjsonl_rss=$M_RSS
 rm -f "$WORK/out.jsonl"
 
 echo "bench: slice: the first $SLICE frames" >&2
 measure "demuxsim -q --format json (slice)" "$RUNS" "'$DEMUXSIM' -q --format json '$slice_cap'"
 ssum_wall=$M_WALL ssum_rss=$M_RSS
+measure "demuxsim -q --format json --threads $THREADS (slice)" "$RUNS" "'$DEMUXSIM' --threads $THREADS -q --format json '$slice_cap'"
+tssum_wall=$M_WALL tssum_rss=$M_RSS
 tshark_wall="" tshark_rss="" tcpdump_wall="" tcpdump_rss="" notes=""
 if command -v tshark >/dev/null 2>&1; then
 	measure "tshark (slice)" 3 "tshark -r '$slice_cap' -q -o udp.check_checksum:TRUE -o tcp.check_checksum:TRUE -z conv,udp -z conv,tcp"
@@ -229,24 +240,31 @@ awk_table() {
 	    -v fw="$floor_wall" -v fr="$floor_rss" \
 	    -v sw="$sum_wall" -v sr="$sum_rss" -v socks="$sum_sockets" \
 	    -v jw="$jsonl_wall" -v jr="$jsonl_rss" \
-	    -v ssw="$ssum_wall" -v ssr="$ssum_rss" \
+	    -v ssw="$ssum_wall" -v ssr="$ssum_rss" -v nt="$THREADS" \
+	    -v tsw="$tsum_wall" -v tsr="$tsum_rss" -v tjw="$tjsonl_wall" -v tjr="$tjsonl_rss" \
+	    -v tssw="$tssum_wall" -v tssr="$tssum_rss" \
 	    -v tw="$tshark_wall" -v tr="$tshark_rss" -v dw="$tcpdump_wall" -v dr="$tcpdump_rss" \
 	    -v rows="$scale_rows" -v mode="$1" '
 	function row(name, n, w, r) {
-		printf "%-36s %9.3f %12.0f %10.1f\n", name, w, n / w, r / 1024
+		printf "%-44s %9.3f %12.0f %10.1f\n", name, w, n / w, r / 1024
 	}
 	BEGIN {
 		if (mode == "table") {
-			printf "%-36s %9s %12s %10s\n", "run", "wall s", "packets/s", "RSS MiB"
+			printf "%-44s %9s %12s %10s\n", "run", "wall s", "packets/s", "RSS MiB"
 			row("floor (libpcap, every byte)", frames, fw, fr)
 			row("demuxsim -q --format json", frames, sw, sr)
 			row("demuxsim --format jsonl > file", frames, jw, jr)
+			row("demuxsim -q --format json --threads " nt, frames, tsw, tsr)
+			row("demuxsim --format jsonl --threads " nt, frames, tjw, tjr)
 			row("demuxsim -q --format json, slice", slice, ssw, ssr)
+			row("same, --threads " nt ", slice", slice, tssw, tssr)
 			if (tw != "") row("tshark, slice", slice, tw, tr)
 			if (dw != "") row("tcpdump -nn -vv, slice", slice, dw, dr)
-			printf "\nratios: summary/floor %.2fx (target <= 3), jsonl/floor %.2fx (target <= 8)", sw / fw, jw / fw
+			printf "\nratios, one thread: summary/floor %.2fx (target <= 3), jsonl/floor %.2fx (target <= 8)", sw / fw, jw / fw
 			if (tw != "") printf ", tshark/demuxsim %.1fx (target >= 30)", tw / ssw
 			if (dw != "") printf ", tcpdump/demuxsim %.1fx", dw / ssw
+			printf "\nratios, --threads %d: summary/floor %.2fx, jsonl/floor %.2fx", nt, tsw / fw, tjw / fw
+			if (tw != "") printf ", tshark/demuxsim %.1fx", tw / tssw
 			printf "\n\n%-10s %10s %10s %10s %10s %10s\n", "flows", "frames", "ns/packet", "RSS MiB", "sockets", "B/socket"
 		}
 		n = split(rows, r, " ")
@@ -297,19 +315,25 @@ flood_table table
 	printf '    "demuxsim": %s, "libpcap": %s, "tshark": %s, "tcpdump": %s, "timer": %s },\n' \
 		"$(jstr "$dm_ver")" "$(jstr "$pcap_ver")" "$(jstr "$tshark_ver")" \
 		"$(jstr "$tcpdump_ver")" "$(jstr "$hf_ver")"
-	printf '  "workload": { "generator": "bench/benchgen", "seed": %d, "flows": %d, "frames_per_flow": %d, "frames": %d, "slice_frames": %d, "runs": %d },\n' \
-		$SEED $FLOWS $FPF $frames $SLICE "$RUNS"
+	printf '  "workload": { "generator": "bench/benchgen", "seed": %d, "flows": %d, "frames_per_flow": %d, "frames": %d, "slice_frames": %d, "runs": %d, "threads": %d },\n' \
+		$SEED $FLOWS $FPF $frames $SLICE "$RUNS" "$THREADS"
 	printf '  "runs": {\n'
 	printf '    "floor": { "wall_s": %s, "peak_rss_kib": %s },\n' "$floor_wall" "$floor_rss"
 	printf '    "summary": { "command": "demuxsim -q --format json", "wall_s": %s, "peak_rss_kib": %s, "sockets": %s },\n' "$sum_wall" "$sum_rss" "$sum_sockets"
 	printf '    "jsonl": { "command": "demuxsim --format jsonl > file", "wall_s": %s, "peak_rss_kib": %s },\n' "$jsonl_wall" "$jsonl_rss"
+	printf '    "summary_threads": { "command": "demuxsim --threads %d -q --format json", "wall_s": %s, "peak_rss_kib": %s },\n' "$THREADS" "$tsum_wall" "$tsum_rss"
+	printf '    "jsonl_threads": { "command": "demuxsim --threads %d --format jsonl > file", "wall_s": %s, "peak_rss_kib": %s },\n' "$THREADS" "$tjsonl_wall" "$tjsonl_rss"
 	printf '    "slice_summary": { "wall_s": %s, "peak_rss_kib": %s },\n' "$ssum_wall" "$ssum_rss"
+	printf '    "slice_summary_threads": { "wall_s": %s, "peak_rss_kib": %s },\n' "$tssum_wall" "$tssum_rss"
 	printf '    "slice_tshark": { "wall_s": %s, "peak_rss_kib": %s },\n' "$(num_or_null "$tshark_wall")" "$(num_or_null "$tshark_rss")"
 	printf '    "slice_tcpdump": { "wall_s": %s, "peak_rss_kib": %s }\n' "$(num_or_null "$tcpdump_wall")" "$(num_or_null "$tcpdump_rss")"
 	printf '  },\n'
 	awk -v sw="$sum_wall" -v jw="$jsonl_wall" -v fw="$floor_wall" -v tw="$tshark_wall" \
-	    -v dw="$tcpdump_wall" -v ssw="$ssum_wall" 'BEGIN {
+	    -v dw="$tcpdump_wall" -v ssw="$ssum_wall" -v tsw="$tsum_wall" -v tjw="$tjsonl_wall" \
+	    -v tssw="$tssum_wall" 'BEGIN {
 		printf "  \"ratios\": { \"summary_over_floor\": %.3f, \"jsonl_over_floor\": %.3f, ", sw / fw, jw / fw
+		printf "\"summary_threads_over_floor\": %.3f, \"jsonl_threads_over_floor\": %.3f, ", tsw / fw, tjw / fw
+		printf "\"tshark_over_demuxsim_threads\": %s, ", tw == "" ? "null" : sprintf("%.2f", tw / tssw)
 		printf "\"tshark_over_demuxsim\": %s, ", tw == "" ? "null" : sprintf("%.2f", tw / ssw)
 		printf "\"tcpdump_over_demuxsim\": %s },\n", dw == "" ? "null" : sprintf("%.2f", dw / ssw)
 	}'

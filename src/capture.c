@@ -26,6 +26,8 @@ struct dm_capture {
 	size_t peek_len, peek_pos;
 	FILE *source;
 	long next_offset;   /* file offset of the next record, -1: unknown */
+	unsigned rec_hdr;   /* pcap: bytes of a record header; 0: pcapng */
+	uint32_t snaplen;
 };
 
 G_DEFINE_QUARK(dm-capture-error-quark, dm_capture_error)
@@ -221,6 +223,12 @@ dm_capture_open_file(const char *path, GError **error)
 	cap->fp = NULL; /* libpcap closes it */
 	cap->dlt = pcap_datalink(cap->pcap);
 	cap->next_offset = ftell(pcap_file(cap->pcap));
+	cap->snaplen = (uint32_t)pcap_snapshot(cap->pcap);
+	uint32_t m = cap->peek_len >= 4 ? rd32(cap->peek, true) : 0;
+	if (m == 0xa1b2cd34 || m == 0x34cdb2a1)
+		cap->rec_hdr = 24;  /* the "modified" format's longer header */
+	else if (m != 0x0a0d0d0a)
+		cap->rec_hdr = 16;
 	return cap;
 }
 
@@ -237,7 +245,12 @@ dm_capture_next(dm_capture *cap, dm_record *rec, GError **error)
 		rec->caplen = hdr->caplen;
 		rec->wirelen = hdr->len;
 		rec->data = data;
-		if (cap->next_offset >= 0)
+		/* A pcap record takes its header and caplen bytes, unless
+		 * libpcap cut it to the snapshot length; then, as for pcapng's
+		 * blocks, the file tells. */
+		if (cap->next_offset >= 0 && cap->rec_hdr && hdr->caplen != cap->snaplen)
+			cap->next_offset += (long)(cap->rec_hdr + hdr->caplen);
+		else if (cap->next_offset >= 0)
 			cap->next_offset = ftell(pcap_file(cap->pcap));
 		return 1;
 	case PCAP_ERROR_BREAK:

@@ -19,54 +19,120 @@ typedef struct {
 
 struct dm_peer_entry;
 
-struct dm_socket {
-	dm_key key;
-	guint id;
-	uint8_t kind;          /* dm_sock_kind */
-	uint8_t state;         /* dm_tcp_state */
-	bool keyed;            /* reachable through the table */
-	bool midstream;
-	bool declared;
-	bool wildcard;
-	bool fin_sent;
-	bool fin_received;
-	bool dead;             /* discarded listener kept as a parent */
-	bool peers_folded;     /* peers beyond DM_PEERS_MAX folded together */
-	uint8_t list;          /* dm_list it is on (demux-limits.c) */
-	uint8_t retired;       /* dm_retire_reason it left the table for */
-	uint32_t act;          /* last activity, in limit ticks */
-	uint32_t cell;         /* its cell in the tables (ids are not cells) */
-	dm_host *host;
-	dm_socket *parent;
-	uint32_t fin_ack;      /* the ACK that acknowledges our FIN */
-	uint32_t peer_fin_ack; /* the ACK that acknowledges the peer's FIN */
-	uint32_t peers;
-	uint32_t npeer;        /* its peer entries */
-	uint32_t slot;         /* index in its host's sockets array */
-	dm_socket *lprev, *lnext; /* its dm_list, oldest activity first */
-	struct dm_peer_entry *peer_list; /* its peers, newest first */
-	uint64_t segments, bytes, bad;
+/* When a socket was delivered to, at full width: what its narrow form
+ * cannot hold (demux-table.c). */
+typedef struct {
 	uint64_t first_frame, last_frame;
 	int64_t first_sec, last_sec;
 	uint32_t first_nsec, last_nsec;
+} dm_span_wide;
+
+/* A socket.  Kept small: a capture may leave millions of them in the
+ * report.  Narrow fields hold values bounded by construction (asserted
+ * in demux-table.c); the first and last frame and time are narrow while
+ * they fit and move to a dm_span_wide of their own when one does not
+ * (span_wide), so that no value is ever cut; the counters of segments,
+ * bytes and bad checksums stay 64-bit. */
+struct dm_socket {
+	dm_key key;
+	guint id;              /* 0: an empty cell (demux-table.c) */
+	uint32_t cell;         /* its cell in the tables (ids are not cells) */
+	uint32_t act;          /* last activity, in limit ticks */
+	uint32_t slot;         /* index in its host's sockets array */
+	uint32_t lprev, lnext; /* its dm_list, oldest activity first: cell + 1,
+	                        * 0 at either end (demux-limits.c) */
+	dm_host *host;
+	dm_socket *parent;
+	union {
+		/* DM_KIND_CONNECTION: it receives only from its remote end,
+		 * so it has no peer entries. */
+		struct {
+			uint32_t fin_ack;      /* the ACK that acknowledges our FIN */
+			uint32_t peer_fin_ack; /* the ACK that acknowledges the peer's FIN */
+			uint32_t mate_cell;    /* TCP: the other end's socket, when seen: */
+			guint mate_id;         /* valid while that cell holds this id */
+		} conn;
+		/* Bound sockets and listeners: their peers, newest first. */
+		struct dm_peer_entry *peer_list;
+	} u;
+	uint16_t peers;        /* at most DM_PEERS_MAX + 1 (the folded rest) */
+	uint16_t npeer;        /* its peer entries, at most DM_PEERS_MAX */
+	unsigned kind : 2;     /* dm_sock_kind */
+	unsigned state : 4;    /* dm_tcp_state */
+	unsigned list : 3;     /* dm_list it is on (demux-limits.c) */
+	unsigned retired : 4;  /* dm_retire_reason it left the table for */
+	bool keyed : 1;        /* reachable through the table */
+	bool midstream : 1;
+	bool declared : 1;
+	bool wildcard : 1;
+	bool fin_sent : 1;
+	bool fin_received : 1;
+	bool dead : 1;         /* discarded listener kept as a parent */
+	bool peers_folded : 1; /* peers beyond DM_PEERS_MAX folded together */
+	bool span_wide : 1;    /* span.wide, not span.n, holds the span */
+	/* First and last frame delivered to it and their times (frame 0:
+	 * none yet).  Access through dm_socket_touch and the accessors. */
+	union {
+		struct {
+			int64_t first_ns, last_ns; /* sec * 10^9 + nsec */
+			uint32_t first_frame, last_frame;
+		} n;
+		dm_span_wide *wide;    /* owned */
+	} span;
+	uint64_t segments, bytes, bad;
 };
+
+/* The per-host counters, made at the first one that is not zero. */
+typedef struct {
+	uint64_t drops[DM_DROP_N];
+	uint64_t retired[DM_RETIRE_N];
+} dm_host_counts;
 
 struct dm_host {
 	uint8_t family;
 	uint8_t addr[16];
+	bool idle;              /* on the idle-host list (demux-limits.c) */
 	GPtrArray *sockets;     /* dm_socket *, creation order */
-	GArray *refusals;       /* dm_refusal */
-	GHashTable *refusal_at; /* dm_key * (owned) -> index + 1 */
+	GArray *refusals;       /* dm_refusal, or NULL before the first */
+	GHashTable *refusal_at; /* dm_key * (owned) -> index + 1, or NULL before
+	                        * the first refusal */
 	GHashTable *closed;     /* (proto << 16 | port) -> evidence frame */
-	uint64_t drops[DM_DROP_N];
+	dm_host_counts *counts; /* or NULL while all are zero */
 	uint32_t holes;         /* NULL entries in sockets (discarded ones) */
 	uint32_t dead;          /* its discarded listeners kept as parents */
 	uint32_t pos;           /* index in the tables' hosts array */
 	uint32_t act;           /* last activity, in limit ticks */
-	bool idle;              /* on the idle-host list (demux-limits.c) */
 	dm_host *hprev, *hnext; /* that list, oldest activity first */
-	uint64_t retired[DM_RETIRE_N];
 };
+
+/* The counters of @h, made (zero) if need be. */
+dm_host_counts *dm_host_counts_get(dm_host *h);
+
+/* Seconds whose nanoseconds (sec * 10^9 + nsec, nsec < 10^9) fit an
+ * int64_t: the narrow span holds times within +-DM_SPAN_SEC_MAX. */
+#define DM_SPAN_SEC_MAX INT64_C(9223372035)
+
+/* dm_socket_touch when the narrow span cannot take it (demux-table.c). */
+void dm_socket_touch_wide(dm_socket *s, uint64_t frame, int64_t sec, uint32_t nsec);
+
+/* Record that frame @frame at @sec.@nsec was delivered to @s: its last,
+ * and its first if it has none yet. */
+static inline void
+dm_socket_touch(dm_socket *s, uint64_t frame, int64_t sec, uint32_t nsec)
+{
+	if (G_UNLIKELY(s->span_wide || frame > UINT32_MAX || nsec >= 1000000000u ||
+	               sec < -DM_SPAN_SEC_MAX || sec > DM_SPAN_SEC_MAX)) {
+		dm_socket_touch_wide(s, frame, sec, nsec);
+		return;
+	}
+	int64_t ns = sec * 1000000000 + (int64_t)nsec;
+	if (!s->span.n.first_frame) {
+		s->span.n.first_frame = (uint32_t)frame;
+		s->span.n.first_ns = ns;
+	}
+	s->span.n.last_frame = (uint32_t)frame;
+	s->span.n.last_ns = ns;
+}
 
 /* Evidence of refusals found by a first pass. */
 typedef struct {

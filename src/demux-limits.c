@@ -71,21 +71,35 @@ list_for(const dm_socket *s)
 	}
 }
 
+/* List links are cells + 1, 0 at either end. */
+static inline dm_socket *
+link_at(const dm_tables *t, uint32_t link)
+{
+	return link ? dm_tables_at(t, link - 1) : NULL;
+}
+
+static inline uint32_t
+link_of(const dm_socket *s)
+{
+	return s ? s->cell + 1 : 0;
+}
+
 void
 dm_limits_unlink(dm_tables *t, dm_socket *s)
 {
 	if (s->list == DM_LIST_NONE)
 		return;
 	dm_list_head *l = &t->lists[s->list];
-	if (s->lprev)
-		s->lprev->lnext = s->lnext;
+	dm_socket *prev = link_at(t, s->lprev), *next = link_at(t, s->lnext);
+	if (prev)
+		prev->lnext = s->lnext;
 	else
-		l->head = s->lnext;
-	if (s->lnext)
-		s->lnext->lprev = s->lprev;
+		l->head = next;
+	if (next)
+		next->lprev = s->lprev;
 	else
-		l->tail = s->lprev;
-	s->lprev = s->lnext = NULL;
+		l->tail = prev;
+	s->lprev = s->lnext = 0;
 	s->list = DM_LIST_NONE;
 	t->listed--;
 	t->listed_mem -= DM_COST_SOCKET + (uint64_t)s->npeer * DM_COST_PEER;
@@ -102,11 +116,11 @@ dm_limits_place(dm_tables *t, dm_socket *s)
 	if (want == DM_LIST_NONE)
 		return;
 	dm_list_head *l = &t->lists[want];
-	s->list = (uint8_t)want;
-	s->lprev = l->tail;
-	s->lnext = NULL;
+	s->list = want;
+	s->lprev = link_of(l->tail);
+	s->lnext = 0;
 	if (l->tail)
-		l->tail->lnext = s;
+		l->tail->lnext = link_of(s);
 	else
 		l->head = s;
 	l->tail = s;
@@ -159,7 +173,7 @@ dm_limits_memory(const dm_tables *t)
 static void
 count(dm_tables *t, dm_host *h, dm_retire_reason r)
 {
-	h->retired[r]++;
+	dm_host_counts_get(h)->retired[r]++;
 	t->retired[r]++;
 }
 
@@ -174,7 +188,7 @@ retire(dm_tables *t, dm_socket *s, dm_retire_reason r)
 		/* fall through */
 	case DM_RETIRE_CLOSED:
 	case DM_RETIRE_UDP_IDLE:
-		s->retired = (uint8_t)r;
+		s->retired = r;
 		dm_tables_unkey(t, s);
 		break;
 	default:
@@ -206,7 +220,7 @@ dm_limits_advance(dm_tables *t, const dm_limits *l, int64_t sec, uint32_t nsec)
 	}
 	if (sec < t->base_sec)
 		return;
-	uint64_t d = (uint64_t)(sec - t->base_sec);
+	uint64_t d = (uint64_t)sec - (uint64_t)t->base_sec;  /* no signed overflow */
 	uint64_t ticks = d > UINT32_MAX / DM_TICKS_PER_SEC ? UINT32_MAX :
 	                 d * DM_TICKS_PER_SEC + nsec / (1000000000u / DM_TICKS_PER_SEC);
 	if (ticks > UINT32_MAX)
@@ -234,7 +248,7 @@ evict(dm_tables *t, const dm_limits *l, const dm_socket *keep, dm_list list,
 	for (;;) {
 		dm_socket *s = t->lists[list].head;
 		if (s && s == keep)
-			s = s->lnext;
+			s = link_at(t, s->lnext);
 		if (!s || !over(t, l))
 			break;
 		retire(t, s, reason);
@@ -297,9 +311,10 @@ dm_limits_check(const dm_tables *t)
 	uint64_t listed = 0;
 	for (int i = 1; i < DM_LIST_N; i++) {
 		const dm_socket *prev = NULL;
-		for (const dm_socket *s = t->lists[i].head; s; prev = s, s = s->lnext) {
+		for (const dm_socket *s = t->lists[i].head; s;
+		     prev = s, s = link_at(t, s->lnext)) {
 			listed++;
-			if (s->list != i || s->lprev != prev)
+			if (s->list != i || s->lprev != link_of(prev))
 				return g_strdup_printf("socket %u: list %d links broken", s->id, i);
 			if (list_for(s) != (dm_list)i)
 				return g_strdup_printf("socket %u: on list %d, its state calls for %d",
@@ -316,7 +331,7 @@ dm_limits_check(const dm_tables *t)
 	}
 	uint64_t cost = 0;
 	for (int i = 1; i < DM_LIST_N; i++)
-		for (const dm_socket *s = t->lists[i].head; s; s = s->lnext)
+		for (const dm_socket *s = t->lists[i].head; s; s = link_at(t, s->lnext))
 			cost += DM_COST_SOCKET + (uint64_t)s->npeer * DM_COST_PEER;
 	if (listed != t->listed || cost != t->listed_mem)
 		return g_strdup_printf("%" G_GUINT64_FORMAT " sockets listed, %" G_GUINT64_FORMAT

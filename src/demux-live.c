@@ -121,26 +121,6 @@ untouched(const dm_socket *s, const dm_socket *c)
 	       c->state == DM_TCP_SYN_RECEIVED;
 }
 
-/* Record @r on host @h: one entry per peer endpoint and local port. */
-static void
-record_refusal(dm_host *h, const dm_refusal *r)
-{
-	dm_key k;
-	dm_key_make(&k, r->proto, h->family, NULL, r->port, r->peer, r->peer_port);
-	gpointer idx = g_hash_table_lookup(h->refusal_at, &k);
-	if (idx) {
-		dm_refusal *old = &g_array_index(h->refusals, dm_refusal,
-		                                 GPOINTER_TO_UINT(idx) - 1);
-		old->count += r->count;
-		if (!old->evidence)
-			old->evidence = r->evidence;
-		return;
-	}
-	g_array_append_val(h->refusals, *r);
-	g_hash_table_insert(h->refusal_at, g_memdup2(&k, sizeof k),
-	                    GUINT_TO_POINTER(h->refusals->len));
-}
-
 dm_host *
 dm_pending_answer(dm_pending *pd, dm_tables *t, uint64_t frame, int64_t sec,
                   dm_frame_status st, const dm_packet *p, dm_refusal *r)
@@ -185,9 +165,8 @@ dm_pending_answer(dm_pending *pd, dm_tables *t, uint64_t frame, int64_t sec,
 		c->socket = sock->id;
 	}
 	dm_tables_discard(t, sock);
-	guint before = h->refusals->len;
-	record_refusal(h, r);
-	t->refusals += h->refusals->len - before;
+	if (dm_host_refusal_note(h, r))
+		t->refusals++;
 	g_queue_push_tail(&pd->corrections, c);
 	return h;
 }

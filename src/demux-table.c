@@ -10,6 +10,15 @@
 #include "hash-index.h"
 #include "demux-limits.h"
 
+/* The narrow fields of dm_socket hold what they must. */
+G_STATIC_ASSERT(DM_TCP_N_STATE <= 16 && DM_RETIRE_N <= 16 && DM_LIST_N <= 8);
+G_STATIC_ASSERT(DM_PEERS_MAX + 1 <= UINT16_MAX);
+/* The narrow span's nanoseconds cannot overflow. */
+G_STATIC_ASSERT(DM_SPAN_SEC_MAX <= (INT64_MAX - 999999999) / 1000000000);
+/* DM_COST_SOCKET covers the cell and leaves room for its slots. */
+G_STATIC_ASSERT(sizeof(dm_socket) + 48 <= DM_COST_SOCKET);
+G_STATIC_ASSERT(sizeof(dm_host) + sizeof(dm_host_counts) + 256 <= DM_COST_HOST);
+
 /* The hash of a key's normalised form: its two endpoints are hashed alike
  * and added, so that a 4-tuple and its reverse (the two ends of one
  * connection) hash the same (MurmurHash3's 64-bit finaliser). */
@@ -93,8 +102,11 @@ host_free(gpointer p)
 {
 	dm_host *h = p;
 	g_ptr_array_unref(h->sockets);
-	g_array_unref(h->refusals);
-	g_hash_table_unref(h->refusal_at);
+	if (h->refusals)
+		g_array_unref(h->refusals);
+	g_free(h->counts);
+	if (h->refusal_at)
+		g_hash_table_unref(h->refusal_at);
 	if (h->closed)
 		g_hash_table_unref(h->closed);
 	g_free(h);
@@ -114,18 +126,23 @@ host_hash(const host_probe *p)
 	return (uint32_t)(x ^ (x >> 32));
 }
 
-static bool
-host_match(const void *ctx, uint32_t id, const void *key)
+static inline bool
+host_is(const dm_host *h, const host_probe *p)
 {
-	const dm_host *h = g_ptr_array_index((const GPtrArray *)ctx, id - 1);
-	const host_probe *p = key;
 	return h->family == p->family && memcmp(h->addr, p->addr, 16) == 0;
 }
 
 static bool
+host_match(const void *ctx, uint32_t id, const void *key)
+{
+	return host_is(g_ptr_array_index((const GPtrArray *)ctx, id - 1), key);
+}
+
+/* Socket index ids are cells + 1. */
+static bool
 socket_match(const void *ctx, uint32_t id, const void *key)
 {
-	const dm_socket *s = g_ptr_array_index((const GPtrArray *)ctx, id - 1);
+	const dm_socket *s = dm_tables_at(ctx, id - 1);
 	return memcmp(&s->key, key, sizeof(dm_key)) == 0;
 }
 
@@ -134,14 +151,14 @@ socket_match(const void *ctx, uint32_t id, const void *key)
 #define PEER_CHUNK 4096u
 
 /* A peer endpoint a bound socket or listener received from; a connection
- * has no entries, its only peer being its remote end. */
+ * has no entries, its only peer being its remote end.  Forty bytes: its
+ * number in the peer index is not kept, the index finds it by owner,
+ * address and port. */
 struct dm_peer_entry {
 	uint64_t segments;
-	struct dm_peer_entry *next;  /* the socket's previous peer, or the
-	                              * next free entry */
+	struct dm_peer_entry *next;  /* the socket's previous peer */
 	uint8_t addr[16];
-	guint owner;                 /* socket id */
-	uint32_t id;                 /* its number in the peer index */
+	guint owner;                 /* socket id; 0: free */
 	uint16_t port;
 	uint8_t family;
 };
@@ -182,13 +199,14 @@ dm_tables_init(dm_tables *t)
 	dm_index_init(&t->host_index);
 	dm_index_init(&t->sockets);
 	t->udp_connected = 0;
-	t->all = g_ptr_array_new_with_free_func(g_free);
+	t->cell_chunks = g_ptr_array_new_with_free_func(g_free);
+	t->n_cells = 0;
 	t->free_cells = g_array_new(FALSE, FALSE, sizeof(uint32_t));
 	t->last_id = 0;
 	dm_index_init(&t->peers);
 	t->peer_chunks = g_ptr_array_new_with_free_func(g_free);
 	t->n_peers = 0;
-	t->peer_free = NULL;
+	t->free_peers = g_array_new(FALSE, FALSE, sizeof(uint32_t));
 	t->peers_held = 0;
 }
 
@@ -200,7 +218,13 @@ dm_tables_clear(dm_tables *t)
 	g_ptr_array_unref(t->hosts);
 	dm_index_clear(&t->peers);
 	g_ptr_array_unref(t->peer_chunks);
-	g_ptr_array_unref(t->all);
+	g_array_unref(t->free_peers);
+	for (uint32_t c = 0; c < t->n_cells; c++) {
+		dm_socket *s = dm_tables_at(t, c);
+		if (s->id && s->span_wide)
+			g_free(s->span.wide);
+	}
+	g_ptr_array_unref(t->cell_chunks);
 	g_array_unref(t->free_cells);
 }
 
@@ -209,16 +233,19 @@ dm_tables_host(dm_tables *t, uint8_t family, const uint8_t *addr, bool create)
 {
 	host_probe probe = { .family = family };
 	memcpy(probe.addr, addr, family == 6 ? 16 : 4);
-	uint32_t hash = host_hash(&probe);
-	uint32_t id = dm_index_find(&t->host_index, hash, host_match, t->hosts, &probe);
-	if (id || !create)
-		return id ? g_ptr_array_index(t->hosts, id - 1) : NULL;
+	uint32_t hash = host_hash(&probe), pos, id;
+	for (id = dm_index_first(&t->host_index, hash, &pos); id;
+	     id = dm_index_next(&t->host_index, hash, &pos)) {
+		dm_host *h = g_ptr_array_index(t->hosts, id - 1);
+		if (host_is(h, &probe))
+			return h;
+	}
+	if (!create)
+		return NULL;
 	dm_host *h = g_new0(dm_host, 1);
 	h->family = family;
 	memcpy(h->addr, probe.addr, sizeof h->addr);
 	h->sockets = g_ptr_array_new();
-	h->refusals = g_array_new(FALSE, TRUE, sizeof(dm_refusal));
-	h->refusal_at = g_hash_table_new_full(dm_key_hash, dm_key_equal, g_free, NULL);
 	h->pos = t->hosts->len;
 	g_ptr_array_add(t->hosts, h);
 	dm_index_put(&t->host_index, hash, t->hosts->len, host_match, t->hosts, &probe);
@@ -227,49 +254,102 @@ dm_tables_host(dm_tables *t, uint8_t family, const uint8_t *addr, bool create)
 }
 
 dm_socket *
+dm_tables_find_hashed(const dm_tables *t, const dm_key *k, uint32_t hash)
+{
+	uint32_t pos, id;
+	for (id = dm_index_first(&t->sockets, hash, &pos); id;
+	     id = dm_index_next(&t->sockets, hash, &pos)) {
+		dm_socket *s = dm_tables_at(t, id - 1);
+		if (memcmp(&s->key, k, sizeof *k) == 0)
+			return s;
+	}
+	return NULL;
+}
+
+dm_socket *
 dm_tables_find(const dm_tables *t, const dm_key *k)
 {
-	uint32_t id = dm_index_find(&t->sockets, dm_key_hash(k), socket_match, t->all, k);
-	return id ? g_ptr_array_index(t->all, id - 1) : NULL;
+	return dm_tables_find_hashed(t, k, dm_key_hash(k));
+}
+
+/* An empty cell, zeroed. */
+static dm_socket *
+cell_take(dm_tables *t)
+{
+	uint32_t cell;
+	if (t->free_cells->len) {
+		cell = g_array_index(t->free_cells, uint32_t, t->free_cells->len - 1);
+		g_array_set_size(t->free_cells, t->free_cells->len - 1);
+	} else {
+		if (t->n_cells % DM_CELL_CHUNK == 0)
+			g_ptr_array_add(t->cell_chunks, g_new(dm_socket, DM_CELL_CHUNK));
+		cell = t->n_cells++;
+	}
+	dm_socket *s = dm_tables_at(t, cell);
+	memset(s, 0, sizeof *s);
+	s->cell = cell;
+	return s;
 }
 
 dm_socket *
 dm_tables_add(dm_tables *t, dm_host *h, const dm_key *k, dm_sock_kind kind,
               dm_tcp_state state)
 {
-	dm_socket *s = g_new0(dm_socket, 1);
+	return dm_tables_add_hashed(t, h, k, dm_key_hash(k), kind, state);
+}
+
+dm_socket *
+dm_tables_add_hashed(dm_tables *t, dm_host *h, const dm_key *k, uint32_t hash,
+                     dm_sock_kind kind, dm_tcp_state state)
+{
+	dm_socket *s = cell_take(t);
 	s->key = *k;
 	s->id = ++t->last_id;
-	s->kind = (uint8_t)kind;
-	s->state = (uint8_t)state;
+	s->kind = kind;
+	s->state = state;
 	s->host = h;
 	static const uint8_t zero[16];
 	s->wildcard = k->tuple == 2 && memcmp(k->laddr, zero, 16) == 0;
 	if (k->proto == 17 && k->tuple == 4)
 		t->udp_connected++;
-	if (t->free_cells->len) {
-		s->cell = g_array_index(t->free_cells, uint32_t, t->free_cells->len - 1);
-		g_array_set_size(t->free_cells, t->free_cells->len - 1);
-		g_ptr_array_index(t->all, s->cell) = s;
-	} else {
-		s->cell = t->all->len;
-		g_ptr_array_add(t->all, s);
-	}
 	s->slot = h->sockets->len;
 	g_ptr_array_add(h->sockets, s);
 	t->count++;
 	t->mem += DM_COST_SOCKET;
 	dm_limits_host_place(t, h);
-	uint32_t old = dm_index_put(&t->sockets, dm_key_hash(k), s->cell + 1, socket_match,
-	                            t->all, k);
+	uint32_t old = dm_index_put(&t->sockets, hash, s->cell + 1, socket_match, t, k);
 	if (old) {
-		dm_socket *o = g_ptr_array_index(t->all, old - 1);
+		dm_socket *o = dm_tables_at(t, old - 1);
 		o->keyed = false;
 		dm_limits_place(t, o);
 	}
 	s->keyed = true;
 	dm_limits_place(t, s);
 	return s;
+}
+
+bool
+dm_host_refusal_note(dm_host *h, const dm_refusal *r)
+{
+	dm_key k;
+	dm_key_make(&k, r->proto, h->family, NULL, r->port, r->peer, r->peer_port);
+	if (!h->refusal_at) {
+		h->refusal_at = g_hash_table_new_full(dm_key_hash, dm_key_equal, g_free, NULL);
+		h->refusals = g_array_new(FALSE, TRUE, sizeof(dm_refusal));
+	}
+	gpointer idx = g_hash_table_lookup(h->refusal_at, &k);
+	if (idx) {
+		dm_refusal *old = &g_array_index(h->refusals, dm_refusal,
+		                                 GPOINTER_TO_UINT(idx) - 1);
+		old->count += r->count;
+		if (!old->evidence)
+			old->evidence = r->evidence;
+		return false;
+	}
+	g_array_append_val(h->refusals, *r);
+	g_hash_table_insert(h->refusal_at, g_memdup2(&k, sizeof k),
+	                    GUINT_TO_POINTER(h->refusals->len));
+	return true;
 }
 
 void
@@ -289,6 +369,13 @@ from_remote(const dm_socket *s, uint8_t family, const uint8_t *addr, uint16_t po
 	       memcmp(s->key.raddr, addr, family == 6 ? 16 : 4) == 0;
 }
 
+/* The peer entries of @s: none for a connection. */
+static inline struct dm_peer_entry *
+peer_list(const dm_socket *s)
+{
+	return s->kind == DM_KIND_CONNECTION ? NULL : s->u.peer_list;
+}
+
 bool
 dm_tables_note_peer(dm_tables *t, dm_socket *s, uint8_t family,
                     const uint8_t *addr, uint16_t port)
@@ -296,15 +383,27 @@ dm_tables_note_peer(dm_tables *t, dm_socket *s, uint8_t family,
 	if (from_remote(s, family, addr, port))
 		/* Counted by the socket's own totals (dm_tables_check). */
 		return s->peers == 0;
-	peer_probe probe = { .owner = s->id, .port = port, .addr = addr };
+	/* A connection is found by its 4-tuple: what reaches it comes from
+	 * its remote end. */
+	g_return_val_if_fail(s->kind != DM_KIND_CONNECTION, false);
 	uint8_t a[16] = { 0 };
 	memcpy(a, addr, family == 6 ? 16 : 4);
-	probe.addr = a;
-	uint32_t hash = peer_hash(&probe);
-	uint32_t id = dm_index_find(&t->peers, hash, peer_match, t, &probe);
-	if (id) {
-		peer_entry(t, id)->segments++;
+	struct dm_peer_entry *e = s->u.peer_list;
+	if (e && e->port == port && memcmp(e->addr, a, 16) == 0) {
+		/* Its newest peer again: that entry is the one the index
+		 * holds for (socket, address, port). */
+		e->segments++;
 		return false;
+	}
+	peer_probe probe = { .owner = s->id, .port = port, .addr = a };
+	uint32_t hash = peer_hash(&probe), pos, id;
+	for (id = dm_index_first(&t->peers, hash, &pos); id;
+	     id = dm_index_next(&t->peers, hash, &pos)) {
+		e = peer_entry(t, id);
+		if (e->owner == s->id && e->port == port && memcmp(e->addr, a, 16) == 0) {
+			e->segments++;
+			return false;
+		}
 	}
 	if (s->npeer >= DM_PEERS_MAX) {
 		/* Folded into "other peers", counted by the socket's totals
@@ -314,29 +413,27 @@ dm_tables_note_peer(dm_tables *t, dm_socket *s, uint8_t family,
 		s->peers_folded = true;
 		return true;
 	}
-	struct dm_peer_entry *e = t->peer_free;
-	if (e) {
-		t->peer_free = e->next;
-		id = e->id;
+	if (t->free_peers->len) {
+		id = g_array_index(t->free_peers, uint32_t, t->free_peers->len - 1);
+		g_array_set_size(t->free_peers, t->free_peers->len - 1);
 	} else {
 		if (t->n_peers % PEER_CHUNK == 0)
 			g_ptr_array_add(t->peer_chunks, g_new(struct dm_peer_entry, PEER_CHUNK));
 		id = ++t->n_peers;
-		e = peer_entry(t, id);
-		e->id = id;
 	}
+	e = peer_entry(t, id);
 	s->npeer++;
 	t->peers_held++;
 	t->mem += DM_COST_PEER;
 	if (s->list != DM_LIST_NONE)
 		t->listed_mem += DM_COST_PEER;
 	e->segments = 1;
-	e->next = s->peer_list;
+	e->next = s->u.peer_list;
 	memcpy(e->addr, a, 16);
 	e->owner = s->id;
 	e->port = port;
 	e->family = family;
-	s->peer_list = e;
+	s->u.peer_list = e;
 	dm_index_put(&t->peers, hash, id, peer_match, t, &probe);
 	return true;
 }
@@ -344,7 +441,7 @@ dm_tables_note_peer(dm_tables *t, dm_socket *s, uint8_t family,
 void
 dm_socket_peer_iter_init(dm_peer_iter *it, const dm_socket *s)
 {
-	it->next = s->peer_list;
+	it->next = peer_list(s);
 	it->conn = NULL;
 	it->conn_segments = 0;
 	it->rest = NULL;
@@ -352,7 +449,7 @@ dm_socket_peer_iter_init(dm_peer_iter *it, const dm_socket *s)
 		/* Its remote end, or the folded other peers: whatever no
 		 * entry counts. */
 		uint64_t n = s->segments;
-		for (const struct dm_peer_entry *e = s->peer_list; e; e = e->next)
+		for (const struct dm_peer_entry *e = peer_list(s); e; e = e->next)
 			n -= e->segments;
 		it->conn_segments = n;
 		if (s->key.tuple == 4)
@@ -429,25 +526,28 @@ dm_host_sockets(const dm_host *h)
 uint64_t
 dm_host_retired(const dm_host *h, dm_retire_reason reason)
 {
-	return (unsigned)reason < DM_RETIRE_N ? h->retired[reason] : 0;
+	return (unsigned)reason < DM_RETIRE_N && h->counts ? h->counts->retired[reason] : 0;
 }
 
 /* Free the peer entries of @s (on no list) for reuse. */
 static void
 peers_free(dm_tables *t, dm_socket *s)
 {
-	struct dm_peer_entry *e = s->peer_list, *next;
+	struct dm_peer_entry *e = peer_list(s), *next;
 	for (; e; e = next) {
 		next = e->next;
 		peer_probe probe = { .owner = e->owner, .port = e->port, .addr = e->addr };
-		dm_index_remove(&t->peers, peer_hash(&probe), e->id);
+		uint32_t hash = peer_hash(&probe);
+		uint32_t id = dm_index_find(&t->peers, hash, peer_match, t, &probe);
+		dm_index_remove(&t->peers, hash, id);
 		e->owner = 0;
-		e->next = t->peer_free;
-		t->peer_free = e;
+		e->next = NULL;
+		g_array_append_val(t->free_peers, id);
 	}
 	t->peers_held -= s->npeer;
 	t->mem -= (uint64_t)s->npeer * DM_COST_PEER;
-	s->peer_list = NULL;
+	if (s->kind != DM_KIND_CONNECTION)
+		s->u.peer_list = NULL;
 	s->npeer = 0;
 }
 
@@ -470,9 +570,11 @@ dm_tables_discard(dm_tables *t, dm_socket *s)
 		s->dead = true;
 		h->dead++;
 	} else {
-		g_ptr_array_index(t->all, s->cell) = NULL;
-		g_array_append_val(t->free_cells, s->cell);
-		g_free(s);
+		uint32_t cell = s->cell;
+		if (s->span_wide)
+			g_free(s->span.wide);
+		memset(s, 0, sizeof *s);  /* id 0: empty */
+		g_array_append_val(t->free_cells, cell);
 	}
 	dm_limits_host_place(t, h);
 }
@@ -480,14 +582,14 @@ dm_tables_discard(dm_tables *t, dm_socket *s)
 dm_socket *
 dm_tables_cell(const dm_tables *t, uint32_t cell, guint id)
 {
-	dm_socket *s = cell < t->all->len ? g_ptr_array_index(t->all, cell) : NULL;
-	return s && s->id == id && !s->dead ? s : NULL;
+	dm_socket *s = cell < t->n_cells ? dm_tables_at(t, cell) : NULL;
+	return s && id && s->id == id && !s->dead ? s : NULL;
 }
 
 bool
 dm_host_forgettable(const dm_host *h)
 {
-	return h->sockets->len == h->holes && !h->dead && h->refusals->len == 0 &&
+	return h->sockets->len == h->holes && !h->dead && (!h->refusals || h->refusals->len == 0) &&
 	       (!h->closed || g_hash_table_size(h->closed) == 0);
 }
 
@@ -503,10 +605,10 @@ dm_tables_forget_host(dm_tables *t, dm_host *h)
 	dm_index_remove(&t->host_index, host_hash(&probe), pos + 1);
 	if (m != h)
 		dm_index_remove(&t->host_index, host_hash(&mprobe), last + 1);
-	for (int d = 0; d < DM_DROP_N; d++)
-		t->forgotten_drops[d] += h->drops[d];
-	for (int r = 0; r < DM_RETIRE_N; r++)
-		t->forgotten_retired[r] += h->retired[r];
+	for (int d = 0; h->counts && d < DM_DROP_N; d++)
+		t->forgotten_drops[d] += h->counts->drops[d];
+	for (int r = 0; h->counts && r < DM_RETIRE_N; r++)
+		t->forgotten_retired[r] += h->counts->retired[r];
 	t->retired[DM_RETIRE_FORGET_HOST]++;
 	g_ptr_array_remove_index_fast(t->hosts, pos);  /* frees h */
 	if (m != h) {
@@ -515,12 +617,35 @@ dm_tables_forget_host(dm_tables *t, dm_host *h)
 		             &mprobe);
 	}
 }
-const GArray *dm_host_refusals(const dm_host *h) { return h->refusals; }
+
+/* The refusals of a host that has none. */
+static const GArray *
+no_refusals(void)
+{
+	static GArray *none;
+	if (g_once_init_enter(&none))
+		g_once_init_leave(&none, g_array_new(FALSE, TRUE, sizeof(dm_refusal)));
+	return none;
+}
+
+const GArray *
+dm_host_refusals(const dm_host *h)
+{
+	return h->refusals ? h->refusals : no_refusals();
+}
+
+dm_host_counts *
+dm_host_counts_get(dm_host *h)
+{
+	if (G_UNLIKELY(!h->counts))
+		h->counts = g_new0(dm_host_counts, 1);
+	return h->counts;
+}
 
 uint64_t
 dm_host_drops(const dm_host *h, dm_drop_reason reason)
 {
-	return (unsigned)reason < DM_DROP_N ? h->drops[reason] : 0;
+	return (unsigned)reason < DM_DROP_N && h->counts ? h->counts->drops[reason] : 0;
 }
 
 guint dm_socket_id(const dm_socket *s) { return s->id; }
@@ -538,8 +663,55 @@ uint64_t dm_socket_bytes(const dm_socket *s) { return s->bytes; }
 uint64_t dm_socket_bad_checksums(const dm_socket *s) { return s->bad; }
 uint32_t dm_socket_peers(const dm_socket *s) { return s->peers; }
 bool dm_socket_peers_folded(const dm_socket *s) { return s->peers_folded; }
-uint64_t dm_socket_first_frame(const dm_socket *s) { return s->first_frame; }
-uint64_t dm_socket_last_frame(const dm_socket *s) { return s->last_frame; }
+
+uint64_t
+dm_socket_first_frame(const dm_socket *s)
+{
+	return s->span_wide ? s->span.wide->first_frame : s->span.n.first_frame;
+}
+
+uint64_t
+dm_socket_last_frame(const dm_socket *s)
+{
+	return s->span_wide ? s->span.wide->last_frame : s->span.n.last_frame;
+}
+
+void
+dm_socket_touch_wide(dm_socket *s, uint64_t frame, int64_t sec, uint32_t nsec)
+{
+	if (!s->span_wide) {
+		/* Widened, exactly: the narrow values all fit. */
+		dm_span_wide *w = g_new(dm_span_wide, 1);
+		w->first_frame = dm_socket_first_frame(s);
+		w->last_frame = dm_socket_last_frame(s);
+		dm_socket_first_time(s, &w->first_sec, &w->first_nsec);
+		dm_socket_last_time(s, &w->last_sec, &w->last_nsec);
+		s->span.wide = w;
+		s->span_wide = true;
+	}
+	dm_span_wide *w = s->span.wide;
+	if (!w->first_frame) {
+		w->first_frame = frame;
+		w->first_sec = sec;
+		w->first_nsec = nsec;
+	}
+	w->last_frame = frame;
+	w->last_sec = sec;
+	w->last_nsec = nsec;
+}
+
+/* @ns (sec * 10^9 + nsec, 0 <= nsec < 10^9) apart. */
+static void
+ns_split(int64_t ns, int64_t *sec, uint32_t *nsec)
+{
+	int64_t q = ns / 1000000000, r = ns % 1000000000;
+	if (r < 0) {
+		q--;
+		r += 1000000000;
+	}
+	*sec = q;
+	*nsec = (uint32_t)r;
+}
 
 const uint8_t *
 dm_socket_local(const dm_socket *s, uint16_t *port)
@@ -562,15 +734,23 @@ dm_socket_remote(const dm_socket *s, uint16_t *port)
 void
 dm_socket_first_time(const dm_socket *s, int64_t *sec, uint32_t *nsec)
 {
-	*sec = s->first_sec;
-	*nsec = s->first_nsec;
+	if (s->span_wide) {
+		*sec = s->span.wide->first_sec;
+		*nsec = s->span.wide->first_nsec;
+	} else {
+		ns_split(s->span.n.first_ns, sec, nsec);
+	}
 }
 
 void
 dm_socket_last_time(const dm_socket *s, int64_t *sec, uint32_t *nsec)
 {
-	*sec = s->last_sec;
-	*nsec = s->last_nsec;
+	if (s->span_wide) {
+		*sec = s->span.wide->last_sec;
+		*nsec = s->span.wide->last_nsec;
+	} else {
+		ns_split(s->span.n.last_ns, sec, nsec);
+	}
 }
 
 /* Names. */
@@ -658,8 +838,8 @@ check_host(const dm_tables *t, const dm_host *h, guint i, GHashTable *dead_of,
 			continue;
 		}
 		(*held)++;
-		if (s->slot != j || s->host != h || s->dead || s->cell >= t->all->len ||
-		    g_ptr_array_index(t->all, s->cell) != s)
+		if (s->slot != j || s->host != h || s->dead || s->cell >= t->n_cells ||
+		    dm_tables_at(t, s->cell) != s)
 			return g_strdup_printf("socket %u: not at its slot of its host", s->id);
 	}
 	if (holes != h->holes)
@@ -681,16 +861,16 @@ check_held(const dm_tables *t)
 		return g_strdup_printf("host index counts %u, %u hosts", dm_index_size(&t->host_index),
 		                       t->hosts->len);
 	GHashTable *dead_of = g_hash_table_new(NULL, NULL);
-	for (guint c = 0; c < t->all->len; c++) {
-		const dm_socket *s = g_ptr_array_index(t->all, c);
-		if (s && s->dead)
+	for (guint c = 0; c < t->n_cells; c++) {
+		const dm_socket *s = dm_tables_at(t, c);
+		if (s->id && s->dead)
 			g_hash_table_insert(dead_of, s->host, GUINT_TO_POINTER(
 				GPOINTER_TO_UINT(g_hash_table_lookup(dead_of, s->host)) + 1));
 	}
 	char *err = NULL;
 	for (guint i = 0; i < t->hosts->len && !err; i++) {
 		const dm_host *h = g_ptr_array_index(t->hosts, i);
-		refusals += h->refusals->len;
+		refusals += dm_host_refusals(h)->len;
 		err = check_host(t, h, i, dead_of, &held);
 	}
 	g_hash_table_unref(dead_of);
@@ -706,10 +886,12 @@ check_held(const dm_tables *t)
 		return g_strdup_printf("memory estimate %" G_GUINT64_FORMAT " is not what is held",
 		                       t->mem);
 	/* Every peer entry is in use by a socket or on the free list. */
-	uint32_t free_peers = 0;
-	for (const struct dm_peer_entry *e = t->peer_free; e; e = e->next)
-		if (++free_peers > t->n_peers || e->owner)
+	uint32_t free_peers = t->free_peers->len;
+	for (guint i = 0; i < t->free_peers->len; i++) {
+		uint32_t id = g_array_index(t->free_peers, uint32_t, i);
+		if (id == 0 || id > t->n_peers || peer_entry(t, id)->owner)
 			return g_strdup("peer free list broken");
+	}
 	if (free_peers + t->peers_held != t->n_peers ||
 	    dm_index_size(&t->peers) != t->peers_held)
 		return g_strdup_printf("%u peer entries made, %u held, %u free, %u indexed",
@@ -736,10 +918,10 @@ check_peers(const dm_tables *t, const dm_socket *s, uint32_t *entries)
 	if (npeers != s->peers || from_peers != s->segments)
 		return g_strdup_printf("socket %u: peer counts disagree with its totals", s->id);
 	uint32_t n = 0;
-	for (const struct dm_peer_entry *e = s->peer_list; e; e = e->next) {
+	for (const struct dm_peer_entry *e = peer_list(s); e; e = e->next) {
 		peer_probe probe = { .owner = e->owner, .port = e->port, .addr = e->addr };
-		if (e->owner != s->id || ++n > s->npeer ||
-		    dm_index_find(&t->peers, peer_hash(&probe), peer_match, t, &probe) != e->id)
+		uint32_t id = dm_index_find(&t->peers, peer_hash(&probe), peer_match, t, &probe);
+		if (e->owner != s->id || ++n > s->npeer || !id || peer_entry(t, id) != e)
 			return g_strdup_printf("socket %u: a peer not in the peer set", s->id);
 	}
 	if (n != s->npeer || s->npeer > DM_PEERS_MAX ||
@@ -758,8 +940,8 @@ dm_tables_check(const dm_tables *t)
 		if (!id)
 			continue;
 		in_index++;
-		const dm_socket *s = id <= t->all->len ? g_ptr_array_index(t->all, id - 1) : NULL;
-		if (!s)
+		const dm_socket *s = id <= t->n_cells ? dm_tables_at(t, id - 1) : NULL;
+		if (!s || !s->id)
 			return g_strdup_printf("socket table entry for empty cell %u", id - 1);
 		if (!s->keyed || s->dead || t->sockets.slots[i].hash != dm_key_hash(&s->key))
 			return g_strdup_printf("socket %u keyed inconsistently", s->id);
@@ -771,9 +953,9 @@ dm_tables_check(const dm_tables *t)
 	uint32_t entries = 0;
 	GHashTable *ids = g_hash_table_new(NULL, NULL);
 	char *err = NULL;
-	for (guint i = 0; i < t->all->len && !err; i++) {
-		const dm_socket *s = g_ptr_array_index(t->all, i);
-		if (!s) {
+	for (guint i = 0; i < t->n_cells && !err; i++) {
+		const dm_socket *s = dm_tables_at(t, i);
+		if (!s->id) {
 			empty++;
 			continue;
 		}
@@ -781,7 +963,7 @@ dm_tables_check(const dm_tables *t)
 		    !g_hash_table_add(ids, GUINT_TO_POINTER(s->id)))
 			err = g_strdup_printf("socket %u in cell %u: cell or id wrong", s->id, i);
 		else if (s->dead && (s->kind != DM_KIND_LISTEN || s->keyed ||
-		                     s->list != DM_LIST_NONE || s->peer_list))
+		                     s->list != DM_LIST_NONE || peer_list(s)))
 			err = g_strdup_printf("socket %u: discarded, yet not a bare listener", s->id);
 		else if (s->keyed && dm_tables_find(t, &s->key) != s)
 			err = g_strdup_printf("socket %u not reachable by its key", s->id);
@@ -812,7 +994,7 @@ dm_tables_check(const dm_tables *t)
 		return g_strdup_printf("%u empty cells, %u free", empty, t->free_cells->len);
 	for (guint i = 0; i < t->free_cells->len; i++) {
 		uint32_t c = g_array_index(t->free_cells, uint32_t, i);
-		if (c >= t->all->len || g_ptr_array_index(t->all, c))
+		if (c >= t->n_cells || dm_tables_at(t, c)->id)
 			return g_strdup_printf("free cell %u in use", c);
 	}
 	if (entries != t->peers_held)

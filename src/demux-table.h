@@ -22,25 +22,33 @@ typedef struct {
 	dm_socket *head, *tail;
 } dm_list_head;
 
-/* Estimated bytes per item of state, for --max-memory: the structure,
- * its index and array slots, and the allocator's overhead. */
-#define DM_COST_SOCKET ((uint64_t)sizeof(dm_socket) + 48)
+/* Estimated bytes per item of state, for --max-memory.  A socket: its
+ * cell (sizeof(dm_socket), checked in demux-table.c to leave room for the
+ * rest), its slot in its host's array and in the index, and the growth
+ * slack of both.  A fixed figure, so that limits and the memory reported
+ * do not depend on the build. */
+#define DM_COST_SOCKET ((uint64_t)240)
 #define DM_COST_PEER ((uint64_t)80)
-#define DM_COST_HOST ((uint64_t)sizeof(dm_host) + 320)
+/* A host: its record and counters (checked in demux-table.c to fit),
+ * its arrays and its slot in the host index. */
+#define DM_COST_HOST ((uint64_t)544)
 #define DM_COST_REFUSAL ((uint64_t)sizeof(dm_refusal) + sizeof(dm_key) + 64)
 
 typedef struct {
 	GPtrArray *hosts;      /* dm_host *, creation order */
 	dm_index host_index;   /* host address -> index in hosts + 1 */
 	dm_index sockets;      /* dm_key -> cell + 1, the live entries */
-	GPtrArray *all;        /* the cells: held sockets and discarded
-	                        * listeners still named as parents, or NULL */
+	GPtrArray *cell_chunks; /* the cells, DM_CELL_CHUNK sockets a chunk that
+	                        * never moves: held sockets and discarded
+	                        * listeners still named as parents; id 0 when
+	                        * empty */
+	uint32_t n_cells;      /* cells made */
 	GArray *free_cells;    /* uint32_t cells free for reuse */
 	guint last_id;         /* sockets ever made: ids are never reused */
 	dm_index peers;        /* (socket id, peer address, port) -> entry */
 	GPtrArray *peer_chunks; /* the peer entries */
 	uint32_t n_peers;      /* peer entries made */
-	struct dm_peer_entry *peer_free; /* entries of discarded sockets */
+	GArray *free_peers;    /* uint32_t numbers of entries free for reuse */
 	uint32_t peers_held;   /* peer entries in use */
 	guint udp_connected;   /* connected UDP sockets ever added */
 	/* Bounded state (demux-limits.c). */
@@ -62,6 +70,16 @@ typedef struct {
 	uint64_t limit_unmet;
 } dm_tables;
 
+#define DM_CELL_CHUNK 1024u
+
+/* The socket in cell @cell (< n_cells): empty when its id is 0. */
+static inline dm_socket *
+dm_tables_at(const dm_tables *t, uint32_t cell)
+{
+	dm_socket *chunk = g_ptr_array_index(t->cell_chunks, cell / DM_CELL_CHUNK);
+	return &chunk[cell % DM_CELL_CHUNK];
+}
+
 void dm_key_make(dm_key *k, uint8_t proto, uint8_t family, const uint8_t *laddr,
                  uint16_t lport, const uint8_t *raddr, uint16_t rport);
 /* The key of a socket bound to the wildcard address on host @host: the
@@ -73,8 +91,17 @@ void dm_tables_init(dm_tables *t);
 void dm_tables_clear(dm_tables *t);
 dm_host *dm_tables_host(dm_tables *t, uint8_t family, const uint8_t *addr, bool create);
 dm_socket *dm_tables_find(const dm_tables *t, const dm_key *k);
+/* The same, given @hash = dm_key_hash(@k) (a 4-tuple and its reverse
+ * hash alike). */
+dm_socket *dm_tables_find_hashed(const dm_tables *t, const dm_key *k, uint32_t hash);
 dm_socket *dm_tables_add(dm_tables *t, dm_host *h, const dm_key *k,
                          dm_sock_kind kind, dm_tcp_state state);
+dm_socket *dm_tables_add_hashed(dm_tables *t, dm_host *h, const dm_key *k, uint32_t hash,
+                                dm_sock_kind kind, dm_tcp_state state);
+/* Record refusal @r on @h, folded into the entry for the same peer
+ * endpoint and local port if there is one (adding its count, and its
+ * evidence if that entry has none).  Returns true when it is a new entry. */
+bool dm_host_refusal_note(dm_host *h, const dm_refusal *r);
 /* Take @s out of the lookup table (it stays in its host's list). */
 void dm_tables_unkey(dm_tables *t, dm_socket *s);
 /* Record that @s received a segment from a peer (counted per peer);

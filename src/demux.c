@@ -122,19 +122,22 @@ typedef struct {
 	dm_host *sender;      /* sending host, when looked up */
 	dm_decision *out;
 	dm_tables *t;
+	/* TCP: the sender's socket (its key is the segment's 4-tuple from the
+	 * sender's side), when it has one; the hash of that 4-tuple, which
+	 * the receiver's (reversed) hashes alike, once computed. */
+	dm_socket *sent;
+	uint32_t hash;
+	bool hashed;
+	/* The receiving socket its lookup found (TCP: on the exact 4-tuple
+	 * only), and how (UDP), once looked up. */
+	dm_socket *recv;
+	dm_lookup how;
 } seg_ctx;
 
-static void
+static inline void
 touch(dm_socket *s, const seg_ctx *c)
 {
-	if (!s->first_frame) {
-		s->first_frame = c->frame;
-		s->first_sec = c->sec;
-		s->first_nsec = c->nsec;
-	}
-	s->last_frame = c->frame;
-	s->last_sec = c->sec;
-	s->last_nsec = c->nsec;
+	dm_socket_touch(s, c->frame, c->sec, c->nsec);
 }
 
 /* Count a segment delivered to @s. */
@@ -184,27 +187,13 @@ static void
 refuse(const seg_ctx *c, dm_reply reply, uint64_t evidence)
 {
 	const dm_packet *p = c->pkt;
-	dm_host *h = c->host;
-	dm_key k;
-	dm_key_make(&k, p->proto, p->family, NULL, p->dport, p->src, p->sport);
-
-	gpointer idx = g_hash_table_lookup(h->refusal_at, &k);
-	if (idx) {
-		dm_refusal *r = &g_array_index(h->refusals, dm_refusal, GPOINTER_TO_UINT(idx) - 1);
-		r->count++;
-		if (!r->evidence)
-			r->evidence = evidence;
-	} else {
-		dm_refusal r = {
-			.proto = p->proto, .port = p->dport, .peer_port = p->sport,
-			.frame = c->frame, .reply = reply, .evidence = evidence, .count = 1,
-		};
-		memcpy(r.peer, p->src, 16);
-		g_array_append_val(h->refusals, r);
+	dm_refusal r = {
+		.proto = p->proto, .port = p->dport, .peer_port = p->sport,
+		.frame = c->frame, .reply = reply, .evidence = evidence, .count = 1,
+	};
+	memcpy(r.peer, p->src, 16);
+	if (dm_host_refusal_note(c->host, &r))
 		c->t->refusals++;
-		g_hash_table_insert(h->refusal_at, g_memdup2(&k, sizeof k),
-		                    GUINT_TO_POINTER(h->refusals->len));
-	}
 	c->out->action = DM_ACTION_REFUSED;
 	c->out->reply = reply;
 	c->out->evidence = evidence;
@@ -282,8 +271,9 @@ udp_receive(dm_demux *dm, seg_ctx *c)
 {
 	const dm_packet *p = c->pkt;
 	dm_decision *out = c->out;
-	dm_socket *s = udp_lookup(dm, p, &out->lookup);
+	dm_socket *s = c->recv;
 
+	out->lookup = c->how;
 	if (!s) {
 		bool known;
 		uint64_t ev = refusal_evidence(dm, c, &known);
@@ -319,13 +309,31 @@ state_is_over(uint8_t st)
 	return st == DM_TCP_CLOSED || st == DM_TCP_TIME_WAIT;
 }
 
-static dm_socket *
-tcp_connection(const dm_demux *dm, uint8_t family, const uint8_t *laddr,
-               uint16_t lport, const uint8_t *raddr, uint16_t rport)
+/* The key of the receiving end's connection for @p. */
+static void
+receiver_key(dm_key *k, const dm_packet *p)
 {
-	dm_key k;
-	dm_key_make(&k, 6, family, laddr, lport, raddr, rport);
-	return dm_tables_find(&dm->t, &k);
+	dm_key_make(k, 6, p->family, p->final_dst, p->dport, p->src, p->sport);
+}
+
+/* The other end of connection @s, when known and still in the table (the
+ * connection there on the reversed 4-tuple), else NULL. */
+static dm_socket *
+mate_of(const dm_tables *t, const dm_socket *s)
+{
+	dm_socket *m = dm_tables_cell(t, s->u.conn.mate_cell, s->u.conn.mate_id);
+	return m && m->keyed ? m : NULL;
+}
+
+/* Remember that connections @a and @b (keyed on reversed 4-tuples) are
+ * the two ends of one. */
+static void
+mate_link(dm_socket *a, dm_socket *b)
+{
+	a->u.conn.mate_cell = b->cell;
+	a->u.conn.mate_id = b->id;
+	b->u.conn.mate_cell = a->cell;
+	b->u.conn.mate_id = a->id;
 }
 
 static dm_socket *
@@ -347,17 +355,16 @@ tcp_listener(const dm_demux *dm, const dm_packet *p, dm_lookup *how)
 	return NULL;
 }
 
+/* A new connection keyed @k (hashed @hash) on host @h, in place of the
+ * one there. */
 static dm_socket *
-new_connection(dm_demux *dm, dm_host *h, uint8_t family, const uint8_t *laddr,
-               uint16_t lport, const uint8_t *raddr, uint16_t rport,
+new_connection(dm_demux *dm, dm_host *h, const dm_key *k, uint32_t hash,
                dm_tcp_state state)
 {
-	dm_key k;
-	dm_key_make(&k, 6, family, laddr, lport, raddr, rport);
-	dm_socket *old = dm_tables_find(&dm->t, &k);
+	dm_socket *old = dm_tables_find_hashed(&dm->t, k, hash);
 	if (old)
 		dm_tables_unkey(&dm->t, old);
-	return dm_tables_add(&dm->t, h, &k, DM_KIND_CONNECTION, state);
+	return dm_tables_add_hashed(&dm->t, h, k, hash, DM_KIND_CONNECTION, state);
 }
 
 /* The sequence number a FIN in @p occupies, plus one. */
@@ -374,7 +381,7 @@ static bool
 sent_before_peer_fin(const dm_socket *s, const dm_packet *p)
 {
 	return s->fin_received && (p->tcp_flags & DM_TCP_ACK) &&
-	       !seq_geq(p->ack, s->peer_fin_ack);
+	       !seq_geq(p->ack, s->u.conn.peer_fin_ack);
 }
 
 /* The sending end: its socket's state changes as the segment leaves.
@@ -384,21 +391,25 @@ tcp_send(dm_demux *dm, seg_ctx *c)
 {
 	const dm_packet *p = c->pkt;
 	uint8_t f = p->tcp_flags;
-	dm_socket *s = tcp_connection(dm, p->family, p->src, p->sport,
-	                              p->final_dst, p->dport);
+	dm_key k;
+	dm_key_make(&k, 6, p->family, p->src, p->sport, p->final_dst, p->dport);
+	c->hash = dm_key_hash(&k);
+	c->hashed = true;
+	dm_socket *s = dm_tables_find_hashed(&dm->t, &k, c->hash);
 
 	/* A host that sends from a port (other than a reset) has a socket
-	 * there. */
-	dm_host *sender = dm_tables_host(&dm->t, p->family, p->src, false);
+	 * there.  A socket in the table is held by the host at its local
+	 * address. */
+	dm_host *sender = s ? s->host : dm_tables_host(&dm->t, p->family, p->src, false);
 	if (sender && !(f & DM_TCP_RST))
 		closed_clear(sender, 6, p->sport);
 	c->sender = sender;
 
 	if ((f & DM_TCP_SYN) && !(f & DM_TCP_ACK)) {
 		if (!s || state_is_over(s->state)) {
-			sender = c->sender = dm_tables_host(&dm->t, p->family, p->src, true);
-			s = new_connection(dm, sender, p->family, p->src, p->sport,
-			                   p->final_dst, p->dport, DM_TCP_SYN_SENT);
+			if (!sender)
+				sender = c->sender = dm_tables_host(&dm->t, p->family, p->src, true);
+			s = new_connection(dm, sender, &k, c->hash, DM_TCP_SYN_SENT);
 		}
 		return s;
 	}
@@ -410,9 +421,9 @@ tcp_send(dm_demux *dm, seg_ctx *c)
 	if (!s || (state_is_over(s->state) && (f & DM_TCP_SYN))) {
 		/* First seen sending mid-connection (its SYN or our view of
 		 * it is missing): the sender's end exists all the same. */
-		sender = c->sender = dm_tables_host(&dm->t, p->family, p->src, true);
-		s = new_connection(dm, sender, p->family, p->src, p->sport,
-		                   p->final_dst, p->dport,
+		if (!sender)
+			sender = c->sender = dm_tables_host(&dm->t, p->family, p->src, true);
+		s = new_connection(dm, sender, &k, c->hash,
 		                   (f & DM_TCP_SYN) ? DM_TCP_SYN_RECEIVED : DM_TCP_ESTABLISHED);
 		s->midstream = true;
 		dm_lookup how;
@@ -426,7 +437,7 @@ tcp_send(dm_demux *dm, seg_ctx *c)
 	if (f & DM_TCP_FIN) {
 		if (!s->fin_sent) {
 			s->fin_sent = true;
-			s->fin_ack = fin_ack_of(p);
+			s->u.conn.fin_ack = fin_ack_of(p);
 		}
 		if (s->state == DM_TCP_ESTABLISHED || s->state == DM_TCP_SYN_RECEIVED)
 			s->state = DM_TCP_FIN_WAIT_1;
@@ -448,7 +459,7 @@ static bool
 tcp_transition(dm_socket *s, const dm_packet *p)
 {
 	uint8_t f = p->tcp_flags;
-	bool acks_fin = s->fin_sent && (f & DM_TCP_ACK) && seq_geq(p->ack, s->fin_ack);
+	bool acks_fin = s->fin_sent && (f & DM_TCP_ACK) && seq_geq(p->ack, s->u.conn.fin_ack);
 	bool accepted = false;
 
 	if (f & DM_TCP_RST) {
@@ -457,7 +468,7 @@ tcp_transition(dm_socket *s, const dm_packet *p)
 	}
 	if ((f & DM_TCP_FIN) && !s->fin_received) {
 		s->fin_received = true;
-		s->peer_fin_ack = fin_ack_of(p);
+		s->u.conn.peer_fin_ack = fin_ack_of(p);
 	}
 	switch (s->state) {
 	case DM_TCP_SYN_SENT:
@@ -507,8 +518,12 @@ tcp_receive(dm_demux *dm, seg_ctx *c)
 	dm_decision *out = c->out;
 	uint8_t f = p->tcp_flags;
 	bool syn = (f & DM_TCP_SYN) && !(f & DM_TCP_ACK);
-	dm_socket *s = tcp_connection(dm, p->family, p->final_dst, p->dport,
-	                              p->src, p->sport);
+	dm_socket *s = c->recv;
+	dm_key k;
+	receiver_key(&k, p);
+
+	if (s && c->sent)
+		mate_link(c->sent, s);
 
 	/* A new SYN on a 4-tuple whose connection is over starts a new
 	 * connection; a retransmitted SYN reaches the existing one. */
@@ -524,7 +539,7 @@ tcp_receive(dm_demux *dm, seg_ctx *c)
 		out->action = DM_ACTION_DROPPED;
 		out->drop = DM_DROP_CLOSED;
 		out->state = s->state;
-		c->host->drops[DM_DROP_CLOSED]++;
+		dm_host_counts_get(c->host)->drops[DM_DROP_CLOSED]++;
 		return;
 	}
 	if (s) {
@@ -541,7 +556,7 @@ tcp_receive(dm_demux *dm, seg_ctx *c)
 		/* Nothing answers an RST; with no connection it is dropped. */
 		out->action = DM_ACTION_DROPPED;
 		out->drop = DM_DROP_NO_SOCKET;
-		c->host->drops[DM_DROP_NO_SOCKET]++;
+		dm_host_counts_get(c->host)->drops[DM_DROP_NO_SOCKET]++;
 		return;
 	}
 	if (!l && syn) {
@@ -553,9 +568,9 @@ tcp_receive(dm_demux *dm, seg_ctx *c)
 				closed_mark(c->host, 6, p->dport, ev);
 			return;
 		}
-		dm_key k;
-		dm_key_make(&k, 6, p->family, p->final_dst, p->dport, NULL, 0);
-		l = dm_tables_add(&dm->t, c->host, &k, DM_KIND_LISTEN, DM_TCP_LISTEN);
+		dm_key lk;
+		dm_key_make(&lk, 6, p->family, p->final_dst, p->dport, NULL, 0);
+		l = dm_tables_add(&dm->t, c->host, &lk, DM_KIND_LISTEN, DM_TCP_LISTEN);
 		out->lookup = DM_LOOKUP_NEW;
 	}
 	if (syn) {
@@ -564,9 +579,10 @@ tcp_receive(dm_demux *dm, seg_ctx *c)
 		if (dm_tables_note_peer(&dm->t, l, p->family, p->src, p->sport))
 			l->peers++;
 		touch(l, c);
-		s = new_connection(dm, c->host, p->family, p->final_dst, p->dport,
-		                   p->src, p->sport, DM_TCP_SYN_RECEIVED);
+		s = new_connection(dm, c->host, &k, c->hash, DM_TCP_SYN_RECEIVED);
 		s->parent = l;
+		if (c->sent)
+			mate_link(c->sent, s);
 		out->socket = s;
 		out->action = DM_ACTION_SPAWNED;
 		out->state = s->state;
@@ -579,8 +595,6 @@ tcp_receive(dm_demux *dm, seg_ctx *c)
 		/* A connection the host is seen sending on (its SYN not in the
 		 * capture) is picked up mid-stream below; anything else is for
 		 * a closed port and gets a reset (RFC 9293 3.10.7.1). */
-		dm_key k;
-		dm_key_make(&k, 6, p->family, p->final_dst, p->dport, p->src, p->sport);
 		if (!dm_evidence_sends(dm->ev, &k)) {
 			bool known;
 			refuse(c, DM_REPLY_RST, refusal_evidence(dm, c, &known));
@@ -589,10 +603,11 @@ tcp_receive(dm_demux *dm, seg_ctx *c)
 	}
 	/* No handshake in the capture: the connection is picked up
 	 * mid-stream, under the listener if there is one. */
-	s = new_connection(dm, c->host, p->family, p->final_dst, p->dport,
-	                   p->src, p->sport, DM_TCP_ESTABLISHED);
+	s = new_connection(dm, c->host, &k, c->hash, DM_TCP_ESTABLISHED);
 	s->midstream = true;
 	s->parent = l;
+	if (c->sent)
+		mate_link(c->sent, s);
 	if ((f & DM_TCP_SYN) && (f & DM_TCP_ACK))
 		s->state = DM_TCP_SYN_SENT;
 	tcp_transition(s, p);
@@ -605,18 +620,38 @@ tcp_receive(dm_demux *dm, seg_ctx *c)
 
 /* --- The receive path ---------------------------------------------------- */
 
-static dm_socket *
-peek_socket(const dm_demux *dm, const dm_packet *p, dm_lookup *how)
+/* Look up the receiving socket of a segment that can be processed: for
+ * UDP the full lookup, for TCP the connection on the exact 4-tuple (the
+ * other end of the sender's connection when that is known).  Nothing
+ * changes the tables between this and its use. */
+static void
+receiver_lookup(const dm_demux *dm, seg_ctx *c)
 {
-	if (p->proto == 17)
-		return udp_lookup(dm, p, how);
-	dm_socket *s = tcp_connection(dm, p->family, p->final_dst, p->dport,
-	                              p->src, p->sport);
-	if (s) {
-		*how = DM_LOOKUP_EXACT;
-		return s;
+	const dm_packet *p = c->pkt;
+	if (p->proto == 17) {
+		c->recv = udp_lookup(dm, p, &c->how);
+		return;
 	}
-	return tcp_listener(dm, p, how);
+	c->how = DM_LOOKUP_EXACT;
+	if (c->sent && (c->recv = mate_of(c->t, c->sent)))
+		return;
+	dm_key k;
+	receiver_key(&k, p);
+	if (!c->hashed) {
+		c->hash = dm_key_hash(&k);
+		c->hashed = true;
+	}
+	c->recv = dm_tables_find_hashed(c->t, &k, c->hash);
+}
+
+static dm_socket *
+peek_socket(const dm_demux *dm, const seg_ctx *c, dm_lookup *how)
+{
+	if (c->pkt->proto == 17 || c->recv) {
+		*how = c->how;
+		return c->recv;
+	}
+	return tcp_listener(dm, c->pkt, how);
 }
 
 /* Run the frame; @touched gets the hosts whose state it may have
@@ -635,13 +670,15 @@ segment_run(dm_demux *dm, uint64_t frame, int64_t sec, uint32_t nsec,
 	if (st != DM_FRAME_SEGMENT || (pkt->proto != 17 && pkt->proto != 6))
 		return;
 
-	seg_ctx c = { frame, sec, nsec, pkt, NULL, NULL, out, &dm->t };
+	seg_ctx c = { frame, sec, nsec, pkt, NULL, NULL, out, &dm->t,
+	              NULL, 0, false, NULL, DM_LOOKUP_NONE };
 	bool tcp = pkt->proto == 6;
+	bool broken = pkt->malformed != DM_MAL_NONE || (tcp && !pkt->have_tcp);
 
-	if (tcp && pkt->have_tcp && pkt->malformed == DM_MAL_NONE) {
-		dm_socket *sent = tcp_send(dm, &c);
-		if (sent)
-			dm_limits_place(&dm->t, sent);  /* its activity, its state */
+	if (tcp && !broken) {
+		c.sent = tcp_send(dm, &c);
+		if (c.sent)
+			dm_limits_place(&dm->t, c.sent);  /* its activity, its state */
 	} else if (!tcp) {
 		dm_host *sender = dm_tables_host(&dm->t, pkt->family, pkt->src, false);
 		if (sender)
@@ -650,10 +687,14 @@ segment_run(dm_demux *dm, uint64_t frame, int64_t sec, uint32_t nsec,
 	}
 	touched[1] = c.sender;
 
-	c.host = dm_tables_host(&dm->t, pkt->family, pkt->final_dst, true);
+	/* A socket in the table is held by the host at its local address
+	 * (a wildcard one: at the address its key names). */
+	if (!broken)
+		receiver_lookup(dm, &c);
+	c.host = c.recv ? c.recv->host : dm_tables_host(&dm->t, pkt->family, pkt->final_dst, true);
 	out->host = c.host;
 
-	if (pkt->malformed != DM_MAL_NONE || (tcp && !pkt->have_tcp)) {
+	if (broken) {
 		/* A header whose lengths lie, or TCP without its flags, cannot be
 		 * processed: the stack drops it. */
 		out->action = DM_ACTION_DROPPED;
@@ -661,7 +702,7 @@ segment_run(dm_demux *dm, uint64_t frame, int64_t sec, uint32_t nsec,
 		goto drop;
 	}
 	if (pkt->csum.status == DM_CSUM_BAD && !dm->cfg.keep_bad_checksums) {
-		dm_socket *s = peek_socket(dm, pkt, &out->lookup);
+		dm_socket *s = peek_socket(dm, &c, &out->lookup);
 		if (s)
 			s->bad++;
 		out->socket = s;
@@ -680,7 +721,7 @@ segment_run(dm_demux *dm, uint64_t frame, int64_t sec, uint32_t nsec,
 	return;
 
 drop:
-	c.host->drops[out->drop]++;
+	dm_host_counts_get(c.host)->drops[out->drop]++;
 }
 
 void

@@ -34,4 +34,31 @@ uint32_t dm_index_put(dm_index *ix, uint32_t hash, uint32_t id,
 bool dm_index_remove(dm_index *ix, uint32_t hash, uint32_t id);
 static inline uint32_t dm_index_size(const dm_index *ix) { return ix->used; }
 
+/* The ids filed under @hash, for a caller that compares its entries
+ * inline (what dm_index_find does through @match):
+ *
+ *   uint32_t pos, id;
+ *   for (id = dm_index_first(ix, hash, &pos); id; id = dm_index_next(ix, hash, &pos))
+ *
+ * The index must not change during the walk. */
+static inline uint32_t
+dm_index_next(const dm_index *ix, uint32_t hash, uint32_t *pos)
+{
+	for (;;) {
+		const dm_index_slot *s = &ix->slots[*pos];
+		*pos = (*pos + 1) & ix->mask;
+		if (!s->id || s->hash == hash)
+			return s->id;
+	}
+}
+
+static inline uint32_t
+dm_index_first(const dm_index *ix, uint32_t hash, uint32_t *pos)
+{
+	if (!ix->slots)
+		return 0;
+	*pos = hash & ix->mask;
+	return dm_index_next(ix, hash, pos);
+}
+
 #endif

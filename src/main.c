@@ -28,6 +28,7 @@
 #include "demuxsim/capture.h"
 #include "demuxsim/decode.h"
 #include "demuxsim/demux.h"
+#include "demuxsim/frames.h"
 #include "demuxsim/report.h"
 #include "demuxsim/shard.h"
 #include "demuxsim/split.h"
@@ -49,6 +50,7 @@ typedef struct {
 	gint max_nodes;
 	gchar *html_report;
 	gchar *shard;
+	gint threads;
 	gchar **files;
 } options;
 
@@ -96,7 +98,7 @@ open_input(const input *in, bool loud)
 
 /* First pass: evidence of refusals, frames numbered across all inputs. */
 static dm_evidence *
-collect_evidence(const GArray *inputs, bool declared)
+collect_evidence(const GArray *inputs, bool declared, unsigned threads)
 {
 	dm_evidence *ev = dm_evidence_new(declared);
 	uint64_t frame = 0;
@@ -106,18 +108,16 @@ collect_evidence(const GArray *inputs, bool declared)
 		dm_capture *cap = in->failed ? NULL : open_input(in, false);
 		if (!cap)
 			continue;
-		int dlt = dm_capture_linktype(cap);
-		dm_record rec;
-		dm_packet pkt;
+		/* Addresses, ports and flags: no checksum. */
+		dm_frames *fr = dm_frames_new(cap, DM_FRAMES_HEADERS, threads);
+		const dm_record *rec;
+		dm_frame_status st;
+		dm_packet *pkt;
 		GError *err = NULL;
 		int rc;
-		while ((rc = dm_capture_next(cap, &rec, &err)) == 1) {
-			/* Addresses, ports and flags: no checksum. */
-			dm_frame_status st = dm_decode_frame_headers(dlt, rec.data, rec.caplen,
-			                                             rec.wirelen, &pkt);
-			dm_evidence_add(ev, ++frame, st, &pkt);
-		}
-		dm_capture_close(cap);
+		while ((rc = dm_frames_next(fr, &rec, &st, &pkt, &err)) == 1)
+			dm_evidence_add(ev, ++frame, st, pkt);
+		dm_frames_free(fr);
 		if (rc < 0)
 			g_error_free(err);
 	}
@@ -131,6 +131,7 @@ typedef struct {
 	dm_split *split;
 	dm_reasm *ra;       /* NULL with --no-reassembly */
 	dm_shard *shard;    /* --shard K/N, or NULL */
+	unsigned threads;   /* --threads */
 	uint64_t frame;     /* across all inputs */
 } run_state;
 
@@ -143,44 +144,45 @@ run_input(const input *in, run_state *rs)
 
 	if (!cap)
 		return false;
-	int dlt = dm_capture_linktype(cap);
 	bool nano = dm_capture_nanosecond(cap);
 	dm_report_begin_file(rs->rep, in->name, nano);
 
-	dm_record rec;
-	dm_packet pkt;
+	/* Decoded ahead on the other threads with --threads; the socket
+	 * table takes the frames in capture order. */
+	dm_frames *fr = dm_frames_new(cap, DM_FRAMES_FULL, rs->threads);
+	const dm_record *rec;
+	dm_packet *pkt;
+	dm_frame_status st;
 	dm_decision d;
 	uint64_t in_file = 0;
 	int rc;
-	while ((rc = dm_capture_next(cap, &rec, &err)) == 1) {
+	while ((rc = dm_frames_next(fr, &rec, &st, &pkt, &err)) == 1) {
 		in_file++;
 		rs->frame++;
-		uint32_t nsec = nano ? rec.frac : rec.frac * 1000;
-		dm_frame_status st = dm_decode_frame(dlt, rec.data, rec.caplen,
-		                                     rec.wirelen, &pkt);
+		uint32_t nsec = nano ? rec->frac : rec->frac * 1000;
 		if (rs->ra)
-			st = dm_reasm_frame(rs->ra, rs->frame, rec.sec, nsec, st, &pkt);
-		if (rs->shard && !dm_shard_owns(rs->shard, st, &pkt)) {
+			st = dm_reasm_frame(rs->ra, rs->frame, rec->sec, nsec, st, pkt);
+		if (rs->shard && !dm_shard_owns(rs->shard, st, pkt)) {
 			/* Another shard's frame, counted there; the simulation's
 			 * clock still runs on with it (expiry as in a whole run). */
 			rs->sum.frames++;
-			dm_demux_segment(rs->dm, rs->frame, rec.sec, nsec,
-			                 st == DM_FRAME_SEGMENT ? DM_FRAME_OTHER_PROTO : st, &pkt, &d);
+			dm_demux_segment(rs->dm, rs->frame, rec->sec, nsec,
+			                 st == DM_FRAME_SEGMENT ? DM_FRAME_OTHER_PROTO : st, pkt, &d);
 			continue;
 		}
-		dm_summary_add(&rs->sum, st, &pkt);
-		dm_demux_segment(rs->dm, rs->frame, rec.sec, nsec, st, &pkt, &d);
+		dm_summary_add(&rs->sum, st, pkt);
+		dm_demux_segment(rs->dm, rs->frame, rec->sec, nsec, st, pkt, &d);
 		if (rs->shard)
 			dm_shard_note_created(rs->shard, rs->frame, dm_demux_socket_count(rs->dm));
 		if (rs->split && d.socket && d.action != DM_ACTION_DROPPED) {
 			/* A reassembled datagram's fragments go with it. */
 			dm_split_note(rs->split, rs->frame, d.socket);
-			for (uint32_t i = 0; i < pkt.n_reasm_frames; i++)
-				dm_split_note(rs->split, pkt.reasm_frames[i], d.socket);
+			for (uint32_t i = 0; i < pkt->n_reasm_frames; i++)
+				dm_split_note(rs->split, pkt->reasm_frames[i], d.socket);
 		}
-		dm_report_frame(rs->rep, rs->frame, &rec, st, &pkt, &d);
+		dm_report_frame(rs->rep, rs->frame, rec, st, pkt, &d);
 	}
-	dm_capture_close(cap);
+	dm_frames_free(fr);
 	if (rc < 0) {
 		/* The damaged record by its position in its own file. */
 		input_error(in->name, in_file + 1, err->message);
@@ -315,6 +317,8 @@ parse_command_line(cli *c, int argc, char **argv)
 		  "Also write the run as one self-contained HTML page to FILE", "FILE" },
 		{ "shard", 0, 0, G_OPTION_ARG_STRING, &c->o.shard,
 		  "Process only the flows of shard K of N (0 <= K < N); combine the JSON reports with demuxsim merge", "K/N" },
+		{ "threads", 0, 0, G_OPTION_ARG_INT, &c->o.threads,
+		  "Decode and verify frames on N threads in all while one runs the socket table (default 1); the output is the same", "N" },
 		{ "version", 'V', 0, G_OPTION_ARG_NONE, &c->o.version,
 		  "Print the version and exit", NULL },
 		{ "explain", 0, 0, G_OPTION_ARG_STRING, &c->xo.frames,
@@ -369,6 +373,12 @@ check_options(cli *c)
 		           "use --format dot | dot -Tsvg\n");
 		return EXIT_USAGE;
 	}
+	if (o->threads < 1 || o->threads > DM_FRAMES_MAX_THREADS) {
+		g_printerr("demuxsim: --threads: %d is not a number of threads (1 to %d)\n",
+		           o->threads, DM_FRAMES_MAX_THREADS);
+		return EXIT_USAGE;
+	}
+	c->rs.threads = (unsigned)o->threads;
 	if (o->max_nodes < 0) {
 		g_printerr("demuxsim: --max-nodes: %d is not a count of nodes\n", o->max_nodes);
 		return EXIT_USAGE;
@@ -488,7 +498,7 @@ run_files(cli *c)
 		}
 	}
 
-	dm_demux_set_evidence(rs->dm, collect_evidence(c->inputs, o->sockets != NULL));
+	dm_demux_set_evidence(rs->dm, collect_evidence(c->inputs, o->sockets != NULL, rs->threads));
 	/* A bad input is reported and skipped: the others are still read. */
 	for (guint i = 0; i < c->inputs->len; i++) {
 		if (!run_input(&g_array_index(c->inputs, input, i), rs))
@@ -568,6 +578,7 @@ main(int argc, char **argv)
 		.ro = DM_REASM_CLI_INIT,
 		.lim = DM_LIMITS_CLI_INIT,
 		.fmt = DM_FORMAT_TEXT,
+		.o.threads = 1,
 		.inputs = g_array_new(FALSE, TRUE, sizeof(input)),
 	};
 	int status = parse_command_line(&c, argc, argv);

@@ -1,170 +1,99 @@
 /* report-jsonl.c - the per-segment trace as JSON lines (--format jsonl):
- * each line is formatted by hand (integers, addresses, names) into a
- * buffer and written with one fwrite, with no printf and no tree.
+ * each line is formatted by hand (integers, addresses, names; see
+ * report-format.h) into a buffer and written with one fwrite, with no
+ * printf and no tree.
  */
 #include "config.h"
 
-#include <arpa/inet.h>
 #include <string.h>
 
+#include "report-format.h"
 #include "report-int.h"
 #include "report-reasm.h"
 
 #define LINE_MAX_BYTES 4096
 
-typedef struct {
-	FILE *out;
-	size_t len;
-	char buf[LINE_MAX_BYTES];
-} line;
+/* ,"key":"value" or ,"key":null; @key is a literal with its quotes and
+ * colon. */
+#define put_member_str(l, key, val) put_member_str_((l), (key), sizeof(key) - 1, (val))
 
-/* Make room for @n more bytes, writing out what is there when needed. */
-static void
-reserve(line *l, size_t n)
+static inline void
+put_member_str_(dm_obuf *l, const char *key, size_t key_len, const char *val)
 {
-	if (l->len + n > sizeof l->buf) {
-		fwrite(l->buf, 1, l->len, l->out);
-		l->len = 0;
-	}
-}
-
-static void
-put_mem(line *l, const char *s, size_t n)
-{
-	if (n > sizeof l->buf) {
-		reserve(l, sizeof l->buf);
-		fwrite(s, 1, n, l->out);
+	dm_obuf_put(l, key, key_len);
+	if (!val) {
+		dm_obuf_lit(l, "null");
 		return;
 	}
-	reserve(l, n);
-	memcpy(l->buf + l->len, s, n);
-	l->len += n;
-}
-
-#define put_lit(l, s) put_mem((l), (s), sizeof(s) - 1)
-
-static void
-put_str(line *l, const char *s)
-{
-	put_mem(l, s, strlen(s));
-}
-
-static void
-put_u64(line *l, uint64_t v)
-{
-	char d[20];
-	int n = 0;
-	do {
-		d[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	reserve(l, (size_t)n);
-	while (n)
-		l->buf[l->len++] = d[--n];
-}
-
-/* @v in at least @width digits, zero-padded. */
-static void
-put_u32_pad(line *l, uint32_t v, int width)
-{
-	char d[10];
-	int n = 0;
-	do {
-		d[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	while (n < width)
-		d[n++] = '0';
-	reserve(l, (size_t)n);
-	while (n)
-		l->buf[l->len++] = d[--n];
-}
-
-/* ,"key":"value" or ,"key":null; @key comes with its quotes and colon. */
-static void
-put_member_str(line *l, const char *key, const char *val)
-{
-	put_str(l, key);
-	if (val) {
-		put_lit(l, "\"");
-		put_str(l, val);
-		put_lit(l, "\"");
-	} else {
-		put_lit(l, "null");
+	size_t n = strlen(val);
+	if (n + 2 > l->size) {
+		dm_obuf_lit(l, "\"");
+		dm_obuf_put(l, val, n);
+		dm_obuf_lit(l, "\"");
+		return;
 	}
+	char *p = dm_obuf_reserve(l, n + 2);
+	*p++ = '"';
+	memcpy(p, val, n);
+	p[n] = '"';
+	dm_obuf_end(l, p + n + 1);
 }
 
 static void
-put_hex16(line *l, const char *key, bool have, uint16_t v)
+put_hex16(dm_obuf *l, bool have, uint16_t v)
 {
 	static const char hex[] = "0123456789abcdef";
-	put_str(l, key);
 	if (!have) {
-		put_lit(l, "null");
+		dm_obuf_lit(l, "null");
 		return;
 	}
 	char s[8] = { '"', '0', 'x', hex[v >> 12], hex[(v >> 8) & 15],
 	              hex[(v >> 4) & 15], hex[v & 15], '"' };
-	put_mem(l, s, sizeof s);
+	dm_obuf_put(l, s, sizeof s);
 }
 
 /* An address as inet_ntop writes it, in quotes. */
-static void
-put_addr(line *l, int family, const uint8_t *addr)
+static inline void
+put_addr(dm_obuf *l, int family, const uint8_t *addr)
 {
-	char buf[INET6_ADDRSTRLEN + 2];
-	char *p = buf;
+	char *p = dm_obuf_reserve(l, 48);
 	*p++ = '"';
-	if (family == 6) {
-		p += strlen(dm_report_address(6, addr, p));
-	} else {
-		for (int i = 0; i < 4; i++) {
-			if (i)
-				*p++ = '.';
-			if (addr[i] >= 100)
-				*p++ = (char)('0' + addr[i] / 100);
-			if (addr[i] >= 10)
-				*p++ = (char)('0' + addr[i] / 10 % 10);
-			*p++ = (char)('0' + addr[i] % 10);
-		}
-	}
+	p = family == 6 ? dm_fmt_ipv6(p, addr) : dm_fmt_ipv4(p, addr);
 	*p++ = '"';
-	put_mem(l, buf, (size_t)(p - buf));
+	dm_obuf_end(l, p);
 }
 
 static void
-put_time(line *l, bool nano, int64_t sec, uint32_t frac)
+put_time(dm_obuf *l, bool nano, int64_t sec, uint32_t frac)
 {
-	if (sec < 0) {
-		put_lit(l, "-");
-		put_u64(l, (uint64_t)0 - (uint64_t)sec);
-	} else {
-		put_u64(l, (uint64_t)sec);
-	}
-	put_lit(l, ".");
-	put_u32_pad(l, frac, nano ? 9 : 6);
+	char *p = dm_obuf_reserve(l, 32);
+	if (sec < 0)
+		*p++ = '-';
+	p = dm_fmt_u64(p, sec < 0 ? (uint64_t)0 - (uint64_t)sec : (uint64_t)sec);
+	*p++ = '.';
+	dm_obuf_end(l, dm_fmt_u32_pad(p, frac, nano ? 9 : 6));
 }
 
 /* The decision as JSON members. */
 static void
-put_decision(line *l, const dm_packet *pkt, const dm_decision *d)
+put_decision(dm_obuf *l, const dm_packet *pkt, const dm_decision *d)
 {
-	put_lit(l, ",\"host\":");
+	dm_obuf_lit(l, ",\"host\":");
 	put_addr(l, dm_host_family(d->host), dm_host_address(d->host));
-	put_lit(l, ",\"socket\":");
+	dm_obuf_lit(l, ",\"socket\":");
 	if (d->socket)
-		put_u64(l, dm_socket_id(d->socket));
+		dm_obuf_u64(l, dm_socket_id(d->socket));
 	else
-		put_lit(l, "null");
+		dm_obuf_lit(l, "null");
 	put_member_str(l, ",\"lookup\":", dm_lookup_name(d->lookup));
 	put_member_str(l, ",\"action\":", dm_action_name(d->action));
 	put_member_str(l, ",\"drop_reason\":", dm_drop_name(d->drop));
 	put_member_str(l, ",\"reply\":", dm_reply_name(d->reply));
-	put_lit(l, ",\"evidence\":");
+	dm_obuf_lit(l, ",\"evidence\":");
 	if (d->evidence)
-		put_u64(l, d->evidence);
+		dm_obuf_u64(l, d->evidence);
 	else
-		put_lit(l, "null");
+		dm_obuf_lit(l, "null");
 	if (pkt->proto == 6)
 		put_member_str(l, ",\"state\":", dm_tcp_state_name(d->state));
 }
@@ -173,72 +102,75 @@ void
 dm_report_jsonl_segment(dm_report *rep, uint64_t frame, const dm_record *rec,
                         const dm_packet *pkt, const dm_decision *d)
 {
-	line l;
-	char flags[9];
+	dm_obuf l;
+	char buf[LINE_MAX_BYTES], flags[9];
 	bool udp = pkt->proto == 17;
 
-	l.out = rep->out;
-	l.len = 0;
-	put_lit(&l, "{\"frame\":");
-	put_u64(&l, frame);
-	put_lit(&l, ",\"time\":");
+	dm_obuf_init(&l, rep->out, buf, sizeof buf);
+	dm_obuf_lit(&l, "{\"frame\":");
+	dm_obuf_u64(&l, frame);
+	dm_obuf_lit(&l, ",\"time\":");
 	put_time(&l, rep->nano, rec->sec, rec->frac);
 	if (udp)
-		put_lit(&l, ",\"proto\":\"udp\",\"family\":");
+		dm_obuf_lit(&l, ",\"proto\":\"udp\",\"family\":");
 	else
-		put_lit(&l, ",\"proto\":\"tcp\",\"family\":");
-	put_u64(&l, pkt->family);
-	put_lit(&l, ",\"src\":");
+		dm_obuf_lit(&l, ",\"proto\":\"tcp\",\"family\":");
+	dm_obuf_u64(&l, pkt->family);
+	dm_obuf_lit(&l, ",\"src\":");
 	put_addr(&l, pkt->family, pkt->src);
-	put_lit(&l, ",\"sport\":");
-	put_u64(&l, pkt->sport);
-	put_lit(&l, ",\"dst\":");
+	dm_obuf_lit(&l, ",\"sport\":");
+	dm_obuf_u64(&l, pkt->sport);
+	dm_obuf_lit(&l, ",\"dst\":");
 	put_addr(&l, pkt->family, pkt->dst);
-	put_lit(&l, ",\"dport\":");
-	put_u64(&l, pkt->dport);
+	dm_obuf_lit(&l, ",\"dport\":");
+	dm_obuf_u64(&l, pkt->dport);
 	/* UDP: both from the length field.  TCP: the length from the IP
 	 * layer; the payload only when the data offset was read and sane. */
-	put_lit(&l, ",\"length\":");
+	dm_obuf_lit(&l, ",\"length\":");
 	if (udp ? pkt->have_length : true)
-		put_u64(&l, pkt->seg_len);
+		dm_obuf_u64(&l, pkt->seg_len);
 	else
-		put_lit(&l, "null");
-	put_lit(&l, ",\"payload\":");
+		dm_obuf_lit(&l, "null");
+	dm_obuf_lit(&l, ",\"payload\":");
 	if (udp ? pkt->have_length : pkt->have_tcp && pkt->malformed != DM_MAL_TCP_OFFSET)
-		put_u64(&l, pkt->payload_len);
+		dm_obuf_u64(&l, pkt->payload_len);
 	else
-		put_lit(&l, "null");
-	put_hex16(&l, ",\"checksum\":", pkt->have_csum_field, pkt->csum.stored);
-	put_hex16(&l, ",\"computed\":", pkt->csum.have_expected, pkt->csum.expected);
+		dm_obuf_lit(&l, "null");
+	dm_obuf_lit(&l, ",\"checksum\":");
+	put_hex16(&l, pkt->have_csum_field, pkt->csum.stored);
+	dm_obuf_lit(&l, ",\"computed\":");
+	put_hex16(&l, pkt->csum.have_expected, pkt->csum.expected);
 	put_member_str(&l, ",\"checksum_status\":", dm_csum_status_name(pkt->csum.status));
 	put_member_str(&l, ",\"checksum_reason\":", dm_csum_reason_name(pkt->csum.reason));
 	put_member_str(&l, ",\"malformed\":", dm_malformed_name(pkt->malformed));
 	if (pkt->is_fragment)
-		put_lit(&l, ",\"fragment\":true");
+		dm_obuf_lit(&l, ",\"fragment\":true");
 	else
-		put_lit(&l, ",\"fragment\":false");
+		dm_obuf_lit(&l, ",\"fragment\":false");
 	if (pkt->n_reasm_frames) {
-		reserve(&l, sizeof l.buf);
+		dm_obuf_flush(&l);
 		dm_report_reasm_jsonl(l.out, pkt);
 	}
-	if (pkt->family == 4)
-		put_member_str(&l, ",\"ip_checksum\":", pkt->ip_csum_bad ? "bad" : "good");
+	if (pkt->family == 4 && pkt->ip_csum_bad)
+		dm_obuf_lit(&l, ",\"ip_checksum\":\"bad\"");
+	else if (pkt->family == 4)
+		dm_obuf_lit(&l, ",\"ip_checksum\":\"good\"");
 	if (!udp) {
 		if (pkt->have_tcp) {
-			put_lit(&l, ",\"tcp\":{\"seq\":");
-			put_u64(&l, pkt->seq);
-			put_lit(&l, ",\"ack\":");
-			put_u64(&l, pkt->ack);
+			dm_obuf_lit(&l, ",\"tcp\":{\"seq\":");
+			dm_obuf_u64(&l, pkt->seq);
+			dm_obuf_lit(&l, ",\"ack\":");
+			dm_obuf_u64(&l, pkt->ack);
 			put_member_str(&l, ",\"flags\":", dm_tcp_flags_string(pkt->tcp_flags, flags));
-			put_lit(&l, ",\"window\":");
-			put_u64(&l, pkt->window);
-			put_lit(&l, "}");
+			dm_obuf_lit(&l, ",\"window\":");
+			dm_obuf_u64(&l, pkt->window);
+			dm_obuf_lit(&l, "}");
 		} else {
-			put_lit(&l, ",\"tcp\":null");
+			dm_obuf_lit(&l, ",\"tcp\":null");
 		}
 	}
 	if (d && d->host)
 		put_decision(&l, pkt, d);
-	put_lit(&l, "}\n");
-	fwrite(l.buf, 1, l.len, l.out);
+	dm_obuf_lit(&l, "}\n");
+	dm_obuf_flush(&l);
 }

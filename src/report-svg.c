@@ -1,5 +1,12 @@
 /* report-svg.c - diagrams rendered to SVG through Graphviz's library
  * (libgvc), when demuxsim is built with it.
+ *
+ * Graphviz's own ID discipline gives a named object the address of its
+ * name as its ID, and some of its lists (a graph's clusters) follow ID
+ * order: the same diagram could then come out in another order whenever
+ * the heap did.  The diagram is read here with a discipline that numbers
+ * names in the order they are first seen, so that the same text always
+ * gives the same picture.
  */
 #include "config.h"
 
@@ -12,6 +19,136 @@
 #include "report-int.h"
 
 #define SVG_ERROR (g_quark_from_static_string("dm-svg-error"))
+
+#ifdef HAVE_GVC
+/* Named objects get even IDs, 2 * (the name's number + 1); anonymous ones
+ * odd IDs, as in Graphviz's own discipline. */
+typedef struct {
+	GHashTable *ids;     /* name -> its number + 1 */
+	GPtrArray *names;    /* by number */
+	IDTYPE anon;
+} id_state;
+
+static void *
+id_open(Agraph_t *g, Agdisc_t *disc)
+{
+	(void)g;
+	(void)disc;
+	id_state *st = g_new0(id_state, 1);
+	st->ids = g_hash_table_new(g_str_hash, g_str_equal);
+	st->names = g_ptr_array_new_with_free_func(g_free);
+	st->anon = 1;
+	return st;
+}
+
+static long
+id_map(void *state, int objtype, char *str, IDTYPE *id, int createflag)
+{
+	id_state *st = state;
+	(void)objtype;
+	if (!str) {
+		*id = st->anon;
+		st->anon += 2;
+		return 1;
+	}
+	guint n = GPOINTER_TO_UINT(g_hash_table_lookup(st->ids, str));
+	if (!n) {
+		if (!createflag)
+			return 0;
+		char *name = g_strdup(str);
+		g_ptr_array_add(st->names, name);
+		n = st->names->len;
+		g_hash_table_insert(st->ids, name, GUINT_TO_POINTER(n));
+	}
+	*id = (IDTYPE)n * 2;
+	return 1;
+}
+
+static long
+id_alloc(void *state, int objtype, IDTYPE id)
+{
+	(void)state;
+	(void)objtype;
+	(void)id;
+	return 1;
+}
+
+static void
+id_free(void *state, int objtype, IDTYPE id)
+{
+	(void)state;
+	(void)objtype;
+	(void)id;
+}
+
+static char *
+id_print(void *state, int objtype, IDTYPE id)
+{
+	id_state *st = state;
+	(void)objtype;
+	if (id % 2 != 0 || id == 0 || id / 2 > st->names->len)
+		return NULL;
+	return g_ptr_array_index(st->names, id / 2 - 1);
+}
+
+static void
+id_close(void *state)
+{
+	id_state *st = state;
+	g_hash_table_unref(st->ids);
+	g_ptr_array_unref(st->names);
+	g_free(st);
+}
+
+static void
+id_register(void *state, int objtype, void *obj)
+{
+	(void)state;
+	(void)objtype;
+	(void)obj;
+}
+
+static Agiddisc_t id_disc = {
+	id_open, id_map, id_alloc, id_free, id_print, id_close, id_register,
+};
+
+/* The diagram's text, handed to the parser a line at a time. */
+typedef struct {
+	const char *text;
+	size_t len, pos;
+} text_chan;
+
+static int
+text_read(void *chan, char *buf, int bufsize)
+{
+	text_chan *c = chan;
+	int n = 0;
+	while (n < bufsize && c->pos < c->len) {
+		char ch = c->text[c->pos++];
+		buf[n++] = ch;
+		if (ch == '\n')
+			break;
+	}
+	return n;
+}
+
+static int
+text_putstr(void *chan, const char *str)
+{
+	(void)chan;
+	(void)str;
+	return 0;
+}
+
+static int
+text_flush(void *chan)
+{
+	(void)chan;
+	return 0;
+}
+
+static Agiodisc_t text_io = { text_read, text_putstr, text_flush };
+#endif
 
 bool
 dm_report_svg_available(void)
@@ -28,7 +165,9 @@ dm_report_svg_render(const char *dot, size_t *len, GError **error)
 {
 #ifdef HAVE_GVC
 	GVC_t *gvc = gvContext();
-	Agraph_t *g = agmemread(dot);
+	Agdisc_t disc = { &AgMemDisc, &id_disc, &text_io };
+	text_chan chan = { dot, strlen(dot), 0 };
+	Agraph_t *g = agread(&chan, &disc);
 	char *svg = NULL;
 
 	if (!g) {

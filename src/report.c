@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <string.h>
 
+#include "report-format.h"
 #include "report-int.h"
 #include "report-reasm.h"
 
@@ -48,8 +49,7 @@ dm_report_begin_file(dm_report *rep, const char *path, bool nano)
 char *
 dm_report_address(int family, const uint8_t *addr, char *buf)
 {
-	if (!inet_ntop(family == 6 ? AF_INET6 : AF_INET, addr, buf, INET6_ADDRSTRLEN))
-		strcpy(buf, "?");
+	*(family == 6 ? dm_fmt_ipv6(buf, addr) : dm_fmt_ipv4(buf, addr)) = '\0';
 	return buf;
 }
 
@@ -102,29 +102,13 @@ dm_report_endpoint(int family, const uint8_t *addr, uint16_t port, bool star,
 		*p++ = '*';
 	} else if (family == 6) {
 		*p++ = '[';
-		p += strlen(dm_report_address(6, addr, p));
+		p = dm_fmt_ipv6(p, addr);
 		*p++ = ']';
 	} else {
-		for (int i = 0; i < 4; i++) {
-			if (i)
-				*p++ = '.';
-			if (addr[i] >= 100)
-				*p++ = (char)('0' + addr[i] / 100);
-			if (addr[i] >= 10)
-				*p++ = (char)('0' + addr[i] / 10 % 10);
-			*p++ = (char)('0' + addr[i] % 10);
-		}
+		p = dm_fmt_ipv4(p, addr);
 	}
 	*p++ = ':';
-	char digits[5];
-	int n = 0;
-	do {
-		digits[n++] = (char)('0' + port % 10);
-		port /= 10;
-	} while (port);
-	while (n)
-		*p++ = digits[--n];
-	*p = '\0';
+	*dm_fmt_u64(p, port) = '\0';
 	return buf;
 }
 

@@ -123,12 +123,21 @@ void
 dm_shard_set_options(dm_shard *sh, int argc, char **argv)
 {
 	g_ptr_array_set_size(sh->options, 0);
+	/* Neither which shard nor how many threads ran it changes what the
+	 * shards must agree on. */
+	static const char *const own[] = { "--shard", "--threads" };
 	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--shard") == 0) {
-			i++;
-			continue;
+		bool skip = false;
+		for (size_t j = 0; j < G_N_ELEMENTS(own) && !skip; j++) {
+			size_t n = strlen(own[j]);
+			if (strcmp(argv[i], own[j]) == 0) {
+				i++;
+				skip = true;
+			} else if (strncmp(argv[i], own[j], n) == 0 && argv[i][n] == '=') {
+				skip = true;
+			}
 		}
-		if (g_str_has_prefix(argv[i], "--shard="))
+		if (skip)
 			continue;
 		g_ptr_array_add(sh->options, g_strdup(argv[i]));
 	}

@@ -597,6 +597,123 @@ test_udp_peers(void)
 	sim_clear(&s);
 }
 
+/* Run @p as frame @frame at @sec.@nsec. */
+static const dm_decision *
+feed_at(sim *s, uint64_t frame, int64_t sec, uint32_t nsec, const dm_packet p)
+{
+	s->frame = frame;
+	dm_demux_segment(s->dm, frame, sec, nsec, DM_FRAME_SEGMENT, &p, &s->d);
+	check_invariants(s->dm);
+	return &s->d;
+}
+
+typedef struct {
+	uint64_t frame;
+	int64_t sec;
+	uint32_t nsec;
+} frame_at;
+
+static void
+assert_span(const dm_socket *sk, const frame_at *first, const frame_at *last)
+{
+	int64_t sec;
+	uint32_t nsec;
+	g_assert_cmpuint(dm_socket_first_frame(sk), ==, first->frame);
+	dm_socket_first_time(sk, &sec, &nsec);
+	g_assert_cmpint(sec, ==, first->sec);
+	g_assert_cmpuint(nsec, ==, first->nsec);
+	g_assert_cmpuint(dm_socket_last_frame(sk), ==, last->frame);
+	dm_socket_last_time(sk, &sec, &nsec);
+	g_assert_cmpint(sec, ==, last->sec);
+	g_assert_cmpuint(nsec, ==, last->nsec);
+}
+
+/* First and last frame numbers and times come back exactly as given,
+ * whatever their size: frame numbers beyond 32 bits, times whose
+ * nanoseconds do not fit 64 bits (either side of the edge), negative
+ * times, and nanosecond fields out of range. */
+static const frame_at span_cases[] = {
+	{ 1, T0, 5 },
+	{ UINT32_MAX, -1, 999999999 },
+	{ (uint64_t)UINT32_MAX + 1, T0, 0 },
+	{ UINT64_MAX, INT64_MAX, 999999999 },
+	{ 2, INT64_MIN, 0 },
+	{ 3, INT64_C(9223372035), 999999999 },
+	{ 4, INT64_C(9223372036), 0 },
+	{ 5, INT64_C(-9223372035), 0 },
+	{ 6, INT64_C(-9223372036), 999999999 },
+	{ 9, INT64_C(9223372036), 999999999 },
+	{ 10, INT64_C(-9223372037), 0 },
+	{ 7, T0, 1000000000 },
+	{ 8, 0, UINT32_MAX },
+	{ (uint64_t)1 << 40, -T0, 1 },
+};
+
+static void
+test_span_extremes(void)
+{
+	const guint n = G_N_ELEMENTS(span_cases);
+	sim s;
+	sim_init(&s, false);
+	const dm_socket *socks[G_N_ELEMENTS(span_cases)];
+	/* Socket i: first span_cases[i], then the next case, then the first
+	 * case again (narrow values after wide ones). */
+	for (guint i = 0; i < n; i++) {
+		const frame_at *a = &span_cases[i], *b = &span_cases[(i + 1) % n];
+		uint16_t port = (uint16_t)(6000 + i);
+		socks[i] = feed_at(&s, a->frame, a->sec, a->nsec, udp(CLI, 1000, SRV, port, 1))->socket;
+		g_assert_nonnull(socks[i]);
+		assert_span(socks[i], a, a);
+		feed_at(&s, b->frame, b->sec, b->nsec, udp(CLI, 1000, SRV, port, 1));
+		assert_span(socks[i], a, b);
+		feed_at(&s, 1, T0, 5, udp(CLI2, 1000, SRV, port, 1));
+		assert_span(socks[i], a, &span_cases[0]);
+		g_assert_cmpuint(dm_socket_segments(socks[i]), ==, 3);
+	}
+	for (guint i = 0; i < n; i++)
+		assert_span(socks[i], &span_cases[i], &span_cases[0]);
+
+	/* A listener and the connection it spawns on a SYN. */
+	const frame_at *big = &span_cases[3];
+	const dm_decision *d = feed_at(&s, big->frame, big->sec, big->nsec,
+	                               tcp(CLI, 40000, SRV, 80, SYN, 100, 0, 0));
+	g_assert_cmpint(d->action, ==, DM_ACTION_SPAWNED);
+	assert_span(d->socket, big, big);
+	assert_span(dm_socket_parent(d->socket), big, big);
+	sim_clear(&s);
+}
+
+/* Sockets with wide spans leave the tables like any other: evicted ones
+ * are discarded (nothing kept of them), expired ones stay in the report
+ * with their spans. */
+static void
+test_span_wide_retired(void)
+{
+	dm_demux_config cfg = { .max_sockets = 2, .udp_idle = 10 };
+	sim s;
+	memset(&s, 0, sizeof s);
+	s.dm = dm_demux_new(&cfg);
+	uint64_t frame = (uint64_t)1 << 33;
+	for (uint16_t port = 7000; port < 7010; port++, frame++)
+		feed_at(&s, frame, T0, 0, udp(CLI, 1000, SRV, port, 1));
+	dm_demux_usage u;
+	dm_demux_get_usage(s.dm, &u);
+	g_assert_cmpuint(u.retired[DM_RETIRE_EVICT_UDP], ==, 8);
+	g_assert_cmpuint(n_sockets(s.dm, SRV), ==, 2);
+	/* Idle for long (a frame that is no segment later): the last two
+	 * expire and stay, spans and all. */
+	feed_at(&s, frame, T0 + 3600, 0, mk_seg(47, CLI, 0, SRV, 0, 40));
+	dm_demux_get_usage(s.dm, &u);
+	g_assert_cmpuint(u.retired[DM_RETIRE_UDP_IDLE], ==, 2);
+	for (guint i = 0; i < 2; i++) {
+		const dm_socket *sk = sock_at(s.dm, SRV, i);
+		const frame_at at = { frame - 2 + i, T0, 0 };
+		g_assert_cmpint(dm_socket_retired(sk), ==, DM_RETIRE_UDP_IDLE);
+		assert_span(sk, &at, &at);
+	}
+	sim_clear(&s);
+}
+
 static const char declared_udp[] =
 	"[" SRV "]\n"
 	"udp = 53;*:53;0.0.0.0:5353;" SRV ":7\n"
@@ -2057,6 +2174,8 @@ main(int argc, char **argv)
 	g_test_add_func("/demux/non-segments", test_non_segments);
 	g_test_add_func("/demux/udp/learn-new-then-bound", test_udp_learn);
 	g_test_add_func("/demux/udp/peers-bytes-frames", test_udp_peers);
+	g_test_add_func("/demux/span/extremes", test_span_extremes);
+	g_test_add_func("/demux/span/wide-retired", test_span_wide_retired);
 	g_test_add_func("/demux/udp/exact-beats-wildcard", test_udp_exact_beats_wildcard);
 	g_test_add_func("/demux/udp/connected-beats-bound", test_udp_connected_beats_bound);
 	g_test_add_func("/demux/udp/connected-only", test_udp_connected_only);

@@ -64,8 +64,8 @@ uint64_t dm_shard_created_frame(const dm_shard *sh, guint id);
 
 /**
  * dm_shard_set_options: record the command line @argv (@argc words, the
- * program name first) without its --shard option: shards merge only when
- * made with the same one.
+ * program name first) without its --shard and --threads options: shards
+ * merge only when made with the same one.
  */
 void dm_shard_set_options(dm_shard *sh, int argc, char **argv);
 
