@@ -30,6 +30,9 @@ typedef struct {
 	uint8_t *buf;                 /* the records' bytes */
 	size_t size;
 	size_t off[BATCH_FRAMES];     /* each record's bytes in buf */
+	uint64_t first;               /* the first record's index (1-based) */
+	char *text;                   /* BATCH_FRAMES * DM_FRAMES_TEXT_MAX */
+	uint32_t text_len[BATCH_FRAMES];
 	dm_record rec[BATCH_FRAMES];
 	dm_frame_status st[BATCH_FRAMES];
 	dm_packet pkt[BATCH_FRAMES];
@@ -52,8 +55,12 @@ struct dm_frames {
 	uint64_t cur;                 /* the batch the caller reads */
 	guint pos;                    /* its next frame */
 	bool holding;                 /* the caller has batch cur in hand */
+	dm_frames_text_fn text;       /* or NULL */
+	void *text_ctx;
+	uint64_t records;             /* read so far (by the reader) */
 	GMutex lock;
 	GCond cond;                   /* a batch ready, or a slot free */
+	unsigned waiting;             /* threads waiting on cond */
 	bool stop;
 	GThread *reader;
 	GThread *decoders[DM_FRAMES_MAX_THREADS];
@@ -75,6 +82,15 @@ decode_batch(const dm_frames *fr, batch *b)
 			? dm_decode_frame(fr->dlt, r->data, r->caplen, r->wirelen, &b->pkt[i])
 			: dm_decode_frame_headers(fr->dlt, r->data, r->caplen, r->wirelen, &b->pkt[i]);
 	}
+	if (fr->text) {
+		if (!b->text)
+			b->text = g_malloc((size_t)BATCH_FRAMES * DM_FRAMES_TEXT_MAX);
+		for (guint i = 0; i < b->n; i++)
+			b->text_len[i] = (uint32_t)fr->text(fr->text_ctx, b->first + i, &b->rec[i],
+			                                    b->st[i], &b->pkt[i],
+			                                    b->text + (size_t)i * DM_FRAMES_TEXT_MAX,
+			                                    DM_FRAMES_TEXT_MAX);
+	}
 	b->decoded = true;
 }
 
@@ -83,7 +99,8 @@ publish(dm_frames *fr, batch *b)
 {
 	g_mutex_lock(&fr->lock);
 	b->ready = true;
-	g_cond_broadcast(&fr->cond);
+	if (fr->waiting)
+		g_cond_broadcast(&fr->cond);
 	g_mutex_unlock(&fr->lock);
 }
 
@@ -114,6 +131,8 @@ fill(dm_frames *fr, batch *b)
 	}
 	for (guint i = 0; i < b->n; i++)
 		b->rec[i].data = b->buf + b->off[i];
+	b->first = fr->records + 1;
+	fr->records += b->n;
 }
 
 static gpointer
@@ -123,8 +142,11 @@ reader_main(gpointer data)
 
 	for (uint64_t seq = 0;; seq++) {
 		g_mutex_lock(&fr->lock);
-		while (!fr->stop && seq - fr->taken >= fr->ring_n)
+		while (!fr->stop && seq - fr->taken >= fr->ring_n) {
+			fr->waiting++;
 			g_cond_wait(&fr->cond, &fr->lock);
+			fr->waiting--;
+		}
 		bool stop = fr->stop;
 		g_mutex_unlock(&fr->lock);
 		if (stop)
@@ -169,6 +191,7 @@ stop_threads(dm_frames *fr)
 		g_thread_join(fr->decoders[i]);
 	for (unsigned i = 0; i < fr->ring_n; i++) {
 		g_free(fr->ring[i].buf);
+		g_free(fr->ring[i].text);
 		g_clear_error(&fr->ring[i].err);
 	}
 	g_free(fr->ring);
@@ -178,7 +201,8 @@ stop_threads(dm_frames *fr)
 }
 
 dm_frames *
-dm_frames_new(dm_capture *cap, dm_frames_depth depth, unsigned threads)
+dm_frames_new(dm_capture *cap, dm_frames_depth depth, unsigned threads,
+              dm_frames_text_fn text, void *ctx)
 {
 	dm_frames *fr = g_new0(dm_frames, 1);
 
@@ -189,6 +213,8 @@ dm_frames_new(dm_capture *cap, dm_frames_depth depth, unsigned threads)
 	if (fr->threads == 1)
 		return fr;
 
+	fr->text = text;
+	fr->text_ctx = ctx;
 	/* The reader decodes too when it is the only worker. */
 	fr->n_decoders = fr->threads > 2 ? fr->threads - 2 : 0;
 	/* Without checksums, decoding costs less than reading: with two
@@ -252,8 +278,11 @@ dm_frames_next(dm_frames *fr, const dm_record **rec, dm_frame_status *st,
 		batch *b = &fr->ring[fr->cur % fr->ring_n];
 		if (!fr->holding) {
 			g_mutex_lock(&fr->lock);
-			while (!b->ready)
+			while (!b->ready) {
+				fr->waiting++;
 				g_cond_wait(&fr->cond, &fr->lock);
+				fr->waiting--;
+			}
 			g_mutex_unlock(&fr->lock);
 			fr->holding = true;
 			fr->pos = 0;
@@ -279,9 +308,22 @@ dm_frames_next(dm_frames *fr, const dm_record **rec, dm_frame_status *st,
 		fr->holding = false;
 		fr->taken++;
 		fr->cur++;
-		g_cond_broadcast(&fr->cond);
+		if (fr->waiting)
+			g_cond_broadcast(&fr->cond);
 		g_mutex_unlock(&fr->lock);
 	}
+}
+
+const char *
+dm_frames_text(const dm_frames *fr, size_t *len)
+{
+	*len = 0;
+	if (fr->threads == 1 || !fr->text || !fr->holding || fr->pos == 0)
+		return NULL;
+	const batch *b = &fr->ring[fr->cur % fr->ring_n];
+	guint i = fr->pos - 1;
+	*len = b->text_len[i];
+	return b->text + (size_t)i * DM_FRAMES_TEXT_MAX;
 }
 
 void

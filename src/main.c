@@ -109,7 +109,7 @@ collect_evidence(const GArray *inputs, bool declared, unsigned threads)
 		if (!cap)
 			continue;
 		/* Addresses, ports and flags: no checksum. */
-		dm_frames *fr = dm_frames_new(cap, DM_FRAMES_HEADERS, threads);
+		dm_frames *fr = dm_frames_new(cap, DM_FRAMES_HEADERS, threads, NULL, NULL);
 		const dm_record *rec;
 		dm_frame_status st;
 		dm_packet *pkt;
@@ -135,6 +135,20 @@ typedef struct {
 	uint64_t frame;     /* across all inputs */
 } run_state;
 
+/* What a decoding thread needs to start a frame's trace line. */
+typedef struct {
+	const dm_report *rep;
+	uint64_t base;      /* frames before this input */
+} line_ctx;
+
+static size_t
+line_start(void *ctx, uint64_t index, const dm_record *rec, dm_frame_status st,
+           const dm_packet *pkt, char *buf, size_t size)
+{
+	const line_ctx *lc = ctx;
+	return dm_report_line_start(lc->rep, lc->base + index, rec, st, pkt, buf, size);
+}
+
 /* Second pass over one input.  Returns false after an input error. */
 static bool
 run_input(const input *in, run_state *rs)
@@ -147,9 +161,11 @@ run_input(const input *in, run_state *rs)
 	bool nano = dm_capture_nanosecond(cap);
 	dm_report_begin_file(rs->rep, in->name, nano);
 
-	/* Decoded ahead on the other threads with --threads; the socket
-	 * table takes the frames in capture order. */
-	dm_frames *fr = dm_frames_new(cap, DM_FRAMES_FULL, rs->threads);
+	/* Decoded ahead on the other threads with --threads, with the start
+	 * of each trace line; the socket table takes the frames in capture
+	 * order. */
+	line_ctx lc = { rs->rep, rs->frame };
+	dm_frames *fr = dm_frames_new(cap, DM_FRAMES_FULL, rs->threads, line_start, &lc);
 	const dm_record *rec;
 	dm_packet *pkt;
 	dm_frame_status st;
@@ -180,7 +196,9 @@ run_input(const input *in, run_state *rs)
 			for (uint32_t i = 0; i < pkt->n_reasm_frames; i++)
 				dm_split_note(rs->split, pkt->reasm_frames[i], d.socket);
 		}
-		dm_report_frame(rs->rep, rs->frame, rec, st, pkt, &d);
+		size_t len;
+		const char *start = dm_frames_text(fr, &len);
+		dm_report_frame_started(rs->rep, rs->frame, rec, st, pkt, &d, start, len);
 	}
 	dm_frames_free(fr);
 	if (rc < 0) {

@@ -30,6 +30,13 @@ bool dm_report_host_visible(const dm_report *rep, const dm_host *h);
 /* report-jsonl.c: segment @pkt and its decision @d as one JSON line. */
 void dm_report_jsonl_segment(dm_report *rep, uint64_t frame, const dm_record *rec,
                              const dm_packet *pkt, const dm_decision *d);
+/* The line's start (everything before the decision) into @buf (@size
+ * bytes, at least DM_REPORT_LINE_START_MAX); its length, or 0. */
+size_t dm_report_jsonl_start(bool nano, uint64_t frame, const dm_record *rec,
+                             const dm_packet *pkt, char *buf, size_t size);
+/* The line from its start made by dm_report_jsonl_start(). */
+void dm_report_jsonl_started(dm_report *rep, const char *start, size_t len,
+                             const dm_packet *pkt, const dm_decision *d);
 void dm_report_write_time(const dm_report *rep, int64_t sec, uint32_t frac);
 
 /* report-shard.c: what merging shard reports needs, in the document

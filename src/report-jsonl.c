@@ -98,79 +98,123 @@ put_decision(dm_obuf *l, const dm_packet *pkt, const dm_decision *d)
 		put_member_str(l, ",\"state\":", dm_tcp_state_name(d->state));
 }
 
+/* The line up to the decision: what the frame alone says.  The members
+ * of a reassembled datagram go straight to the stream (@l's). */
+static void
+put_packet(dm_obuf *lp, bool nano, uint64_t frame, const dm_record *rec,
+           const dm_packet *pkt)
+{
+	char flags[9];
+	bool udp = pkt->proto == 17;
+
+	dm_obuf_lit(lp, "{\"frame\":");
+	dm_obuf_u64(lp, frame);
+	dm_obuf_lit(lp, ",\"time\":");
+	put_time(lp, nano, rec->sec, rec->frac);
+	if (udp)
+		dm_obuf_lit(lp, ",\"proto\":\"udp\",\"family\":");
+	else
+		dm_obuf_lit(lp, ",\"proto\":\"tcp\",\"family\":");
+	dm_obuf_u64(lp, pkt->family);
+	dm_obuf_lit(lp, ",\"src\":");
+	put_addr(lp, pkt->family, pkt->src);
+	dm_obuf_lit(lp, ",\"sport\":");
+	dm_obuf_u64(lp, pkt->sport);
+	dm_obuf_lit(lp, ",\"dst\":");
+	put_addr(lp, pkt->family, pkt->dst);
+	dm_obuf_lit(lp, ",\"dport\":");
+	dm_obuf_u64(lp, pkt->dport);
+	/* UDP: both from the length field.  TCP: the length from the IP
+	 * layer; the payload only when the data offset was read and sane. */
+	dm_obuf_lit(lp, ",\"length\":");
+	if (udp ? pkt->have_length : true)
+		dm_obuf_u64(lp, pkt->seg_len);
+	else
+		dm_obuf_lit(lp, "null");
+	dm_obuf_lit(lp, ",\"payload\":");
+	if (udp ? pkt->have_length : pkt->have_tcp && pkt->malformed != DM_MAL_TCP_OFFSET)
+		dm_obuf_u64(lp, pkt->payload_len);
+	else
+		dm_obuf_lit(lp, "null");
+	dm_obuf_lit(lp, ",\"checksum\":");
+	put_hex16(lp, pkt->have_csum_field, pkt->csum.stored);
+	dm_obuf_lit(lp, ",\"computed\":");
+	put_hex16(lp, pkt->csum.have_expected, pkt->csum.expected);
+	put_member_str(lp, ",\"checksum_status\":", dm_csum_status_name(pkt->csum.status));
+	put_member_str(lp, ",\"checksum_reason\":", dm_csum_reason_name(pkt->csum.reason));
+	put_member_str(lp, ",\"malformed\":", dm_malformed_name(pkt->malformed));
+	if (pkt->is_fragment)
+		dm_obuf_lit(lp, ",\"fragment\":true");
+	else
+		dm_obuf_lit(lp, ",\"fragment\":false");
+	if (pkt->n_reasm_frames) {
+		dm_obuf_flush(lp);
+		dm_report_reasm_jsonl(lp->out, pkt);
+	}
+	if (pkt->family == 4 && pkt->ip_csum_bad)
+		dm_obuf_lit(lp, ",\"ip_checksum\":\"bad\"");
+	else if (pkt->family == 4)
+		dm_obuf_lit(lp, ",\"ip_checksum\":\"good\"");
+	if (!udp) {
+		if (pkt->have_tcp) {
+			dm_obuf_lit(lp, ",\"tcp\":{\"seq\":");
+			dm_obuf_u64(lp, pkt->seq);
+			dm_obuf_lit(lp, ",\"ack\":");
+			dm_obuf_u64(lp, pkt->ack);
+			put_member_str(lp, ",\"flags\":", dm_tcp_flags_string(pkt->tcp_flags, flags));
+			dm_obuf_lit(lp, ",\"window\":");
+			dm_obuf_u64(lp, pkt->window);
+			dm_obuf_lit(lp, "}");
+		} else {
+			dm_obuf_lit(lp, ",\"tcp\":null");
+		}
+	}
+}
+
+/* The decision and the line's end, then the line out. */
+static void
+end_line(dm_obuf *l, const dm_packet *pkt, const dm_decision *d)
+{
+	if (d && d->host)
+		put_decision(l, pkt, d);
+	dm_obuf_lit(l, "}\n");
+	dm_obuf_flush(l);
+}
+
 void
 dm_report_jsonl_segment(dm_report *rep, uint64_t frame, const dm_record *rec,
                         const dm_packet *pkt, const dm_decision *d)
 {
 	dm_obuf l;
-	char buf[LINE_MAX_BYTES], flags[9];
-	bool udp = pkt->proto == 17;
+	char buf[LINE_MAX_BYTES];
 
 	dm_obuf_init(&l, rep->out, buf, sizeof buf);
-	dm_obuf_lit(&l, "{\"frame\":");
-	dm_obuf_u64(&l, frame);
-	dm_obuf_lit(&l, ",\"time\":");
-	put_time(&l, rep->nano, rec->sec, rec->frac);
-	if (udp)
-		dm_obuf_lit(&l, ",\"proto\":\"udp\",\"family\":");
-	else
-		dm_obuf_lit(&l, ",\"proto\":\"tcp\",\"family\":");
-	dm_obuf_u64(&l, pkt->family);
-	dm_obuf_lit(&l, ",\"src\":");
-	put_addr(&l, pkt->family, pkt->src);
-	dm_obuf_lit(&l, ",\"sport\":");
-	dm_obuf_u64(&l, pkt->sport);
-	dm_obuf_lit(&l, ",\"dst\":");
-	put_addr(&l, pkt->family, pkt->dst);
-	dm_obuf_lit(&l, ",\"dport\":");
-	dm_obuf_u64(&l, pkt->dport);
-	/* UDP: both from the length field.  TCP: the length from the IP
-	 * layer; the payload only when the data offset was read and sane. */
-	dm_obuf_lit(&l, ",\"length\":");
-	if (udp ? pkt->have_length : true)
-		dm_obuf_u64(&l, pkt->seg_len);
-	else
-		dm_obuf_lit(&l, "null");
-	dm_obuf_lit(&l, ",\"payload\":");
-	if (udp ? pkt->have_length : pkt->have_tcp && pkt->malformed != DM_MAL_TCP_OFFSET)
-		dm_obuf_u64(&l, pkt->payload_len);
-	else
-		dm_obuf_lit(&l, "null");
-	dm_obuf_lit(&l, ",\"checksum\":");
-	put_hex16(&l, pkt->have_csum_field, pkt->csum.stored);
-	dm_obuf_lit(&l, ",\"computed\":");
-	put_hex16(&l, pkt->csum.have_expected, pkt->csum.expected);
-	put_member_str(&l, ",\"checksum_status\":", dm_csum_status_name(pkt->csum.status));
-	put_member_str(&l, ",\"checksum_reason\":", dm_csum_reason_name(pkt->csum.reason));
-	put_member_str(&l, ",\"malformed\":", dm_malformed_name(pkt->malformed));
-	if (pkt->is_fragment)
-		dm_obuf_lit(&l, ",\"fragment\":true");
-	else
-		dm_obuf_lit(&l, ",\"fragment\":false");
-	if (pkt->n_reasm_frames) {
-		dm_obuf_flush(&l);
-		dm_report_reasm_jsonl(l.out, pkt);
-	}
-	if (pkt->family == 4 && pkt->ip_csum_bad)
-		dm_obuf_lit(&l, ",\"ip_checksum\":\"bad\"");
-	else if (pkt->family == 4)
-		dm_obuf_lit(&l, ",\"ip_checksum\":\"good\"");
-	if (!udp) {
-		if (pkt->have_tcp) {
-			dm_obuf_lit(&l, ",\"tcp\":{\"seq\":");
-			dm_obuf_u64(&l, pkt->seq);
-			dm_obuf_lit(&l, ",\"ack\":");
-			dm_obuf_u64(&l, pkt->ack);
-			put_member_str(&l, ",\"flags\":", dm_tcp_flags_string(pkt->tcp_flags, flags));
-			dm_obuf_lit(&l, ",\"window\":");
-			dm_obuf_u64(&l, pkt->window);
-			dm_obuf_lit(&l, "}");
-		} else {
-			dm_obuf_lit(&l, ",\"tcp\":null");
-		}
-	}
-	if (d && d->host)
-		put_decision(&l, pkt, d);
-	dm_obuf_lit(&l, "}\n");
-	dm_obuf_flush(&l);
+	put_packet(&l, rep->nano, frame, rec, pkt);
+	end_line(&l, pkt, d);
+}
+
+size_t
+dm_report_jsonl_start(bool nano, uint64_t frame, const dm_record *rec,
+                      const dm_packet *pkt, char *buf, size_t size)
+{
+	/* Never written out: the part before the decision is bounded (two
+	 * addresses, a dozen numbers and names) well within the room. */
+	if (size < DM_REPORT_LINE_START_MAX || pkt->n_reasm_frames)
+		return 0;
+	dm_obuf l;
+	dm_obuf_init(&l, NULL, buf, size);
+	put_packet(&l, nano, frame, rec, pkt);
+	return l.len;
+}
+
+void
+dm_report_jsonl_started(dm_report *rep, const char *start, size_t len,
+                        const dm_packet *pkt, const dm_decision *d)
+{
+	dm_obuf l;
+	char buf[LINE_MAX_BYTES];
+
+	dm_obuf_init(&l, rep->out, buf, sizeof buf);
+	dm_obuf_put(&l, start, len);
+	end_line(&l, pkt, d);
 }

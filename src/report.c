@@ -228,9 +228,27 @@ skipped_frame(dm_report *rep, uint64_t frame, const dm_record *rec,
 	}
 }
 
+size_t
+dm_report_line_start(const dm_report *rep, uint64_t frame, const dm_record *rec,
+                     dm_frame_status st, const dm_packet *pkt, char *buf, size_t size)
+{
+	if (rep->fmt != DM_FORMAT_JSONL || (rep->flags & DM_REPORT_QUIET) ||
+	    st != DM_FRAME_SEGMENT || pkt->is_fragment)
+		return 0;
+	return dm_report_jsonl_start(rep->nano, frame, rec, pkt, buf, size);
+}
+
 void
 dm_report_frame(dm_report *rep, uint64_t frame, const dm_record *rec,
                 dm_frame_status st, const dm_packet *pkt, const dm_decision *d)
+{
+	dm_report_frame_started(rep, frame, rec, st, pkt, d, NULL, 0);
+}
+
+void
+dm_report_frame_started(dm_report *rep, uint64_t frame, const dm_record *rec,
+                        dm_frame_status st, const dm_packet *pkt,
+                        const dm_decision *d, const char *start, size_t len)
 {
 	if (rep->failures && st == DM_FRAME_SEGMENT)
 		dm_report_note_segment(rep, frame, rec, pkt, d);
@@ -244,7 +262,9 @@ dm_report_frame(dm_report *rep, uint64_t frame, const dm_record *rec,
 			skipped_frame(rep, frame, rec, st);
 		return;
 	}
-	if (rep->fmt == DM_FORMAT_JSONL)
+	if (rep->fmt == DM_FORMAT_JSONL && len && !pkt->n_reasm_frames)
+		dm_report_jsonl_started(rep, start, len, pkt, d);
+	else if (rep->fmt == DM_FORMAT_JSONL)
 		dm_report_jsonl_segment(rep, frame, rec, pkt, d);
 	else
 		text_segment(rep, frame, rec, pkt, d);

@@ -64,6 +64,31 @@ void dm_report_frame(dm_report *rep, uint64_t frame, const dm_record *rec,
                      dm_frame_status st, const dm_packet *pkt,
                      const dm_decision *d);
 
+/* The room dm_report_line_start() needs. */
+#define DM_REPORT_LINE_START_MAX 1024
+
+/**
+ * dm_report_line_start: make ahead, in @buf (@size bytes, at least
+ * DM_REPORT_LINE_START_MAX), the start of frame @frame's trace line: the
+ * part that the frame alone decides, before the socket table's decision.
+ * It reads only what stays fixed while a file is read (format, flags,
+ * timestamp precision), so another thread may call it meanwhile.
+ * Returns: its length, or 0 when that frame's line is not made so (not
+ * --format jsonl, -q, no segment, an IP fragment).
+ */
+size_t dm_report_line_start(const dm_report *rep, uint64_t frame, const dm_record *rec,
+                            dm_frame_status st, const dm_packet *pkt,
+                            char *buf, size_t size);
+
+/**
+ * dm_report_frame_started: as dm_report_frame(), the line begun with
+ * @start (@len bytes from dm_report_line_start() for the same frame and
+ * packet; 0 for none).
+ */
+void dm_report_frame_started(dm_report *rep, uint64_t frame, const dm_record *rec,
+                             dm_frame_status st, const dm_packet *pkt,
+                             const dm_decision *d, const char *start, size_t len);
+
 /**
  * dm_report_summary: write the run summary @sum and, when @dm is not
  * NULL, the simulated hosts' socket tables (after the trace).
