@@ -182,14 +182,20 @@ done
 # timeouts; evicted: over a limit; 0 when the report has no "state").
 state_of_last() {
 	awk -v created="$(sockets_of_last)" '
-		/^  "state": \{/ { on = 1 }
+		# Members of "state" by path: "retired.syn-timeout" is not
+		# "forgotten_hosts_retired.syn-timeout".
+		/^  "state": \{/ { on = 1; next }
+		on && /^  \}/ { on = 0 }
+		on && /^    "[a-z_-]+": \{/ { sect = $1; gsub(/[":]/, "", sect); next }
+		on && /^    \}/ { sect = ""; next }
 		on && /^ *"[a-z_-]+": [0-9]+/ {
-			k = $1; gsub(/[":]/, "", k); v = $2; gsub(/[^0-9]/, "", v); s[k] = v
+			k = $1; gsub(/[":]/, "", k); v = $2; gsub(/[^0-9]/, "", v)
+			s[(sect == "" ? "" : sect ".") k] = v
 		}
 		END {
 			held = ("sockets_held" in s) ? s["sockets_held"] : created
-			ex = s["syn-timeout"] + s["time-wait-timeout"] + s["closed-timeout"] + s["udp-idle"]
-			ev = s["evicted-half-open"] + s["forgotten"] + s["evicted-closed"] + s["evicted-udp"] + s["evicted-connection"]
+			ex = s["retired.syn-timeout"] + s["retired.time-wait-timeout"] + s["retired.closed-timeout"] + s["retired.udp-idle"]
+			ev = s["retired.evicted-half-open"] + s["retired.forgotten"] + s["retired.evicted-closed"] + s["retired.evicted-udp"] + s["retired.evicted-connection"]
 			printf "%d %d %d %d %d %d\n", created, held, ("peak_sockets" in s) ? s["peak_sockets"] : held, s["peak_memory"] + 0, ex, ev
 		}' "$WORK/last.tail"
 }

@@ -611,7 +611,7 @@ dm_report_write_diagram(dm_report *rep, const dm_demux *dm)
 	if (rep->fmt == DM_FORMAT_SVG) {
 		GError *err = NULL;
 		size_t len;
-		char *svg = dm_report_svg_render(dot->str, &len, &err);
+		char *svg = dm_report_svg_render(dot->str, 0, &len, &err);
 		if (svg) {
 			fwrite(svg, 1, len, rep->out);
 			g_free(svg);

@@ -53,8 +53,11 @@ const char *dm_report_state_colour(const dm_socket *s);
 char *dm_report_socket_caption(const dm_socket *s);
 /* report-dot.c: the diagram as --format dot or svg asks. */
 void dm_report_write_diagram(dm_report *rep, const dm_demux *dm);
-/* report-svg.c: @dot rendered to SVG by libgvc, or NULL with @error set. */
-char *dm_report_svg_render(const char *dot, size_t *len, GError **error);
+/* report-svg.c: @dot rendered to SVG by libgvc, or NULL with @error set;
+ * with @max_nodes (0: any number), a diagram of more nodes is not laid
+ * out (Graphviz's time grows much faster than the nodes). */
+char *dm_report_svg_render(const char *dot, unsigned max_nodes, size_t *len,
+                           GError **error);
 /* report-html.c: note segment @pkt (flows for diagnoses), and keep it
  * when its checksum is bad. */
 void dm_report_note_segment(dm_report *rep, uint64_t frame, const dm_record *rec,

@@ -161,7 +161,7 @@ dm_report_svg_available(void)
 }
 
 char *
-dm_report_svg_render(const char *dot, size_t *len, GError **error)
+dm_report_svg_render(const char *dot, unsigned max_nodes, size_t *len, GError **error)
 {
 #ifdef HAVE_GVC
 	GVC_t *gvc = gvContext();
@@ -173,6 +173,11 @@ dm_report_svg_render(const char *dot, size_t *len, GError **error)
 	if (!g) {
 		g_set_error_literal(error, SVG_ERROR, 0,
 		                    "Graphviz could not read the diagram");
+	} else if (max_nodes && (unsigned)agnnodes(g) > max_nodes) {
+		g_set_error(error, SVG_ERROR, 0,
+		            "it has %d nodes, more than the %u drawn here; --max-nodes N or "
+		            "--host ADDR draw fewer, and --format dot | dot -Tsvg draws them all",
+		            agnnodes(g), max_nodes);
 	} else if (gvLayout(gvc, g, "dot") != 0) {
 		g_set_error_literal(error, SVG_ERROR, 0,
 		                    "Graphviz could not lay the diagram out");
@@ -195,6 +200,7 @@ dm_report_svg_render(const char *dot, size_t *len, GError **error)
 	return svg;
 #else
 	(void)dot;
+	(void)max_nodes;
 	(void)len;
 	g_set_error_literal(error, SVG_ERROR, 0,
 	                    "built without Graphviz's libgvc");

@@ -729,6 +729,54 @@ test_html_chromium(void)
 	report_free(r);
 }
 
+/* A diagram too large for Graphviz to lay out in reasonable time is not
+ * drawn on the page, which says so and how to draw it; the rest of the
+ * page is all there and the run ends promptly. */
+static void
+test_html_large_diagram(void)
+{
+	gchar *dir = g_dir_make_tmp("demuxsim-pictures-XXXXXX", NULL);
+	gchar *cap = g_build_filename(dir, "large.pcap", NULL);
+	gchar *page_path = g_build_filename(dir, "page.html", NULL);
+	gchar *gen = g_build_filename(builddir, "bench", "benchgen", NULL);
+	gchar *out_arg = g_strdup_printf("--out=%s", cap);
+	const char *const gen_argv[] = { gen, "--flows=1000", "--frames-per-flow=10",
+	                                 "--seed=7", out_arg, NULL };
+	gchar *out = NULL, *err = NULL;
+
+	g_assert_cmpint(run_program(gen_argv, &out, &err), ==, 0);
+	g_clear_pointer(&out, g_free);
+	g_clear_pointer(&err, g_free);
+	g_assert_cmpint(run_tool(&out, &err, "-q", "--report", page_path, cap, NULL), ==, 0);
+	gchar *page = NULL;
+	g_assert_true(g_file_get_contents(page_path, &page, NULL, NULL));
+	const char *diagram = strstr(page, "<section id=\"diagram\">");
+	g_assert_nonnull(diagram);
+	if (strstr(diagram, "built without Graphviz")) {
+		g_test_skip("this demuxsim was built without Graphviz's libgvc");
+	} else {
+		g_assert_nonnull(strstr(diagram, "The diagram could not be drawn: it has "));
+		g_assert_nonnull(strstr(diagram, "more than the 1000 drawn here"));
+		const char *end = strstr(diagram, "</section>");
+		g_assert_nonnull(end);
+		const char *svg = strstr(diagram, "<svg");
+		g_assert_true(!svg || svg > end);
+	}
+	g_assert_nonnull(strstr(page, "<h3 id=\"host-10.1.0."));
+	g_assert_nonnull(strstr(page, "</html>"));
+	g_free(page);
+	g_free(out);
+	g_free(err);
+	g_unlink(page_path);
+	g_unlink(cap);
+	g_rmdir(dir);
+	g_free(out_arg);
+	g_free(gen);
+	g_free(page_path);
+	g_free(cap);
+	g_free(dir);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -758,6 +806,7 @@ main(int argc, char **argv)
 	g_test_add_func("/pictures/svg/well-formed", test_svg_well_formed);
 	g_test_add_func("/pictures/html/page", test_html_page);
 	g_test_add_func("/pictures/html/chromium", test_html_chromium);
+	g_test_add_func("/pictures/html/large-diagram", test_html_large_diagram);
 	int rc = g_test_run();
 	g_free(tool);
 	g_free(srcdir);
