@@ -119,7 +119,7 @@ dm_frame_status
 dm_tcp_decode(const dm_l4_input *in, dm_packet *pkt)
 {
 	const dm_reader *p = &in->payload;
-	uint16_t offflags;
+	uint16_t offflags = 0;  /* read below; some compilers cannot tell */
 	uint32_t len = in->ip_len;
 
 	if (!ports(in, pkt))
