@@ -30,6 +30,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "testrun.h"
 
 static gchar *tool_path;
 static gchar *workdir;
@@ -788,24 +789,6 @@ test_unreadable(void)
 
 /* ------------------------------------------------------------------ */
 
-static void
-remove_tree(const char *dir)
-{
-	GDir *d = g_dir_open(dir, 0, NULL);
-	const char *n;
-	while (d && (n = g_dir_read_name(d))) {
-		gchar *p = g_build_filename(dir, n, NULL);
-		if (g_file_test(p, G_FILE_TEST_IS_DIR) && !g_file_test(p, G_FILE_TEST_IS_SYMLINK))
-			remove_tree(p);
-		else
-			g_unlink(p);
-		g_free(p);
-	}
-	if (d)
-		g_dir_close(d);
-	g_rmdir(dir);
-}
-
 int
 main(int argc, char **argv)
 {
@@ -813,9 +796,10 @@ main(int argc, char **argv)
 	g_test_set_nonfatal_assertions();
 	signal(SIGPIPE, SIG_IGN);
 
-	const char *env_tool = g_getenv("DEMUXSIM");
-	tool_path = g_canonicalize_filename(env_tool && *env_tool ? env_tool : "../src/demuxsim",
-	                                    NULL);
+	tr_paths where = tr_paths_get();
+	tool_path = where.tool;
+	g_free(where.benchgen);
+	g_free(where.srcdir);
 	child_env = g_environ_setenv(g_get_environ(), "LC_ALL", "C", TRUE);
 	GError *err = NULL;
 	workdir = g_dir_make_tmp("demuxsim-badinput-XXXXXX", &err);
@@ -847,7 +831,7 @@ main(int argc, char **argv)
 
 	int status = g_test_run();
 
-	remove_tree(workdir);
+	tr_remove_tree(workdir);
 	g_free(workdir);
 	g_strfreev(child_env);
 	g_free(tool_path);

@@ -27,6 +27,7 @@
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "testrun.h"
 
 #define SYNS 100000
 #define SMALL "1000"
@@ -495,21 +496,6 @@ test_udpscan_small(void)
 	g_free(cap);
 }
 
-static void
-remove_tree(const char *dir)
-{
-	GDir *d = g_dir_open(dir, 0, NULL);
-	const char *n;
-	while (d && (n = g_dir_read_name(d))) {
-		gchar *p = g_build_filename(dir, n, NULL);
-		g_unlink(p);
-		g_free(p);
-	}
-	if (d)
-		g_dir_close(d);
-	g_rmdir(dir);
-}
-
 int
 main(int argc, char **argv)
 {
@@ -518,14 +504,10 @@ main(int argc, char **argv)
 	g_test_init(&argc, &argv, NULL);
 
 	self_path = g_canonicalize_filename(argv[0], NULL);
-	const char *env_tool = g_getenv("DEMUXSIM");
-	const char *builddir = g_getenv("top_builddir");
-	tool_path = g_canonicalize_filename(env_tool && *env_tool ? env_tool : "../src/demuxsim",
-	                                    NULL);
-	gchar *bg = g_build_filename(builddir && *builddir ? builddir : "..", "bench", "benchgen",
-	                             NULL);
-	benchgen_path = g_canonicalize_filename(bg, NULL);
-	g_free(bg);
+	tr_paths where = tr_paths_get();
+	tool_path = where.tool;
+	benchgen_path = where.benchgen;
+	g_free(where.srcdir);
 	GError *err = NULL;
 	/* Under AddressSanitizer, freed memory waits in a quarantine that
 	 * would grow the peak RSS with the number of frees, not the state. */
@@ -556,7 +538,7 @@ main(int argc, char **argv)
 	g_test_add_func("/flood/udpscan/max-sockets", test_udpscan_small);
 	int rc = g_test_run();
 
-	remove_tree(workdir);
+	tr_remove_tree(workdir);
 	g_free(workdir);
 	g_free(benchgen_path);
 	g_free(tool_path);

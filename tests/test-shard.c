@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <string.h>
 #include <sys/wait.h>
+#include "testrun.h"
 
 static gchar *tool_path, *benchgen_path, *srcdir, *workdir;
 
@@ -290,35 +291,14 @@ test_shard_usage(void)
 	run_clear(&r);
 }
 
-static void
-remove_tree(const char *dir)
-{
-	GDir *d = g_dir_open(dir, 0, NULL);
-	const char *name;
-	while (d && (name = g_dir_read_name(d))) {
-		gchar *p = g_build_filename(dir, name, NULL);
-		g_unlink(p);
-		g_free(p);
-	}
-	if (d)
-		g_dir_close(d);
-	g_rmdir(dir);
-}
-
 int
 main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
-	const char *env_tool = g_getenv("DEMUXSIM");
-	const char *builddir = g_getenv("top_builddir");
-	const char *src = g_getenv("top_srcdir");
-	tool_path = g_canonicalize_filename(env_tool && *env_tool ? env_tool : "../src/demuxsim",
-	                                    NULL);
-	gchar *bg = g_build_filename(builddir && *builddir ? builddir : "..", "bench", "benchgen",
-	                             NULL);
-	benchgen_path = g_canonicalize_filename(bg, NULL);
-	g_free(bg);
-	srcdir = g_canonicalize_filename(src && *src ? src : "..", NULL);
+	tr_paths where = tr_paths_get();
+	tool_path = where.tool;
+	benchgen_path = where.benchgen;
+	srcdir = where.srcdir;
 	GError *err = NULL;
 	workdir = g_dir_make_tmp("demuxsim-shard-XXXXXX", &err);
 	if (!workdir)
@@ -333,7 +313,7 @@ main(int argc, char **argv)
 	g_test_add_func("/shard/usage", test_shard_usage);
 	int rc = g_test_run();
 
-	remove_tree(workdir);
+	tr_remove_tree(workdir);
 	g_free(workdir);
 	g_free(benchgen_path);
 	g_free(tool_path);

@@ -30,6 +30,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include "testrun.h"
 
 static gchar *tool_path, *benchgen_path, *srcdir, *workdir;
 static bool under_valgrind;
@@ -64,25 +65,6 @@ work_file(const char *name)
 	return g_build_filename(workdir, name, NULL);
 }
 
-static void
-remove_tree(const char *path)
-{
-	if (g_file_test(path, G_FILE_TEST_IS_DIR) && !g_file_test(path, G_FILE_TEST_IS_SYMLINK)) {
-		GDir *d = g_dir_open(path, 0, NULL);
-		const char *n;
-		while (d && (n = g_dir_read_name(d))) {
-			gchar *p = g_build_filename(path, n, NULL);
-			remove_tree(p);
-			g_free(p);
-		}
-		if (d)
-			g_dir_close(d);
-		g_rmdir(path);
-	} else {
-		g_unlink(path);
-	}
-}
-
 /* A fresh empty directory for the run with @threads. */
 static gchar *
 run_dir(unsigned threads)
@@ -90,7 +72,7 @@ run_dir(unsigned threads)
 	gchar *name = g_strdup_printf("run-%u", threads);
 	gchar *dir = work_file(name);
 	g_free(name);
-	remove_tree(dir);
+	tr_remove_tree(dir);
 	if (g_mkdir(dir, 0755) != 0)
 		g_error("cannot make %s", dir);
 	return dir;
@@ -282,11 +264,11 @@ check_identical_ns(const char *const *args, const char *written, const char *std
 			g_free(w);
 		}
 		run_clear(&r);
-		remove_tree(dir);
+		tr_remove_tree(dir);
 		g_free(dir);
 	}
 	g_free(w1);
-	remove_tree(dir1);
+	tr_remove_tree(dir1);
 	g_free(dir1);
 	return ref;
 }
@@ -369,7 +351,7 @@ test_long_svg(void)
 		}
 	}
 	run_clear(&ref);
-	remove_tree(dir);
+	tr_remove_tree(dir);
 	g_free(dir);
 }
 
@@ -502,7 +484,7 @@ test_flows_shard(void)
 	json_node_unref(ref_opts);
 	json_node_unref(ref_json);
 	run_clear(&ref);
-	remove_tree(dir);
+	tr_remove_tree(dir);
 	g_free(dir);
 }
 
@@ -542,7 +524,7 @@ test_shard_merge_mixed(void)
 	run_clear(&c);
 	run_clear(&alike);
 	run_clear(&mixed);
-	remove_tree(dir);
+	tr_remove_tree(dir);
 	g_free(dir);
 }
 
@@ -900,16 +882,10 @@ main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 
-	const char *env_tool = g_getenv("DEMUXSIM");
-	const char *builddir = g_getenv("top_builddir");
-	const char *src = g_getenv("top_srcdir");
-	tool_path = g_canonicalize_filename(env_tool && *env_tool ? env_tool : "../src/demuxsim",
-	                                    NULL);
-	gchar *bg = g_build_filename(builddir && *builddir ? builddir : "..", "bench", "benchgen",
-	                             NULL);
-	benchgen_path = g_canonicalize_filename(bg, NULL);
-	g_free(bg);
-	srcdir = g_canonicalize_filename(src && *src ? src : "..", NULL);
+	tr_paths where = tr_paths_get();
+	tool_path = where.tool;
+	benchgen_path = where.benchgen;
+	srcdir = where.srcdir;
 	under_valgrind = g_getenv("DEMUXSIM_VALGRIND_TOOL") != NULL;
 	if (under_valgrind)
 		all_ns = valgrind_ns;
@@ -975,7 +951,7 @@ main(int argc, char **argv)
 
 	int rc = g_test_run();
 
-	remove_tree(workdir);
+	tr_remove_tree(workdir);
 	g_ptr_array_unref(paths);
 	g_free(corpus);
 	g_free((gchar *)corpus_missing);
