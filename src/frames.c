@@ -4,10 +4,10 @@
  * With more than one thread, a reader thread copies records into batches
  * of a ring; each batch is decoded (by the reader itself when there is no
  * other worker, else by the first free decoder; headers alone, by the
- * caller) and marked ready; the
- * caller takes the ring's batches in turn, waiting for the next one to be
- * ready, and hands its slot back when done.  The ring bounds the memory
- * read ahead to a few batches a thread.
+ * caller), with each frame's text when asked, and marked ready; the caller
+ * takes the ring's batches in turn, waiting for the next one to be ready,
+ * and hands its slot back when done.  The ring bounds the memory read
+ * ahead to a few batches a thread.
  */
 #include "config.h"
 
