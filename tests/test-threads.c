@@ -19,7 +19,7 @@
  * frames, the same one-line error naming the file and frame, exit 1.  Bad
  * values of --threads: exit 2, one line naming the option.
  *
- * Under valgrind (make check-valgrind) the generated captures are a fifth
+ * Under valgrind (make check-valgrind) the generated captures are a tenth
  * of the size, N is 2 and 5, and the files of captures/ and of the corpus
  * run all on one command line, in jsonl, with N = 3.
  */
@@ -766,7 +766,7 @@ benchgen(const char *out, const char *const *args)
 static gchar *
 scaled(const char *opt, unsigned n)
 {
-	return g_strdup_printf("%s=%u", opt, under_valgrind ? n / 5 : n);
+	return g_strdup_printf("%s=%u", opt, under_valgrind ? n / 10 : n);
 }
 
 static guint32
