@@ -6,7 +6,7 @@
 
 #include <glib.h>
 
-#include "hash-index.h"
+#include "demux/hash-index-int.h"
 
 #define N_KEYS 2000
 

@@ -1,4 +1,4 @@
-/* test-reasm.c - IP reassembly (src/reasm.c): fragments of UDP and TCP
+/* test-reasm.c - IP reassembly (src/decode/reasm.c): fragments of UDP and TCP
  * datagrams built here, with checksums from the independent reference in
  * testutil.h, fed through dm_decode_ip() and dm_reasm_frame() as the run
  * loop does.  Covers order, duplicates, the overlap policies (IPv4 first

@@ -9,8 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "json-writer.h"
-#include "report-format.h"
+#include "report/json-writer-int.h"
+#include "report/report-format-int.h"
 
 static void
 check_u64(uint64_t v)

@@ -3,7 +3,7 @@
  *
  * The reference checksum here is deliberately naive (RFC 1071 section
  * 4.1's loop: 16-bit big-endian words, pad an odd byte, fold the carries,
- * complement) and shares no code with src/checksum.c, so tests that build
+ * complement) and shares no code with src/checksum/checksum.c, so tests that build
  * frames with it cross-check the library.
  *
  * A tu_pkt is one frame being built in a fixed buffer:
@@ -27,7 +27,7 @@
 #include <stdint.h>
 #include <string.h>
 
-/* Link types as pcap_datalink() reports them (see src/link.c). */
+/* Link types as pcap_datalink() reports them (see src/decode/link.c). */
 #ifndef DLT_LINUX_SLL2
 #define DLT_LINUX_SLL2 276
 #endif
@@ -137,7 +137,7 @@ tu_get_be16(const tu_pkt *p, size_t off)
 	return (unsigned)p->d[off] << 8 | p->d[off + 1];
 }
 
-/* ---- reference checksum (independent of src/checksum.c) ---------- */
+/* ---- reference checksum (independent of src/checksum/checksum.c) ---------- */
 
 /* The folded (not complemented) one's-complement sum of @n bytes. */
 static inline uint16_t

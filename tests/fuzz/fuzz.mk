@@ -8,7 +8,7 @@ top_srcdir ?= ../..
 top_builddir ?= ../..
 # The library's sources relative to top_srcdir, its compiler flags and
 # libraries (make fuzz passes Makefile.am's).
-LIB_SOURCES ?= $(filter-out src/main.c,$(patsubst $(top_srcdir)/%,%,$(wildcard $(top_srcdir)/src/*.c)))
+LIB_SOURCES ?= $(patsubst $(top_srcdir)/%,%,$(filter-out $(top_srcdir)/src/cli/%,$(wildcard $(top_srcdir)/src/*/*.c)))
 DEPS_CFLAGS ?= $(shell pkg-config --cflags glib-2.0 json-glib-1.0 libpcap)
 DEPS_LIBS ?= $(shell pkg-config --libs glib-2.0 json-glib-1.0 libpcap)
 
@@ -16,7 +16,7 @@ SAN = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-poi
 FUZZ_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -g -O1 \
 	-I$(top_srcdir)/include -I$(top_builddir) $(DEPS_CFLAGS) -Wno-error $(SAN)
 LIB = $(addprefix $(top_srcdir)/,$(filter %.c,$(LIB_SOURCES)))
-HEADERS = $(wildcard $(top_srcdir)/include/demuxsim/*.h $(top_srcdir)/src/*.h)
+HEADERS = $(wildcard $(top_srcdir)/include/demuxsim/*.h $(top_srcdir)/src/*/*.h)
 
 all: fuzz-frame fuzz-capture mkseeds
 

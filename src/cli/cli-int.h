@@ -1,0 +1,37 @@
+/* cli-int.h - the command line's checksum workbench (not installed): the
+ * --explain mode and the `demuxsim checksum` subcommand.  Exit statuses
+ * as main.c's: 0 done, 1 input error, 2 usage error.
+ */
+#ifndef DEMUXSIM_CLI_H
+#define DEMUXSIM_CLI_H
+
+#include <glib.h>
+#include <stddef.h>
+
+#include "demuxsim/report.h"
+
+/* The --explain options, filled by GOptionContext. */
+typedef struct {
+	gchar *frames;      /* --explain FRAME[,FRAME|-FRAME...] */
+	gboolean full;      /* --explain-full: every payload word */
+	gboolean ip;        /* --explain-ip: the IPv4 header checksum too */
+} dm_cli_explain_opts;
+
+/* Whether any --explain option was given. */
+bool dm_cli_explain_wanted(const dm_cli_explain_opts *xo);
+
+/* Explain the chosen frames of the captures @files (@n of them, "-" for
+ * standard input; frames numbered across them) in @fmt.
+ * Returns: the exit status. */
+int dm_cli_explain(const dm_cli_explain_opts *xo, dm_format fmt,
+                   const char *const *files, size_t n);
+
+/* `demuxsim checksum ARGS`: @argv[0] is "checksum".
+ * Returns: the exit status. */
+int dm_cli_checksum(int argc, char **argv);
+
+/* `demuxsim merge [-o FILE] A.json B.json ...`: @argv[0] is "merge".
+ * Returns: the exit status. */
+int dm_cli_merge(int argc, char **argv);
+
+#endif

@@ -1,0 +1,76 @@
+/* live-run-int.h - the command line's run loop for live capture (-i) and
+ * real-time replay (-r FILE --realtime). */
+#ifndef DEMUXSIM_LIVE_RUN_H
+#define DEMUXSIM_LIVE_RUN_H
+
+#include <glib.h>
+
+#include "demuxsim/reasm.h"
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "demuxsim/demux.h"
+#include "demuxsim/live.h"
+#include "demuxsim/report.h"
+
+typedef struct {
+	dm_live_config cap;        /* cap.device: the interface (-i) */
+	const char *replay;        /* or a file replayed at its pace */
+	uint64_t count;            /* -c: stop after this many frames, 0 never */
+	double duration;           /* --duration: seconds, 0 for no limit */
+	const char *write_file;    /* -w */
+	const char *user;          /* -Z */
+	const char *split_dir;     /* --split */
+	bool no_tui;               /* --no-tui */
+	dm_reasm *reasm;           /* IP reassembly, or NULL (not owned) */
+} dm_live_run_options;
+
+/* The command line's live options (parsed by GOption). */
+typedef struct {
+	gchar *interface;          /* -i */
+	gboolean list;             /* -D */
+	gchar *filter;             /* -f, or the trailing arguments */
+	gint count;                /* -c */
+	gdouble duration;          /* --duration */
+	gint snaplen;              /* -s */
+	gboolean no_promisc;       /* -p */
+	gboolean no_immediate;     /* --no-immediate-mode */
+	gchar *write_file;         /* -w */
+	gchar *user;               /* -Z */
+	gboolean no_tui;           /* --no-tui */
+	gboolean realtime;         /* --realtime */
+	gchar *replay;             /* the file --realtime replays */
+} dm_live_cli;
+
+/* dm_live_cli_check: the run goes on */
+#define DM_LIVE_CLI_CONTINUE (-1)
+
+/* The option entries filling @lo (for g_option_context_add_main_entries). */
+const GOptionEntry *dm_live_cli_entries(dm_live_cli *lo);
+
+/* Whether the options ask for live capture, replay or the interface list. */
+bool dm_live_cli_wanted(const dm_live_cli *lo);
+
+/* Check @lo against the file options (-r @read_file, the trailing
+ * arguments @files, which become the filter with -i: *@files is then
+ * freed and cleared); list the interfaces for -D.  Returns
+ * DM_LIVE_CLI_CONTINUE to go on, else the exit status (messages
+ * written). */
+int dm_live_cli_check(dm_live_cli *lo, const char *read_file, gchar ***files);
+
+/* Run what @lo asks, through @rep and @dm, with --split @split_dir and
+ * IP reassembly by @reasm (NULL: none).
+ * Returns: the exit status. */
+int dm_live_cli_run(const dm_live_cli *lo, const char *split_dir, dm_report *rep,
+                    dm_demux *dm, dm_reasm *reasm);
+
+/* Free what parsing @lo allocated. */
+void dm_live_cli_clear(dm_live_cli *lo);
+
+/* Run the capture or replay of @o through @dm, tracing to @rep (or the
+ * full-screen view when standard input and output are a terminal), until
+ * a signal, q, -c or --duration; then report.  Returns the exit status:
+ * 0 done, 1 device or input error, 2 bad filter. */
+int dm_live_run(const dm_live_run_options *o, dm_report *rep, dm_demux *dm);
+
+#endif

@@ -1,0 +1,13 @@
+# src/cli/local.mk - the command line: option parsing and subcommands (included by Makefile.am).
+src_demuxsim_SOURCES = \
+	src/cli/cli-checksum.c \
+	src/cli/cli-explain.c \
+	src/cli/cli-int.h \
+	src/cli/cli-limits-int.h \
+	src/cli/cli-limits.c \
+	src/cli/cli-merge.c \
+	src/cli/cli-reasm-int.h \
+	src/cli/cli-reasm.c \
+	src/cli/live-run-int.h \
+	src/cli/live-run.c \
+	src/cli/main.c

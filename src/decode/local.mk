@@ -1,0 +1,11 @@
+# src/decode/local.mk - the decode stage's sources in the library (included by Makefile.am).
+src_libdemuxsim_la_SOURCES += \
+	src/decode/decode-int.h \
+	src/decode/icmp.c \
+	src/decode/ipv4.c \
+	src/decode/ipv6.c \
+	src/decode/link.c \
+	src/decode/packet.c \
+	src/decode/reasm.c \
+	src/decode/summary.c \
+	src/decode/transport.c

@@ -1,9 +1,0 @@
-/* demux-declare.h - declared sockets from a key file (not installed). */
-#ifndef DEMUXSIM_DEMUX_DECLARE_H
-#define DEMUXSIM_DEMUX_DECLARE_H
-
-#include "demux-table.h"
-
-bool dm_declare_from_file(dm_tables *t, const char *path, GError **error);
-
-#endif

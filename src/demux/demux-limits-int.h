@@ -1,0 +1,56 @@
+/* demux-limits-int.h - bounded state for the simulation: expiry in capture
+ * time and eviction under --max-sockets/--max-memory (not installed). */
+#ifndef DEMUXSIM_DEMUX_LIMITS_H
+#define DEMUXSIM_DEMUX_LIMITS_H
+
+#include "demux-table-int.h"
+
+/* Capture time is kept in ticks of 1/16 s from the first frame (a 32-bit
+ * count covers 8 years). */
+#define DM_TICKS_PER_SEC 16
+
+typedef struct {
+	uint64_t max_sockets;
+	uint64_t max_memory;
+	uint32_t syn_ticks;    /* half-open entries live this long idle */
+	uint32_t over_ticks;   /* TIME-WAIT and CLOSED stay this long */
+	uint32_t udp_ticks;    /* learned UDP sockets live this long idle; 0: for ever */
+} dm_limits;
+
+/* The limits of @cfg, defaults for its zero fields. */
+void dm_limits_init(dm_limits *l, const dm_demux_config *cfg);
+
+/* Put @s at the tail of the list its state calls for (none, for
+ * listeners and declared sockets), its activity now; a socket already
+ * out of the table stays where it is. */
+void dm_limits_place(dm_tables *t, dm_socket *s);
+
+/* Take @s off its list. */
+void dm_limits_unlink(dm_tables *t, dm_socket *s);
+
+/* Put @h at the tail of the idle-host list, its activity now, when it
+ * has nothing of its own left (dm_host_forgettable); else take it off. */
+void dm_limits_host_place(dm_tables *t, dm_host *h);
+
+/* The estimated bytes the simulation holds. */
+uint64_t dm_limits_memory(const dm_tables *t);
+
+/* Advance capture time to @sec.@nsec (never back) and retire the
+ * entries whose time is up.  No socket pointer may be held across it. */
+void dm_limits_advance(dm_tables *t, const dm_limits *l, int64_t sec, uint32_t nsec);
+
+/* Record the peak, then evict until within the limits: the oldest
+ * half-open entries first, then idle hosts (also while there are more
+ * of them than the socket limit), then sockets already out of the table;
+ * then, unless what cannot be evicted alone exceeds the limits (counted
+ * in limit_unmet), TIME-WAIT/CLOSED, learned UDP sockets and
+ * connections, oldest activity first.  @keep and @keep_host (the socket
+ * and host the last decision names) are spared. */
+void dm_limits_enforce(dm_tables *t, const dm_limits *l, const dm_socket *keep,
+                       const dm_host *keep_host);
+
+/* Check the lists (links, order, membership, counts); for tests.
+ * Returns: NULL, or a newly allocated description. */
+char *dm_limits_check(const dm_tables *t);
+
+#endif

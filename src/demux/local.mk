@@ -1,0 +1,15 @@
+# src/demux/local.mk - the demux stage's sources in the library (included by Makefile.am).
+src_libdemuxsim_la_SOURCES += \
+	src/demux/demux-declare-int.h \
+	src/demux/demux-int.h \
+	src/demux/demux-limits-int.h \
+	src/demux/demux-limits.c \
+	src/demux/demux-live-int.h \
+	src/demux/demux-live.c \
+	src/demux/demux-table-int.h \
+	src/demux/demux-table.c \
+	src/demux/demux.c \
+	src/demux/evidence.c \
+	src/demux/hash-index-int.h \
+	src/demux/hash-index.c \
+	src/demux/sockets-file.c

@@ -1,0 +1,203 @@
+/* sockets-file.c - declared mode: the bound sockets of each host, read
+ * from a GLib key file.  One group per host address; in it:
+ *
+ *   udp = 53;0.0.0.0:5353      UDP sockets: PORT (bound to the host's
+ *                              address) or ADDR:PORT, where ADDR is the
+ *                              host's address or the wildcard (0.0.0.0,
+ *                              ::, or *)
+ *   tcp = 80;*:22              TCP listeners, the same way
+ *   udp-connected = 4000>10.0.0.1:5000
+ *                              UDP sockets connected to a peer
+ *
+ * IPv6 endpoints are written [ADDR]:PORT.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "demux-int.h"
+#include "demux-table-int.h"
+#include "demux-declare-int.h"
+#include "demux-limits-int.h"
+
+static bool
+parse_port(const char *text, uint16_t *port)
+{
+	char *end;
+	unsigned long v = strtoul(text, &end, 10);
+	if (*text == '\0' || *end != '\0' || v == 0 || v > 65535)
+		return false;
+	*port = (uint16_t)v;
+	return true;
+}
+
+static bool
+parse_addr(const char *text, int family, uint8_t *addr)
+{
+	memset(addr, 0, 16);
+	if (strcmp(text, "*") == 0)
+		return true;
+	return inet_pton(family == 6 ? AF_INET6 : AF_INET, text, addr) == 1;
+}
+
+/* "PORT", "ADDR:PORT" or "[ADDR]:PORT" (ADDR the host or the wildcard). */
+static bool
+parse_local(const char *text, int family, const uint8_t *host, uint8_t *addr,
+            uint16_t *port, bool *wildcard)
+{
+	static const uint8_t zero[16];
+	const char *colon = strrchr(text, ':');
+	char *a;
+
+	if (strncmp(text, "*:", 2) == 0) {
+		/* The wildcard, either family. */
+		memset(addr, 0, 16);
+		*wildcard = true;
+		return parse_port(text + 2, port);
+	}
+	if (!colon || (family == 6 && text[0] != '[')) {
+		memcpy(addr, host, 16);
+		*wildcard = false;
+		return parse_port(text, port);
+	}
+	if (family == 6) {
+		const char *close = strchr(text, ']');
+		if (!close || close + 1 != colon)
+			return false;
+		a = g_strndup(text + 1, (gsize)(close - text - 1));
+	} else {
+		a = g_strndup(text, (gsize)(colon - text));
+	}
+	bool ok = parse_addr(a, family, addr) && parse_port(colon + 1, port);
+	g_free(a);
+	if (!ok)
+		return false;
+	*wildcard = memcmp(addr, zero, 16) == 0;
+	return *wildcard || memcmp(addr, host, 16) == 0;
+}
+
+/* "LPORT>PEER:PORT". */
+static bool
+parse_connected(const char *text, int family, uint16_t *lport, uint8_t *peer,
+                uint16_t *pport)
+{
+	const char *gt = strchr(text, '>');
+	if (!gt)
+		return false;
+	char *l = g_strndup(text, (gsize)(gt - text));
+	bool ok = parse_port(l, lport);
+	g_free(l);
+	const char *r = gt + 1, *colon = strrchr(r, ':');
+	if (!ok || !colon)
+		return false;
+	char *a;
+	if (family == 6) {
+		const char *close = strchr(r, ']');
+		if (r[0] != '[' || !close || close + 1 != colon)
+			return false;
+		a = g_strndup(r + 1, (gsize)(close - r - 1));
+	} else {
+		a = g_strndup(r, (gsize)(colon - r));
+	}
+	ok = parse_addr(a, family, peer) && strcmp(a, "*") != 0 &&
+	     parse_port(colon + 1, pport);
+	g_free(a);
+	return ok;
+}
+
+static bool
+declare_list(dm_tables *t, GKeyFile *kf, const char *group, const char *key,
+             int family, dm_host *h, GError **error)
+{
+	gsize n = 0;
+	gchar **items = g_key_file_get_string_list(kf, group, key, &n, NULL);
+	bool ok = true;
+	uint8_t proto = strcmp(key, "tcp") == 0 ? 6 : 17;
+
+	for (gsize i = 0; ok && i < n; i++) {
+		char *item = g_strstrip(items[i]);
+		uint8_t addr[16], peer[16];
+		uint16_t port, pport;
+		bool wildcard = false;
+		dm_key k;
+
+		if (strcmp(key, "udp-connected") == 0) {
+			ok = parse_connected(item, family, &port, peer, &pport);
+			if (ok)
+				dm_key_make(&k, 17, (uint8_t)family, h->addr, port, peer, pport);
+		} else {
+			ok = parse_local(item, family, h->addr, addr, &port, &wildcard);
+			if (ok && wildcard)
+				dm_key_wildcard(&k, proto, (uint8_t)family, h->addr, port);
+			else if (ok)
+				dm_key_make(&k, proto, (uint8_t)family, addr, port, NULL, 0);
+		}
+		if (!ok) {
+			g_set_error(error, DM_DEMUX_ERROR, 0,
+			            "[%s] %s: '%s' is not a valid socket", group, key, item);
+			break;
+		}
+		if (dm_tables_find(t, &k))
+			continue;
+		dm_sock_kind kind = k.tuple == 4 ? DM_KIND_CONNECTION
+		                  : proto == 6 ? DM_KIND_LISTEN : DM_KIND_BOUND;
+		dm_socket *s = dm_tables_add(t, h, &k, kind,
+		                             proto == 6 ? DM_TCP_LISTEN : DM_TCP_NONE);
+		s->declared = true;
+		dm_limits_place(t, s);  /* declared: never expired nor evicted */
+	}
+	g_strfreev(items);
+	return ok;
+}
+
+bool
+dm_declare_from_file(dm_tables *t, const char *path, GError **error)
+{
+	GKeyFile *kf = g_key_file_new();
+	bool ok = g_key_file_load_from_file(kf, path, G_KEY_FILE_NONE, error);
+	gchar **groups = ok ? g_key_file_get_groups(kf, NULL) : NULL;
+
+	for (gchar **g = groups; ok && g && *g; g++) {
+		uint8_t addr[16] = { 0 };
+		int family;
+		if (inet_pton(AF_INET, *g, addr) == 1)
+			family = 4;
+		else if (inet_pton(AF_INET6, *g, addr) == 1)
+			family = 6;
+		else {
+			g_set_error(error, DM_DEMUX_ERROR, 0,
+			            "group [%s] is not a host address", *g);
+			ok = false;
+			break;
+		}
+		static const uint8_t zero[16];
+		if (memcmp(addr, zero, 16) == 0) {
+			/* Wildcard sockets are per host (ADDR "*" in its group);
+			 * a group for 0.0.0.0 / :: would declare sockets that no
+			 * datagram or SYN ever reaches. */
+			g_set_error(error, DM_DEMUX_ERROR, 0,
+			            "group [%s] is the wildcard address, not a host "
+			            "(declare wildcard sockets in each host's group, "
+			            "e.g. udp = *:53)", *g);
+			ok = false;
+			break;
+		}
+		dm_host *h = dm_tables_host(t, (uint8_t)family, addr, true);
+		gchar **keys = g_key_file_get_keys(kf, *g, NULL, NULL);
+		for (gchar **k = keys; ok && k && *k; k++) {
+			if (strcmp(*k, "udp") && strcmp(*k, "tcp") && strcmp(*k, "udp-connected")) {
+				g_set_error(error, DM_DEMUX_ERROR, 0,
+				            "[%s] unknown key '%s' (udp, tcp, udp-connected)", *g, *k);
+				ok = false;
+			} else {
+				ok = declare_list(t, kf, *g, *k, family, h, error);
+			}
+		}
+		g_strfreev(keys);
+	}
+	g_strfreev(groups);
+	g_key_file_unref(kf);
+	return ok;
+}

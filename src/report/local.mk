@@ -1,0 +1,20 @@
+# src/report/local.mk - the report stage's sources in the library (included by Makefile.am).
+src_libdemuxsim_la_SOURCES += \
+	src/report/json-writer-int.h \
+	src/report/json-writer.c \
+	src/report/report-dot.c \
+	src/report/report-explain.c \
+	src/report/report-format-int.h \
+	src/report/report-format.c \
+	src/report/report-html.c \
+	src/report/report-int.h \
+	src/report/report-jsonl.c \
+	src/report/report-live.c \
+	src/report/report-merge.c \
+	src/report/report-reasm-int.h \
+	src/report/report-reasm.c \
+	src/report/report-shard.c \
+	src/report/report-svg.c \
+	src/report/report-tables.c \
+	src/report/report-tui.c \
+	src/report/report.c

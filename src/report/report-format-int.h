@@ -1,0 +1,141 @@
+/* report-format-int.h - numbers and addresses formatted by hand for the
+ * reports that write millions of them (not installed).  Each writes at
+ * @p, which has room enough, and returns the end; none writes a NUL. */
+#ifndef DEMUXSIM_REPORT_FORMAT_H
+#define DEMUXSIM_REPORT_FORMAT_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+/* "00" "01" ... "99". */
+extern const char dm_fmt_digit_pairs[201];
+
+/* The digits of @v, written backwards from @end; @v < 2^32 divides faster. */
+static inline void
+dm_fmt_digits32(char *end, uint32_t v)
+{
+	while (v >= 100) {
+		uint32_t r = v % 100;
+		v /= 100;
+		end -= 2;
+		memcpy(end, dm_fmt_digit_pairs + 2 * r, 2);
+	}
+	if (v >= 10)
+		memcpy(end - 2, dm_fmt_digit_pairs + 2 * v, 2);
+	else
+		end[-1] = (char)('0' + v);
+}
+
+/* The number of decimal digits of @v. */
+static inline int
+dm_fmt_len(uint64_t v)
+{
+	if (v < 100000)
+		return v < 10 ? 1 : v < 100 ? 2 : v < 1000 ? 3 : v < 10000 ? 4 : 5;
+	int n = 6;
+	for (uint64_t t = 1000000; n < 20 && v >= t; t *= 10)
+		n++;
+	return n;
+}
+
+/* @v in decimal (at most 20 bytes). */
+static inline char *
+dm_fmt_u64(char *p, uint64_t v)
+{
+	int n = dm_fmt_len(v);
+	char *q = p + n;
+	while (v > UINT32_MAX) {
+		uint32_t r = (uint32_t)(v % 100);
+		v /= 100;
+		q -= 2;
+		memcpy(q, dm_fmt_digit_pairs + 2 * r, 2);
+	}
+	dm_fmt_digits32(q, (uint32_t)v);
+	return p + n;
+}
+
+/* @v in at least @width (at most 10) digits, zero-padded as printf's
+ * %0*u (at most 10 bytes). */
+static inline char *
+dm_fmt_u32_pad(char *p, uint32_t v, int width)
+{
+	int n = dm_fmt_len(v);
+	if (n < width && width <= 10)
+		n = width;
+	memcpy(p, "0000000000", 10);
+	dm_fmt_digits32(p + n, v);
+	return p + n;
+}
+
+/* IPv4 address @a in dotted decimal, as inet_ntop (at most 15 bytes). */
+char *dm_fmt_ipv4(char *p, const uint8_t *a);
+/* IPv6 address @a as inet_ntop writes it (RFC 5952: lowercase, the
+ * first longest run of two or more zero groups as "::"; at most 45
+ * bytes). */
+char *dm_fmt_ipv6(char *p, const uint8_t *a);
+
+/* Output collected in a caller's buffer and written to a stream in
+ * blocks: when full and on dm_obuf_flush(). */
+typedef struct {
+	FILE *out;
+	char *buf;
+	size_t len, size;
+} dm_obuf;
+
+static inline void
+dm_obuf_init(dm_obuf *b, FILE *out, char *buf, size_t size)
+{
+	b->out = out;
+	b->buf = buf;
+	b->len = 0;
+	b->size = size;
+}
+
+/* Write out what @b holds. */
+void dm_obuf_flush(dm_obuf *b);
+
+/* Room for @n bytes (at most the buffer's size), writing out what @b
+ * holds when needed: where they go; dm_obuf_end() says where they end. */
+static inline char *
+dm_obuf_reserve(dm_obuf *b, size_t n)
+{
+	if (b->len + n > b->size)
+		dm_obuf_flush(b);
+	return b->buf + b->len;
+}
+
+static inline void
+dm_obuf_end(dm_obuf *b, const char *end)
+{
+	b->len = (size_t)(end - b->buf);
+}
+
+/* @n bytes of @s, any length. */
+static inline void
+dm_obuf_put(dm_obuf *b, const char *s, size_t n)
+{
+	if (n > b->size) {
+		dm_obuf_flush(b);
+		fwrite(s, 1, n, b->out);
+		return;
+	}
+	memcpy(dm_obuf_reserve(b, n), s, n);
+	b->len += n;
+}
+
+#define dm_obuf_lit(b, s) dm_obuf_put((b), (s), sizeof(s) - 1)
+
+static inline void
+dm_obuf_str(dm_obuf *b, const char *s)
+{
+	dm_obuf_put(b, s, strlen(s));
+}
+
+static inline void
+dm_obuf_u64(dm_obuf *b, uint64_t v)
+{
+	dm_obuf_end(b, dm_fmt_u64(dm_obuf_reserve(b, 20), v));
+}
+
+#endif

@@ -1,0 +1,68 @@
+/* report-int.h - the state shared by the report's trace and table
+ * writers (not installed). */
+#ifndef DEMUXSIM_REPORT_INT_H
+#define DEMUXSIM_REPORT_INT_H
+
+#include "demuxsim/live.h"
+#include "json-writer-int.h"
+#include "demuxsim/report.h"
+
+struct dm_report {
+	FILE *out;
+	dm_format fmt;
+	unsigned flags;
+	bool nano;
+	GPtrArray *files;
+	GArray *view;          /* dm_view_host: hosts to show, empty = all */
+	unsigned max_nodes;    /* diagrams: sockets per host, 0 = all */
+	struct dm_failures *failures; /* kept bad checksums, or NULL */
+	bool have_capture;     /* live: the kernel's counters below */
+	dm_live_stats capture;
+	const struct dm_shard *shard; /* a shard's run, or NULL */
+};
+
+typedef struct {
+	uint8_t family;
+	uint8_t addr[16];
+} dm_view_host;
+
+bool dm_report_host_visible(const dm_report *rep, const dm_host *h);
+/* report-jsonl.c: segment @pkt and its decision @d as one JSON line. */
+void dm_report_jsonl_segment(dm_report *rep, uint64_t frame, const dm_record *rec,
+                             const dm_packet *pkt, const dm_decision *d);
+/* The line's start (everything before the decision) into @buf (@size
+ * bytes, at least DM_REPORT_LINE_START_MAX); its length, or 0. */
+size_t dm_report_jsonl_start(bool nano, uint64_t frame, const dm_record *rec,
+                             const dm_packet *pkt, char *buf, size_t size);
+/* The line from its start made by dm_report_jsonl_start(). */
+void dm_report_jsonl_started(dm_report *rep, const char *start, size_t len,
+                             const dm_packet *pkt, const dm_decision *d);
+void dm_report_write_time(const dm_report *rep, int64_t sec, uint32_t frac);
+
+/* report-shard.c: what merging shard reports needs, in the document
+ * (after everything else) and in socket @s (last). */
+void dm_report_shard_json(jw *w, const dm_report *rep);
+void dm_report_shard_socket_json(jw *w, const dm_report *rep, const dm_socket *s);
+
+/* report-dot.c: the diagram of the visible hosts as Graphviz source. */
+GString *dm_report_dot(const dm_report *rep, const dm_demux *dm);
+/* report-dot.c: the fill colour that stands for the state of @s. */
+const char *dm_report_state_colour(const dm_socket *s);
+/* report-dot.c: @s as the textbook names it ("UDP :53", "TCP listen *:80",
+ * "TCP 10.0.0.2:80 <-> 10.0.0.1:51234 ESTABLISHED"); g_free it. */
+char *dm_report_socket_caption(const dm_socket *s);
+/* report-dot.c: the diagram as --format dot or svg asks. */
+void dm_report_write_diagram(dm_report *rep, const dm_demux *dm);
+/* report-svg.c: @dot rendered to SVG by libgvc, or NULL with @error set;
+ * with @max_nodes (0: any number), a diagram of more nodes is not laid
+ * out (Graphviz's time grows much faster than the nodes). */
+char *dm_report_svg_render(const char *dot, unsigned max_nodes, size_t *len,
+                           GError **error);
+/* report-html.c: note segment @pkt (flows for diagnoses), and keep it
+ * when its checksum is bad. */
+void dm_report_note_segment(dm_report *rep, uint64_t frame, const dm_record *rec,
+                            const dm_packet *pkt, const dm_decision *d);
+/* report-html.c: free what dm_report_keep_failures made. */
+void dm_report_failures_free(struct dm_failures *f);
+
+#endif

@@ -1,0 +1,625 @@
+/* report-tables.c - the end-of-run report: the summary of counts and the
+ * simulated hosts' socket tables, as text (in the style of `ss -tuan`),
+ * as one JSON document or as CSV (one row per socket).
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <string.h>
+
+#include "json-writer-int.h"
+#include "report-format-int.h"
+#include "report-int.h"
+#include "report-reasm-int.h"
+
+/* Sockets are read in their hosts' order, which is not their order in
+ * memory: asking for the next few early hides most of the cache misses
+ * (a hint only, over the first few hundred bytes, whatever the size). */
+#define PREFETCH_AHEAD 4
+
+/* The size of the blocks the CSV and text tables are written in. */
+#define OUT_BLOCK 65536
+
+static inline void
+prefetch(const void *p)
+{
+#if defined(__GNUC__)
+	const char *c = p;
+	__builtin_prefetch(c);
+	__builtin_prefetch(c + 64);
+	__builtin_prefetch(c + 128);
+	__builtin_prefetch(c + 192);
+#else
+	(void)p;
+#endif
+}
+
+/* --- Text ---------------------------------------------------------------- */
+
+static void
+text_counts(FILE *out, const char *title, const uint64_t *counts, int first,
+            int n, const char *(*name)(int))
+{
+	bool any = false;
+	for (int i = first; i < n; i++) {
+		if (!counts[i])
+			continue;
+		fprintf(out, "%s%s %" G_GUINT64_FORMAT, any ? ", " : title, name(i), counts[i]);
+		any = true;
+	}
+	if (any)
+		fputc('\n', out);
+}
+
+static const char *status_name_i(int i) { return dm_csum_status_name(i); }
+static const char *reason_name_i(int i) { return dm_csum_reason_name(i); }
+static const char *malformed_name_i(int i) { return dm_malformed_name(i); }
+static const char *frame_name_i(int i) { return dm_frame_status_name(i); }
+static const char *drop_name_i(int i) { return dm_drop_name(i); }
+static const char *retire_name_i(int i) { return dm_retire_name(i); }
+
+/* The host's entries expired or evicted to keep the state bounded. */
+static void
+host_retired(const dm_host *h, uint64_t *counts)
+{
+	for (int r = 0; r < DM_RETIRE_N; r++)
+		counts[r] = dm_host_retired(h, r);
+}
+
+static bool
+any_count(const uint64_t *counts, int first, int n)
+{
+	for (int i = first; i < n; i++)
+		if (counts[i])
+			return true;
+	return false;
+}
+
+/* The state held against the limits, and everything retired: printed
+ * when anything was (a run that needed no expiry or eviction says
+ * nothing). */
+static void
+text_usage(FILE *out, const dm_demux *dm)
+{
+	dm_demux_usage u;
+	dm_demux_get_usage(dm, &u);
+	if (!any_count(u.retired, 1, DM_RETIRE_N))
+		return;
+	fprintf(out, "\nState: %" G_GUINT64_FORMAT " sockets held (peak %" G_GUINT64_FORMAT
+	        ", limit %" G_GUINT64_FORMAT "), about %" G_GUINT64_FORMAT " KiB (peak %"
+	        G_GUINT64_FORMAT ", limit %" G_GUINT64_FORMAT ")\n",
+	        u.sockets, u.peak_sockets, u.max_sockets, u.memory / 1024,
+	        u.peak_memory / 1024, u.max_memory / 1024);
+	text_counts(out, "  expired or evicted: ", u.retired, 1, DM_RETIRE_N, retire_name_i);
+	text_counts(out, "  forgotten hosts had dropped: ", u.forgotten_drops, 1, DM_DROP_N,
+	            drop_name_i);
+	text_counts(out, "  forgotten hosts had expired or evicted: ", u.forgotten_retired, 1,
+	            DM_RETIRE_N, retire_name_i);
+	if (u.limit_unmet)
+		fprintf(out, "  limits not met after %" G_GUINT64_FORMAT " frames: what cannot be"
+		        " evicted exceeds them\n", u.limit_unmet);
+}
+
+static void
+text_summary(dm_report *rep, const dm_summary *sum)
+{
+	FILE *out = rep->out;
+
+	fprintf(out, "\n%" G_GUINT64_FORMAT " frames, %" G_GUINT64_FORMAT
+	        " UDP and %" G_GUINT64_FORMAT " TCP segments\n",
+	        sum->frames, sum->segments[DM_PROTO_UDP], sum->segments[DM_PROTO_TCP]);
+	for (int p = 0; p < DM_N_PROTO; p++) {
+		if (sum->segments[p])
+			text_counts(out, p == DM_PROTO_UDP ? "  UDP checksums: " : "  TCP checksums: ",
+			            sum->status[p], 0, DM_CSUM_N_STATUS, status_name_i);
+	}
+	text_counts(out, "  checksum reasons: ", sum->reason, 1, DM_CSUM_N_REASON, reason_name_i);
+	text_counts(out, "  malformed: ", sum->malformed, 1, DM_MAL_N, malformed_name_i);
+	uint64_t skipped[DM_FRAME_N_STATUS];
+	memcpy(skipped, sum->outcome, sizeof skipped);
+	skipped[DM_FRAME_SEGMENT] = 0;
+	text_counts(out, "  frames without a segment: ", skipped, 0, DM_FRAME_N_STATUS, frame_name_i);
+	if (sum->ip_header_bad)
+		fprintf(out, "  IPv4 header checksums bad: %" G_GUINT64_FORMAT "\n", sum->ip_header_bad);
+	dm_report_reasm_summary_text(out, &sum->reasm, sum->fragments);
+}
+
+/* @s, or what printf writes for a null string. */
+static const char *
+or_null(const char *s)
+{
+	return s ? s : "(null)";
+}
+
+/* @n spaces (n <= 0: none). */
+static void
+put_spaces(dm_obuf *b, int n)
+{
+	if (n <= 0)
+		return;
+	char *p = dm_obuf_reserve(b, (size_t)n);
+	memset(p, ' ', (size_t)n);
+	dm_obuf_end(b, p + n);
+}
+
+/* @s, then spaces to @width: printf's %-*s. */
+static void
+put_left(dm_obuf *b, const char *s, int width)
+{
+	size_t n = strlen(s);
+	dm_obuf_put(b, s, n);
+	put_spaces(b, width - (int)n);
+}
+
+/* A space, then @v right-aligned in @width: printf's " %*u". */
+static void
+put_right(dm_obuf *b, uint64_t v, int width)
+{
+	put_spaces(b, 1 + width - dm_fmt_len(v));
+	dm_obuf_u64(b, v);
+}
+
+static void
+text_socket(dm_obuf *b, const dm_socket *s, int indent)
+{
+	char l[56], r[56];
+	uint16_t lport, rport;
+	int fam = dm_socket_family(s);
+	bool udp = dm_socket_proto(s) == 17;
+	const uint8_t *la = dm_socket_local(s, &lport);
+	const uint8_t *ra = dm_socket_remote(s, &rport);
+	dm_retire_reason retired = dm_socket_retired(s);
+
+	dm_report_endpoint(fam, la, lport, dm_socket_local_is_wildcard(s), l);
+	if (ra)
+		dm_report_endpoint(fam, ra, rport, false, r);
+	else
+		strcpy(r, "*:*");
+	put_spaces(b, 2 + indent);
+	put_left(b, udp ? "udp" : "tcp", 5);
+	dm_obuf_lit(b, " ");
+	if (udp)
+		put_left(b, ra ? "ESTAB" : "UNCONN", 12);
+	else
+		put_left(b, or_null(dm_tcp_state_name(dm_socket_state(s))), 12);
+	dm_obuf_lit(b, " ");
+	put_left(b, l, 30 - indent);
+	dm_obuf_lit(b, " ");
+	put_left(b, r, 30);
+	put_right(b, dm_socket_id(s), 6);
+	put_right(b, dm_socket_segments(s), 8);
+	put_right(b, dm_socket_bytes(s), 10);
+	put_right(b, dm_socket_bad_checksums(s), 5);
+	put_right(b, dm_socket_peers(s), 5);
+	if (dm_socket_midstream(s))
+		dm_obuf_lit(b, " midstream");
+	if (dm_socket_declared(s))
+		dm_obuf_lit(b, " declared");
+	if (retired) {
+		dm_obuf_lit(b, " ");
+		dm_obuf_str(b, or_null(dm_retire_name(retired)));
+	}
+	if (dm_socket_peers_folded(s))
+		dm_obuf_lit(b, " peers-folded");
+	dm_obuf_lit(b, "\n");
+}
+
+/* The children of the listeners among a host's @socks, whose parents are
+ * @par: for each socket, the index + 1 of its first child (@first) and
+ * of the next child of the same parent (@next), in the order of @socks,
+ * 0 for none; one pass instead of one per listener.  @first has room for
+ * 2 * socks->len (the second half is used on the way), @next for
+ * socks->len. */
+static void
+group_children(const GPtrArray *socks, const dm_socket **par, guint *first, guint *next)
+{
+	GHashTable *at = NULL;  /* parent -> its index + 1 */
+	guint *last = first + socks->len;  /* per parent: its last child + 1 */
+
+	memset(first, 0, 2 * socks->len * sizeof *first);
+	memset(next, 0, socks->len * sizeof *next);
+	for (guint j = 0; j < socks->len; j++) {
+		if (!par[j])
+			continue;
+		if (!at) {
+			at = g_hash_table_new(NULL, NULL);
+			for (guint i = 0; i < socks->len; i++)
+				if (dm_socket_kind(g_ptr_array_index(socks, i)) == DM_KIND_LISTEN)
+					g_hash_table_insert(at, g_ptr_array_index(socks, i),
+					                    GUINT_TO_POINTER(i + 1));
+		}
+		guint k = GPOINTER_TO_UINT(g_hash_table_lookup(at, par[j]));
+		if (!k--)
+			continue;
+		if (last[k])
+			next[last[k] - 1] = j + 1;
+		else
+			first[k] = j + 1;
+		last[k] = j + 1;
+	}
+	if (at)
+		g_hash_table_destroy(at);
+}
+
+static void
+text_host(dm_report *rep, dm_obuf *b, const dm_host *h)
+{
+	FILE *out = rep->out;
+	char a[INET6_ADDRSTRLEN], peer[56];
+	const GPtrArray *socks = dm_host_sockets(h);
+	const GArray *refused = dm_host_refusals(h);
+	guint n = socks->len;
+	const dm_socket **par = g_new(const dm_socket *, n + 1);
+	guint *first = g_new(guint, 3 * (size_t)n + 1), *next = first + 2 * n;
+
+	dm_obuf_lit(b, "\nHost ");
+	dm_obuf_str(b, dm_report_address(dm_host_family(h), dm_host_address(h), a));
+	dm_obuf_lit(b, "\n  Netid State        Local Address:Port             "
+	            "Peer Address:Port              Socket Segments      Bytes   Bad Peers\n");
+	for (guint i = 0; i < n; i++)
+		par[i] = dm_socket_parent(g_ptr_array_index(socks, i));
+	group_children(socks, par, first, next);
+	/* Listeners with their accepted children indented under them; the
+	 * children of a listener are printed with it, not on their own. */
+	for (guint i = 0; i < n; i++) {
+		if (i + PREFETCH_AHEAD < n)
+			prefetch(g_ptr_array_index(socks, i + PREFETCH_AHEAD));
+		if (par[i])
+			continue;
+		text_socket(b, g_ptr_array_index(socks, i), 0);
+		for (guint c = first[i]; c; c = next[c - 1])
+			if (c - 1 > i)
+				text_socket(b, g_ptr_array_index(socks, c - 1), 2);
+	}
+	g_free(par);
+	g_free(first);
+	dm_obuf_flush(b);
+	for (guint i = 0; i < refused->len; i++) {
+		const dm_refusal *r = &g_array_index(refused, dm_refusal, i);
+		fprintf(out, "  refused: %s port %u from %s at frame %" G_GUINT64_FORMAT,
+		        r->proto == 17 ? "udp" : "tcp", r->port,
+		        dm_report_endpoint(dm_host_family(h), r->peer, r->peer_port, false, peer),
+		        r->frame);
+		if (r->count > 1)
+			fprintf(out, " (%u attempts)", r->count);
+		fprintf(out, ": host answers %s", dm_reply_name(r->reply));
+		if (r->evidence)
+			fprintf(out, ", seen at frame %" G_GUINT64_FORMAT "\n", r->evidence);
+		else
+			fputs(", not in the capture\n", out);
+	}
+	uint64_t drops[DM_DROP_N];
+	for (int d = 0; d < DM_DROP_N; d++)
+		drops[d] = dm_host_drops(h, d);
+	text_counts(out, "  dropped: ", drops, 1, DM_DROP_N, drop_name_i);
+	uint64_t retired[DM_RETIRE_N];
+	host_retired(h, retired);
+	text_counts(out, "  expired or evicted: ", retired, 1, DM_RETIRE_N, retire_name_i);
+}
+
+/* --- JSON ---------------------------------------------------------------- */
+
+/* Members whose key is a string literal (written without an escape scan). */
+#define json_uint(w, member, v) do { jw_key_lit(w, member); jw_uint(w, v); } while (0)
+#define json_string(w, member, v) do { jw_key_lit(w, member); jw_string(w, v); } while (0)
+#define json_bool(w, member, v) do { jw_key_lit(w, member); jw_bool(w, v); } while (0)
+#define json_frame(w, member, v) do { jw_key_lit(w, member); json_frame_value(w, v); } while (0)
+#define json_counts(w, member, ...) \
+	do { jw_key_lit(w, member); json_count_object(w, __VA_ARGS__); } while (0)
+
+static void
+json_count_object(jw *w, const uint64_t *counts, int first, int n, const char *(*name)(int))
+{
+	jw_begin_object(w);
+	for (int i = first; i < n; i++) {
+		jw_key(w, name(i));
+		jw_uint(w, counts[i]);
+	}
+	jw_end_object(w);
+}
+
+/* A time at the capture's precision, as in the trace; null when @have
+ * is false. */
+static void
+json_time_value(jw *w, const dm_report *rep, int64_t sec, uint32_t nsec, bool have)
+{
+	if (!have)
+		jw_null(w);
+	else if (rep->nano)
+		jw_fixed(w, sec, nsec, 9);
+	else
+		jw_fixed(w, sec, nsec / 1000, 6);
+}
+
+/* A frame number, null for none (0). */
+static void
+json_frame_value(jw *w, uint64_t frame)
+{
+	if (frame)
+		jw_uint(w, frame);
+	else
+		jw_null(w);
+}
+
+static void
+json_socket(jw *w, const dm_report *rep, const dm_socket *s)
+{
+	char l[56], r[56];
+	uint16_t lport, rport;
+	int fam = dm_socket_family(s);
+	const uint8_t *la = dm_socket_local(s, &lport);
+	const uint8_t *ra = dm_socket_remote(s, &rport);
+	const dm_socket *parent = dm_socket_parent(s);
+	int64_t sec;
+	uint32_t nsec;
+	uint64_t first_frame = dm_socket_first_frame(s);
+	bool have = first_frame != 0;
+
+	jw_begin_object(w);
+	json_uint(w, "id", dm_socket_id(s));
+	json_string(w, "proto", dm_socket_proto(s) == 17 ? "udp" : "tcp");
+	json_string(w, "kind", dm_sock_kind_name(dm_socket_kind(s)));
+	json_string(w, "local", dm_report_endpoint(fam, la, lport, false, l));
+	json_string(w, "remote", ra ? dm_report_endpoint(fam, ra, rport, false, r) : NULL);
+	json_string(w, "state", dm_tcp_state_name(dm_socket_state(s)));
+	json_frame(w, "parent", parent ? dm_socket_id(parent) : 0);
+	json_bool(w, "midstream", dm_socket_midstream(s));
+	json_bool(w, "declared", dm_socket_declared(s));
+	json_uint(w, "segments", dm_socket_segments(s));
+	json_uint(w, "bytes", dm_socket_bytes(s));
+	json_uint(w, "bad_checksums", dm_socket_bad_checksums(s));
+	json_uint(w, "peers", dm_socket_peers(s));
+	if (dm_socket_peers_folded(s))
+		json_bool(w, "peers_folded", true);
+	dm_socket_first_time(s, &sec, &nsec);
+	jw_key_lit(w, "first");
+	json_time_value(w, rep, sec, nsec, have);
+	dm_socket_last_time(s, &sec, &nsec);
+	jw_key_lit(w, "last");
+	json_time_value(w, rep, sec, nsec, have);
+	json_frame(w, "first_frame", first_frame);
+	json_frame(w, "last_frame", dm_socket_last_frame(s));
+	dm_retire_reason retired = dm_socket_retired(s);
+	if (retired)
+		json_string(w, "retired", dm_retire_name(retired));
+	if (rep->shard)
+		dm_report_shard_socket_json(w, rep, s);
+	jw_end_object(w);
+}
+
+static void
+json_host(jw *w, const dm_report *rep, const dm_host *h)
+{
+	char a[INET6_ADDRSTRLEN], peer[56];
+	const GPtrArray *socks = dm_host_sockets(h);
+	const GArray *refused = dm_host_refusals(h);
+	int fam = dm_host_family(h);
+
+	jw_begin_object(w);
+	json_string(w, "address", dm_report_address(fam, dm_host_address(h), a));
+	jw_key_lit(w, "sockets");
+	jw_begin_array(w);
+	for (guint i = 0; i < socks->len; i++) {
+		if (i + PREFETCH_AHEAD < socks->len)
+			prefetch(g_ptr_array_index(socks, i + PREFETCH_AHEAD));
+		json_socket(w, rep, g_ptr_array_index(socks, i));
+	}
+	jw_end_array(w);
+	jw_key_lit(w, "refused");
+	jw_begin_array(w);
+	for (guint i = 0; i < refused->len; i++) {
+		const dm_refusal *r = &g_array_index(refused, dm_refusal, i);
+		jw_begin_object(w);
+		json_string(w, "proto", r->proto == 17 ? "udp" : "tcp");
+		json_uint(w, "port", r->port);
+		json_string(w, "peer", dm_report_endpoint(fam, r->peer, r->peer_port, false, peer));
+		json_uint(w, "frame", r->frame);
+		json_uint(w, "attempts", r->count);
+		json_string(w, "reply", dm_reply_name(r->reply));
+		json_frame(w, "evidence", r->evidence);
+		json_bool(w, "confirmed", r->evidence != 0);
+		jw_end_object(w);
+	}
+	jw_end_array(w);
+	uint64_t drops[DM_DROP_N];
+	for (int d = 0; d < DM_DROP_N; d++)
+		drops[d] = dm_host_drops(h, d);
+	json_counts(w, "dropped", drops, 1, DM_DROP_N, drop_name_i);
+	uint64_t retired[DM_RETIRE_N];
+	host_retired(h, retired);
+	if (any_count(retired, 1, DM_RETIRE_N))
+		json_counts(w, "retired", retired, 1, DM_RETIRE_N, retire_name_i);
+	jw_end_object(w);
+}
+
+static void
+json_document(dm_report *rep, const dm_summary *sum, const dm_demux *dm)
+{
+	jw w;
+
+	jw_init(&w, rep->out, true);
+	jw_begin_object(&w);
+	jw_key_lit(&w, "files");
+	jw_begin_array(&w);
+	for (guint i = 0; i < rep->files->len; i++)
+		jw_string(&w, g_ptr_array_index(rep->files, i));
+	jw_end_array(&w);
+	json_uint(&w, "frames", sum->frames);
+	if (rep->have_capture) {
+		jw_key_lit(&w, "capture");
+		jw_begin_object(&w);
+		json_uint(&w, "received", rep->capture.received);
+		json_uint(&w, "dropped", rep->capture.dropped);
+		json_uint(&w, "if_dropped", rep->capture.if_dropped);
+		jw_end_object(&w);
+	}
+	jw_key_lit(&w, "segments");
+	jw_begin_object(&w);
+	for (int p = 0; p < DM_N_PROTO; p++) {
+		jw_key(&w, dm_proto_name(p));
+		jw_uint(&w, sum->segments[p]);
+	}
+	jw_end_object(&w);
+	jw_key_lit(&w, "checksum");
+	jw_begin_object(&w);
+	for (int p = 0; p < DM_N_PROTO; p++) {
+		jw_key(&w, dm_proto_name(p));
+		json_count_object(&w, sum->status[p], 0, DM_CSUM_N_STATUS, status_name_i);
+	}
+	jw_end_object(&w);
+	json_counts(&w, "checksum_reasons", sum->reason, 1, DM_CSUM_N_REASON, reason_name_i);
+	json_counts(&w, "malformed", sum->malformed, 1, DM_MAL_N, malformed_name_i);
+	json_counts(&w, "frames_by_outcome", sum->outcome, 0, DM_FRAME_N_STATUS, frame_name_i);
+	json_uint(&w, "ip_header_checksum_bad", sum->ip_header_bad);
+	json_uint(&w, "vlan_frames", sum->vlan_frames);
+	json_uint(&w, "fragments", sum->fragments);
+	dm_report_reasm_summary_json(&w, &sum->reasm);
+	if (dm) {
+		GPtrArray *hosts = dm_demux_hosts(dm);
+		json_uint(&w, "sockets", dm_demux_socket_count(dm));
+		jw_key_lit(&w, "hosts");
+		jw_begin_array(&w);
+		for (guint i = 0; i < hosts->len; i++)
+			if (dm_report_host_visible(rep, g_ptr_array_index(hosts, i)))
+				json_host(&w, rep, g_ptr_array_index(hosts, i));
+		jw_end_array(&w);
+		g_ptr_array_unref(hosts);
+		dm_demux_usage u;
+		dm_demux_get_usage(dm, &u);
+		if (any_count(u.retired, 1, DM_RETIRE_N)) {
+			jw_key_lit(&w, "state");
+			jw_begin_object(&w);
+			json_uint(&w, "sockets_held", u.sockets);
+			json_uint(&w, "peak_sockets", u.peak_sockets);
+			json_uint(&w, "max_sockets", u.max_sockets);
+			json_uint(&w, "memory_held", u.memory);
+			json_uint(&w, "peak_memory", u.peak_memory);
+			json_uint(&w, "max_memory", u.max_memory);
+			json_counts(&w, "retired", u.retired, 1, DM_RETIRE_N, retire_name_i);
+			json_counts(&w, "forgotten_hosts_dropped", u.forgotten_drops, 1, DM_DROP_N,
+			            drop_name_i);
+			json_counts(&w, "forgotten_hosts_retired", u.forgotten_retired, 1,
+			            DM_RETIRE_N, retire_name_i);
+			json_uint(&w, "limit_unmet", u.limit_unmet);
+			jw_end_object(&w);
+		}
+	}
+	if (rep->shard)
+		dm_report_shard_json(&w, rep);
+	jw_end_object(&w);
+}
+
+/* --- CSV ----------------------------------------------------------------- */
+
+/* A socket's row (all but the host's address, already in @b). */
+static void
+csv_socket(dm_obuf *b, int fam, const dm_socket *s)
+{
+	uint16_t lport, rport;
+	const uint8_t *la = dm_socket_local(s, &lport);
+	const uint8_t *ra = dm_socket_remote(s, &rport);
+	const dm_socket *p = dm_socket_parent(s);
+	const char *st = dm_tcp_state_name(dm_socket_state(s));
+	char l[56];
+
+	dm_obuf_lit(b, ",");
+	dm_obuf_u64(b, dm_socket_id(s));
+	if (dm_socket_proto(s) == 17)
+		dm_obuf_lit(b, ",udp,");
+	else
+		dm_obuf_lit(b, ",tcp,");
+	dm_obuf_str(b, dm_sock_kind_name(dm_socket_kind(s)));
+	dm_obuf_lit(b, ",");
+	dm_obuf_str(b, dm_report_endpoint(fam, la, lport, false, l));
+	dm_obuf_lit(b, ",");
+	if (ra)
+		dm_obuf_str(b, dm_report_endpoint(fam, ra, rport, false, l));
+	dm_obuf_lit(b, ",");
+	if (st)
+		dm_obuf_str(b, st);
+	dm_obuf_lit(b, ",");
+	if (p)
+		dm_obuf_u64(b, dm_socket_id(p));
+	if (dm_socket_midstream(s))
+		dm_obuf_lit(b, ",true,");
+	else
+		dm_obuf_lit(b, ",false,");
+	dm_obuf_u64(b, dm_socket_segments(s));
+	dm_obuf_lit(b, ",");
+	dm_obuf_u64(b, dm_socket_bytes(s));
+	dm_obuf_lit(b, ",");
+	dm_obuf_u64(b, dm_socket_bad_checksums(s));
+	dm_obuf_lit(b, ",");
+	dm_obuf_u64(b, dm_socket_peers(s));
+	dm_obuf_lit(b, ",");
+	dm_obuf_u64(b, dm_socket_first_frame(s));
+	dm_obuf_lit(b, ",");
+	dm_obuf_u64(b, dm_socket_last_frame(s));
+	dm_obuf_lit(b, "\n");
+}
+
+static void
+csv_sockets(dm_report *rep, const dm_demux *dm)
+{
+	GPtrArray *hosts = dm_demux_hosts(dm);
+	char *buf = g_malloc(OUT_BLOCK);
+	dm_obuf b;
+
+	dm_obuf_init(&b, rep->out, buf, OUT_BLOCK);
+	dm_obuf_lit(&b, "host,id,proto,kind,local,remote,state,parent,midstream,segments,bytes,"
+	            "bad_checksums,peers,first_frame,last_frame\n");
+	for (guint i = 0; i < hosts->len; i++) {
+		const dm_host *h = g_ptr_array_index(hosts, i);
+		const GPtrArray *socks = dm_host_sockets(h);
+		char a[INET6_ADDRSTRLEN];
+		int fam = dm_host_family(h);
+		if (!dm_report_host_visible(rep, h))
+			continue;
+		size_t alen = strlen(dm_report_address(fam, dm_host_address(h), a));
+		for (guint j = 0; j < socks->len; j++) {
+			if (j + PREFETCH_AHEAD < socks->len)
+				prefetch(g_ptr_array_index(socks, j + PREFETCH_AHEAD));
+			dm_obuf_put(&b, a, alen);
+			csv_socket(&b, fam, g_ptr_array_index(socks, j));
+		}
+	}
+	dm_obuf_flush(&b);
+	g_free(buf);
+	g_ptr_array_unref(hosts);
+}
+
+void
+dm_report_summary(dm_report *rep, const dm_summary *sum, const dm_demux *dm)
+{
+	switch (rep->fmt) {
+	case DM_FORMAT_TEXT:
+		text_summary(rep, sum);
+		if (dm) {
+			GPtrArray *hosts = dm_demux_hosts(dm);
+			char *buf = g_malloc(OUT_BLOCK);
+			dm_obuf b;
+			dm_obuf_init(&b, rep->out, buf, OUT_BLOCK);
+			for (guint i = 0; i < hosts->len; i++)
+				if (dm_report_host_visible(rep, g_ptr_array_index(hosts, i)))
+					text_host(rep, &b, g_ptr_array_index(hosts, i));
+			g_free(buf);
+			g_ptr_array_unref(hosts);
+			text_usage(rep->out, dm);
+		}
+		break;
+	case DM_FORMAT_JSON:
+		json_document(rep, sum, dm);
+		break;
+	case DM_FORMAT_CSV:
+		if (dm)
+			csv_sockets(rep, dm);
+		break;
+	case DM_FORMAT_DOT:
+	case DM_FORMAT_SVG:
+		if (dm)
+			dm_report_write_diagram(rep, dm);
+		break;
+	case DM_FORMAT_JSONL:
+		break;
+	}
+}

@@ -1,0 +1,289 @@
+/* report.c - the per-segment trace (text; JSON lines in report-jsonl.c)
+ * and the helpers the tables share.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <string.h>
+
+#include "report-format-int.h"
+#include "report-int.h"
+#include "report-reasm-int.h"
+
+bool
+dm_format_parse(const char *name, dm_format *fmt)
+{
+	static const struct { const char *name; dm_format fmt; } names[] = {
+		{ "text", DM_FORMAT_TEXT }, { "jsonl", DM_FORMAT_JSONL },
+		{ "json", DM_FORMAT_JSON }, { "csv", DM_FORMAT_CSV },
+		{ "dot", DM_FORMAT_DOT }, { "svg", DM_FORMAT_SVG },
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(names); i++) {
+		if (strcmp(name, names[i].name) == 0) {
+			*fmt = names[i].fmt;
+			return true;
+		}
+	}
+	return false;
+}
+
+dm_report *
+dm_report_new(FILE *out, dm_format fmt, unsigned flags)
+{
+	dm_report *rep = g_new0(dm_report, 1);
+	rep->out = out;
+	rep->fmt = fmt;
+	rep->flags = flags;
+	rep->files = g_ptr_array_new_with_free_func(g_free);
+	rep->view = g_array_new(FALSE, TRUE, sizeof(dm_view_host));
+	return rep;
+}
+
+void
+dm_report_begin_file(dm_report *rep, const char *path, bool nano)
+{
+	rep->nano = nano;
+	g_ptr_array_add(rep->files, g_strdup(path));
+}
+
+char *
+dm_report_address(int family, const uint8_t *addr, char *buf)
+{
+	*(family == 6 ? dm_fmt_ipv6(buf, addr) : dm_fmt_ipv4(buf, addr)) = '\0';
+	return buf;
+}
+
+void
+dm_report_write_time(const dm_report *rep, int64_t sec, uint32_t frac)
+{
+	if (rep->nano)
+		fprintf(rep->out, "%" G_GINT64_FORMAT ".%09u", sec, frac);
+	else
+		fprintf(rep->out, "%" G_GINT64_FORMAT ".%06u", sec, frac);
+}
+
+static void
+write_time(dm_report *rep, const dm_record *rec)
+{
+	dm_report_write_time(rep, rec->sec, rec->frac);
+}
+
+void
+dm_report_add_host(dm_report *rep, int family, const uint8_t *addr)
+{
+	dm_view_host v = { .family = (uint8_t)family };
+	memcpy(v.addr, addr, family == 6 ? 16 : 4);
+	g_array_append_val(rep->view, v);
+}
+
+bool
+dm_report_host_visible(const dm_report *rep, const dm_host *h)
+{
+	if (rep->view->len == 0)
+		return true;
+	if (!h)
+		return false;
+	for (guint i = 0; i < rep->view->len; i++) {
+		const dm_view_host *v = &g_array_index(rep->view, dm_view_host, i);
+		if (v->family == dm_host_family(h) &&
+		    memcmp(v->addr, dm_host_address(h), v->family == 6 ? 16 : 4) == 0)
+			return true;
+	}
+	return false;
+}
+
+char *
+dm_report_endpoint(int family, const uint8_t *addr, uint16_t port, bool star,
+                   char *buf)
+{
+	/* Written by hand: the JSON report calls this twice per socket. */
+	char *p = buf;
+	if (star) {
+		*p++ = '*';
+	} else if (family == 6) {
+		*p++ = '[';
+		p = dm_fmt_ipv6(p, addr);
+		*p++ = ']';
+	} else {
+		p = dm_fmt_ipv4(p, addr);
+	}
+	*p++ = ':';
+	*dm_fmt_u64(p, port) = '\0';
+	return buf;
+}
+
+char *
+dm_report_socket_label(const dm_socket *s)
+{
+	char l[56], r[56];
+	uint16_t lport, rport;
+	const uint8_t *la = dm_socket_local(s, &lport);
+	const uint8_t *ra = dm_socket_remote(s, &rport);
+	const char *proto = dm_socket_proto(s) == 17 ? "udp" : "tcp";
+
+	dm_report_endpoint(dm_socket_family(s), la, lport,
+	                   dm_socket_local_is_wildcard(s), l);
+	if (ra)
+		return g_strdup_printf("%s %s <-> %s", proto, l,
+		                       dm_report_endpoint(dm_socket_family(s), ra, rport, false, r));
+	if (dm_socket_kind(s) == DM_KIND_LISTEN)
+		return g_strdup_printf("%s listen %s", proto, l);
+	return g_strdup_printf("%s %s", proto, l);
+}
+
+/* The decision in words, e.g. "-> socket 7 udp 10.0.0.2:53 (bound)". */
+static void
+text_decision(dm_report *rep, const dm_decision *d)
+{
+	FILE *out = rep->out;
+	char *label = d->socket ? dm_report_socket_label(d->socket) : NULL;
+
+	switch (d->action) {
+	case DM_ACTION_DROPPED:
+		fprintf(out, " -> dropped: %s", dm_drop_name(d->drop));
+		if (label)
+			fprintf(out, " (for socket %u %s)", dm_socket_id(d->socket), label);
+		break;
+	case DM_ACTION_REFUSED:
+		fprintf(out, " -> refused: no socket, host answers %s", dm_reply_name(d->reply));
+		if (d->evidence)
+			fprintf(out, " (seen at frame %" G_GUINT64_FORMAT ")", d->evidence);
+		else
+			fputs(" (not in the capture)", out);
+		break;
+	default:
+		fprintf(out, " -> socket %u %s", dm_socket_id(d->socket), label);
+		if (d->state != DM_TCP_NONE)
+			fprintf(out, " %s", dm_tcp_state_name(d->state));
+		if (d->action == DM_ACTION_SPAWNED || d->action == DM_ACTION_ACCEPTED)
+			fprintf(out, " (%s by listener %u, %s)", dm_action_name(d->action),
+			        dm_socket_id(dm_socket_parent(d->socket)), dm_lookup_name(d->lookup));
+		else
+			fprintf(out, " (%s)", dm_lookup_name(d->lookup));
+		break;
+	}
+	g_free(label);
+}
+
+static const char *
+proto_label(const dm_packet *pkt, bool upper)
+{
+	if (pkt->proto == 17)
+		return upper ? "UDP" : "udp";
+	return upper ? "TCP" : "tcp";
+}
+
+static void
+text_segment(dm_report *rep, uint64_t frame, const dm_record *rec,
+             const dm_packet *pkt, const dm_decision *d)
+{
+	FILE *out = rep->out;
+	char s[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN], flags[9];
+	const char *o = pkt->family == 6 ? "[" : "", *c = pkt->family == 6 ? "]" : "";
+	const char *reason = dm_csum_reason_name(pkt->csum.reason);
+	const char *mal = dm_malformed_name(pkt->malformed);
+
+	fprintf(out, "%" G_GUINT64_FORMAT " ", frame);
+	write_time(rep, rec);
+	fprintf(out, " %s %s%s%s:%u > %s%s%s:%u", proto_label(pkt, true),
+	        o, dm_report_address(pkt->family, pkt->src, s), c, pkt->sport,
+	        o, dm_report_address(pkt->family, pkt->dst, dst), c, pkt->dport);
+	if (pkt->proto == 6 && pkt->have_tcp)
+		fprintf(out, " [%s] seq %u ack %u win %u",
+		        dm_tcp_flags_string(pkt->tcp_flags, flags), pkt->seq, pkt->ack,
+		        pkt->window);
+	if (pkt->proto == 6 || pkt->have_length)
+		fprintf(out, " len %u", pkt->seg_len);
+	if (pkt->have_csum_field)
+		fprintf(out, " cksum 0x%04x", pkt->csum.stored);
+	if (pkt->csum.have_expected && pkt->csum.status != DM_CSUM_GOOD)
+		fprintf(out, " (expected 0x%04x)", pkt->csum.expected);
+	fprintf(out, " %s", dm_csum_status_name(pkt->csum.status));
+	if (reason)
+		fprintf(out, " (%s)", reason);
+	if (pkt->is_fragment)
+		fputs(" fragment", out);
+	dm_report_reasm_text(out, pkt);
+	if (mal)
+		fprintf(out, " malformed: %s", mal);
+	if (pkt->family == 4 && pkt->ip_csum_bad)
+		fputs(" ip-header-checksum-bad", out);
+	if (d && d->host)
+		text_decision(rep, d);
+	fputc('\n', out);
+}
+
+static void
+skipped_frame(dm_report *rep, uint64_t frame, const dm_record *rec,
+              dm_frame_status st)
+{
+	if (rep->fmt == DM_FORMAT_JSONL) {
+		fprintf(rep->out, "{\"frame\":%" G_GUINT64_FORMAT ",\"time\":", frame);
+		write_time(rep, rec);
+		fprintf(rep->out, ",\"skipped\":\"%s\"}\n", dm_frame_status_name(st));
+	} else {
+		fprintf(rep->out, "%" G_GUINT64_FORMAT " ", frame);
+		write_time(rep, rec);
+		fprintf(rep->out, " skipped: %s\n", dm_frame_status_name(st));
+	}
+}
+
+size_t
+dm_report_line_start(const dm_report *rep, uint64_t frame, const dm_record *rec,
+                     dm_frame_status st, const dm_packet *pkt, char *buf, size_t size)
+{
+	if (rep->fmt != DM_FORMAT_JSONL || (rep->flags & DM_REPORT_QUIET) ||
+	    st != DM_FRAME_SEGMENT || pkt->is_fragment)
+		return 0;
+	return dm_report_jsonl_start(rep->nano, frame, rec, pkt, buf, size);
+}
+
+void
+dm_report_frame(dm_report *rep, uint64_t frame, const dm_record *rec,
+                dm_frame_status st, const dm_packet *pkt, const dm_decision *d)
+{
+	dm_report_frame_started(rep, frame, rec, st, pkt, d, NULL, 0);
+}
+
+void
+dm_report_frame_started(dm_report *rep, uint64_t frame, const dm_record *rec,
+                        dm_frame_status st, const dm_packet *pkt,
+                        const dm_decision *d, const char *start, size_t len)
+{
+	if (rep->failures && st == DM_FRAME_SEGMENT)
+		dm_report_note_segment(rep, frame, rec, pkt, d);
+	if ((rep->flags & DM_REPORT_QUIET) ||
+	    (rep->fmt != DM_FORMAT_TEXT && rep->fmt != DM_FORMAT_JSONL))
+		return;
+	if (d && d->host && !dm_report_host_visible(rep, d->host))
+		return;
+	if (st != DM_FRAME_SEGMENT) {
+		if (rep->view->len == 0 && (rep->flags & DM_REPORT_ALL_FRAMES))
+			skipped_frame(rep, frame, rec, st);
+		return;
+	}
+	if (rep->fmt == DM_FORMAT_JSONL && len && !pkt->n_reasm_frames)
+		dm_report_jsonl_started(rep, start, len, pkt, d);
+	else if (rep->fmt == DM_FORMAT_JSONL)
+		dm_report_jsonl_segment(rep, frame, rec, pkt, d);
+	else
+		text_segment(rep, frame, rec, pkt, d);
+}
+
+void
+dm_report_set_shard(dm_report *rep, const struct dm_shard *sh)
+{
+	rep->shard = sh;
+}
+
+void
+dm_report_free(dm_report *rep)
+{
+	if (!rep)
+		return;
+	fflush(rep->out);
+	g_ptr_array_unref(rep->files);
+	g_array_unref(rep->view);
+	dm_report_failures_free(rep->failures);
+	g_free(rep);
+}

@@ -1,0 +1,6 @@
+# src/run/local.mk - the run stage's sources in the library (included by Makefile.am).
+src_libdemuxsim_la_SOURCES += \
+	src/run/frames.c \
+	src/run/merge.c \
+	src/run/shard.c \
+	src/run/split.c
