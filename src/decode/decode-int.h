@@ -16,8 +16,11 @@ typedef struct {
 dm_frame_status dm_ipv4_decode(dm_reader r, uint32_t wire_extra, dm_packet *pkt);
 dm_frame_status dm_ipv6_decode(dm_reader r, uint32_t wire_extra, dm_packet *pkt);
 /* The fragmentable part of a reassembled IPv6 packet (@in), whose first
- * header is pkt->proto: the rest of the extension chain, then transport. */
-dm_frame_status dm_ipv6_decode_fragmentable(const dm_l4_input *in, dm_packet *pkt);
+ * header is pkt->proto: walk the rest of the extension chain and set
+ * @rest to the transport bytes after it.
+ * Returns: DM_FRAME_SEGMENT when @rest is ready for dm_l4_dispatch(). */
+dm_frame_status dm_ipv6_fragmentable_rest(const dm_l4_input *in, dm_packet *pkt,
+                                          dm_l4_input *rest);
 dm_frame_status dm_udp_decode(const dm_l4_input *in, dm_packet *pkt);
 dm_frame_status dm_tcp_decode(const dm_l4_input *in, dm_packet *pkt);
 dm_frame_status dm_icmp_decode(const dm_l4_input *in, dm_packet *pkt);

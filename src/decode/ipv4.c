@@ -14,35 +14,6 @@
 
 #define IPV4_MIN_HDR 20
 
-void
-dm_l4_input_init(dm_l4_input *in, dm_reader after_hdr, uint32_t ip_len,
-                 uint32_t wire_extra)
-{
-	in->payload = dm_reader_sub(&after_hdr, 0, ip_len);
-	in->ip_len = ip_len;
-	in->cut = false;
-	in->short_frame = false;
-	if (in->payload.len < ip_len) {
-		/* Bytes are missing: cut by the snapshot length if the wire had
-		 * more than was captured, else never sent at all. */
-		if (wire_extra > 0)
-			in->cut = true;
-		else
-			in->short_frame = true;
-	}
-}
-
-void
-dm_fragment_data(dm_fragment *f, dm_reader after_hdr, uint32_t len,
-                 uint32_t wire_extra)
-{
-	dm_reader d = dm_reader_sub(&after_hdr, 0, len);
-	f->data = d.base;
-	f->len = len;
-	f->caplen = (uint32_t)d.len;
-	f->cut = d.len < len && wire_extra > 0;
-}
-
 dm_frame_status
 dm_ipv4_decode(dm_reader r, uint32_t wire_extra, dm_packet *pkt)
 {
@@ -100,21 +71,4 @@ dm_ipv4_decode(dm_reader r, uint32_t wire_extra, dm_packet *pkt)
 	dm_l4_input in;
 	dm_l4_input_init(&in, after, ip_len, wire_extra);
 	return dm_l4_dispatch(&in, pkt);
-}
-
-dm_frame_status
-dm_l4_dispatch(const dm_l4_input *in, dm_packet *pkt)
-{
-	switch (pkt->proto) {
-	case 17:
-		return dm_udp_decode(in, pkt);
-	case 6:
-		return dm_tcp_decode(in, pkt);
-	case 1:
-		return pkt->family == 4 ? dm_icmp_decode(in, pkt) : DM_FRAME_OTHER_PROTO;
-	case 58:
-		return pkt->family == 6 ? dm_icmp_decode(in, pkt) : DM_FRAME_OTHER_PROTO;
-	default:
-		return DM_FRAME_OTHER_PROTO;
-	}
 }

@@ -202,7 +202,7 @@ dm_ipv6_decode(dm_reader r, uint32_t wire_extra, dm_packet *pkt)
 }
 
 dm_frame_status
-dm_ipv6_decode_fragmentable(const dm_l4_input *in, dm_packet *pkt)
+dm_ipv6_fragmentable_rest(const dm_l4_input *in, dm_packet *pkt, dm_l4_input *rest)
 {
 	/* Extension headers after the fragment header (destination options,
 	 * routing, AH) are part of the reassembled payload. */
@@ -216,9 +216,9 @@ dm_ipv6_decode_fragmentable(const dm_l4_input *in, dm_packet *pkt)
 	if (c.off > in->ip_len)
 		return DM_FRAME_BAD_IP;
 
-	dm_l4_input rest = *in;
-	rest.payload = dm_reader_sub(&in->payload, c.off, in->payload.len);
-	rest.ip_len = in->ip_len - (uint32_t)c.off;
-	pkt->ip_payload_len = rest.ip_len;
-	return dm_l4_dispatch(&rest, pkt);
+	*rest = *in;
+	rest->payload = dm_reader_sub(&in->payload, c.off, in->payload.len);
+	rest->ip_len = in->ip_len - (uint32_t)c.off;
+	pkt->ip_payload_len = rest->ip_len;
+	return DM_FRAME_SEGMENT;
 }

@@ -1,7 +1,9 @@
 # src/decode/local.mk - the decode stage's sources in the library (included by Makefile.am).
 src_libdemuxsim_la_SOURCES += \
 	src/decode/decode-int.h \
+	src/decode/datagram.c \
 	src/decode/icmp.c \
+	src/decode/ip-l4.c \
 	src/decode/ipv4.c \
 	src/decode/ipv6.c \
 	src/decode/link.c \

@@ -3,7 +3,6 @@
  * trusted: a UDP length longer than the IP payload or shorter than its
  * header, or a TCP data offset outside the segment, is "malformed".
  * Missing bytes make a checksum "unverified", never "bad".
- * dm_decode_datagram() is the same path for a reassembled datagram.
  */
 #include "config.h"
 
@@ -165,22 +164,4 @@ dm_tcp_decode(const dm_l4_input *in, dm_packet *pkt)
 	 * says, so it is computed even for a malformed offset. */
 	verify(p, len, 16, pkt);
 	return DM_FRAME_SEGMENT;
-}
-
-dm_frame_status
-dm_decode_datagram(const uint8_t *data, uint32_t caplen, uint32_t len,
-                   bool cut, dm_packet *pkt)
-{
-	dm_l4_input in;
-	uint32_t have = caplen < len ? caplen : len;
-
-	in.payload = dm_reader_make(data, have);
-	in.ip_len = len;
-	in.cut = have < len && cut;
-	in.short_frame = have < len && !cut;
-	pkt->is_fragment = false;
-	pkt->ip_payload_len = len;
-	if (pkt->family == 6)
-		return dm_ipv6_decode_fragmentable(&in, pkt);
-	return dm_l4_dispatch(&in, pkt);
 }
