@@ -27,16 +27,7 @@
 #include <stdint.h>
 #include <string.h>
 
-/* Link types as pcap_datalink() reports them (see src/decode/link.c). */
-#ifndef DLT_LINUX_SLL2
-#define DLT_LINUX_SLL2 276
-#endif
-#ifndef DLT_IPV4
-#define DLT_IPV4 228
-#endif
-#ifndef DLT_IPV6
-#define DLT_IPV6 229
-#endif
+#include "demuxsim/decode.h"
 
 enum {
 	TU_ETH_IPV4 = 0x0800, TU_ETH_ARP = 0x0806, TU_ETH_IPV6 = 0x86dd,

@@ -4,8 +4,20 @@
 #ifndef DEMUXSIM_DECODE_H
 #define DEMUXSIM_DECODE_H
 
+#include <pcap/dlt.h>
 #include <stdbool.h>
 #include <stdint.h>
+
+/* Link types older libpcap headers lack (https://www.tcpdump.org/linktypes.html). */
+#ifndef DLT_LINUX_SLL2
+#define DLT_LINUX_SLL2 276
+#endif
+#ifndef DLT_IPV4
+#define DLT_IPV4 228
+#endif
+#ifndef DLT_IPV6
+#define DLT_IPV6 229
+#endif
 
 #include "demuxsim/packet.h"
 

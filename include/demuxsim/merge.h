@@ -9,6 +9,10 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+/* The error domain of dm_merge_shards(). */
+#define DM_MERGE_ERROR (dm_merge_error_quark())
+GQuark dm_merge_error_quark(void);
+
 /**
  * dm_merge_shards: read the shard reports @paths (@n of them, in any
  * order), check that they are every shard of one run (same N, options,

@@ -14,7 +14,6 @@
 #include "demuxsim/explain.h"
 #include "demuxsim/report-explain.h"
 
-enum { EXIT_DONE = 0, EXIT_INPUT = 1, EXIT_USAGE = 2 };
 
 typedef struct {
 	gchar *proto;
@@ -189,6 +188,33 @@ static const char *const description =
 	"Exit status: 0 done; 1 unreadable --file; 2 usage error (bad hex, a\n"
 	"missing or bad address, a segment shorter than its header).";
 
+/* The bytes to sum, from --file or the HEX words, into @bytes.
+ * Returns: the exit status so far (EXIT_DONE to go on). */
+static int
+read_bytes(const ck_opts *o, GByteArray *bytes)
+{
+	GError *err = NULL;
+
+	if (o->file && o->hex && *o->hex)
+		return usage_error("give HEX bytes or --file, not both", NULL);
+	if (o->file) {
+		gchar *data;
+		gsize len;
+		if (!g_file_get_contents(o->file, &data, &len, &err)) {
+			g_printerr("demuxsim: %s\n", err->message);
+			g_error_free(err);
+			return EXIT_INPUT;
+		}
+		g_byte_array_append(bytes, (const guint8 *)data, (guint)len);
+		g_free(data);
+	} else if (!parse_hex(o->hex, o->words, bytes)) {
+		return EXIT_USAGE;
+	}
+	if (bytes->len == 0)
+		return usage_error("no bytes given (HEX... or --file F)", NULL);
+	return EXIT_DONE;
+}
+
 int
 dm_cli_checksum(int argc, char **argv)
 {
@@ -212,22 +238,16 @@ dm_cli_checksum(int argc, char **argv)
 		  NULL, "HEX..." },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
 	};
-	GError *err = NULL;
 	int status = EXIT_DONE;
 	dm_format fmt = DM_FORMAT_TEXT;
 	GByteArray *bytes = g_byte_array_new();
 	dm_explain *x = NULL;
 
-	g_set_prgname("demuxsim checksum");
-	GOptionContext *ctx = g_option_context_new(NULL);
-	g_option_context_set_summary(ctx, "Compute and explain an Internet checksum (demuxsim checksum).");
-	g_option_context_set_description(ctx, description);
-	g_option_context_add_main_entries(ctx, entries, NULL);
-	bool parsed = g_option_context_parse(ctx, &argc, &argv, &err);
-	g_option_context_free(ctx);
-	if (!parsed) {
-		status = usage_error(err->message, NULL);
-		g_error_free(err);
+	const GOptionEntry *tables[] = { entries, NULL };
+	if (!dm_cli_parse_options("demuxsim checksum",
+	                          "Compute and explain an Internet checksum (demuxsim checksum).",
+	                          description, "demuxsim checksum --help", tables, &argc, &argv)) {
+		status = EXIT_USAGE;
 		goto out;
 	}
 	if (o.format && (!dm_format_parse(o.format, &fmt) || !dm_xreport_format_supported(fmt))) {
@@ -238,29 +258,9 @@ dm_cli_checksum(int argc, char **argv)
 		status = usage_error("--words sums bare words: no --proto, --src or --dst", NULL);
 		goto out;
 	}
-	if (o.file && o.hex && *o.hex) {
-		status = usage_error("give HEX bytes or --file, not both", NULL);
+	status = read_bytes(&o, bytes);
+	if (status != EXIT_DONE)
 		goto out;
-	}
-	if (o.file) {
-		gchar *data;
-		gsize len;
-		if (!g_file_get_contents(o.file, &data, &len, &err)) {
-			g_printerr("demuxsim: %s\n", err->message);
-			g_error_free(err);
-			status = EXIT_INPUT;
-			goto out;
-		}
-		g_byte_array_append(bytes, (const guint8 *)data, (guint)len);
-		g_free(data);
-	} else if (!parse_hex(o.hex, o.words, bytes)) {
-		status = EXIT_USAGE;
-		goto out;
-	}
-	if (bytes->len == 0) {
-		status = usage_error("no bytes given (HEX... or --file F)", NULL);
-		goto out;
-	}
 	x = explain(&o, bytes, &status);
 	if (x) {
 		dm_xreport *r = dm_xreport_new(stdout, fmt);

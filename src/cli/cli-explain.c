@@ -16,7 +16,6 @@
 #include "demuxsim/explain.h"
 #include "demuxsim/report-explain.h"
 
-enum { EXIT_DONE = 0, EXIT_INPUT = 1, EXIT_USAGE = 2 };
 
 typedef struct {
 	uint64_t first, last;

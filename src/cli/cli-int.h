@@ -10,6 +10,18 @@
 
 #include "demuxsim/report.h"
 
+/* The exit statuses of every command line (README, "Exit status"). */
+enum { EXIT_DONE = 0, EXIT_INPUT = 1, EXIT_USAGE = 2 };
+
+/* Parse @argc/@argv against the option @tables (a NULL-terminated list of
+ * entry tables) under @prgname (set as GLib's program name unless NULL),
+ * with @summary and @description for --help.  A usage error is printed
+ * as "PRGNAME: MESSAGE (try TRY_HINT)".
+ * Returns: whether the options parsed. */
+bool dm_cli_parse_options(const char *prgname, const char *summary, const char *description,
+                          const char *try_hint, const GOptionEntry *const *tables,
+                          int *argc, char ***argv);
+
 /* The --explain options, filled by GOptionContext. */
 typedef struct {
 	gchar *frames;      /* --explain FRAME[,FRAME|-FRAME...] */

@@ -11,7 +11,6 @@
 #include "cli-int.h"
 #include "demuxsim/merge.h"
 
-enum { EXIT_DONE = 0, EXIT_INPUT = 1, EXIT_USAGE = 2 };
 
 static const char *const description =
 	"Reads the JSON reports of the N shards of one run, made with\n"
@@ -40,16 +39,10 @@ dm_cli_merge(int argc, char **argv)
 	char *warning = NULL;
 	JsonNode *doc = NULL;
 
-	g_set_prgname("demuxsim merge");
-	GOptionContext *ctx = g_option_context_new(NULL);
-	g_option_context_set_summary(ctx, "Merge the reports of a run's shards (demuxsim merge).");
-	g_option_context_set_description(ctx, description);
-	g_option_context_add_main_entries(ctx, entries, NULL);
-	bool parsed = g_option_context_parse(ctx, &argc, &argv, &err);
-	g_option_context_free(ctx);
-	if (!parsed) {
-		g_printerr("demuxsim merge: %s (try demuxsim merge --help)\n", err->message);
-		g_error_free(err);
+	const GOptionEntry *tables[] = { entries, NULL };
+	if (!dm_cli_parse_options("demuxsim merge",
+	                          "Merge the reports of a run's shards (demuxsim merge).",
+	                          description, "demuxsim merge --help", tables, &argc, &argv)) {
 		status = EXIT_USAGE;
 		goto out;
 	}

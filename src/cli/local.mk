@@ -6,6 +6,7 @@ src_demuxsim_SOURCES = \
 	src/cli/cli-limits-int.h \
 	src/cli/cli-limits.c \
 	src/cli/cli-merge.c \
+	src/cli/cli-options.c \
 	src/cli/cli-reasm-int.h \
 	src/cli/cli-reasm.c \
 	src/cli/live-run-int.h \

@@ -35,7 +35,6 @@
 #include "demuxsim/summary.h"
 #include "live-run-int.h"
 
-enum { EXIT_DONE = 0, EXIT_INPUT = 1, EXIT_USAGE = 2 };
 
 typedef struct {
 	gchar *read_file;

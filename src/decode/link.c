@@ -8,20 +8,12 @@
 #include <pcap/pcap.h>
 #include <string.h>
 
+#include "demuxsim/decode.h"
+
 #include "decode-int.h"
 
 #define ETHERTYPE_IPV4 0x0800
 #define ETHERTYPE_IPV6 0x86dd
-
-#ifndef DLT_LINUX_SLL2
-#define DLT_LINUX_SLL2 276
-#endif
-#ifndef DLT_IPV4
-#define DLT_IPV4 228
-#endif
-#ifndef DLT_IPV6
-#define DLT_IPV6 229
-#endif
 
 bool
 dm_linktype_supported(int dlt)

@@ -12,7 +12,7 @@
 
 #include "demuxsim/merge.h"
 
-#define MERGE_ERROR (g_quark_from_static_string("dm-merge-error"))
+G_DEFINE_QUARK(dm-merge-error-quark, dm_merge_error)
 
 typedef struct {
 	const char *path;
@@ -88,7 +88,7 @@ load(shard_in *in, GError **error)
 	GError *err = NULL;
 	bool ok = json_parser_load_from_file(p, in->path, &err);
 	if (!ok) {
-		g_set_error(error, MERGE_ERROR, 1, "%s: not a JSON report: %s", in->path,
+		g_set_error(error, DM_MERGE_ERROR, 1, "%s: not a JSON report: %s", in->path,
 		            err->message);
 		g_error_free(err);
 		g_object_unref(p);
@@ -102,7 +102,7 @@ load(shard_in *in, GError **error)
 	JsonObject *sh = member_object(in->doc, "shard");
 	if (!sh || !member_array(in->doc, "hosts") || !member_string(sh, "version") ||
 	    !member_array(sh, "options")) {
-		g_set_error(error, MERGE_ERROR, 1, "%s: not a shard report "
+		g_set_error(error, DM_MERGE_ERROR, 1, "%s: not a shard report "
 		            "(made by demuxsim --shard K/N -q --format json)", in->path);
 		return false;
 	}
@@ -129,7 +129,7 @@ check_set(shard_in *in, guint n, GError **error)
 		JsonObject *si = member_object(in[i].doc, "shard");
 		const char *what = NULL;
 		if (strcmp(member_string(si, "version"), PACKAGE_VERSION) != 0) {
-			g_set_error(error, MERGE_ERROR, 1, "%s: made by demuxsim %s, this is %s",
+			g_set_error(error, DM_MERGE_ERROR, 1, "%s: made by demuxsim %s, this is %s",
 			            in[i].path, member_string(si, "version"), PACKAGE_VERSION);
 			return false;
 		}
@@ -143,17 +143,17 @@ check_set(shard_in *in, guint n, GError **error)
 		         member_int(in[i].doc, "frames") != member_int(in[0].doc, "frames"))
 			what = "different captures";
 		if (what) {
-			g_set_error(error, MERGE_ERROR, 1, "%s: shard of another run (%s than %s)",
+			g_set_error(error, DM_MERGE_ERROR, 1, "%s: shard of another run (%s than %s)",
 			            in[i].path, what, in[0].path);
 			return false;
 		}
 		if (in[i].k < 0 || in[i].k >= count) {
-			g_set_error(error, MERGE_ERROR, 1, "%s: shard %" G_GINT64_FORMAT " of %"
+			g_set_error(error, DM_MERGE_ERROR, 1, "%s: shard %" G_GINT64_FORMAT " of %"
 			            G_GINT64_FORMAT " is not a shard", in[i].path, in[i].k, count);
 			return false;
 		}
 		if (i > 0 && in[i].k == in[i - 1].k) {
-			g_set_error(error, MERGE_ERROR, 1, "%s: shard %" G_GINT64_FORMAT "/%"
+			g_set_error(error, DM_MERGE_ERROR, 1, "%s: shard %" G_GINT64_FORMAT "/%"
 			            G_GINT64_FORMAT " given twice (also %s)", in[i].path, in[i].k,
 			            count, in[i - 1].path);
 			return false;
@@ -161,7 +161,7 @@ check_set(shard_in *in, guint n, GError **error)
 	}
 	for (gint64 k = 0; k < count; k++) {
 		if (k >= (gint64)n || in[k].k != k) {
-			g_set_error(error, MERGE_ERROR, 1, "shard %" G_GINT64_FORMAT "/%"
+			g_set_error(error, DM_MERGE_ERROR, 1, "shard %" G_GINT64_FORMAT "/%"
 			            G_GINT64_FORMAT " is missing (%u of %" G_GINT64_FORMAT
 			            " shard reports given)", k, count, n, count);
 			return false;
@@ -489,6 +489,77 @@ shard_order(gconstpointer a, gconstpointer b)
 	return x->k < y->k ? -1 : x->k > y->k;
 }
 
+/* The counts a merge needs beside the hosts. */
+typedef struct {
+	gint64 created;   /* socket ids the shards gave */
+	gint64 listed;    /* sockets the shards list */
+	gint64 merged;    /* sockets listed once combined */
+} merge_counts;
+
+/* Member @name of the merged document, from the shards' @in (@n of
+ * them) and the merged, sorted @hosts. */
+static JsonNode *
+merged_member(const char *name, shard_in *in, guint n, const GPtrArray *hosts,
+              const merge_counts *mc)
+{
+	JsonNode *v = NULL;
+	if (strcmp(name, "hosts") == 0) {
+		JsonArray *a = json_array_new();
+		for (guint i = 0; i < hosts->len; i++)
+			json_array_add_element(a, host_node(g_ptr_array_index(hosts, i), in));
+		v = json_node_new(JSON_NODE_ARRAY);
+		json_node_take_array(v, a);
+	} else if (strcmp(name, "sockets") == 0) {
+		/* Ids given: those of every shard, less the combined ones. */
+		v = int_node(mc->created - (mc->listed - mc->merged));
+	} else if (strcmp(name, "files") == 0 || strcmp(name, "frames") == 0 ||
+	           strcmp(name, "reassembly") == 0 || strcmp(name, "capture") == 0) {
+		/* The same in every shard: every shard reads every frame and
+		 * reassembles every fragment. */
+		v = json_node_copy(json_object_get_member(in[0].doc, name));
+	} else {
+		for (guint i = 0; i < n; i++) {
+			JsonNode *x = json_object_get_member(in[i].doc, name);
+			if (x)
+				v = sum_nodes(v, x);
+		}
+	}
+	return v;
+}
+
+/* Combine the hosts of every shard into @hosts; count into @mc.
+ * Returns: whether a shard's report had sockets leave the table. */
+static bool
+combine_hosts(shard_in *in, guint n, GHashTable *hosts, merge_counts *mc)
+{
+	bool crossing = false;
+	for (guint i = 0; i < n; i++) {
+		JsonArray *ha = member_array(in[i].doc, "hosts");
+		mc->created += member_int(in[i].doc, "sockets");
+		for (guint j = 0; j < json_array_get_length(ha); j++) {
+			JsonObject *ho = json_array_get_object_element(ha, j);
+			mc->listed += json_array_get_length(member_array(ho, "sockets"));
+			add_host(hosts, &in[i], (int)i, ho);
+		}
+		crossing |= json_object_has_member(in[i].doc, "state");
+	}
+	return crossing;
+}
+
+/* The hosts of @hosts sorted as a whole run sorts them. */
+static GPtrArray *
+sorted_hosts(GHashTable *hosts)
+{
+	GPtrArray *sorted = g_ptr_array_new();
+	GHashTableIter it;
+	gpointer value;
+	g_hash_table_iter_init(&it, hosts);
+	while (g_hash_table_iter_next(&it, NULL, &value))
+		g_ptr_array_add(sorted, value);
+	g_ptr_array_sort(sorted, host_order);
+	return sorted;
+}
+
 JsonNode *
 dm_merge_shards(const char *const *paths, guint n, char **warning, GError **error)
 {
@@ -496,7 +567,7 @@ dm_merge_shards(const char *const *paths, guint n, char **warning, GError **erro
 	JsonNode *result = NULL;
 	GHashTable *hosts = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, host_free);
 	GPtrArray *sorted = NULL, *order = NULL;
-	bool crossing = false;
+	merge_counts mc = { 0, 0, 0 };
 
 	*warning = NULL;
 	for (guint i = 0; i < n; i++) {
@@ -508,59 +579,20 @@ dm_merge_shards(const char *const *paths, guint n, char **warning, GError **erro
 	if (!check_set(in, n, error))
 		goto out;
 
-	gint64 created = 0, listed = 0;
-	for (guint i = 0; i < n; i++) {
-		JsonArray *ha = member_array(in[i].doc, "hosts");
-		created += member_int(in[i].doc, "sockets");
-		for (guint j = 0; j < json_array_get_length(ha); j++) {
-			JsonObject *ho = json_array_get_object_element(ha, j);
-			listed += json_array_get_length(member_array(ho, "sockets"));
-			add_host(hosts, &in[i], (int)i, ho);
-		}
-		crossing |= json_object_has_member(in[i].doc, "state");
-	}
-	sorted = g_ptr_array_new();
-	GHashTableIter it;
-	gpointer value;
-	g_hash_table_iter_init(&it, hosts);
-	while (g_hash_table_iter_next(&it, NULL, &value))
-		g_ptr_array_add(sorted, value);
-	g_ptr_array_sort(sorted, host_order);
-	gint64 merged = number_sockets(sorted);
+	bool crossing = combine_hosts(in, n, hosts, &mc);
+	sorted = sorted_hosts(hosts);
+	mc.merged = number_sockets(sorted);
 
 	JsonObject *doc = json_object_new();
 	order = member_order(in, n);
 	for (guint m = 0; m < order->len; m++) {
 		const char *name = g_ptr_array_index(order, m);
-		JsonNode *v = NULL;
-		if (strcmp(name, "shard") == 0)
-			continue;
-		if (strcmp(name, "hosts") == 0) {
-			JsonArray *a = json_array_new();
-			for (guint i = 0; i < sorted->len; i++)
-				json_array_add_element(a, host_node(g_ptr_array_index(sorted, i), in));
-			v = json_node_new(JSON_NODE_ARRAY);
-			json_node_take_array(v, a);
-		} else if (strcmp(name, "sockets") == 0) {
-			/* Ids given: those of every shard, less the combined ones. */
-			v = int_node(created - (listed - merged));
-		} else if (strcmp(name, "files") == 0 || strcmp(name, "frames") == 0 ||
-		           strcmp(name, "reassembly") == 0 || strcmp(name, "capture") == 0) {
-			/* The same in every shard: every shard reads every frame and
-			 * reassembles every fragment. */
-			v = json_node_copy(json_object_get_member(in[0].doc, name));
-		} else {
-			for (guint i = 0; i < n; i++) {
-				JsonNode *x = json_object_get_member(in[i].doc, name);
-				if (x)
-					v = sum_nodes(v, x);
-			}
-		}
-		json_object_set_member(doc, name, v);
+		if (strcmp(name, "shard") != 0)
+			json_object_set_member(doc, name, merged_member(name, in, n, sorted, &mc));
 	}
 	result = json_node_new(JSON_NODE_OBJECT);
 	json_node_take_object(result, doc);
-	if (crossing || created != listed)
+	if (crossing || mc.created != mc.listed)
 		*warning = g_strdup("sockets were expired, evicted or left out (--host): "
 		                    "socket ids and the \"state\" counts may differ from a whole run");
 

@@ -9,17 +9,9 @@
 #include <pcap/pcap.h>
 #include <stdio.h>
 
-#include "demuxsim/capture.h"
+#include "demuxsim/decode.h"
 
-#ifndef DLT_LINUX_SLL2
-#define DLT_LINUX_SLL2 276
-#endif
-#ifndef DLT_IPV4
-#define DLT_IPV4 228
-#endif
-#ifndef DLT_IPV6
-#define DLT_IPV6 229
-#endif
+#include "demuxsim/capture.h"
 
 /* The same order as fuzz-frame.c's table. */
 static const int linktypes[] = {
