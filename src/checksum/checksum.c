@@ -1,6 +1,11 @@
 /* checksum.c - Internet checksum arithmetic and transport verification.
  * RFC 1071 (computation), RFC 1624 (incremental update), RFC 768 (UDP),
  * RFC 9293 section 3.1 (TCP), RFC 8200 section 8.1 (IPv6 pseudo-header).
+ *
+ * The checksum stage owns the arithmetic only: sums over bytes and
+ * pseudo-headers, and the verdict on a segment's checksum field.  It is
+ * the bottom of the pipeline: it calls nothing of demuxsim's, and decode,
+ * explain and the benchmark call it.
  */
 #include "config.h"
 

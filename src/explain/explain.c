@@ -6,6 +6,10 @@
  * Every step is computed with dm_csum_add(), dm_csum_add16() and
  * dm_csum_fold(): the same code as the verdicts.  The causes of a wrong
  * checksum are in explain-diagnose.c.
+ *
+ * The explain stage owns the worked computation and the diagnosis, as
+ * data (dm_explain); report-explain.c formats them.  It calls checksum
+ * and decode's public types only.
  */
 #include "config.h"
 

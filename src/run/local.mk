@@ -2,5 +2,6 @@
 src_libdemuxsim_la_SOURCES += \
 	src/run/frames.c \
 	src/run/merge.c \
+	src/run/pipeline.c \
 	src/run/shard.c \
 	src/run/split.c

@@ -1,0 +1,136 @@
+/* pipeline.c - the per-frame step of every run (see pipeline.h).
+ *
+ * The run stage owns the order of the stages: where frames come from
+ * (capture files read and decoded ahead on threads, frames.c; live
+ * capture and replay), the per-frame step here, the shard's choice of
+ * flows (shard.c), the combination of shard reports (merge.c) and the
+ * per-socket pcaps (split.c).  It calls every stage below it (capture,
+ * decode, demux, report) and is called only by the command line.
+ */
+#include "config.h"
+
+#include "demuxsim/decode.h"
+#include "demuxsim/pipeline.h"
+#include "demuxsim/report-live.h"
+
+struct dm_pipeline {
+	dm_pipeline_config cfg;
+	dm_pipeline_sink sink;
+	dm_summary sum;
+	uint64_t frame;     /* across all inputs */
+	bool nano;          /* the current input's times */
+};
+
+static void
+trace_frame(void *ctx, uint64_t frame, const dm_record *rec, dm_frame_status st,
+            const dm_packet *pkt, const dm_decision *d)
+{
+	dm_report_frame(ctx, frame, rec, st, pkt, d);
+}
+
+static void
+trace_correction(void *ctx, uint64_t frame, const dm_record *rec, const dm_correction *c)
+{
+	dm_report_correction(ctx, frame, rec, c);
+}
+
+dm_pipeline *
+dm_pipeline_new(const dm_pipeline_config *cfg)
+{
+	dm_pipeline *p = g_new0(dm_pipeline, 1);
+	p->cfg = *cfg;
+	if (cfg->sink)
+		p->sink = *cfg->sink;
+	else
+		p->sink = (dm_pipeline_sink){ trace_frame, trace_correction, cfg->rep };
+	p->cfg.sink = &p->sink;
+	return p;
+}
+
+void
+dm_pipeline_begin_input(dm_pipeline *p, const char *name, bool nano)
+{
+	p->nano = nano;
+	dm_report_begin_file(p->cfg.rep, name, nano);
+}
+
+/* The frame to the sink: the report's trace takes the line begun ahead. */
+static void
+emit(dm_pipeline *p, const dm_record *rec, dm_frame_status st, const dm_packet *pkt,
+     const dm_decision *d, const char *start, size_t len)
+{
+	if (p->sink.frame == trace_frame)
+		dm_report_frame_started(p->cfg.rep, p->frame, rec, st, pkt, d, start, len);
+	else
+		p->sink.frame(p->sink.ctx, p->frame, rec, st, pkt, d);
+	dm_correction c;
+	while (dm_demux_next_correction(p->cfg.dm, &c))
+		p->sink.correction(p->sink.ctx, p->frame, rec, &c);
+}
+
+void
+dm_pipeline_frame(dm_pipeline *p, const dm_record *rec, dm_frame_status st,
+                  dm_packet *pkt, const char *start, size_t len)
+{
+	const dm_pipeline_config *c = &p->cfg;
+	dm_decision d;
+
+	p->frame++;
+	uint32_t nsec = p->nano ? rec->frac : rec->frac * 1000;
+	if (c->ra)
+		st = dm_reasm_frame(c->ra, p->frame, rec->sec, nsec, st, pkt);
+	if (c->shard && !dm_shard_owns(c->shard, st, pkt)) {
+		/* Another shard's frame, counted there; the simulation's clock
+		 * still runs on with it (expiry as in a whole run). */
+		p->sum.frames++;
+		dm_demux_segment(c->dm, p->frame, rec->sec, nsec,
+		                 st == DM_FRAME_SEGMENT ? DM_FRAME_OTHER_PROTO : st, pkt, &d);
+		return;
+	}
+	dm_summary_add(&p->sum, st, pkt);
+	dm_demux_segment(c->dm, p->frame, rec->sec, nsec, st, pkt, &d);
+	if (c->shard)
+		dm_shard_note_created(c->shard, p->frame, dm_demux_socket_count(c->dm));
+	if (c->split && d.socket && d.action != DM_ACTION_DROPPED) {
+		/* A reassembled datagram's fragments go with it. */
+		dm_split_note(c->split, p->frame, d.socket);
+		for (uint32_t i = 0; i < pkt->n_reasm_frames; i++)
+			dm_split_note(c->split, pkt->reasm_frames[i], d.socket);
+	}
+	emit(p, rec, st, pkt, &d, start, len);
+}
+
+void
+dm_pipeline_record(dm_pipeline *p, int dlt, const dm_record *rec)
+{
+	dm_packet pkt;
+	dm_frame_status st = dm_decode_frame(dlt, rec->data, rec->caplen, rec->wirelen, &pkt);
+	dm_pipeline_frame(p, rec, st, &pkt, NULL, 0);
+}
+
+uint64_t
+dm_pipeline_frames(const dm_pipeline *p)
+{
+	return p->frame;
+}
+
+const dm_summary *
+dm_pipeline_summary(const dm_pipeline *p)
+{
+	return &p->sum;
+}
+
+const dm_summary *
+dm_pipeline_finish(dm_pipeline *p)
+{
+	if (p->cfg.ra)
+		dm_reasm_finish(p->cfg.ra, &p->sum.reasm);
+	dm_report_summary(p->cfg.rep, &p->sum, p->cfg.dm);
+	return &p->sum;
+}
+
+void
+dm_pipeline_free(dm_pipeline *p)
+{
+	g_free(p);
+}
