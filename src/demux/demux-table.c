@@ -8,7 +8,7 @@
 #include "demux-int.h"
 #include "demux-table-int.h"
 #include "hash-index-int.h"
-#include "demux-limits-int.h"
+#include "demux-lists-int.h"
 
 /* The narrow fields of dm_socket hold what they must. */
 G_STATIC_ASSERT(DM_TCP_N_STATE <= 16 && DM_RETIRE_N <= 16 && DM_LIST_N <= 8);
@@ -249,7 +249,7 @@ dm_tables_host(dm_tables *t, uint8_t family, const uint8_t *addr, bool create)
 	h->pos = t->hosts->len;
 	g_ptr_array_add(t->hosts, h);
 	dm_index_put(&t->host_index, hash, t->hosts->len, host_match, t->hosts, &probe);
-	dm_limits_host_place(t, h);
+	dm_lists_host_place(t, h);
 	return h;
 }
 
@@ -316,15 +316,15 @@ dm_tables_add_hashed(dm_tables *t, dm_host *h, const dm_key *k, uint32_t hash,
 	g_ptr_array_add(h->sockets, s);
 	t->count++;
 	t->mem += DM_COST_SOCKET;
-	dm_limits_host_place(t, h);
+	dm_lists_host_place(t, h);
 	uint32_t old = dm_index_put(&t->sockets, hash, s->cell + 1, socket_match, t, k);
 	if (old) {
 		dm_socket *o = dm_tables_at(t, old - 1);
 		o->keyed = false;
-		dm_limits_place(t, o);
+		dm_lists_place(t, o);
 	}
 	s->keyed = true;
-	dm_limits_place(t, s);
+	dm_lists_place(t, s);
 	return s;
 }
 
@@ -358,7 +358,7 @@ dm_tables_unkey(dm_tables *t, dm_socket *s)
 	if (s->keyed)
 		dm_index_remove(&t->sockets, dm_key_hash(&s->key), s->cell + 1);
 	s->keyed = false;
-	dm_limits_place(t, s);
+	dm_lists_place(t, s);
 }
 
 /* Whether @s is a connection whose remote end is (@family, @addr, @port). */
@@ -556,7 +556,7 @@ dm_tables_discard(dm_tables *t, dm_socket *s)
 {
 	dm_host *h = s->host;
 	dm_tables_unkey(t, s);
-	dm_limits_unlink(t, s);
+	dm_lists_unlink(t, s);
 	h->sockets->pdata[s->slot] = NULL;
 	if (++h->holes > 64 && h->holes > h->sockets->len / 2)
 		host_compact(h);
@@ -576,7 +576,7 @@ dm_tables_discard(dm_tables *t, dm_socket *s)
 		memset(s, 0, sizeof *s);  /* id 0: empty */
 		g_array_append_val(t->free_cells, cell);
 	}
-	dm_limits_host_place(t, h);
+	dm_lists_host_place(t, h);
 }
 
 dm_socket *
@@ -584,13 +584,6 @@ dm_tables_cell(const dm_tables *t, uint32_t cell, guint id)
 {
 	dm_socket *s = cell < t->n_cells ? dm_tables_at(t, cell) : NULL;
 	return s && id && s->id == id && !s->dead ? s : NULL;
-}
-
-bool
-dm_host_forgettable(const dm_host *h)
-{
-	return h->sockets->len == h->holes && !h->dead && (!h->refusals || h->refusals->len == 0) &&
-	       (!h->closed || g_hash_table_size(h->closed) == 0);
 }
 
 void
@@ -897,7 +890,7 @@ check_held(const dm_tables *t)
 		return g_strdup_printf("%u peer entries made, %u held, %u free, %u indexed",
 		                       t->n_peers, t->peers_held, free_peers,
 		                       dm_index_size(&t->peers));
-	return dm_limits_check(t);
+	return dm_lists_check(t);
 }
 
 /* The peer entries of @s against its counts. */

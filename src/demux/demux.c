@@ -18,6 +18,7 @@
 #include "demux-int.h"
 #include "demux-declare-int.h"
 #include "demux-limits-int.h"
+#include "demux-lists-int.h"
 #include "demux-live-int.h"
 #include "demux-table-int.h"
 
@@ -678,7 +679,7 @@ segment_run(dm_demux *dm, uint64_t frame, int64_t sec, uint32_t nsec,
 	if (tcp && !broken) {
 		c.sent = tcp_send(dm, &c);
 		if (c.sent)
-			dm_limits_place(&dm->t, c.sent);  /* its activity, its state */
+			dm_lists_place(&dm->t, c.sent);  /* its activity, its state */
 	} else if (!tcp) {
 		dm_host *sender = dm_tables_host(&dm->t, pkt->family, pkt->src, false);
 		if (sender)
@@ -736,14 +737,14 @@ dm_demux_segment(dm_demux *dm, uint64_t frame, int64_t sec, uint32_t nsec,
 	segment_run(dm, frame, sec, nsec, st, pkt, out, touched);
 	dm_socket *s = (dm_socket *)out->socket;
 	if (s && out->action != DM_ACTION_DROPPED)
-		dm_limits_place(&dm->t, s);
+		dm_lists_place(&dm->t, s);
 	/* The hosts the frame touched: their activity, and whether they
 	 * still have anything of their own. */
 	for (int i = 0; i < 2; i++)
 		if (touched[i] && touched[i] != out->host)
-			dm_limits_host_place(&dm->t, touched[i]);
+			dm_lists_host_place(&dm->t, touched[i]);
 	if (out->host)
-		dm_limits_host_place(&dm->t, (dm_host *)out->host);
+		dm_lists_host_place(&dm->t, (dm_host *)out->host);
 	dm_limits_enforce(&dm->t, &dm->lim, s, out->host);
 }
 

@@ -4,6 +4,8 @@ src_libdemuxsim_la_SOURCES += \
 	src/demux/demux-int.h \
 	src/demux/demux-limits-int.h \
 	src/demux/demux-limits.c \
+	src/demux/demux-lists-int.h \
+	src/demux/demux-lists.c \
 	src/demux/demux-live-int.h \
 	src/demux/demux-live.c \
 	src/demux/demux-table-int.h \
