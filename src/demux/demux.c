@@ -30,8 +30,6 @@ struct dm_demux {
 	dm_limits lim;
 };
 
-G_DEFINE_QUARK(dm-demux-error-quark, dm_demux_error)
-
 dm_demux *
 dm_demux_new(const dm_demux_config *cfg)
 {

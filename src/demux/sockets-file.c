@@ -22,6 +22,9 @@
 #include "demux-declare-int.h"
 #include "demux-lists-int.h"
 
+/* The errors of the demux stage are those of a sockets file. */
+G_DEFINE_QUARK(dm-demux-error-quark, dm_demux_error)
+
 static bool
 parse_port(const char *text, uint16_t *port)
 {
