@@ -22,7 +22,7 @@ typedef struct {
 struct dm_peer_entry;
 
 /* When a socket was delivered to, at full width: what its narrow form
- * cannot hold (demux-table.c). */
+ * cannot hold (demux-socket.c). */
 typedef struct {
 	uint64_t first_frame, last_frame;
 	int64_t first_sec, last_sec;
@@ -149,9 +149,9 @@ typedef struct {
 #define DM_COST_HOST ((uint64_t)544)
 #define DM_COST_REFUSAL ((uint64_t)sizeof(dm_refusal) + sizeof(dm_key) + 64)
 
-/* The simulated hosts and their sockets: the store and its peer entries
- * (demux-table.c), the activity lists (demux-lists.c) and the bounded
- * state's counts (demux-limits.c). */
+/* The simulated hosts and their sockets: the store (demux-table.c), the
+ * peer entries (demux-peers.c), the activity lists (demux-lists.c) and
+ * the bounded state's counts (demux-limits.c). */
 typedef struct {
 	GPtrArray *hosts;      /* dm_host *, creation order */
 	dm_index host_index;   /* host address -> index in hosts + 1 */
@@ -202,7 +202,7 @@ dm_tables_at(const dm_tables *t, uint32_t cell)
  * int64_t: the narrow span holds times within +-DM_SPAN_SEC_MAX. */
 #define DM_SPAN_SEC_MAX INT64_C(9223372035)
 
-/* dm_socket_touch when the narrow span cannot take it (demux-table.c). */
+/* dm_socket_touch when the narrow span cannot take it (demux-socket.c). */
 void dm_socket_touch_wide(dm_socket *s, uint64_t frame, int64_t sec, uint32_t nsec);
 
 /* Record that frame @frame at @sec.@nsec was delivered to @s: its last,

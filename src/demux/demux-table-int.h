@@ -1,23 +1,25 @@
-/* demux-table-int.h - socket-table operations used by demux.c (not installed). */
+/* demux-table-int.h - socket-table operations used across the demux stage:
+ * the store (demux-table.c), its peer entries (demux-peers.c) and its
+ * invariant checker (demux-check.c) (not installed). */
 #ifndef DEMUXSIM_DEMUX_TABLE_H
 #define DEMUXSIM_DEMUX_TABLE_H
 
 #include "demux-int.h"
+#include "demux-key-int.h"
 
-void dm_key_make(dm_key *k, uint8_t proto, uint8_t family, const uint8_t *laddr,
-                 uint16_t lport, const uint8_t *raddr, uint16_t rport);
-/* The key of a socket bound to the wildcard address on host @host: the
- * local address is all zeros and the host's address takes the place of
- * the (unused) remote one, so that each host has its own. */
-void dm_key_wildcard(dm_key *k, uint8_t proto, uint8_t family,
-                     const uint8_t *host, uint16_t lport);
+/* Set up @t empty; dm_tables_clear frees all it holds. */
 void dm_tables_init(dm_tables *t);
 void dm_tables_clear(dm_tables *t);
+/* The host at @family/@addr, made (and placed on the idle-host list) when
+ * @create and there is none, else NULL. */
 dm_host *dm_tables_host(dm_tables *t, uint8_t family, const uint8_t *addr, bool create);
+/* The socket keyed @k in the lookup table, or NULL. */
 dm_socket *dm_tables_find(const dm_tables *t, const dm_key *k);
 /* The same, given @hash = dm_key_hash(@k) (a 4-tuple and its reverse
  * hash alike). */
 dm_socket *dm_tables_find_hashed(const dm_tables *t, const dm_key *k, uint32_t hash);
+/* A new socket keyed @k on @h, in place of any keyed so (which leaves
+ * the table), placed on its list. */
 dm_socket *dm_tables_add(dm_tables *t, dm_host *h, const dm_key *k,
                          dm_sock_kind kind, dm_tcp_state state);
 dm_socket *dm_tables_add_hashed(dm_tables *t, dm_host *h, const dm_key *k, uint32_t hash,
@@ -28,11 +30,6 @@ dm_socket *dm_tables_add_hashed(dm_tables *t, dm_host *h, const dm_key *k, uint3
 bool dm_host_refusal_note(dm_host *h, const dm_refusal *r);
 /* Take @s out of the lookup table (it stays in its host's list). */
 void dm_tables_unkey(dm_tables *t, dm_socket *s);
-/* Record that @s received a segment from a peer (counted per peer);
- * true the first time.  A connection's remote end takes no entry: its
- * segments are the socket's own. */
-bool dm_tables_note_peer(dm_tables *t, dm_socket *s, uint8_t family,
-                         const uint8_t *addr, uint16_t port);
 /* Take @s out of the tables entirely and free it, with its peer entries
  * (its id is not reused; its cell is, unless it is a listener, kept as
  * the parent its connections name). */
@@ -42,6 +39,35 @@ dm_socket *dm_tables_cell(const dm_tables *t, uint32_t cell, guint id);
 /* Free @h (forgettable, on no list) and take it out of the host index,
  * folding its drops and retirements into the tables' totals. */
 void dm_tables_forget_host(dm_tables *t, dm_host *h);
+/* Close up the holes discarded sockets left in @h's array (the array is
+ * logically unchanged). */
+void dm_host_compact(dm_host *h);
+
+/* Peer entries (demux-peers.c). */
+
+/* The peer entries of @s, newest first: none for a connection. */
+static inline struct dm_peer_entry *
+dm_socket_peer_list(const dm_socket *s)
+{
+	return s->kind == DM_KIND_CONNECTION ? NULL : s->u.peer_list;
+}
+
+/* Record that @s received a segment from a peer (counted per peer);
+ * true the first time.  A connection's remote end takes no entry: its
+ * segments are the socket's own. */
+bool dm_tables_note_peer(dm_tables *t, dm_socket *s, uint8_t family,
+                         const uint8_t *addr, uint16_t port);
+/* Free the peer entries of @s (on no list) for reuse. */
+void dm_peers_free(dm_tables *t, dm_socket *s);
+/* Check the peer entries of @s against its counts, adding them to
+ * @entries.  Returns: NULL, or a newly allocated description. */
+char *dm_peers_check_socket(const dm_tables *t, const dm_socket *s, uint32_t *entries);
+/* Check that every peer entry is in use or on the free list, and the
+ * counts of both.  Returns: NULL, or a newly allocated description. */
+char *dm_peers_check_free(const dm_tables *t);
+
+/* The invariant checker (demux-check.c): the tables, their peer
+ * entries and lists.  Returns: NULL, or a newly allocated description. */
 char *dm_tables_check(const dm_tables *t);
 
 #endif
