@@ -12,9 +12,13 @@ src_libdemuxsim_la_SOURCES += \
 	src/demux/demux-live-int.h \
 	src/demux/demux-live.c \
 	src/demux/demux-peers.c \
+	src/demux/demux-receive-int.h \
+	src/demux/demux-refusal.c \
 	src/demux/demux-socket.c \
 	src/demux/demux-table-int.h \
 	src/demux/demux-table.c \
+	src/demux/demux-tcp-int.h \
+	src/demux/demux-tcp.c \
 	src/demux/demux.c \
 	src/demux/evidence.c \
 	src/demux/hash-index-int.h \
