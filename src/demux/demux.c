@@ -1,6 +1,23 @@
 /* demux.c - the receive path of each simulated host, in the order a stack
  * takes it: validate -> checksum -> look up -> deliver -> count.
  *
+ * The demux stage owns the receive path (this file and UDP; TCP in
+ * demux-tcp.c, refusals in demux-refusal.c), the table store
+ * (demux-table.c, with keys in demux-key.c, peer entries in
+ * demux-peers.c, accessors and names in demux-socket.c and its checker
+ * in demux-check.c), the activity lists (demux-lists.c), the limits
+ * policy (demux-limits.c), the evidence of refusals (evidence.c),
+ * declared sockets (sockets-file.c), live mode's pending refusals
+ * (demux-live.c) and the hash index (hash-index.c).  It may use decode's
+ * public types (demuxsim/packet.h) and the checksum stage's verdicts;
+ * never report, run or cli.  Within the stage calls go one way: from the
+ * receive path (this file, then demux-tcp.c, then demux-refusal.c) down
+ * through the policy (demux-limits.c), the store (demux-table.c, then
+ * demux-peers.c) and the lists (demux-lists.c) to the keys and the hash
+ * index; evidence.c, sockets-file.c, demux-live.c, the accessors and the
+ * checker are called from above the store and call only into it or
+ * below.
+ *
  * UDP lookup (RFC 768; as Linux's __udp4_lib_lookup scores it): a
  * connected socket matching the 4-tuple, else one bound to the exact
  * destination address and port, else one bound to the wildcard address.
