@@ -1,8 +1,10 @@
-/* demux-int.h - the structures behind demux.h (not installed). */
+/* demux-int.h - the structures behind demux.h, shared by the demux stage
+ * (not installed). */
 #ifndef DEMUXSIM_DEMUX_INT_H
 #define DEMUXSIM_DEMUX_INT_H
 
 #include "demuxsim/demux.h"
+#include "hash-index-int.h"
 
 /* A table key.  2-tuple keys (bound UDP sockets, listeners) leave the
  * remote part zero; 4-tuple keys fill it.  Always zero-initialised so
@@ -20,7 +22,7 @@ typedef struct {
 struct dm_peer_entry;
 
 /* When a socket was delivered to, at full width: what its narrow form
- * cannot hold (demux-table.c). */
+ * cannot hold (demux-socket.c). */
 typedef struct {
 	uint64_t first_frame, last_frame;
 	int64_t first_sec, last_sec;
@@ -40,7 +42,7 @@ struct dm_socket {
 	uint32_t act;          /* last activity, in limit ticks */
 	uint32_t slot;         /* index in its host's sockets array */
 	uint32_t lprev, lnext; /* its dm_list, oldest activity first: cell + 1,
-	                        * 0 at either end (demux-limits.c) */
+	                        * 0 at either end (demux-lists.c) */
 	dm_host *host;
 	dm_socket *parent;
 	union {
@@ -59,7 +61,7 @@ struct dm_socket {
 	uint16_t npeer;        /* its peer entries, at most DM_PEERS_MAX */
 	unsigned kind : 2;     /* dm_sock_kind */
 	unsigned state : 4;    /* dm_tcp_state */
-	unsigned list : 3;     /* dm_list it is on (demux-limits.c) */
+	unsigned list : 3;     /* dm_list it is on (demux-lists.c) */
 	unsigned retired : 4;  /* dm_retire_reason it left the table for */
 	bool keyed : 1;        /* reachable through the table */
 	bool midstream : 1;
@@ -91,7 +93,7 @@ typedef struct {
 struct dm_host {
 	uint8_t family;
 	uint8_t addr[16];
-	bool idle;              /* on the idle-host list (demux-limits.c) */
+	bool idle;              /* on the idle-host list (demux-lists.c) */
 	GPtrArray *sockets;     /* dm_socket *, creation order */
 	GArray *refusals;       /* dm_refusal, or NULL before the first */
 	GHashTable *refusal_at; /* dm_key * (owned) -> index + 1, or NULL before
@@ -108,11 +110,99 @@ struct dm_host {
 /* The counters of @h, made (zero) if need be. */
 dm_host_counts *dm_host_counts_get(dm_host *h);
 
+/* Whether @h has nothing of its own left to report: no socket held, no
+ * discarded listener, no refusal, no closed port noted. */
+static inline bool
+dm_host_forgettable(const dm_host *h)
+{
+	return h->sockets->len == h->holes && !h->dead && (!h->refusals || h->refusals->len == 0) &&
+	       (!h->closed || g_hash_table_size(h->closed) == 0);
+}
+
+/* The lists that order sockets by last activity, for expiry and
+ * eviction (kept by demux-lists.c, acted on by demux-limits.c).
+ * Listeners and declared sockets are on none: they are never expired
+ * nor evicted. */
+typedef enum {
+	DM_LIST_NONE,
+	DM_LIST_HALF_OPEN,    /* keyed SYN-SENT, SYN-RECEIVED */
+	DM_LIST_OVER,         /* keyed TIME-WAIT, CLOSED */
+	DM_LIST_UDP,          /* keyed learned UDP bound sockets */
+	DM_LIST_CONN,         /* other keyed learned connections */
+	DM_LIST_HISTORY,      /* out of the table, kept for the report */
+	DM_LIST_N
+} dm_list;
+
+typedef struct {
+	dm_socket *head, *tail;
+} dm_list_head;
+
+/* Estimated bytes per item of state, for --max-memory.  A socket: its
+ * cell (sizeof(dm_socket), checked in demux-table.c to leave room for the
+ * rest), its slot in its host's array and in the index, and the growth
+ * slack of both.  A fixed figure, so that limits and the memory reported
+ * do not depend on the build. */
+#define DM_COST_SOCKET ((uint64_t)240)
+#define DM_COST_PEER ((uint64_t)80)
+/* A host: its record and counters (checked in demux-table.c to fit),
+ * its arrays and its slot in the host index. */
+#define DM_COST_HOST ((uint64_t)544)
+#define DM_COST_REFUSAL ((uint64_t)sizeof(dm_refusal) + sizeof(dm_key) + 64)
+
+/* The simulated hosts and their sockets: the store (demux-table.c), the
+ * peer entries (demux-peers.c), the activity lists (demux-lists.c) and
+ * the bounded state's counts (demux-limits.c). */
+typedef struct {
+	GPtrArray *hosts;      /* dm_host *, creation order */
+	dm_index host_index;   /* host address -> index in hosts + 1 */
+	dm_index sockets;      /* dm_key -> cell + 1, the live entries */
+	GPtrArray *cell_chunks; /* the cells, DM_CELL_CHUNK sockets a chunk that
+	                        * never moves: held sockets and discarded
+	                        * listeners still named as parents; id 0 when
+	                        * empty */
+	uint32_t n_cells;      /* cells made */
+	GArray *free_cells;    /* uint32_t cells free for reuse */
+	guint last_id;         /* sockets ever made: ids are never reused */
+	dm_index peers;        /* (socket id, peer address, port) -> entry */
+	GPtrArray *peer_chunks; /* the peer entries */
+	uint32_t n_peers;      /* peer entries made */
+	GArray *free_peers;    /* uint32_t numbers of entries free for reuse */
+	uint32_t peers_held;   /* peer entries in use */
+	guint udp_connected;   /* connected UDP sockets ever added */
+	/* Bounded state (demux-limits.c; the lists: demux-lists.c). */
+	uint64_t count;        /* sockets held (in a host's array) */
+	uint64_t mem;          /* estimated bytes of sockets and peers held */
+	uint64_t refusals;     /* refusal entries held */
+	uint64_t peak_count, peak_mem;
+	uint32_t now;          /* capture time in ticks, never back */
+	bool have_base;
+	int64_t base_sec;      /* capture second of tick 0 */
+	dm_list_head lists[DM_LIST_N];
+	uint64_t listed;       /* sockets on a list (evictable) */
+	uint64_t listed_mem;   /* their sockets' and peer entries' cost */
+	dm_host *idle_head, *idle_tail; /* hosts with nothing of their own */
+	uint64_t idle;         /* hosts on that list */
+	uint64_t retired[DM_RETIRE_N]; /* totals over all hosts */
+	uint64_t forgotten_drops[DM_DROP_N];     /* of the hosts freed */
+	uint64_t forgotten_retired[DM_RETIRE_N];
+	uint64_t limit_unmet;
+} dm_tables;
+
+#define DM_CELL_CHUNK 1024u
+
+/* The socket in cell @cell (< n_cells): empty when its id is 0. */
+static inline dm_socket *
+dm_tables_at(const dm_tables *t, uint32_t cell)
+{
+	dm_socket *chunk = g_ptr_array_index(t->cell_chunks, cell / DM_CELL_CHUNK);
+	return &chunk[cell % DM_CELL_CHUNK];
+}
+
 /* Seconds whose nanoseconds (sec * 10^9 + nsec, nsec < 10^9) fit an
  * int64_t: the narrow span holds times within +-DM_SPAN_SEC_MAX. */
 #define DM_SPAN_SEC_MAX INT64_C(9223372035)
 
-/* dm_socket_touch when the narrow span cannot take it (demux-table.c). */
+/* dm_socket_touch when the narrow span cannot take it (demux-socket.c). */
 void dm_socket_touch_wide(dm_socket *s, uint64_t frame, int64_t sec, uint32_t nsec);
 
 /* Record that frame @frame at @sec.@nsec was delivered to @s: its last,

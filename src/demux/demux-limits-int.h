@@ -1,5 +1,6 @@
 /* demux-limits-int.h - bounded state for the simulation: expiry in capture
- * time and eviction under --max-sockets/--max-memory (not installed). */
+ * time and eviction under --max-sockets/--max-memory: the policy that
+ * acts on the activity lists of demux-lists-int.h (not installed). */
 #ifndef DEMUXSIM_DEMUX_LIMITS_H
 #define DEMUXSIM_DEMUX_LIMITS_H
 
@@ -20,18 +21,6 @@ typedef struct {
 /* The limits of @cfg, defaults for its zero fields. */
 void dm_limits_init(dm_limits *l, const dm_demux_config *cfg);
 
-/* Put @s at the tail of the list its state calls for (none, for
- * listeners and declared sockets), its activity now; a socket already
- * out of the table stays where it is. */
-void dm_limits_place(dm_tables *t, dm_socket *s);
-
-/* Take @s off its list. */
-void dm_limits_unlink(dm_tables *t, dm_socket *s);
-
-/* Put @h at the tail of the idle-host list, its activity now, when it
- * has nothing of its own left (dm_host_forgettable); else take it off. */
-void dm_limits_host_place(dm_tables *t, dm_host *h);
-
 /* The estimated bytes the simulation holds. */
 uint64_t dm_limits_memory(const dm_tables *t);
 
@@ -48,9 +37,5 @@ void dm_limits_advance(dm_tables *t, const dm_limits *l, int64_t sec, uint32_t n
  * and host the last decision names) are spared. */
 void dm_limits_enforce(dm_tables *t, const dm_limits *l, const dm_socket *keep,
                        const dm_host *keep_host);
-
-/* Check the lists (links, order, membership, counts); for tests.
- * Returns: NULL, or a newly allocated description. */
-char *dm_limits_check(const dm_tables *t);
 
 #endif

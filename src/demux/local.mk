@@ -1,13 +1,24 @@
 # src/demux/local.mk - the demux stage's sources in the library (included by Makefile.am).
 src_libdemuxsim_la_SOURCES += \
+	src/demux/demux-check.c \
 	src/demux/demux-declare-int.h \
 	src/demux/demux-int.h \
+	src/demux/demux-key-int.h \
+	src/demux/demux-key.c \
 	src/demux/demux-limits-int.h \
 	src/demux/demux-limits.c \
+	src/demux/demux-lists-int.h \
+	src/demux/demux-lists.c \
 	src/demux/demux-live-int.h \
 	src/demux/demux-live.c \
+	src/demux/demux-peers.c \
+	src/demux/demux-receive-int.h \
+	src/demux/demux-refusal.c \
+	src/demux/demux-socket.c \
 	src/demux/demux-table-int.h \
 	src/demux/demux-table.c \
+	src/demux/demux-tcp-int.h \
+	src/demux/demux-tcp.c \
 	src/demux/demux.c \
 	src/demux/evidence.c \
 	src/demux/hash-index-int.h \

@@ -20,7 +20,10 @@
 #include "demux-int.h"
 #include "demux-table-int.h"
 #include "demux-declare-int.h"
-#include "demux-limits-int.h"
+#include "demux-lists-int.h"
+
+/* The errors of the demux stage are those of a sockets file. */
+G_DEFINE_QUARK(dm-demux-error-quark, dm_demux_error)
 
 static bool
 parse_port(const char *text, uint16_t *port)
@@ -146,7 +149,7 @@ declare_list(dm_tables *t, GKeyFile *kf, const char *group, const char *key,
 		dm_socket *s = dm_tables_add(t, h, &k, kind,
 		                             proto == 6 ? DM_TCP_LISTEN : DM_TCP_NONE);
 		s->declared = true;
-		dm_limits_place(t, s);  /* declared: never expired nor evicted */
+		dm_lists_place(t, s);  /* declared: never expired nor evicted */
 	}
 	g_strfreev(items);
 	return ok;

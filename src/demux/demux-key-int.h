@@ -1,0 +1,60 @@
+/* demux-key-int.h - table keys: making them, and the hashing that the
+ * socket, host and peer indexes share (not installed).  dm_key_hash and
+ * dm_key_equal are declared in demux-int.h. */
+#ifndef DEMUXSIM_DEMUX_KEY_H
+#define DEMUXSIM_DEMUX_KEY_H
+
+#include <string.h>
+
+#include "demux-int.h"
+
+/* A key for @proto and @family: local address @laddr (NULL: all zeros)
+ * and port @lport; with @raddr, a 4-tuple to @raddr:@rport, else a
+ * 2-tuple. */
+void dm_key_make(dm_key *k, uint8_t proto, uint8_t family, const uint8_t *laddr,
+                 uint16_t lport, const uint8_t *raddr, uint16_t rport);
+/* The key of a socket bound to the wildcard address on host @host: the
+ * local address is all zeros and the host's address takes the place of
+ * the (unused) remote one, so that each host has its own. */
+void dm_key_wildcard(dm_key *k, uint8_t proto, uint8_t family,
+                     const uint8_t *host, uint16_t lport);
+
+/* MurmurHash3's 64-bit finaliser. */
+static inline uint64_t
+dm_fmix64(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdu;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53u;
+	return x ^ (x >> 33);
+}
+
+/* A seed drawn once per process (0 until then), so that a crafted capture
+ * cannot aim its keys at one chain of the tables.  Nothing printed
+ * depends on it: reports follow creation order and sorted addresses,
+ * never hash order. */
+extern uint64_t dm_seed;
+/* Draw dm_seed; returns it. */
+uint64_t dm_hash_seed_draw(void);
+
+static inline uint64_t
+dm_hash_seed(void)
+{
+	if (G_UNLIKELY(dm_seed == 0))
+		return dm_hash_seed_draw();
+	return dm_seed;
+}
+
+/* The hash of an endpoint (16 address bytes, a port), shared by the
+ * keys, the host index and the peer index. */
+static inline uint64_t
+dm_endpoint_hash(const uint8_t *addr, uint16_t port)
+{
+	uint64_t w0, w1;
+	memcpy(&w0, addr, 8);
+	memcpy(&w1, addr + 8, 8);
+	return dm_fmix64(w0 ^ dm_hash_seed() ^ dm_fmix64(w1 ^ ((uint64_t)port << 32)));
+}
+
+#endif

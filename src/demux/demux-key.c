@@ -1,0 +1,67 @@
+/* demux-key.c - table keys: making them (a 2-tuple, a 4-tuple, a
+ * wildcard bound per host), comparing them, and their hash, a 4-tuple and
+ * its reverse alike, from a seed drawn once per process.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "demux-int.h"
+#include "demux-key-int.h"
+
+/* The hash seed (dm_hash_seed, demux-key-int.h). */
+uint64_t dm_seed;
+
+uint64_t
+dm_hash_seed_draw(void)
+{
+	dm_seed = ((uint64_t)g_random_int() << 32 | g_random_int()) | 1;
+	return dm_seed;
+}
+
+/* The hash of a key's normalised form: its two endpoints are hashed alike
+ * and added, so that a 4-tuple and its reverse (the two ends of one
+ * connection) hash the same. */
+guint
+dm_key_hash(gconstpointer p)
+{
+	const dm_key *k = p;
+	uint64_t h = dm_endpoint_hash(k->laddr, k->lport) + dm_endpoint_hash(k->raddr, k->rport) +
+	             ((uint64_t)k->proto << 16 | (uint64_t)k->family << 8 | k->tuple);
+	h = dm_fmix64(h);
+	return (guint)(h ^ (h >> 32));
+}
+
+gboolean
+dm_key_equal(gconstpointer a, gconstpointer b)
+{
+	return memcmp(a, b, sizeof(dm_key)) == 0;
+}
+
+void
+dm_key_make(dm_key *k, uint8_t proto, uint8_t family, const uint8_t *laddr,
+            uint16_t lport, const uint8_t *raddr, uint16_t rport)
+{
+	size_t alen = family == 6 ? 16 : 4;
+	memset(k, 0, sizeof *k);
+	k->proto = proto;
+	k->family = family;
+	k->lport = lport;
+	if (laddr)
+		memcpy(k->laddr, laddr, alen);
+	if (raddr) {
+		k->tuple = 4;
+		memcpy(k->raddr, raddr, alen);
+		k->rport = rport;
+	} else {
+		k->tuple = 2;
+	}
+}
+
+void
+dm_key_wildcard(dm_key *k, uint8_t proto, uint8_t family, const uint8_t *host,
+                uint16_t lport)
+{
+	dm_key_make(k, proto, family, NULL, lport, NULL, 0);
+	memcpy(k->raddr, host, family == 6 ? 16 : 4);
+}

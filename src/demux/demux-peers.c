@@ -1,0 +1,255 @@
+/* demux-peers.c - the peer entries: the peer endpoints each bound socket
+ * and listener received from, with their segments, in chunks that never
+ * move and an index by (socket id, address, port); iterating a socket's
+ * peers for the report; freeing them with their socket; and checking
+ * them for the tests.  A connection has no entries: its one peer is its
+ * remote end.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "demux-int.h"
+#include "demux-table-int.h"
+#include "hash-index-int.h"
+
+/* Peer entries live in chunks that never move (sockets point at their
+ * newest), numbered from 1 in the peer index. */
+#define PEER_CHUNK 4096u
+
+/* A peer endpoint a bound socket or listener received from; a connection
+ * has no entries, its only peer being its remote end.  Forty bytes: its
+ * number in the peer index is not kept, the index finds it by owner,
+ * address and port. */
+struct dm_peer_entry {
+	uint64_t segments;
+	struct dm_peer_entry *next;  /* the socket's previous peer */
+	uint8_t addr[16];
+	guint owner;                 /* socket id; 0: free */
+	uint16_t port;
+	uint8_t family;
+};
+
+typedef struct {
+	guint owner;
+	uint16_t port;
+	const uint8_t *addr;
+} peer_probe;
+
+static uint32_t
+peer_hash(const peer_probe *p)
+{
+	uint64_t x = dm_endpoint_hash(p->addr, p->port) + (uint64_t)p->owner * 0x9e3779b97f4a7c15u;
+	return (uint32_t)(x ^ (x >> 32));
+}
+
+static struct dm_peer_entry *
+peer_entry(const dm_tables *t, uint32_t id)
+{
+	struct dm_peer_entry *chunk = g_ptr_array_index(t->peer_chunks, (id - 1) / PEER_CHUNK);
+	return &chunk[(id - 1) % PEER_CHUNK];
+}
+
+static bool
+peer_match(const void *ctx, uint32_t id, const void *key)
+{
+	const struct dm_peer_entry *e = peer_entry(ctx, id);
+	const peer_probe *p = key;
+	return e->owner == p->owner && e->port == p->port &&
+	       memcmp(e->addr, p->addr, 16) == 0;
+}
+
+/* Whether @s is a connection whose remote end is (@family, @addr, @port). */
+static bool
+from_remote(const dm_socket *s, uint8_t family, const uint8_t *addr, uint16_t port)
+{
+	return s->key.tuple == 4 && s->key.family == family && s->key.rport == port &&
+	       memcmp(s->key.raddr, addr, family == 6 ? 16 : 4) == 0;
+}
+
+bool
+dm_tables_note_peer(dm_tables *t, dm_socket *s, uint8_t family,
+                    const uint8_t *addr, uint16_t port)
+{
+	if (from_remote(s, family, addr, port))
+		/* Counted by the socket's own totals (dm_tables_check). */
+		return s->peers == 0;
+	/* A connection is found by its 4-tuple: what reaches it comes from
+	 * its remote end. */
+	g_return_val_if_fail(s->kind != DM_KIND_CONNECTION, false);
+	uint8_t a[16] = { 0 };
+	memcpy(a, addr, family == 6 ? 16 : 4);
+	struct dm_peer_entry *e = s->u.peer_list;
+	if (e && e->port == port && memcmp(e->addr, a, 16) == 0) {
+		/* Its newest peer again: that entry is the one the index
+		 * holds for (socket, address, port). */
+		e->segments++;
+		return false;
+	}
+	peer_probe probe = { .owner = s->id, .port = port, .addr = a };
+	uint32_t hash = peer_hash(&probe), pos, id;
+	for (id = dm_index_first(&t->peers, hash, &pos); id;
+	     id = dm_index_next(&t->peers, hash, &pos)) {
+		e = peer_entry(t, id);
+		if (e->owner == s->id && e->port == port && memcmp(e->addr, a, 16) == 0) {
+			e->segments++;
+			return false;
+		}
+	}
+	if (s->npeer >= DM_PEERS_MAX) {
+		/* Folded into "other peers", counted by the socket's totals
+		 * (dm_socket_peer_iter_init): one more peer at least. */
+		if (s->peers_folded)
+			return false;
+		s->peers_folded = true;
+		return true;
+	}
+	if (t->free_peers->len) {
+		id = g_array_index(t->free_peers, uint32_t, t->free_peers->len - 1);
+		g_array_set_size(t->free_peers, t->free_peers->len - 1);
+	} else {
+		if (t->n_peers % PEER_CHUNK == 0)
+			g_ptr_array_add(t->peer_chunks, g_new(struct dm_peer_entry, PEER_CHUNK));
+		id = ++t->n_peers;
+	}
+	e = peer_entry(t, id);
+	s->npeer++;
+	t->peers_held++;
+	t->mem += DM_COST_PEER;
+	if (s->list != DM_LIST_NONE)
+		t->listed_mem += DM_COST_PEER;
+	e->segments = 1;
+	e->next = s->u.peer_list;
+	memcpy(e->addr, a, 16);
+	e->owner = s->id;
+	e->port = port;
+	e->family = family;
+	s->u.peer_list = e;
+	dm_index_put(&t->peers, hash, id, peer_match, t, &probe);
+	return true;
+}
+
+void
+dm_socket_peer_iter_init(dm_peer_iter *it, const dm_socket *s)
+{
+	it->next = dm_socket_peer_list(s);
+	it->conn = NULL;
+	it->conn_segments = 0;
+	it->rest = NULL;
+	if (s->key.tuple == 4 || s->peers_folded) {
+		/* Its remote end, or the folded other peers: whatever no
+		 * entry counts. */
+		uint64_t n = s->segments;
+		for (const struct dm_peer_entry *e = dm_socket_peer_list(s); e; e = e->next)
+			n -= e->segments;
+		it->conn_segments = n;
+		if (s->key.tuple == 4)
+			it->conn = n ? s : NULL;
+		else
+			it->rest = s;
+	}
+}
+
+bool
+dm_peer_iter_next(dm_peer_iter *it, dm_peer *peer)
+{
+	if (it->conn) {
+		/* A connection: its remote end, with all its segments. */
+		const dm_socket *s = it->conn;
+		memset(peer, 0, sizeof *peer);
+		peer->family = s->key.family;
+		memcpy(peer->addr, s->key.raddr, sizeof peer->addr);
+		peer->port = s->key.rport;
+		peer->segments = it->conn_segments;
+		it->conn = NULL;
+		return true;
+	}
+	const struct dm_peer_entry *e = it->next;
+	if (!e && it->rest) {
+		const dm_socket *s = it->rest;
+		memset(peer, 0, sizeof *peer);
+		peer->family = s->key.family;
+		peer->segments = it->conn_segments;
+		peer->other = true;
+		it->rest = NULL;
+		return true;
+	}
+	if (!e)
+		return false;
+	memset(peer, 0, sizeof *peer);
+	peer->family = e->family;
+	memcpy(peer->addr, e->addr, sizeof peer->addr);
+	peer->port = e->port;
+	peer->segments = e->segments;
+	it->next = e->next;
+	return true;
+}
+
+void
+dm_peers_free(dm_tables *t, dm_socket *s)
+{
+	struct dm_peer_entry *e = dm_socket_peer_list(s), *next;
+	for (; e; e = next) {
+		next = e->next;
+		peer_probe probe = { .owner = e->owner, .port = e->port, .addr = e->addr };
+		uint32_t hash = peer_hash(&probe);
+		uint32_t id = dm_index_find(&t->peers, hash, peer_match, t, &probe);
+		dm_index_remove(&t->peers, hash, id);
+		e->owner = 0;
+		e->next = NULL;
+		g_array_append_val(t->free_peers, id);
+	}
+	t->peers_held -= s->npeer;
+	t->mem -= (uint64_t)s->npeer * DM_COST_PEER;
+	if (s->kind != DM_KIND_CONNECTION)
+		s->u.peer_list = NULL;
+	s->npeer = 0;
+}
+
+char *
+dm_peers_check_socket(const dm_tables *t, const dm_socket *s, uint32_t *entries)
+{
+	if (s->peers > s->segments)
+		return g_strdup_printf("socket %u: more peers than segments", s->id);
+	uint32_t npeers = 0;
+	uint64_t from_peers = 0;
+	dm_peer_iter it;
+	dm_peer peer;
+	dm_socket_peer_iter_init(&it, s);
+	while (dm_peer_iter_next(&it, &peer)) {
+		npeers++;
+		from_peers += peer.segments;
+	}
+	if (npeers != s->peers || from_peers != s->segments)
+		return g_strdup_printf("socket %u: peer counts disagree with its totals", s->id);
+	uint32_t n = 0;
+	for (const struct dm_peer_entry *e = dm_socket_peer_list(s); e; e = e->next) {
+		peer_probe probe = { .owner = e->owner, .port = e->port, .addr = e->addr };
+		uint32_t id = dm_index_find(&t->peers, peer_hash(&probe), peer_match, t, &probe);
+		if (e->owner != s->id || ++n > s->npeer || !id || peer_entry(t, id) != e)
+			return g_strdup_printf("socket %u: a peer not in the peer set", s->id);
+	}
+	if (n != s->npeer || s->npeer > DM_PEERS_MAX ||
+	    (s->peers_folded && (s->npeer != DM_PEERS_MAX || s->key.tuple != 2)))
+		return g_strdup_printf("socket %u: %u peer entries, %u counted", s->id, n, s->npeer);
+	*entries += n;
+	return NULL;
+}
+
+char *
+dm_peers_check_free(const dm_tables *t)
+{
+	/* Every peer entry is in use by a socket or on the free list. */
+	uint32_t free_peers = t->free_peers->len;
+	for (guint i = 0; i < t->free_peers->len; i++) {
+		uint32_t id = g_array_index(t->free_peers, uint32_t, i);
+		if (id == 0 || id > t->n_peers || peer_entry(t, id)->owner)
+			return g_strdup("peer free list broken");
+	}
+	if (free_peers + t->peers_held != t->n_peers ||
+	    dm_index_size(&t->peers) != t->peers_held)
+		return g_strdup_printf("%u peer entries made, %u held, %u free, %u indexed",
+		                       t->n_peers, t->peers_held, free_peers,
+		                       dm_index_size(&t->peers));
+	return NULL;
+}
