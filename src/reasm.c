@@ -191,19 +191,25 @@ datagram_kill(dm_reasm *ra, datagram *d, dm_reasm_count why)
 	recharge(ra, d);
 }
 
+/* The oldest datagram of @q other than @keep, or NULL (@q may be empty,
+ * @keep NULL). */
+static datagram *
+oldest_but(const GQueue *q, const datagram *keep)
+{
+	const GList *l = q->head;
+	if (l && l->data == keep)
+		l = l->next;
+	return l ? l->data : NULL;
+}
+
 /* Evict the oldest datagrams other than @keep until @need more bytes fit.
  * Returns: whether they fit. */
 static bool
 make_room(dm_reasm *ra, const datagram *keep, size_t need)
 {
 	while (ra->mem + need > ra->max_memory) {
-		GQueue *q0 = &ra->ages[0], *q1 = &ra->ages[1];
-		datagram *a = q0->head ? q0->head->data : NULL;
-		datagram *b = q1->head ? q1->head->data : NULL;
-		if (a == keep)
-			a = q0->head->next ? q0->head->next->data : NULL;
-		if (b == keep)
-			b = q1->head->next ? q1->head->next->data : NULL;
+		datagram *a = oldest_but(&ra->ages[0], keep);
+		datagram *b = oldest_but(&ra->ages[1], keep);
 		datagram *victim = !a ? b : !b ? a : (a->born <= b->born ? a : b);
 		if (!victim)
 			return false;

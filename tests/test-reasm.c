@@ -497,6 +497,33 @@ test_memory_limit(void)
 	records_free(frags);
 }
 
+/* Above the memory limit with the other family's age queue empty: the
+ * oldest datagrams of this one are evicted (the empty queue once made
+ * the eviction dereference its NULL head). */
+static void
+test_evict_one_family_empty(gconstpointer data)
+{
+	static datagram dg;
+	int family = GPOINTER_TO_INT(data), f = family == 6;
+	dm_reasm *ra = dm_reasm_new(&(dm_reasm_config){ .max_memory = 1000 });
+	dm_packet pkt;
+
+	make_udp(&dg, family, 3000);
+	for (uint32_t id = 0; id < 10; id++) {
+		record r = fragment(&dg, id, 0, 256, true, NULL);
+		g_assert_cmpint(feed(ra, id + 1, 0, &r, &pkt), ==, DM_FRAME_FRAGMENT);
+		g_assert_cmpuint(dm_reasm_memory(ra), <=, 1000);
+		g_free(r.b);
+	}
+	dm_reasm_stats st = finish(ra);
+	g_assert_cmpuint(st.count[f][DM_REASM_FRAGMENTS], ==, 10);
+	g_assert_cmpuint(st.count[f][DM_REASM_EVICTED], >=, 7);
+	g_assert_cmpuint(st.count[f][DM_REASM_EVICTED] + st.count[f][DM_REASM_INCOMPLETE], ==, 10);
+	g_assert_cmpuint(st.count[!f][DM_REASM_EVICTED], ==, 0);
+	g_assert_cmpuint(st.peak_memory, <=, 1000);
+	dm_reasm_free(ra);
+}
+
 static void
 test_first_missing(void)
 {
@@ -688,6 +715,10 @@ main(int argc, char **argv)
 	g_test_add_func("/reasm/timeout", test_timeout);
 	g_test_add_func("/reasm/size-limit", test_size_limit);
 	g_test_add_func("/reasm/memory-limit", test_memory_limit);
+	g_test_add_data_func("/reasm/evict/one-family-empty-v4", GINT_TO_POINTER(4),
+	                     test_evict_one_family_empty);
+	g_test_add_data_func("/reasm/evict/one-family-empty-v6", GINT_TO_POINTER(6),
+	                     test_evict_one_family_empty);
 	g_test_add_func("/reasm/first-fragment-missing", test_first_missing);
 	g_test_add_func("/reasm/truncated-fragment", test_truncated_fragment);
 	g_test_add_func("/reasm/atomic-fragment", test_atomic_fragment);
