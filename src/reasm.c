@@ -101,6 +101,36 @@ key_equal(gconstpointer a, gconstpointer b)
 	       memcmp(x->src, y->src, 16) == 0 && memcmp(x->dst, y->dst, 16) == 0;
 }
 
+/* @sec.@nsec in nanoseconds, saturated to the range of int64_t: a capture
+ * time may be any int64_t seconds (a pcapng interface's coarse resolution
+ * or large offset), and nsec any uint32_t. */
+static inline int64_t
+ns_of(int64_t sec, uint32_t nsec)
+{
+	if (sec > (INT64_MAX - (int64_t)nsec) / NSEC)
+		return INT64_MAX;
+	if (sec < INT64_MIN / NSEC)
+		return INT64_MIN;
+	return sec * NSEC + (int64_t)nsec;
+}
+
+/* A timeout of @seconds (@def unless greater than 0) in nanoseconds,
+ * saturated (at about 292 years). */
+static int64_t
+timeout_ns(double seconds, double def)
+{
+	double s = seconds > 0 ? seconds : def;
+	return s >= 9.2e9 ? INT64_MAX : (int64_t)(s * NSEC);
+}
+
+/* Whether @timeout has passed from @born to @now (never when time went
+ * back), without overflow whatever the three values. */
+static bool
+timed_out(int64_t now, int64_t born, int64_t timeout)
+{
+	return now >= born && (uint64_t)now - (uint64_t)born >= (uint64_t)timeout;
+}
+
 const char *
 dm_reasm_count_name(dm_reasm_count c)
 {
@@ -124,8 +154,8 @@ dm_reasm_new(const dm_reasm_config *cfg)
 	ra->table = g_hash_table_new(key_hash, key_equal);
 	g_queue_init(&ra->ages[0]);
 	g_queue_init(&ra->ages[1]);
-	ra->timeout[0] = (int64_t)((cfg->timeout4 > 0 ? cfg->timeout4 : 30.0) * NSEC);
-	ra->timeout[1] = (int64_t)((cfg->timeout6 > 0 ? cfg->timeout6 : 60.0) * NSEC);
+	ra->timeout[0] = timeout_ns(cfg->timeout4, 30.0);
+	ra->timeout[1] = timeout_ns(cfg->timeout6, 60.0);
 	ra->max_memory = cfg->max_memory ? cfg->max_memory : DM_REASM_DEFAULT_MEMORY;
 	ra->max_datagram = cfg->max_datagram && cfg->max_datagram < MAX_IP_DATAGRAM
 	                   ? cfg->max_datagram : MAX_IP_DATAGRAM;
@@ -315,7 +345,7 @@ expire(dm_reasm *ra, int64_t now)
 		GQueue *q = &ra->ages[f];
 		while (q->head) {
 			datagram *d = q->head->data;
-			if (now - d->born < ra->timeout[f])
+			if (!timed_out(now, d->born, ra->timeout[f]))
 				break;
 			if (!d->dead)
 				count(ra, d, DM_REASM_TIMED_OUT);
@@ -476,7 +506,7 @@ dm_frame_status
 dm_reasm_frame(dm_reasm *ra, uint64_t frame, int64_t sec, uint32_t nsec,
                dm_frame_status st, dm_packet *pkt)
 {
-	int64_t now = sec * NSEC + nsec;
+	int64_t now = ns_of(sec, nsec);
 
 	if (ra->done) {
 		datagram_free(ra, ra->done);

@@ -404,6 +404,56 @@ test_timeout(void)
 	}
 }
 
+/* Give @r to the reassembler as frame @frame at time @sec.@nsec. */
+static dm_frame_status
+feed_at(dm_reasm *ra, uint64_t frame, int64_t sec, uint32_t nsec, const record *r,
+        dm_packet *pkt)
+{
+	dm_frame_status st = dm_decode_ip(r->b, (uint32_t)r->len, 0, pkt);
+	return dm_reasm_frame(ra, frame, sec, nsec, st, pkt);
+}
+
+/* Capture times at the ends of int64_t seconds (and nsec beyond a
+ * second): the arithmetic saturates instead of overflowing (UBSan), a
+ * datagram still completes at one instant and expires across the range;
+ * a timeout too long for nanoseconds saturates too. */
+static void
+test_time_extremes(void)
+{
+	static datagram dg;
+	make_udp(&dg, 4, 1500);
+	GArray *frags = split(&dg, 3, 1000);
+	const record *r = (const record *)(void *)frags->data;
+	const int64_t ends[] = { INT64_MAX, INT64_MIN, INT64_MAX / 1000000000, -1 };
+	dm_packet pkt;
+
+	for (size_t i = 0; i < G_N_ELEMENTS(ends); i++) {
+		dm_reasm *ra = dm_reasm_new(NULL);
+		feed_at(ra, 1, ends[i], UINT32_MAX, &r[0], &pkt);
+		g_assert_cmpint(feed_at(ra, 2, ends[i], UINT32_MAX, &r[1], &pkt), ==,
+		                DM_FRAME_SEGMENT);
+		g_assert_cmpint(pkt.csum.status, ==, DM_CSUM_GOOD);
+		dm_reasm_free(ra);
+	}
+	/* From the earliest time to the latest: expired.  Back in time: not. */
+	dm_reasm *ra = dm_reasm_new(NULL);
+	feed_at(ra, 1, INT64_MIN, 0, &r[0], &pkt);
+	g_assert_cmpint(feed_at(ra, 2, INT64_MAX, UINT32_MAX, &r[1], &pkt), ==, DM_FRAME_FRAGMENT);
+	dm_reasm_stats st = finish(ra);
+	g_assert_cmpuint(st.count[0][DM_REASM_TIMED_OUT], ==, 1);
+	dm_reasm_free(ra);
+	ra = dm_reasm_new(NULL);
+	feed_at(ra, 1, INT64_MAX, 0, &r[0], &pkt);
+	g_assert_cmpint(feed_at(ra, 2, INT64_MIN, 0, &r[1], &pkt), ==, DM_FRAME_SEGMENT);
+	dm_reasm_free(ra);
+	/* A timeout of 1e300 s is as long as nanoseconds go (292 years). */
+	ra = dm_reasm_new(&(dm_reasm_config){ .timeout4 = 1e300, .timeout6 = 1e300 });
+	feed_at(ra, 1, 0, 0, &r[0], &pkt);
+	g_assert_cmpint(feed_at(ra, 2, 9000000000, 0, &r[1], &pkt), ==, DM_FRAME_SEGMENT);
+	dm_reasm_free(ra);
+	records_free(frags);
+}
+
 static void
 test_size_limit(void)
 {
@@ -713,6 +763,7 @@ main(int argc, char **argv)
 	g_test_add_func("/reasm/overlap-ipv4-first-wins", test_overlap_v4_first_wins);
 	g_test_add_func("/reasm/overlap-ipv6-dropped", test_overlap_v6_dropped);
 	g_test_add_func("/reasm/timeout", test_timeout);
+	g_test_add_func("/reasm/time-extremes", test_time_extremes);
 	g_test_add_func("/reasm/size-limit", test_size_limit);
 	g_test_add_func("/reasm/memory-limit", test_memory_limit);
 	g_test_add_data_func("/reasm/evict/one-family-empty-v4", GINT_TO_POINTER(4),
