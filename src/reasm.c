@@ -33,6 +33,8 @@ typedef struct {
 	GArray *have;            /* span: bytes received, by the IP headers */
 	GArray *got;             /* span: bytes captured */
 	GArray *frames;          /* uint64_t: frames that contributed bytes */
+	guint have_peak, got_peak; /* the most spans have and got held (their
+	                          * arrays never shrink) */
 	uint32_t total;          /* the length, once the last fragment came */
 	bool have_last;
 	bool dead;               /* dropped: later fragments are discarded */
@@ -166,19 +168,53 @@ dm_reasm_new(const dm_reasm_config *cfg)
 
 /* --- Memory -------------------------------------------------------------- */
 
+/* What a datagram costs beyond its blocks: its slots in the hash table
+ * (a key pointer and a hash each; between 1 and 2.7 slots an entry as the
+ * table doubles).  Its age queue link is inside it. */
+#define HASH_ENTRY ((sizeof(gpointer) + sizeof(guint)) * 3 / 2)
+/* A GArray's header (GLib's GRealArray: data, four counts, clear_func). */
+#define ARRAY_HEADER (2 * sizeof(gpointer) + 6 * sizeof(guint))
+
+/* The heap bytes a block of @n bytes takes: malloc's size word, rounding
+ * to 16 bytes, 32 at least (glibc on 64-bit hosts; g_slice's
+ * magazines take about the same). */
 static size_t
-overhead(const datagram *d)
+heap_block(size_t n)
 {
-	return sizeof *d + (d->have->len + d->got->len) * sizeof(span) +
-	       d->frames->len * sizeof(uint64_t);
+	const size_t align = 2 * sizeof(size_t);
+	size_t b = (n + sizeof(size_t) + align - 1) & ~(align - 1);
+	return MAX(b, 2 * align);
+}
+
+/* A GArray holding at most @len elements of @elt bytes: its header and
+ * its data, grown as GLib grows it (powers of 2, 16 bytes at least). */
+static size_t
+array_cost(guint len, size_t elt)
+{
+	size_t cap = 16;
+	while (cap < len * elt)
+		cap <<= 1;
+	return heap_block(ARRAY_HEADER) + (len ? heap_block(cap) : 0);
+}
+
+/* What @d would be charged with @have, @got spans and @frames frames
+ * held at most, and a buffer of @buf_size bytes. */
+static size_t
+cost(guint have, guint got, guint frames, uint32_t buf_size)
+{
+	return heap_block(sizeof(datagram)) + HASH_ENTRY +
+	       array_cost(have, sizeof(span)) + array_cost(got, sizeof(span)) +
+	       array_cost(frames, sizeof(uint64_t)) + (buf_size ? heap_block(buf_size) : 0);
 }
 
 /* Recompute what @d is charged after its buffers changed. */
 static void
 recharge(dm_reasm *ra, datagram *d)
 {
+	d->have_peak = MAX(d->have_peak, d->have->len);
+	d->got_peak = MAX(d->got_peak, d->got->len);
 	ra->mem -= d->mem;
-	d->mem = overhead(d) + d->buf_size;
+	d->mem = cost(d->have_peak, d->got_peak, d->frames->len, d->buf_size);
 	ra->mem += d->mem;
 	if (ra->mem > ra->stats.peak_memory)
 		ra->stats.peak_memory = ra->mem;
@@ -204,6 +240,15 @@ datagram_remove(dm_reasm *ra, datagram *d)
 	datagram_free(ra, d);
 }
 
+/* Replace @a by an empty array of its element size (its data freed). */
+static void
+array_reset(GArray **a)
+{
+	guint elt = g_array_get_element_size(*a);
+	g_array_unref(*a);
+	*a = g_array_new(FALSE, FALSE, elt);
+}
+
 /* Drop @d's data but keep its key until it expires, so that the
  * fragments still to come are discarded too (RFC 5722). */
 static void
@@ -215,9 +260,10 @@ datagram_kill(dm_reasm *ra, datagram *d, dm_reasm_count why)
 	g_free(d->buf);
 	d->buf = NULL;
 	d->buf_size = 0;
-	g_array_set_size(d->have, 0);
-	g_array_set_size(d->got, 0);
-	g_array_set_size(d->frames, 0);
+	array_reset(&d->have);
+	array_reset(&d->got);
+	array_reset(&d->frames);
+	d->have_peak = d->got_peak = 0;
 	recharge(ra, d);
 }
 
@@ -367,7 +413,7 @@ lookup(dm_reasm *ra, const dm_packet *pkt, int64_t now)
 	datagram *d = g_hash_table_lookup(ra->table, &key);
 	if (d)
 		return d;
-	if (!make_room(ra, NULL, sizeof *d))
+	if (!make_room(ra, NULL, cost(0, 0, 0, 0)))
 		return NULL;
 	d = g_new0(datagram, 1);
 	*d = key;
@@ -431,12 +477,15 @@ add_fragment(dm_reasm *ra, datagram *d, uint64_t frame, const dm_packet *pkt)
 		d->overlapped = true;
 	}
 
+	/* At most one span more in each list, one frame more. */
+	size_t after = cost(d->have_peak + 1, d->got_peak + 1, d->frames->len + 1,
+	                    MAX(end, d->buf_size));
+	if (after > d->mem && !make_room(ra, d, after - d->mem)) {
+		count(ra, d, DM_REASM_EVICTED);
+		datagram_remove(ra, d);
+		return false;
+	}
 	if (end > d->buf_size) {
-		if (!make_room(ra, d, end - d->buf_size)) {
-			count(ra, d, DM_REASM_EVICTED);
-			datagram_remove(ra, d);
-			return false;
-		}
 		d->buf = g_realloc(d->buf, end);
 		d->buf_size = end;
 	}
