@@ -216,6 +216,12 @@ recharge(dm_reasm *ra, datagram *d)
 	ra->mem -= d->mem;
 	d->mem = cost(d->have_peak, d->got_peak, d->frames->len, d->buf_size);
 	ra->mem += d->mem;
+}
+
+/* Note the bytes held once within the limit again. */
+static void
+note_peak(dm_reasm *ra)
+{
 	if (ra->mem > ra->stats.peak_memory)
 		ra->stats.peak_memory = ra->mem;
 }
@@ -425,6 +431,7 @@ lookup(dm_reasm *ra, const dm_packet *pkt, int64_t now)
 	g_hash_table_add(ra->table, d);
 	g_queue_push_tail_link(&ra->ages[fam_index(d->family)], &d->age);
 	recharge(ra, d);
+	note_peak(ra);
 	return d;
 }
 
@@ -503,6 +510,14 @@ add_fragment(dm_reasm *ra, datagram *d, uint64_t frame, const dm_packet *pkt)
 		d->unfrag_len = f->unfrag_len;
 	}
 	recharge(ra, d);
+	if (ra->mem > ra->max_memory && !make_room(ra, d, 0)) {
+		/* More captured spans than foreseen (one fragment filling
+		 * several holes), and @d alone is over the limit. */
+		count(ra, d, DM_REASM_EVICTED);
+		datagram_remove(ra, d);
+		return false;
+	}
+	note_peak(ra);
 	return true;
 }
 

@@ -574,6 +574,40 @@ test_evict_one_family_empty(gconstpointer data)
 	dm_reasm_free(ra);
 }
 
+/* Whatever the limit, the bytes held never pass it, even when one
+ * fragment fills several holes between bytes received but not captured
+ * (each hole a new captured span). */
+static void
+test_evict_limit_never_passed(void)
+{
+	static datagram dg;
+	make_udp(&dg, 4, 48);                      /* 56 bytes */
+	record hole[3], whole = fragment(&dg, 1, 0, 48, true, NULL);
+	for (int i = 0; i < 3; i++)
+		hole[i] = fragment(&dg, 1, (size_t)i * 16, 8, true, NULL);
+	record other = fragment(&dg, 2, 0, 16, true, NULL);
+
+	for (size_t limit = 300; limit <= 1600; limit++) {
+		dm_reasm *ra = dm_reasm_new(&(dm_reasm_config){ .max_memory = limit });
+		dm_packet pkt;
+		feed(ra, 1, 0, &other, &pkt);
+		for (int i = 0; i < 3; i++) {
+			/* The IPv4 header captured, the 8 data bytes cut. */
+			feed_cut(ra, 2 + i, 0, &hole[i], 20, &pkt);
+			g_assert_cmpuint(dm_reasm_memory(ra), <=, limit);
+		}
+		feed(ra, 5, 0, &whole, &pkt);
+		g_assert_cmpuint(dm_reasm_memory(ra), <=, limit);
+		dm_reasm_stats st = finish(ra);
+		g_assert_cmpuint(st.peak_memory, <=, limit);
+		dm_reasm_free(ra);
+	}
+	for (int i = 0; i < 3; i++)
+		g_free(hole[i].b);
+	g_free(whole.b);
+	g_free(other.b);
+}
+
 static void
 test_first_missing(void)
 {
@@ -770,6 +804,7 @@ main(int argc, char **argv)
 	                     test_evict_one_family_empty);
 	g_test_add_data_func("/reasm/evict/one-family-empty-v6", GINT_TO_POINTER(6),
 	                     test_evict_one_family_empty);
+	g_test_add_func("/reasm/evict/limit-never-passed", test_evict_limit_never_passed);
 	g_test_add_func("/reasm/first-fragment-missing", test_first_missing);
 	g_test_add_func("/reasm/truncated-fragment", test_truncated_fragment);
 	g_test_add_func("/reasm/atomic-fragment", test_atomic_fragment);
