@@ -172,7 +172,8 @@ dm_reasm_new(const dm_reasm_config *cfg)
  * (a key pointer and a hash each; between 1 and 2.7 slots an entry as the
  * table doubles).  Its age queue link is inside it. */
 #define HASH_ENTRY ((sizeof(gpointer) + sizeof(guint)) * 3 / 2)
-/* A GArray's header (GLib's GRealArray: data, four counts, clear_func). */
+/* A GArray's header (GLib's GRealArray: two pointers, five 32-bit fields
+ * and padding). */
 #define ARRAY_HEADER (2 * sizeof(gpointer) + 6 * sizeof(guint))
 
 /* The heap bytes a block of @n bytes takes: malloc's size word, rounding
