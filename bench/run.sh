@@ -7,7 +7,9 @@
 # touching every byte), `demuxsim -q --format json`, `demuxsim --format
 # jsonl > file`, and on a 200,000-frame slice tshark and tcpdump when
 # installed; then the per-packet cost and memory as the number of flows
-# grows.  Prints a table and writes the same as JSON to
+# grows; and what a pending IP datagram costs the reassembler,
+# its estimate against RSS growth (bench/reasm-mem, 200,000 first
+# fragments).  Prints a table and writes the same as JSON to
 # bench/results/<date>.json with a description of the machine.
 #
 # The summary, jsonl and slice runs are measured single-threaded and with
@@ -34,6 +36,7 @@ DEMUXSIM=${DEMUXSIM:-$builddir/src/demuxsim}
 BENCHGEN=$builddir/bench/benchgen
 FLOOR=$builddir/bench/floor
 CSUMBENCH=$builddir/bench/csum-bench
+REASMMEM=$builddir/bench/reasm-mem
 RUNS=${BENCH_RUNS:-5}
 SCALE=${BENCH_SCALE:-10000 100000 1000000 10000000}
 SCALE_FPF=${BENCH_SCALE_FPF:-4}
@@ -161,6 +164,13 @@ if [ -x "$CSUMBENCH" ]; then
 	echo "bench: checksum" >&2
 	csum_line=$("$CSUMBENCH" 2>&1 | tr '\n' ';' | sed 's/;$//; s/;/; /g')
 	echo "  $csum_line" >&2
+fi
+
+reasm_line=""
+if [ -x "$REASMMEM" ]; then
+	echo "bench: reassembly memory" >&2
+	reasm_line=$("$REASMMEM" 200000 256 2>&1)
+	echo "  $reasm_line" >&2
 fi
 
 echo "bench: scale: $SCALE_FPF frames per flow" >&2
@@ -344,6 +354,7 @@ flood_table table
 		printf "\"tcpdump_over_demuxsim\": %s },\n", dw == "" ? "null" : sprintf("%.2f", dw / ssw)
 	}'
 	printf '  "checksum_bench": %s,\n' "$( [ -n "$csum_line" ] && jstr "$csum_line" || echo null)"
+	printf '  "reasm_memory": %s,\n' "$( [ -n "$reasm_line" ] && jstr "$reasm_line" || echo null)"
 	if [ -n "$flood_rows" ]; then
 		printf '  "flood": {\n'
 		flood_table json

@@ -404,6 +404,56 @@ test_timeout(void)
 	}
 }
 
+/* Give @r to the reassembler as frame @frame at time @sec.@nsec. */
+static dm_frame_status
+feed_at(dm_reasm *ra, uint64_t frame, int64_t sec, uint32_t nsec, const record *r,
+        dm_packet *pkt)
+{
+	dm_frame_status st = dm_decode_ip(r->b, (uint32_t)r->len, 0, pkt);
+	return dm_reasm_frame(ra, frame, sec, nsec, st, pkt);
+}
+
+/* Capture times at the ends of int64_t seconds (and nsec beyond a
+ * second): the arithmetic saturates instead of overflowing (UBSan), a
+ * datagram still completes at one instant and expires across the range;
+ * a timeout too long for nanoseconds saturates too. */
+static void
+test_time_extremes(void)
+{
+	static datagram dg;
+	make_udp(&dg, 4, 1500);
+	GArray *frags = split(&dg, 3, 1000);
+	const record *r = (const record *)(void *)frags->data;
+	const int64_t ends[] = { INT64_MAX, INT64_MIN, INT64_MAX / 1000000000, -1 };
+	dm_packet pkt;
+
+	for (size_t i = 0; i < G_N_ELEMENTS(ends); i++) {
+		dm_reasm *ra = dm_reasm_new(NULL);
+		feed_at(ra, 1, ends[i], UINT32_MAX, &r[0], &pkt);
+		g_assert_cmpint(feed_at(ra, 2, ends[i], UINT32_MAX, &r[1], &pkt), ==,
+		                DM_FRAME_SEGMENT);
+		g_assert_cmpint(pkt.csum.status, ==, DM_CSUM_GOOD);
+		dm_reasm_free(ra);
+	}
+	/* From the earliest time to the latest: expired.  Back in time: not. */
+	dm_reasm *ra = dm_reasm_new(NULL);
+	feed_at(ra, 1, INT64_MIN, 0, &r[0], &pkt);
+	g_assert_cmpint(feed_at(ra, 2, INT64_MAX, UINT32_MAX, &r[1], &pkt), ==, DM_FRAME_FRAGMENT);
+	dm_reasm_stats st = finish(ra);
+	g_assert_cmpuint(st.count[0][DM_REASM_TIMED_OUT], ==, 1);
+	dm_reasm_free(ra);
+	ra = dm_reasm_new(NULL);
+	feed_at(ra, 1, INT64_MAX, 0, &r[0], &pkt);
+	g_assert_cmpint(feed_at(ra, 2, INT64_MIN, 0, &r[1], &pkt), ==, DM_FRAME_SEGMENT);
+	dm_reasm_free(ra);
+	/* A timeout of 1e300 s is as long as nanoseconds go (292 years). */
+	ra = dm_reasm_new(&(dm_reasm_config){ .timeout4 = 1e300, .timeout6 = 1e300 });
+	feed_at(ra, 1, 0, 0, &r[0], &pkt);
+	g_assert_cmpint(feed_at(ra, 2, 9000000000, 0, &r[1], &pkt), ==, DM_FRAME_SEGMENT);
+	dm_reasm_free(ra);
+	records_free(frags);
+}
+
 static void
 test_size_limit(void)
 {
@@ -495,6 +545,67 @@ test_memory_limit(void)
 	g_assert_cmpuint(st.count[1][DM_REASM_REASSEMBLED], ==, 0);
 	dm_reasm_free(ra);
 	records_free(frags);
+}
+
+/* Above the memory limit with the other family's age queue empty: the
+ * oldest datagrams of this one are evicted (the empty queue once made
+ * the eviction dereference its NULL head). */
+static void
+test_evict_one_family_empty(gconstpointer data)
+{
+	static datagram dg;
+	int family = GPOINTER_TO_INT(data), f = family == 6;
+	dm_reasm *ra = dm_reasm_new(&(dm_reasm_config){ .max_memory = 1000 });
+	dm_packet pkt;
+
+	make_udp(&dg, family, 3000);
+	for (uint32_t id = 0; id < 10; id++) {
+		record r = fragment(&dg, id, 0, 256, true, NULL);
+		g_assert_cmpint(feed(ra, id + 1, 0, &r, &pkt), ==, DM_FRAME_FRAGMENT);
+		g_assert_cmpuint(dm_reasm_memory(ra), <=, 1000);
+		g_free(r.b);
+	}
+	dm_reasm_stats st = finish(ra);
+	g_assert_cmpuint(st.count[f][DM_REASM_FRAGMENTS], ==, 10);
+	g_assert_cmpuint(st.count[f][DM_REASM_EVICTED], >=, 7);
+	g_assert_cmpuint(st.count[f][DM_REASM_EVICTED] + st.count[f][DM_REASM_INCOMPLETE], ==, 10);
+	g_assert_cmpuint(st.count[!f][DM_REASM_EVICTED], ==, 0);
+	g_assert_cmpuint(st.peak_memory, <=, 1000);
+	dm_reasm_free(ra);
+}
+
+/* Whatever the limit, the bytes held never pass it, even when one
+ * fragment fills several holes between bytes received but not captured
+ * (each hole a new captured span). */
+static void
+test_evict_limit_never_passed(void)
+{
+	static datagram dg;
+	make_udp(&dg, 4, 48);                      /* 56 bytes */
+	record hole[3], whole = fragment(&dg, 1, 0, 48, true, NULL);
+	for (int i = 0; i < 3; i++)
+		hole[i] = fragment(&dg, 1, (size_t)i * 16, 8, true, NULL);
+	record other = fragment(&dg, 2, 0, 16, true, NULL);
+
+	for (size_t limit = 300; limit <= 1600; limit++) {
+		dm_reasm *ra = dm_reasm_new(&(dm_reasm_config){ .max_memory = limit });
+		dm_packet pkt;
+		feed(ra, 1, 0, &other, &pkt);
+		for (int i = 0; i < 3; i++) {
+			/* The IPv4 header captured, the 8 data bytes cut. */
+			feed_cut(ra, 2 + i, 0, &hole[i], 20, &pkt);
+			g_assert_cmpuint(dm_reasm_memory(ra), <=, limit);
+		}
+		feed(ra, 5, 0, &whole, &pkt);
+		g_assert_cmpuint(dm_reasm_memory(ra), <=, limit);
+		dm_reasm_stats st = finish(ra);
+		g_assert_cmpuint(st.peak_memory, <=, limit);
+		dm_reasm_free(ra);
+	}
+	for (int i = 0; i < 3; i++)
+		g_free(hole[i].b);
+	g_free(whole.b);
+	g_free(other.b);
 }
 
 static void
@@ -686,8 +797,14 @@ main(int argc, char **argv)
 	g_test_add_func("/reasm/overlap-ipv4-first-wins", test_overlap_v4_first_wins);
 	g_test_add_func("/reasm/overlap-ipv6-dropped", test_overlap_v6_dropped);
 	g_test_add_func("/reasm/timeout", test_timeout);
+	g_test_add_func("/reasm/time-extremes", test_time_extremes);
 	g_test_add_func("/reasm/size-limit", test_size_limit);
 	g_test_add_func("/reasm/memory-limit", test_memory_limit);
+	g_test_add_data_func("/reasm/evict/one-family-empty-v4", GINT_TO_POINTER(4),
+	                     test_evict_one_family_empty);
+	g_test_add_data_func("/reasm/evict/one-family-empty-v6", GINT_TO_POINTER(6),
+	                     test_evict_one_family_empty);
+	g_test_add_func("/reasm/evict/limit-never-passed", test_evict_limit_never_passed);
 	g_test_add_func("/reasm/first-fragment-missing", test_first_missing);
 	g_test_add_func("/reasm/truncated-fragment", test_truncated_fragment);
 	g_test_add_func("/reasm/atomic-fragment", test_atomic_fragment);

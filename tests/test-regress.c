@@ -3,7 +3,9 @@
  * examples) runs through the command line ($DEMUXSIM) in each output
  * format: it must exit normally with status 0 (done) or 1 (input error),
  * with nothing on stderr for 0 and exactly one "demuxsim: FILE: ..." line
- * for 1, and no sanitizer report.
+ * for 1, and no sanitizer report.  A sidecar NAME.args beside a capture
+ * NAME.pcap (or NAME.pcapng) holds options added before the file name,
+ * whitespace-separated (one a line, say).
  *
  *   /regress/<file>/<format>
  */
@@ -18,20 +20,58 @@ static gchar **child_env;
 typedef struct {
 	gchar *file;      /* relative to the source tree */
 	const char *format;
+	gchar **args;     /* from the .args sidecar (NULL-terminated) */
 } regress_case;
+
+/* The options of the sidecar of capture @name in @dir: a NULL-terminated
+ * vector, empty when there is no NAME.args. */
+static gchar **
+sidecar_args(const char *dir, const char *name)
+{
+	const char *dot = strrchr(name, '.');
+	gchar *base = g_strndup(name, (gsize)(dot - name));
+	gchar *path = g_strdup_printf("%s/%s.args", dir, base);
+	gchar *text = NULL;
+	GPtrArray *v = g_ptr_array_new();
+
+	if (g_file_get_contents(path, &text, NULL, NULL)) {
+		gchar **words = g_strsplit_set(text, " \t\r\n", -1);
+		for (gchar **w = words; *w; w++)
+			if (**w)
+				g_ptr_array_add(v, g_strdup(*w));
+		g_strfreev(words);
+	}
+	g_ptr_array_add(v, NULL);
+	g_free(text);
+	g_free(path);
+	g_free(base);
+	return (gchar **)g_ptr_array_free(v, FALSE);
+}
 
 static void
 test_capture(gconstpointer data)
 {
 	const regress_case *c = data;
-	const char *argv[] = { tool_path, "--all-frames", "--format", c->format, c->file, NULL };
+	const char *fixed[] = { tool_path, "--all-frames", "--format", c->format };
+	GPtrArray *argv = g_ptr_array_new();
 	gchar *out = NULL, *err = NULL;
 	GError *error = NULL;
 	int ws = 0;
 
-	g_test_message("$ demuxsim --all-frames --format %s %s", c->format, c->file);
-	if (!g_spawn_sync(srcdir, (gchar **)argv, child_env, G_SPAWN_DEFAULT, NULL, NULL,
-	                  &out, &err, &ws, &error)) {
+	for (gsize i = 0; i < G_N_ELEMENTS(fixed); i++)
+		g_ptr_array_add(argv, (gpointer)fixed[i]);
+	for (gchar **a = c->args; *a; a++)
+		g_ptr_array_add(argv, *a);
+	g_ptr_array_add(argv, c->file);
+	g_ptr_array_add(argv, NULL);
+	gchar *extra = g_strjoinv(" ", c->args);
+	g_test_message("$ demuxsim --all-frames --format %s %s%s%s", c->format, extra,
+	               *extra ? " " : "", c->file);
+	g_free(extra);
+	gboolean ran = g_spawn_sync(srcdir, (gchar **)argv->pdata, child_env, G_SPAWN_DEFAULT,
+	                            NULL, NULL, &out, &err, &ws, &error);
+	g_ptr_array_unref(argv);
+	if (!ran) {
 		g_test_message("cannot run %s: %s", tool_path, error->message);
 		g_test_fail();
 		g_error_free(error);
@@ -113,6 +153,7 @@ main(int argc, char **argv)
 			regress_case *c = g_new(regress_case, 1);
 			c->file = g_build_filename("tests", "regress", g_ptr_array_index(names, i), NULL);
 			c->format = formats[f];
+			c->args = sidecar_args(dir, g_ptr_array_index(names, i));
 			gchar *path = g_strdup_printf("/regress/%s/%s",
 			                              (char *)g_ptr_array_index(names, i), formats[f]);
 			g_test_add_data_func(path, c, test_capture);
@@ -128,6 +169,7 @@ main(int argc, char **argv)
 	for (guint i = 0; i < cases->len; i++) {
 		regress_case *c = g_ptr_array_index(cases, i);
 		g_free(c->file);
+		g_strfreev(c->args);
 		g_free(c);
 	}
 	g_ptr_array_unref(cases);

@@ -81,7 +81,9 @@ dm_reasm *dm_reasm_new(const dm_reasm_config *cfg);
  * then @pkt is replaced by the reassembled datagram, decoded and
  * verified, with the frames of its fragments in pkt->reasm_frames (valid,
  * like the datagram's bytes, until the next call).  Also expires the
- * datagrams whose timeout has passed at @sec.@nsec.
+ * datagrams whose timeout has passed at @sec.@nsec.  Any @sec and @nsec
+ * are accepted: times beyond the int64_t range of nanoseconds (about 292
+ * years from 1970) are taken as its end.
  * Returns: the frame's outcome.
  */
 dm_frame_status dm_reasm_frame(dm_reasm *ra, uint64_t frame, int64_t sec,

@@ -33,6 +33,8 @@ typedef struct {
 	GArray *have;            /* span: bytes received, by the IP headers */
 	GArray *got;             /* span: bytes captured */
 	GArray *frames;          /* uint64_t: frames that contributed bytes */
+	guint have_peak, got_peak; /* the most spans have and got held (their
+	                          * arrays never shrink) */
 	uint32_t total;          /* the length, once the last fragment came */
 	bool have_last;
 	bool dead;               /* dropped: later fragments are discarded */
@@ -101,6 +103,36 @@ key_equal(gconstpointer a, gconstpointer b)
 	       memcmp(x->src, y->src, 16) == 0 && memcmp(x->dst, y->dst, 16) == 0;
 }
 
+/* @sec.@nsec in nanoseconds, saturated to the range of int64_t: a capture
+ * time may be any int64_t seconds (a pcapng interface's coarse resolution
+ * or large offset), and nsec any uint32_t. */
+static inline int64_t
+ns_of(int64_t sec, uint32_t nsec)
+{
+	if (sec > (INT64_MAX - (int64_t)nsec) / NSEC)
+		return INT64_MAX;
+	if (sec < INT64_MIN / NSEC)
+		return INT64_MIN;
+	return sec * NSEC + (int64_t)nsec;
+}
+
+/* A timeout of @seconds (@def unless greater than 0) in nanoseconds,
+ * saturated (at about 292 years). */
+static int64_t
+timeout_ns(double seconds, double def)
+{
+	double s = seconds > 0 ? seconds : def;
+	return s >= 9.2e9 ? INT64_MAX : (int64_t)(s * NSEC);
+}
+
+/* Whether @timeout has passed from @born to @now (never when time went
+ * back), without overflow whatever the three values. */
+static bool
+timed_out(int64_t now, int64_t born, int64_t timeout)
+{
+	return now >= born && (uint64_t)now - (uint64_t)born >= (uint64_t)timeout;
+}
+
 const char *
 dm_reasm_count_name(dm_reasm_count c)
 {
@@ -124,8 +156,8 @@ dm_reasm_new(const dm_reasm_config *cfg)
 	ra->table = g_hash_table_new(key_hash, key_equal);
 	g_queue_init(&ra->ages[0]);
 	g_queue_init(&ra->ages[1]);
-	ra->timeout[0] = (int64_t)((cfg->timeout4 > 0 ? cfg->timeout4 : 30.0) * NSEC);
-	ra->timeout[1] = (int64_t)((cfg->timeout6 > 0 ? cfg->timeout6 : 60.0) * NSEC);
+	ra->timeout[0] = timeout_ns(cfg->timeout4, 30.0);
+	ra->timeout[1] = timeout_ns(cfg->timeout6, 60.0);
 	ra->max_memory = cfg->max_memory ? cfg->max_memory : DM_REASM_DEFAULT_MEMORY;
 	ra->max_datagram = cfg->max_datagram && cfg->max_datagram < MAX_IP_DATAGRAM
 	                   ? cfg->max_datagram : MAX_IP_DATAGRAM;
@@ -136,20 +168,61 @@ dm_reasm_new(const dm_reasm_config *cfg)
 
 /* --- Memory -------------------------------------------------------------- */
 
+/* What a datagram costs beyond its blocks: its slots in the hash table
+ * (a key pointer and a hash each; between 1 and 2.7 slots an entry as the
+ * table doubles).  Its age queue link is inside it. */
+#define HASH_ENTRY ((sizeof(gpointer) + sizeof(guint)) * 3 / 2)
+/* A GArray's header (GLib's GRealArray: two pointers, five 32-bit fields
+ * and padding). */
+#define ARRAY_HEADER (2 * sizeof(gpointer) + 6 * sizeof(guint))
+
+/* The heap bytes a block of @n bytes takes: malloc's size word, rounding
+ * to 16 bytes, 32 at least (glibc on 64-bit hosts; g_slice's
+ * magazines take about the same). */
 static size_t
-overhead(const datagram *d)
+heap_block(size_t n)
 {
-	return sizeof *d + (d->have->len + d->got->len) * sizeof(span) +
-	       d->frames->len * sizeof(uint64_t);
+	const size_t align = 2 * sizeof(size_t);
+	size_t b = (n + sizeof(size_t) + align - 1) & ~(align - 1);
+	return MAX(b, 2 * align);
+}
+
+/* A GArray holding at most @len elements of @elt bytes: its header and
+ * its data, grown as GLib grows it (powers of 2, 16 bytes at least). */
+static size_t
+array_cost(guint len, size_t elt)
+{
+	size_t cap = 16;
+	while (cap < len * elt)
+		cap <<= 1;
+	return heap_block(ARRAY_HEADER) + (len ? heap_block(cap) : 0);
+}
+
+/* What @d would be charged with @have, @got spans and @frames frames
+ * held at most, and a buffer of @buf_size bytes. */
+static size_t
+cost(guint have, guint got, guint frames, uint32_t buf_size)
+{
+	return heap_block(sizeof(datagram)) + HASH_ENTRY +
+	       array_cost(have, sizeof(span)) + array_cost(got, sizeof(span)) +
+	       array_cost(frames, sizeof(uint64_t)) + (buf_size ? heap_block(buf_size) : 0);
 }
 
 /* Recompute what @d is charged after its buffers changed. */
 static void
 recharge(dm_reasm *ra, datagram *d)
 {
+	d->have_peak = MAX(d->have_peak, d->have->len);
+	d->got_peak = MAX(d->got_peak, d->got->len);
 	ra->mem -= d->mem;
-	d->mem = overhead(d) + d->buf_size;
+	d->mem = cost(d->have_peak, d->got_peak, d->frames->len, d->buf_size);
 	ra->mem += d->mem;
+}
+
+/* Note the bytes held once within the limit again. */
+static void
+note_peak(dm_reasm *ra)
+{
 	if (ra->mem > ra->stats.peak_memory)
 		ra->stats.peak_memory = ra->mem;
 }
@@ -174,6 +247,15 @@ datagram_remove(dm_reasm *ra, datagram *d)
 	datagram_free(ra, d);
 }
 
+/* Replace @a by an empty array of its element size (its data freed). */
+static void
+array_reset(GArray **a)
+{
+	guint elt = g_array_get_element_size(*a);
+	g_array_unref(*a);
+	*a = g_array_new(FALSE, FALSE, elt);
+}
+
 /* Drop @d's data but keep its key until it expires, so that the
  * fragments still to come are discarded too (RFC 5722). */
 static void
@@ -185,10 +267,22 @@ datagram_kill(dm_reasm *ra, datagram *d, dm_reasm_count why)
 	g_free(d->buf);
 	d->buf = NULL;
 	d->buf_size = 0;
-	g_array_set_size(d->have, 0);
-	g_array_set_size(d->got, 0);
-	g_array_set_size(d->frames, 0);
+	array_reset(&d->have);
+	array_reset(&d->got);
+	array_reset(&d->frames);
+	d->have_peak = d->got_peak = 0;
 	recharge(ra, d);
+}
+
+/* The oldest datagram of @q other than @keep, or NULL (@q may be empty,
+ * @keep NULL). */
+static datagram *
+oldest_but(const GQueue *q, const datagram *keep)
+{
+	const GList *l = q->head;
+	if (l && l->data == keep)
+		l = l->next;
+	return l ? l->data : NULL;
 }
 
 /* Evict the oldest datagrams other than @keep until @need more bytes fit.
@@ -197,13 +291,8 @@ static bool
 make_room(dm_reasm *ra, const datagram *keep, size_t need)
 {
 	while (ra->mem + need > ra->max_memory) {
-		GQueue *q0 = &ra->ages[0], *q1 = &ra->ages[1];
-		datagram *a = q0->head ? q0->head->data : NULL;
-		datagram *b = q1->head ? q1->head->data : NULL;
-		if (a == keep)
-			a = q0->head->next ? q0->head->next->data : NULL;
-		if (b == keep)
-			b = q1->head->next ? q1->head->next->data : NULL;
+		datagram *a = oldest_but(&ra->ages[0], keep);
+		datagram *b = oldest_but(&ra->ages[1], keep);
 		datagram *victim = !a ? b : !b ? a : (a->born <= b->born ? a : b);
 		if (!victim)
 			return false;
@@ -309,7 +398,7 @@ expire(dm_reasm *ra, int64_t now)
 		GQueue *q = &ra->ages[f];
 		while (q->head) {
 			datagram *d = q->head->data;
-			if (now - d->born < ra->timeout[f])
+			if (!timed_out(now, d->born, ra->timeout[f]))
 				break;
 			if (!d->dead)
 				count(ra, d, DM_REASM_TIMED_OUT);
@@ -331,7 +420,7 @@ lookup(dm_reasm *ra, const dm_packet *pkt, int64_t now)
 	datagram *d = g_hash_table_lookup(ra->table, &key);
 	if (d)
 		return d;
-	if (!make_room(ra, NULL, sizeof *d))
+	if (!make_room(ra, NULL, cost(0, 0, 0, 0)))
 		return NULL;
 	d = g_new0(datagram, 1);
 	*d = key;
@@ -343,6 +432,7 @@ lookup(dm_reasm *ra, const dm_packet *pkt, int64_t now)
 	g_hash_table_add(ra->table, d);
 	g_queue_push_tail_link(&ra->ages[fam_index(d->family)], &d->age);
 	recharge(ra, d);
+	note_peak(ra);
 	return d;
 }
 
@@ -395,12 +485,15 @@ add_fragment(dm_reasm *ra, datagram *d, uint64_t frame, const dm_packet *pkt)
 		d->overlapped = true;
 	}
 
+	/* At most one span more in each list, one frame more. */
+	size_t after = cost(d->have_peak + 1, d->got_peak + 1, d->frames->len + 1,
+	                    MAX(end, d->buf_size));
+	if (after > d->mem && !make_room(ra, d, after - d->mem)) {
+		count(ra, d, DM_REASM_EVICTED);
+		datagram_remove(ra, d);
+		return false;
+	}
 	if (end > d->buf_size) {
-		if (!make_room(ra, d, end - d->buf_size)) {
-			count(ra, d, DM_REASM_EVICTED);
-			datagram_remove(ra, d);
-			return false;
-		}
 		d->buf = g_realloc(d->buf, end);
 		d->buf_size = end;
 	}
@@ -418,6 +511,14 @@ add_fragment(dm_reasm *ra, datagram *d, uint64_t frame, const dm_packet *pkt)
 		d->unfrag_len = f->unfrag_len;
 	}
 	recharge(ra, d);
+	if (ra->mem > ra->max_memory && !make_room(ra, d, 0)) {
+		/* More captured spans than foreseen (one fragment filling
+		 * several holes), and @d alone is over the limit. */
+		count(ra, d, DM_REASM_EVICTED);
+		datagram_remove(ra, d);
+		return false;
+	}
+	note_peak(ra);
 	return true;
 }
 
@@ -470,7 +571,7 @@ dm_frame_status
 dm_reasm_frame(dm_reasm *ra, uint64_t frame, int64_t sec, uint32_t nsec,
                dm_frame_status st, dm_packet *pkt)
 {
-	int64_t now = sec * NSEC + nsec;
+	int64_t now = ns_of(sec, nsec);
 
 	if (ra->done) {
 		datagram_free(ra, ra->done);

@@ -3,6 +3,14 @@
  * command line reads it (dm_capture_open_file on its path), in the same two
  * passes: refusal evidence first, then decoding, simulation and the text
  * and JSON-lines reports (into memory), up to a clean end or an error.
+ *
+ * Built with -DFUZZ_LIMITS it is fuzz-limits: the frames also go through
+ * IP reassembly, and both reassembly and the simulation run with tiny
+ * limits, those of the command line options in LIMITS_ARGS (the .args of
+ * an input it finds goes beside it in tests/regress/), so that eviction,
+ * expiry and the forgetting of hosts happen all the time; the tables are
+ * checked after every frame and reassembly never holds more than its
+ * limit.
  */
 #define _GNU_SOURCE
 #include "config.h"
@@ -16,8 +24,20 @@
 #include "demuxsim/capture.h"
 #include "demuxsim/decode.h"
 #include "demuxsim/demux.h"
+#include "demuxsim/reasm.h"
 #include "demuxsim/report.h"
 #include "demuxsim/summary.h"
+
+#ifdef FUZZ_LIMITS
+#define LIMITS_ARGS "--max-sockets 4 --max-memory 4096 --syn-timeout 1 --time-wait 1 " \
+	"--udp-idle 1 --reasm-memory 1000 --reasm-timeout4 1 --reasm-timeout6 1"
+static const dm_demux_config demux_cfg = {
+	.max_sockets = 4, .max_memory = 4096, .syn_timeout = 1, .time_wait = 1, .udp_idle = 1,
+};
+static const dm_reasm_config reasm_cfg = { .timeout4 = 1, .timeout6 = 1, .max_memory = 1000 };
+#else
+static const dm_demux_config demux_cfg = { 0 };
+#endif
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -62,9 +82,31 @@ first_pass(const char *path)
 	return ev;
 }
 
+/* With the tiny limits: the checks after each frame (abort when one
+ * fails). */
 static void
-second_pass(const char *path, dm_demux *dm, dm_report *text, dm_report *jsonl,
-            dm_summary *sum)
+check_frame(const dm_demux *dm, const dm_reasm *ra)
+{
+#ifdef FUZZ_LIMITS
+	char *bad = dm_demux_check_invariants(dm);
+	if (bad) {
+		fprintf(stderr, "invariant broken (%s): %s\n", LIMITS_ARGS, bad);
+		abort();
+	}
+	if (dm_reasm_memory(ra) > reasm_cfg.max_memory) {
+		fprintf(stderr, "reassembly holds %zu bytes, over its limit (%s)\n",
+		        dm_reasm_memory(ra), LIMITS_ARGS);
+		abort();
+	}
+#else
+	(void)dm;
+	(void)ra;
+#endif
+}
+
+static void
+second_pass(const char *path, dm_demux *dm, dm_reasm *ra, dm_report *text,
+            dm_report *jsonl, dm_summary *sum)
 {
 	dm_capture *cap = open_capture(path);
 	if (!cap)
@@ -82,13 +124,16 @@ second_pass(const char *path, dm_demux *dm, dm_report *text, dm_report *jsonl,
 	int rc;
 	while ((rc = dm_capture_next(cap, &rec, &err)) == 1) {
 		frame++;
+		uint32_t nsec = nano ? rec.frac : rec.frac * 1000;
 		dm_frame_status st = dm_decode_frame(dlt, rec.data, rec.caplen,
 		                                     rec.wirelen, &pkt);
+		if (ra)
+			st = dm_reasm_frame(ra, frame, rec.sec, nsec, st, &pkt);
 		dm_summary_add(sum, st, &pkt);
-		dm_demux_segment(dm, frame, rec.sec, nano ? rec.frac : rec.frac * 1000,
-		                 st, &pkt, &d);
+		dm_demux_segment(dm, frame, rec.sec, nsec, st, &pkt, &d);
 		dm_report_frame(text, frame, &rec, st, &pkt, &d);
 		dm_report_frame(jsonl, frame, &rec, st, &pkt, &d);
+		check_frame(dm, ra);
 	}
 	if (rc < 0 && (!err || !err->message))
 		abort();
@@ -118,12 +163,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	dm_report *text = dm_report_new(out, DM_FORMAT_TEXT, DM_REPORT_ALL_FRAMES);
 	dm_report *jsonl = dm_report_new(out, DM_FORMAT_JSONL, DM_REPORT_ALL_FRAMES);
-	dm_demux_config cfg = { 0 };
-	dm_demux *dm = dm_demux_new(&cfg);
+	dm_demux *dm = dm_demux_new(&demux_cfg);
 	dm_summary sum = { 0 };
+#ifdef FUZZ_LIMITS
+	dm_reasm *ra = dm_reasm_new(&reasm_cfg);
+#else
+	dm_reasm *ra = NULL;
+#endif
 
 	dm_demux_set_evidence(dm, first_pass(path));
-	second_pass(path, dm, text, jsonl, &sum);
+	second_pass(path, dm, ra, text, jsonl, &sum);
+	if (ra)
+		dm_reasm_finish(ra, &sum.reasm);
+	dm_reasm_free(ra);
 	dm_report_summary(text, &sum, dm);
 	dm_report_summary(jsonl, &sum, dm);
 

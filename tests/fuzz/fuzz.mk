@@ -18,7 +18,7 @@ FUZZ_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -g -O1 \
 LIB = $(addprefix $(top_srcdir)/,$(filter %.c,$(LIB_SOURCES)))
 HEADERS = $(wildcard $(top_srcdir)/include/demuxsim/*.h $(top_srcdir)/src/*/*.h)
 
-all: fuzz-frame fuzz-capture mkseeds
+all: fuzz-frame fuzz-capture fuzz-limits mkseeds
 
 fuzz-frame: $(top_srcdir)/tests/fuzz/fuzz-frame.c $(LIB) $(HEADERS)
 	$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer $< $(LIB) $(DEPS_LIBS) -o $@
@@ -26,10 +26,14 @@ fuzz-frame: $(top_srcdir)/tests/fuzz/fuzz-frame.c $(LIB) $(HEADERS)
 fuzz-capture: $(top_srcdir)/tests/fuzz/fuzz-capture.c $(LIB) $(HEADERS)
 	$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer $< $(LIB) $(DEPS_LIBS) -o $@
 
+# The same with reassembly and tiny limits (see fuzz-capture.c).
+fuzz-limits: $(top_srcdir)/tests/fuzz/fuzz-capture.c $(LIB) $(HEADERS)
+	$(CLANG) $(FUZZ_CFLAGS) -DFUZZ_LIMITS -fsanitize=fuzzer $< $(LIB) $(DEPS_LIBS) -o $@
+
 mkseeds: $(top_srcdir)/tests/fuzz/mkseeds.c $(LIB) $(HEADERS)
 	$(CLANG) $(FUZZ_CFLAGS) $< $(LIB) $(DEPS_LIBS) -o $@
 
 clean:
-	rm -f fuzz-frame fuzz-capture mkseeds
+	rm -f fuzz-frame fuzz-capture fuzz-limits mkseeds
 
 .PHONY: all clean
