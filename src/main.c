@@ -86,8 +86,12 @@ static struct sigaction default_action;
 static void
 on_stop_signal(int sig)
 {
-	sigaction(SIGINT, &default_action, NULL);
-	sigaction(SIGTERM, &default_action, NULL);
+	struct sigaction old;
+	for (int i = 0; i < 2; i++) {
+		int other = i ? SIGTERM : SIGINT;
+		if (sigaction(other, NULL, &old) == 0 && old.sa_handler == on_stop_signal)
+			sigaction(other, &default_action, NULL);
+	}
 	stop_signal = sig;
 }
 
@@ -105,8 +109,14 @@ catch_stop_signals(void)
 	sigemptyset(&sa.sa_mask);
 	sigaddset(&sa.sa_mask, SIGINT);
 	sigaddset(&sa.sa_mask, SIGTERM);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	/* One ignored when the run began (a background job of a script)
+	 * stays ignored, as it would without a handler. */
+	for (int i = 0; i < 2; i++) {
+		int sig = i ? SIGTERM : SIGINT;
+		struct sigaction old;
+		if (sigaction(sig, NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+			sigaction(sig, &sa, NULL);
+	}
 }
 
 static void
