@@ -415,7 +415,9 @@ static const char *const description =
 	"\n"
 	"Exit status: 0 done; 1 input error (unreadable, truncated or damaged\n"
 	"capture, unsupported link type, bad --sockets file: results so far are\n"
-	"still reported, and the other files still read); 2 usage error.";
+	"still reported, and the other files still read); 2 usage error;\n"
+	"130, 143: ended by SIGINT, SIGTERM (outputs written for the frames\n"
+	"processed).";
 
 /* Everything the command line holds for one run. */
 typedef struct {
