@@ -306,8 +306,8 @@ sleep $((slow / 2)).5
 kill -INT "$(cat "$work/twice.pid")"
 python3 "$work/pipe-full.py" "$work/out.fifo" $((20 * slow))
 kill -TERM "$(cat "$work/twice.pid")"
-exec 3<&-
 wait "$runner"
+exec 3<&-   # only now: a write must not end it first (SIGPIPE)
 kill "$writer" 2>/dev/null
 diag="$work/twice.err"
 checks "- a second signal (SIGTERM after SIGINT) kills the tool at once" \
