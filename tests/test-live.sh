@@ -32,6 +32,9 @@ IF_S=dmxl-s$$
 IF_C=dmxl-c$$
 TMUX_SOCK=dmxl-$$
 work=$(mktemp -d "${TMPDIR:-/tmp}/dmxl.XXXXXX")
+# For --split -Z: a directory the dropped user can enter (not $work).
+zwork=$(mktemp -d "${TMPDIR:-/tmp}/dmxl-z.XXXXXX")
+chmod 755 "$zwork"
 pids=()
 cleanup() {
 	trap - EXIT INT TERM
@@ -41,7 +44,7 @@ cleanup() {
 	ip netns del "$NS_C" 2>/dev/null
 	ip netns del "$NS_S" 2>/dev/null
 	ip link del "$IF_S" 2>/dev/null
-	rm -rf "$work"
+	rm -rf "$work" "$zwork"
 }
 trap cleanup EXIT
 trap 'exit 130' INT
@@ -165,7 +168,7 @@ servers() {   # start the servers of the scripted traffic, wait until ready
 	done
 }
 
-echo "1..28"
+echo "1..31"
 
 # --- 1-11: the scripted traffic, live, report as JSON -----------------------
 # Three captures see it at once: on the interface; on "any" (SLL2); and on
@@ -189,6 +192,16 @@ if [ -n "$zuser" ]; then
 	read -r zpid _ < <(pgrep -P "$zcap" 2>/dev/null ||
 	                   cat "/proc/$zcap/task/$zcap/children" 2>/dev/null)
 	cat "/proc/${zpid:-0}/status" > "$work/z.status" 2>&1
+	# --split without -w: its spool, in a TMPDIR like /tmp (sticky, so
+	# only its owner may remove it), must be the dropped user's to read.
+	mkdir -m 1777 "$zwork/tmp"
+	mkdir "$zwork/split" "$zwork/ro"
+	chown "$zuser" "$zwork/split"
+	ip netns exec "$NS_S" env TMPDIR="$zwork/tmp" timeout 60 "$DEMUXSIM" -i "$IF_S" -Z "$zuser" \
+		--duration 40 -q --format json --split "$zwork/split" "ip or ip6" \
+		> "$work/zs.json" 2> "$work/zs.err" &
+	zscap=$!; pids+=($zscap)
+	wait_for "$work/zs.err" "listening on" 10
 fi
 wait_for "$work/live.err" "listening on" 10
 wait_for "$work/any.err" "listening on" 10
@@ -196,9 +209,9 @@ servers
 in_c timeout 30 python3 "$work/client.py" > "$work/client.out" 2>&1
 client=$?
 sleep 1
-kill -INT "$cap" "$anycap" ${zcap:-}
+kill -INT "$cap" "$anycap" ${zcap:-} ${zscap:-}
 wait "$anycap"; anyrc=$?
-[ -n "$zuser" ] && { wait "$zcap"; zrc=$?; }
+[ -n "$zuser" ] && { wait "$zcap"; zrc=$?; wait "$zscap"; zsrc=$?; }
 wait "$cap"; rc=$?
 diag="$work/live.err $work/client.out"
 check "the scripted traffic ran (client exit $client)" test "$client" -eq 0
@@ -307,9 +320,32 @@ assert int(st["CapEff"], 16) == 0 and int(st["CapPrm"], 16) == 0, (st["CapEff"],
 		       python3 -c 'import json, sys; a, b = (json.load(open(p))[\"frames\"] for p in sys.argv[1:]); assert a == b > 0, (a, b)' \
 		               '$work/z.json' '$work/z-back.json' &&
 		       grep -q '^0 packets dropped by kernel\$' '$work/z.err'"
+	diag="$work/zs.err"
+	check "-Z $zuser --split DIR: status $zsrc, a pcap per socket, $zuser's, each read back" \
+		python3 -c '
+import json, os, pwd, subprocess, sys
+d, rc, uid, tool = sys.argv[1], int(sys.argv[2]), pwd.getpwnam(sys.argv[3]).pw_uid, sys.argv[4]
+assert rc == 0, rc
+files = sorted(os.path.join(d, f) for f in os.listdir(d))
+sockets = sum(1 for h in json.load(open(sys.argv[5]))["hosts"] for s in h["sockets"]
+              if s["segments"])
+# (a socket retracted by a correction keeps its file)
+assert sockets and len(files) >= sockets, (len(files), sockets)
+assert all(os.stat(f).st_uid == uid for f in files), "not owned by " + sys.argv[3]
+r = subprocess.run([tool, "-q"] + files, capture_output=True, text=True)
+assert r.returncode == 0, r.stderr
+' "$zwork/split" "$zsrc" "$zuser" "$DEMUXSIM" "$work/zs.json"
+	check "-Z $zuser --split DIR: no spool is left in TMPDIR" \
+		sh -c "ls -A '$zwork/tmp'; test -z \"\$(ls -A '$zwork/tmp')\""
+	ip netns exec "$NS_S" env TMPDIR="$zwork/tmp" timeout 20 "$DEMUXSIM" -i "$IF_S" -Z "$zuser" \
+		--duration 2 -q --split "$zwork/ro" > "$work/zro.out" 2> "$work/zro.err"
+	zrorc=$?
+	diag="$work/zro.err"
+	check "-Z $zuser --split DIR that $zuser cannot write: an error line, status $zrorc (1)" \
+		sh -c "test $zrorc -eq 1 && grep -q '^demuxsim: $zwork/ro: ' '$work/zro.err'"
 	unset diag
 else
-	for _ in 1 2 3; do ok "# SKIP no user nobody for -Z"; done
+	for _ in 1 2 3 4 5 6; do ok "# SKIP no user nobody for -Z"; done
 fi
 
 # --- 6-7: JSON lines stream, and a refusal is corrected as it is seen -------

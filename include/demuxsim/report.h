@@ -155,6 +155,21 @@ struct dm_shard;
 void dm_report_set_shard(dm_report *rep, const struct dm_shard *sh);
 
 /**
+ * dm_report_set_interrupted: signal @sig ended the run after frame @frame
+ * (the last one processed; 0 for none): the JSON report then has
+ * "interrupted": {"signal": "SIGINT", "frame": N} and the text and HTML
+ * reports a line saying so (call before dm_report_summary).
+ */
+void dm_report_set_interrupted(dm_report *rep, int sig, uint64_t frame);
+
+/**
+ * dm_report_signal_name: signal @sig by name: "SIGINT", "SIGTERM", else
+ * "signal N" written into @buf (16 bytes).
+ * Returns: the name.
+ */
+const char *dm_report_signal_name(int sig, char *buf);
+
+/**
  * dm_report_free: flush and free @rep (NULL is ignored).
  */
 void dm_report_free(dm_report *rep);

@@ -28,8 +28,9 @@ void dm_split_note(dm_split *sp, uint64_t frame, const dm_socket *s);
  * in the same order, @frames frames in all) and write each noted frame to
  * its socket's file, named "ID-PROTO-LOCAL-PORT[-REMOTE-PORT].pcap".
  * An input that cannot be opened, or is of an unsupported link type,
- * contributed no frames and is skipped.
- * Returns: false with @error set when a file cannot be written.
+ * contributed no frames and is skipped (a path "" too).
+ * Returns: false with @error set when a file cannot be written, or when
+ * noted frames could not be read again.
  */
 gboolean dm_split_write(dm_split *sp, const char *const *paths, guint n,
                         uint64_t frames, GError **error);

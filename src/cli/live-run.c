@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -69,7 +70,10 @@ typedef struct {
 	int dlt;
 	bool nano;
 	dm_dump *dump;
-	char *spool;             /* --split without -w: frames kept here */
+	char *spool;             /* --split without -w: frames kept here,
+	                          * read back as /dev/fd/N (its name is gone) */
+	int spool_fd;            /* or -1 */
+	bool spool_named;        /* no /dev/fd: @spool is a name to remove */
 	dm_split *split;
 	dm_tui *tui;
 	uint64_t frame;
@@ -288,32 +292,72 @@ open_source(run *r)
 	return EXIT_DONE;
 }
 
-/* -w, and the spool --split reads back; opened before -Z drops root. */
+/* -w, opened before -Z drops root (it may be where only root writes). */
 static int
 open_outputs(run *r)
 {
 	const dm_live_run_options *o = r->o;
 	GError *err = NULL;
 	int snaplen = r->live ? dm_live_snaplen(r->live) : dm_capture_snaplen(r->file);
-	const char *path = o->write_file;
 
-	if (o->split_dir) {
-		r->split = dm_split_new(o->split_dir, &err);
-		if (!r->split)
-			goto fail;
-		if (!path && r->live) {
-			int fd = g_file_open_tmp("demuxsim-live-XXXXXX.pcap", &r->spool, &err);
-			if (fd < 0)
-				goto fail;
-			close(fd);
-			path = r->spool;
-		}
+	if (!o->write_file)
+		return EXIT_DONE;
+	r->dump = dm_dump_open(o->write_file, r->dlt, snaplen, r->nano, &err);
+	if (r->dump)
+		return EXIT_DONE;
+	g_printerr("demuxsim: %s\n", err->message);
+	g_error_free(err);
+	return EXIT_INPUT;
+}
+
+/* The spool --split reads back when there is no -w file.  Its name is
+ * removed at once when the file can be read through its descriptor: then
+ * it is never left behind.  Returns false with @error set. */
+static bool
+open_spool(run *r, GError **error)
+{
+	int snaplen = r->live ? dm_live_snaplen(r->live) : dm_capture_snaplen(r->file);
+	char *name = NULL;
+
+	r->spool_fd = g_file_open_tmp("demuxsim-live-XXXXXX.pcap", &name, error);
+	if (r->spool_fd < 0)
+		return false;
+	r->dump = dm_dump_open(name, r->dlt, snaplen, r->nano, error);
+	char *by_fd = g_strdup_printf("/dev/fd/%d", r->spool_fd);
+	int probe = open(by_fd, O_RDONLY);
+	if (probe >= 0) {
+		close(probe);
+		g_unlink(name);
+		g_free(name);
+		r->spool = by_fd;
+	} else {
+		g_free(by_fd);
+		r->spool = name;
+		r->spool_named = true;
 	}
-	if (path) {
-		r->dump = dm_dump_open(path, r->dlt, snaplen, r->nano, &err);
-		if (!r->dump)
-			goto fail;
+	return r->dump != NULL;
+}
+
+/* --split: its directory, and the spool; made once -Z has dropped root,
+ * so that the user it runs as can write them and read the spool back. */
+static int
+open_split(run *r)
+{
+	const dm_live_run_options *o = r->o;
+	GError *err = NULL;
+
+	if (!o->split_dir)
+		return EXIT_DONE;
+	r->split = dm_split_new(o->split_dir, &err);
+	if (!r->split)
+		goto fail;
+	if (g_access(o->split_dir, W_OK | X_OK) != 0) {
+		g_printerr("demuxsim: %s: cannot write the split files there: %s\n",
+		           o->split_dir, g_strerror(errno));
+		return EXIT_INPUT;
 	}
+	if (!o->write_file && r->live && !open_spool(r, &err))
+		goto fail;
 	return EXIT_DONE;
 fail:
 	g_printerr("demuxsim: %s\n", err->message);
@@ -343,7 +387,7 @@ close_outputs(run *r)
 int
 dm_live_run(const dm_live_run_options *o, dm_report *rep, dm_demux *dm)
 {
-	run r = { .o = o, .rep = rep, .dm = dm };
+	run r = { .o = o, .rep = rep, .dm = dm, .spool_fd = -1 };
 	int status = open_source(&r);
 	if (status == EXIT_DONE)
 		status = open_outputs(&r);
@@ -355,6 +399,8 @@ dm_live_run(const dm_live_run_options *o, dm_report *rep, dm_demux *dm)
 			status = EXIT_INPUT;
 		}
 	}
+	if (status == EXIT_DONE)
+		status = open_split(&r);
 	if (status != EXIT_DONE)
 		goto out;
 
@@ -391,10 +437,11 @@ dm_live_run(const dm_live_run_options *o, dm_report *rep, dm_demux *dm)
 out:
 	dm_dump_close(r.dump, NULL);
 	dm_split_free(r.split);
-	if (r.spool) {
+	if (r.spool_named)
 		g_unlink(r.spool);
-		g_free(r.spool);
-	}
+	g_free(r.spool);
+	if (r.spool_fd >= 0)
+		close(r.spool_fd);
 	dm_live_close(r.live);
 	dm_capture_close(r.file);
 	return status;

@@ -7,20 +7,30 @@
  * answers; the second decodes, simulates and reports.  Standard input (and
  * a FIFO) is spooled to a temporary file so that it can be read twice.
  *
+ * SIGINT and SIGTERM end a run as the end of its input would: the frame in
+ * hand is finished, every output is written for the frames processed (the
+ * report says where it stopped), and the exit status is 128 + the signal.
+ * A signal while a stream is spooled ends that input there: what was
+ * spooled is processed.  A second signal ends the process at once.
+ *
  * Exit status: 0 done, 1 input error (results so far are still reported),
- * 2 usage error.
+ * 2 usage error, 130 and 143 interrupted by SIGINT and SIGTERM.
  */
 #include "config.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <locale.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli-int.h"
 #include "cli-limits-int.h"
@@ -56,9 +66,57 @@ typedef struct {
 typedef struct {
 	const char *name;   /* as given ("-" for standard input) */
 	char *path;         /* what is opened */
-	bool temporary;
+	bool temporary;     /* a spool: @path is its descriptor's /dev/fd/N,
+	                     * or its name when /dev/fd is missing */
+	bool named;         /* the spool's name is still to be removed */
+	int fd;             /* the spool's descriptor, with temporary */
 	bool failed;        /* could not be spooled: skipped */
+	bool cut;           /* its spooling ended by a signal: the last record
+	                     * may be cut, which is its end, not an error */
+	bool unread;        /* a signal came before it was read: skipped */
 } input;
+
+/* --- SIGINT and SIGTERM ------------------------------------------------- */
+
+static volatile sig_atomic_t stop_signal;
+static struct sigaction default_action;
+
+/* The first signal asks the run to stop; a second one ends the process. */
+static void
+on_stop_signal(int sig)
+{
+	struct sigaction old;
+	for (int i = 0; i < 2; i++) {
+		int other = i ? SIGTERM : SIGINT;
+		if (sigaction(other, NULL, &old) == 0 && old.sa_handler == on_stop_signal)
+			sigaction(other, &default_action, NULL);
+	}
+	stop_signal = sig;
+}
+
+static void
+catch_stop_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&default_action, 0, sizeof default_action);
+	default_action.sa_handler = SIG_DFL;
+	sigemptyset(&default_action.sa_mask);
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_stop_signal;
+	sa.sa_flags = SA_RESTART;   /* writes to a slow pipe go on */
+	sigemptyset(&sa.sa_mask);
+	sigaddset(&sa.sa_mask, SIGINT);
+	sigaddset(&sa.sa_mask, SIGTERM);
+	/* One ignored when the run began (a background job of a script)
+	 * stays ignored, as it would without a handler. */
+	for (int i = 0; i < 2; i++) {
+		int sig = i ? SIGTERM : SIGINT;
+		struct sigaction old;
+		if (sigaction(sig, NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+			sigaction(sig, &sa, NULL);
+	}
+}
 
 static void
 input_error(const char *path, uint64_t frame, const char *msg)
@@ -104,7 +162,7 @@ collect_evidence(const GArray *inputs, bool declared, unsigned threads)
 
 	for (guint i = 0; i < inputs->len; i++) {
 		const input *in = &g_array_index(inputs, input, i);
-		dm_capture *cap = in->failed ? NULL : open_input(in, false);
+		dm_capture *cap = in->failed || in->unread ? NULL : open_input(in, false);
 		if (!cap)
 			continue;
 		/* Addresses, ports and flags: no checksum. */
@@ -113,12 +171,14 @@ collect_evidence(const GArray *inputs, bool declared, unsigned threads)
 		dm_frame_status st;
 		dm_packet *pkt;
 		GError *err = NULL;
-		int rc;
-		while ((rc = dm_frames_next(fr, &rec, &st, &pkt, &err)) == 1)
+		int rc = 0;
+		while (!stop_signal && (rc = dm_frames_next(fr, &rec, &st, &pkt, &err)) == 1)
 			dm_evidence_add(ev, ++frame, st, pkt);
 		dm_frames_free(fr);
 		if (rc < 0)
 			g_error_free(err);
+		if (stop_signal)
+			break;
 	}
 	return ev;
 }
@@ -148,15 +208,19 @@ line_start(void *ctx, uint64_t index, const dm_record *rec, dm_frame_status st,
 	return dm_report_line_start(lc->rep, lc->base + index, rec, st, pkt, buf, size);
 }
 
-/* Second pass over one input.  Returns false after an input error. */
+/* Second pass over one input, until its end or a signal.  Returns false
+ * after an input error. */
 static bool
 run_input(const input *in, run_state *rs)
 {
 	GError *err = NULL;
-	dm_capture *cap = in->failed ? NULL : open_input(in, true);
+	if (in->unread)
+		return true;
+	/* A spool cut by a signal may not even hold a file header. */
+	dm_capture *cap = in->failed ? NULL : open_input(in, !in->cut);
 
 	if (!cap)
-		return false;
+		return in->cut;
 	bool nano = dm_capture_nanosecond(cap);
 	dm_report_begin_file(rs->rep, in->name, nano);
 
@@ -170,8 +234,8 @@ run_input(const input *in, run_state *rs)
 	dm_frame_status st;
 	dm_decision d;
 	uint64_t in_file = 0;
-	int rc;
-	while ((rc = dm_frames_next(fr, &rec, &st, &pkt, &err)) == 1) {
+	int rc = 0;
+	while (!stop_signal && (rc = dm_frames_next(fr, &rec, &st, &pkt, &err)) == 1) {
 		in_file++;
 		rs->frame++;
 		uint32_t nsec = nano ? rec->frac : rec->frac * 1000;
@@ -200,7 +264,10 @@ run_input(const input *in, run_state *rs)
 		dm_report_frame_started(rs->rep, rs->frame, rec, st, pkt, &d, start, len);
 	}
 	dm_frames_free(fr);
-	if (rc < 0) {
+	if (rc < 0 && in->cut) {
+		/* Where the signal cut the spool. */
+		g_error_free(err);
+	} else if (rc < 0) {
 		/* The damaged record by its position in its own file. */
 		input_error(in->name, in_file + 1, err->message);
 		g_error_free(err);
@@ -218,41 +285,102 @@ is_stream(const char *name)
 	       (stat(name, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode));
 }
 
+/* Make the spool of @in, a temporary file.  When it can be read back
+ * through its descriptor (/dev/fd/N), its name is removed at once: then
+ * nothing is left behind, however the process ends.  Returns the
+ * descriptor, or -1 with @error set. */
+static int
+open_spool(input *in, GError **error)
+{
+	char *name = NULL;
+	int fd = g_file_open_tmp("demuxsim-stdin-XXXXXX", &name, error);
+	if (fd < 0)
+		return -1;
+	char *by_fd = g_strdup_printf("/dev/fd/%d", fd);
+	int probe = open(by_fd, O_RDONLY);
+	if (probe >= 0) {
+		close(probe);
+		g_unlink(name);
+		g_free(name);
+		in->path = by_fd;
+	} else {
+		g_free(by_fd);
+		in->path = name;
+		in->named = true;
+	}
+	in->fd = fd;
+	in->temporary = true;
+	return fd;
+}
+
+static bool
+write_all(int fd, const char *buf, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, buf, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return false;
+		buf += w;
+		n -= (size_t)w;
+	}
+	return true;
+}
+
+/* Copy @src to @dst until its end or a signal (looked at at least every
+ * 200 ms: a FIFO may stay silent).  Returns false on an error (errno). */
+static bool
+copy_stream(int src, int dst)
+{
+	char buf[1 << 16];
+
+	while (!stop_signal) {
+		struct pollfd p = { .fd = src, .events = POLLIN };
+		int r = poll(&p, 1, 200);
+		if (r < 0 && errno != EINTR)
+			return false;
+		if (r <= 0)
+			continue;
+		ssize_t n = read(src, buf, sizeof buf);
+		if (n == 0)
+			return true;
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n < 0 || !write_all(dst, buf, (size_t)n))
+			return false;
+	}
+	return true;
+}
+
 /* Copy standard input (or the FIFO @in) to a temporary file so it can be
- * read twice. */
+ * read twice.  A signal ends the copy, and the input, where it came. */
 static bool
 spool_stdin(input *in)
 {
 	GError *err = NULL;
 	bool is_stdin = strcmp(in->name, "-") == 0;
-	FILE *src = is_stdin ? stdin : fopen(in->name, "rb");
-	if (!src) {
+	/* Not blocked until a writer comes (a signal must be seen meanwhile):
+	 * poll() waits for one. */
+	int src = is_stdin ? STDIN_FILENO : open(in->name, O_RDONLY | O_NONBLOCK);
+	if (src < 0) {
 		input_error(in->name, 0, g_strerror(errno));
 		return false;
 	}
-	int fd = g_file_open_tmp("demuxsim-stdin-XXXXXX", &in->path, &err);
-	if (fd < 0) {
+	if (!is_stdin)
+		fcntl(src, F_SETFL, fcntl(src, F_GETFL) & ~O_NONBLOCK);
+	int fd = open_spool(in, &err);
+	bool ok = fd >= 0;
+	if (!ok) {
 		input_error(in->name, 0, err->message);
 		g_error_free(err);
-		if (!is_stdin)
-			fclose(src);
-		return false;
-	}
-	in->temporary = true;
-	FILE *out = fdopen(fd, "wb");
-	char buf[1 << 16];
-	size_t n;
-	bool ok = out != NULL;
-	while (ok && (n = fread(buf, 1, sizeof buf, src)) > 0)
-		ok = fwrite(buf, 1, n, out) == n;
-	if (ferror(src))
-		ok = false;
-	if (out && fclose(out) != 0)
-		ok = false;
-	if (!ok)
+	} else if (!copy_stream(src, fd)) {
 		input_error(in->name, 0, g_strerror(errno));
+		ok = false;
+	}
+	in->cut = stop_signal != 0;
 	if (!is_stdin)
-		fclose(src);
+		close(src);
 	return ok;
 }
 
@@ -286,7 +414,9 @@ static const char *const description =
 	"\n"
 	"Exit status: 0 done; 1 input error (unreadable, truncated or damaged\n"
 	"capture, unsupported link type, bad --sockets file: results so far are\n"
-	"still reported, and the other files still read); 2 usage error.";
+	"still reported, and the other files still read); 2 usage error;\n"
+	"130, 143: ended by SIGINT, SIGTERM (outputs written for the frames\n"
+	"processed).";
 
 /* Everything the command line holds for one run. */
 typedef struct {
@@ -302,6 +432,7 @@ typedef struct {
 	GArray *inputs;        /* input */
 	run_state rs;
 	FILE *html;            /* --report */
+	int stop_signal;       /* the signal that ended the input, or 0 */
 } cli;
 
 /* What the steps below return to go on to the next one. */
@@ -422,9 +553,9 @@ check_options(cli *c)
 		}
 	}
 	if (o->read_file)
-		g_array_append_val(c->inputs, ((input){ o->read_file, o->read_file, false, false }));
+		g_array_append_val(c->inputs, ((input){ .name = o->read_file, .path = o->read_file, .fd = -1 }));
 	for (gchar **f = o->files; f && *f; f++)
-		g_array_append_val(c->inputs, ((input){ *f, *f, false, false }));
+		g_array_append_val(c->inputs, ((input){ .name = *f, .path = *f, .fd = -1 }));
 	if (c->inputs->len == 0 && !c->live) {
 		g_printerr("demuxsim: no capture given (use -r FILE or FILE...; try --help)\n");
 		return EXIT_USAGE;
@@ -489,8 +620,49 @@ prepare_run(cli *c)
 	return CLI_CONTINUE;
 }
 
+/* Spool the streams among the inputs.  A signal meanwhile ends the input
+ * there: the inputs before it, and what was spooled, are processed (a
+ * second signal now ends the process); those after it are not read.
+ * Returns false when a stream could not be spooled. */
+static bool
+spool_streams(cli *c)
+{
+	bool ok = true;
+
+	for (guint i = 0; i < c->inputs->len; i++) {
+		input *in = &g_array_index(c->inputs, input, i);
+		if (c->stop_signal) {
+			in->unread = true;
+			continue;
+		}
+		if (is_stream(in->name) && !spool_stdin(in)) {
+			in->failed = true;
+			ok = false;
+		}
+		if (stop_signal && in->cut) {
+			c->stop_signal = stop_signal;
+			stop_signal = 0;
+		} else if (stop_signal) {
+			break;   /* not while spooling: the passes stop at once */
+		}
+	}
+	return ok;
+}
+
+/* The last line of a run a signal ended: the status it ends with. */
+static int
+interrupted(int sig, uint64_t frame)
+{
+	char name[16];
+	g_printerr("demuxsim: interrupted by %s after frame %" G_GUINT64_FORMAT "\n",
+	           dm_report_signal_name(sig, name), frame);
+	return 128 + sig;
+}
+
 /* Read the capture files: spool streams, the evidence pass, the run, the
- * report, --report and --split.  Returns the exit status. */
+ * report, --report and --split.  SIGINT and SIGTERM end the reading
+ * (after the frame in hand); the outputs are then those of the frames
+ * processed.  Returns the exit status. */
 static int
 run_files(cli *c)
 {
@@ -499,13 +671,9 @@ run_files(cli *c)
 	GError *err = NULL;
 	int status = EXIT_DONE;
 
-	for (guint i = 0; i < c->inputs->len; i++) {
-		input *in = &g_array_index(c->inputs, input, i);
-		if (is_stream(in->name) && !spool_stdin(in)) {
-			in->failed = true;
-			status = EXIT_INPUT;
-		}
-	}
+	catch_stop_signals();
+	if (!spool_streams(c))
+		status = EXIT_INPUT;
 	if (o->split_dir) {
 		rs->split = dm_split_new(o->split_dir, &err);
 		if (!rs->split) {
@@ -516,11 +684,16 @@ run_files(cli *c)
 	}
 
 	dm_demux_set_evidence(rs->dm, collect_evidence(c->inputs, o->sockets != NULL, rs->threads));
-	/* A bad input is reported and skipped: the others are still read. */
-	for (guint i = 0; i < c->inputs->len; i++) {
+	/* A bad input is reported and skipped: the others are still read.  A
+	 * signal in the first pass leaves no frame processed. */
+	for (guint i = 0; i < c->inputs->len && !stop_signal; i++) {
 		if (!run_input(&g_array_index(c->inputs, input, i), rs))
 			status = EXIT_INPUT;
 	}
+	if (stop_signal)
+		c->stop_signal = stop_signal;
+	if (c->stop_signal)
+		dm_report_set_interrupted(rs->rep, c->stop_signal, rs->frame);
 	if (rs->ra)
 		dm_reasm_finish(rs->ra, &rs->sum.reasm);
 	dm_report_summary(rs->rep, &rs->sum, rs->dm);
@@ -536,7 +709,7 @@ run_files(cli *c)
 		GPtrArray *paths = g_ptr_array_new();
 		for (guint i = 0; i < c->inputs->len; i++) {
 			const input *in = &g_array_index(c->inputs, input, i);
-			g_ptr_array_add(paths, in->failed ? (char *)"" : in->path);
+			g_ptr_array_add(paths, in->failed || in->unread ? (char *)"" : in->path);
 		}
 		if (!dm_split_write(rs->split, (const char *const *)paths->pdata, paths->len,
 		                    rs->frame, &err)) {
@@ -546,6 +719,9 @@ run_files(cli *c)
 		}
 		g_ptr_array_unref(paths);
 	}
+	/* One that came while the outputs were written let them finish. */
+	if (c->stop_signal || stop_signal)
+		status = interrupted(c->stop_signal ? c->stop_signal : stop_signal, rs->frame);
 	return status;
 }
 
@@ -564,7 +740,9 @@ cli_clear(cli *c)
 	for (guint i = 0; i < c->inputs->len; i++) {
 		input *in = &g_array_index(c->inputs, input, i);
 		if (in->temporary) {
-			g_unlink(in->path);
+			if (in->named)
+				g_unlink(in->path);
+			close(in->fd);
 			g_free(in->path);
 		}
 	}

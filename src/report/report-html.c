@@ -220,7 +220,14 @@ write_summary(FILE *out, const dm_report *rep, const dm_summary *sum,
 	card(out, "sockets", sockets, false);
 	card(out, "bad checksums", bad, true);
 	card(out, "refused attempts", refused, true);
-	fputs("</div><table><thead><tr><th>checksum</th>", out);
+	fputs("</div>", out);
+	if (rep->stop_signal) {
+		char sig[16];
+		fprintf(out, "<p class=\"drops\">Interrupted by %s after frame %" G_GUINT64_FORMAT
+		        ": the frames after it were not read.</p>",
+		        dm_report_signal_name(rep->stop_signal, sig), rep->stop_frame);
+	}
+	fputs("<table><thead><tr><th>checksum</th>", out);
 	for (int s = 0; s < DM_CSUM_N_STATUS; s++)
 		fprintf(out, "<th class=\"n\">%s</th>", dm_csum_status_name(s));
 	fputs("</tr></thead><tbody>", out);

@@ -19,6 +19,8 @@ struct dm_report {
 	bool have_capture;     /* live: the kernel's counters below */
 	dm_live_stats capture;
 	const struct dm_shard *shard; /* a shard's run, or NULL */
+	int stop_signal;       /* the signal that ended the run, or 0 */
+	uint64_t stop_frame;   /* the last frame processed before it */
 };
 
 typedef struct {

@@ -108,6 +108,11 @@ text_summary(dm_report *rep, const dm_summary *sum)
 	fprintf(out, "\n%" G_GUINT64_FORMAT " frames, %" G_GUINT64_FORMAT
 	        " UDP and %" G_GUINT64_FORMAT " TCP segments\n",
 	        sum->frames, sum->segments[DM_PROTO_UDP], sum->segments[DM_PROTO_TCP]);
+	if (rep->stop_signal) {
+		char sig[16];
+		fprintf(out, "  interrupted by %s after frame %" G_GUINT64_FORMAT "\n",
+		        dm_report_signal_name(rep->stop_signal, sig), rep->stop_frame);
+	}
 	for (int p = 0; p < DM_N_PROTO; p++) {
 		if (sum->segments[p])
 			text_counts(out, p == DM_PROTO_UDP ? "  UDP checksums: " : "  TCP checksums: ",
@@ -451,6 +456,14 @@ json_document(dm_report *rep, const dm_summary *sum, const dm_demux *dm)
 		json_uint(&w, "received", rep->capture.received);
 		json_uint(&w, "dropped", rep->capture.dropped);
 		json_uint(&w, "if_dropped", rep->capture.if_dropped);
+		jw_end_object(&w);
+	}
+	if (rep->stop_signal) {
+		char sig[16];
+		jw_key_lit(&w, "interrupted");
+		jw_begin_object(&w);
+		json_string(&w, "signal", dm_report_signal_name(rep->stop_signal, sig));
+		json_uint(&w, "frame", rep->stop_frame);
 		jw_end_object(&w);
 	}
 	jw_key_lit(&w, "segments");

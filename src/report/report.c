@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <arpa/inet.h>
+#include <signal.h>
 #include <string.h>
 
 #include "report-format-int.h"
@@ -274,6 +275,24 @@ void
 dm_report_set_shard(dm_report *rep, const struct dm_shard *sh)
 {
 	rep->shard = sh;
+}
+
+void
+dm_report_set_interrupted(dm_report *rep, int sig, uint64_t frame)
+{
+	rep->stop_signal = sig;
+	rep->stop_frame = frame;
+}
+
+const char *
+dm_report_signal_name(int sig, char *buf)
+{
+	if (sig == SIGINT)
+		return "SIGINT";
+	if (sig == SIGTERM)
+		return "SIGTERM";
+	g_snprintf(buf, 16, "signal %d", sig);
+	return buf;
 }
 
 void

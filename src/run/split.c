@@ -100,14 +100,46 @@ dm_split_note(dm_split *sp, uint64_t frame, const dm_socket *s)
 	g_hash_table_insert(sp->names, GUINT_TO_POINTER(id), name);
 }
 
+/* Complete and close the open files.  Returns false, with @error set
+ * (unless already set), when one could not be written. */
+static bool
+close_all(dm_split *sp, GError **error)
+{
+	GHashTableIter it;
+	gpointer id, d;
+	bool ok = true;
+
+	g_hash_table_iter_init(&it, sp->open);
+	while (g_hash_table_iter_next(&it, &id, &d)) {
+		if (pcap_dump_flush(d) == 0 || !ok)
+			continue;
+		ok = false;
+		if (error && !*error)
+			g_set_error(error, dm_split_error_quark(), 0, "%s/%s: %s", sp->dir,
+			            (const char *)g_hash_table_lookup(sp->names, id), g_strerror(errno));
+	}
+	g_hash_table_remove_all(sp->open);
+	return ok;
+}
+
+/* Whether a frame after @frame was noted. */
+static bool
+noted_after(const dm_split *sp, uint64_t frame)
+{
+	for (uint64_t i = frame; i < sp->by_frame->len; i++)
+		if (g_array_index(sp->by_frame, guint, i))
+			return true;
+	return false;
+}
+
 static pcap_dumper_t *
 dumper_for(dm_split *sp, pcap_t *dead, guint id, GError **error)
 {
 	pcap_dumper_t *d = g_hash_table_lookup(sp->open, GUINT_TO_POINTER(id));
 	if (d)
 		return d;
-	if (g_hash_table_size(sp->open) >= MAX_OPEN)
-		g_hash_table_remove_all(sp->open);
+	if (g_hash_table_size(sp->open) >= MAX_OPEN && !close_all(sp, error))
+		return NULL;
 	char *path = g_build_filename(sp->dir, g_hash_table_lookup(sp->names, GUINT_TO_POINTER(id)), NULL);
 	bool append = g_hash_table_contains(sp->started, GUINT_TO_POINTER(id));
 	d = append ? pcap_dump_open_append(dead, path) : pcap_dump_open(dead, path);
@@ -127,10 +159,12 @@ dm_split_write(dm_split *sp, const char *const *paths, guint n, uint64_t frames,
 {
 	uint64_t frame = 0;
 	gboolean ok = TRUE;
+	GError *unread = NULL;   /* why the last input skipped was */
 
 	for (guint i = 0; ok && i < n && frame < frames; i++) {
 		/* An input the run could not read contributed no frames. */
-		dm_capture *cap = dm_capture_open_file(paths[i], NULL);
+		g_clear_error(&unread);
+		dm_capture *cap = *paths[i] ? dm_capture_open_file(paths[i], &unread) : NULL;
 		if (cap && !dm_linktype_supported(dm_capture_linktype(cap))) {
 			dm_capture_close(cap);
 			cap = NULL;
@@ -160,9 +194,19 @@ dm_split_write(dm_split *sp, const char *const *paths, guint n, uint64_t frames,
 			pcap_dump((u_char *)d, &h, rec.data);
 		}
 		/* Dumpers belong to this input's link type: close them now. */
-		g_hash_table_remove_all(sp->open);
+		if (!close_all(sp, error))
+			ok = FALSE;
 		pcap_close(dead);
 		dm_capture_close(cap);
 	}
+	/* Frames the run gave a socket that could not be read again (an
+	 * input that can no longer be opened) are an error too. */
+	if (ok && frame < frames && noted_after(sp, frame)) {
+		g_set_error(error, dm_split_error_quark(), 0,
+		            "cannot read the frames to split again after frame %" G_GUINT64_FORMAT "%s%s",
+		            frame, unread ? ": " : "", unread ? unread->message : "");
+		ok = FALSE;
+	}
+	g_clear_error(&unread);
 	return ok;
 }
