@@ -34,7 +34,7 @@ usage_error(const char *msg, const char *arg)
 		g_printerr("demuxsim checksum: %s '%s' (try demuxsim checksum --help)\n", msg, arg);
 	else
 		g_printerr("demuxsim checksum: %s (try demuxsim checksum --help)\n", msg);
-	return EXIT_USAGE;
+	return DM_EXIT_USAGE;
 }
 
 static bool
@@ -156,7 +156,7 @@ explain(const ck_opts *o, const GByteArray *bytes, int *status)
 	int fs, fd;
 	uint8_t src[16], dst[16];
 	if (!parse_addr("--src", o->src, &fs, src) || !parse_addr("--dst", o->dst, &fd, dst)) {
-		*status = EXIT_USAGE;
+		*status = DM_EXIT_USAGE;
 		return NULL;
 	}
 	if (fs != fd) {
@@ -167,7 +167,7 @@ explain(const ck_opts *o, const GByteArray *bytes, int *status)
 	if (bytes->len < hdr) {
 		g_printerr("demuxsim checksum: a %s segment starts with its %zu-byte header;"
 		           " %u bytes given\n", proto == 17 ? "UDP" : "TCP", hdr, bytes->len);
-		*status = EXIT_USAGE;
+		*status = DM_EXIT_USAGE;
 		return NULL;
 	}
 	dm_pseudo ph = {
@@ -189,7 +189,7 @@ static const char *const description =
 	"missing or bad address, a segment shorter than its header).";
 
 /* The bytes to sum, from --file or the HEX words, into @bytes.
- * Returns: the exit status so far (EXIT_DONE to go on). */
+ * Returns: the exit status so far (DM_EXIT_DONE to go on). */
 static int
 read_bytes(const ck_opts *o, GByteArray *bytes)
 {
@@ -203,16 +203,16 @@ read_bytes(const ck_opts *o, GByteArray *bytes)
 		if (!g_file_get_contents(o->file, &data, &len, &err)) {
 			g_printerr("demuxsim: %s\n", err->message);
 			g_error_free(err);
-			return EXIT_INPUT;
+			return DM_EXIT_INPUT;
 		}
 		g_byte_array_append(bytes, (const guint8 *)data, (guint)len);
 		g_free(data);
 	} else if (!parse_hex(o->hex, o->words, bytes)) {
-		return EXIT_USAGE;
+		return DM_EXIT_USAGE;
 	}
 	if (bytes->len == 0)
 		return usage_error("no bytes given (HEX... or --file F)", NULL);
-	return EXIT_DONE;
+	return DM_EXIT_DONE;
 }
 
 int
@@ -238,7 +238,7 @@ dm_cli_checksum(int argc, char **argv)
 		  NULL, "HEX..." },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
 	};
-	int status = EXIT_DONE;
+	int status = DM_EXIT_DONE;
 	dm_format fmt = DM_FORMAT_TEXT;
 	GByteArray *bytes = g_byte_array_new();
 	dm_explain *x = NULL;
@@ -247,7 +247,7 @@ dm_cli_checksum(int argc, char **argv)
 	if (!dm_cli_parse_options("demuxsim checksum",
 	                          "Compute and explain an Internet checksum (demuxsim checksum).",
 	                          description, "demuxsim checksum --help", tables, &argc, &argv)) {
-		status = EXIT_USAGE;
+		status = DM_EXIT_USAGE;
 		goto out;
 	}
 	if (o.format && (!dm_format_parse(o.format, &fmt) || !dm_xreport_format_supported(fmt))) {
@@ -259,7 +259,7 @@ dm_cli_checksum(int argc, char **argv)
 		goto out;
 	}
 	status = read_bytes(&o, bytes);
-	if (status != EXIT_DONE)
+	if (status != DM_EXIT_DONE)
 		goto out;
 	x = explain(&o, bytes, &status);
 	if (x) {

@@ -183,35 +183,35 @@ dm_cli_explain(const dm_cli_explain_opts *xo, dm_format fmt,
 	if (!xo->frames) {
 		g_printerr("demuxsim: --explain-full and --explain-ip go with --explain FRAMES"
 		           " (try --help)\n");
-		return EXIT_USAGE;
+		return DM_EXIT_USAGE;
 	}
 	if (!dm_xreport_format_supported(fmt)) {
 		g_printerr("demuxsim: --explain writes text, json or jsonl, not csv\n");
-		return EXIT_USAGE;
+		return DM_EXIT_USAGE;
 	}
 	GArray *ranges = parse_frames(xo->frames);
 	if (!ranges) {
 		g_printerr("demuxsim: --explain: '%s' is not a list of frame numbers"
 		           " (e.g. 3 or 3,7-9; frames count from 1)\n", xo->frames);
-		return EXIT_USAGE;
+		return DM_EXIT_USAGE;
 	}
 
-	int status = EXIT_DONE;
+	int status = DM_EXIT_DONE;
 	dm_flowseen *fs = dm_flowseen_new();
 	GArray *kept = g_array_new(FALSE, FALSE, sizeof(kept_frame));
 	uint64_t frame = 0;
-	for (size_t i = 0; i < n && status == EXIT_DONE; i++)
+	for (size_t i = 0; i < n && status == DM_EXIT_DONE; i++)
 		if (!read_input(files[i], ranges, &frame, fs, kept))
-			status = EXIT_INPUT;
+			status = DM_EXIT_INPUT;
 
 	dm_xreport *r = dm_xreport_new(stdout, fmt);
 	for (guint i = 0; i < kept->len; i++)
 		explain_frame(r, xo, fs, &g_array_index(kept, kept_frame, i));
 	dm_xreport_free(r);
-	if (status == EXIT_DONE && highest(ranges) > frame) {
+	if (status == DM_EXIT_DONE && highest(ranges) > frame) {
 		g_printerr("demuxsim: %s: no frame %" G_GUINT64_FORMAT " (%" G_GUINT64_FORMAT
 		           " frames)\n", n == 1 ? files[0] : "input", highest(ranges), frame);
-		status = EXIT_INPUT;
+		status = DM_EXIT_INPUT;
 	}
 
 	for (guint i = 0; i < kept->len; i++)

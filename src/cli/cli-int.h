@@ -9,9 +9,7 @@
 #include <stddef.h>
 
 #include "demuxsim/report.h"
-
-/* The exit statuses of every command line (README, "Exit status"). */
-enum { EXIT_DONE = 0, EXIT_INPUT = 1, EXIT_USAGE = 2 };
+#include "demuxsim/run.h"   /* the exit statuses */
 
 /* Parse @argc/@argv against the option @tables (a NULL-terminated list of
  * entry tables) under @prgname (set as GLib's program name unless NULL),

@@ -35,7 +35,7 @@ dm_cli_merge(int argc, char **argv)
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
 	};
 	GError *err = NULL;
-	int status = EXIT_DONE;
+	int status = DM_EXIT_DONE;
 	char *warning = NULL;
 	JsonNode *doc = NULL;
 
@@ -43,19 +43,19 @@ dm_cli_merge(int argc, char **argv)
 	if (!dm_cli_parse_options("demuxsim merge",
 	                          "Merge the reports of a run's shards (demuxsim merge).",
 	                          description, "demuxsim merge --help", tables, &argc, &argv)) {
-		status = EXIT_USAGE;
+		status = DM_EXIT_USAGE;
 		goto out;
 	}
 	if (!files || !*files) {
 		g_printerr("demuxsim merge: no shard report given (try demuxsim merge --help)\n");
-		status = EXIT_USAGE;
+		status = DM_EXIT_USAGE;
 		goto out;
 	}
 	doc = dm_merge_shards((const char *const *)files, g_strv_length(files), &warning, &err);
 	if (!doc) {
 		g_printerr("demuxsim merge: %s\n", err->message);
 		g_error_free(err);
-		status = EXIT_INPUT;
+		status = DM_EXIT_INPUT;
 		goto out;
 	}
 	if (warning)
@@ -63,14 +63,14 @@ dm_cli_merge(int argc, char **argv)
 	FILE *out = output ? fopen(output, "w") : stdout;
 	if (!out) {
 		g_printerr("demuxsim merge: %s: %s\n", output, g_strerror(errno));
-		status = EXIT_INPUT;
+		status = DM_EXIT_INPUT;
 		goto out;
 	}
 	bool written = dm_report_merged_json(out, doc);
 	if ((output && fclose(out) != 0) || !written) {
 		g_printerr("demuxsim merge: %s: cannot write the report\n",
 		           output ? output : "standard output");
-		status = EXIT_INPUT;
+		status = DM_EXIT_INPUT;
 	}
 out:
 	if (doc)

@@ -4,11 +4,11 @@ src_demuxsim_SOURCES = \
 	src/cli/cli-explain.c \
 	src/cli/cli-int.h \
 	src/cli/cli-limits-int.h \
+	src/cli/cli-live-int.h \
+	src/cli/cli-live.c \
 	src/cli/cli-limits.c \
 	src/cli/cli-merge.c \
 	src/cli/cli-options.c \
 	src/cli/cli-reasm-int.h \
 	src/cli/cli-reasm.c \
-	src/cli/live-run-int.h \
-	src/cli/live-run.c \
 	src/cli/main.c

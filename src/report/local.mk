@@ -3,6 +3,7 @@ src_libdemuxsim_la_SOURCES += \
 	src/report/json-writer-int.h \
 	src/report/json-writer.c \
 	src/report/report-dot.c \
+	src/report/report-errors.c \
 	src/report/report-explain.c \
 	src/report/report-format-int.h \
 	src/report/report-format.c \

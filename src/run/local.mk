@@ -3,5 +3,10 @@ src_libdemuxsim_la_SOURCES += \
 	src/run/frames.c \
 	src/run/merge.c \
 	src/run/pipeline.c \
+	src/run/run-int.h \
+	src/run/files.c \
+	src/run/live-run.c \
+	src/run/spool.c \
+	src/run/stop.c \
 	src/run/shard.c \
 	src/run/split.c

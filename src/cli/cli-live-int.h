@@ -1,29 +1,14 @@
-/* live-run-int.h - the command line's run loop for live capture (-i) and
- * real-time replay (-r FILE --realtime). */
-#ifndef DEMUXSIM_LIVE_RUN_H
-#define DEMUXSIM_LIVE_RUN_H
+/* cli-live-int.h - the command line's live capture, interface list and
+ * real-time replay options (not installed). */
+#ifndef DEMUXSIM_CLI_LIVE_INT_H
+#define DEMUXSIM_CLI_LIVE_INT_H
 
 #include <glib.h>
-
-#include "demuxsim/reasm.h"
 #include <stdbool.h>
-#include <stdint.h>
 
 #include "demuxsim/demux.h"
-#include "demuxsim/live.h"
+#include "demuxsim/reasm.h"
 #include "demuxsim/report.h"
-
-typedef struct {
-	dm_live_config cap;        /* cap.device: the interface (-i) */
-	const char *replay;        /* or a file replayed at its pace */
-	uint64_t count;            /* -c: stop after this many frames, 0 never */
-	double duration;           /* --duration: seconds, 0 for no limit */
-	const char *write_file;    /* -w */
-	const char *user;          /* -Z */
-	const char *split_dir;     /* --split */
-	bool no_tui;               /* --no-tui */
-	dm_reasm *reasm;           /* IP reassembly, or NULL (not owned) */
-} dm_live_run_options;
 
 /* The command line's live options (parsed by GOption). */
 typedef struct {
@@ -66,11 +51,5 @@ int dm_live_cli_run(const dm_live_cli *lo, const char *split_dir, dm_report *rep
 
 /* Free what parsing @lo allocated. */
 void dm_live_cli_clear(dm_live_cli *lo);
-
-/* Run the capture or replay of @o through @dm, tracing to @rep (or the
- * full-screen view when standard input and output are a terminal), until
- * a signal, q, -c or --duration; then report.  Returns the exit status:
- * 0 done, 1 device or input error, 2 bad filter. */
-int dm_live_run(const dm_live_run_options *o, dm_report *rep, dm_demux *dm);
 
 #endif

@@ -22,35 +22,17 @@
 #include "demuxsim/decode.h"
 #include "demuxsim/demux-live.h"
 #include "demuxsim/dump.h"
+#include "demuxsim/live-run.h"
+#include "demuxsim/pipeline.h"
 #include "demuxsim/report-live.h"
 #include "demuxsim/report-tui.h"
+#include "demuxsim/run.h"
 #include "demuxsim/split.h"
 #include "demuxsim/summary.h"
-#include "live-run-int.h"
 
-enum { EXIT_DONE = 0, EXIT_INPUT = 1, EXIT_USAGE = 2 };
 
 #define BATCH 256            /* frames between looks at keys and clocks */
 #define REDRAW_SECONDS 1.0
-
-static volatile sig_atomic_t stop_signal;
-
-static void
-on_signal(int sig)
-{
-	stop_signal = sig;
-}
-
-static void
-catch_signals(void)
-{
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-}
 
 static double
 now_s(void)
@@ -64,7 +46,7 @@ typedef struct {
 	const dm_live_run_options *o;
 	dm_report *rep;
 	dm_demux *dm;
-	dm_summary sum;
+	dm_pipeline *p;
 	dm_live *live;
 	dm_capture *file;
 	int dlt;
@@ -76,44 +58,35 @@ typedef struct {
 	bool spool_named;        /* no /dev/fd: @spool is a name to remove */
 	dm_split *split;
 	dm_tui *tui;
-	uint64_t frame;
 	bool quit;
 } run;
 
+/* The full-screen view as the pipeline's sink. */
+static void
+tui_frame(void *ctx, uint64_t frame, const dm_record *rec, dm_frame_status st,
+          const dm_packet *pkt, const dm_decision *d)
+{
+	(void)rec;
+	dm_tui_frame(ctx, frame, st, pkt, d);
+}
+
+static void
+tui_correction(void *ctx, uint64_t frame, const dm_record *rec, const dm_correction *c)
+{
+	(void)rec;
+	dm_tui_correction(ctx, frame, c);
+}
+
+/* Each frame: to -w as captured, then through the pipeline. */
 static void
 process(run *r, const dm_record *rec)
 {
-	dm_packet pkt;
-	dm_decision d;
-	dm_correction c;
-
-	r->frame++;
 	if (r->dump)
 		dm_dump_write(r->dump, rec);
-	uint32_t nsec = r->nano ? rec->frac : rec->frac * 1000;
-	dm_frame_status st = dm_decode_frame(r->dlt, rec->data, rec->caplen, rec->wirelen, &pkt);
-	if (r->o->reasm)
-		st = dm_reasm_frame(r->o->reasm, r->frame, rec->sec, nsec, st, &pkt);
-	dm_summary_add(&r->sum, st, &pkt);
-	dm_demux_segment(r->dm, r->frame, rec->sec, nsec, st, &pkt, &d);
-	if (r->split && d.socket && d.action != DM_ACTION_DROPPED) {
-		dm_split_note(r->split, r->frame, d.socket);
-		for (uint32_t i = 0; i < pkt.n_reasm_frames; i++)
-			dm_split_note(r->split, pkt.reasm_frames[i], d.socket);
-	}
-	if (r->tui)
-		dm_tui_frame(r->tui, r->frame, st, &pkt, &d);
-	else
-		dm_report_frame(r->rep, r->frame, rec, st, &pkt, &d);
-	while (dm_demux_next_correction(r->dm, &c)) {
-		if (r->tui)
-			dm_tui_correction(r->tui, r->frame, &c);
-		else
-			dm_report_correction(r->rep, r->frame, rec, &c);
-	}
+	dm_pipeline_record(r->p, r->dlt, rec);
 	if (!r->tui)
 		fflush(stdout);
-	if (r->o->count && r->frame >= r->o->count)
+	if (r->o->count && dm_pipeline_frames(r->p) >= r->o->count)
 		r->quit = true;
 }
 
@@ -129,7 +102,7 @@ interact(run *r, double *drawn, bool force)
 	if (force || t - *drawn >= REDRAW_SECONDS) {
 		dm_live_stats st;
 		bool have = r->live && dm_live_get_stats(r->live, &st);
-		dm_tui_draw(r->tui, r->dm, &r->sum, have ? &st : NULL);
+		dm_tui_draw(r->tui, r->dm, dm_pipeline_summary(r->p), have ? &st : NULL);
 		*drawn = t;
 	}
 }
@@ -153,7 +126,7 @@ wait_input(const run *r, int fd, int ms)
 static bool
 over(const run *r, double start)
 {
-	return r->quit || stop_signal ||
+	return r->quit || dm_stop_signal() ||
 	       (r->o->duration > 0 && now_s() - start >= r->o->duration);
 }
 
@@ -236,7 +209,7 @@ replay_loop(run *r)
 	}
 	if (!over(r, start) && rc < 0) {
 		g_printerr("demuxsim: %s: frame %" G_GUINT64_FORMAT ": %s\n", r->o->replay,
-		           r->frame + 1, err->message);
+		           dm_pipeline_frames(r->p) + 1, err->message);
 		g_error_free(err);
 		return false;
 	}
@@ -261,14 +234,14 @@ open_source(run *r)
 		if (!r->file) {
 			g_printerr("demuxsim: %s: %s\n", o->replay, err->message);
 			g_error_free(err);
-			return EXIT_INPUT;
+			return DM_EXIT_INPUT;
 		}
 		r->dlt = dm_capture_linktype(r->file);
 		r->nano = dm_capture_nanosecond(r->file);
 	} else {
 		r->live = dm_live_open(&o->cap, &err);
 		if (!r->live) {
-			int status = err->code == DM_LIVE_ERROR_FILTER ? EXIT_USAGE : EXIT_INPUT;
+			int status = err->code == DM_LIVE_ERROR_FILTER ? DM_EXIT_USAGE : DM_EXIT_INPUT;
 			g_printerr("demuxsim: %s\n", err->message);
 			if (err->code == DM_LIVE_ERROR_PERMISSION) {
 				char *self = g_file_read_link("/proc/self/exe", NULL);
@@ -287,9 +260,9 @@ open_source(run *r)
 		g_printerr("demuxsim: %s: unsupported link type %s\n",
 		           o->replay ? o->replay : o->cap.device,
 		           dm_linktype_describe(r->dlt, lt, sizeof lt));
-		return EXIT_INPUT;
+		return DM_EXIT_INPUT;
 	}
-	return EXIT_DONE;
+	return DM_EXIT_DONE;
 }
 
 /* -w, opened before -Z drops root (it may be where only root writes). */
@@ -301,13 +274,13 @@ open_outputs(run *r)
 	int snaplen = r->live ? dm_live_snaplen(r->live) : dm_capture_snaplen(r->file);
 
 	if (!o->write_file)
-		return EXIT_DONE;
+		return DM_EXIT_DONE;
 	r->dump = dm_dump_open(o->write_file, r->dlt, snaplen, r->nano, &err);
 	if (r->dump)
-		return EXIT_DONE;
+		return DM_EXIT_DONE;
 	g_printerr("demuxsim: %s\n", err->message);
 	g_error_free(err);
-	return EXIT_INPUT;
+	return DM_EXIT_INPUT;
 }
 
 /* The spool --split reads back when there is no -w file.  Its name is
@@ -347,22 +320,22 @@ open_split(run *r)
 	GError *err = NULL;
 
 	if (!o->split_dir)
-		return EXIT_DONE;
+		return DM_EXIT_DONE;
 	r->split = dm_split_new(o->split_dir, &err);
 	if (!r->split)
 		goto fail;
 	if (g_access(o->split_dir, W_OK | X_OK) != 0) {
 		g_printerr("demuxsim: %s: cannot write the split files there: %s\n",
 		           o->split_dir, g_strerror(errno));
-		return EXIT_INPUT;
+		return DM_EXIT_INPUT;
 	}
 	if (!o->write_file && r->live && !open_spool(r, &err))
 		goto fail;
-	return EXIT_DONE;
+	return DM_EXIT_DONE;
 fail:
 	g_printerr("demuxsim: %s\n", err->message);
 	g_error_free(err);
-	return EXIT_INPUT;
+	return DM_EXIT_INPUT;
 }
 
 /* Complete -w and --split.  Returns false after reporting a failure. */
@@ -375,7 +348,7 @@ close_outputs(run *r)
 	if (ok && r->split) {
 		const char *path = r->spool ? r->spool
 		                 : r->o->write_file ? r->o->write_file : r->o->replay;
-		ok = dm_split_write(r->split, &path, 1, r->frame, &err);
+		ok = dm_split_write(r->split, &path, 1, dm_pipeline_frames(r->p), &err);
 	}
 	if (!ok) {
 		g_printerr("demuxsim: %s\n", err->message);
@@ -384,56 +357,73 @@ close_outputs(run *r)
 	return ok;
 }
 
+/* The frames, from the first to a signal, q, -c, --duration or the end
+ * of the replayed file; then the outputs and the report.  Returns the
+ * exit status. */
+static int
+run_frames(run *r)
+{
+	const dm_live_run_options *o = r->o;
+	int status = DM_EXIT_DONE;
+	const char *source = o->replay ? o->replay : o->cap.device;
+
+	dm_demux_set_live(r->dm);
+	dm_stop_catch_always();
+	if (!o->no_tui && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
+		r->tui = dm_tui_new(source);
+	else if (r->live) {
+		char lt[64];
+		g_printerr("demuxsim: listening on %s, link-type %s, snapshot length %d bytes\n",
+		           o->cap.device, dm_linktype_describe(r->dlt, lt, sizeof lt),
+		           dm_live_snaplen(r->live));
+	}
+	dm_pipeline_sink tui = { tui_frame, tui_correction, r->tui };
+	dm_pipeline_config pc = { .rep = r->rep, .dm = r->dm, .ra = o->reasm,
+	                          .split = r->split, .sink = r->tui ? &tui : NULL };
+	r->p = dm_pipeline_new(&pc);
+	dm_pipeline_begin_input(r->p, source, r->nano);
+
+	bool ok = r->live ? capture_loop(r) : replay_loop(r);
+	if (!ok)
+		status = DM_EXIT_INPUT;
+	dm_tui_free(r->tui);
+	r->tui = NULL;
+	if (!close_outputs(r))
+		status = DM_EXIT_INPUT;
+	dm_live_stats st;
+	bool have = r->live && dm_live_get_stats(r->live, &st);
+	if (have)
+		dm_report_set_capture_stats(r->rep, &st);
+	dm_pipeline_finish(r->p);
+	fflush(stdout);
+	if (r->live)
+		dm_report_capture_stats(stderr, dm_pipeline_frames(r->p), &st, have);
+	dm_pipeline_free(r->p);
+	r->p = NULL;
+	return status;
+}
+
 int
 dm_live_run(const dm_live_run_options *o, dm_report *rep, dm_demux *dm)
 {
 	run r = { .o = o, .rep = rep, .dm = dm, .spool_fd = -1 };
 	int status = open_source(&r);
-	if (status == EXIT_DONE)
+	if (status == DM_EXIT_DONE)
 		status = open_outputs(&r);
-	if (status == EXIT_DONE && o->user && (getuid() == 0 || geteuid() == 0)) {
+	if (status == DM_EXIT_DONE && o->user && (getuid() == 0 || geteuid() == 0)) {
 		GError *err = NULL;
 		if (!dm_live_drop_privileges(o->user, &err)) {
 			g_printerr("demuxsim: %s\n", err->message);
 			g_error_free(err);
-			status = EXIT_INPUT;
+			status = DM_EXIT_INPUT;
 		}
 	}
-	if (status == EXIT_DONE)
+	if (status == DM_EXIT_DONE)
 		status = open_split(&r);
-	if (status != EXIT_DONE)
+	if (status != DM_EXIT_DONE)
 		goto out;
 
-	const char *source = o->replay ? o->replay : o->cap.device;
-	dm_demux_set_live(dm);
-	dm_report_begin_file(rep, source, r.nano);
-	catch_signals();
-	if (!o->no_tui && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
-		r.tui = dm_tui_new(source);
-	else if (r.live) {
-		char lt[64];
-		g_printerr("demuxsim: listening on %s, link-type %s, snapshot length %d bytes\n",
-		           o->cap.device, dm_linktype_describe(r.dlt, lt, sizeof lt),
-		           dm_live_snaplen(r.live));
-	}
-
-	bool ok = r.live ? capture_loop(&r) : replay_loop(&r);
-	if (!ok)
-		status = EXIT_INPUT;
-	dm_tui_free(r.tui);
-	r.tui = NULL;
-	if (!close_outputs(&r))
-		status = EXIT_INPUT;
-	if (o->reasm)
-		dm_reasm_finish(o->reasm, &r.sum.reasm);
-	dm_live_stats st;
-	bool have = r.live && dm_live_get_stats(r.live, &st);
-	if (have)
-		dm_report_set_capture_stats(rep, &st);
-	dm_report_summary(rep, &r.sum, dm);
-	fflush(stdout);
-	if (r.live)
-		dm_report_capture_stats(stderr, r.frame, &st, have);
+	status = run_frames(&r);
 out:
 	dm_dump_close(r.dump, NULL);
 	dm_split_free(r.split);
@@ -447,138 +437,3 @@ out:
 	return status;
 }
 
-/* --- The command line --------------------------------------------------- */
-
-const GOptionEntry *
-dm_live_cli_entries(dm_live_cli *lo)
-{
-	static GOptionEntry e[14];
-	GOptionEntry v[] = {
-		{ "interface", 'i', 0, G_OPTION_ARG_STRING, &lo->interface,
-		  "Capture live on interface IFACE (\"any\": all of them); trailing arguments are a filter", "IFACE" },
-		{ "list-interfaces", 'D', 0, G_OPTION_ARG_NONE, &lo->list,
-		  "List the interfaces a capture can be opened on, and exit", NULL },
-		{ "filter", 'f', 0, G_OPTION_ARG_STRING, &lo->filter,
-		  "With -i: capture only what the BPF expression EXPR selects", "EXPR" },
-		{ "count", 'c', 0, G_OPTION_ARG_INT, &lo->count,
-		  "With -i: stop after N frames", "N" },
-		{ "duration", 0, 0, G_OPTION_ARG_DOUBLE, &lo->duration,
-		  "With -i: stop after SECONDS", "SECONDS" },
-		{ "snapshot-length", 's', 0, G_OPTION_ARG_INT, &lo->snaplen,
-		  "With -i: keep at most N bytes of each frame (default 262144)", "N" },
-		{ "no-promiscuous-mode", 'p', 0, G_OPTION_ARG_NONE, &lo->no_promisc,
-		  "With -i: leave the interface out of promiscuous mode", NULL },
-		{ "no-immediate-mode", 0, 0, G_OPTION_ARG_NONE, &lo->no_immediate,
-		  "With -i: let the kernel buffer frames (default: each at once)", NULL },
-		{ "write", 'w', 0, G_OPTION_ARG_FILENAME, &lo->write_file,
-		  "With -i: also save the raw frames to the pcap FILE", "FILE" },
-		{ "relinquish-privileges", 'Z', 0, G_OPTION_ARG_STRING, &lo->user,
-		  "With -i, as root: become USER once the interface is open", "USER" },
-		{ "no-tui", 0, 0, G_OPTION_ARG_NONE, &lo->no_tui,
-		  "With -i or --realtime: the plain trace even on a terminal", NULL },
-		{ "realtime", 0, 0, G_OPTION_ARG_NONE, &lo->realtime,
-		  "With -r FILE: replay it at its recorded pace, as a live capture", NULL },
-		{ NULL, 0, 0, 0, NULL, NULL, NULL },
-	};
-	G_STATIC_ASSERT(G_N_ELEMENTS(v) <= G_N_ELEMENTS(e));
-	memcpy(e, v, sizeof v);
-	return e;
-}
-
-bool
-dm_live_cli_wanted(const dm_live_cli *lo)
-{
-	return lo->interface || lo->list || lo->realtime || lo->filter || lo->count ||
-	       lo->duration || lo->snaplen || lo->no_promisc || lo->no_immediate ||
-	       lo->write_file || lo->user || lo->no_tui;
-}
-
-static int
-usage(const char *msg)
-{
-	g_printerr("demuxsim: %s (try --help)\n", msg);
-	return EXIT_USAGE;
-}
-
-int
-dm_live_cli_check(dm_live_cli *lo, const char *read_file, gchar ***files)
-{
-	guint nfiles = *files ? g_strv_length(*files) : 0;
-
-	if (lo->list) {
-		GError *err = NULL;
-		GArray *devs = dm_live_devices(&err);
-		if (!devs) {
-			g_printerr("demuxsim: %s\n", err->message);
-			g_error_free(err);
-			return EXIT_INPUT;
-		}
-		if (devs->len == 0) {
-			g_array_unref(devs);
-			g_printerr("demuxsim: no interfaces found (capturing may need root or CAP_NET_RAW)\n");
-			return EXIT_INPUT;
-		}
-		dm_report_devices(stdout, devs);
-		g_array_unref(devs);
-		return EXIT_DONE;
-	}
-	if (!lo->interface && !lo->realtime)
-		return usage("-c, --duration, -f, -s, -p, -w, -Z and --no-tui need -i (or --realtime)");
-	if (lo->interface && lo->realtime)
-		return usage("--realtime replays a file: use -r FILE, not -i");
-	if (lo->interface && read_file)
-		return usage("-i and -r cannot be combined");
-	if (lo->count < 0 || lo->duration < 0 || lo->snaplen < 0)
-		return usage("-c, --duration and -s take a positive number");
-	if (lo->interface) {
-		if (nfiles && lo->filter)
-			return usage("give the filter with -f or as trailing arguments, not both");
-		if (nfiles) {
-			lo->filter = g_strjoinv(" ", *files);
-			g_strfreev(*files);
-			*files = NULL;
-		}
-		return DM_LIVE_CLI_CONTINUE;
-	}
-	/* --realtime */
-	if ((read_file ? 1 : 0) + nfiles != 1)
-		return usage("--realtime replays one capture file (-r FILE)");
-	if (lo->filter || lo->write_file || lo->user || lo->snaplen || lo->no_promisc)
-		return usage("-f, -w, -Z, -s and -p apply to live capture (-i)");
-	lo->replay = g_strdup(read_file ? read_file : (*files)[0]);
-	return DM_LIVE_CLI_CONTINUE;
-}
-
-int
-dm_live_cli_run(const dm_live_cli *lo, const char *split_dir, dm_report *rep,
-                dm_demux *dm, dm_reasm *reasm)
-{
-	dm_live_run_options o = {
-		.cap = {
-			.device = lo->interface,
-			.snaplen = lo->snaplen,
-			.no_promisc = lo->no_promisc,
-			.buffered = lo->no_immediate,
-			.filter = lo->filter,
-		},
-		.replay = lo->replay,
-		.count = (uint64_t)lo->count,
-		.duration = lo->duration,
-		.write_file = lo->write_file,
-		.user = lo->user,
-		.split_dir = split_dir,
-		.no_tui = lo->no_tui,
-		.reasm = reasm,
-	};
-	return dm_live_run(&o, rep, dm);
-}
-
-void
-dm_live_cli_clear(dm_live_cli *lo)
-{
-	g_free(lo->interface);
-	g_free(lo->filter);
-	g_free(lo->write_file);
-	g_free(lo->user);
-	g_free(lo->replay);
-}

@@ -1,0 +1,228 @@
+/* files.c - a run over capture files (see run.h): the streams spooled,
+ * the evidence pass, then every frame of every input through the
+ * pipeline, decoded ahead on threads with --threads; the report, the
+ * HTML page and the per-socket pcaps at the end.  SIGINT and SIGTERM end
+ * the reading after the frame in hand.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "demuxsim/capture.h"
+#include "demuxsim/decode.h"
+#include "demuxsim/frames.h"
+#include "demuxsim/pipeline.h"
+#include "demuxsim/report-errors.h"
+#include "demuxsim/run.h"
+#include "demuxsim/split.h"
+#include "run-int.h"
+
+/* Open @in and check its link type; reports errors when @loud. */
+static dm_capture *
+open_input(const dm_run_input *in, bool loud)
+{
+	GError *err = NULL;
+	dm_capture *cap = dm_capture_open_file(in->path, &err);
+	char lt[64], msg[128];
+
+	if (!cap) {
+		if (loud)
+			dm_report_input_error(in->name, 0, err->message);
+		g_error_free(err);
+		return NULL;
+	}
+	int dlt = dm_capture_linktype(cap);
+	if (!dm_linktype_supported(dlt)) {
+		g_snprintf(msg, sizeof msg, "unsupported link type %s",
+		           dm_linktype_describe(dlt, lt, sizeof lt));
+		if (loud)
+			dm_report_input_error(in->name, 0, msg);
+		dm_capture_close(cap);
+		return NULL;
+	}
+	return cap;
+}
+
+/* First pass: evidence of refusals, frames numbered across all inputs. */
+static dm_evidence *
+collect_evidence(const GArray *inputs, bool declared, unsigned threads)
+{
+	dm_evidence *ev = dm_evidence_new(declared);
+	uint64_t frame = 0;
+
+	for (guint i = 0; i < inputs->len && !dm_stop_signal(); i++) {
+		const dm_run_input *in = &g_array_index(inputs, dm_run_input, i);
+		dm_capture *cap = in->failed || in->unread ? NULL : open_input(in, false);
+		if (!cap)
+			continue;
+		/* Addresses, ports and flags: no checksum. */
+		dm_frames *fr = dm_frames_new(cap, DM_FRAMES_HEADERS, threads, NULL, NULL);
+		const dm_record *rec;
+		dm_frame_status st;
+		dm_packet *pkt;
+		GError *err = NULL;
+		int rc = 0;
+		while (!dm_stop_signal() && (rc = dm_frames_next(fr, &rec, &st, &pkt, &err)) == 1)
+			dm_evidence_add(ev, ++frame, st, pkt);
+		dm_frames_free(fr);
+		if (rc < 0)
+			g_error_free(err);
+	}
+	return ev;
+}
+
+/* What a decoding thread needs to start a frame's trace line. */
+typedef struct {
+	const dm_report *rep;
+	uint64_t base;      /* frames before this input */
+} line_ctx;
+
+static size_t
+line_start(void *ctx, uint64_t index, const dm_record *rec, dm_frame_status st,
+           const dm_packet *pkt, char *buf, size_t size)
+{
+	const line_ctx *lc = ctx;
+	return dm_report_line_start(lc->rep, lc->base + index, rec, st, pkt, buf, size);
+}
+
+/* Second pass over one input, until its end or a signal.  Returns false
+ * after an input error. */
+static bool
+run_input(const dm_run_input *in, dm_pipeline *p, const dm_run_files_config *cfg)
+{
+	GError *err = NULL;
+	if (in->unread)
+		return true;
+	/* A spool cut by a signal may not even hold a file header. */
+	dm_capture *cap = in->failed ? NULL : open_input(in, !in->cut);
+	if (!cap)
+		return in->cut;
+	dm_pipeline_begin_input(p, in->name, dm_capture_nanosecond(cap));
+
+	/* Decoded ahead on the other threads with --threads, with the start
+	 * of each trace line; the socket table takes the frames in capture
+	 * order. */
+	line_ctx lc = { cfg->rep, dm_pipeline_frames(p) };
+	dm_frames *fr = dm_frames_new(cap, DM_FRAMES_FULL, cfg->threads, line_start, &lc);
+	const dm_record *rec;
+	dm_packet *pkt;
+	dm_frame_status st;
+	uint64_t in_file = 0;
+	int rc = 0;
+	while (!dm_stop_signal() && (rc = dm_frames_next(fr, &rec, &st, &pkt, &err)) == 1) {
+		in_file++;
+		size_t len;
+		const char *start = dm_frames_text(fr, &len);
+		dm_pipeline_frame(p, rec, st, pkt, start, len);
+	}
+	dm_frames_free(fr);
+	if (rc < 0 && in->cut) {
+		/* Where the signal cut the spool. */
+		g_error_free(err);
+	} else if (rc < 0) {
+		/* The damaged record by its position in its own file. */
+		dm_report_input_error(in->name, in_file + 1, err->message);
+		g_error_free(err);
+		return false;
+	}
+	return true;
+}
+
+/* --report and --split after the run.  Returns false after an error. */
+static bool
+write_outputs(const dm_run_files_config *cfg, const GArray *inputs, dm_split *split,
+              const dm_pipeline *p)
+{
+	GError *err = NULL;
+	bool ok = true;
+
+	if (cfg->html) {
+		bool written = dm_report_write_html(cfg->rep, dm_pipeline_summary(p), cfg->dm,
+		                                    cfg->html);
+		if (fclose(cfg->html) != 0 || !written) {
+			dm_report_input_error(cfg->html_path, 0, "cannot write the report");
+			ok = false;
+		}
+	}
+	if (split) {
+		GPtrArray *paths = g_ptr_array_new();
+		for (guint i = 0; i < inputs->len; i++) {
+			const dm_run_input *in = &g_array_index(inputs, dm_run_input, i);
+			g_ptr_array_add(paths, in->failed || in->unread ? (char *)"" : in->path);
+		}
+		if (!dm_split_write(split, (const char *const *)paths->pdata, paths->len,
+		                    dm_pipeline_frames(p), &err)) {
+			dm_report_input_error(cfg->split_dir, 0, err->message);
+			g_error_free(err);
+			ok = false;
+		}
+		g_ptr_array_unref(paths);
+	}
+	return ok;
+}
+
+/* The passes over @inputs through @p.  Returns the exit status. */
+static int
+run_passes(const dm_run_files_config *cfg, GArray *inputs, dm_split *split, int stopped)
+{
+	int status = DM_EXIT_DONE;
+	dm_pipeline_config pc = { .rep = cfg->rep, .dm = cfg->dm, .ra = cfg->ra,
+	                          .shard = cfg->shard, .split = split };
+	dm_pipeline *p = dm_pipeline_new(&pc);
+
+	dm_demux_set_evidence(cfg->dm, collect_evidence(inputs, cfg->declared, cfg->threads));
+	/* A bad input is reported and skipped: the others are still read.  A
+	 * signal in the first pass leaves no frame processed. */
+	for (guint i = 0; i < inputs->len && !dm_stop_signal(); i++) {
+		if (!run_input(&g_array_index(inputs, dm_run_input, i), p, cfg))
+			status = DM_EXIT_INPUT;
+	}
+	if (dm_stop_signal())
+		stopped = dm_stop_signal();
+	if (stopped)
+		dm_report_set_interrupted(cfg->rep, stopped, dm_pipeline_frames(p));
+	dm_pipeline_finish(p);
+	if (!write_outputs(cfg, inputs, split, p))
+		status = DM_EXIT_INPUT;
+	/* One that came while the outputs were written let them finish. */
+	if (stopped || dm_stop_signal())
+		status = dm_report_interrupted(stopped ? stopped : dm_stop_signal(),
+		                               dm_pipeline_frames(p));
+	dm_pipeline_free(p);
+	return status;
+}
+
+int
+dm_run_files(const dm_run_files_config *cfg, const char *const *names, guint n)
+{
+	GArray *inputs = g_array_new(FALSE, TRUE, sizeof(dm_run_input));
+	GError *err = NULL;
+	dm_split *split = NULL;
+	int status = DM_EXIT_DONE, stopped = 0;
+
+	for (guint i = 0; i < n; i++)
+		g_array_append_val(inputs, ((dm_run_input){ .name = names[i],
+		                                            .path = (char *)names[i], .fd = -1 }));
+	dm_stop_catch();
+	if (!dm_run_spool_streams(inputs, &stopped))
+		status = DM_EXIT_INPUT;
+	if (cfg->split_dir) {
+		split = dm_split_new(cfg->split_dir, &err);
+		if (!split) {
+			dm_report_input_error(cfg->split_dir, 0, err->message);
+			g_error_free(err);
+			if (cfg->html)
+				fclose(cfg->html);
+			status = DM_EXIT_INPUT;
+			goto out;
+		}
+	}
+	int st = run_passes(cfg, inputs, split, stopped);
+	if (st != DM_EXIT_DONE)
+		status = st;
+out:
+	dm_split_free(split);
+	dm_run_spools_clear(inputs);
+	g_array_unref(inputs);
+	return status;
+}

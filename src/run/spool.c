@@ -1,0 +1,161 @@
+/* spool.c - standard input and FIFOs, read once, copied to a temporary
+ * file so that a file run can read them twice.  The copy's name is removed
+ * at once when it can be read back through its descriptor (/dev/fd/N):
+ * then nothing is left behind, however the process ends.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "demuxsim/report-errors.h"
+#include "demuxsim/run.h"
+#include "run-int.h"
+
+/* Whether @name is read only once: standard input, a FIFO, a device. */
+static bool
+is_stream(const char *name)
+{
+	struct stat st;
+	return strcmp(name, "-") == 0 ||
+	       (stat(name, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode));
+}
+
+/* Make the spool of @in.  Returns the descriptor, or -1 with @error set. */
+static int
+open_spool(dm_run_input *in, GError **error)
+{
+	char *name = NULL;
+	int fd = g_file_open_tmp("demuxsim-stdin-XXXXXX", &name, error);
+	if (fd < 0)
+		return -1;
+	char *by_fd = g_strdup_printf("/dev/fd/%d", fd);
+	int probe = open(by_fd, O_RDONLY);
+	if (probe >= 0) {
+		close(probe);
+		g_unlink(name);
+		g_free(name);
+		in->path = by_fd;
+	} else {
+		g_free(by_fd);
+		in->path = name;
+		in->named = true;
+	}
+	in->fd = fd;
+	in->temporary = true;
+	return fd;
+}
+
+static bool
+write_all(int fd, const char *buf, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, buf, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return false;
+		buf += w;
+		n -= (size_t)w;
+	}
+	return true;
+}
+
+/* Copy @src to @dst until its end or a signal (looked at at least every
+ * 200 ms: a FIFO may stay silent).  Returns false on an error (errno). */
+static bool
+copy_stream(int src, int dst)
+{
+	char buf[1 << 16];
+
+	while (!dm_stop_signal()) {
+		struct pollfd p = { .fd = src, .events = POLLIN };
+		int r = poll(&p, 1, 200);
+		if (r < 0 && errno != EINTR)
+			return false;
+		if (r <= 0)
+			continue;
+		ssize_t n = read(src, buf, sizeof buf);
+		if (n == 0)
+			return true;
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n < 0 || !write_all(dst, buf, (size_t)n))
+			return false;
+	}
+	return true;
+}
+
+/* Copy standard input (or the FIFO @in) to its spool.  A signal ends the
+ * copy, and the input, where it came. */
+static bool
+spool_stream(dm_run_input *in)
+{
+	GError *err = NULL;
+	bool is_stdin = strcmp(in->name, "-") == 0;
+	/* Not blocked until a writer comes (a signal must be seen meanwhile):
+	 * poll() waits for one. */
+	int src = is_stdin ? STDIN_FILENO : open(in->name, O_RDONLY | O_NONBLOCK);
+	if (src < 0) {
+		dm_report_input_error(in->name, 0, g_strerror(errno));
+		return false;
+	}
+	if (!is_stdin)
+		fcntl(src, F_SETFL, fcntl(src, F_GETFL) & ~O_NONBLOCK);
+	int fd = open_spool(in, &err);
+	bool ok = fd >= 0;
+	if (!ok) {
+		dm_report_input_error(in->name, 0, err->message);
+		g_error_free(err);
+	} else if (!copy_stream(src, fd)) {
+		dm_report_input_error(in->name, 0, g_strerror(errno));
+		ok = false;
+	}
+	in->cut = dm_stop_signal() != 0;
+	if (!is_stdin)
+		close(src);
+	return ok;
+}
+
+bool
+dm_run_spool_streams(GArray *inputs, int *stopped)
+{
+	bool ok = true;
+
+	for (guint i = 0; i < inputs->len; i++) {
+		dm_run_input *in = &g_array_index(inputs, dm_run_input, i);
+		if (*stopped) {
+			in->unread = true;
+			continue;
+		}
+		if (is_stream(in->name) && !spool_stream(in)) {
+			in->failed = true;
+			ok = false;
+		}
+		if (dm_stop_signal() && in->cut)
+			*stopped = dm_stop_take();
+		else if (dm_stop_signal())
+			break;   /* not while spooling: the passes stop at once */
+	}
+	return ok;
+}
+
+void
+dm_run_spools_clear(GArray *inputs)
+{
+	for (guint i = 0; i < inputs->len; i++) {
+		dm_run_input *in = &g_array_index(inputs, dm_run_input, i);
+		if (in->temporary) {
+			if (in->named)
+				g_unlink(in->path);
+			close(in->fd);
+			g_free(in->path);
+			in->temporary = false;
+		}
+	}
+}
