@@ -52,24 +52,13 @@ failure_free(gpointer p)
 	g_free(f);
 }
 
-void
-dm_report_keep_failures(dm_report *rep)
+static void
+failures_free(void *data)
 {
-	if (rep->failures)
-		return;
-	rep->failures = g_new0(struct dm_failures, 1);
-	rep->failures->list = g_ptr_array_new_with_free_func(failure_free);
-	rep->failures->flows = dm_flowseen_new();
-}
-
-void
-dm_report_failures_free(struct dm_failures *f)
-{
-	if (!f)
-		return;
-	g_ptr_array_unref(f->list);
-	dm_flowseen_free(f->flows);
-	g_free(f);
+	struct dm_failures *fs = data;
+	g_ptr_array_unref(fs->list);
+	dm_flowseen_free(fs->flows);
+	g_free(fs);
 }
 
 static char *
@@ -89,11 +78,13 @@ decision_text(const dm_decision *d)
 	return g_strdup(dm_action_name(d->action));
 }
 
-void
-dm_report_note_segment(dm_report *rep, uint64_t frame, const dm_record *rec,
-                       const dm_packet *pkt, const dm_decision *d)
+/* Note segment @pkt (flows for diagnoses), and keep it when its checksum
+ * is bad. */
+static void
+note_segment(void *data, const dm_report *rep, uint64_t frame,
+             const dm_record *rec, const dm_packet *pkt, const dm_decision *d)
 {
-	struct dm_failures *fs = rep->failures;
+	struct dm_failures *fs = data;
 	char e[56];
 
 	if (pkt->proto != 17 && pkt->proto != 6)
@@ -120,6 +111,20 @@ dm_report_note_segment(dm_report *rep, uint64_t frame, const dm_record *rec,
 	dm_flowseen_diagnose(fs->flows, pkt, f->x);
 	dm_explain_conclude(f->x);
 	g_ptr_array_add(fs->list, f);
+}
+
+/* The report gives the page every segment through this observer. */
+static const dm_report_sink_class failures_sink = { note_segment, failures_free };
+
+void
+dm_report_keep_failures(dm_report *rep)
+{
+	if (dm_report_sink_data(rep, &failures_sink))
+		return;
+	struct dm_failures *fs = g_new0(struct dm_failures, 1);
+	fs->list = g_ptr_array_new_with_free_func(failure_free);
+	fs->flows = dm_flowseen_new();
+	dm_report_set_sink(rep, &failures_sink, fs);
 }
 
 /* --- Writing ------------------------------------------------------------- */
@@ -635,7 +640,7 @@ dm_report_write_html(const dm_report *rep, const dm_summary *sum,
 		fputs("<p class=\"note\">No host received a segment.</p>", out);
 	fputs("</section>\n", out);
 	write_timeline(out, hosts);
-	write_failures(out, rep->failures);
+	write_failures(out, dm_report_sink_data(rep, &failures_sink));
 	write_refusals(out, hosts);
 	fprintf(out, "</main><script>%s</script></body></html>\n", script);
 

@@ -250,8 +250,8 @@ dm_report_frame_started(dm_report *rep, uint64_t frame, const dm_record *rec,
                         dm_frame_status st, const dm_packet *pkt,
                         const dm_decision *d, const char *start, size_t len)
 {
-	if (rep->failures && st == DM_FRAME_SEGMENT)
-		dm_report_note_segment(rep, frame, rec, pkt, d);
+	if (rep->sink && st == DM_FRAME_SEGMENT)
+		rep->sink->segment(rep->sink_data, rep, frame, rec, pkt, d);
 	if ((rep->flags & DM_REPORT_QUIET) ||
 	    (rep->fmt != DM_FORMAT_TEXT && rep->fmt != DM_FORMAT_JSONL))
 		return;
@@ -271,6 +271,20 @@ dm_report_frame_started(dm_report *rep, uint64_t frame, const dm_record *rec,
 }
 
 void
+dm_report_set_sink(dm_report *rep, const dm_report_sink_class *cls, void *data)
+{
+	g_return_if_fail(rep->sink == NULL);
+	rep->sink = cls;
+	rep->sink_data = data;
+}
+
+void *
+dm_report_sink_data(const dm_report *rep, const dm_report_sink_class *cls)
+{
+	return rep->sink == cls ? rep->sink_data : NULL;
+}
+
+void
 dm_report_set_shard(dm_report *rep, const struct dm_shard *sh)
 {
 	rep->shard = sh;
@@ -284,6 +298,7 @@ dm_report_free(dm_report *rep)
 	fflush(rep->out);
 	g_ptr_array_unref(rep->files);
 	g_array_unref(rep->view);
-	dm_report_failures_free(rep->failures);
+	if (rep->sink)
+		rep->sink->free(rep->sink_data);
 	g_free(rep);
 }
