@@ -365,18 +365,27 @@ ns_since(int64_t sec0, uint32_t nsec0, int64_t sec, uint32_t nsec)
 	return (sec - sec0) * 1000000000 + ((int64_t)nsec - (int64_t)nsec0);
 }
 
-static void
-write_timeline(FILE *out, const GPtrArray *hosts)
-{
-	enum { LABEL_W = 360, CHART_W = 720, ROW_H = 18, TOP = 28 };
-	int64_t s0 = 0, s1 = 0;
-	uint32_t n0 = 0, n1 = 0;
-	bool any = false;
-	guint rows = 0;
+enum { LABEL_W = 360, CHART_W = 720, ROW_H = 18, TOP = 28 };
 
+/* The time the timeline spans: from the first segment any socket
+ * received to the last, and its rows (one per host and per socket). */
+typedef struct {
+	int64_t s0, s1;
+	uint32_t n0, n1;
+	guint rows;
+	double scale;           /* pixels per nanosecond */
+} timeline_span;
+
+/* The span of @hosts' sockets into @t; false when none received a segment. */
+static bool
+timeline_measure(const GPtrArray *hosts, timeline_span *t)
+{
+	bool any = false;
+
+	*t = (timeline_span){ 0 };
 	for (guint i = 0; i < hosts->len; i++) {
 		const GPtrArray *socks = dm_host_sockets(g_ptr_array_index(hosts, i));
-		rows += 1 + socks->len;
+		t->rows += 1 + socks->len;
 		for (guint j = 0; j < socks->len; j++) {
 			const dm_socket *s = g_ptr_array_index(socks, j);
 			int64_t sec;
@@ -384,38 +393,79 @@ write_timeline(FILE *out, const GPtrArray *hosts)
 			if (!dm_socket_first_frame(s))
 				continue;
 			dm_socket_first_time(s, &sec, &nsec);
-			if (!any || ns_since(s0, n0, sec, nsec) < 0) {
-				s0 = sec;
-				n0 = nsec;
+			if (!any || ns_since(t->s0, t->n0, sec, nsec) < 0) {
+				t->s0 = sec;
+				t->n0 = nsec;
 			}
 			dm_socket_last_time(s, &sec, &nsec);
-			if (!any || ns_since(s1, n1, sec, nsec) > 0) {
-				s1 = sec;
-				n1 = nsec;
+			if (!any || ns_since(t->s1, t->n1, sec, nsec) > 0) {
+				t->s1 = sec;
+				t->n1 = nsec;
 			}
 			any = true;
 		}
 	}
+	return any;
+}
+
+/* Socket @s's row at @y: its caption and the bar of its lifetime. */
+static void
+timeline_socket(FILE *out, const timeline_span *t, const dm_socket *s, int y)
+{
+	char *caption = dm_report_socket_caption(s);
+	fprintf(out, "<g id=\"bar-socket-%u\"><title>socket %u ", dm_socket_id(s), dm_socket_id(s));
+	esc(out, caption);
+	fprintf(out, ": %" G_GUINT64_FORMAT " segment%s, frames %" G_GUINT64_FORMAT "-%" G_GUINT64_FORMAT
+	        "</title><text x=\"16\" y=\"%d\">%u  ", dm_socket_segments(s),
+	        dm_socket_segments(s) == 1 ? "" : "s",
+	        dm_socket_first_frame(s), dm_socket_last_frame(s), y + 13, dm_socket_id(s));
+	esc(out, caption);
+	fputs("</text>", out);
+	if (dm_socket_first_frame(s)) {
+		int64_t sec, sec2;
+		uint32_t nsec, nsec2;
+		dm_socket_first_time(s, &sec, &nsec);
+		dm_socket_last_time(s, &sec2, &nsec2);
+		double x = LABEL_W + t->scale * (double)ns_since(t->s0, t->n0, sec, nsec);
+		double w = t->scale * (double)ns_since(sec, nsec, sec2, nsec2);
+		if (w < 3)
+			w = 3;
+		fprintf(out, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" rx=\"3\" "
+		        "fill=\"%s\" stroke=\"#475569\" stroke-width=\"0.6\"/>",
+		        x, y + 3, w, ROW_H - 6, dm_report_state_colour(s));
+	} else {
+		fprintf(out, "<text x=\"%d\" y=\"%d\" fill=\"#94a3b8\">no segments</text>",
+		        LABEL_W, y + 13);
+	}
+	fputs("</g>", out);
+	g_free(caption);
+}
+
+static void
+write_timeline(FILE *out, const GPtrArray *hosts)
+{
+	timeline_span t;
+
 	fputs("<section id=\"timeline\"><h2>Socket lifetimes</h2>", out);
-	if (!any) {
+	if (!timeline_measure(hosts, &t)) {
 		fputs("<p class=\"note\">No socket received a segment.</p></section>\n", out);
 		return;
 	}
-	int64_t span = ns_since(s0, n0, s1, n1);
-	double scale = span > 0 ? (double)CHART_W / (double)span : 0;
-	int height = TOP + (int)rows * ROW_H + 8;
+	int64_t span = ns_since(t.s0, t.n0, t.s1, t.n1);
+	t.scale = span > 0 ? (double)CHART_W / (double)span : 0;
+	int height = TOP + (int)t.rows * ROW_H + 8;
 
 	fputs("<p class=\"note\">One bar per socket, from the first segment it received to the "
 	      "last, coloured by its state at the end of the capture.</p><div class=\"timeline\">", out);
 	fprintf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
 	        "viewBox=\"0 0 %d %d\" font-family=\"Helvetica,Arial,sans-serif\" font-size=\"11\">",
 	        LABEL_W + CHART_W + 20, height, LABEL_W + CHART_W + 20, height);
-	for (int t = 0; t <= 4; t++) {
-		double x = LABEL_W + CHART_W * t / 4.0;
-		double secs = (double)span / 1e9 * t / 4.0;
+	for (int i = 0; i <= 4; i++) {
+		double x = LABEL_W + CHART_W * i / 4.0;
+		double secs = (double)span / 1e9 * i / 4.0;
 		fprintf(out, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#e2e8f0\"/>"
 		        "<text x=\"%.1f\" y=\"16\" text-anchor=\"%s\" fill=\"#475569\">+%.6g s</text>",
-		        x, TOP - 6, x, height, x, t == 0 ? "start" : t == 4 ? "end" : "middle", secs);
+		        x, TOP - 6, x, height, x, i == 0 ? "start" : i == 4 ? "end" : "middle", secs);
 	}
 	int y = TOP;
 	for (guint i = 0; i < hosts->len; i++) {
@@ -428,34 +478,7 @@ write_timeline(FILE *out, const GPtrArray *hosts)
 		fputs("</text>", out);
 		y += ROW_H;
 		for (guint j = 0; j < socks->len; j++) {
-			const dm_socket *s = g_ptr_array_index(socks, j);
-			char *caption = dm_report_socket_caption(s);
-			fprintf(out, "<g id=\"bar-socket-%u\"><title>socket %u ", dm_socket_id(s), dm_socket_id(s));
-			esc(out, caption);
-			fprintf(out, ": %" G_GUINT64_FORMAT " segment%s, frames %" G_GUINT64_FORMAT "-%" G_GUINT64_FORMAT
-			        "</title><text x=\"16\" y=\"%d\">%u  ", dm_socket_segments(s),
-			        dm_socket_segments(s) == 1 ? "" : "s",
-			        dm_socket_first_frame(s), dm_socket_last_frame(s), y + 13, dm_socket_id(s));
-			esc(out, caption);
-			fputs("</text>", out);
-			if (dm_socket_first_frame(s)) {
-				int64_t sec, sec2;
-				uint32_t nsec, nsec2;
-				dm_socket_first_time(s, &sec, &nsec);
-				dm_socket_last_time(s, &sec2, &nsec2);
-				double x = LABEL_W + scale * (double)ns_since(s0, n0, sec, nsec);
-				double w = scale * (double)ns_since(sec, nsec, sec2, nsec2);
-				if (w < 3)
-					w = 3;
-				fprintf(out, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" rx=\"3\" "
-				        "fill=\"%s\" stroke=\"#475569\" stroke-width=\"0.6\"/>",
-				        x, y + 3, w, ROW_H - 6, dm_report_state_colour(s));
-			} else {
-				fprintf(out, "<text x=\"%d\" y=\"%d\" fill=\"#94a3b8\">no segments</text>",
-				        LABEL_W, y + 13);
-			}
-			fputs("</g>", out);
-			g_free(caption);
+			timeline_socket(out, &t, g_ptr_array_index(socks, j), y);
 			y += ROW_H;
 		}
 	}
