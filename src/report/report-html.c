@@ -15,6 +15,7 @@
 
 #include "demuxsim/explain.h"
 #include "demuxsim/report-explain.h"
+#include "report-format-int.h"
 #include "report-int.h"
 
 /* Failures explained in full on the page; later ones are only counted. */
@@ -85,7 +86,7 @@ note_segment(void *data, const dm_report *rep, uint64_t frame,
              const dm_record *rec, const dm_packet *pkt, const dm_decision *d)
 {
 	struct dm_failures *fs = data;
-	char e[56];
+	char e[56], t[DM_FMT_TIME_MAX];
 
 	if (pkt->proto != 17 && pkt->proto != 6)
 		return;
@@ -100,8 +101,7 @@ note_segment(void *data, const dm_report *rep, uint64_t frame,
 	}
 	failure *f = g_new0(failure, 1);
 	f->frame = frame;
-	f->time = rep->nano ? g_strdup_printf("%" G_GINT64_FORMAT ".%09u", rec->sec, rec->frac)
-	                    : g_strdup_printf("%" G_GINT64_FORMAT ".%06u", rec->sec, rec->frac);
+	f->time = g_strndup(t, (size_t)(dm_fmt_time(t, rec->sec, rec->frac, rep->nano) - t));
 	f->proto = pkt->proto;
 	f->src = g_strdup(dm_report_endpoint(pkt->family, pkt->src, pkt->sport, false, e));
 	f->dst = g_strdup(dm_report_endpoint(pkt->family, pkt->dst, pkt->dport, false, e));

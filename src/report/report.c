@@ -56,10 +56,8 @@ dm_report_address(int family, const uint8_t *addr, char *buf)
 void
 dm_report_write_time(const dm_report *rep, int64_t sec, uint32_t frac)
 {
-	if (rep->nano)
-		fprintf(rep->out, "%" G_GINT64_FORMAT ".%09u", sec, frac);
-	else
-		fprintf(rep->out, "%" G_GINT64_FORMAT ".%06u", sec, frac);
+	char t[DM_FMT_TIME_MAX];
+	fwrite(t, 1, (size_t)(dm_fmt_time(t, sec, frac, rep->nano) - t), rep->out);
 }
 
 static void
