@@ -1,5 +1,14 @@
 /* report.c - the per-segment trace (text; JSON lines in report-jsonl.c)
  * and the helpers the tables share.
+ *
+ * The report stage owns every output format: the text trace, JSON lines,
+ * the JSON report, CSV, the text tables, the dot and SVG diagrams, the
+ * HTML page, the live lines and the full-screen view, the checksum
+ * explanations and the shard and merge reports; it is the only code that
+ * formats text.  It may call the public accessors of demux, decode,
+ * explain and checksum, never run or cli (one exception remains:
+ * report-shard.c reads the shard a run is, through demuxsim/shard.h,
+ * from run/shard.c).
  */
 #include "config.h"
 
