@@ -71,6 +71,9 @@ const char *dm_report_state_colour(const dm_socket *s);
 char *dm_report_socket_caption(const dm_socket *s);
 /* report-dot.c: the diagram as --format dot or svg asks. */
 void dm_report_write_diagram(dm_report *rep, const dm_demux *dm);
+/* report-svg.c: the domain of dm_report_svg_render()'s errors. */
+#define DM_REPORT_SVG_ERROR (dm_report_svg_error_quark())
+GQuark dm_report_svg_error_quark(void);
 /* report-svg.c: @dot rendered to SVG by libgvc, or NULL with @error set;
  * with @max_nodes (0: any number), a diagram of more nodes is not laid
  * out (Graphviz's time grows much faster than the nodes). */
