@@ -45,7 +45,10 @@ void jw_bool(jw *w, bool v);
 void jw_null(jw *w);
 void jw_number_text(jw *w, const char *text); /* a number already formatted */
 /* @whole, a point and @frac in at least @digits (at most 10) digits
- * (zero-padded, as printf's %0*u): a time. */
+ * (zero-padded, as printf's %0*u), as dm_fmt_fixed() writes it. */
 void jw_fixed(jw *w, int64_t whole, uint32_t frac, int digits);
+/* A capture time, as dm_fmt_time() writes it: @frac is nanoseconds when
+ * @nano, else microseconds. */
+void jw_time(jw *w, int64_t sec, uint32_t frac, bool nano);
 
 #endif

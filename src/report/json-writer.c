@@ -265,11 +265,16 @@ void
 jw_fixed(jw *w, int64_t whole, uint32_t frac, int digits)
 {
 	char *p = item(w, room(w, PIECE_MAX));
-	if (whole < 0)
-		*p++ = '-';
-	p = dm_fmt_u64(p, whole < 0 ? -(uint64_t)whole : (uint64_t)whole);
-	*p++ = '.';
-	p = dm_fmt_u32_pad(p, frac, digits);
+	p = dm_fmt_fixed(p, whole, frac, digits);
+	w->len = (size_t)(p - w->buf);
+	done(w);
+}
+
+void
+jw_time(jw *w, int64_t sec, uint32_t frac, bool nano)
+{
+	char *p = item(w, room(w, PIECE_MAX));
+	p = dm_fmt_time(p, sec, frac, nano);
 	w->len = (size_t)(p - w->buf);
 	done(w);
 }

@@ -1,9 +1,11 @@
-/* report-format-int.h - numbers and addresses formatted by hand for the
- * reports that write millions of them (not installed).  Each writes at
- * @p, which has room enough, and returns the end; none writes a NUL. */
+/* report-format-int.h - numbers, capture times and addresses formatted by
+ * hand for the reports that write millions of them (not installed).  Each
+ * writes at @p, which has room enough, and returns the end; none writes a
+ * NUL. */
 #ifndef DEMUXSIM_REPORT_FORMAT_H
 #define DEMUXSIM_REPORT_FORMAT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -66,6 +68,22 @@ dm_fmt_u32_pad(char *p, uint32_t v, int width)
 	memcpy(p, "0000000000", 10);
 	dm_fmt_digits32(p + n, v);
 	return p + n;
+}
+
+/* The room dm_fmt_fixed() and dm_fmt_time() need. */
+#define DM_FMT_TIME_MAX 32
+/* @whole, a point and @frac in at least @digits (at most 10) digits,
+ * zero-padded, as printf's "%" PRId64 ".%0*u" (at most DM_FMT_TIME_MAX
+ * bytes). */
+char *dm_fmt_fixed(char *p, int64_t whole, uint32_t frac, int digits);
+
+/* A capture time: seconds @sec and @frac, nanoseconds when @nano, else
+ * microseconds, as "SEC.NNNNNNNNN" or "SEC.UUUUUU".  Every report writes
+ * capture times through this. */
+static inline char *
+dm_fmt_time(char *p, int64_t sec, uint32_t frac, bool nano)
+{
+	return dm_fmt_fixed(p, sec, frac, nano ? 9 : 6);
 }
 
 /* IPv4 address @a in dotted decimal, as inet_ntop (at most 15 bytes). */

@@ -1,7 +1,7 @@
-/* report-format.c - numbers and addresses formatted by hand, and output
- * written in blocks, for the reports of millions of lines: printf parses
- * its format on every call, and inet_ntop formats each IPv6 group with
- * sprintf. */
+/* report-format.c - numbers, capture times and addresses formatted by
+ * hand, and output written in blocks, for the reports of millions of
+ * lines: printf parses its format on every call, and inet_ntop formats
+ * each IPv6 group with sprintf. */
 #include "config.h"
 
 #include <arpa/inet.h>
@@ -19,6 +19,16 @@ dm_obuf_flush(dm_obuf *b)
 	if (b->len)
 		fwrite(b->buf, 1, b->len, b->out);
 	b->len = 0;
+}
+
+char *
+dm_fmt_fixed(char *p, int64_t whole, uint32_t frac, int digits)
+{
+	if (whole < 0)
+		*p++ = '-';
+	p = dm_fmt_u64(p, whole < 0 ? (uint64_t)0 - (uint64_t)whole : (uint64_t)whole);
+	*p++ = '.';
+	return dm_fmt_u32_pad(p, frac, digits);
 }
 
 char *

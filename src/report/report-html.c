@@ -15,6 +15,7 @@
 
 #include "demuxsim/explain.h"
 #include "demuxsim/report-explain.h"
+#include "report-format-int.h"
 #include "report-int.h"
 
 /* Failures explained in full on the page; later ones are only counted. */
@@ -52,24 +53,13 @@ failure_free(gpointer p)
 	g_free(f);
 }
 
-void
-dm_report_keep_failures(dm_report *rep)
+static void
+failures_free(void *data)
 {
-	if (rep->failures)
-		return;
-	rep->failures = g_new0(struct dm_failures, 1);
-	rep->failures->list = g_ptr_array_new_with_free_func(failure_free);
-	rep->failures->flows = dm_flowseen_new();
-}
-
-void
-dm_report_failures_free(struct dm_failures *f)
-{
-	if (!f)
-		return;
-	g_ptr_array_unref(f->list);
-	dm_flowseen_free(f->flows);
-	g_free(f);
+	struct dm_failures *fs = data;
+	g_ptr_array_unref(fs->list);
+	dm_flowseen_free(fs->flows);
+	g_free(fs);
 }
 
 static char *
@@ -89,12 +79,14 @@ decision_text(const dm_decision *d)
 	return g_strdup(dm_action_name(d->action));
 }
 
-void
-dm_report_note_segment(dm_report *rep, uint64_t frame, const dm_record *rec,
-                       const dm_packet *pkt, const dm_decision *d)
+/* Note segment @pkt (flows for diagnoses), and keep it when its checksum
+ * is bad. */
+static void
+note_segment(void *data, const dm_report *rep, uint64_t frame,
+             const dm_record *rec, const dm_packet *pkt, const dm_decision *d)
 {
-	struct dm_failures *fs = rep->failures;
-	char e[56];
+	struct dm_failures *fs = data;
+	char e[56], t[DM_FMT_TIME_MAX];
 
 	if (pkt->proto != 17 && pkt->proto != 6)
 		return;
@@ -109,8 +101,7 @@ dm_report_note_segment(dm_report *rep, uint64_t frame, const dm_record *rec,
 	}
 	failure *f = g_new0(failure, 1);
 	f->frame = frame;
-	f->time = rep->nano ? g_strdup_printf("%" G_GINT64_FORMAT ".%09u", rec->sec, rec->frac)
-	                    : g_strdup_printf("%" G_GINT64_FORMAT ".%06u", rec->sec, rec->frac);
+	f->time = g_strndup(t, (size_t)(dm_fmt_time(t, rec->sec, rec->frac, rep->nano) - t));
 	f->proto = pkt->proto;
 	f->src = g_strdup(dm_report_endpoint(pkt->family, pkt->src, pkt->sport, false, e));
 	f->dst = g_strdup(dm_report_endpoint(pkt->family, pkt->dst, pkt->dport, false, e));
@@ -120,6 +111,20 @@ dm_report_note_segment(dm_report *rep, uint64_t frame, const dm_record *rec,
 	dm_flowseen_diagnose(fs->flows, pkt, f->x);
 	dm_explain_conclude(f->x);
 	g_ptr_array_add(fs->list, f);
+}
+
+/* The report gives the page every segment through this observer. */
+static const dm_report_sink_class failures_sink = { note_segment, failures_free };
+
+void
+dm_report_keep_failures(dm_report *rep)
+{
+	if (dm_report_sink_data(rep, &failures_sink))
+		return;
+	struct dm_failures *fs = g_new0(struct dm_failures, 1);
+	fs->list = g_ptr_array_new_with_free_func(failure_free);
+	fs->flows = dm_flowseen_new();
+	dm_report_set_sink(rep, &failures_sink, fs);
 }
 
 /* --- Writing ------------------------------------------------------------- */
@@ -367,18 +372,27 @@ ns_since(int64_t sec0, uint32_t nsec0, int64_t sec, uint32_t nsec)
 	return (sec - sec0) * 1000000000 + ((int64_t)nsec - (int64_t)nsec0);
 }
 
-static void
-write_timeline(FILE *out, const GPtrArray *hosts)
-{
-	enum { LABEL_W = 360, CHART_W = 720, ROW_H = 18, TOP = 28 };
-	int64_t s0 = 0, s1 = 0;
-	uint32_t n0 = 0, n1 = 0;
-	bool any = false;
-	guint rows = 0;
+enum { LABEL_W = 360, CHART_W = 720, ROW_H = 18, TOP = 28 };
 
+/* The time the timeline spans: from the first segment any socket
+ * received to the last, and its rows (one per host and per socket). */
+typedef struct {
+	int64_t s0, s1;
+	uint32_t n0, n1;
+	guint rows;
+	double scale;           /* pixels per nanosecond */
+} timeline_span;
+
+/* The span of @hosts' sockets into @t; false when none received a segment. */
+static bool
+timeline_measure(const GPtrArray *hosts, timeline_span *t)
+{
+	bool any = false;
+
+	*t = (timeline_span){ 0 };
 	for (guint i = 0; i < hosts->len; i++) {
 		const GPtrArray *socks = dm_host_sockets(g_ptr_array_index(hosts, i));
-		rows += 1 + socks->len;
+		t->rows += 1 + socks->len;
 		for (guint j = 0; j < socks->len; j++) {
 			const dm_socket *s = g_ptr_array_index(socks, j);
 			int64_t sec;
@@ -386,38 +400,79 @@ write_timeline(FILE *out, const GPtrArray *hosts)
 			if (!dm_socket_first_frame(s))
 				continue;
 			dm_socket_first_time(s, &sec, &nsec);
-			if (!any || ns_since(s0, n0, sec, nsec) < 0) {
-				s0 = sec;
-				n0 = nsec;
+			if (!any || ns_since(t->s0, t->n0, sec, nsec) < 0) {
+				t->s0 = sec;
+				t->n0 = nsec;
 			}
 			dm_socket_last_time(s, &sec, &nsec);
-			if (!any || ns_since(s1, n1, sec, nsec) > 0) {
-				s1 = sec;
-				n1 = nsec;
+			if (!any || ns_since(t->s1, t->n1, sec, nsec) > 0) {
+				t->s1 = sec;
+				t->n1 = nsec;
 			}
 			any = true;
 		}
 	}
+	return any;
+}
+
+/* Socket @s's row at @y: its caption and the bar of its lifetime. */
+static void
+timeline_socket(FILE *out, const timeline_span *t, const dm_socket *s, int y)
+{
+	char *caption = dm_report_socket_caption(s);
+	fprintf(out, "<g id=\"bar-socket-%u\"><title>socket %u ", dm_socket_id(s), dm_socket_id(s));
+	esc(out, caption);
+	fprintf(out, ": %" G_GUINT64_FORMAT " segment%s, frames %" G_GUINT64_FORMAT "-%" G_GUINT64_FORMAT
+	        "</title><text x=\"16\" y=\"%d\">%u  ", dm_socket_segments(s),
+	        dm_socket_segments(s) == 1 ? "" : "s",
+	        dm_socket_first_frame(s), dm_socket_last_frame(s), y + 13, dm_socket_id(s));
+	esc(out, caption);
+	fputs("</text>", out);
+	if (dm_socket_first_frame(s)) {
+		int64_t sec, sec2;
+		uint32_t nsec, nsec2;
+		dm_socket_first_time(s, &sec, &nsec);
+		dm_socket_last_time(s, &sec2, &nsec2);
+		double x = LABEL_W + t->scale * (double)ns_since(t->s0, t->n0, sec, nsec);
+		double w = t->scale * (double)ns_since(sec, nsec, sec2, nsec2);
+		if (w < 3)
+			w = 3;
+		fprintf(out, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" rx=\"3\" "
+		        "fill=\"%s\" stroke=\"#475569\" stroke-width=\"0.6\"/>",
+		        x, y + 3, w, ROW_H - 6, dm_report_state_colour(s));
+	} else {
+		fprintf(out, "<text x=\"%d\" y=\"%d\" fill=\"#94a3b8\">no segments</text>",
+		        LABEL_W, y + 13);
+	}
+	fputs("</g>", out);
+	g_free(caption);
+}
+
+static void
+write_timeline(FILE *out, const GPtrArray *hosts)
+{
+	timeline_span t;
+
 	fputs("<section id=\"timeline\"><h2>Socket lifetimes</h2>", out);
-	if (!any) {
+	if (!timeline_measure(hosts, &t)) {
 		fputs("<p class=\"note\">No socket received a segment.</p></section>\n", out);
 		return;
 	}
-	int64_t span = ns_since(s0, n0, s1, n1);
-	double scale = span > 0 ? (double)CHART_W / (double)span : 0;
-	int height = TOP + (int)rows * ROW_H + 8;
+	int64_t span = ns_since(t.s0, t.n0, t.s1, t.n1);
+	t.scale = span > 0 ? (double)CHART_W / (double)span : 0;
+	int height = TOP + (int)t.rows * ROW_H + 8;
 
 	fputs("<p class=\"note\">One bar per socket, from the first segment it received to the "
 	      "last, coloured by its state at the end of the capture.</p><div class=\"timeline\">", out);
 	fprintf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
 	        "viewBox=\"0 0 %d %d\" font-family=\"Helvetica,Arial,sans-serif\" font-size=\"11\">",
 	        LABEL_W + CHART_W + 20, height, LABEL_W + CHART_W + 20, height);
-	for (int t = 0; t <= 4; t++) {
-		double x = LABEL_W + CHART_W * t / 4.0;
-		double secs = (double)span / 1e9 * t / 4.0;
+	for (int i = 0; i <= 4; i++) {
+		double x = LABEL_W + CHART_W * i / 4.0;
+		double secs = (double)span / 1e9 * i / 4.0;
 		fprintf(out, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#e2e8f0\"/>"
 		        "<text x=\"%.1f\" y=\"16\" text-anchor=\"%s\" fill=\"#475569\">+%.6g s</text>",
-		        x, TOP - 6, x, height, x, t == 0 ? "start" : t == 4 ? "end" : "middle", secs);
+		        x, TOP - 6, x, height, x, i == 0 ? "start" : i == 4 ? "end" : "middle", secs);
 	}
 	int y = TOP;
 	for (guint i = 0; i < hosts->len; i++) {
@@ -430,34 +485,7 @@ write_timeline(FILE *out, const GPtrArray *hosts)
 		fputs("</text>", out);
 		y += ROW_H;
 		for (guint j = 0; j < socks->len; j++) {
-			const dm_socket *s = g_ptr_array_index(socks, j);
-			char *caption = dm_report_socket_caption(s);
-			fprintf(out, "<g id=\"bar-socket-%u\"><title>socket %u ", dm_socket_id(s), dm_socket_id(s));
-			esc(out, caption);
-			fprintf(out, ": %" G_GUINT64_FORMAT " segment%s, frames %" G_GUINT64_FORMAT "-%" G_GUINT64_FORMAT
-			        "</title><text x=\"16\" y=\"%d\">%u  ", dm_socket_segments(s),
-			        dm_socket_segments(s) == 1 ? "" : "s",
-			        dm_socket_first_frame(s), dm_socket_last_frame(s), y + 13, dm_socket_id(s));
-			esc(out, caption);
-			fputs("</text>", out);
-			if (dm_socket_first_frame(s)) {
-				int64_t sec, sec2;
-				uint32_t nsec, nsec2;
-				dm_socket_first_time(s, &sec, &nsec);
-				dm_socket_last_time(s, &sec2, &nsec2);
-				double x = LABEL_W + scale * (double)ns_since(s0, n0, sec, nsec);
-				double w = scale * (double)ns_since(sec, nsec, sec2, nsec2);
-				if (w < 3)
-					w = 3;
-				fprintf(out, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" rx=\"3\" "
-				        "fill=\"%s\" stroke=\"#475569\" stroke-width=\"0.6\"/>",
-				        x, y + 3, w, ROW_H - 6, dm_report_state_colour(s));
-			} else {
-				fprintf(out, "<text x=\"%d\" y=\"%d\" fill=\"#94a3b8\">no segments</text>",
-				        LABEL_W, y + 13);
-			}
-			fputs("</g>", out);
-			g_free(caption);
+			timeline_socket(out, &t, g_ptr_array_index(socks, j), y);
 			y += ROW_H;
 		}
 	}
@@ -642,7 +670,7 @@ dm_report_write_html(const dm_report *rep, const dm_summary *sum,
 		fputs("<p class=\"note\">No host received a segment.</p>", out);
 	fputs("</section>\n", out);
 	write_timeline(out, hosts);
-	write_failures(out, rep->failures);
+	write_failures(out, dm_report_sink_data(rep, &failures_sink));
 	write_refusals(out, hosts);
 	fprintf(out, "</main><script>%s</script></body></html>\n", script);
 

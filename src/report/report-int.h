@@ -7,6 +7,18 @@
 #include "json-writer-int.h"
 #include "demuxsim/report.h"
 
+/* An observer of the segments a report is given, such as the HTML page's
+ * list of checksum failures (report-html.c): the report knows it only
+ * through these. */
+typedef struct {
+	/* Frame @frame of record @rec decoded to segment @pkt, with decision
+	 * @d (or NULL); called before the frame is traced. */
+	void (*segment)(void *data, const dm_report *rep, uint64_t frame,
+	                const dm_record *rec, const dm_packet *pkt,
+	                const dm_decision *d);
+	void (*free)(void *data);
+} dm_report_sink_class;
+
 struct dm_report {
 	FILE *out;
 	dm_format fmt;
@@ -15,7 +27,8 @@ struct dm_report {
 	GPtrArray *files;
 	GArray *view;          /* dm_view_host: hosts to show, empty = all */
 	unsigned max_nodes;    /* diagrams: sockets per host, 0 = all */
-	struct dm_failures *failures; /* kept bad checksums, or NULL */
+	const dm_report_sink_class *sink; /* the segments' observer, or NULL */
+	void *sink_data;
 	bool have_capture;     /* live: the kernel's counters below */
 	dm_live_stats capture;
 	const struct dm_shard *shard; /* a shard's run, or NULL */
@@ -29,6 +42,11 @@ typedef struct {
 } dm_view_host;
 
 bool dm_report_host_visible(const dm_report *rep, const dm_host *h);
+/* Give every segment from now on to the observer @cls with @data, which
+ * the report frees with @cls->free; a report has at most one. */
+void dm_report_set_sink(dm_report *rep, const dm_report_sink_class *cls, void *data);
+/* The data of @rep's observer when it is of class @cls, else NULL. */
+void *dm_report_sink_data(const dm_report *rep, const dm_report_sink_class *cls);
 /* report-jsonl.c: segment @pkt and its decision @d as one JSON line. */
 void dm_report_jsonl_segment(dm_report *rep, uint64_t frame, const dm_record *rec,
                              const dm_packet *pkt, const dm_decision *d);
@@ -55,16 +73,13 @@ const char *dm_report_state_colour(const dm_socket *s);
 char *dm_report_socket_caption(const dm_socket *s);
 /* report-dot.c: the diagram as --format dot or svg asks. */
 void dm_report_write_diagram(dm_report *rep, const dm_demux *dm);
+/* report-svg.c: the domain of dm_report_svg_render()'s errors. */
+#define DM_REPORT_SVG_ERROR (dm_report_svg_error_quark())
+GQuark dm_report_svg_error_quark(void);
 /* report-svg.c: @dot rendered to SVG by libgvc, or NULL with @error set;
  * with @max_nodes (0: any number), a diagram of more nodes is not laid
  * out (Graphviz's time grows much faster than the nodes). */
 char *dm_report_svg_render(const char *dot, unsigned max_nodes, size_t *len,
                            GError **error);
-/* report-html.c: note segment @pkt (flows for diagnoses), and keep it
- * when its checksum is bad. */
-void dm_report_note_segment(dm_report *rep, uint64_t frame, const dm_record *rec,
-                            const dm_packet *pkt, const dm_decision *d);
-/* report-html.c: free what dm_report_keep_failures made. */
-void dm_report_failures_free(struct dm_failures *f);
 
 #endif

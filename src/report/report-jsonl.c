@@ -63,15 +63,10 @@ put_addr(dm_obuf *l, int family, const uint8_t *addr)
 	dm_obuf_end(l, p);
 }
 
-static void
+static inline void
 put_time(dm_obuf *l, bool nano, int64_t sec, uint32_t frac)
 {
-	char *p = dm_obuf_reserve(l, 32);
-	if (sec < 0)
-		*p++ = '-';
-	p = dm_fmt_u64(p, sec < 0 ? (uint64_t)0 - (uint64_t)sec : (uint64_t)sec);
-	*p++ = '.';
-	dm_obuf_end(l, dm_fmt_u32_pad(p, frac, nano ? 9 : 6));
+	dm_obuf_end(l, dm_fmt_time(dm_obuf_reserve(l, DM_FMT_TIME_MAX), sec, frac, nano));
 }
 
 /* The decision as JSON members. */

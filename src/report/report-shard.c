@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "demuxsim/shard.h"
+#include "report-format-int.h"
 #include "report-int.h"
 
 void
@@ -37,10 +38,9 @@ time_text(jw *w, const char *member, const dm_report *rep, int64_t sec,
 		jw_null(w);
 		return;
 	}
-	char *t = rep->nano ? g_strdup_printf("%" G_GINT64_FORMAT ".%09u", sec, nsec)
-	                    : g_strdup_printf("%" G_GINT64_FORMAT ".%06u", sec, nsec / 1000);
+	char t[DM_FMT_TIME_MAX + 1];
+	*dm_fmt_time(t, sec, rep->nano ? nsec : nsec / 1000, rep->nano) = '\0';
 	jw_string(w, t);
-	g_free(t);
 }
 
 void

@@ -18,7 +18,7 @@
 
 #include "report-int.h"
 
-#define SVG_ERROR (g_quark_from_static_string("dm-svg-error"))
+G_DEFINE_QUARK(dm-report-svg-error-quark, dm_report_svg_error)
 
 #ifdef HAVE_GVC
 /* Named objects get even IDs, 2 * (the name's number + 1); anonymous ones
@@ -171,15 +171,15 @@ dm_report_svg_render(const char *dot, unsigned max_nodes, size_t *len, GError **
 	char *svg = NULL;
 
 	if (!g) {
-		g_set_error_literal(error, SVG_ERROR, 0,
+		g_set_error_literal(error, DM_REPORT_SVG_ERROR, 0,
 		                    "Graphviz could not read the diagram");
 	} else if (max_nodes && (unsigned)agnnodes(g) > max_nodes) {
-		g_set_error(error, SVG_ERROR, 0,
+		g_set_error(error, DM_REPORT_SVG_ERROR, 0,
 		            "it has %d nodes, more than the %u drawn here; --max-nodes N or "
 		            "--host ADDR draw fewer, and --format dot | dot -Tsvg draws them all",
 		            agnnodes(g), max_nodes);
 	} else if (gvLayout(gvc, g, "dot") != 0) {
-		g_set_error_literal(error, SVG_ERROR, 0,
+		g_set_error_literal(error, DM_REPORT_SVG_ERROR, 0,
 		                    "Graphviz could not lay the diagram out");
 	} else {
 		char *data = NULL;
@@ -188,7 +188,7 @@ dm_report_svg_render(const char *dot, unsigned max_nodes, size_t *len, GError **
 			svg = g_strndup(data, n);
 			*len = n;
 		} else {
-			g_set_error_literal(error, SVG_ERROR, 0,
+			g_set_error_literal(error, DM_REPORT_SVG_ERROR, 0,
 			                    "Graphviz could not render SVG");
 		}
 		gvFreeRenderData(data);
@@ -202,7 +202,7 @@ dm_report_svg_render(const char *dot, unsigned max_nodes, size_t *len, GError **
 	(void)dot;
 	(void)max_nodes;
 	(void)len;
-	g_set_error_literal(error, SVG_ERROR, 0,
+	g_set_error_literal(error, DM_REPORT_SVG_ERROR, 0,
 	                    "built without Graphviz's libgvc");
 	return NULL;
 #endif

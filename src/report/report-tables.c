@@ -330,10 +330,8 @@ json_time_value(jw *w, const dm_report *rep, int64_t sec, uint32_t nsec, bool ha
 {
 	if (!have)
 		jw_null(w);
-	else if (rep->nano)
-		jw_fixed(w, sec, nsec, 9);
 	else
-		jw_fixed(w, sec, nsec / 1000, 6);
+		jw_time(w, sec, rep->nano ? nsec : nsec / 1000, rep->nano);
 }
 
 /* A frame number, null for none (0). */

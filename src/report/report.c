@@ -1,5 +1,14 @@
 /* report.c - the per-segment trace (text; JSON lines in report-jsonl.c)
  * and the helpers the tables share.
+ *
+ * The report stage owns every output format: the text trace, JSON lines,
+ * the JSON report, CSV, the text tables, the dot and SVG diagrams, the
+ * HTML page, the live lines and the full-screen view, the checksum
+ * explanations and the shard and merge reports; it is the only code that
+ * formats text.  It may call the public accessors of demux, decode,
+ * explain and checksum, never run or cli (one exception remains:
+ * report-shard.c reads the shard a run is, through demuxsim/shard.h,
+ * from run/shard.c).
  */
 #include "config.h"
 
@@ -57,10 +66,8 @@ dm_report_address(int family, const uint8_t *addr, char *buf)
 void
 dm_report_write_time(const dm_report *rep, int64_t sec, uint32_t frac)
 {
-	if (rep->nano)
-		fprintf(rep->out, "%" G_GINT64_FORMAT ".%09u", sec, frac);
-	else
-		fprintf(rep->out, "%" G_GINT64_FORMAT ".%06u", sec, frac);
+	char t[DM_FMT_TIME_MAX];
+	fwrite(t, 1, (size_t)(dm_fmt_time(t, sec, frac, rep->nano) - t), rep->out);
 }
 
 static void
@@ -251,8 +258,8 @@ dm_report_frame_started(dm_report *rep, uint64_t frame, const dm_record *rec,
                         dm_frame_status st, const dm_packet *pkt,
                         const dm_decision *d, const char *start, size_t len)
 {
-	if (rep->failures && st == DM_FRAME_SEGMENT)
-		dm_report_note_segment(rep, frame, rec, pkt, d);
+	if (rep->sink && st == DM_FRAME_SEGMENT)
+		rep->sink->segment(rep->sink_data, rep, frame, rec, pkt, d);
 	if ((rep->flags & DM_REPORT_QUIET) ||
 	    (rep->fmt != DM_FORMAT_TEXT && rep->fmt != DM_FORMAT_JSONL))
 		return;
@@ -269,6 +276,20 @@ dm_report_frame_started(dm_report *rep, uint64_t frame, const dm_record *rec,
 		dm_report_jsonl_segment(rep, frame, rec, pkt, d);
 	else
 		text_segment(rep, frame, rec, pkt, d);
+}
+
+void
+dm_report_set_sink(dm_report *rep, const dm_report_sink_class *cls, void *data)
+{
+	g_return_if_fail(rep->sink == NULL);
+	rep->sink = cls;
+	rep->sink_data = data;
+}
+
+void *
+dm_report_sink_data(const dm_report *rep, const dm_report_sink_class *cls)
+{
+	return rep->sink == cls ? rep->sink_data : NULL;
 }
 
 void
@@ -303,6 +324,7 @@ dm_report_free(dm_report *rep)
 	fflush(rep->out);
 	g_ptr_array_unref(rep->files);
 	g_array_unref(rep->view);
-	dm_report_failures_free(rep->failures);
+	if (rep->sink)
+		rep->sink->free(rep->sink_data);
 	g_free(rep);
 }
