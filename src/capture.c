@@ -232,6 +232,34 @@ dm_capture_open_file(const char *path, GError **error)
 	return cap;
 }
 
+/* The span of int64 nanoseconds since 1970, its start rounded up to a
+ * whole second so that seconds * 10^9 fits too. */
+#define TIME_MIN_SEC (INT64_MIN / 1000000000)
+#define TIME_MAX_SEC (INT64_MAX / 1000000000)
+#define TIME_MAX_NSEC ((uint32_t)(INT64_MAX % 1000000000))
+
+bool
+dm_record_set_time(dm_record *rec, int64_t sec, int64_t frac, bool nano)
+{
+	uint32_t unit = nano ? 1 : 1000;  /* nanoseconds in one of @frac */
+	int64_t one = nano ? 1000000000 : 1000000;
+	bool clamped = frac < 0 || frac >= one;
+	uint32_t ns = (uint32_t)CLAMP(frac, 0, one - 1) * unit;
+
+	if (sec < TIME_MIN_SEC) {
+		sec = TIME_MIN_SEC;
+		ns = 0;
+		clamped = true;
+	} else if (sec > TIME_MAX_SEC || (sec == TIME_MAX_SEC && ns > TIME_MAX_NSEC)) {
+		sec = TIME_MAX_SEC;
+		ns = TIME_MAX_NSEC;
+		clamped = true;
+	}
+	rec->sec = sec;
+	rec->frac = ns / unit;
+	return clamped;
+}
+
 int
 dm_capture_next(dm_capture *cap, dm_record *rec, GError **error)
 {
@@ -240,8 +268,7 @@ dm_capture_next(dm_capture *cap, dm_record *rec, GError **error)
 
 	switch (pcap_next_ex(cap->pcap, &hdr, &data)) {
 	case 1:
-		rec->sec = hdr->ts.tv_sec;
-		rec->frac = (uint32_t)hdr->ts.tv_usec;
+		dm_record_set_time(rec, hdr->ts.tv_sec, hdr->ts.tv_usec, cap->nano);
 		rec->caplen = hdr->caplen;
 		rec->wirelen = hdr->len;
 		rec->data = data;
