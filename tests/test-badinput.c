@@ -386,6 +386,7 @@ static const bad_case cases[] = {
 	{ "missing.pcap", make_nothing, 1, 0, 0, { "No such file", NULL } },
 	/* Not errors: read as tcpdump reads them. */
 	{ "caplen-over-snaplen.pcap", NULL, 0, 4, 0, { NULL } },
+	{ "caplen-over-snaplen.pcapng", NULL, 0, 4, 0, { NULL } },
 	{ "zero-length.pcap", make_zero_length, 0, 5, 0, { NULL } },
 };
 
@@ -929,6 +930,7 @@ main(int argc, char **argv)
 
 	make_good("good.pcap");
 	make_over_snaplen("caplen-over-snaplen.pcap");
+	make_over_snaplen("caplen-over-snaplen.pcapng");
 	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
 		const bad_case *c = &cases[i];
 		if (c->make)
