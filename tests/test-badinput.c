@@ -17,6 +17,9 @@
  *                              an empty one is an empty file
  *   /badinput/unreadable       a file the tool may not read (as root, the
  *                              tool runs as nobody; skipped if impossible)
+ *   /badinput/time/<case>      record times out of range are clamped to
+ *                              what int64 nanoseconds hold (tests/regress
+ *                              captures, and fractions out of range)
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -33,6 +36,7 @@
 #include "testrun.h"
 
 static gchar *tool_path;
+static gchar *srcdir;
 static gchar *workdir;
 static gchar **child_env;
 
@@ -131,7 +135,7 @@ pcapng_block(GByteArray *b, guint32 type, const GByteArray *body)
 }
 
 static void
-pcapng_shb_idb(GByteArray *b, guint linktype)
+pcapng_shb_idb_snaplen(GByteArray *b, guint linktype, guint32 snaplen)
 {
 	GByteArray *body = g_byte_array_new();
 	if (b->len == 0) {
@@ -145,9 +149,15 @@ pcapng_shb_idb(GByteArray *b, guint linktype)
 	}
 	le16(body, linktype);
 	le16(body, 0);
-	le32(body, 65535);
+	le32(body, snaplen);
 	pcapng_block(b, 1, body);
 	g_byte_array_unref(body);
+}
+
+static void
+pcapng_shb_idb(GByteArray *b, guint linktype)
+{
+	pcapng_shb_idb_snaplen(b, linktype, 65535);
 }
 
 static void
@@ -376,6 +386,7 @@ static const bad_case cases[] = {
 	{ "missing.pcap", make_nothing, 1, 0, 0, { "No such file", NULL } },
 	/* Not errors: read as tcpdump reads them. */
 	{ "caplen-over-snaplen.pcap", NULL, 0, 4, 0, { NULL } },
+	{ "caplen-over-snaplen.pcapng", NULL, 0, 4, 0, { NULL } },
 	{ "zero-length.pcap", make_zero_length, 0, 5, 0, { NULL } },
 };
 
@@ -580,21 +591,55 @@ test_between(gconstpointer data)
 	run_clear(&r);
 }
 
-/* caplen-over-snaplen.pcap: the fourth record (142 bytes) is longer than
- * the snapshot length (100): libpcap keeps its first 100 bytes, so its
- * checksum cannot be verified; the records after it read normally. */
+/* caplen-over-snaplen.pcap and .pcapng: the fourth record (142 bytes) is
+ * longer than the snapshot length (100): its first 100 bytes are kept (by
+ * libpcap for pcap, by the capture reader for pcapng, which libpcap would
+ * refuse), so its checksum cannot be verified; the records after it read
+ * normally. */
 static void
 make_over_snaplen(const char *name)
 {
 	GByteArray *b = g_byte_array_new();
-	pcap_header(b, 100, 1);
-	good_records(b);
-	GByteArray *f = udp_frame(4, 100, 0x1234);
-	record_header(b, 1700000004, f->len, f->len);
-	g_byte_array_append(b, f->data, f->len);
-	g_byte_array_unref(f);
+	GByteArray *f4 = udp_frame(4, 100, 0x1234);
+	if (g_str_has_suffix(name, ".pcapng")) {
+		pcapng_shb_idb_snaplen(b, 1, 100);
+		for (guint i = 1; i <= 3; i++) {
+			GByteArray *f = udp_frame(i, 10 + i, 0);
+			pcapng_epb(b, 0, f);
+			g_byte_array_unref(f);
+		}
+		pcapng_epb(b, 0, f4);
+	} else {
+		pcap_header(b, 100, 1);
+		good_records(b);
+		record_header(b, 1700000004, f4->len, f4->len);
+		g_byte_array_append(b, f4->data, f4->len);
+	}
+	g_byte_array_unref(f4);
 	write_file(name, b);
 	g_byte_array_unref(b);
+}
+
+/* The (caplen, wirelen) of each record of the pcap @path, "c/w,..." */
+static gchar *
+pcap_lengths(const char *path)
+{
+	gchar *data = NULL;
+	gsize len = 0;
+	GString *s = g_string_new("");
+	if (g_file_get_contents(path, &data, &len, NULL)) {
+		const guint8 *p = (const guint8 *)data;
+		for (gsize off = 24; off + 16 <= len;) {
+			guint32 c = p[off + 8] | p[off + 9] << 8 | p[off + 10] << 16 |
+			            (guint32)p[off + 11] << 24;
+			guint32 w = p[off + 12] | p[off + 13] << 8 | p[off + 14] << 16 |
+			            (guint32)p[off + 15] << 24;
+			g_string_append_printf(s, "%s%u/%u", s->len ? "," : "", c, w);
+			off += 16 + (gsize)c;
+		}
+	}
+	g_free(data);
+	return g_string_free(s, FALSE);
 }
 
 static void
@@ -603,8 +648,9 @@ test_over_snaplen(gconstpointer data)
 	const bad_case *c = data;
 	test_alone(c);
 	run_result r = { 0 };
-	const char *args[] = { "--format", "jsonl", c->name, NULL };
+	const char *args[] = { "--format", "jsonl", "--split", "split-snaplen", c->name, NULL };
 	run_tool(args, &r);
+	check_stderr(&r, c->name, 0, 0, NULL);
 	GPtrArray *frames = jsonl_frames(r.out);
 	g_assert_cmpuint(frames->len, ==, 4);
 	if (frames->len == 4) {
@@ -614,6 +660,16 @@ test_over_snaplen(gconstpointer data)
 	}
 	g_ptr_array_unref(frames);
 	run_clear(&r);
+
+	/* The frames kept for the socket: the fourth with 100 of its 142. */
+	gchar *dir = g_build_filename(workdir, "split-snaplen", NULL);
+	gchar *path = g_build_filename(dir, "1-udp-192.0.2.2-53.pcap", NULL);
+	gchar *lengths = pcap_lengths(path);
+	g_assert_cmpstr(lengths, ==, "53/53,54/54,55/55,100/142");
+	g_free(lengths);
+	g_free(path);
+	tr_remove_tree(dir);
+	g_free(dir);
 }
 
 /* zero-length.pcap: records of no bytes are frames whose link header was
@@ -788,6 +844,71 @@ test_unreadable(void)
 }
 
 /* ------------------------------------------------------------------ */
+/* Record times out of range                                           */
+/* ------------------------------------------------------------------ */
+
+typedef struct {
+	const char *file;    /* in tests/regress, or made in the work directory */
+	const char *times;   /* the times traced, one per frame */
+} time_case;
+
+/* Fractions below zero (0xffffffff microseconds) and of a whole second
+ * (1000000) are clamped to 0 and 999999. */
+static void
+make_bad_fraction(const char *name)
+{
+	static const guint32 usec[] = { 0xffffffff, 1000000, 999999 };
+	GByteArray *b = g_byte_array_new();
+	pcap_header(b, 65535, 1);
+	for (guint i = 0; i < G_N_ELEMENTS(usec); i++) {
+		GByteArray *f = udp_frame(i + 1, 11, 0);
+		le32(b, 1700000001 + i);
+		le32(b, usec[i]);
+		le32(b, f->len);
+		le32(b, f->len);
+		g_byte_array_append(b, f->data, f->len);
+		g_byte_array_unref(f);
+	}
+	write_file(name, b);
+	g_byte_array_unref(b);
+}
+
+static const time_case time_cases[] = {
+	/* if_tsresol 10^-1 s and a timestamp of 2^64 - 1: 1.8e18 s. */
+	{ "pcapng-time-after-2262.pcapng", "9223372036.854775" },
+	/* if_tsoffset 2^63 + 256 s, negative as libpcap makes it a time_t. */
+	{ "pcapng-tsoffset-before-1677.pcapng", "-9223372036.000000" },
+	{ "bad-fraction.pcap", "1700000001.000000,1700000002.999999,1700000003.999999" },
+};
+
+static void
+test_time(gconstpointer data)
+{
+	const time_case *c = data;
+	gchar *regress = g_build_filename(srcdir, "tests", "regress", c->file, NULL);
+	const char *file = g_file_test(regress, G_FILE_TEST_EXISTS) ? regress : c->file;
+	run_result r = { 0 };
+	const char *args[] = { "--all-frames", file, NULL };
+	run_tool(args, &r);
+	check_stderr(&r, file, 0, 0, NULL);
+	GString *times = g_string_new("");
+	gchar **lines = g_strsplit(r.out, "\n", -1);
+	for (gchar **l = lines; *l && g_ascii_isdigit(**l); l++) {
+		gchar **w = g_strsplit(*l, " ", 3);
+		if (w[0] && w[1])
+			g_string_append_printf(times, "%s%s", times->len ? "," : "", w[1]);
+		g_strfreev(w);
+	}
+	g_assert_cmpstr(times->str, ==, c->times);
+	if (strstr(r.err, "runtime error:") || strstr(r.err, "Sanitizer"))
+		g_test_fail();
+	g_strfreev(lines);
+	g_string_free(times, TRUE);
+	run_clear(&r);
+	g_free(regress);
+}
+
+/* ------------------------------------------------------------------ */
 
 int
 main(int argc, char **argv)
@@ -798,8 +919,8 @@ main(int argc, char **argv)
 
 	tr_paths where = tr_paths_get();
 	tool_path = where.tool;
+	srcdir = where.srcdir;
 	g_free(where.benchgen);
-	g_free(where.srcdir);
 	child_env = g_environ_setenv(g_get_environ(), "LC_ALL", "C", TRUE);
 	GError *err = NULL;
 	workdir = g_dir_make_tmp("demuxsim-badinput-XXXXXX", &err);
@@ -809,13 +930,14 @@ main(int argc, char **argv)
 
 	make_good("good.pcap");
 	make_over_snaplen("caplen-over-snaplen.pcap");
+	make_over_snaplen("caplen-over-snaplen.pcapng");
 	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
 		const bad_case *c = &cases[i];
 		if (c->make)
 			c->make(c->name);
 		gchar *alone = g_strconcat("/badinput/alone/", c->name, NULL);
 		gchar *between = g_strconcat("/badinput/between/", c->name, NULL);
-		if (strcmp(c->name, "caplen-over-snaplen.pcap") == 0)
+		if (g_str_has_prefix(c->name, "caplen-over-snaplen."))
 			g_test_add_data_func(alone, c, test_over_snaplen);
 		else if (strcmp(c->name, "zero-length.pcap") == 0)
 			g_test_add_data_func(alone, c, test_zero_length);
@@ -828,6 +950,12 @@ main(int argc, char **argv)
 	g_test_add_func("/badinput/fifo/capture", test_fifo_capture);
 	g_test_add_func("/badinput/fifo/empty", test_fifo_empty);
 	g_test_add_func("/badinput/unreadable", test_unreadable);
+	make_bad_fraction("bad-fraction.pcap");
+	for (gsize i = 0; i < G_N_ELEMENTS(time_cases); i++) {
+		gchar *path = g_strconcat("/badinput/time/", time_cases[i].file, NULL);
+		g_test_add_data_func(path, &time_cases[i], test_time);
+		g_free(path);
+	}
 
 	int status = g_test_run();
 
@@ -835,5 +963,6 @@ main(int argc, char **argv)
 	g_free(workdir);
 	g_strfreev(child_env);
 	g_free(tool_path);
+	g_free(srcdir);
 	return status;
 }

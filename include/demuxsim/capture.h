@@ -21,6 +21,17 @@ typedef struct {
 	const uint8_t *data;
 } dm_record;
 
+/**
+ * dm_record_set_time: set @rec's time from libpcap's @sec and @frac
+ * (microseconds, or nanoseconds when @nano).  A time whose nanoseconds
+ * since 1970 do not fit in int64 is clamped to the span that does, its
+ * start rounded up to a whole second: -9223372036 s (1677-09-21
+ * 00:12:44) to 9223372036.854775807 s (2262-04-11 23:47:16.854775807);
+ * a fraction below 0 or of a second or more, to [0, 1 s).
+ * Returns: true when the time was clamped.
+ */
+bool dm_record_set_time(dm_record *rec, int64_t sec, int64_t frac, bool nano);
+
 #define DM_CAPTURE_ERROR (dm_capture_error_quark())
 GQuark dm_capture_error_quark(void);
 

@@ -2,6 +2,12 @@
  * and nanosecond).  libpcap reports timestamps at the precision asked for,
  * so the file's own precision is read from its header first (pcap magic,
  * or the first pcapng interface's if_tsresol option) and asked for.
+ *
+ * A record longer than the snapshot length is cut to it in both formats:
+ * libpcap does so for pcap, but refuses such a pcapng packet block, so a
+ * pcapng file reaches libpcap through a filter that, block by block,
+ * lowers a packet block's captured length to the snapshot length when the
+ * block holds those bytes (the rest of the block is then ignored).
  */
 #define _GNU_SOURCE
 #include "config.h"
@@ -16,6 +22,20 @@
 
 #define PEEK_MAX 4096
 
+/* The pcapng stream filter: where it is in the stream of blocks. */
+typedef struct {
+	FILE *src;
+	bool be;             /* the file's byte order */
+	bool raw;            /* a block it cannot follow: the rest unchanged */
+	bool have_idb;
+	uint32_t snaplen;    /* the first interface's, as libpcap keeps it */
+	uint32_t max_caplen; /* the most libpcap takes for its link type */
+	uint8_t head[28];    /* the current block's first bytes, patched */
+	size_t head_len, head_pos;
+	uint64_t left;       /* bytes of the current block after its head */
+	long pos;            /* bytes delivered */
+} ng_filter;
+
 struct dm_capture {
 	pcap_t *pcap;
 	FILE *fp;
@@ -28,6 +48,7 @@ struct dm_capture {
 	long next_offset;   /* file offset of the next record, -1: unknown */
 	unsigned rec_hdr;   /* pcap: bytes of a record header; 0: pcapng */
 	uint32_t snaplen;
+	ng_filter ng;
 };
 
 G_DEFINE_QUARK(dm-capture-error-quark, dm_capture_error)
@@ -45,21 +66,32 @@ rd16(const uint8_t *p, bool be)
 	return be ? (uint16_t)(p[0] << 8 | p[1]) : (uint16_t)(p[1] << 8 | p[0]);
 }
 
+/* The first pcapng interface block in the @n bytes at @b, whole, or
+ * NULL; *@be is the file's byte order and *@len the block's length. */
+static const uint8_t *
+pcapng_first_idb(const uint8_t *b, size_t n, bool *be, size_t *len)
+{
+	if (n < 28)
+		return NULL;
+	*be = rd32(b + 8, false) == 0x4d3c2b1a;
+	size_t shb_len = rd32(b + 4, *be);
+	if (shb_len < 28 || shb_len + 20 > n || rd32(b + shb_len, *be) != 1)
+		return NULL;
+	*len = rd32(b + shb_len + 4, *be);
+	if (*len < 20 || shb_len + *len > n)
+		return NULL;
+	return b + shb_len;
+}
+
 /* if_tsresol of the first interface block: 10^-v (high bit clear) or
  * 2^-v.  Anything finer than a microsecond is kept as nanoseconds. */
 static bool
 pcapng_first_idb_nano(const uint8_t *b, size_t n)
 {
-	if (n < 28)
-		return false;
-	uint32_t bom = rd32(b + 8, false);
-	bool be = bom == 0x4d3c2b1a;
-	size_t shb_len = rd32(b + 4, be);
-	if (shb_len < 28 || shb_len + 20 > n || rd32(b + shb_len, be) != 1)
-		return false;
-	const uint8_t *idb = b + shb_len;
-	size_t idb_len = rd32(idb + 4, be);
-	if (idb_len < 20 || shb_len + idb_len > n)
+	bool be;
+	size_t idb_len;
+	const uint8_t *idb = pcapng_first_idb(b, n, &be, &idb_len);
+	if (!idb)
 		return false;
 	for (size_t off = 16; off + 4 <= idb_len - 4;) {
 		uint16_t code = rd16(idb + off, be), len = rd16(idb + off + 2, be);
@@ -85,6 +117,160 @@ header_says_nano(const uint8_t *b, size_t n)
 	if (m == 0x0a0d0d0a)
 		return pcapng_first_idb_nano(b, n);
 	return false;
+}
+
+static void
+wr32(uint8_t *p, uint32_t v, bool be)
+{
+	for (int i = 0; i < 4; i++)
+		p[be ? 3 - i : i] = (uint8_t)(v >> (8 * i));
+}
+
+/* libpcap's max_snaplen_for_dlt(): link types whose frames may exceed
+ * its usual maximum of 262144 bytes. */
+static uint32_t
+max_caplen_for(unsigned linktype)
+{
+	switch (linktype) {
+	case 231: return 128 * 1024 * 1024;  /* DBUS */
+	case 279: return 8 * 1024 * 1024;    /* EBHSCR */
+	case 249: return 1024 * 1024;        /* USBPCAP */
+	default: return 262144;
+	}
+}
+
+static size_t
+read_full(FILE *fp, uint8_t *buf, size_t n)
+{
+	size_t got = 0, k;
+	while (got < n && (k = fread_unlocked(buf + got, 1, n - got, fp)) > 0)
+		got += k;
+	return got;
+}
+
+/* Read the next block's head (its type and length; the fixed part of an
+ * interface or packet block) and lower a packet block's captured length
+ * to the snapshot length.  A block too short for its head, or a length
+ * libpcap refuses, is passed on as it is, and so is the rest. */
+static void
+ng_next_head(ng_filter *f)
+{
+	f->head_pos = 0;
+	f->head_len = read_full(f->src, f->head, 8);
+	if (f->head_len < 8) {
+		f->raw = true;
+		return;
+	}
+	uint32_t type = rd32(f->head, f->be), len = rd32(f->head + 4, f->be);
+	if (len < 12 || len % 4) {
+		f->raw = true;
+		return;
+	}
+	size_t want = type == 1 ? 16 : type == 6 || type == 2 ? 28 : 8;
+	if (want > len - 4)
+		want = 8;
+	f->head_len += read_full(f->src, f->head + 8, want - 8);
+	if (f->head_len < want) {
+		f->raw = true;
+		return;
+	}
+	f->left = len - want;
+	if (type == 1 && !f->have_idb) {
+		f->have_idb = true;
+		f->snaplen = rd32(f->head + 12, f->be);
+		f->max_caplen = max_caplen_for(rd16(f->head + 8, f->be));
+		if (f->snaplen > f->max_caplen)
+			f->snaplen = 0;  /* libpcap takes up to the maximum */
+	} else if (want == 28 && f->snaplen) {
+		/* EPB and the obsolete PB keep the captured length at 20. */
+		uint32_t caplen = rd32(f->head + 20, f->be);
+		if (caplen > f->snaplen && caplen <= f->max_caplen && caplen <= len - 32)
+			wr32(f->head + 20, f->snaplen, f->be);
+	}
+}
+
+static ssize_t
+ng_read(void *cookie, char *buf, size_t size)
+{
+	ng_filter *f = cookie;
+	size_t n = 0;
+
+	while (n < size) {
+		if (!f->raw && f->head_pos == f->head_len && f->left == 0)
+			ng_next_head(f);
+		if (f->head_pos < f->head_len) {
+			size_t k = MIN(size - n, f->head_len - f->head_pos);
+			memcpy(buf + n, f->head + f->head_pos, k);
+			f->head_pos += k;
+			n += k;
+			continue;
+		}
+		size_t want = f->raw ? size - n : (size_t)MIN(size - n, f->left);
+		size_t got = want ? fread_unlocked(buf + n, 1, want, f->src) : 0;
+		if (!f->raw)
+			f->left -= got;
+		n += got;
+		if (got < want || (f->raw && got == 0))
+			break;  /* the end of the file, or an error */
+	}
+	if (n == 0 && ferror(f->src))
+		return -1;
+	f->pos += (long)n;
+	return (ssize_t)n;
+}
+
+/* Only where it is (ftell) can be asked. */
+static int
+ng_seek(void *cookie, off64_t *offset, int whence)
+{
+	ng_filter *f = cookie;
+	if (whence == SEEK_CUR && *offset == 0) {
+		*offset = f->pos;
+		return 0;
+	}
+	errno = ESPIPE;
+	return -1;
+}
+
+static int
+ng_close(void *cookie)
+{
+	ng_filter *f = cookie;
+	return f->src ? fclose(f->src) : 0;
+}
+
+/* Whether the pcapng file starting with the @n bytes at @b may hold a
+ * packet block to cut to the snapshot length: not when its first
+ * interface (whose snapshot length libpcap holds every interface to)
+ * takes all libpcap takes. */
+static bool
+ng_may_clamp(const uint8_t *b, size_t n)
+{
+	if (n < 4 || rd32(b, true) != 0x0a0d0d0a)
+		return false;
+	bool be;
+	size_t len;
+	const uint8_t *idb = pcapng_first_idb(b, n, &be, &len);
+	if (!idb)
+		return true;
+	uint32_t snaplen = rd32(idb + 12, be);
+	return snaplen != 0 && snaplen < max_caplen_for(rd16(idb + 8, be));
+}
+
+/* @fp (its first bytes peeked into @cap) through the pcapng filter. */
+static FILE *
+ng_filter_open(dm_capture *cap, FILE *fp)
+{
+	cookie_io_functions_t io = { .read = ng_read, .seek = ng_seek, .close = ng_close };
+	ng_filter *f = &cap->ng;
+
+	memset(f, 0, sizeof *f);
+	f->src = fp;
+	f->be = cap->peek_len >= 12 && rd32(cap->peek + 8, false) == 0x4d3c2b1a;
+	FILE *ng = fopencookie(f, "rb", io);
+	if (ng)
+		setvbuf(ng, NULL, _IOFBF, 1 << 16);
+	return ng;
 }
 
 static ssize_t
@@ -129,20 +315,27 @@ open_stream(dm_capture *cap, const char *path, GError **error)
 	}
 	cap->peek_len = fread(cap->peek, 1, sizeof cap->peek, fp);
 	cap->nano = header_says_nano(cap->peek, cap->peek_len);
-	if (!is_stdin && fseek(fp, 0, SEEK_SET) == 0)
-		return fp;
-	/* Not seekable: hand libpcap the peeked bytes, then the rest. */
-	cookie_io_functions_t io = { .read = replay_read, .close = replay_close };
-	cap->source = fp;
-	cap->peek_pos = 0;
-	FILE *replay = fopencookie(cap, "rb", io);
-	if (!replay) {
+	FILE *in = fp;
+	if (is_stdin || fseek(fp, 0, SEEK_SET) != 0) {
+		/* Not seekable: hand libpcap the peeked bytes, then the rest. */
+		cookie_io_functions_t io = { .read = replay_read, .close = replay_close };
+		cap->source = fp;
+		cap->peek_pos = 0;
+		in = fopencookie(cap, "rb", io);
+	}
+	if (in && ng_may_clamp(cap->peek, cap->peek_len)) {
+		FILE *ng = ng_filter_open(cap, in);
+		if (!ng && in != fp)
+			fclose(in);
+		in = ng;
+	}
+	if (!in) {
 		g_set_error(error, DM_CAPTURE_ERROR, 0, "%s", g_strerror(errno));
 		if (!is_stdin)
 			fclose(fp);
 		return NULL;
 	}
-	return replay;
+	return in;
 }
 
 /* libpcap's reason for refusing the file header @msg, in plainer words. */
@@ -232,6 +425,34 @@ dm_capture_open_file(const char *path, GError **error)
 	return cap;
 }
 
+/* The span of int64 nanoseconds since 1970, its start rounded up to a
+ * whole second so that seconds * 10^9 fits too. */
+#define TIME_MIN_SEC (INT64_MIN / 1000000000)
+#define TIME_MAX_SEC (INT64_MAX / 1000000000)
+#define TIME_MAX_NSEC ((uint32_t)(INT64_MAX % 1000000000))
+
+bool
+dm_record_set_time(dm_record *rec, int64_t sec, int64_t frac, bool nano)
+{
+	uint32_t unit = nano ? 1 : 1000;  /* nanoseconds in one of @frac */
+	int64_t one = nano ? 1000000000 : 1000000;
+	bool clamped = frac < 0 || frac >= one;
+	uint32_t ns = (uint32_t)CLAMP(frac, 0, one - 1) * unit;
+
+	if (sec < TIME_MIN_SEC) {
+		sec = TIME_MIN_SEC;
+		ns = 0;
+		clamped = true;
+	} else if (sec > TIME_MAX_SEC || (sec == TIME_MAX_SEC && ns > TIME_MAX_NSEC)) {
+		sec = TIME_MAX_SEC;
+		ns = TIME_MAX_NSEC;
+		clamped = true;
+	}
+	rec->sec = sec;
+	rec->frac = ns / unit;
+	return clamped;
+}
+
 int
 dm_capture_next(dm_capture *cap, dm_record *rec, GError **error)
 {
@@ -240,8 +461,7 @@ dm_capture_next(dm_capture *cap, dm_record *rec, GError **error)
 
 	switch (pcap_next_ex(cap->pcap, &hdr, &data)) {
 	case 1:
-		rec->sec = hdr->ts.tv_sec;
-		rec->frac = (uint32_t)hdr->ts.tv_usec;
+		dm_record_set_time(rec, hdr->ts.tv_sec, hdr->ts.tv_usec, cap->nano);
 		rec->caplen = hdr->caplen;
 		rec->wirelen = hdr->len;
 		rec->data = data;

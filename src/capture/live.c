@@ -136,8 +136,7 @@ dm_live_next(dm_live *lv, dm_record *rec, GError **error)
 	const u_char *data;
 	int rc = pcap_next_ex(lv->pcap, &h, &data);
 	if (rc == 1) {
-		rec->sec = h->ts.tv_sec;
-		rec->frac = (uint32_t)h->ts.tv_usec;
+		dm_record_set_time(rec, h->ts.tv_sec, h->ts.tv_usec, lv->nano);
 		rec->caplen = h->caplen;
 		rec->wirelen = h->len;
 		rec->data = data;
