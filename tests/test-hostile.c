@@ -43,14 +43,6 @@ static const mode modes[] = {
 	              "--all-frames", NULL } },
 };
 
-/* Runs that crash in src/reasm.c's make_room (one family's age queue
- * empty while the fragments held exceed --reasm-memory), fixed on another
- * branch: reported as TODO until that is merged. */
-static const char *const known_reasm_crash[] = {
-	"ext6-mix-snaplen-200.", "frag-mixed-v4-first.", "frag-mixed-v6-first.",
-	"frag4-many-ids.", "frag6-many-ids.",
-};
-
 typedef struct {
 	gchar *file;
 	const mode *m;
@@ -90,17 +82,6 @@ judge(const char *file, int ws, const char *err)
 	if (status == 0 ? *err != '\0' : !one_line)
 		return g_strdup_printf("exit status %d with that on stderr", status);
 	return NULL;
-}
-
-static gboolean
-known_crash(const hostile_case *c)
-{
-	if (strcmp(c->m->name, "limits") != 0)
-		return FALSE;
-	for (gsize i = 0; i < G_N_ELEMENTS(known_reasm_crash); i++)
-		if (g_str_has_prefix(c->file, known_reasm_crash[i]))
-			return TRUE;
-	return FALSE;
 }
 
 /* A path in the work directory for @c's run ("@name" in a mode). */
@@ -161,9 +142,7 @@ test_hostile(gconstpointer data)
 
 	g_test_message("$ demuxsim %s", c->command);
 	gchar *wrong = judge(c->file, c->ws, c->err);
-	if (wrong && known_crash(c)) {
-		g_test_incomplete("known crash in reasm.c make_room");
-	} else if (wrong) {
+	if (wrong) {
 		g_test_message("%s: %s; stderr:\n%s", c->command, wrong, c->err);
 		g_test_fail();
 	}

@@ -4,6 +4,7 @@
 #ifndef DEMUXSIM_REPORT_H
 #define DEMUXSIM_REPORT_H
 
+#include <glib.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -146,13 +147,23 @@ void dm_report_keep_failures(dm_report *rep);
 bool dm_report_write_html(const dm_report *rep, const dm_summary *sum,
                           const dm_demux *dm, FILE *out);
 
+/* What a shard's JSON report says of its shard (dm_shard_info() fills
+ * it from a dm_shard). */
+typedef struct {
+	uint32_t k, n;                 /* shard K of N */
+	const char *const *options;    /* the options the run was made with,
+	                                * NULL-terminated */
+	const GArray *created;         /* uint64_t: the frame that created
+	                                * socket id i + 1, read at the end */
+} dm_shard_info;
+
 /**
- * dm_report_set_shard: the run is shard @sh (see demuxsim/shard.h): the
- * JSON report then carries what demuxsim merge needs (a "shard" member in
- * the document and in each socket).  @sh must outlive @rep.
+ * dm_report_set_shard: the run is the shard @info describes (copied; what
+ * its members point to must last until the report is written): the JSON
+ * report then carries what demuxsim merge needs (a "shard" member in
+ * the document and in each socket).
  */
-struct dm_shard;
-void dm_report_set_shard(dm_report *rep, const struct dm_shard *sh);
+void dm_report_set_shard(dm_report *rep, const dm_shard_info *info);
 
 /**
  * dm_report_set_interrupted: signal @sig ended the run after frame @frame

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "demuxsim/packet.h"
+#include "demuxsim/report.h"
 
 typedef struct dm_shard dm_shard;
 
@@ -31,10 +32,10 @@ dm_shard *dm_shard_parse(const char *text, GError **error);
 void dm_shard_free(dm_shard *sh);
 
 /**
- * dm_shard_index / dm_shard_count: K and N.
+ * dm_shard_info_get: what @sh's report says of it (K, N, the options, the
+ * creation frames), for dm_report_set_shard(); valid while @sh is.
  */
-uint32_t dm_shard_index(const dm_shard *sh);
-uint32_t dm_shard_count(const dm_shard *sh);
+void dm_shard_info_get(const dm_shard *sh, dm_shard_info *out);
 
 /**
  * dm_shard_of: the shard, among @n, of the flow of segment @pkt (both
@@ -56,11 +57,6 @@ bool dm_shard_owns(const dm_shard *sh, dm_frame_status st, const dm_packet *pkt)
  */
 void dm_shard_note_created(dm_shard *sh, uint64_t frame, guint count);
 
-/**
- * dm_shard_created_frame: the frame that created socket @id (0: before
- * the first frame, or unknown).
- */
-uint64_t dm_shard_created_frame(const dm_shard *sh, guint id);
 
 /**
  * dm_shard_set_options: record the command line @argv (@argc words, the
@@ -68,10 +64,5 @@ uint64_t dm_shard_created_frame(const dm_shard *sh, guint id);
  * merge only when made with the same one.
  */
 void dm_shard_set_options(dm_shard *sh, int argc, char **argv);
-
-/**
- * dm_shard_options: the options recorded (NULL-terminated, owned by @sh).
- */
-const char *const *dm_shard_options(const dm_shard *sh);
 
 #endif /* DEMUXSIM_SHARD_H */

@@ -254,8 +254,11 @@ prepare_run(cli *c)
 	                 (o->quiet ? DM_REPORT_QUIET : 0);
 	rs->rep = dm_report_new(stdout, c->fmt, flags);
 	dm_report_set_max_nodes(rs->rep, (unsigned)o->max_nodes);
-	if (rs->shard)
-		dm_report_set_shard(rs->rep, rs->shard);
+	if (rs->shard) {
+		dm_shard_info si;
+		dm_shard_info_get(rs->shard, &si);
+		dm_report_set_shard(rs->rep, &si);
+	}
 	if (o->html_report) {
 		c->html = fopen(o->html_report, "w");
 		if (!c->html) {

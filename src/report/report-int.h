@@ -31,7 +31,8 @@ struct dm_report {
 	void *sink_data;
 	bool have_capture;     /* live: the kernel's counters below */
 	dm_live_stats capture;
-	const struct dm_shard *shard; /* a shard's run, or NULL */
+	const dm_shard_info *shard;   /* a shard's run (&shard_info), or NULL */
+	dm_shard_info shard_info;
 	int stop_signal;       /* the signal that ended the run, or 0 */
 	uint64_t stop_frame;   /* the last frame processed before it */
 };

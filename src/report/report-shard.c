@@ -5,25 +5,24 @@
  */
 #include "config.h"
 
-#include "demuxsim/shard.h"
 #include "report-format-int.h"
 #include "report-int.h"
 
 void
 dm_report_shard_json(jw *w, const dm_report *rep)
 {
-	const dm_shard *sh = rep->shard;
+	const dm_shard_info *sh = rep->shard;
 	jw_key(w, "shard");
 	jw_begin_object(w);
 	jw_key(w, "k");
-	jw_uint(w, dm_shard_index(sh));
+	jw_uint(w, sh->k);
 	jw_key(w, "n");
-	jw_uint(w, dm_shard_count(sh));
+	jw_uint(w, sh->n);
 	jw_key(w, "version");
 	jw_string(w, PACKAGE_VERSION);
 	jw_key(w, "options");
 	jw_begin_array(w);
-	for (const char *const *o = dm_shard_options(sh); *o; o++)
+	for (const char *const *o = sh->options; *o; o++)
 		jw_string(w, *o);
 	jw_end_array(w);
 	jw_end_object(w);
@@ -43,6 +42,15 @@ time_text(jw *w, const char *member, const dm_report *rep, int64_t sec,
 	jw_string(w, t);
 }
 
+/* The frame that created socket @id, 0 for none known. */
+static uint64_t
+created_frame(const dm_shard_info *sh, guint id)
+{
+	if (id == 0 || id > sh->created->len)
+		return 0;
+	return g_array_index(sh->created, uint64_t, id - 1);
+}
+
 void
 dm_report_shard_socket_json(jw *w, const dm_report *rep, const dm_socket *s)
 {
@@ -53,7 +61,7 @@ dm_report_shard_socket_json(jw *w, const dm_report *rep, const dm_socket *s)
 	jw_key(w, "shard");
 	jw_begin_object(w);
 	jw_key(w, "created_frame");
-	jw_uint(w, dm_shard_created_frame(rep->shard, dm_socket_id(s)));
+	jw_uint(w, created_frame(rep->shard, dm_socket_id(s)));
 	dm_socket_first_time(s, &sec, &nsec);
 	time_text(w, "first", rep, sec, nsec, have);
 	dm_socket_last_time(s, &sec, &nsec);

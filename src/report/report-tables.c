@@ -435,6 +435,40 @@ json_host(jw *w, const dm_report *rep, const dm_host *h)
 	jw_end_object(w);
 }
 
+/* The hosts' socket tables and, when sockets left them, the state. */
+static void
+json_tables(jw *w, dm_report *rep, const dm_demux *dm)
+{
+	GPtrArray *hosts = dm_demux_hosts(dm);
+	json_uint(w, "sockets", dm_demux_socket_count(dm));
+	jw_key_lit(w, "hosts");
+	jw_begin_array(w);
+	for (guint i = 0; i < hosts->len; i++)
+		if (dm_report_host_visible(rep, g_ptr_array_index(hosts, i)))
+			json_host(w, rep, g_ptr_array_index(hosts, i));
+	jw_end_array(w);
+	g_ptr_array_unref(hosts);
+	dm_demux_usage u;
+	dm_demux_get_usage(dm, &u);
+	if (any_count(u.retired, 1, DM_RETIRE_N)) {
+		jw_key_lit(w, "state");
+		jw_begin_object(w);
+		json_uint(w, "sockets_held", u.sockets);
+		json_uint(w, "peak_sockets", u.peak_sockets);
+		json_uint(w, "max_sockets", u.max_sockets);
+		json_uint(w, "memory_held", u.memory);
+		json_uint(w, "peak_memory", u.peak_memory);
+		json_uint(w, "max_memory", u.max_memory);
+		json_counts(w, "retired", u.retired, 1, DM_RETIRE_N, retire_name_i);
+		json_counts(w, "forgotten_hosts_dropped", u.forgotten_drops, 1, DM_DROP_N,
+		            drop_name_i);
+		json_counts(w, "forgotten_hosts_retired", u.forgotten_retired, 1,
+		            DM_RETIRE_N, retire_name_i);
+		json_uint(w, "limit_unmet", u.limit_unmet);
+		jw_end_object(w);
+	}
+}
+
 static void
 json_document(dm_report *rep, const dm_summary *sum, const dm_demux *dm)
 {
@@ -485,36 +519,8 @@ json_document(dm_report *rep, const dm_summary *sum, const dm_demux *dm)
 	json_uint(&w, "vlan_frames", sum->vlan_frames);
 	json_uint(&w, "fragments", sum->fragments);
 	dm_report_reasm_summary_json(&w, &sum->reasm);
-	if (dm) {
-		GPtrArray *hosts = dm_demux_hosts(dm);
-		json_uint(&w, "sockets", dm_demux_socket_count(dm));
-		jw_key_lit(&w, "hosts");
-		jw_begin_array(&w);
-		for (guint i = 0; i < hosts->len; i++)
-			if (dm_report_host_visible(rep, g_ptr_array_index(hosts, i)))
-				json_host(&w, rep, g_ptr_array_index(hosts, i));
-		jw_end_array(&w);
-		g_ptr_array_unref(hosts);
-		dm_demux_usage u;
-		dm_demux_get_usage(dm, &u);
-		if (any_count(u.retired, 1, DM_RETIRE_N)) {
-			jw_key_lit(&w, "state");
-			jw_begin_object(&w);
-			json_uint(&w, "sockets_held", u.sockets);
-			json_uint(&w, "peak_sockets", u.peak_sockets);
-			json_uint(&w, "max_sockets", u.max_sockets);
-			json_uint(&w, "memory_held", u.memory);
-			json_uint(&w, "peak_memory", u.peak_memory);
-			json_uint(&w, "max_memory", u.max_memory);
-			json_counts(&w, "retired", u.retired, 1, DM_RETIRE_N, retire_name_i);
-			json_counts(&w, "forgotten_hosts_dropped", u.forgotten_drops, 1, DM_DROP_N,
-			            drop_name_i);
-			json_counts(&w, "forgotten_hosts_retired", u.forgotten_retired, 1,
-			            DM_RETIRE_N, retire_name_i);
-			json_uint(&w, "limit_unmet", u.limit_unmet);
-			jw_end_object(&w);
-		}
-	}
+	if (dm)
+		json_tables(&w, rep, dm);
 	if (rep->shard)
 		dm_report_shard_json(&w, rep);
 	jw_end_object(&w);

@@ -7,8 +7,7 @@
  * explanations and the shard and merge reports; it is the only code that
  * formats text.  It may call the public accessors of demux, decode,
  * explain and checksum, never run or cli (one exception remains:
- * report-shard.c reads the shard a run is, through demuxsim/shard.h,
- * from run/shard.c).
+ * the shard a run is reaches it as data, dm_shard_info).
  */
 #include "config.h"
 
@@ -293,9 +292,10 @@ dm_report_sink_data(const dm_report *rep, const dm_report_sink_class *cls)
 }
 
 void
-dm_report_set_shard(dm_report *rep, const struct dm_shard *sh)
+dm_report_set_shard(dm_report *rep, const dm_shard_info *info)
 {
-	rep->shard = sh;
+	rep->shard_info = *info;
+	rep->shard = &rep->shard_info;
 }
 
 void

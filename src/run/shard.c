@@ -60,8 +60,14 @@ dm_shard_free(dm_shard *sh)
 	g_free(sh);
 }
 
-uint32_t dm_shard_index(const dm_shard *sh) { return sh->k; }
-uint32_t dm_shard_count(const dm_shard *sh) { return sh->n; }
+void
+dm_shard_info_get(const dm_shard *sh, dm_shard_info *out)
+{
+	out->k = sh->k;
+	out->n = sh->n;
+	out->options = (const char *const *)sh->options->pdata;
+	out->created = sh->created;
+}
 
 static uint64_t
 fnv1a(uint64_t h, const uint8_t *p, size_t n)
@@ -111,14 +117,6 @@ dm_shard_note_created(dm_shard *sh, uint64_t frame, guint count)
 		g_array_append_val(sh->created, frame);
 }
 
-uint64_t
-dm_shard_created_frame(const dm_shard *sh, guint id)
-{
-	if (id == 0 || id > sh->created->len)
-		return 0;
-	return g_array_index(sh->created, uint64_t, id - 1);
-}
-
 void
 dm_shard_set_options(dm_shard *sh, int argc, char **argv)
 {
@@ -142,10 +140,4 @@ dm_shard_set_options(dm_shard *sh, int argc, char **argv)
 		g_ptr_array_add(sh->options, g_strdup(argv[i]));
 	}
 	g_ptr_array_add(sh->options, NULL);
-}
-
-const char *const *
-dm_shard_options(const dm_shard *sh)
-{
-	return (const char *const *)sh->options->pdata;
 }
