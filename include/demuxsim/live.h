@@ -109,4 +109,10 @@ GArray *dm_live_devices(GError **error);
  */
 bool dm_live_drop_privileges(const char *user, GError **error);
 
+/**
+ * dm_live_clock: seconds on the monotonic clock, for pacing a live run
+ * and its view (never a capture time).
+ */
+double dm_live_clock(void);
+
 #endif /* DEMUXSIM_LIVE_H */

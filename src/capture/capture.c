@@ -8,6 +8,11 @@
  * pcapng file reaches libpcap through a filter that, block by block,
  * lowers a packet block's captured length to the snapshot length when the
  * block holds those bytes (the rest of the block is then ignored).
+ *
+ * The capture stage owns the frames' way in and out: capture files
+ * (here), live interfaces (live.c) and -w files (dump.c), as records of
+ * bytes with their times; it decodes nothing.  It calls libpcap only, and
+ * is called by run (and by report for link-type names and the clock).
  */
 #define _GNU_SOURCE
 #include "config.h"

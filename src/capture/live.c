@@ -10,6 +10,7 @@
 #include <pcap/pcap.h>
 #include <pwd.h>
 #include <string.h>
+#include <time.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -237,4 +238,12 @@ dm_live_drop_privileges(const char *user, GError **error)
 		return false;
 	}
 	return true;
+}
+
+double
+dm_live_clock(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
 }

@@ -3,6 +3,9 @@
  * workbench) and of sinks (trace format, --report, --split), each run by
  * the library (run.h, live-run.h, pipeline.h).
  *
+ * The cli stage owns option parsing and subcommands only (checksum,
+ * merge, --explain): it may call every stage, and none calls it.
+ *
  * Exit status: 0 done, 1 input error (results so far are still reported),
  * 2 usage error, 130 and 143 interrupted by SIGINT and SIGTERM (run.h).
  */

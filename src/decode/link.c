@@ -2,6 +2,14 @@
  * 802.1ad tags, Linux cooked capture SLL and SLL2, raw IP (LINKTYPE_RAW,
  * LINKTYPE_IPV4, LINKTYPE_IPV6), BSD loopback (LINKTYPE_NULL, LINKTYPE_LOOP).
  * Link-type values: https://www.tcpdump.org/linktypes.html
+ *
+ * The decode stage owns the headers of a frame, from the link layer to
+ * UDP/TCP and ICMP, and IP reassembly: dm_decode_frame() here is its way
+ * in, then ipv4.c/ipv6.c, ip-l4.c (the hand-off to transport),
+ * transport.c, icmp.c; reasm.c and datagram.c for fragments.  Decoders
+ * read bytes only through dm_reader (reader.h), return a dm_frame_status
+ * and never print.  It calls checksum; demux, explain, report and run
+ * call it.
  */
 #include "config.h"
 

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "demuxsim/live.h"
 #include "demuxsim/report-tui.h"
 #include "demuxsim/report.h"
 #include "demuxsim/report-live.h"
@@ -47,14 +48,6 @@ struct dm_tui {
 };
 
 enum { PAIR_NEW = 1, PAIR_BAD, PAIR_HEAD };
-
-static double
-now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 dm_tui *
 dm_tui_new(const char *source)
@@ -494,7 +487,7 @@ dm_tui_draw(dm_tui *t, const dm_demux *dm, const dm_summary *sum,
 		nalert = 1;
 	int nlog = rest - nsock - nalert;
 	int y = 2;
-	draw_sockets(t, h, y, nsock, now_s());
+	draw_sockets(t, h, y, nsock, dm_live_clock());
 	y += nsock;
 	put(y++, COLOR_PAIR(PAIR_HEAD) | A_BOLD, "Refused attempts and bad checksums");
 	draw_alerts(t, h, y, nalert);

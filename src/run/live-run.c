@@ -25,6 +25,7 @@
 #include "demuxsim/live-run.h"
 #include "demuxsim/pipeline.h"
 #include "demuxsim/report-live.h"
+#include "demuxsim/live.h"
 #include "demuxsim/report-tui.h"
 #include "demuxsim/run.h"
 #include "demuxsim/split.h"
@@ -33,14 +34,6 @@
 
 #define BATCH 256            /* frames between looks at keys and clocks */
 #define REDRAW_SECONDS 1.0
-
-static double
-now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 typedef struct {
 	const dm_live_run_options *o;
@@ -98,7 +91,7 @@ interact(run *r, double *drawn, bool force)
 		return;
 	if (dm_tui_keys(r->tui))
 		r->quit = true;
-	double t = now_s();
+	double t = dm_live_clock();
 	if (force || t - *drawn >= REDRAW_SECONDS) {
 		dm_live_stats st;
 		bool have = r->live && dm_live_get_stats(r->live, &st);
@@ -127,14 +120,14 @@ static bool
 over(const run *r, double start)
 {
 	return r->quit || dm_stop_signal() ||
-	       (r->o->duration > 0 && now_s() - start >= r->o->duration);
+	       (r->o->duration > 0 && dm_live_clock() - start >= r->o->duration);
 }
 
 /* The live loop.  Returns false on a read error (reported). */
 static bool
 capture_loop(run *r)
 {
-	double start = now_s(), drawn = 0;
+	double start = dm_live_clock(), drawn = 0;
 	interact(r, &drawn, true);
 	while (!over(r, start)) {
 		GError *err = NULL;
@@ -155,7 +148,7 @@ capture_loop(run *r)
 		if (rc == 0 && !over(r, start)) {
 			int ms = 200;
 			if (r->o->duration > 0) {
-				double left = r->o->duration - (now_s() - start);
+				double left = r->o->duration - (dm_live_clock() - start);
 				ms = left <= 0 ? 0 : left < 0.2 ? (int)(left * 1000) + 1 : 200;
 			}
 			wait_input(r, dm_live_fd(r->live), ms);
@@ -176,7 +169,7 @@ rec_time(const run *r, const dm_record *rec)
 static bool
 replay_loop(run *r)
 {
-	double start = now_s(), drawn = 0, t0 = 0, w0 = start;
+	double start = dm_live_clock(), drawn = 0, t0 = 0, w0 = start;
 	bool first = true;
 	GError *err = NULL;
 	dm_record rec;
@@ -186,17 +179,17 @@ replay_loop(run *r)
 	while (!over(r, start) && (rc = dm_capture_next(r->file, &rec, &err)) == 1) {
 		if (first) {
 			t0 = rec_time(r, &rec);
-			w0 = now_s();
+			w0 = dm_live_clock();
 			first = false;
 		}
 		for (;;) {
-			double paused_at = now_s();
+			double paused_at = dm_live_clock();
 			while (r->tui && dm_tui_paused(r->tui) && !over(r, start)) {
 				interact(r, &drawn, false);
 				wait_input(r, -1, 200);
 			}
-			w0 += now_s() - paused_at;
-			double due = w0 + (rec_time(r, &rec) - t0) - now_s();
+			w0 += dm_live_clock() - paused_at;
+			double due = w0 + (rec_time(r, &rec) - t0) - dm_live_clock();
 			if (due <= 0 || over(r, start))
 				break;
 			interact(r, &drawn, false);
