@@ -7,9 +7,18 @@
 
 #include <glib.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "demuxsim/report.h"
 #include "demuxsim/run.h"   /* the exit statuses */
+
+/* Keep the option table @v (a NULL-terminated array of GOptionEntry made
+ * in a function, its arg_data pointing into the caller's options) in the
+ * static table @e, at least as large, and give it: the parse reads it
+ * after that function returned. */
+#define DM_CLI_KEEP_ENTRIES(e, v) \
+	(G_STATIC_ASSERT_EXPR(sizeof(v) <= sizeof(e)), memcpy((e), (v), sizeof(v)), \
+	 (const GOptionEntry *)(e))
 
 /* Parse @argc/@argv against the option @tables (a NULL-terminated list of
  * entry tables) under @prgname (set as GLib's program name unless NULL),

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "cli-limits-int.h"
+#include "cli-int.h"
 
 const GOptionEntry *
 dm_limits_cli_entries(dm_limits_cli *o)
@@ -23,10 +24,7 @@ dm_limits_cli_entries(dm_limits_cli *o)
 		  "A learned UDP socket idle for SECONDS leaves the table (default: never)", "SECONDS" },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
 	};
-	G_STATIC_ASSERT(G_N_ELEMENTS(v) <= G_N_ELEMENTS(e));
-	for (size_t i = 0; i < G_N_ELEMENTS(v); i++)
-		e[i] = v[i];
-	return e;
+	return DM_CLI_KEEP_ENTRIES(e, v);
 }
 
 /* A count with an optional K, M or G suffix (powers of 1024 when @binary,

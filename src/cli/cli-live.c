@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli-live-int.h"
+#include "cli-int.h"
 #include "demuxsim/live-run.h"
 #include "demuxsim/report-live.h"
 #include "demuxsim/run.h"
@@ -44,9 +45,7 @@ dm_live_cli_entries(dm_live_cli *lo)
 		  "With -r FILE: replay it at its recorded pace, as a live capture", NULL },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
 	};
-	G_STATIC_ASSERT(G_N_ELEMENTS(v) <= G_N_ELEMENTS(e));
-	memcpy(e, v, sizeof v);
-	return e;
+	return DM_CLI_KEEP_ENTRIES(e, v);
 }
 
 bool

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "cli-reasm-int.h"
+#include "cli-int.h"
 
 const GOptionEntry *
 dm_reasm_cli_entries(dm_reasm_cli *o)
@@ -18,10 +19,7 @@ dm_reasm_cli_entries(dm_reasm_cli *o)
 		  "Hold at most BYTES of fragments, evicting the oldest datagrams (default 67108864)", "BYTES" },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
 	};
-	G_STATIC_ASSERT(G_N_ELEMENTS(v) <= G_N_ELEMENTS(e));
-	for (size_t i = 0; i < G_N_ELEMENTS(v); i++)
-		e[i] = v[i];
-	return e;
+	return DM_CLI_KEEP_ENTRIES(e, v);
 }
 
 bool

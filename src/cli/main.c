@@ -150,24 +150,15 @@ parse_command_line(cli *c, int argc, char **argv)
 		  NULL, "[FILE...]" },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
 	};
-	GError *err = NULL;
-
 	c->args = g_strdupv(argv);
 	c->n_args = argc;
-	GOptionContext *ctx = g_option_context_new(NULL);
-	g_option_context_set_summary(ctx, "Simulate how a host's transport layer demultiplexes captured traffic.");
-	g_option_context_set_description(ctx, description);
-	g_option_context_add_main_entries(ctx, entries, NULL);
-	g_option_context_add_main_entries(ctx, dm_live_cli_entries(&c->lo), NULL);
-	g_option_context_add_main_entries(ctx, dm_reasm_cli_entries(&c->ro), NULL);
-	g_option_context_add_main_entries(ctx, dm_limits_cli_entries(&c->lim), NULL);
-	bool parsed = g_option_context_parse(ctx, &argc, &argv, &err);
-	g_option_context_free(ctx);
-	if (!parsed) {
-		g_printerr("demuxsim: %s (try --help)\n", err->message);
-		g_error_free(err);
+	const GOptionEntry *tables[] = {
+		entries, dm_live_cli_entries(&c->lo), dm_reasm_cli_entries(&c->ro),
+		dm_limits_cli_entries(&c->lim), NULL,
+	};
+	if (!dm_cli_parse_options(NULL, "Simulate how a host's transport layer demultiplexes captured traffic.",
+	                          description, "--help", tables, &argc, &argv))
 		return DM_EXIT_USAGE;
-	}
 	if (c->o.version) {
 		printf("demuxsim %s\n", PACKAGE_VERSION);
 		return DM_EXIT_DONE;
