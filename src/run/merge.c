@@ -133,6 +133,11 @@ check_set(shard_in *in, guint n, GError **error)
 			            in[i].path, member_string(si, "version"), PACKAGE_VERSION);
 			return false;
 		}
+		if (json_object_has_member(in[i].doc, "interrupted")) {
+			g_set_error(error, DM_MERGE_ERROR, 1, "%s: the shard's run was interrupted "
+			            "(it saw only part of the capture): run it again", in[i].path);
+			return false;
+		}
 		if (member_int(si, "n") != count)
 			what = "a different number of shards";
 		else if (!same_node(json_object_get_member(si, "options"),
