@@ -233,7 +233,7 @@ signal_when_spooled() {
 	kill "$writer" 2>/dev/null
 }
 
-echo "1..15"
+echo "1..17"
 
 # --- 1-5: SIGINT while a FIFO (-r) is read: JSON lines, --split, --report --
 start_writer
@@ -314,4 +314,28 @@ checks "- a second signal (SIGTERM after SIGINT) kills the tool at once" \
 		status "$work/twice.status" "signal 15" \
 	-- "- even then, no demuxsim-* file is left in TMPDIR (the spool was unlinked)" \
 		notemp "$TMPDIR"
+# --- 16-17: the same signal from the same sender again within half a
+# second is one request delivered twice (timeout(1) signals its child, then
+# the child's process group): it must not kill the run.  Its output is not
+# read until both are sent, so the run is still going. ---------------------
+start_writer 400000
+exec 3<> "$work/out.fifo"
+stdout="$work/out.fifo" run dup --format jsonl "$work/in.fifo"
+unset stdout
+wait_until 10 test -e "$work/ready"
+sleep $((slow / 2)).5
+kill -INT "$(cat "$work/dup.pid")"
+sleep 0.1
+kill -INT "$(cat "$work/dup.pid")" 2>/dev/null
+cat "$work/out.fifo" > "$work/dup.out" 3<&- &
+drain=$!
+wait "$runner"
+exec 3<&-   # only now: the output always has a reader (no SIGPIPE)
+kill "$writer" 2>/dev/null
+wait "$drain"
+diag="$work/dup.err"
+checks "- SIGINT twice within half a second from one sender: status 130, not killed" \
+		status "$work/dup.status" "exit 130" \
+	-- "- every JSON line written is whole and parses" \
+		jsonl "$work/dup.out" "$work/dup.err" SIGINT
 exit $failed

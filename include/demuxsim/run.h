@@ -12,7 +12,8 @@
  * hand is finished, every output is written for the frames processed (the
  * report says where it stopped), and the exit status is 128 + the signal.
  * A signal while a stream is spooled ends that input there: what was
- * spooled is processed.  A second signal ends the process at once.
+ * spooled is processed.  A second signal ends the process at once (but
+ * the same one sent again at once: see dm_stop_catch()).
  */
 #ifndef DEMUXSIM_RUN_H
 #define DEMUXSIM_RUN_H
@@ -36,16 +37,18 @@ enum {
 
 /**
  * dm_stop_catch: from now on, SIGINT and SIGTERM ask the run to stop (see
- * dm_stop_signal()) and restore their default action, so that a second
- * one ends the process.  A signal ignored when this is called stays
- * ignored.  Interrupted system calls are restarted.
+ * dm_stop_signal()); a second one ends the process at once, unless it is
+ * the same signal from the same sender within half a second of the first
+ * (the same request delivered twice, as timeout(1) does).  A signal ignored when this is
+ * called stays ignored.  Interrupted system calls are restarted.
  */
 void dm_stop_catch(void);
 
 /**
- * dm_stop_catch_always: as dm_stop_catch(), catching a signal that was
- * ignored too (live capture: tcpdump ends on SIGINT even in the
- * background).
+ * dm_stop_catch_always: as dm_stop_catch(), but catching a signal that
+ * was ignored too, and never ending the process on a second one (live
+ * capture: tcpdump ends on SIGINT even in the background, and a live run
+ * always writes its report).
  */
 void dm_stop_catch_always(void);
 

@@ -30,6 +30,7 @@
 #include "demuxsim/run.h"
 #include "demuxsim/split.h"
 #include "demuxsim/summary.h"
+#include "run-int.h"
 
 
 #define BATCH 256            /* frames between looks at keys and clocks */
@@ -289,18 +290,7 @@ open_spool(run *r, GError **error)
 	if (r->spool_fd < 0)
 		return false;
 	r->dump = dm_dump_open(name, r->dlt, snaplen, r->nano, error);
-	char *by_fd = g_strdup_printf("/dev/fd/%d", r->spool_fd);
-	int probe = open(by_fd, O_RDONLY);
-	if (probe >= 0) {
-		close(probe);
-		g_unlink(name);
-		g_free(name);
-		r->spool = by_fd;
-	} else {
-		g_free(by_fd);
-		r->spool = name;
-		r->spool_named = true;
-	}
+	r->spool = dm_run_spool_unlink(r->spool_fd, name, &r->spool_named);
 	return r->dump != NULL;
 }
 

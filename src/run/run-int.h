@@ -27,6 +27,12 @@ typedef struct {
  * Returns: false when a stream could not be spooled (reported). */
 bool dm_run_spool_streams(GArray *inputs, int *stopped);
 
+/* The temporary file @name (taken), open as @fd, by its descriptor
+ * (/dev/fd/N) with its name removed, when that can be read back; else by
+ * @name, and *@named is set: the caller removes it at the end.
+ * Returns: the path to read it by (g_free it). */
+char *dm_run_spool_unlink(int fd, char *name, bool *named);
+
 /* Remove and close the spools among @inputs. */
 void dm_run_spools_clear(GArray *inputs);
 

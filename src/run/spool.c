@@ -26,6 +26,23 @@ is_stream(const char *name)
 	       (stat(name, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode));
 }
 
+char *
+dm_run_spool_unlink(int fd, char *name, bool *named)
+{
+	char *by_fd = g_strdup_printf("/dev/fd/%d", fd);
+	int probe = open(by_fd, O_RDONLY);
+	if (probe >= 0) {
+		close(probe);
+		g_unlink(name);
+		g_free(name);
+		*named = false;
+		return by_fd;
+	}
+	g_free(by_fd);
+	*named = true;
+	return name;
+}
+
 /* Make the spool of @in.  Returns the descriptor, or -1 with @error set. */
 static int
 open_spool(dm_run_input *in, GError **error)
@@ -34,18 +51,7 @@ open_spool(dm_run_input *in, GError **error)
 	int fd = g_file_open_tmp("demuxsim-stdin-XXXXXX", &name, error);
 	if (fd < 0)
 		return -1;
-	char *by_fd = g_strdup_printf("/dev/fd/%d", fd);
-	int probe = open(by_fd, O_RDONLY);
-	if (probe >= 0) {
-		close(probe);
-		g_unlink(name);
-		g_free(name);
-		in->path = by_fd;
-	} else {
-		g_free(by_fd);
-		in->path = name;
-		in->named = true;
-	}
+	in->path = dm_run_spool_unlink(fd, name, &in->named);
 	in->fd = fd;
 	in->temporary = true;
 	return fd;
