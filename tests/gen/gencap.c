@@ -18,7 +18,7 @@
  * xorshift32 generator and timestamps are fixed, so repeated runs produce
  * byte-identical output.  All multi-byte fields are written byte by byte.
  *
- * Build: gcc -std=c11 -Wall -Wextra -Werror tests/gencap.c -o tests/gencap \
+ * Build: gcc -std=c11 -Wall -Wextra -Werror tests/gen/gencap.c -o tests/gen/gencap \
  *            $(pkg-config --cflags --libs glib-2.0)
  */
 #define _POSIX_C_SOURCE 200809L
