@@ -6,7 +6,7 @@
 # checked against, so none of them links the library: their LDADD differs
 # from the default on purpose.
 gen_programs = tests/gen/gencap tests/gen/genhostile tests/gen/benchgen
-tests_gen_gencap_SOURCES = tests/gen/gencap.c
+tests_gen_gencap_SOURCES = tests/gen/gencap.c tests/gen/wire.h
 tests_gen_gencap_LDADD = $(GLIB_LIBS)
 tests_gen_genhostile_SOURCES = tests/gen/genhostile.c tests/gen/wire.h
 tests_gen_genhostile_LDADD = $(GLIB_LIBS)
