@@ -1,7 +1,7 @@
 #!/bin/sh
 # bench/run.sh - the benchmark behind `make bench` (never part of `make check`).
 #
-# Generates the workloads with bench/benchgen, then measures, each several
+# Generates the workloads with tests/gen/benchgen, then measures, each several
 # times with the median reported (hyperfine when installed, else
 # /usr/bin/time): the floor (bench/floor: libpcap reading every record and
 # touching every byte), `demuxsim -q --format json`, `demuxsim --format
@@ -33,7 +33,7 @@ set -eu
 srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 builddir=${top_builddir:-$srcdir}
 DEMUXSIM=${DEMUXSIM:-$builddir/src/demuxsim}
-BENCHGEN=$builddir/bench/benchgen
+BENCHGEN=$builddir/tests/gen/benchgen
 FLOOR=$builddir/bench/floor
 CSUMBENCH=$builddir/bench/csum-bench
 REASMMEM=$builddir/bench/reasm-mem
@@ -331,7 +331,7 @@ flood_table table
 	printf '    "demuxsim": %s, "libpcap": %s, "tshark": %s, "tcpdump": %s, "timer": %s },\n' \
 		"$(jstr "$dm_ver")" "$(jstr "$pcap_ver")" "$(jstr "$tshark_ver")" \
 		"$(jstr "$tcpdump_ver")" "$(jstr "$hf_ver")"
-	printf '  "workload": { "generator": "bench/benchgen", "seed": %d, "flows": %d, "frames_per_flow": %d, "frames": %d, "slice_frames": %d, "runs": %d, "threads": %d },\n' \
+	printf '  "workload": { "generator": "tests/gen/benchgen", "seed": %d, "flows": %d, "frames_per_flow": %d, "frames": %d, "slice_frames": %d, "runs": %d, "threads": %d },\n' \
 		$SEED $FLOWS $FPF $frames $SLICE "$RUNS" "$THREADS"
 	printf '  "runs": {\n'
 	printf '    "floor": { "wall_s": %s, "peak_rss_kib": %s },\n' "$floor_wall" "$floor_rss"

@@ -1,8 +1,8 @@
 /* test-scenarios.c - demuxsim's socket tables against scenarios whose
- * answer is known without demuxsim: a generated network (tests/gencap.c
+ * answer is known without demuxsim: a generated network (tests/gen/gencap.c
  * writes captures/demux.pcap and, from what it generated, the table each
  * host must end with) and traffic recorded from real sockets
- * (tests/record-veth.sh writes captures/veth-ns.pcap; the table the
+ * (tests/gen/record-veth.sh writes captures/veth-ns.pcap; the table the
  * programs imply is written by hand in captures/veth-ns.expected.json).
  *
  *   /scenarios/demux            -q --format json captures/demux.pcap
@@ -22,7 +22,7 @@
  *                               captures/veth-ns.expected.json
  *   /scenarios/veth-declared    the same with --sockets captures/veth-ns.ini
  *                               against veth-ns-declared.expected.json
- *   /scenarios/generator        $top_builddir/tests/gencap writes the
+ *   /scenarios/generator        $top_builddir/tests/gen/gencap writes the
  *                               committed demux files byte for byte
  *
  * Tables are compared exactly: every expected host, socket, refusal and
@@ -36,7 +36,7 @@
  * refusal's frame, attempts and evidence, and the truth's "frames").
  *
  * The tool runs in $top_srcdir with relative paths; it is $DEMUXSIM (both
- * exported by AM_TESTS_ENVIRONMENT; without them ../src/demuxsim and ..).
+ * exported by AM_TESTS_ENVIRONMENT; without them, testrun.h's defaults).
  * Assertions are non-fatal: a case reports every difference it finds.
  */
 #include <errno.h>
@@ -49,6 +49,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+
+#include "testrun.h"
 
 static gchar *tool_path;    /* the demuxsim binary */
 static gchar *srcdir;       /* the source tree */
@@ -107,22 +109,16 @@ run_clear(run_result *r)
 static gboolean
 run_program(const char *argv0, const char *const *args, run_result *r)
 {
-	GPtrArray *a = g_ptr_array_new();
-	g_ptr_array_add(a, (gpointer)argv0);
-	for (const char *const *p = args; *p; p++)
-		g_ptr_array_add(a, (gpointer)*p);
-	g_ptr_array_add(a, NULL);
-	gchar **argv = (gchar **)a->pdata;
+	GPtrArray *a = tr_argv(argv0, args);
 	GError *error = NULL;
 	int wait_status = 0;
 
 	memset(r, 0, sizeof *r);
 	r->status = -1;
-	r->command = g_strjoinv(" ", argv);
+	r->command = g_strjoinv(" ", (gchar **)a->pdata);
+	g_ptr_array_unref(a);
 	g_test_message("$ %s", r->command);
-	gboolean ok = g_spawn_sync(srcdir, argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-	                           &r->out, &r->err, &wait_status, &error);
-	g_ptr_array_free(a, TRUE);
+	gboolean ok = tr_spawn(srcdir, NULL, argv0, args, &r->out, &r->err, &wait_status, &error);
 	if (!ok) {
 		fail("cannot run %s: %s", argv0, error->message);
 		g_error_free(error);
@@ -1195,7 +1191,7 @@ test_veth(gconstpointer data)
 	gboolean have = g_file_test(cap, G_FILE_TEST_EXISTS);
 	g_free(cap);
 	if (!have) {
-		g_test_skip("captures/veth-ns.pcap not found (record it with tests/record-veth.sh)");
+		g_test_skip("captures/veth-ns.pcap not found (record it with tests/gen/record-veth.sh)");
 		return;
 	}
 	test_table(data);
@@ -1210,12 +1206,12 @@ test_generator(void)
 		"demux.pcap", "demux.pcap.truth.tsv", "demux.truth.json",
 		"demux-declared.ini", "demux-declared.truth.json",
 	};
-	gchar *gencap = g_build_filename(builddir, "tests", "gencap", NULL);
+	gchar *gencap = g_build_filename(builddir, "tests", "gen", "gencap", NULL);
 	GError *error = NULL;
 	gchar *dir = NULL;
 
 	if (!g_file_test(gencap, G_FILE_TEST_IS_EXECUTABLE)) {
-		g_test_skip("tests/gencap not built");
+		g_test_skip("tests/gen/gencap not built");
 		goto out;
 	}
 	if (!(dir = g_dir_make_tmp("demuxsim-gencap-XXXXXX", &error))) {
@@ -1236,8 +1232,8 @@ test_generator(void)
 			else if (!g_file_get_contents(b, &y, &ny, NULL))
 				fail("captures/%s is missing", files[i]);
 			else if (nx != ny || memcmp(x, y, nx) != 0)
-				fail("captures/%s differs from what tests/gencap writes now "
-				     "(regenerate: tests/gencap captures)", files[i]);
+				fail("captures/%s differs from what tests/gen/gencap writes now "
+				     "(regenerate: tests/gen/gencap captures)", files[i]);
 			g_free(x);
 			g_free(y);
 			g_free(a);
@@ -1253,29 +1249,16 @@ out:
 
 /* ------------------------------------------------------------------ */
 
-static gchar *
-env_path(const char *name, const char *fallback)
-{
-	const char *v = g_getenv(name);
-	gchar *p = v && *v ? g_strdup(v) : g_strdup(fallback);
-	if (!g_path_is_absolute(p)) {
-		gchar *cwd = g_get_current_dir();
-		gchar *abs = g_build_filename(cwd, p, NULL);
-		g_free(cwd);
-		g_free(p);
-		p = abs;
-	}
-	return p;
-}
-
 int
 main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	g_test_set_nonfatal_assertions();
-	tool_path = env_path("DEMUXSIM", "../src/demuxsim");
-	srcdir = env_path("top_srcdir", "..");
-	builddir = env_path("top_builddir", "..");
+	tr_paths where = tr_paths_get();
+	tool_path = where.tool;
+	srcdir = where.srcdir;
+	builddir = where.builddir;
+	g_free(where.benchgen);
 
 	g_test_add_data_func("/scenarios/demux", &demux_run, test_table);
 	g_test_add_data_func("/scenarios/declared", &declared_run, test_table);

@@ -34,7 +34,7 @@
 #include <string.h>
 
 #include "benchgen-flood.h"
-#include "benchgen-wire.h"
+#include "wire.h"
 
 #define WINDOW 512
 #define MAX_FRAME 1600

@@ -1,7 +1,8 @@
-/* benchgen-wire.h - byte writers and a plain RFC 1071 sum shared by the
- * benchmark generators (independent of the library they measure). */
-#ifndef BENCHGEN_WIRE_H
-#define BENCHGEN_WIRE_H
+/* wire.h - byte writers and a plain RFC 1071 sum shared by the generators
+ * of tests/gen (benchgen, genhostile, gencap), independent of the library
+ * whose output they are the truth for. */
+#ifndef DEMUXSIM_GEN_WIRE_H
+#define DEMUXSIM_GEN_WIRE_H
 
 #include <stddef.h>
 #include <stdint.h>

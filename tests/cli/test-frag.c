@@ -1,7 +1,7 @@
 /* test-frag.c - IP reassembly end to end, through the demuxsim command
  * line, on captures/frag-veth.pcap: large UDP datagrams (4000 and 20000
  * bytes) that real sockets sent over IPv4 and IPv6 across a veth pair
- * (recorded by tests/record-frag.sh), checked against what the programs
+ * (recorded by tests/gen/record-frag.sh), checked against what the programs
  * imply (captures/frag-veth.expected.json, written by hand).
  *
  *   /frag/trace          --format jsonl: one line per datagram, at the
@@ -12,7 +12,7 @@
  *   /frag/no-reassembly  --no-reassembly: each first fragment is a segment
  *                        of its own, unverified (fragment), no `fragments`
  *   /frag/usage          bad reassembly options are usage errors (exit 2)
- *   /frag/generated      captures/frag.pcap (tests/gencap.c) against its
+ *   /frag/generated      captures/frag.pcap (tests/gen/gencap.c) against its
  *                        reassembly truth, captures/frag.pcap.reasm.tsv:
  *                        each reassembled datagram at its frame (status,
  *                        values, frames), no other, and the counts
@@ -28,6 +28,8 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "testrun.h"
+
 #define CAPTURE "captures/frag-veth.pcap"
 #define EXPECTED "captures/frag-veth.expected.json"
 
@@ -41,20 +43,13 @@ typedef struct {
 static void
 run(const char *const *args, run_result *r)
 {
-	GPtrArray *argv = g_ptr_array_new();
 	GError *error = NULL;
 	int wait_status;
 
-	g_ptr_array_add(argv, tool);
-	for (const char *const *a = args; *a; a++)
-		g_ptr_array_add(argv, (gpointer)*a);
-	g_ptr_array_add(argv, NULL);
-	gboolean ok = g_spawn_sync(srcdir, (char **)argv->pdata, NULL, G_SPAWN_DEFAULT,
-	                           NULL, NULL, &r->out, &r->err, &wait_status, &error);
+	gboolean ok = tr_spawn(srcdir, NULL, tool, args, &r->out, &r->err, &wait_status, &error);
 	g_assert_no_error(error);
 	g_assert_true(ok);
-	r->status = WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : -1;
-	g_ptr_array_unref(argv);
+	r->status = tr_exit_status(wait_status);
 }
 
 static void
@@ -386,11 +381,12 @@ test_generated(void)
 int
 main(int argc, char **argv)
 {
-	const char *t = g_getenv("DEMUXSIM"), *s = g_getenv("top_srcdir");
-
 	g_test_init(&argc, &argv, NULL);
-	tool = t ? g_strdup(t) : g_canonicalize_filename("src/demuxsim", NULL);
-	srcdir = s ? g_strdup(s) : g_get_current_dir();
+	tr_paths where = tr_paths_get();
+	tool = where.tool;
+	srcdir = where.srcdir;
+	g_free(where.benchgen);
+	g_free(where.builddir);
 	g_test_add_func("/frag/trace", test_trace);
 	g_test_add_func("/frag/report", test_report);
 	g_test_add_func("/frag/text", test_text);

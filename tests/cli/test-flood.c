@@ -2,7 +2,7 @@
  * run completes, the simulation stays within its limits, and the report
  * counts every entry it expired or evicted.
  *
- * The captures are made at run time by bench/benchgen (--pattern) in a
+ * The captures are made at run time by tests/gen/benchgen (--pattern) in a
  * temporary directory: 100,000 SYNs from random IPv4/IPv6 sources to port
  * 80 of one server, 1,000 a second (so the first ones outlive the 63 s SYN
  * timeout), with two real handshakes; and an empty datagram to every port
@@ -508,6 +508,7 @@ main(int argc, char **argv)
 	tool_path = where.tool;
 	benchgen_path = where.benchgen;
 	g_free(where.srcdir);
+	g_free(where.builddir);
 	GError *err = NULL;
 	/* Under AddressSanitizer, freed memory waits in a quarantine that
 	 * would grow the peak RSS with the number of frees, not the state. */

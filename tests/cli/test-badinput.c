@@ -921,6 +921,7 @@ main(int argc, char **argv)
 	tool_path = where.tool;
 	srcdir = where.srcdir;
 	g_free(where.benchgen);
+	g_free(where.builddir);
 	child_env = g_environ_setenv(g_get_environ(), "LC_ALL", "C", TRUE);
 	GError *err = NULL;
 	workdir = g_dir_make_tmp("demuxsim-badinput-XXXXXX", &err);

@@ -2,7 +2,7 @@
  * the exit status and the files a run writes are the same, byte for byte,
  * as with --threads 1.
  *
- * The captures are made at run time by bench/benchgen in a temporary
+ * The captures are made at run time by tests/gen/benchgen in a temporary
  * directory, large enough that the reader goes round its ring of batches
  * (256 frames each, 2N + 2 of them) many times: 5,000 flows of 10 frames,
  * a SYN flood of 20,000 sources, a UDP scan of 5,000 ports, and 40 long
@@ -886,6 +886,7 @@ main(int argc, char **argv)
 	tool_path = where.tool;
 	benchgen_path = where.benchgen;
 	srcdir = where.srcdir;
+	g_free(where.builddir);
 	under_valgrind = g_getenv("DEMUXSIM_VALGRIND_TOOL") != NULL;
 	if (under_valgrind)
 		all_ns = valgrind_ns;

@@ -16,7 +16,7 @@
  *                             rewrites them (read the diff, check by hand)
  *   /explain/cli/...          usage and input errors: message and status
  *
- * The tool is $DEMUXSIM (else ../src/demuxsim), run in $top_srcdir.
+ * The tool is $DEMUXSIM (else testrun.h's default), run in $top_srcdir.
  */
 #include <glib.h>
 #include <json-glib/json-glib.h>
@@ -24,6 +24,7 @@
 #include <sys/wait.h>
 
 #include "demuxsim/explain.h"
+#include "testrun.h"
 
 static gchar *tool_path;
 static gchar *srcdir;
@@ -417,20 +418,8 @@ typedef struct {
 static void
 run(run_result *r, const char *const *args)
 {
-	GPtrArray *argv = g_ptr_array_new();
-	GError *error = NULL;
-	int wait;
-
-	g_ptr_array_add(argv, tool_path);
-	for (const char *const *a = args; *a; a++)
-		g_ptr_array_add(argv, (gpointer)*a);
-	g_ptr_array_add(argv, NULL);
 	memset(r, 0, sizeof *r);
-	if (!g_spawn_sync(srcdir, (gchar **)argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-	                  &r->out, &r->err, &wait, &error))
-		g_error("cannot run %s: %s", tool_path, error->message);
-	r->status = WIFEXITED(wait) ? WEXITSTATUS(wait) : -1;
-	g_ptr_array_unref(argv);
+	r->status = tr_run(srcdir, tool_path, args, &r->out, &r->err);
 }
 
 static void
@@ -672,10 +661,11 @@ int
 main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
-	const char *tool = g_getenv("DEMUXSIM");
-	const char *top = g_getenv("top_srcdir");
-	tool_path = tool ? g_strdup(tool) : g_canonicalize_filename("../src/demuxsim", NULL);
-	srcdir = top ? g_strdup(top) : g_canonicalize_filename("..", NULL);
+	tr_paths where = tr_paths_get();
+	tool_path = where.tool;
+	srcdir = where.srcdir;
+	g_free(where.benchgen);
+	g_free(where.builddir);
 	regen = g_strcmp0(g_getenv("DEMUXSIM_REGEN"), "1") == 0;
 
 	g_test_add_func("/explain/rfc1071/section-3", test_rfc1071);

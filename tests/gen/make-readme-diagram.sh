@@ -4,7 +4,7 @@
 # Graphviz's dot.  Run from anywhere after building; DEMUXSIM names another
 # binary.
 set -e
-top=$(cd "$(dirname "$0")/.." && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd)
 demuxsim=${DEMUXSIM:-$top/src/demuxsim}
 command -v dot >/dev/null || { echo "make-readme-diagram.sh: needs Graphviz's dot (Debian: apt-get install graphviz)" >&2; exit 1; }
 cd "$top"

@@ -6,7 +6,7 @@
 # (captures/frag-veth.expected.json, written by hand from the programs
 # below).
 #
-# Usage: tests/record-frag.sh [OUTPUT.pcap]     (as root)
+# Usage: tests/gen/record-frag.sh [OUTPUT.pcap]     (as root)
 #
 # Needs root, ip (iproute2), ethtool, tcpdump and python3.  Nothing leaves
 # the two namespaces (dmx-fsrv, dmx-fcli; veth dmx-fs / dmx-fc;
@@ -29,7 +29,7 @@
 # Payload byte i of a datagram of n bytes is (i * 7 + n) mod 251.
 set -euo pipefail
 
-top=$(cd "$(dirname "$0")/.." && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd)
 out=${1:-$top/captures/frag-veth.pcap}
 
 NS_S=dmx-fsrv
@@ -42,8 +42,8 @@ ADDR6_S=fd00:98::2/64
 ADDR4_C=10.98.0.1/24
 ADDR6_C=fd00:98::1/64
 prog=record-frag.sh
-# shellcheck source=tests/veth-pair.sh
-. "$top/tests/veth-pair.sh"
+# shellcheck source=tests/gen/veth-pair.sh
+. "$top/tests/gen/veth-pair.sh"
 
 # --- The programs -----------------------------------------------------------
 cat > "$work/server.py" <<'EOF'

@@ -18,7 +18,7 @@
  * xorshift32 generator and timestamps are fixed, so repeated runs produce
  * byte-identical output.  All multi-byte fields are written byte by byte.
  *
- * Build: gcc -std=c11 -Wall -Wextra -Werror tests/gencap.c -o tests/gencap \
+ * Build: gcc -std=c11 -Wall -Wextra -Werror tests/gen/gencap.c -o tests/gen/gencap \
  *            $(pkg-config --cflags --libs glib-2.0)
  */
 #define _POSIX_C_SOURCE 200809L
@@ -31,6 +31,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "wire.h"
 
 /* ------------------------------------------------------------------ */
 /* Constants                                                           */
@@ -139,8 +141,7 @@ static void
 set16(GByteArray *b, gsize off, guint v)
 {
     g_assert(off + 2 <= b->len);
-    b->data[off] = (guint8)((v >> 8) & 0xff);
-    b->data[off + 1] = (guint8)(v & 0xff);
+    put16(b->data + off, (uint16_t)v);
 }
 
 static guint
@@ -186,21 +187,12 @@ concat_free(GByteArray *head, GByteArray *tail)
 /* ------------------------------------------------------------------ */
 
 /* Internet checksum: one's complement of the one's complement sum of the
- * 16-bit big-endian words of p (odd trailing byte padded with zero). */
+ * 16-bit big-endian words of p (odd trailing byte padded with zero), by
+ * wire.h's sum. */
 static guint16
 inet_cksum(const guint8 *p, gsize n)
 {
-    guint64 sum = 0;
-    while (n > 1) {
-        sum += ((guint)p[0] << 8) | p[1];
-        p += 2;
-        n -= 2;
-    }
-    if (n == 1)
-        sum += (guint)p[0] << 8;
-    while (sum >> 16)
-        sum = (sum & 0xffff) + (sum >> 16);
-    return (guint16)(~sum & 0xffff);
+    return fold(sum_bytes(p, n, 0));
 }
 
 static GByteArray *

@@ -1,5 +1,5 @@
 /* test-hostile.c - the command line ($DEMUXSIM) on a few hundred damaged
- * captures that tests/genhostile writes from a fixed seed (length lies in
+ * captures that tests/gen/genhostile writes from a fixed seed (length lies in
  * every header, IPv6 extension header chains, floods of fragments,
  * mutated frames and files; pcap and pcapng), in every output mode: each
  * run must exit normally with status 0 (done, nothing on stderr) or 1
@@ -155,14 +155,14 @@ compare_names(gconstpointer a, gconstpointer b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* Write the captures into @dir with tests/genhostile; their names, sorted. */
+/* Write the captures into @dir with tests/gen/genhostile; their names, sorted. */
 static GPtrArray *
 generate(const char *dir)
 {
-	const char *builddir = g_getenv("top_builddir");
 	const char *seed = g_getenv("DEMUXSIM_HOSTILE_SEED");
-	gchar *gen = g_build_filename(builddir && *builddir ? builddir : "..", "tests",
-	                              "genhostile", NULL);
+	tr_paths where = tr_paths_get();
+	gchar *gen = tr_gen_path(&where, "genhostile");
+	tr_paths_clear(&where);
 	const char *argv[] = { gen, dir, seed && *seed ? seed : NULL, NULL };
 	gchar *err = NULL;
 	int ws = 0;
@@ -192,9 +192,8 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	tr_paths where = tr_paths_get();
-	tool_path = where.tool;
-	g_free(where.benchgen);
-	g_free(where.srcdir);
+	tool_path = g_strdup(where.tool);
+	tr_paths_clear(&where);
 	under_valgrind = g_getenv("DEMUXSIM_VALGRIND_TOOL") != NULL;
 	child_env = g_environ_setenv(g_get_environ(), "LC_ALL", "C", TRUE);
 	GError *err = NULL;

@@ -1,4 +1,4 @@
-# veth-pair.sh - sourced by the recording scripts (tests/record-*.sh):
+# veth-pair.sh - sourced by the recording scripts (tests/gen/record-*.sh):
 # checks for root and the tools, makes two network namespaces joined by a
 # veth pair with checksum offload off (so the captured checksums are
 # real), and removes them, and every process started, on exit.

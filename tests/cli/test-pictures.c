@@ -17,7 +17,7 @@
  *   /pictures/html/chromium      the page opened in headless Chromium: the
  *                                DOM has every host and socket and the
  *                                rendered diagram; a screenshot is kept as
- *                                $top_builddir/tests/report-screenshot.png
+ *                                $top_builddir/tests/cli/report-screenshot.png
  *                                (skipped without Chromium)
  */
 #include <glib.h>
@@ -27,11 +27,14 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "testrun.h"
+
 #define CAPTURE "captures/demux.pcap"
 
 static gchar *tool;
 static gchar *srcdir;
 static gchar *builddir;
+static gchar *benchgen;     /* tests/gen/benchgen */
 
 typedef struct {
 	guint id;
@@ -193,7 +196,7 @@ graphviz_accepts(const char *text, const char *name)
 	gchar *dot = g_find_program_in_path("dot");
 	if (!dot)
 		return false;
-	gchar *in = g_build_filename(builddir, "tests", name, NULL);
+	gchar *in = g_build_filename(builddir, "tests", "cli", name, NULL);
 	gchar *svg = g_strconcat(in, ".svg", NULL);
 	g_assert_true(g_file_set_contents(in, text, -1, NULL));
 	const char *argv[] = { dot, "-Tsvg", "-o", svg, in, NULL };
@@ -516,7 +519,7 @@ test_svg_well_formed(void)
 static gchar *
 html_path(void)
 {
-	return g_build_filename(builddir, "tests", "pictures-report.html", NULL);
+	return g_build_filename(builddir, "tests", "cli", "pictures-report.html", NULL);
 }
 
 /* Write the report of the capture; returns the page. */
@@ -705,7 +708,7 @@ test_html_chromium(void)
 	}
 	g_assert_nonnull(strstr(dom, "<div class=\"timeline\"><svg"));
 
-	gchar *shot = g_build_filename(builddir, "tests", "report-screenshot.png", NULL);
+	gchar *shot = g_build_filename(builddir, "tests", "cli", "report-screenshot.png", NULL);
 	gchar *shot_arg = g_strconcat("--screenshot=", shot, NULL);
 	gchar *out = NULL;
 	g_unlink(shot);
@@ -738,7 +741,7 @@ test_html_large_diagram(void)
 	gchar *dir = g_dir_make_tmp("demuxsim-pictures-XXXXXX", NULL);
 	gchar *cap = g_build_filename(dir, "large.pcap", NULL);
 	gchar *page_path = g_build_filename(dir, "page.html", NULL);
-	gchar *gen = g_build_filename(builddir, "bench", "benchgen", NULL);
+	gchar *gen = g_strdup(benchgen);
 	gchar *out_arg = g_strdup_printf("--out=%s", cap);
 	const char *const gen_argv[] = { gen, "--flows=1000", "--frames-per-flow=10",
 	                                 "--seed=7", out_arg, NULL };
@@ -781,15 +784,12 @@ int
 main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
-	const char *t = g_getenv("DEMUXSIM");
-	const char *s = g_getenv("top_srcdir");
-	const char *b = g_getenv("top_builddir");
-	gchar *cwd = g_get_current_dir();
-	srcdir = g_canonicalize_filename(s ? s : "..", cwd);
-	builddir = g_canonicalize_filename(b ? b : "..", cwd);
-	tool = t ? g_strdup(t) : g_build_filename(builddir, "src", "demuxsim", NULL);
-	g_free(cwd);
-	gchar *tests = g_build_filename(builddir, "tests", NULL);
+	tr_paths where = tr_paths_get();
+	tool = where.tool;
+	srcdir = where.srcdir;
+	builddir = where.builddir;
+	benchgen = where.benchgen;
+	gchar *tests = g_build_filename(builddir, "tests", "cli", NULL);
 	g_mkdir_with_parents(tests, 0755);
 	g_free(tests);
 	/* Under --enable-sanitizers: Graphviz's and fontconfig's process-long
@@ -811,5 +811,6 @@ main(int argc, char **argv)
 	g_free(tool);
 	g_free(srcdir);
 	g_free(builddir);
+	g_free(benchgen);
 	return rc;
 }

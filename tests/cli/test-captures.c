@@ -2,8 +2,8 @@
  * generated captures in $top_srcdir/captures.
  *
  * The binary is found in $DEMUXSIM and the source tree in $top_srcdir
- * (both exported by AM_TESTS_ENVIRONMENT; without them ../src/demuxsim and
- * ..).  The tool always runs in $top_srcdir with relative capture paths,
+ * (both exported by AM_TESTS_ENVIRONMENT; without them, testrun.h's
+ * defaults).  The tool always runs in $top_srcdir with relative capture paths,
  * so file names in its output do not depend on where the tree lives.
  *
  *   /captures/truth/<file>    every row of captures/<file>.truth.tsv against
@@ -11,7 +11,7 @@
  *                             --no-reassembly <file>` (frame count, exit
  *                             status, times too): truth files describe
  *                             each frame as captured, fragments included
- *                             (reassembly: tests/test-frag.c)
+ *                             (reassembly: tests/cli/test-frag.c)
  *   /captures/golden/<name>   stdout compared byte for byte with
  *                             tests/expected/<name>; DEMUXSIM_REGEN=1
  *                             rewrites the golden files instead.  Generated
@@ -49,6 +49,8 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "testrun.h"
 
 #define TRUTH_SUFFIX ".truth.tsv"
 #define EXPECTED_DIR "tests/expected"
@@ -1576,10 +1578,11 @@ main(int argc, char **argv)
 	g_test_set_nonfatal_assertions();
 	signal(SIGPIPE, SIG_IGN);
 
-	const char *env_tool = g_getenv("DEMUXSIM");
-	const char *env_src = g_getenv("top_srcdir");
-	tool_path = g_canonicalize_filename(env_tool && *env_tool ? env_tool : "../src/demuxsim", NULL);
-	srcdir = g_canonicalize_filename(env_src && *env_src ? env_src : "..", NULL);
+	tr_paths where = tr_paths_get();
+	tool_path = where.tool;
+	srcdir = where.srcdir;
+	g_free(where.benchgen);
+	g_free(where.builddir);
 	regen = g_strcmp0(g_getenv("DEMUXSIM_REGEN"), "1") == 0;
 	child_env = g_environ_setenv(g_get_environ(), "LC_ALL", "C", TRUE);
 	child_env = g_environ_unsetenv(child_env, "DEMUXSIM_REGEN");

@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../bench/benchgen-wire.h"
+#include "wire.h"
 
 enum { P_HOP = 0, P_ICMP = 1, P_TCP = 6, P_UDP = 17, P_ROUTING = 43, P_FRAG = 44,
        P_ESP = 50, P_AH = 51, P_ICMP6 = 58, P_NONE = 59, P_DSTOPTS = 60 };

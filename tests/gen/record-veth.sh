@@ -7,7 +7,7 @@
 # --sockets captures/veth-ns.ini, which declares the sockets the programs
 # bind).
 #
-# Usage: tests/record-veth.sh [OUTPUT.pcap]     (as root)
+# Usage: tests/gen/record-veth.sh [OUTPUT.pcap]     (as root)
 #
 # Needs root, ip (iproute2), ethtool, tcpdump and python3.  Nothing leaves
 # the two namespaces (dmx-srv, dmx-cli; veth dmx-s / dmx-c; 10.99.0.0/24
@@ -38,7 +38,7 @@
 #     [fd00:99::1]:41004 sends "hello-6\n", reads the echo, closes first
 set -euo pipefail
 
-top=$(cd "$(dirname "$0")/.." && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd)
 out=${1:-$top/captures/veth-ns.pcap}
 
 NS_S=dmx-srv
@@ -51,8 +51,8 @@ ADDR6_S=fd00:99::2/64
 ADDR4_C=10.99.0.1/24
 ADDR6_C=fd00:99::1/64
 prog=record-veth.sh
-# shellcheck source=tests/veth-pair.sh
-. "$top/tests/veth-pair.sh"
+# shellcheck source=tests/gen/veth-pair.sh
+. "$top/tests/gen/veth-pair.sh"
 
 # --- The programs -----------------------------------------------------------
 cat > "$work/server.py" <<'EOF'

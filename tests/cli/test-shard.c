@@ -39,21 +39,11 @@ run_clear(run_result *r)
 static run_result
 run(const char *const *args, const char *out)
 {
-	GPtrArray *a = g_ptr_array_new();
-	g_ptr_array_add(a, tool_path);
-	for (const char *const *p = args; *p; p++)
-		g_ptr_array_add(a, (gpointer)*p);
-	g_ptr_array_add(a, NULL);
 	run_result r = { 0 };
 	GError *err = NULL;
-	int wait;
-	if (!g_spawn_sync(srcdir, (gchar **)a->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-	                  &r.out, &r.err, &wait, &err))
-		g_error("%s", err->message);
-	r.status = WIFEXITED(wait) ? WEXITSTATUS(wait) : -1;
+	r.status = tr_run(srcdir, tool_path, args, &r.out, &r.err);
 	if (out && !g_file_set_contents(out, r.out, -1, &err))
 		g_error("%s", err->message);
-	g_ptr_array_unref(a);
 	return r;
 }
 
@@ -198,13 +188,8 @@ test_bench(void)
 {
 	gchar *path = work_file("bench.pcap");
 	gchar *out = g_strdup_printf("--out=%s", path);
-	gchar *argv[] = { benchgen_path, "--flows=2000", out, NULL };
-	GError *err = NULL;
-	int wait;
-	if (!g_spawn_sync(NULL, argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
-	                  NULL, NULL, NULL, NULL, &wait, &err))
-		g_error("%s", err->message);
-	g_assert_true(WIFEXITED(wait) && WEXITSTATUS(wait) == 0);
+	const char *args[] = { "--flows=2000", out, NULL };
+	g_assert_true(tr_run(NULL, benchgen_path, args, NULL, NULL) == 0);
 	check_capture(path, "", false);
 	g_free(out);
 	g_free(path);
@@ -299,6 +284,7 @@ main(int argc, char **argv)
 	tool_path = where.tool;
 	benchgen_path = where.benchgen;
 	srcdir = where.srcdir;
+	g_free(where.builddir);
 	GError *err = NULL;
 	workdir = g_dir_make_tmp("demuxsim-shard-XXXXXX", &err);
 	if (!workdir)

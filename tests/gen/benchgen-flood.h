@@ -1,4 +1,4 @@
-/* benchgen-flood.h - the flood workloads of bench/benchgen: a SYN flood
+/* benchgen-flood.h - the flood workloads of tests/gen/benchgen: a SYN flood
  * on one listener and a UDP scan of every port of one host. */
 #ifndef BENCHGEN_FLOOD_H
 #define BENCHGEN_FLOOD_H

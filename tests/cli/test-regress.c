@@ -13,6 +13,8 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "testrun.h"
+
 static gchar *tool_path;
 static gchar *srcdir;
 static gchar **child_env;
@@ -52,7 +54,7 @@ static void
 test_capture(gconstpointer data)
 {
 	const regress_case *c = data;
-	const char *fixed[] = { tool_path, "--all-frames", "--format", c->format };
+	const char *fixed[] = { "--all-frames", "--format", c->format };
 	GPtrArray *argv = g_ptr_array_new();
 	gchar *out = NULL, *err = NULL;
 	GError *error = NULL;
@@ -68,8 +70,8 @@ test_capture(gconstpointer data)
 	g_test_message("$ demuxsim --all-frames --format %s %s%s%s", c->format, extra,
 	               *extra ? " " : "", c->file);
 	g_free(extra);
-	gboolean ran = g_spawn_sync(srcdir, (gchar **)argv->pdata, child_env, G_SPAWN_DEFAULT,
-	                            NULL, NULL, &out, &err, &ws, &error);
+	gboolean ran = tr_spawn(srcdir, child_env, tool_path, (const char *const *)argv->pdata,
+	                        &out, &err, &ws, &error);
 	g_ptr_array_unref(argv);
 	if (!ran) {
 		g_test_message("cannot run %s: %s", tool_path, error->message);
@@ -129,11 +131,11 @@ main(int argc, char **argv)
 
 	g_test_init(&argc, &argv, NULL);
 	g_test_set_nonfatal_assertions();
-	const char *env_tool = g_getenv("DEMUXSIM");
-	const char *env_src = g_getenv("top_srcdir");
-	tool_path = g_canonicalize_filename(env_tool && *env_tool ? env_tool : "../src/demuxsim",
-	                                    NULL);
-	srcdir = g_canonicalize_filename(env_src && *env_src ? env_src : "..", NULL);
+	tr_paths where = tr_paths_get();
+	tool_path = where.tool;
+	srcdir = where.srcdir;
+	g_free(where.benchgen);
+	g_free(where.builddir);
 	child_env = g_environ_setenv(g_get_environ(), "LC_ALL", "C", TRUE);
 
 	gchar *dir = g_build_filename(srcdir, "tests", "regress", NULL);

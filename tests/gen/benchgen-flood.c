@@ -1,4 +1,4 @@
-/* benchgen-flood.c - the flood workloads of bench/benchgen (--pattern).
+/* benchgen-flood.c - the flood workloads of tests/gen/benchgen (--pattern).
  *
  * synflood: COUNT TCP SYNs (RFC 9293 3.5) to port 80 of one server
  * (10.9.0.1 and 2001:db8:9::1, 70% IPv4), each from a random source
@@ -22,7 +22,7 @@
 #include <string.h>
 
 #include "benchgen-flood.h"
-#include "benchgen-wire.h"
+#include "wire.h"
 
 #define SERVER_PORT 80
 #define HANDSHAKE_EVERY 125000u

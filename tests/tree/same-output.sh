@@ -12,7 +12,7 @@ abs() { case $1 in /*) echo "$1" ;; *) echo "$(pwd)/$1" ;; esac; }
 old=$(abs "$1")
 new=$(abs "$2")
 shift 2
-top=$(cd "$(dirname "$0")/.." && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd)
 if [ $# -eq 0 ]; then
 	set -- $(find "$top/captures" "$top/tests/regress" "$top/../shared/corpus" -type f \
 		\( -name '*.pcap' -o -name '*.pcapng' -o -name '*.cap' \) 2>/dev/null | sort)

@@ -9,11 +9,11 @@
 # namespaces, interfaces, the tmux server and every process started here
 # are removed on exit, failed or not.  Every step has a time limit.
 #
-# The traffic is tests/record-veth.sh's (see its header), so the tables
+# The traffic is tests/gen/record-veth.sh's (see its header), so the tables
 # the capture implies are captures/veth-ns.expected.json.
 set -u
 
-top=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
+top=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 DEMUXSIM=${DEMUXSIM:-$top/src/demuxsim}
 
 skip_all() { echo "1..0 # SKIP $*"; exit 0; }
@@ -101,9 +101,9 @@ setup_end() {   # ns ifname v4 v6
 setup_end "$NS_S" "$IF_S" 10.99.0.2/24 fd00:99::2/64
 setup_end "$NS_C" "$IF_C" 10.99.0.1/24 fd00:99::1/64
 
-# --- The programs (those of tests/record-veth.sh) ---------------------------
-sed -n '/^cat > "\$work\/server.py"/,/^EOF$/p' "$top/tests/record-veth.sh" | sed '1d;$d' > "$work/server.py"
-sed -n '/^cat > "\$work\/client.py"/,/^EOF$/p' "$top/tests/record-veth.sh" | sed '1d;$d' > "$work/client.py"
+# --- The programs (those of tests/gen/record-veth.sh) ---------------------------
+sed -n '/^cat > "\$work\/server.py"/,/^EOF$/p' "$top/tests/gen/record-veth.sh" | sed '1d;$d' > "$work/server.py"
+sed -n '/^cat > "\$work\/client.py"/,/^EOF$/p' "$top/tests/gen/record-veth.sh" | sed '1d;$d' > "$work/client.py"
 cat > "$work/flood.py" <<'PY'
 """UDP datagrams as fast as possible for ARGV[1] seconds."""
 import socket, sys, time

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""mkfrag.py OUTDIR - write the reassembly regression captures of this
-folder: first fragments (MF set, offset 0, 256 data bytes) of ten
+"""mkfrag.py OUTDIR - write the reassembly regression captures of
+tests/regress (run: tests/gen/mkfrag.py tests/regress): first fragments (MF set, offset 0, 256 data bytes) of ten
 datagrams with different identifications, one family only, as raw IP
 (LINKTYPE_RAW) pcap files.  Run with --reasm-memory 1000 (their .args),
 they once crashed the eviction (src/reasm.c make_room)."""

@@ -16,7 +16,7 @@
 # (DEMUXSIM_VALGRIND_TOOL set) every wait is longer.
 set -u
 
-top=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
+top=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 DEMUXSIM=${DEMUXSIM:-$top/src/demuxsim}
 
 skip_all() { echo "1..0 # SKIP $*"; exit 0; }

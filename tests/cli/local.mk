@@ -1,0 +1,35 @@
+# tests/cli/local.mk - tests that run the built command line ($DEMUXSIM),
+# the C ones through testrun.h (included by Makefile.am).  test-explain
+# also calls the library's explain functions, but most of its tests run
+# the tool.
+cli_tests = \
+	tests/cli/test-frag \
+	tests/cli/test-explain \
+	tests/cli/test-captures \
+	tests/cli/test-flood \
+	tests/cli/test-scenarios \
+	tests/cli/test-pictures \
+	tests/cli/test-badinput \
+	tests/cli/test-regress \
+	tests/cli/test-hostile \
+	tests/cli/test-shard \
+	tests/cli/test-threads
+cli_scripts = tests/cli/test-live.sh tests/cli/test-signals.sh
+tests_cli_test_badinput_SOURCES = tests/cli/test-badinput.c tests/cli/testrun.h
+tests_cli_test_captures_SOURCES = tests/cli/test-captures.c tests/cli/testrun.h
+tests_cli_test_explain_SOURCES = tests/cli/test-explain.c tests/cli/testrun.h
+tests_cli_test_flood_SOURCES = tests/cli/test-flood.c tests/cli/testrun.h
+tests_cli_test_frag_SOURCES = tests/cli/test-frag.c tests/cli/testrun.h
+tests_cli_test_hostile_SOURCES = tests/cli/test-hostile.c tests/cli/testrun.h
+tests_cli_test_pictures_SOURCES = tests/cli/test-pictures.c tests/cli/testrun.h
+tests_cli_test_regress_SOURCES = tests/cli/test-regress.c tests/cli/testrun.h
+tests_cli_test_scenarios_SOURCES = tests/cli/test-scenarios.c tests/cli/testrun.h
+tests_cli_test_shard_SOURCES = tests/cli/test-shard.c tests/cli/testrun.h
+tests_cli_test_threads_SOURCES = tests/cli/test-threads.c tests/cli/testrun.h
+# What test-pictures leaves for people to look at (the HTML report and its
+# screenshot, the diagrams it laid out), until make clean.
+PICTURES_ARTIFACTS = tests/cli/pictures-report.html tests/cli/report-screenshot.png \
+	tests/cli/pictures-demux.dot tests/cli/pictures-demux.dot.svg \
+	tests/cli/pictures-max-nodes.dot tests/cli/pictures-max-nodes.dot.svg \
+	tests/cli/pictures-max-nodes-endpoints.dot tests/cli/pictures-max-nodes-endpoints.dot.svg
+EXTRA_DIST += $(cli_scripts)

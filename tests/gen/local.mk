@@ -1,0 +1,19 @@
+# tests/gen/local.mk - the generators of test inputs (included by
+# Makefile.am): gencap writes captures/ and their truth files, genhostile
+# the damaged captures of test-hostile, benchgen the seeded workloads that
+# test-flood, test-shard, test-threads, test-pictures and `make bench` run.
+# They build packets with wire.h.  They write the truth the library is
+# checked against, so none of them links the library: their LDADD differs
+# from the default on purpose.
+gen_programs = tests/gen/gencap tests/gen/genhostile tests/gen/benchgen
+tests_gen_gencap_SOURCES = tests/gen/gencap.c tests/gen/wire.h
+tests_gen_gencap_LDADD = $(GLIB_LIBS)
+tests_gen_genhostile_SOURCES = tests/gen/genhostile.c tests/gen/wire.h
+tests_gen_genhostile_LDADD = $(GLIB_LIBS)
+tests_gen_benchgen_SOURCES = tests/gen/benchgen.c tests/gen/benchgen-flood.c \
+	tests/gen/benchgen-flood.h tests/gen/wire.h
+tests_gen_benchgen_LDADD =
+# Recording the captures of real traffic (as root, not part of check), the
+# reassembly regression captures, the README's diagram.
+EXTRA_DIST += tests/gen/record-veth.sh tests/gen/record-frag.sh tests/gen/veth-pair.sh \
+	tests/gen/mkfrag.py tests/gen/make-readme-diagram.sh

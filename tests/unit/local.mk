@@ -1,0 +1,21 @@
+# tests/unit/local.mk - GTest programs that call the library directly
+# (included by Makefile.am; they link the default LDADD, src/libdemuxsim.la).
+unit_tests = \
+	tests/unit/test-checksum \
+	tests/unit/test-reasm \
+	tests/unit/test-reasm-corpus \
+	tests/unit/test-decode \
+	tests/unit/test-corpus \
+	tests/unit/test-demux \
+	tests/unit/test-hash-index \
+	tests/unit/test-report-format \
+	tests/unit/test-limits
+tests_unit_test_checksum_SOURCES = tests/unit/test-checksum.c tests/unit/testutil.h
+tests_unit_test_reasm_SOURCES = tests/unit/test-reasm.c tests/unit/testutil.h
+tests_unit_test_reasm_corpus_SOURCES = tests/unit/test-reasm-corpus.c
+tests_unit_test_decode_SOURCES = tests/unit/test-decode.c tests/unit/testutil.h
+tests_unit_test_corpus_SOURCES = tests/unit/test-corpus.c
+tests_unit_test_demux_SOURCES = tests/unit/test-demux.c
+tests_unit_test_hash_index_SOURCES = tests/unit/test-hash-index.c
+tests_unit_test_report_format_SOURCES = tests/unit/test-report-format.c
+tests_unit_test_limits_SOURCES = tests/unit/test-limits.c
