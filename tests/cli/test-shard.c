@@ -223,6 +223,22 @@ test_merge_errors(void)
 	gchar *mixed_n[] = { three[0], two[1], three[1], three[2], NULL };
 	assert_merge_error(mixed_n, "a different number of shards");
 
+	/* A shard whose run a signal ended saw only part of the capture. */
+	gchar *cut = work_file("interrupted-1.json");
+	{
+		gchar *doc = NULL;
+		g_assert_true(g_file_get_contents(three[1], &doc, NULL, NULL));
+		g_assert_true(doc[0] == '{');
+		gchar *marked = g_strconcat("{\"interrupted\": {\"signal\": \"SIGINT\", \"frame\": 3},",
+		                            doc + 1, NULL);
+		g_assert_true(g_file_set_contents(cut, marked, -1, NULL));
+		g_free(marked);
+		g_free(doc);
+	}
+	gchar *with_cut[] = { three[0], cut, three[2], NULL };
+	assert_merge_error(with_cut, "interrupted");
+	g_free(cut);
+
 	/* Shard 0/2 of another capture with shard 1/2 of this one. */
 	gchar *o0 = work_file("other-0.json");
 	gchar *d1 = work_file("demux-1.json");
