@@ -792,13 +792,7 @@ main(int argc, char **argv)
 	gchar *tests = g_build_filename(builddir, "tests", "cli", NULL);
 	g_mkdir_with_parents(tests, 0755);
 	g_free(tests);
-	/* Under --enable-sanitizers: Graphviz's and fontconfig's process-long
-	 * caches are not leaks of demuxsim's. */
-	const char *lsan = g_getenv("LSAN_OPTIONS");
-	gchar *opts = g_strdup_printf("%s%ssuppressions=%s/tests/lsan-graphviz.supp:print_suppressions=0",
-	                              lsan ? lsan : "", lsan && *lsan ? ":" : "", srcdir);
-	g_setenv("LSAN_OPTIONS", opts, TRUE);
-	g_free(opts);
+	tr_lsan_graphviz(&where);
 
 	g_test_add_func("/pictures/dot/every-socket", test_dot_every_socket);
 	g_test_add_func("/pictures/dot/segments", test_dot_segments);

@@ -890,14 +890,7 @@ main(int argc, char **argv)
 	under_valgrind = g_getenv("DEMUXSIM_VALGRIND_TOOL") != NULL;
 	if (under_valgrind)
 		all_ns = valgrind_ns;
-	/* Under --enable-sanitizers, the libraries behind --report keep
-	 * caches for the life of the process (as in test-pictures). */
-	const char *lsan = g_getenv("LSAN_OPTIONS");
-	gchar *lsan_opts = g_strdup_printf("%s%ssuppressions=%s/tests/lsan-graphviz.supp:"
-	                                   "print_suppressions=0", lsan ? lsan : "",
-	                                   lsan && *lsan ? ":" : "", srcdir);
-	g_setenv("LSAN_OPTIONS", lsan_opts, TRUE);
-	g_free(lsan_opts);
+	tr_lsan_graphviz(&where);
 	GError *err = NULL;
 	workdir = g_dir_make_tmp("demuxsim-threads-XXXXXX", &err);
 	if (!workdir)
