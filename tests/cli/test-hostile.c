@@ -193,7 +193,6 @@ main(int argc, char **argv)
 
 	tr_paths where = tr_paths_get();
 	tool_path = g_strdup(where.tool);
-	tr_lsan_graphviz(&where);
 	tr_paths_clear(&where);
 	under_valgrind = g_getenv("DEMUXSIM_VALGRIND_TOOL") != NULL;
 	child_env = g_environ_setenv(g_get_environ(), "LC_ALL", "C", TRUE);

@@ -792,7 +792,6 @@ main(int argc, char **argv)
 	gchar *tests = g_build_filename(builddir, "tests", "cli", NULL);
 	g_mkdir_with_parents(tests, 0755);
 	g_free(tests);
-	tr_lsan_graphviz(&where);
 
 	g_test_add_func("/pictures/dot/every-socket", test_dot_every_socket);
 	g_test_add_func("/pictures/dot/segments", test_dot_segments);

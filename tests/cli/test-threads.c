@@ -890,7 +890,6 @@ main(int argc, char **argv)
 	under_valgrind = g_getenv("DEMUXSIM_VALGRIND_TOOL") != NULL;
 	if (under_valgrind)
 		all_ns = valgrind_ns;
-	tr_lsan_graphviz(&where);
 	GError *err = NULL;
 	workdir = g_dir_make_tmp("demuxsim-threads-XXXXXX", &err);
 	if (!workdir)

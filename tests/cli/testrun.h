@@ -51,21 +51,6 @@ tr_paths_clear(tr_paths *p)
 	g_free(p->builddir);
 }
 
-/* Under --enable-sanitizers, the libraries behind --format svg and
- * --report (Graphviz, fontconfig) keep caches for the life of the
- * process: tell LeakSanitizer of the tool's runs so, and only of those
- * libraries (tests/lsan-graphviz.supp). */
-static inline void
-tr_lsan_graphviz(const tr_paths *p)
-{
-	const char *lsan = g_getenv("LSAN_OPTIONS");
-	gchar *opts = g_strdup_printf("%s%ssuppressions=%s/tests/lsan-graphviz.supp:"
-	                              "print_suppressions=0", lsan ? lsan : "",
-	                              lsan && *lsan ? ":" : "", p->srcdir);
-	g_setenv("LSAN_OPTIONS", opts, TRUE);
-	g_free(opts);
-}
-
 /* The generator @name of tests/gen in the build tree of @p (g_free it). */
 static inline gchar *
 tr_gen_path(const tr_paths *p, const char *name)
