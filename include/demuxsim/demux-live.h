@@ -38,6 +38,13 @@ typedef struct {
 void dm_demux_set_live(dm_demux *dm);
 
 /**
+ * dm_demux_set_live_window: as dm_demux_set_live(), an attempt staying
+ * pending @seconds of capture time (a single pass over a file: its
+ * evidence window).
+ */
+void dm_demux_set_live_window(dm_demux *dm, int64_t seconds);
+
+/**
  * dm_demux_next_correction: take the oldest correction made since the
  * last call (after each dm_demux_segment, a live caller takes them all).
  * Returns: true and fills @out when there was one.

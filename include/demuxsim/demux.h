@@ -195,9 +195,27 @@ void dm_evidence_add(dm_evidence *ev, uint64_t frame, dm_frame_status st,
                      const dm_packet *pkt);
 
 /**
+ * dm_evidence_forget: drop the items of frames up to @upto (a single pass
+ * keeps only those a frame not yet run may still need).
+ */
+void dm_evidence_forget(dm_evidence *ev, uint64_t upto);
+
+/**
  * dm_evidence_free: free @ev (NULL is ignored).
  */
 void dm_evidence_free(dm_evidence *ev);
+
+/**
+ * dm_demux_awaits_evidence: whether frame @frame (time @sec.@nsec,
+ * decoded to @st in @pkt), run now, could be decided differently by
+ * frames after it not yet given to the evidence (a datagram or SYN for a
+ * port with no socket, which an answer later on shows refused; any
+ * fragment, whose datagram may be one).  False when no evidence is set
+ * or the evidence read so far already answers it.  It may advance the
+ * simulation's clock to the frame's time, as running the frame does.
+ */
+bool dm_demux_awaits_evidence(dm_demux *dm, uint64_t frame, int64_t sec, uint32_t nsec,
+                              dm_frame_status st, const dm_packet *pkt);
 
 /**
  * dm_demux_segment: run frame @frame (time @sec.@nsec, decoded to @st in

@@ -75,12 +75,17 @@ typedef struct {
 	const char *html_path;     /* its name, for messages */
 	unsigned threads;          /* --threads */
 	bool declared;             /* --sockets: declared mode */
+	bool two_pass;             /* --two-pass: the evidence read first */
+	double evidence_window;    /* --evidence-window, seconds (single pass) */
 } dm_run_files_config;
 
 /**
  * dm_run_files: read the captures @names (@n of them; "-" is standard
  * input), frames numbered across them, through the pipeline; then the
- * report, --report and --split.  A bad input is reported in one line and
+ * report, --report and --split.  One pass, streams read as they come,
+ * each frame's decision waiting for its evidence within the window; with
+ * @cfg->two_pass a first pass over every input collects the evidence
+ * (streams are then copied to a temporary file first).  A bad input is reported in one line and
  * skipped: the others are still read.
  * Returns: the exit status.
  */

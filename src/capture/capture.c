@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "demuxsim/capture.h"
 
@@ -39,6 +40,7 @@ typedef struct {
 	size_t head_len, head_pos;
 	uint64_t left;       /* bytes of the current block after its head */
 	long pos;            /* bytes delivered */
+	bool stream;         /* @src is read as it comes: a block at a time */
 } ng_filter;
 
 struct dm_capture {
@@ -201,8 +203,13 @@ ng_read(void *cookie, char *buf, size_t size)
 	size_t n = 0;
 
 	while (n < size) {
-		if (!f->raw && f->head_pos == f->head_len && f->left == 0)
+		if (!f->raw && f->head_pos == f->head_len && f->left == 0) {
+			/* A stream's blocks go on as they come, not once a buffer
+			 * fills. */
+			if (f->stream && n > 0)
+				break;
 			ng_next_head(f);
+		}
 		if (f->head_pos < f->head_len) {
 			size_t k = MIN(size - n, f->head_len - f->head_pos);
 			memcpy(buf + n, f->head + f->head_pos, k);
@@ -272,6 +279,7 @@ ng_filter_open(dm_capture *cap, FILE *fp)
 	memset(f, 0, sizeof *f);
 	f->src = fp;
 	f->be = cap->peek_len >= 12 && rd32(cap->peek + 8, false) == 0x4d3c2b1a;
+	f->stream = cap->source != NULL;
 	FILE *ng = fopencookie(f, "rb", io);
 	if (ng)
 		setvbuf(ng, NULL, _IOFBF, 1 << 16);
@@ -288,10 +296,34 @@ replay_read(void *cookie, char *buf, size_t size)
 		cap->peek_pos += n;
 		return (ssize_t)n;
 	}
-	size_t got = fread(buf, 1, size, cap->source);
-	if (got == 0 && ferror(cap->source))
-		return -1;
-	return (ssize_t)got;
+	/* What has come so far, not a full buffer: a stream's records are
+	 * read as they arrive. */
+	ssize_t got;
+	while ((got = read(fileno(cap->source), buf, size)) < 0 && errno == EINTR)
+		;
+	return got;
+}
+
+/* The first bytes of stream @fd into @b (at most @max): read until its
+ * file header (and a pcapng file's first interface block) is in, not
+ * until @max bytes came, or to its end. */
+static size_t
+peek_stream(int fd, uint8_t *b, size_t max)
+{
+	size_t n = 0;
+	bool be;
+	size_t len;
+	while (n < max) {
+		ssize_t k = read(fd, b + n, max - n);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			break;
+		n += (size_t)k;
+		if (n >= 24 && (rd32(b, true) != 0x0a0d0d0a || pcapng_first_idb(b, n, &be, &len)))
+			break;
+	}
+	return n;
 }
 
 static int
@@ -318,10 +350,15 @@ open_stream(dm_capture *cap, const char *path, GError **error)
 			fclose(fp);
 		return NULL;
 	}
-	cap->peek_len = fread(cap->peek, 1, sizeof cap->peek, fp);
+	/* Standard input, a pipe, a FIFO: read with read(2), as it comes. */
+	bool stream = is_stdin || lseek(fileno(fp), 0, SEEK_CUR) < 0;
+	if (stream)
+		cap->peek_len = peek_stream(fileno(fp), cap->peek, sizeof cap->peek);
+	else
+		cap->peek_len = fread(cap->peek, 1, sizeof cap->peek, fp);
 	cap->nano = header_says_nano(cap->peek, cap->peek_len);
 	FILE *in = fp;
-	if (is_stdin || fseek(fp, 0, SEEK_SET) != 0) {
+	if (stream || fseek(fp, 0, SEEK_SET) != 0) {
 		/* Not seekable: hand libpcap the peeked bytes, then the rest. */
 		cookie_io_functions_t io = { .read = replay_read, .close = replay_close };
 		cap->source = fp;

@@ -21,6 +21,7 @@
 #include "cli-int.h"
 #include "cli-limits-int.h"
 #include "cli-reasm-int.h"
+#include "demuxsim/demux-live.h"
 #include "demuxsim/demux.h"
 #include "demuxsim/frames.h"
 #include "demuxsim/report-errors.h"
@@ -44,6 +45,8 @@ typedef struct {
 	gchar *html_report;
 	gchar *shard;
 	gint threads;
+	gdouble evidence_window;
+	gboolean two_pass;
 	gchar **files;
 } options;
 
@@ -138,6 +141,10 @@ parse_command_line(cli *c, int argc, char **argv)
 		  "Process only the flows of shard K of N (0 <= K < N); combine the JSON reports with demuxsim merge", "K/N" },
 		{ "threads", 0, 0, G_OPTION_ARG_INT, &c->o.threads,
 		  "Decode and verify frames on N threads in all while one runs the socket table (default 1); the output is the same", "N" },
+		{ "evidence-window", 0, 0, G_OPTION_ARG_DOUBLE, &c->o.evidence_window,
+		  "Hold a decision that a later answer could change, and the trace lines after it, up to S seconds of capture time (default 5; 0: at once, with corrections)", "S" },
+		{ "two-pass", 0, 0, G_OPTION_ARG_NONE, &c->o.two_pass,
+		  "Read the inputs twice: the evidence of refusals from all of a capture first (standard input is copied to a temporary file)", NULL },
 		{ "version", 'V', 0, G_OPTION_ARG_NONE, &c->o.version,
 		  "Print the version and exit", NULL },
 		{ "explain", 0, 0, G_OPTION_ARG_STRING, &c->xo.frames,
@@ -189,6 +196,11 @@ check_options(cli *c)
 		return DM_EXIT_USAGE;
 	}
 	c->rs.threads = (unsigned)o->threads;
+	if (!(o->evidence_window >= 0 && o->evidence_window <= 1e9)) {
+		g_printerr("demuxsim: --evidence-window: %g is not a number of seconds (0 to 1e9)\n",
+		           o->evidence_window);
+		return DM_EXIT_USAGE;
+	}
 	if (o->max_nodes < 0) {
 		g_printerr("demuxsim: --max-nodes: %d is not a count of nodes\n", o->max_nodes);
 		return DM_EXIT_USAGE;
@@ -289,6 +301,7 @@ run_files(cli *c)
 		.rep = c->rs.rep, .dm = c->rs.dm, .ra = c->rs.ra, .shard = c->rs.shard,
 		.split_dir = c->o.split_dir, .html = c->html, .html_path = c->o.html_report,
 		.threads = c->rs.threads, .declared = c->o.sockets != NULL,
+		.two_pass = c->o.two_pass, .evidence_window = c->o.evidence_window,
 	};
 	c->html = NULL;   /* closed by the run */
 	return dm_run_files(&cfg, (const char *const *)c->inputs->pdata, c->inputs->len);
@@ -333,6 +346,7 @@ main(int argc, char **argv)
 		.lim = DM_LIMITS_CLI_INIT,
 		.fmt = DM_FORMAT_TEXT,
 		.o.threads = 1,
+		.o.evidence_window = DM_LIVE_ANSWER_WINDOW,
 		.inputs = g_ptr_array_new(),
 	};
 	int status = parse_command_line(&c, argc, argv);

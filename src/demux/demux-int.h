@@ -235,6 +235,7 @@ typedef struct {
 struct dm_evidence {
 	GHashTable *items;     /* dm_key * (host=local, peer=remote) -> GArray */
 	GHashTable *senders;   /* dm_key * of a TCP 4-tuple a host sent on, or NULL */
+	GQueue order;          /* the key of each item, oldest item first */
 };
 
 guint dm_key_hash(gconstpointer k);

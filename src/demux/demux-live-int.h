@@ -8,12 +8,13 @@
 
 typedef struct dm_pending dm_pending;
 
-dm_pending *dm_pending_new(void);
+/* Attempts stay pending @window seconds (capture time). */
+dm_pending *dm_pending_new(int64_t window);
 void dm_pending_free(dm_pending *pd);
 
 /* Frame @frame at @sec (datagram @p, or SYN) made socket @s on its
  * receiving host (for a SYN, listener @s and its child @child): keep it
- * pending until an answer or DM_LIVE_ANSWER_WINDOW seconds. */
+ * pending until an answer or the window's seconds. */
 void dm_pending_note(dm_pending *pd, uint64_t frame, int64_t sec,
                      const dm_packet *p, dm_socket *s, dm_socket *child);
 

@@ -1,7 +1,8 @@
 /* demux-live.c - refusals decided as their evidence arrives (live mode).
  *
  * A datagram or SYN that made a new socket on its receiving host (learn
- * mode) stays pending for DM_LIVE_ANSWER_WINDOW seconds.  Answered by an
+ * mode) stays pending for a window of capture time (DM_LIVE_ANSWER_WINDOW
+ * seconds in live mode, the evidence window reading a file).  Answered by an
  * ICMP/ICMPv6 port unreachable quoting it (RFC 792, RFC 4443 3.1), or by
  * the RST a closed port sends to a SYN, <SEQ=0><ACK=SEG.SEQ+SEG.LEN>
  * <CTL=RST,ACK> (RFC 9293 3.10.7.1), while the socket received nothing
@@ -30,12 +31,14 @@ struct dm_pending {
 	GHashTable *by_key;    /* dm_key * -> pending_entry * (not owned) */
 	GQueue order;          /* pending_entry *, oldest first (owned) */
 	GQueue corrections;    /* dm_correction * (owned) */
+	int64_t window;        /* seconds an attempt stays pending */
 };
 
 dm_pending *
-dm_pending_new(void)
+dm_pending_new(int64_t window)
 {
 	dm_pending *pd = g_new0(dm_pending, 1);
+	pd->window = window;
 	pd->by_key = g_hash_table_new(dm_key_hash, dm_key_equal);
 	g_queue_init(&pd->order);
 	g_queue_init(&pd->corrections);
@@ -59,7 +62,7 @@ expire(dm_pending *pd, int64_t now)
 {
 	pending_entry *e;
 	while ((e = g_queue_peek_head(&pd->order)) &&
-	       (e->done || e->sec + DM_LIVE_ANSWER_WINDOW < now)) {
+	       (e->done || (now >= e->sec && now - e->sec > pd->window))) {
 		g_queue_pop_head(&pd->order);
 		if (!e->done)
 			g_hash_table_remove(pd->by_key, &e->key);

@@ -49,38 +49,47 @@ dm_refuse(const seg_ctx *c, dm_reply reply, uint64_t evidence)
 	c->out->evidence = evidence;
 }
 
+/* The first answer after frame @frame refusing segment @p, or NULL. */
+static const dm_evidence_item *
+answer_of(const dm_demux *dm, uint64_t frame, const dm_packet *p)
+{
+	dm_key k;
+	dm_key_make(&k, p->proto, p->family, p->final_dst, p->dport, p->src, p->sport);
+	if (p->proto == 17)
+		return dm_evidence_after(dm->ev, &k, frame, NULL);
+	/* RFC 9293 3.10.7.1: a segment with an ACK is answered by
+	 * <SEQ=SEG.ACK><CTL=RST>, one without by
+	 * <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>. */
+	dm_evidence_item rst = { .has_ack = !(p->tcp_flags & DM_TCP_ACK) };
+	if (rst.has_ack)
+		rst.ack = p->seq + p->payload_len +
+		          ((p->tcp_flags & DM_TCP_SYN) ? 1 : 0) +
+		          ((p->tcp_flags & DM_TCP_FIN) ? 1 : 0);
+	else
+		rst.seq = p->ack;
+	return dm_evidence_after(dm->ev, &k, frame, &rst);
+}
+
+bool
+dm_refusal_answered(const dm_demux *dm, uint64_t frame, const dm_packet *p)
+{
+	return answer_of(dm, frame, p) != NULL;
+}
+
 /* Evidence that the receiving host refused this segment: an answer later
  * in the capture, or an earlier refusal of the same port with no sign of
  * it opening since (ICMP errors are rate-limited, RFC 1812 4.3.2.8). */
 uint64_t
 dm_refusal_evidence(const dm_demux *dm, const seg_ctx *c, bool *known)
 {
-	const dm_packet *p = c->pkt;
-	dm_key k;
-	dm_key_make(&k, p->proto, p->family, p->final_dst, p->dport, p->src, p->sport);
-	const dm_evidence_item *it;
-	if (p->proto == 17) {
-		it = dm_evidence_after(dm->ev, &k, c->frame, NULL);
-	} else {
-		/* RFC 9293 3.10.7.1: a segment with an ACK is answered by
-		 * <SEQ=SEG.ACK><CTL=RST>, one without by
-		 * <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>. */
-		dm_evidence_item rst = { .has_ack = !(p->tcp_flags & DM_TCP_ACK) };
-		if (rst.has_ack)
-			rst.ack = p->seq + p->payload_len +
-			          ((p->tcp_flags & DM_TCP_SYN) ? 1 : 0) +
-			          ((p->tcp_flags & DM_TCP_FIN) ? 1 : 0);
-		else
-			rst.seq = p->ack;
-		it = dm_evidence_after(dm->ev, &k, c->frame, &rst);
-	}
+	const dm_evidence_item *it = answer_of(dm, c->frame, c->pkt);
 	uint64_t ev = 0;
 	*known = false;
 	if (it) {
 		*known = true;
 		return it->frame;
 	}
-	if (closed_lookup(c->host, p->proto, p->dport, &ev))
+	if (closed_lookup(c->host, c->pkt->proto, c->pkt->dport, &ev))
 		*known = true;
 	return ev;
 }

@@ -359,6 +359,23 @@ dm_tcp_receive(dm_demux *dm, seg_ctx *c)
 		tcp_midstream(dm, c, l, &k);
 }
 
+dm_await
+dm_tcp_awaits(const dm_demux *dm, const dm_packet *p)
+{
+	uint8_t f = p->tcp_flags;
+	dm_lookup how;
+	if (f & DM_TCP_RST)
+		return DM_AWAIT_NONE;   /* dropped or delivered: never refused */
+	dm_socket *l = dm_tcp_listener(dm, p, &how);
+	if ((f & DM_TCP_SYN) && !(f & DM_TCP_ACK))
+		return l ? DM_AWAIT_NONE : DM_AWAIT_ANSWER;
+	if (l || !dm->cfg.declared)
+		return DM_AWAIT_NONE;
+	dm_key k;
+	receiver_key(&k, p);
+	return dm_tables_find(&dm->t, &k) ? DM_AWAIT_NONE : DM_AWAIT_WINDOW;
+}
+
 void
 dm_tcp_lookup(const dm_demux *dm, seg_ctx *c)
 {

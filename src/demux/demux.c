@@ -80,8 +80,14 @@ dm_demux_set_evidence(dm_demux *dm, dm_evidence *ev)
 void
 dm_demux_set_live(dm_demux *dm)
 {
+	dm_demux_set_live_window(dm, DM_LIVE_ANSWER_WINDOW);
+}
+
+void
+dm_demux_set_live_window(dm_demux *dm, int64_t seconds)
+{
 	if (!dm->pending)
-		dm->pending = dm_pending_new();
+		dm->pending = dm_pending_new(seconds);
 }
 
 bool
@@ -182,6 +188,34 @@ udp_receive(dm_demux *dm, seg_ctx *c)
 }
 
 /* --- The receive path ---------------------------------------------------- */
+
+bool
+dm_demux_awaits_evidence(dm_demux *dm, uint64_t frame, int64_t sec, uint32_t nsec,
+                         dm_frame_status st, const dm_packet *pkt)
+{
+	if (!dm->ev)
+		return false;
+	/* Its datagram, once reassembled, may be one a host refuses. */
+	if (pkt->is_fragment)
+		return true;
+	if (st != DM_FRAME_SEGMENT || (pkt->proto != 17 && pkt->proto != 6) ||
+	    pkt->malformed != DM_MAL_NONE || (pkt->proto == 6 && !pkt->have_tcp) ||
+	    (pkt->csum.status == DM_CSUM_BAD && !dm->cfg.keep_bad_checksums))
+		return false;
+	/* The lookup as the frame will make it: the time first, as
+	 * dm_demux_segment() takes it (the same call again changes nothing). */
+	dm_limits_advance(&dm->t, &dm->lim, sec, nsec);
+	dm_await need;
+	if (pkt->proto == 17) {
+		dm_lookup how;
+		need = udp_lookup(dm, pkt, &how) ? DM_AWAIT_NONE : DM_AWAIT_ANSWER;
+	} else {
+		need = dm_tcp_awaits(dm, pkt);
+	}
+	if (need == DM_AWAIT_ANSWER)
+		return !dm_refusal_answered(dm, frame, pkt);
+	return need == DM_AWAIT_WINDOW;
+}
 
 /* Look up the receiving socket of a segment that can be processed: for
  * UDP the full lookup, for TCP the connection on the exact 4-tuple (the

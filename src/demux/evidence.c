@@ -22,6 +22,7 @@ dm_evidence_new(bool senders)
 {
 	dm_evidence *ev = g_new0(dm_evidence, 1);
 	ev->items = g_hash_table_new_full(dm_key_hash, dm_key_equal, g_free, free_array);
+	g_queue_init(&ev->order);
 	if (senders)
 		ev->senders = g_hash_table_new_full(dm_key_hash, dm_key_equal, g_free, NULL);
 	return ev;
@@ -32,6 +33,7 @@ dm_evidence_free(dm_evidence *ev)
 {
 	if (!ev)
 		return;
+	g_queue_clear(&ev->order);
 	g_hash_table_unref(ev->items);
 	if (ev->senders)
 		g_hash_table_unref(ev->senders);
@@ -41,12 +43,35 @@ dm_evidence_free(dm_evidence *ev)
 static void
 add_item(dm_evidence *ev, const dm_key *k, const dm_evidence_item *item)
 {
-	GArray *a = g_hash_table_lookup(ev->items, k);
-	if (!a) {
+	gpointer key, value;
+	GArray *a;
+	if (g_hash_table_lookup_extended(ev->items, k, &key, &value)) {
+		a = value;
+	} else {
 		a = g_array_new(FALSE, FALSE, sizeof(dm_evidence_item));
-		g_hash_table_insert(ev->items, g_memdup2(k, sizeof *k), a);
+		key = g_memdup2(k, sizeof *k);
+		g_hash_table_insert(ev->items, key, a);
 	}
 	g_array_append_val(a, *item);
+	g_queue_push_tail(&ev->order, key);
+}
+
+/* Items come in frame order, so the oldest of all is the first of its
+ * key's, and a key's entries in the queue are as many as its items. */
+void
+dm_evidence_forget(dm_evidence *ev, uint64_t upto)
+{
+	const dm_key *k;
+	while ((k = g_queue_peek_head(&ev->order))) {
+		GArray *a = g_hash_table_lookup(ev->items, k);
+		if (g_array_index(a, dm_evidence_item, 0).frame > upto)
+			break;
+		g_queue_pop_head(&ev->order);
+		if (a->len == 1)
+			g_hash_table_remove(ev->items, k);
+		else
+			g_array_remove_index(a, 0);
+	}
 }
 
 void

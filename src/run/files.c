@@ -1,15 +1,19 @@
-/* files.c - a run over capture files (see run.h): the streams spooled,
- * the evidence pass, then every frame of every input through the
- * pipeline, decoded ahead on threads with --threads; the report, the
- * HTML page and the per-socket pcaps at the end.  SIGINT and SIGTERM end
- * the reading after the frame in hand.
+/* files.c - a run over capture files (see run.h): every frame of every
+ * input, decoded ahead on threads with --threads, through the evidence
+ * window (lookahead.c) into the pipeline, streams read as they come; the
+ * report, the HTML page and the per-socket pcaps at the end.  With
+ * --two-pass the streams are spooled and a first pass collects the
+ * evidence instead.  SIGINT and SIGTERM end the reading after the frame
+ * in hand.
  */
 #include "config.h"
 
 #include <string.h>
+#include <sys/ioctl.h>
 
 #include "demuxsim/capture.h"
 #include "demuxsim/decode.h"
+#include "demuxsim/demux-live.h"
 #include "demuxsim/frames.h"
 #include "demuxsim/pipeline.h"
 #include "demuxsim/report-errors.h"
@@ -85,25 +89,49 @@ line_start(void *ctx, uint64_t index, const dm_record *rec, dm_frame_status st,
 	return dm_report_line_start(lc->rep, lc->base + index, rec, st, pkt, buf, size);
 }
 
-/* Second pass over one input, until its end or a signal.  Returns false
- * after an input error. */
+/* Where a file run's frames go: the evidence window, or (--two-pass,
+ * its evidence read first) the pipeline itself. */
+typedef struct {
+	dm_pipeline *p;
+	dm_lookahead *la;   /* NULL with --two-pass */
+} frame_sink;
+
+/* A stream's lines are seen as they come: written out whenever nothing
+ * more of it is waiting to be read. */
+static void
+flush_when_idle(const dm_run_input *in)
+{
+	int waiting = 0;
+	if (in->pump && (ioctl(in->pipe_r, FIONREAD, &waiting) != 0 || waiting == 0))
+		fflush(stdout);
+}
+
+/* One input, read until its end or a signal.  Returns false after an
+ * input error. */
 static bool
-run_input(const dm_run_input *in, dm_pipeline *p, const dm_run_files_config *cfg)
+run_input(const dm_run_input *in, const frame_sink *to, const dm_run_files_config *cfg)
 {
 	GError *err = NULL;
 	if (in->unread)
 		return true;
-	/* A spool cut by a signal may not even hold a file header. */
-	dm_capture *cap = in->failed ? NULL : open_input(in, !in->cut);
+	/* A stream cut by a signal may not even hold a file header. */
+	dm_capture *cap = in->failed ? NULL : open_input(in, !g_atomic_int_get(&in->cut));
 	if (!cap)
-		return in->cut;
-	dm_pipeline_begin_input(p, in->name, dm_capture_nanosecond(cap));
+		return g_atomic_int_get(&in->cut);
+	bool nano = dm_capture_nanosecond(cap);
+	if (to->la)
+		dm_lookahead_begin_input(to->la, in->name, nano);
+	else
+		dm_pipeline_begin_input(to->p, in->name, nano);
 
 	/* Decoded ahead on the other threads with --threads, with the start
 	 * of each trace line; the socket table takes the frames in capture
 	 * order. */
-	line_ctx lc = { cfg->rep, dm_pipeline_frames(p) };
-	dm_frames *fr = dm_frames_new(cap, DM_FRAMES_FULL, cfg->threads, line_start, &lc);
+	line_ctx lc = { cfg->rep, to->la ? dm_lookahead_read(to->la) : dm_pipeline_frames(to->p) };
+	/* A stream read as it comes is decoded as it comes: the decoding
+	 * threads take records in batches. */
+	dm_frames *fr = dm_frames_new(cap, DM_FRAMES_FULL, in->pump ? 1 : cfg->threads,
+	                              line_start, &lc);
 	const dm_record *rec;
 	dm_packet *pkt;
 	dm_frame_status st;
@@ -113,19 +141,40 @@ run_input(const dm_run_input *in, dm_pipeline *p, const dm_run_files_config *cfg
 		in_file++;
 		size_t len;
 		const char *start = dm_frames_text(fr, &len);
-		dm_pipeline_frame(p, rec, st, pkt, start, len);
+		if (to->la)
+			dm_lookahead_frame(to->la, rec, st, pkt, start, len);
+		else
+			dm_pipeline_frame(to->p, rec, st, pkt, start, len);
+		flush_when_idle(in);
 	}
 	dm_frames_free(fr);
-	if (rc < 0 && in->cut) {
-		/* Where the signal cut the spool. */
+	if (rc < 0 && g_atomic_int_get(&in->cut)) {
+		/* Where a signal cut the stream. */
 		g_error_free(err);
 	} else if (rc < 0) {
-		/* The damaged record by its position in its own file. */
+		/* The damaged record by its position in its own file, after
+		 * every frame before it. */
+		if (to->la)
+			dm_lookahead_drain(to->la);
 		dm_report_input_error(in->name, in_file + 1, err->message);
 		g_error_free(err);
 		return false;
 	}
 	return true;
+}
+
+/* Read input @in of a single pass: a stream through its pump (unless
+ * spooled for --split). */
+static bool
+stream_input(dm_run_input *in, const frame_sink *to, const dm_run_files_config *cfg)
+{
+	bool pumped = !in->temporary && !in->failed && !in->unread && dm_run_is_stream(in->name);
+	if (pumped && !dm_run_stream_start(in))
+		return false;
+	bool ok = run_input(in, to, cfg);
+	if (pumped && !dm_run_stream_end(in))
+		ok = false;
+	return ok;
 }
 
 /* --report and --split after the run.  Returns false after an error. */
@@ -161,34 +210,61 @@ write_outputs(const dm_run_files_config *cfg, const GArray *inputs, dm_split *sp
 	return ok;
 }
 
-/* The passes over @inputs through @p.  Returns the exit status. */
+/* The seconds an answer beyond the window still retracts a socket. */
+static int64_t
+late_window(double window)
+{
+	double w = window > DM_LIVE_ANSWER_WINDOW ? window : DM_LIVE_ANSWER_WINDOW;
+	return (int64_t)w + (w > (double)(int64_t)w);
+}
+
+/* Every input through @to; returns the exit status. */
 static int
-run_passes(const dm_run_files_config *cfg, GArray *inputs, dm_split *split, int stopped)
+read_inputs(const dm_run_files_config *cfg, GArray *inputs, const frame_sink *to)
 {
 	int status = DM_EXIT_DONE;
-	dm_pipeline_config pc = { .rep = cfg->rep, .dm = cfg->dm, .ra = cfg->ra,
-	                          .shard = cfg->shard, .split = split };
-	dm_pipeline *p = dm_pipeline_new(&pc);
-
-	dm_demux_set_evidence(cfg->dm, collect_evidence(inputs, cfg->declared, cfg->threads));
 	/* A bad input is reported and skipped: the others are still read.  A
 	 * signal in the first pass leaves no frame processed. */
 	for (guint i = 0; i < inputs->len && !dm_stop_signal(); i++) {
-		if (!run_input(&g_array_index(inputs, dm_run_input, i), p, cfg))
+		dm_run_input *in = &g_array_index(inputs, dm_run_input, i);
+		if (!(to->la ? stream_input(in, to, cfg) : run_input(in, to, cfg)))
 			status = DM_EXIT_INPUT;
 	}
+	if (to->la)
+		dm_lookahead_drain(to->la);
+	return status;
+}
+
+/* The pass (or passes) over @inputs.  Returns the exit status. */
+static int
+run_passes(const dm_run_files_config *cfg, GArray *inputs, dm_split *split, int stopped)
+{
+	dm_pipeline_config pc = { .rep = cfg->rep, .dm = cfg->dm, .ra = cfg->ra,
+	                          .shard = cfg->shard, .split = split };
+	frame_sink to = { dm_pipeline_new(&pc), NULL };
+
+	if (cfg->two_pass) {
+		dm_demux_set_evidence(cfg->dm, collect_evidence(inputs, cfg->declared, cfg->threads));
+	} else {
+		dm_evidence *ev = dm_evidence_new(cfg->declared);
+		dm_demux_set_evidence(cfg->dm, ev);
+		dm_demux_set_live_window(cfg->dm, late_window(cfg->evidence_window));
+		to.la = dm_lookahead_new(to.p, cfg->dm, ev, cfg->evidence_window);
+	}
+	int status = read_inputs(cfg, inputs, &to);
 	if (dm_stop_signal())
 		stopped = dm_stop_signal();
 	if (stopped)
-		dm_report_set_interrupted(cfg->rep, stopped, dm_pipeline_frames(p));
-	dm_pipeline_finish(p);
-	if (!write_outputs(cfg, inputs, split, p))
+		dm_report_set_interrupted(cfg->rep, stopped, dm_pipeline_frames(to.p));
+	dm_pipeline_finish(to.p);
+	if (!write_outputs(cfg, inputs, split, to.p))
 		status = DM_EXIT_INPUT;
 	/* One that came while the outputs were written let them finish. */
 	if (stopped || dm_stop_signal())
 		status = dm_report_interrupted(stopped ? stopped : dm_stop_signal(),
-		                               dm_pipeline_frames(p));
-	dm_pipeline_free(p);
+		                               dm_pipeline_frames(to.p));
+	dm_lookahead_free(to.la);
+	dm_pipeline_free(to.p);
 	return status;
 }
 
@@ -204,7 +280,8 @@ dm_run_files(const dm_run_files_config *cfg, const char *const *names, guint n)
 		g_array_append_val(inputs, ((dm_run_input){ .name = names[i],
 		                                            .path = (char *)names[i], .fd = -1 }));
 	dm_stop_catch();
-	if (!dm_run_spool_streams(inputs, &stopped))
+	/* Streams are read twice with --two-pass, and again by --split. */
+	if ((cfg->two_pass || cfg->split_dir) && !dm_run_spool_streams(inputs, &stopped))
 		status = DM_EXIT_INPUT;
 	if (cfg->split_dir) {
 		split = dm_split_new(cfg->split_dir, &err);

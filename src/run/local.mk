@@ -6,6 +6,7 @@ src_libdemuxsim_la_SOURCES += \
 	src/run/run-int.h \
 	src/run/files.c \
 	src/run/live-run.c \
+	src/run/lookahead.c \
 	src/run/spool.c \
 	src/run/stop.c \
 	src/run/shard.c \

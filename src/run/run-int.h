@@ -6,6 +6,8 @@
 #include <glib.h>
 #include <stdbool.h>
 
+#include "demuxsim/pipeline.h"
+
 typedef struct {
 	const char *name;   /* as given ("-" for standard input) */
 	char *path;         /* what is opened */
@@ -14,9 +16,14 @@ typedef struct {
 	bool named;         /* the spool's name is still to be removed */
 	int fd;             /* the spool's descriptor, with temporary */
 	bool failed;        /* could not be spooled: skipped */
-	bool cut;           /* its spooling ended by a signal: the last record
+	gint cut;           /* its reading ended by a signal: the last record
 	                     * may be cut, which is its end, not an error */
 	bool unread;        /* a signal came before it was read: skipped */
+	/* A stream read once, as it comes (dm_run_stream_start). */
+	GThread *pump;      /* copies it to the pipe @path names */
+	int pipe_r;         /* that pipe's read end */
+	int src;            /* the stream's descriptor */
+	int pump_errno;     /* why the copy stopped, 0 at its end or a signal */
 } dm_run_input;
 
 /* Spool the streams among @inputs (GArray of dm_run_input) to temporary
@@ -33,7 +40,58 @@ bool dm_run_spool_streams(GArray *inputs, int *stopped);
  * Returns: the path to read it by (g_free it). */
 char *dm_run_spool_unlink(int fd, char *name, bool *named);
 
+/* Whether input @name is read only once: standard input, a FIFO, a
+ * device. */
+bool dm_run_is_stream(const char *name);
+
+/* Start reading stream @in as it comes: a thread copies it to a pipe,
+ * whose path is then @in->path, until its end or a signal (then @in->cut
+ * is set and the pipe ends).  Returns: false when it cannot be opened
+ * (reported). */
+bool dm_run_stream_start(dm_run_input *in);
+
+/* After @in was read: wait for its copy to end, and report why it
+ * stopped if that was an error.  Returns: false after an error. */
+bool dm_run_stream_end(dm_run_input *in);
+
 /* Remove and close the spools among @inputs. */
 void dm_run_spools_clear(GArray *inputs);
+
+/* The single pass's evidence window (lookahead.c): frames in capture
+ * order into a pipeline, each one held back while frames not yet read
+ * may still change its outcome. */
+typedef struct dm_lookahead dm_lookahead;
+
+typedef struct {
+	guint peak_frames;   /* the most frames held at once */
+	size_t peak_bytes;   /* and bytes */
+	uint64_t early;      /* frames run before their window closed, to
+	                      * stay within the bound */
+} dm_lookahead_stats;
+
+/* A window of @window seconds (0: nothing held) over @p, whose demux @dm
+ * decides with the evidence @ev (owned by @dm) that is fed here. */
+dm_lookahead *dm_lookahead_new(dm_pipeline *p, dm_demux *dm, dm_evidence *ev,
+                               double window);
+
+/* The frames that follow come from input @name (times in nanoseconds
+ * when @nano).  Returns: its index. */
+guint dm_lookahead_begin_input(dm_lookahead *la, const char *name, bool nano);
+
+/* The frames read so far, across inputs. */
+uint64_t dm_lookahead_read(const dm_lookahead *la);
+
+/* The next frame read (as dm_pipeline_frame() takes it): noted in the
+ * evidence, then run, now or when it can be. */
+void dm_lookahead_frame(dm_lookahead *la, const dm_record *rec, dm_frame_status st,
+                        dm_packet *pkt, const char *text, size_t len);
+
+/* Run every frame still held (the end of the input, or of the run). */
+void dm_lookahead_drain(dm_lookahead *la);
+
+/* What the window held. */
+const dm_lookahead_stats *dm_lookahead_get_stats(const dm_lookahead *la);
+
+void dm_lookahead_free(dm_lookahead *la);
 
 #endif

@@ -9,6 +9,8 @@
 #include <fcntl.h>
 #include <glib/gstdio.h>
 #include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -17,9 +19,8 @@
 #include "demuxsim/run.h"
 #include "run-int.h"
 
-/* Whether @name is read only once: standard input, a FIFO, a device. */
-static bool
-is_stream(const char *name)
+bool
+dm_run_is_stream(const char *name)
 {
 	struct stat st;
 	return strcmp(name, "-") == 0 ||
@@ -97,6 +98,80 @@ copy_stream(int src, int dst)
 	return true;
 }
 
+/* Open stream @in for reading, not blocked until a FIFO's writer comes
+ * (a signal must be seen meanwhile: poll() waits for one).  Returns the
+ * descriptor, or -1 (reported). */
+static int
+open_stream(const dm_run_input *in)
+{
+	if (strcmp(in->name, "-") == 0)
+		return STDIN_FILENO;
+	int src = open(in->name, O_RDONLY | O_NONBLOCK);
+	if (src < 0) {
+		dm_report_input_error(in->name, 0, g_strerror(errno));
+		return -1;
+	}
+	fcntl(src, F_SETFL, fcntl(src, F_GETFL) & ~O_NONBLOCK);
+	return src;
+}
+
+static gpointer
+pump(gpointer data)
+{
+	dm_run_input *in = data;
+	int dst = in->fd;
+	/* A reader that stopped early makes the copy fail with EPIPE. */
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	if (!copy_stream(in->src, dst) && errno != EPIPE)
+		in->pump_errno = errno;
+	g_atomic_int_set(&in->cut, dm_stop_signal() != 0);
+	close(dst);
+	return NULL;
+}
+
+bool
+dm_run_stream_start(dm_run_input *in)
+{
+	int fds[2];
+	in->src = open_stream(in);
+	if (in->src < 0)
+		return false;
+	if (pipe(fds) != 0) {
+		dm_report_input_error(in->name, 0, g_strerror(errno));
+		if (in->src != STDIN_FILENO)
+			close(in->src);
+		return false;
+	}
+	in->pipe_r = fds[0];
+	in->fd = fds[1];
+	in->path = g_strdup_printf("/dev/fd/%d", fds[0]);
+	in->pump = g_thread_new("stream", pump, in);
+	return true;
+}
+
+bool
+dm_run_stream_end(dm_run_input *in)
+{
+	if (!in->pump)
+		return true;
+	/* A reader that stopped early: the copy ends with EPIPE. */
+	close(in->pipe_r);
+	g_thread_join(in->pump);
+	in->pump = NULL;
+	if (in->src != STDIN_FILENO)
+		close(in->src);
+	g_free(in->path);
+	in->path = (char *)in->name;
+	if (in->pump_errno) {
+		dm_report_input_error(in->name, 0, g_strerror(in->pump_errno));
+		return false;
+	}
+	return true;
+}
+
 /* Copy standard input (or the FIFO @in) to its spool.  A signal ends the
  * copy, and the input, where it came. */
 static bool
@@ -139,7 +214,7 @@ dm_run_spool_streams(GArray *inputs, int *stopped)
 			in->unread = true;
 			continue;
 		}
-		if (is_stream(in->name) && !spool_stream(in)) {
+		if (dm_run_is_stream(in->name) && !spool_stream(in)) {
 			in->failed = true;
 			ok = false;
 		}
