@@ -190,8 +190,9 @@ dm_evidence *dm_evidence_new(bool senders);
  * evidence of a refusal: an ICMP/ICMPv6 port unreachable quoting a UDP
  * datagram, or a TCP RST; or of a connection (a TCP segment other than a
  * RST, when the collection notes senders).
+ * Returns: whether it was evidence of a refusal.
  */
-void dm_evidence_add(dm_evidence *ev, uint64_t frame, dm_frame_status st,
+bool dm_evidence_add(dm_evidence *ev, uint64_t frame, dm_frame_status st,
                      const dm_packet *pkt);
 
 /**
@@ -205,17 +206,33 @@ void dm_evidence_forget(dm_evidence *ev, uint64_t upto);
  */
 void dm_evidence_free(dm_evidence *ev);
 
+/* What a frame's decision waits for in a single pass (its evidence read
+ * as the capture is): nothing; an answer that shows it refused (an ICMP
+ * port unreachable, a RST), the first one deciding; or a whole window
+ * (a fragment, whose datagram may be refused; in declared mode, whether
+ * the host is ever seen sending on the 4-tuple). */
+typedef enum {
+	DM_WAIT_NONE,
+	DM_WAIT_ANSWER,
+	DM_WAIT_WINDOW,
+} dm_evidence_wait;
+
 /**
- * dm_demux_awaits_evidence: whether frame @frame (time @sec.@nsec,
- * decoded to @st in @pkt), run now, could be decided differently by
- * frames after it not yet given to the evidence (a datagram or SYN for a
- * port with no socket, which an answer later on shows refused; any
- * fragment, whose datagram may be one).  False when no evidence is set
- * or the evidence read so far already answers it.  It may advance the
- * simulation's clock to the frame's time, as running the frame does.
+ * dm_demux_awaits_evidence: what frame @frame (time @sec.@nsec, decoded
+ * to @st in @pkt), run next, waits for before it can be decided as a
+ * reading of the whole capture ahead would decide it: a datagram or SYN
+ * for a port with no socket waits for an answer.  DM_WAIT_NONE when no
+ * evidence is set.  It may advance the simulation's clock to the frame's
+ * time, as running the frame does first.
  */
-bool dm_demux_awaits_evidence(dm_demux *dm, uint64_t frame, int64_t sec, uint32_t nsec,
-                              dm_frame_status st, const dm_packet *pkt);
+dm_evidence_wait dm_demux_awaits_evidence(dm_demux *dm, int64_t sec, uint32_t nsec,
+                                          dm_frame_status st, const dm_packet *pkt);
+
+/**
+ * dm_demux_answered: whether the evidence holds an answer after frame
+ * @frame refusing segment @pkt (for a frame DM_WAIT_ANSWER waits for).
+ */
+bool dm_demux_answered(const dm_demux *dm, uint64_t frame, const dm_packet *pkt);
 
 /**
  * dm_demux_segment: run frame @frame (time @sec.@nsec, decoded to @st in

@@ -25,6 +25,8 @@ typedef struct {
 	const char *split_dir;     /* --split */
 	bool no_tui;               /* --no-tui */
 	dm_reasm *reasm;           /* IP reassembly, or NULL (not owned) */
+	double evidence_window;    /* --evidence-window: seconds a decision
+	                            * and the lines after it wait, 0 none */
 } dm_live_run_options;
 
 /**

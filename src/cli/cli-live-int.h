@@ -43,11 +43,12 @@ bool dm_live_cli_wanted(const dm_live_cli *lo);
  * written). */
 int dm_live_cli_check(dm_live_cli *lo, const char *read_file, gchar ***files);
 
-/* Run what @lo asks, through @rep and @dm, with --split @split_dir and
- * IP reassembly by @reasm (NULL: none).
+/* Run what @lo asks, through @rep and @dm, with --split @split_dir, the
+ * evidence window @evidence_window and IP reassembly by @reasm (NULL:
+ * none).
  * Returns: the exit status. */
-int dm_live_cli_run(const dm_live_cli *lo, const char *split_dir, dm_report *rep,
-                    dm_demux *dm, dm_reasm *reasm);
+int dm_live_cli_run(const dm_live_cli *lo, const char *split_dir, double evidence_window,
+                    dm_report *rep, dm_demux *dm, dm_reasm *reasm);
 
 /* Free what parsing @lo allocated. */
 void dm_live_cli_clear(dm_live_cli *lo);

@@ -113,8 +113,8 @@ dm_live_cli_check(dm_live_cli *lo, const char *read_file, gchar ***files)
 }
 
 int
-dm_live_cli_run(const dm_live_cli *lo, const char *split_dir, dm_report *rep,
-                dm_demux *dm, dm_reasm *reasm)
+dm_live_cli_run(const dm_live_cli *lo, const char *split_dir, double evidence_window,
+                dm_report *rep, dm_demux *dm, dm_reasm *reasm)
 {
 	dm_live_run_options o = {
 		.cap = {
@@ -132,6 +132,7 @@ dm_live_cli_run(const dm_live_cli *lo, const char *split_dir, dm_report *rep,
 		.split_dir = split_dir,
 		.no_tui = lo->no_tui,
 		.reasm = reasm,
+		.evidence_window = evidence_window,
 	};
 	return dm_live_run(&o, rep, dm);
 }

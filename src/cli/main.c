@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <glib.h>
 #include <locale.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -142,7 +143,7 @@ parse_command_line(cli *c, int argc, char **argv)
 		{ "threads", 0, 0, G_OPTION_ARG_INT, &c->o.threads,
 		  "Decode and verify frames on N threads in all while one runs the socket table (default 1); the output is the same", "N" },
 		{ "evidence-window", 0, 0, G_OPTION_ARG_DOUBLE, &c->o.evidence_window,
-		  "Hold a decision that a later answer could change, and the trace lines after it, up to S seconds of capture time (default 5; 0: at once, with corrections)", "S" },
+		  "Hold a decision that a later answer could change, and the trace lines after it, up to S seconds of capture time (default 5 reading files, 0 live; 0: at once, with corrections)", "S" },
 		{ "two-pass", 0, 0, G_OPTION_ARG_NONE, &c->o.two_pass,
 		  "Read the inputs twice: the evidence of refusals from all of a capture first (standard input is copied to a temporary file)", NULL },
 		{ "version", 'V', 0, G_OPTION_ARG_NONE, &c->o.version,
@@ -173,6 +174,20 @@ parse_command_line(cli *c, int argc, char **argv)
 	return CLI_CONTINUE;
 }
 
+/* --evidence-window, not given: 5 s reading files, 0 live (lines as
+ * the frames come).  Returns whether it is a number of seconds. */
+static bool
+check_window(options *o, bool live)
+{
+	if (isnan(o->evidence_window))
+		o->evidence_window = live ? 0 : DM_LIVE_ANSWER_WINDOW;
+	if (o->evidence_window >= 0 && o->evidence_window <= 1e9)
+		return true;
+	g_printerr("demuxsim: --evidence-window: %g is not a number of seconds (0 to 1e9)\n",
+	           o->evidence_window);
+	return false;
+}
+
 /* Check what the options ask for and gather the inputs.  Returns
  * CLI_CONTINUE, or an exit status. */
 static int
@@ -196,11 +211,6 @@ check_options(cli *c)
 		return DM_EXIT_USAGE;
 	}
 	c->rs.threads = (unsigned)o->threads;
-	if (!(o->evidence_window >= 0 && o->evidence_window <= 1e9)) {
-		g_printerr("demuxsim: --evidence-window: %g is not a number of seconds (0 to 1e9)\n",
-		           o->evidence_window);
-		return DM_EXIT_USAGE;
-	}
 	if (o->max_nodes < 0) {
 		g_printerr("demuxsim: --max-nodes: %d is not a count of nodes\n", o->max_nodes);
 		return DM_EXIT_USAGE;
@@ -217,6 +227,8 @@ check_options(cli *c)
 	if (!dm_reasm_cli_make(&c->ro, &c->rs.ra))
 		return DM_EXIT_USAGE;
 	c->live = dm_live_cli_wanted(&c->lo);
+	if (!check_window(o, c->live))
+		return DM_EXIT_USAGE;
 	if (c->live) {
 		int st = dm_live_cli_check(&c->lo, o->read_file, &o->files);
 		if (st != DM_LIVE_CLI_CONTINUE)
@@ -346,7 +358,7 @@ main(int argc, char **argv)
 		.lim = DM_LIMITS_CLI_INIT,
 		.fmt = DM_FORMAT_TEXT,
 		.o.threads = 1,
-		.o.evidence_window = DM_LIVE_ANSWER_WINDOW,
+		.o.evidence_window = NAN,
 		.inputs = g_ptr_array_new(),
 	};
 	int status = parse_command_line(&c, argc, argv);
@@ -357,7 +369,8 @@ main(int argc, char **argv)
 	if (status == CLI_CONTINUE)
 		status = prepare_run(&c);
 	if (status == CLI_CONTINUE)
-		status = c.live ? dm_live_cli_run(&c.lo, c.o.split_dir, c.rs.rep, c.rs.dm, c.rs.ra)
+		status = c.live ? dm_live_cli_run(&c.lo, c.o.split_dir, c.o.evidence_window,
+		                                  c.rs.rep, c.rs.dm, c.rs.ra)
 		                : run_files(&c);
 	cli_clear(&c);
 	return status;

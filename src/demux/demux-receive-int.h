@@ -78,18 +78,8 @@ void dm_refuse(const seg_ctx *c, dm_reply reply, uint64_t evidence);
  * 0; @known tells whether anything shows it. */
 uint64_t dm_refusal_evidence(const dm_demux *dm, const seg_ctx *c, bool *known);
 
-/* Whether a frame's receive path waits for evidence later in the capture
- * (dm_demux_awaits_evidence): not at all, for an answer (a refusal the
- * first matching frame decides), or for the whole window (whether the
- * host is ever seen sending on the 4-tuple). */
-typedef enum {
-	DM_AWAIT_NONE,
-	DM_AWAIT_ANSWER,
-	DM_AWAIT_WINDOW,
-} dm_await;
-
 /* What TCP segment @p, which has no RST flag or has one, waits for. */
-dm_await dm_tcp_awaits(const dm_demux *dm, const dm_packet *p);
+dm_evidence_wait dm_tcp_awaits(const dm_demux *dm, const dm_packet *p);
 
 /* Whether the capture read so far answers @p (frame @frame) with a
  * refusal after it: an ICMP port unreachable, or the RST RFC 9293

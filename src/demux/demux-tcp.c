@@ -359,21 +359,24 @@ dm_tcp_receive(dm_demux *dm, seg_ctx *c)
 		tcp_midstream(dm, c, l, &k);
 }
 
-dm_await
+dm_evidence_wait
 dm_tcp_awaits(const dm_demux *dm, const dm_packet *p)
 {
 	uint8_t f = p->tcp_flags;
 	dm_lookup how;
-	if (f & DM_TCP_RST)
-		return DM_AWAIT_NONE;   /* dropped or delivered: never refused */
+	bool syn = (f & DM_TCP_SYN) && !(f & DM_TCP_ACK);
+	/* A RST is dropped or delivered, never refused; learning, a
+	 * segment without a connection is picked up mid-stream. */
+	if ((f & DM_TCP_RST) || (!syn && !dm->cfg.declared))
+		return DM_WAIT_NONE;
 	dm_socket *l = dm_tcp_listener(dm, p, &how);
-	if ((f & DM_TCP_SYN) && !(f & DM_TCP_ACK))
-		return l ? DM_AWAIT_NONE : DM_AWAIT_ANSWER;
-	if (l || !dm->cfg.declared)
-		return DM_AWAIT_NONE;
+	if (syn)
+		return l ? DM_WAIT_NONE : DM_WAIT_ANSWER;
+	if (l)
+		return DM_WAIT_NONE;
 	dm_key k;
 	receiver_key(&k, p);
-	return dm_tables_find(&dm->t, &k) ? DM_AWAIT_NONE : DM_AWAIT_WINDOW;
+	return dm_tables_find(&dm->t, &k) ? DM_WAIT_NONE : DM_WAIT_WINDOW;
 }
 
 void

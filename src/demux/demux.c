@@ -189,32 +189,33 @@ udp_receive(dm_demux *dm, seg_ctx *c)
 
 /* --- The receive path ---------------------------------------------------- */
 
-bool
-dm_demux_awaits_evidence(dm_demux *dm, uint64_t frame, int64_t sec, uint32_t nsec,
-                         dm_frame_status st, const dm_packet *pkt)
+dm_evidence_wait
+dm_demux_awaits_evidence(dm_demux *dm, int64_t sec, uint32_t nsec, dm_frame_status st,
+                         const dm_packet *pkt)
 {
 	if (!dm->ev)
-		return false;
+		return DM_WAIT_NONE;
 	/* Its datagram, once reassembled, may be one a host refuses. */
 	if (pkt->is_fragment)
-		return true;
+		return DM_WAIT_WINDOW;
 	if (st != DM_FRAME_SEGMENT || (pkt->proto != 17 && pkt->proto != 6) ||
 	    pkt->malformed != DM_MAL_NONE || (pkt->proto == 6 && !pkt->have_tcp) ||
 	    (pkt->csum.status == DM_CSUM_BAD && !dm->cfg.keep_bad_checksums))
-		return false;
+		return DM_WAIT_NONE;
 	/* The lookup as the frame will make it: the time first, as
 	 * dm_demux_segment() takes it (the same call again changes nothing). */
 	dm_limits_advance(&dm->t, &dm->lim, sec, nsec);
-	dm_await need;
 	if (pkt->proto == 17) {
 		dm_lookup how;
-		need = udp_lookup(dm, pkt, &how) ? DM_AWAIT_NONE : DM_AWAIT_ANSWER;
-	} else {
-		need = dm_tcp_awaits(dm, pkt);
+		return udp_lookup(dm, pkt, &how) ? DM_WAIT_NONE : DM_WAIT_ANSWER;
 	}
-	if (need == DM_AWAIT_ANSWER)
-		return !dm_refusal_answered(dm, frame, pkt);
-	return need == DM_AWAIT_WINDOW;
+	return dm_tcp_awaits(dm, pkt);
+}
+
+bool
+dm_demux_answered(const dm_demux *dm, uint64_t frame, const dm_packet *pkt)
+{
+	return dm_refusal_answered(dm, frame, pkt);
 }
 
 /* Look up the receiving socket of a segment that can be processed: for

@@ -74,7 +74,7 @@ dm_evidence_forget(dm_evidence *ev, uint64_t upto)
 	}
 }
 
-void
+bool
 dm_evidence_add(dm_evidence *ev, uint64_t frame, dm_frame_status st,
                 const dm_packet *pkt)
 {
@@ -93,10 +93,11 @@ dm_evidence_add(dm_evidence *ev, uint64_t frame, dm_frame_status st,
 		memcpy(k.raddr, pkt->q_src, alen);
 		k.rport = pkt->q_sport;
 		add_item(ev, &k, &item);
+		return true;
 	} else if (st == DM_FRAME_SEGMENT && pkt->proto == 6 && pkt->have_tcp &&
 	           !(pkt->tcp_flags & DM_TCP_RST)) {
 		if (!ev->senders)
-			return;
+			return false;
 		k.proto = 6;
 		memcpy(k.laddr, pkt->src, alen);
 		k.lport = pkt->sport;
@@ -114,7 +115,9 @@ dm_evidence_add(dm_evidence *ev, uint64_t frame, dm_frame_status st,
 		item.ack = pkt->ack;
 		item.has_ack = (pkt->tcp_flags & DM_TCP_ACK) != 0;
 		add_item(ev, &k, &item);
+		return true;
 	}
+	return false;
 }
 
 const dm_evidence_item *

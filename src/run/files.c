@@ -13,7 +13,6 @@
 
 #include "demuxsim/capture.h"
 #include "demuxsim/decode.h"
-#include "demuxsim/demux-live.h"
 #include "demuxsim/frames.h"
 #include "demuxsim/pipeline.h"
 #include "demuxsim/report-errors.h"
@@ -210,14 +209,6 @@ write_outputs(const dm_run_files_config *cfg, const GArray *inputs, dm_split *sp
 	return ok;
 }
 
-/* The seconds an answer beyond the window still retracts a socket. */
-static int64_t
-late_window(double window)
-{
-	double w = window > DM_LIVE_ANSWER_WINDOW ? window : DM_LIVE_ANSWER_WINDOW;
-	return (int64_t)w + (w > (double)(int64_t)w);
-}
-
 /* Every input through @to; returns the exit status. */
 static int
 read_inputs(const dm_run_files_config *cfg, GArray *inputs, const frame_sink *to)
@@ -248,7 +239,7 @@ run_passes(const dm_run_files_config *cfg, GArray *inputs, dm_split *split, int 
 	} else {
 		dm_evidence *ev = dm_evidence_new(cfg->declared);
 		dm_demux_set_evidence(cfg->dm, ev);
-		dm_demux_set_live_window(cfg->dm, late_window(cfg->evidence_window));
+		dm_demux_set_live_window(cfg->dm, dm_lookahead_late_window(cfg->evidence_window));
 		to.la = dm_lookahead_new(to.p, cfg->dm, ev, cfg->evidence_window);
 	}
 	int status = read_inputs(cfg, inputs, &to);

@@ -41,6 +41,7 @@ typedef struct {
 	dm_report *rep;
 	dm_demux *dm;
 	dm_pipeline *p;
+	dm_lookahead *la;        /* the evidence window before @p */
 	dm_live *live;
 	dm_capture *file;
 	int dlt;
@@ -77,10 +78,12 @@ process(run *r, const dm_record *rec)
 {
 	if (r->dump)
 		dm_dump_write(r->dump, rec);
-	dm_pipeline_record(r->p, r->dlt, rec);
+	dm_packet pkt;
+	dm_frame_status st = dm_decode_frame(r->dlt, rec->data, rec->caplen, rec->wirelen, &pkt);
+	dm_lookahead_frame(r->la, rec, st, &pkt, NULL, 0);
 	if (!r->tui)
 		fflush(stdout);
-	if (r->o->count && dm_pipeline_frames(r->p) >= r->o->count)
+	if (r->o->count && dm_lookahead_read(r->la) >= r->o->count)
 		r->quit = true;
 }
 
@@ -202,8 +205,9 @@ replay_loop(run *r)
 		interact(r, &drawn, false);
 	}
 	if (!over(r, start) && rc < 0) {
+		dm_lookahead_drain(r->la);   /* every frame before it first */
 		g_printerr("demuxsim: %s: frame %" G_GUINT64_FORMAT ": %s\n", r->o->replay,
-		           dm_pipeline_frames(r->p) + 1, err->message);
+		           dm_lookahead_read(r->la) + 1, err->message);
 		g_error_free(err);
 		return false;
 	}
@@ -350,7 +354,10 @@ run_frames(run *r)
 	int status = DM_EXIT_DONE;
 	const char *source = o->replay ? o->replay : o->cap.device;
 
-	dm_demux_set_live(r->dm);
+	/* Refusals decided as their evidence comes, held up to the window. */
+	dm_evidence *ev = dm_evidence_new(false);
+	dm_demux_set_evidence(r->dm, ev);
+	dm_demux_set_live_window(r->dm, dm_lookahead_late_window(o->evidence_window));
 	dm_stop_catch_always();
 	if (!o->no_tui && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
 		r->tui = dm_tui_new(source);
@@ -364,9 +371,11 @@ run_frames(run *r)
 	dm_pipeline_config pc = { .rep = r->rep, .dm = r->dm, .ra = o->reasm,
 	                          .split = r->split, .sink = r->tui ? &tui : NULL };
 	r->p = dm_pipeline_new(&pc);
-	dm_pipeline_begin_input(r->p, source, r->nano);
+	r->la = dm_lookahead_new(r->p, r->dm, ev, o->evidence_window);
+	dm_lookahead_begin_input(r->la, source, r->nano);
 
 	bool ok = r->live ? capture_loop(r) : replay_loop(r);
+	dm_lookahead_drain(r->la);
 	if (!ok)
 		status = DM_EXIT_INPUT;
 	dm_tui_free(r->tui);
@@ -381,6 +390,8 @@ run_frames(run *r)
 	fflush(stdout);
 	if (r->live)
 		dm_report_capture_stats(stderr, dm_pipeline_frames(r->p), &st, have);
+	dm_lookahead_free(r->la);
+	r->la = NULL;
 	dm_pipeline_free(r->p);
 	r->p = NULL;
 	return status;

@@ -12,30 +12,40 @@
  * follows (demux-live.c).  What waits is bounded (DM_HELD_FRAMES frames,
  * DM_HELD_BYTES bytes): past that the oldest run at once.
  *
- * A held frame keeps a copy of its record's bytes and of its trace
- * line's start; the decoded packet's pointers are moved into the copy.
+ * The held frames lie one after another in a ring of DM_HELD_BYTES,
+ * read in the order written (what a frame needs later is then found
+ * where the processor's prefetching expects it).  A frame keeps its
+ * decoded packet and its trace line's start; only a fragment (whose bytes
+ * reassembly copies) and a segment with a bad checksum (which --report
+ * explains) keep the record's bytes: nothing after decoding reads those
+ * of another frame, and the packet's pointers into them are cleared.
  */
 #include "config.h"
 
 #include <string.h>
 
+#include "demuxsim/demux-live.h"
 #include "run-int.h"
 
 /* The bound on what is held: frames, and their bytes in all. */
 #define DM_HELD_FRAMES 100000u
 #define DM_HELD_BYTES  ((size_t)8 << 20)
 
+/* What a held frame still waits for: not known until it is the oldest. */
+#define WAIT_UNKNOWN (-1)
+
 typedef struct {
+	size_t size;              /* of the entry in the ring, aligned */
 	guint input;              /* index in la->inputs */
 	bool begin;               /* the start of that input, no frame */
+	int wait;                 /* dm_evidence_wait, or WAIT_UNKNOWN */
 	dm_frame_status st;
-	dm_record rec;            /* .data in bytes */
-	dm_packet pkt;            /* its pointers moved into bytes */
+	dm_record rec;            /* .data in bytes for a fragment, else NULL */
+	dm_packet pkt;
 	uint64_t frame;
 	int64_t ns;               /* capture time, nanoseconds */
 	uint32_t text_len;
-	size_t size;              /* counted against DM_HELD_BYTES */
-	uint8_t bytes[];          /* the record's bytes, then the text */
+	uint8_t bytes[];          /* the record's bytes (a fragment), the text */
 } held_frame;
 
 typedef struct {
@@ -48,8 +58,13 @@ struct dm_lookahead {
 	dm_demux *dm;
 	dm_evidence *ev;          /* the demux's, fed here */
 	int64_t window_ns;        /* 0: nothing waits */
-	GQueue held;              /* held_frame *, capture order */
-	size_t held_bytes;
+	/* The ring: entries in [head, tail), or [head, end) then [0, tail)
+	 * once wrapped. */
+	uint8_t *ring;
+	size_t head, tail, end;
+	bool wrapped;
+	guint count;
+	size_t bytes;             /* in the entries */
 	uint64_t read;            /* frames read, across inputs */
 	int64_t newest_ns;        /* the time of the last frame read */
 	GArray *inputs;           /* input_info */
@@ -65,9 +80,15 @@ dm_lookahead_new(dm_pipeline *p, dm_demux *dm, dm_evidence *ev, double window)
 	la->dm = dm;
 	la->ev = ev;
 	la->window_ns = window > 0 ? (int64_t)(window * 1e9 + 0.5) : 0;
-	g_queue_init(&la->held);
 	la->inputs = g_array_new(FALSE, TRUE, sizeof(input_info));
 	return la;
+}
+
+int64_t
+dm_lookahead_late_window(double window)
+{
+	double w = window > DM_LIVE_ANSWER_WINDOW ? window : DM_LIVE_ANSWER_WINDOW;
+	return (int64_t)w + (w > (double)(int64_t)w);
 }
 
 static int64_t
@@ -77,74 +98,117 @@ time_ns(const dm_record *rec, bool nano)
 	return rec->sec * INT64_C(1000000000) + (nano ? rec->frac : rec->frac * 1000);
 }
 
+static uint32_t
+nsec_of(const dm_lookahead *la, guint input, const dm_record *rec)
+{
+	return g_array_index(la->inputs, input_info, input).nano ? rec->frac : rec->frac * 1000;
+}
+
+/* --- The ring ------------------------------------------------------------ */
+
+/* Room for an entry of @size bytes at the ring's tail, or NULL. */
+static held_frame *
+ring_reserve(dm_lookahead *la, size_t size)
+{
+	if (!la->ring)
+		la->ring = g_malloc(DM_HELD_BYTES);
+	if (la->count == 0)
+		la->head = la->tail = 0, la->wrapped = false;
+	size_t at;
+	if (!la->wrapped && DM_HELD_BYTES - la->tail >= size) {
+		at = la->tail;
+	} else if (!la->wrapped && la->head >= size) {
+		la->end = la->tail;
+		la->wrapped = true;
+		at = 0;
+	} else if (la->wrapped && la->head - la->tail >= size) {
+		at = la->tail;
+	} else {
+		return NULL;
+	}
+	la->tail = at + size;
+	la->count++;
+	la->bytes += size;
+	la->stats.peak_frames = MAX(la->stats.peak_frames, la->count);
+	la->stats.peak_bytes = MAX(la->stats.peak_bytes, la->bytes);
+	return (held_frame *)(la->ring + at);
+}
+
+static held_frame *
+ring_head(const dm_lookahead *la)
+{
+	return la->count ? (held_frame *)(la->ring + la->head) : NULL;
+}
+
+static void
+ring_pop(dm_lookahead *la)
+{
+	held_frame *h = ring_head(la);
+	la->head += h->size;
+	la->bytes -= h->size;
+	la->count--;
+	if (la->wrapped && la->head == la->end)
+		la->head = 0, la->wrapped = false;
+}
+
+/* --- Running frames ------------------------------------------------------ */
+
 /* Run held frame @h (or begin its input) through the pipeline. */
 static void
-run_held(dm_lookahead *la, const held_frame *h, dm_packet *pkt)
+run_held(dm_lookahead *la, held_frame *h)
 {
 	const input_info *in = &g_array_index(la->inputs, input_info, h->input);
 	if (h->begin) {
 		dm_pipeline_begin_input(la->p, in->name, in->nano);
 		return;
 	}
-	dm_pipeline_frame(la->p, &h->rec, h->st, pkt,
-	                  h->text_len ? (const char *)h->bytes + h->rec.caplen : NULL,
+	dm_pipeline_frame(la->p, &h->rec, h->st, &h->pkt,
+	                  h->text_len ? (const char *)h->bytes + (h->rec.data ? h->rec.caplen : 0)
+	                              : NULL,
 	                  h->text_len);
 	dm_evidence_forget(la->ev, h->frame);
 }
 
-/* Whether frame @frame of input @input (record @rec decoded to @st in
- * @pkt, at @ns), the oldest not run, can run now. */
+/* Whether the oldest frame not run, @h, can run now (@answer: the last
+ * frame read was an answer to something). */
 static bool
-ready(dm_lookahead *la, guint input, uint64_t frame, const dm_record *rec,
-      dm_frame_status st, const dm_packet *pkt, int64_t ns)
+ready(dm_lookahead *la, held_frame *h, bool answer)
 {
-	if (la->window_ns == 0)
-		return true;
-	if (la->held.length > DM_HELD_FRAMES || la->held_bytes > DM_HELD_BYTES) {
-		la->stats.early++;
-		return true;
+	if (h->wait == WAIT_UNKNOWN) {
+		h->wait = dm_demux_awaits_evidence(la->dm, h->rec.sec, nsec_of(la, h->input, &h->rec),
+		                                   h->st, &h->pkt);
+		answer = true;   /* what came while it was not the oldest */
 	}
-	bool nano = g_array_index(la->inputs, input_info, input).nano;
-	if (!dm_demux_awaits_evidence(la->dm, frame, rec->sec,
-	                              nano ? rec->frac : rec->frac * 1000, st, pkt))
+	if (h->wait == DM_WAIT_NONE)
+		return true;
+	if (h->wait == DM_WAIT_ANSWER && answer && dm_demux_answered(la->dm, h->frame, &h->pkt))
 		return true;
 	/* The window: a frame read that much later (capture time). */
-	return la->newest_ns > ns && la->newest_ns - ns > la->window_ns;
+	return la->newest_ns > h->ns && la->newest_ns - h->ns > la->window_ns;
 }
 
 /* Run the held frames that can run, oldest first (@all: every one). */
 static void
-release(dm_lookahead *la, bool all)
+release(dm_lookahead *la, bool all, bool answer)
 {
 	held_frame *h;
-	while ((h = g_queue_peek_head(&la->held)) &&
-	       (all || h->begin ||
-	        ready(la, h->input, h->frame, &h->rec, h->st, &h->pkt, h->ns))) {
-		g_queue_pop_head(&la->held);
-		la->held_bytes -= h->size;
-		run_held(la, h, &h->pkt);
-		g_free(h);
+	while ((h = ring_head(la)) && (all || h->begin || ready(la, h, answer))) {
+		run_held(la, h);
+		ring_pop(la);
+		answer = false;
 	}
 }
 
-/* A pointer of the packet into the record's bytes, moved into @to. */
-static const uint8_t *
-moved(const uint8_t *ptr, const dm_record *rec, const uint8_t *to)
-{
-	if (ptr >= rec->data && ptr <= rec->data + rec->caplen)
-		return to + (ptr - rec->data);
-	return ptr;
-}
-
+/* Run the oldest held frame before its time, to make room. */
 static void
-hold(dm_lookahead *la, held_frame *h)
+release_early(dm_lookahead *la)
 {
-	la->held_bytes += h->size;
-	g_queue_push_tail(&la->held, h);
-	if (la->held.length > la->stats.peak_frames)
-		la->stats.peak_frames = la->held.length;
-	if (la->held_bytes > la->stats.peak_bytes)
-		la->stats.peak_bytes = la->held_bytes;
+	held_frame *h = ring_head(la);
+	if (!h->begin)
+		la->stats.early++;
+	run_held(la, h);
+	ring_pop(la);
+	release(la, false, false);
 }
 
 guint
@@ -153,15 +217,17 @@ dm_lookahead_begin_input(dm_lookahead *la, const char *name, bool nano)
 	input_info in = { name, nano };
 	g_array_append_val(la->inputs, in);
 	la->current = la->inputs->len - 1;
-	if (!la->held.length) {
+	if (!la->count) {
 		dm_pipeline_begin_input(la->p, name, nano);
-	} else {
-		held_frame *h = g_malloc0(sizeof *h);
-		h->input = la->current;
-		h->begin = true;
-		h->size = sizeof *h;
-		hold(la, h);
+		return la->current;
 	}
+	held_frame *h;
+	while (!(h = ring_reserve(la, sizeof *h)))
+		release_early(la);
+	memset(h, 0, sizeof *h);
+	h->size = sizeof *h;
+	h->input = la->current;
+	h->begin = true;
 	return la->current;
 }
 
@@ -171,43 +237,76 @@ dm_lookahead_read(const dm_lookahead *la)
 	return la->read;
 }
 
+/* Keep frame @frame (read as @rec, @st, @pkt with trace text @text) and
+ * what it waits for, @wait. */
+static void
+hold(dm_lookahead *la, uint64_t frame, const dm_record *rec, dm_frame_status st,
+     const dm_packet *pkt, const char *text, size_t len, int wait)
+{
+	/* Reassembly reads a fragment's bytes, the report's explanation of a
+	 * bad checksum (--report) those of the segment. */
+	bool bytes = pkt->is_fragment || pkt->csum.status == DM_CSUM_BAD;
+	size_t keep = bytes ? rec->caplen : 0;
+	size_t size = (sizeof(held_frame) + keep + len + 7) & ~(size_t)7;
+	held_frame *h;
+	if (la->count >= DM_HELD_FRAMES)
+		release_early(la);
+	while (!(h = ring_reserve(la, size)))
+		release_early(la);
+	*h = (held_frame){ .size = size, .input = la->current, .wait = wait, .st = st,
+	                   .rec = *rec, .pkt = *pkt, .frame = frame, .ns = la->newest_ns,
+	                   .text_len = (uint32_t)len };
+	if (keep) {
+		const uint8_t *from = rec->data;
+		memcpy(h->bytes, from, keep);
+		h->rec.data = h->bytes;
+		if (pkt->ip4_hdr)
+			h->pkt.ip4_hdr = h->bytes + (pkt->ip4_hdr - from);
+		if (pkt->frag.data)
+			h->pkt.frag.data = h->bytes + (pkt->frag.data - from);
+		if (pkt->l4)
+			h->pkt.l4 = h->bytes + (pkt->l4 - from);
+	} else {
+		h->rec.data = NULL;
+		h->pkt.ip4_hdr = NULL;
+		h->pkt.frag.data = NULL;
+		h->pkt.l4 = NULL;
+	}
+	if (len)
+		memcpy(h->bytes + keep, text, len);
+}
+
 void
 dm_lookahead_frame(dm_lookahead *la, const dm_record *rec, dm_frame_status st,
                    dm_packet *pkt, const char *text, size_t len)
 {
-	bool nano = g_array_index(la->inputs, input_info, la->current).nano;
 	uint64_t frame = ++la->read;
-	dm_evidence_add(la->ev, frame, st, pkt);
-	la->newest_ns = time_ns(rec, nano);
-	release(la, false);
-
-	if (!la->held.length) {
-		if (ready(la, la->current, frame, rec, st, pkt, la->newest_ns)) {
-			/* Nothing waits: it runs at once, as read. */
+	bool answer = dm_evidence_add(la->ev, frame, st, pkt);
+	la->newest_ns = time_ns(rec, g_array_index(la->inputs, input_info, la->current).nano);
+	if (la->window_ns == 0) {
+		dm_pipeline_frame(la->p, rec, st, pkt, text, len);
+		dm_evidence_forget(la->ev, frame);
+		return;
+	}
+	release(la, false, answer);
+	int wait = WAIT_UNKNOWN;
+	if (!la->count) {
+		/* The oldest frame not run: nothing waits, it may run at once. */
+		wait = dm_demux_awaits_evidence(la->dm, rec->sec, nsec_of(la, la->current, rec),
+		                                st, pkt);
+		if (wait == DM_WAIT_NONE) {
 			dm_pipeline_frame(la->p, rec, st, pkt, text, len);
 			dm_evidence_forget(la->ev, frame);
 			return;
 		}
 	}
-	size_t size = sizeof(held_frame) + rec->caplen + len;
-	held_frame *h = g_malloc(size);
-	*h = (held_frame){ .input = la->current, .st = st, .rec = *rec, .pkt = *pkt,
-	                   .frame = frame, .ns = la->newest_ns, .text_len = (uint32_t)len,
-	                   .size = size };
-	memcpy(h->bytes, rec->data, rec->caplen);
-	if (len)
-		memcpy(h->bytes + rec->caplen, text, len);
-	h->rec.data = h->bytes;
-	h->pkt.ip4_hdr = moved(pkt->ip4_hdr, rec, h->bytes);
-	h->pkt.frag.data = moved(pkt->frag.data, rec, h->bytes);
-	h->pkt.l4 = moved(pkt->l4, rec, h->bytes);
-	hold(la, h);
+	hold(la, frame, rec, st, pkt, text, len, wait);
 }
 
 void
 dm_lookahead_drain(dm_lookahead *la)
 {
-	release(la, true);
+	release(la, true, false);
 }
 
 const dm_lookahead_stats *
@@ -221,7 +320,7 @@ dm_lookahead_free(dm_lookahead *la)
 {
 	if (!la)
 		return;
-	g_queue_clear_full(&la->held, g_free);
+	g_free(la->ring);
 	g_array_unref(la->inputs);
 	g_free(la);
 }

@@ -74,6 +74,10 @@ typedef struct {
 dm_lookahead *dm_lookahead_new(dm_pipeline *p, dm_demux *dm, dm_evidence *ev,
                                double window);
 
+/* The seconds of capture time an answer later than the window @window
+ * still retracts the socket made meanwhile (at least live mode's). */
+int64_t dm_lookahead_late_window(double window);
+
 /* The frames that follow come from input @name (times in nanoseconds
  * when @nano).  Returns: its index. */
 guint dm_lookahead_begin_input(dm_lookahead *la, const char *name, bool nano);
