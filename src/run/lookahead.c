@@ -31,6 +31,9 @@
 #define DM_HELD_FRAMES 100000u
 #define DM_HELD_BYTES  ((size_t)8 << 20)
 
+/* Seconds after the window an answer still retracts a socket. */
+#define DM_LATE_ANSWER 60
+
 /* What a held frame still waits for: not known until it is the oldest. */
 #define WAIT_UNKNOWN (-1)
 
@@ -87,7 +90,9 @@ dm_lookahead_new(dm_pipeline *p, dm_demux *dm, dm_evidence *ev, double window)
 int64_t
 dm_lookahead_late_window(double window)
 {
-	double w = window > DM_LIVE_ANSWER_WINDOW ? window : DM_LIVE_ANSWER_WINDOW;
+	if (window <= 0)
+		return DM_LIVE_ANSWER_WINDOW;
+	double w = window + DM_LATE_ANSWER;
 	return (int64_t)w + (w > (double)(int64_t)w);
 }
 

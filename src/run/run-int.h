@@ -74,8 +74,9 @@ typedef struct {
 dm_lookahead *dm_lookahead_new(dm_pipeline *p, dm_demux *dm, dm_evidence *ev,
                                double window);
 
-/* The seconds of capture time an answer later than the window @window
- * still retracts the socket made meanwhile (at least live mode's). */
+/* The seconds of capture time in which an answer later than the window
+ * @window still retracts the socket made meanwhile: a minute more, or
+ * live mode's DM_LIVE_ANSWER_WINDOW with no window. */
 int64_t dm_lookahead_late_window(double window);
 
 /* The frames that follow come from input @name (times in nanoseconds
