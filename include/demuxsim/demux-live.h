@@ -1,14 +1,15 @@
 /* demux-live.h - refusals decided as the evidence arrives, for a single
- * pass over live traffic.
+ * pass over live traffic or a file.
  *
- * Reading a file, demuxsim looks ahead for the answer to a datagram or
- * SYN sent to a port nobody listens on (an ICMP port unreachable quoting
- * it, a RST answering it) before deciding.  Live traffic cannot be read
- * ahead: in live mode the datagram or SYN creates its socket as in learn
- * mode, and the socket stays pending for a few seconds.  When the answer
- * arrives and the socket received nothing else, the socket is retracted
- * and the attempt recorded as refused with the answer's frame; the
- * simulation then offers a correction for the caller to report.
+ * A single pass holds a datagram or SYN sent to a port nobody listens on
+ * until the answer (an ICMP port unreachable quoting it, a RST answering
+ * it) is read or its evidence window passes (run/lookahead.c).  With no
+ * window (live mode's default), or when the answer comes later, the
+ * datagram or SYN creates its socket as in learn mode, and the socket
+ * stays pending for a few seconds.  When the answer arrives and the
+ * socket received nothing else, the socket is retracted and the attempt
+ * recorded as refused with the answer's frame; the simulation then offers
+ * a correction for the caller to report.
  */
 #ifndef DEMUXSIM_DEMUX_LIVE_H
 #define DEMUXSIM_DEMUX_LIVE_H

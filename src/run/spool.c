@@ -1,7 +1,10 @@
-/* spool.c - standard input and FIFOs, read once, copied to a temporary
- * file so that a file run can read them twice.  The copy's name is removed
- * at once when it can be read back through its descriptor (/dev/fd/N):
- * then nothing is left behind, however the process ends.
+/* spool.c - standard input and FIFOs, read once: as they come, copied by
+ * a thread to a pipe the capture reads (a single pass), or copied to a
+ * temporary file so that a file run can read them twice (--two-pass,
+ * --split).  The copy's name is removed at once when it can be read back
+ * through its descriptor (/dev/fd/N): then nothing is left behind, however
+ * the process ends.  Either copy looks at the signals at least every
+ * 200 ms (a FIFO may stay silent).
  */
 #include "config.h"
 
