@@ -308,6 +308,75 @@ test_bound(fixture *fx, gconstpointer data)
 	g_free(cap);
 }
 
+/* --- Every capture at hand ---------------------------------------------- */
+
+/* The captures under @dir (recursively), sorted, appended to @found. */
+static void
+find_captures(const char *dir, GPtrArray *found)
+{
+	GDir *d = g_dir_open(dir, 0, NULL);
+	if (!d)
+		return;
+	GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+	const char *n;
+	while ((n = g_dir_read_name(d)))
+		g_ptr_array_add(names, g_build_filename(dir, n, NULL));
+	g_dir_close(d);
+	g_ptr_array_sort(names, (GCompareFunc)(void (*)(void))g_ascii_strcasecmp);
+	for (guint i = 0; i < names->len; i++) {
+		const char *p = g_ptr_array_index(names, i);
+		if (g_file_test(p, G_FILE_TEST_IS_DIR) && !g_file_test(p, G_FILE_TEST_IS_SYMLINK))
+			find_captures(p, found);
+		else if (g_str_has_suffix(p, ".pcap") || g_str_has_suffix(p, ".pcapng") ||
+		         g_str_has_suffix(p, ".cap"))
+			g_ptr_array_add(found, g_strdup(p));
+	}
+	g_ptr_array_unref(names);
+}
+
+/* Every capture of captures/, tests/regress/ and the shared corpus (when
+ * beside the checkout): the trace (jsonl) and the report (json) of the
+ * single pass equal --two-pass's, status and errors included.  Under
+ * valgrind every 25th. */
+static void
+test_every_capture(fixture *fx, gconstpointer data)
+{
+	(void)fx;
+	(void)data;
+	GPtrArray *caps = g_ptr_array_new_with_free_func(g_free);
+	const char *dirs[] = { "captures", "tests/regress", "../shared/corpus" };
+	for (guint i = 0; i < G_N_ELEMENTS(dirs); i++) {
+		gchar *d = g_build_filename(paths.srcdir, dirs[i], NULL);
+		find_captures(d, caps);
+		g_free(d);
+	}
+	g_assert_cmpuint(caps->len, >, 20);
+	guint runs = 0;
+	for (guint i = 0; i < caps->len; i += under_valgrind ? 25 : 1) {
+		const char *cap = g_ptr_array_index(caps, i);
+		const char *formats[][2] = { { "--format", "jsonl" }, { "-q", "--format=json" } };
+		for (guint f = 0; f < G_N_ELEMENTS(formats); f++) {
+			const char *one[] = { formats[f][0], formats[f][1], cap, NULL };
+			const char *two[] = { "--two-pass", formats[f][0], formats[f][1], cap, NULL };
+			gchar *oa = NULL, *ea = NULL, *ob = NULL, *eb = NULL;
+			int sa = tr_run(NULL, paths.tool, one, &oa, &ea);
+			int sb = tr_run(NULL, paths.tool, two, &ob, &eb);
+			if (sa != sb || g_strcmp0(oa, ob) || g_strcmp0(ea, eb))
+				g_test_message("%s %s differs from --two-pass", cap, formats[f][1]);
+			g_assert_cmpint(sa, ==, sb);
+			g_assert_cmpstr(oa, ==, ob);
+			g_assert_cmpstr(ea, ==, eb);
+			g_free(oa);
+			g_free(ea);
+			g_free(ob);
+			g_free(eb);
+			runs++;
+		}
+	}
+	g_test_message("%u runs on %u captures", runs, caps->len);
+	g_ptr_array_unref(caps);
+}
+
 /* --- Standard input, as it comes ----------------------------------------- */
 
 /* Read from @fd until a newline or @seconds pass; the line, or NULL. */
@@ -417,6 +486,8 @@ main(int argc, char **argv)
 	g_test_add("/onepass/window/bad-option", fixture, NULL, fx_setup, test_window_bad,
 	           fx_teardown);
 	g_test_add("/onepass/window/bound", fixture, NULL, fx_setup, test_bound, fx_teardown);
+	g_test_add("/onepass/captures/same-as-two-pass", fixture, NULL, fx_setup, test_every_capture,
+	           fx_teardown);
 	g_test_add("/onepass/stdin/as-it-comes", fixture, NULL, fx_setup, test_stdin_streams,
 	           fx_teardown);
 	int rc = g_test_run();
