@@ -80,4 +80,9 @@ char *dm_linktype_describe(int dlt, char *buf, size_t size);
  */
 void dm_capture_close(dm_capture *cap);
 
+/**
+ * dm_capture_lib_version: libpcap's own description of its version.
+ */
+const char *dm_capture_lib_version(void);
+
 #endif /* DEMUXSIM_CAPTURE_H */

@@ -77,6 +77,7 @@ typedef struct {
 	bool declared;             /* --sockets: declared mode */
 	bool two_pass;             /* --two-pass: the evidence read first */
 	double evidence_window;    /* --evidence-window, seconds (single pass) */
+	uint64_t count;            /* -c: stop after this many frames, 0 never */
 } dm_run_files_config;
 
 /**

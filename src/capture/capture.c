@@ -567,3 +567,9 @@ dm_capture_close(dm_capture *cap)
 		fclose(cap->source);
 	g_free(cap);
 }
+
+const char *
+dm_capture_lib_version(void)
+{
+	return pcap_lib_version();
+}

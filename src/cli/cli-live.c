@@ -26,7 +26,7 @@ dm_live_cli_entries(dm_live_cli *lo)
 		{ "filter", 'f', 0, G_OPTION_ARG_STRING, &lo->filter,
 		  "With -i: capture only what the BPF expression EXPR selects", "EXPR" },
 		{ "count", 'c', 0, G_OPTION_ARG_INT, &lo->count,
-		  "With -i: stop after N frames", "N" },
+		  "Stop after N frames (files, -i and --realtime alike)", "N" },
 		{ "duration", 0, 0, G_OPTION_ARG_DOUBLE, &lo->duration,
 		  "With -i: stop after SECONDS", "SECONDS" },
 		{ "snapshot-length", 's', 0, G_OPTION_ARG_INT, &lo->snaplen,
@@ -51,7 +51,7 @@ dm_live_cli_entries(dm_live_cli *lo)
 bool
 dm_live_cli_wanted(const dm_live_cli *lo)
 {
-	return lo->interface || lo->list || lo->realtime || lo->filter || lo->count ||
+	return lo->interface || lo->list || lo->realtime || lo->filter ||
 	       lo->duration || lo->snaplen || lo->no_promisc || lo->no_immediate ||
 	       lo->write_file || lo->user || lo->no_tui;
 }
@@ -86,7 +86,7 @@ dm_live_cli_check(dm_live_cli *lo, const char *read_file, gchar ***files)
 		return DM_EXIT_DONE;
 	}
 	if (!lo->interface && !lo->realtime)
-		return usage("-c, --duration, -f, -s, -p, -w, -Z and --no-tui need -i (or --realtime)");
+		return usage("--duration, -f, -s, -p, -w, -Z and --no-tui need -i (or --realtime)");
 	if (lo->interface && lo->realtime)
 		return usage("--realtime replays a file: use -r FILE, not -i");
 	if (lo->interface && read_file)

@@ -22,6 +22,7 @@
 #include "cli-int.h"
 #include "cli-limits-int.h"
 #include "cli-reasm-int.h"
+#include "demuxsim/capture.h"
 #include "demuxsim/demux-live.h"
 #include "demuxsim/demux.h"
 #include "demuxsim/frames.h"
@@ -38,6 +39,7 @@ typedef struct {
 	gboolean all_frames;
 	gboolean quiet;
 	gboolean version;
+	gboolean numeric;
 	gboolean keep_bad;
 	gchar *sockets;
 	gchar **hosts;
@@ -147,7 +149,9 @@ parse_command_line(cli *c, int argc, char **argv)
 		{ "two-pass", 0, 0, G_OPTION_ARG_NONE, &c->o.two_pass,
 		  "Read the inputs twice: the evidence of refusals from all of a capture first (standard input is copied to a temporary file)", NULL },
 		{ "version", 'V', 0, G_OPTION_ARG_NONE, &c->o.version,
-		  "Print the version and exit", NULL },
+		  "Print the version (and libpcap's and GLib's) and exit", NULL },
+		{ "numeric", 'n', 0, G_OPTION_ARG_NONE, &c->o.numeric,
+		  "Accepted as tcpdump takes -n and -nn: demuxsim never resolves names or ports", NULL },
 		{ "explain", 0, 0, G_OPTION_ARG_STRING, &c->xo.frames,
 		  "Explain the checksums of frames N[,N|-M...] step by step, and diagnose bad ones", "FRAMES" },
 		{ "explain-full", 0, 0, G_OPTION_ARG_NONE, &c->xo.full,
@@ -168,7 +172,9 @@ parse_command_line(cli *c, int argc, char **argv)
 	                          description, "--help", tables, &argc, &argv))
 		return DM_EXIT_USAGE;
 	if (c->o.version) {
-		printf("demuxsim %s\n", PACKAGE_VERSION);
+		printf("demuxsim %s\n%s\nGLib version %u.%u.%u\n", PACKAGE_VERSION,
+		       dm_capture_lib_version(), glib_major_version, glib_minor_version,
+		       glib_micro_version);
 		return DM_EXIT_DONE;
 	}
 	return CLI_CONTINUE;
@@ -229,6 +235,10 @@ check_options(cli *c)
 	c->live = dm_live_cli_wanted(&c->lo);
 	if (!check_window(o, c->live))
 		return DM_EXIT_USAGE;
+	if (c->lo.count < 0) {
+		g_printerr("demuxsim: -c: %d is not a number of frames\n", c->lo.count);
+		return DM_EXIT_USAGE;
+	}
 	if (c->live) {
 		int st = dm_live_cli_check(&c->lo, o->read_file, &o->files);
 		if (st != DM_LIVE_CLI_CONTINUE)
@@ -314,6 +324,7 @@ run_files(cli *c)
 		.split_dir = c->o.split_dir, .html = c->html, .html_path = c->o.html_report,
 		.threads = c->rs.threads, .declared = c->o.sockets != NULL,
 		.two_pass = c->o.two_pass, .evidence_window = c->o.evidence_window,
+		.count = (uint64_t)c->lo.count,
 	};
 	c->html = NULL;   /* closed by the run */
 	return dm_run_files(&cfg, (const char *const *)c->inputs->pdata, c->inputs->len);

@@ -48,7 +48,7 @@ open_input(const dm_run_input *in, bool loud)
 
 /* First pass: evidence of refusals, frames numbered across all inputs. */
 static dm_evidence *
-collect_evidence(const GArray *inputs, bool declared, unsigned threads)
+collect_evidence(const GArray *inputs, bool declared, unsigned threads, uint64_t count)
 {
 	dm_evidence *ev = dm_evidence_new(declared);
 	uint64_t frame = 0;
@@ -65,7 +65,8 @@ collect_evidence(const GArray *inputs, bool declared, unsigned threads)
 		dm_packet *pkt;
 		GError *err = NULL;
 		int rc = 0;
-		while (!dm_stop_signal() && (rc = dm_frames_next(fr, &rec, &st, &pkt, &err)) == 1)
+		while (!dm_stop_signal() && (!count || frame < count) &&
+		       (rc = dm_frames_next(fr, &rec, &st, &pkt, &err)) == 1)
 			dm_evidence_add(ev, ++frame, st, pkt);
 		dm_frames_free(fr);
 		if (rc < 0)
@@ -105,6 +106,14 @@ flush_when_idle(const dm_run_input *in)
 		fflush(stdout);
 }
 
+/* Whether -c's count of frames has been read. */
+static bool
+counted(const dm_run_files_config *cfg, const frame_sink *to)
+{
+	return cfg->count &&
+	       (to->la ? dm_lookahead_read(to->la) : dm_pipeline_frames(to->p)) >= cfg->count;
+}
+
 /* One input, read until its end or a signal.  Returns false after an
  * input error. */
 static bool
@@ -136,7 +145,8 @@ run_input(const dm_run_input *in, const frame_sink *to, const dm_run_files_confi
 	dm_frame_status st;
 	uint64_t in_file = 0;
 	int rc = 0;
-	while (!dm_stop_signal() && (rc = dm_frames_next(fr, &rec, &st, &pkt, &err)) == 1) {
+	while (!dm_stop_signal() && !counted(cfg, to) &&
+	       (rc = dm_frames_next(fr, &rec, &st, &pkt, &err)) == 1) {
 		in_file++;
 		size_t len;
 		const char *start = dm_frames_text(fr, &len);
@@ -216,7 +226,7 @@ read_inputs(const dm_run_files_config *cfg, GArray *inputs, const frame_sink *to
 	int status = DM_EXIT_DONE;
 	/* A bad input is reported and skipped: the others are still read.  A
 	 * signal in the first pass leaves no frame processed. */
-	for (guint i = 0; i < inputs->len && !dm_stop_signal(); i++) {
+	for (guint i = 0; i < inputs->len && !dm_stop_signal() && !counted(cfg, to); i++) {
 		dm_run_input *in = &g_array_index(inputs, dm_run_input, i);
 		if (!(to->la ? stream_input(in, to, cfg) : run_input(in, to, cfg)))
 			status = DM_EXIT_INPUT;
@@ -235,7 +245,8 @@ run_passes(const dm_run_files_config *cfg, GArray *inputs, dm_split *split, int 
 	frame_sink to = { dm_pipeline_new(&pc), NULL };
 
 	if (cfg->two_pass) {
-		dm_demux_set_evidence(cfg->dm, collect_evidence(inputs, cfg->declared, cfg->threads));
+		dm_demux_set_evidence(cfg->dm, collect_evidence(inputs, cfg->declared, cfg->threads,
+		                                                  cfg->count));
 	} else {
 		dm_evidence *ev = dm_evidence_new(cfg->declared);
 		dm_demux_set_evidence(cfg->dm, ev);
