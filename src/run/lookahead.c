@@ -189,7 +189,8 @@ ready(dm_lookahead *la, held_frame *h, bool answer)
 	if (h->wait == DM_WAIT_ANSWER && answer && dm_demux_answered(la->dm, h->frame, &h->pkt))
 		return true;
 	/* The window: a frame read that much later (capture time). */
-	return la->newest_ns > h->ns && la->newest_ns - h->ns > la->window_ns;
+	return la->newest_ns > h->ns &&
+	       (uint64_t)la->newest_ns - (uint64_t)h->ns > (uint64_t)la->window_ns;  /* no overflow */
 }
 
 /* Run the held frames that can run, oldest first (@all: every one). */
