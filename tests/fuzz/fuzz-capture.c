@@ -4,8 +4,10 @@
  * passes: refusal evidence first, then decoding, simulation and the text
  * and JSON-lines reports (into memory), up to a clean end or an error.
  *
- * Built with -DFUZZ_LIMITS it is fuzz-limits: the frames also go through
- * IP reassembly, and both reassembly and the simulation run with tiny
+ * Built with -DFUZZ_LIMITS it is fuzz-limits: the single pass instead
+ * (the evidence window of run/lookahead.c, 1 s, before the pipeline), the
+ * frames also through IP reassembly, and both reassembly and the
+ * simulation with tiny
  * limits, those of the command line options in LIMITS_ARGS (the .args of
  * an input it finds goes beside it in tests/regress/), so that eviction,
  * expiry and the forgetting of hosts happen all the time; the tables are
@@ -27,6 +29,11 @@
 #include "demuxsim/reasm.h"
 #include "demuxsim/report.h"
 #include "demuxsim/summary.h"
+#ifdef FUZZ_LIMITS
+#include "demuxsim/pipeline.h"
+#include "demuxsim/report-live.h"
+#include "../../src/run/run-int.h"
+#endif
 
 #ifdef FUZZ_LIMITS
 #define LIMITS_ARGS "--max-sockets 4 --max-memory 4096 --syn-timeout 1 --time-wait 1 " \
@@ -60,6 +67,29 @@ open_capture(const char *path)
 	return cap;
 }
 
+/* With the tiny limits: the checks after each frame (abort when one
+ * fails). */
+static void
+check_frame(const dm_demux *dm, const dm_reasm *ra)
+{
+#ifdef FUZZ_LIMITS
+	char *bad = dm_demux_check_invariants(dm);
+	if (bad) {
+		fprintf(stderr, "invariant broken (%s): %s\n", LIMITS_ARGS, bad);
+		abort();
+	}
+	if (dm_reasm_memory(ra) > reasm_cfg.max_memory) {
+		fprintf(stderr, "reassembly holds %zu bytes, over its limit (%s)\n",
+		        dm_reasm_memory(ra), LIMITS_ARGS);
+		abort();
+	}
+#else
+	(void)dm;
+	(void)ra;
+#endif
+}
+
+#ifndef FUZZ_LIMITS
 static dm_evidence *
 first_pass(const char *path)
 {
@@ -82,27 +112,6 @@ first_pass(const char *path)
 	return ev;
 }
 
-/* With the tiny limits: the checks after each frame (abort when one
- * fails). */
-static void
-check_frame(const dm_demux *dm, const dm_reasm *ra)
-{
-#ifdef FUZZ_LIMITS
-	char *bad = dm_demux_check_invariants(dm);
-	if (bad) {
-		fprintf(stderr, "invariant broken (%s): %s\n", LIMITS_ARGS, bad);
-		abort();
-	}
-	if (dm_reasm_memory(ra) > reasm_cfg.max_memory) {
-		fprintf(stderr, "reassembly holds %zu bytes, over its limit (%s)\n",
-		        dm_reasm_memory(ra), LIMITS_ARGS);
-		abort();
-	}
-#else
-	(void)dm;
-	(void)ra;
-#endif
-}
 
 static void
 second_pass(const char *path, dm_demux *dm, dm_reasm *ra, dm_report *text,
@@ -140,6 +149,70 @@ second_pass(const char *path, dm_demux *dm, dm_reasm *ra, dm_report *text,
 	g_clear_error(&err);
 	dm_capture_close(cap);
 }
+#endif
+
+#ifdef FUZZ_LIMITS
+typedef struct {
+	dm_report *text, *jsonl;
+	dm_demux *dm;
+	dm_reasm *ra;
+} sinks;
+
+static void
+sink_frame(void *ctx, uint64_t frame, const dm_record *rec, dm_frame_status st,
+           const dm_packet *pkt, const dm_decision *d)
+{
+	sinks *k = ctx;
+	dm_report_frame(k->text, frame, rec, st, pkt, d);
+	dm_report_frame(k->jsonl, frame, rec, st, pkt, d);
+	check_frame(k->dm, k->ra);
+}
+
+static void
+sink_correction(void *ctx, uint64_t frame, const dm_record *rec, const dm_correction *c)
+{
+	sinks *k = ctx;
+	dm_report_correction(k->text, frame, rec, c);
+	dm_report_correction(k->jsonl, frame, rec, c);
+}
+
+/* The single pass: each frame through the evidence window. */
+static void
+one_pass(const char *path, dm_demux *dm, dm_reasm *ra, dm_report *text, dm_report *jsonl)
+{
+	dm_capture *cap = open_capture(path);
+	if (!cap)
+		return;
+	int dlt = dm_capture_linktype(cap);
+	sinks k = { text, jsonl, dm, ra };
+	dm_pipeline_sink sink = { sink_frame, sink_correction, &k };
+	dm_pipeline_config pc = { .rep = text, .dm = dm, .ra = ra, .sink = &sink };
+	dm_pipeline *p = dm_pipeline_new(&pc);
+	dm_evidence *ev = dm_evidence_new(true);
+	dm_demux_set_evidence(dm, ev);
+	dm_demux_set_live_window(dm, dm_lookahead_late_window(1));
+	dm_lookahead *la = dm_lookahead_new(p, dm, ev, 1);
+	dm_report_begin_file(jsonl, path, dm_capture_nanosecond(cap));
+	dm_lookahead_begin_input(la, path, dm_capture_nanosecond(cap));
+	dm_record rec;
+	dm_packet pkt;
+	GError *err = NULL;
+	int rc;
+	while ((rc = dm_capture_next(cap, &rec, &err)) == 1) {
+		dm_frame_status st = dm_decode_frame(dlt, rec.data, rec.caplen, rec.wirelen, &pkt);
+		dm_lookahead_frame(la, &rec, st, &pkt, NULL, 0);
+	}
+	if (rc < 0 && (!err || !err->message))
+		abort();
+	g_clear_error(&err);
+	dm_lookahead_drain(la);
+	dm_pipeline_finish(p);   /* the text report's summary */
+	dm_report_summary(jsonl, dm_pipeline_summary(p), dm);
+	dm_lookahead_free(la);
+	dm_pipeline_free(p);
+	dm_capture_close(cap);
+}
+#endif
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -171,13 +244,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	dm_reasm *ra = NULL;
 #endif
 
+#ifdef FUZZ_LIMITS
+	(void)sum;
+	one_pass(path, dm, ra, text, jsonl);
+	dm_reasm_free(ra);
+#else
 	dm_demux_set_evidence(dm, first_pass(path));
 	second_pass(path, dm, ra, text, jsonl, &sum);
-	if (ra)
-		dm_reasm_finish(ra, &sum.reasm);
-	dm_reasm_free(ra);
 	dm_report_summary(text, &sum, dm);
 	dm_report_summary(jsonl, &sum, dm);
+#endif
 
 	char *bad = dm_demux_check_invariants(dm);
 	if (bad) {
