@@ -95,6 +95,8 @@ typedef struct {
 	uint64_t retired[DM_RETIRE_N];
 } dm_host_counts;
 
+/* What the segment path reads of a host comes first, in one cache line
+ * (records are aligned to it, demux-table.c). */
 struct dm_host {
 	uint8_t family;
 	uint8_t addr[16];
@@ -103,16 +105,16 @@ struct dm_host {
 	uint32_t dead;          /* its discarded listeners kept as parents */
 	uint32_t act;           /* last activity, in limit ticks */
 	uint32_t hslot;         /* its record in the host chunks; host index id - 1 */
+	GHashTable *closed;     /* (proto << 16 | port) -> evidence frame */
 	dm_host *hprev, *hnext; /* that list, oldest activity first */
 	GPtrArray *sockets;     /* dm_socket *, creation order */
 	GArray *refusals;       /* dm_refusal, or NULL before the first */
 	GHashTable *refusal_at; /* dm_key * (owned) -> index + 1, or NULL before
 	                        * the first refusal */
-	GHashTable *closed;     /* (proto << 16 | port) -> evidence frame */
 	dm_host_counts *counts; /* or NULL while all are zero */
 	uint32_t holes;         /* NULL entries in sockets (discarded ones) */
 	uint32_t pos;           /* index in the tables' hosts array */
-};
+} __attribute__((aligned(64)));
 
 /* The counters of @h, made (zero) if need be. */
 dm_host_counts *dm_host_counts_get(dm_host *h);
@@ -168,11 +170,10 @@ typedef struct {
 	uint32_t n_hslots;     /* host records made */
 	GArray *free_hslots;   /* uint32_t records free for reuse */
 	dm_index sockets;      /* dm_key -> cell + 1, the live entries */
-	/* In front of the two indexes, for the flows and hosts of the
-	 * moment (demux-table.c): cell + 1 in two ways a set, the newest
-	 * first, and hslot + 1.  A hint only, checked against the record. */
-	uint32_t *sock_cache;
-	uint32_t *host_cache;
+	/* In front of the host index, for the hosts of the moment
+	 * (demux-table.c): (hash, hslot + 1), a hint checked against the
+	 * record. */
+	dm_index_slot *host_cache;
 	GPtrArray *cell_chunks; /* the cells, DM_CELL_CHUNK sockets a chunk that
 	                        * never moves: held sockets and discarded
 	                        * listeners still named as parents; id 0 when
@@ -184,6 +185,8 @@ typedef struct {
 	uint32_t n_peers;      /* peer entries made */
 	GArray *free_peers;    /* uint32_t numbers of entries free for reuse */
 	uint32_t peers_held;   /* peer entries in use */
+	GPtrArray *peer_sets;  /* every dm_index made for a socket's peers */
+	GPtrArray *free_sets;  /* those of them free for reuse (cleared) */
 	guint udp_connected;   /* connected UDP sockets ever added */
 	/* Bounded state (demux-limits.c; the lists: demux-lists.c). */
 	uint64_t count;        /* sockets held (in a host's array) */
@@ -218,6 +221,10 @@ dm_tables_at(const dm_tables *t, uint32_t cell)
 /* Seconds whose nanoseconds (sec * 10^9 + nsec, nsec < 10^9) fit an
  * int64_t: the narrow span holds times within +-DM_SPAN_SEC_MAX. */
 #define DM_SPAN_SEC_MAX INT64_C(9223372035)
+
+/* Whether any socket ever took a wide span (demux-socket.c): until one
+ * does, freeing the tables need not visit every cell. */
+extern int dm_span_wide_made;
 
 /* dm_socket_touch when the narrow span cannot take it (demux-socket.c). */
 void dm_socket_touch_wide(dm_socket *s, uint64_t frame, int64_t sec, uint32_t nsec);

@@ -115,8 +115,14 @@ set_add(dm_tables *t, dm_socket *s, uint32_t id, uint32_t hash)
 	if (!s->u.peer.set) {
 		if (s->npeer == 0)
 			return;  /* the first: its newest, found without a set */
-		s->u.peer.set = g_new(dm_index, 1);
-		dm_index_init(s->u.peer.set);
+		if (t->free_sets->len) {
+			s->u.peer.set = g_ptr_array_steal_index_fast(t->free_sets,
+			                                             t->free_sets->len - 1);
+		} else {
+			s->u.peer.set = g_new(dm_index, 1);
+			dm_index_init(s->u.peer.set);
+			g_ptr_array_add(t->peer_sets, s->u.peer.set);
+		}
 		const struct dm_peer_entry *f = s->u.peer.list;
 		dm_index_put(s->u.peer.set, peer_hash(f->addr, f->port), f->id, peer_never, t, NULL);
 	}
@@ -243,8 +249,9 @@ dm_peers_free(dm_tables *t, dm_socket *s)
 	t->mem -= (uint64_t)s->npeer * DM_COST_PEER;
 	if (s->kind != DM_KIND_CONNECTION) {
 		if (s->u.peer.set) {
+			/* Kept by the tables for the next socket's peers. */
 			dm_index_clear(s->u.peer.set);
-			g_free(s->u.peer.set);
+			g_ptr_array_add(t->free_sets, s->u.peer.set);
 		}
 		s->u.peer.list = NULL;
 		s->u.peer.set = NULL;

@@ -7,6 +7,7 @@
  */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "demux-int.h"
@@ -22,6 +23,9 @@ G_STATIC_ASSERT(DM_SPAN_SEC_MAX <= (INT64_MAX - 999999999) / 1000000000);
 /* DM_COST_SOCKET covers the cell and leaves room for its slots. */
 G_STATIC_ASSERT(sizeof(dm_socket) + 48 <= DM_COST_SOCKET);
 G_STATIC_ASSERT(sizeof(dm_host) + sizeof(dm_host_counts) + 256 <= DM_COST_HOST);
+
+/* dm_span_wide_made (demux-int.h): set by demux-socket.c. */
+int dm_span_wide_made;
 
 /* What a host record owns (the record stays in its chunk). */
 static void
@@ -46,6 +50,16 @@ host_at(const dm_tables *t, uint32_t hslot)
 	return &chunk[hslot % DM_HOST_CHUNK];
 }
 
+/* A chunk of host records, at their alignment. */
+static dm_host *
+host_chunk_new(void)
+{
+	void *p = aligned_alloc(_Alignof(dm_host), sizeof(dm_host) * DM_HOST_CHUNK);
+	if (!p)
+		g_error("out of memory for %u host records", DM_HOST_CHUNK);
+	return p;
+}
+
 /* A host record, zeroed. */
 static dm_host *
 host_take(dm_tables *t)
@@ -56,7 +70,7 @@ host_take(dm_tables *t)
 		g_array_set_size(t->free_hslots, t->free_hslots->len - 1);
 	} else {
 		if (t->n_hslots % DM_HOST_CHUNK == 0)
-			g_ptr_array_add(t->host_chunks, g_new(dm_host, DM_HOST_CHUNK));
+			g_ptr_array_add(t->host_chunks, host_chunk_new());
 		hslot = t->n_hslots++;
 	}
 	dm_host *h = host_at(t, hslot);
@@ -100,14 +114,13 @@ socket_match(const void *ctx, uint32_t id, const void *key)
 	return memcmp(&s->key, key, sizeof(dm_key)) == 0;
 }
 
-/* The lookup caches: the indexes are too large to stay in cache, the
- * flows and hosts active at one time are not.  A 4-tuple and its reverse
- * hash alike, hence two ways.  Their entries are checked against the
- * record they name: a keyed socket with the key (keys of keyed sockets
- * are unique), a host with the address (records of hosts forgotten are
- * zeroed), so that nothing ever has to be taken out of them. */
-#define SOCK_CACHE_SETS 4096u
-#define HOST_CACHE_SIZE 4096u
+/* The host cache: the host index is too large to stay in cache, the
+ * hosts active at one time are not.  An entry is checked against the
+ * record it names (records of hosts forgotten are zeroed), so that
+ * nothing ever has to be taken out of it.  (A cache in front of the
+ * socket index did not pay: the cell a hit names misses in cache all the
+ * same, and the cache's own lines pushed out others.) */
+#define HOST_CACHE_SIZE 2048u
 
 static inline uint32_t
 cache_set(uint32_t hash, uint32_t size)
@@ -118,11 +131,10 @@ cache_set(uint32_t hash, uint32_t size)
 void
 dm_tables_init(dm_tables *t)
 {
-	t->sock_cache = g_new0(uint32_t, 2 * SOCK_CACHE_SETS);
-	t->host_cache = g_new0(uint32_t, HOST_CACHE_SIZE);
+	t->host_cache = g_new0(dm_index_slot, HOST_CACHE_SIZE);
 	t->hosts = g_ptr_array_new_with_free_func(host_free);
 	dm_index_init(&t->host_index);
-	t->host_chunks = g_ptr_array_new_with_free_func(g_free);
+	t->host_chunks = g_ptr_array_new_with_free_func(free);
 	t->n_hslots = 0;
 	t->free_hslots = g_array_new(FALSE, FALSE, sizeof(uint32_t));
 	dm_index_init(&t->sockets);
@@ -135,6 +147,8 @@ dm_tables_init(dm_tables *t)
 	t->n_peers = 0;
 	t->free_peers = g_array_new(FALSE, FALSE, sizeof(uint32_t));
 	t->peers_held = 0;
+	t->peer_sets = g_ptr_array_new();
+	t->free_sets = g_ptr_array_new();
 }
 
 void
@@ -142,21 +156,24 @@ dm_tables_clear(dm_tables *t)
 {
 	dm_index_clear(&t->sockets);
 	dm_index_clear(&t->host_index);
-	g_free(t->sock_cache);
 	g_free(t->host_cache);
 	g_ptr_array_unref(t->hosts);
 	g_ptr_array_unref(t->host_chunks);
 	g_array_unref(t->free_hslots);
 	g_ptr_array_unref(t->peer_chunks);
 	g_array_unref(t->free_peers);
-	for (uint32_t c = 0; c < t->n_cells; c++) {
+	for (guint i = 0; i < t->peer_sets->len; i++) {
+		dm_index_clear(g_ptr_array_index(t->peer_sets, i));
+		g_free(g_ptr_array_index(t->peer_sets, i));
+	}
+	g_ptr_array_unref(t->peer_sets);
+	g_ptr_array_unref(t->free_sets);
+	/* Wide spans are rare: the cells are only visited when one was
+	 * ever made (a visit of every cell costs a cache miss each). */
+	for (uint32_t c = 0; g_atomic_int_get(&dm_span_wide_made) && c < t->n_cells; c++) {
 		dm_socket *s = dm_tables_at(t, c);
 		if (s->id && s->span_wide)
 			g_free(s->span.wide);
-		if (s->id && s->kind != DM_KIND_CONNECTION && s->u.peer.set) {
-			dm_index_clear(s->u.peer.set);
-			g_free(s->u.peer.set);
-		}
 	}
 	g_ptr_array_unref(t->cell_chunks);
 	g_array_unref(t->free_cells);
@@ -168,14 +185,16 @@ dm_tables_host(dm_tables *t, uint8_t family, const uint8_t *addr, bool create)
 	host_probe probe = { .family = family };
 	memcpy(probe.addr, addr, family == 6 ? 16 : 4);
 	uint32_t hash = host_hash(&probe), pos, id;
-	uint32_t *hint = &t->host_cache[cache_set(hash, HOST_CACHE_SIZE)];
-	if (*hint && *hint <= t->n_hslots && host_is(host_at(t, *hint - 1), &probe))
-		return host_at(t, *hint - 1);
+	dm_index_slot *hint = &t->host_cache[cache_set(hash, HOST_CACHE_SIZE)];
+	if (hint->hash == hash && hint->id && hint->id <= t->n_hslots &&
+	    host_is(host_at(t, hint->id - 1), &probe))
+		return host_at(t, hint->id - 1);
 	for (id = dm_index_first(&t->host_index, hash, &pos); id;
 	     id = dm_index_next(&t->host_index, hash, &pos)) {
 		dm_host *h = host_at(t, id - 1);
 		if (host_is(h, &probe)) {
-			*hint = id;
+			hint->hash = hash;
+			hint->id = id;
 			return h;
 		}
 	}
@@ -195,23 +214,12 @@ dm_tables_host(dm_tables *t, uint8_t family, const uint8_t *addr, bool create)
 dm_socket *
 dm_tables_find_hashed(const dm_tables *t, const dm_key *k, uint32_t hash)
 {
-	uint32_t *way = &t->sock_cache[2 * cache_set(hash, SOCK_CACHE_SETS)];
-	for (int w = 0; w < 2; w++) {
-		if (way[w] && way[w] <= t->n_cells) {
-			dm_socket *s = dm_tables_at(t, way[w] - 1);
-			if (s->keyed && memcmp(&s->key, k, sizeof *k) == 0)
-				return s;
-		}
-	}
 	uint32_t pos, id;
 	for (id = dm_index_first(&t->sockets, hash, &pos); id;
 	     id = dm_index_next(&t->sockets, hash, &pos)) {
 		dm_socket *s = dm_tables_at(t, id - 1);
-		if (memcmp(&s->key, k, sizeof *k) == 0) {
-			way[1] = way[0];
-			way[0] = id;
+		if (memcmp(&s->key, k, sizeof *k) == 0)
 			return s;
-		}
 	}
 	return NULL;
 }
