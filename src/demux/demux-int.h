@@ -54,8 +54,13 @@ struct dm_socket {
 			uint32_t mate_cell;    /* TCP: the other end's socket, when seen: */
 			guint mate_id;         /* valid while that cell holds this id */
 		} conn;
-		/* Bound sockets and listeners: their peers, newest first. */
-		struct dm_peer_entry *peer_list;
+		/* Bound sockets and listeners: their peers, newest first, and
+		 * the socket's own index of them, from its second peer
+		 * (demux-peers.c). */
+		struct {
+			struct dm_peer_entry *list;
+			dm_index *set;
+		} peer;
 	} u;
 	uint16_t peers;        /* at most DM_PEERS_MAX + 1 (the folded rest) */
 	uint16_t npeer;        /* its peer entries, at most DM_PEERS_MAX */
@@ -90,22 +95,26 @@ typedef struct {
 	uint64_t retired[DM_RETIRE_N];
 } dm_host_counts;
 
+/* What the segment path reads of a host comes first, in one cache line
+ * (records are aligned to it, demux-table.c). */
 struct dm_host {
 	uint8_t family;
 	uint8_t addr[16];
 	bool idle;              /* on the idle-host list (demux-lists.c) */
+	uint32_t live;          /* sockets held: the non-NULL entries of sockets */
+	uint32_t dead;          /* its discarded listeners kept as parents */
+	uint32_t act;           /* last activity, in limit ticks */
+	uint32_t hslot;         /* its record in the host chunks; host index id - 1 */
+	GHashTable *closed;     /* (proto << 16 | port) -> evidence frame */
+	dm_host *hprev, *hnext; /* that list, oldest activity first */
 	GPtrArray *sockets;     /* dm_socket *, creation order */
 	GArray *refusals;       /* dm_refusal, or NULL before the first */
 	GHashTable *refusal_at; /* dm_key * (owned) -> index + 1, or NULL before
 	                        * the first refusal */
-	GHashTable *closed;     /* (proto << 16 | port) -> evidence frame */
 	dm_host_counts *counts; /* or NULL while all are zero */
 	uint32_t holes;         /* NULL entries in sockets (discarded ones) */
-	uint32_t dead;          /* its discarded listeners kept as parents */
 	uint32_t pos;           /* index in the tables' hosts array */
-	uint32_t act;           /* last activity, in limit ticks */
-	dm_host *hprev, *hnext; /* that list, oldest activity first */
-};
+} __attribute__((aligned(64)));
 
 /* The counters of @h, made (zero) if need be. */
 dm_host_counts *dm_host_counts_get(dm_host *h);
@@ -115,7 +124,7 @@ dm_host_counts *dm_host_counts_get(dm_host *h);
 static inline bool
 dm_host_forgettable(const dm_host *h)
 {
-	return h->sockets->len == h->holes && !h->dead && (!h->refusals || h->refusals->len == 0) &&
+	return !h->live && !h->dead && (!h->refusals || h->refusals->len == 0) &&
 	       (!h->closed || g_hash_table_size(h->closed) == 0);
 }
 
@@ -154,8 +163,17 @@ typedef struct {
  * the bounded state's counts (demux-limits.c). */
 typedef struct {
 	GPtrArray *hosts;      /* dm_host *, creation order */
-	dm_index host_index;   /* host address -> index in hosts + 1 */
+	dm_index host_index;   /* host address -> its hslot + 1 */
+	GPtrArray *host_chunks; /* the host records, DM_HOST_CHUNK a chunk that
+	                        * never moves, so that the index names them
+	                        * without going through hosts */
+	uint32_t n_hslots;     /* host records made */
+	GArray *free_hslots;   /* uint32_t records free for reuse */
 	dm_index sockets;      /* dm_key -> cell + 1, the live entries */
+	/* In front of the host index, for the hosts of the moment
+	 * (demux-table.c): (hash, hslot + 1), a hint checked against the
+	 * record. */
+	dm_index_slot *host_cache;
 	GPtrArray *cell_chunks; /* the cells, DM_CELL_CHUNK sockets a chunk that
 	                        * never moves: held sockets and discarded
 	                        * listeners still named as parents; id 0 when
@@ -163,11 +181,12 @@ typedef struct {
 	uint32_t n_cells;      /* cells made */
 	GArray *free_cells;    /* uint32_t cells free for reuse */
 	guint last_id;         /* sockets ever made: ids are never reused */
-	dm_index peers;        /* (socket id, peer address, port) -> entry */
 	GPtrArray *peer_chunks; /* the peer entries */
 	uint32_t n_peers;      /* peer entries made */
 	GArray *free_peers;    /* uint32_t numbers of entries free for reuse */
 	uint32_t peers_held;   /* peer entries in use */
+	GPtrArray *peer_sets;  /* every dm_index made for a socket's peers */
+	GPtrArray *free_sets;  /* those of them free for reuse (cleared) */
 	guint udp_connected;   /* connected UDP sockets ever added */
 	/* Bounded state (demux-limits.c; the lists: demux-lists.c). */
 	uint64_t count;        /* sockets held (in a host's array) */
@@ -189,6 +208,7 @@ typedef struct {
 } dm_tables;
 
 #define DM_CELL_CHUNK 1024u
+#define DM_HOST_CHUNK 1024u
 
 /* The socket in cell @cell (< n_cells): empty when its id is 0. */
 static inline dm_socket *
@@ -201,6 +221,10 @@ dm_tables_at(const dm_tables *t, uint32_t cell)
 /* Seconds whose nanoseconds (sec * 10^9 + nsec, nsec < 10^9) fit an
  * int64_t: the narrow span holds times within +-DM_SPAN_SEC_MAX. */
 #define DM_SPAN_SEC_MAX INT64_C(9223372035)
+
+/* Whether any socket ever took a wide span (demux-socket.c): until one
+ * does, freeing the tables need not visit every cell. */
+extern int dm_span_wide_made;
 
 /* dm_socket_touch when the narrow span cannot take it (demux-socket.c). */
 void dm_socket_touch_wide(dm_socket *s, uint64_t frame, int64_t sec, uint32_t nsec);

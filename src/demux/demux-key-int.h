@@ -10,14 +10,37 @@
 
 /* A key for @proto and @family: local address @laddr (NULL: all zeros)
  * and port @lport; with @raddr, a 4-tuple to @raddr:@rport, else a
- * 2-tuple. */
-void dm_key_make(dm_key *k, uint8_t proto, uint8_t family, const uint8_t *laddr,
-                 uint16_t lport, const uint8_t *raddr, uint16_t rport);
+ * 2-tuple.  Inline: several are made for every segment. */
+static inline void
+dm_key_make(dm_key *k, uint8_t proto, uint8_t family, const uint8_t *laddr,
+            uint16_t lport, const uint8_t *raddr, uint16_t rport)
+{
+	size_t alen = family == 6 ? 16 : 4;
+	memset(k, 0, sizeof *k);
+	k->proto = proto;
+	k->family = family;
+	k->lport = lport;
+	if (laddr)
+		memcpy(k->laddr, laddr, alen);
+	if (raddr) {
+		k->tuple = 4;
+		memcpy(k->raddr, raddr, alen);
+		k->rport = rport;
+	} else {
+		k->tuple = 2;
+	}
+}
+
 /* The key of a socket bound to the wildcard address on host @host: the
  * local address is all zeros and the host's address takes the place of
  * the (unused) remote one, so that each host has its own. */
-void dm_key_wildcard(dm_key *k, uint8_t proto, uint8_t family,
-                     const uint8_t *host, uint16_t lport);
+static inline void
+dm_key_wildcard(dm_key *k, uint8_t proto, uint8_t family, const uint8_t *host,
+                uint16_t lport)
+{
+	dm_key_make(k, proto, family, NULL, lport, NULL, 0);
+	memcpy(k->raddr, host, family == 6 ? 16 : 4);
+}
 
 /* MurmurHash3's 64-bit finaliser. */
 static inline uint64_t

@@ -1,6 +1,7 @@
-/* demux-key.c - table keys: making them (a 2-tuple, a 4-tuple, a
- * wildcard bound per host), comparing them, and their hash, a 4-tuple and
- * its reverse alike, from a seed drawn once per process.
+/* demux-key.c - table keys: comparing them, and their hash, a 4-tuple
+ * and its reverse alike, from a seed drawn once per process (making
+ * them, a 2-tuple, a 4-tuple or a wildcard bound per host: the inlines
+ * of demux-key-int.h).
  */
 #include "config.h"
 
@@ -36,32 +37,4 @@ gboolean
 dm_key_equal(gconstpointer a, gconstpointer b)
 {
 	return memcmp(a, b, sizeof(dm_key)) == 0;
-}
-
-void
-dm_key_make(dm_key *k, uint8_t proto, uint8_t family, const uint8_t *laddr,
-            uint16_t lport, const uint8_t *raddr, uint16_t rport)
-{
-	size_t alen = family == 6 ? 16 : 4;
-	memset(k, 0, sizeof *k);
-	k->proto = proto;
-	k->family = family;
-	k->lport = lport;
-	if (laddr)
-		memcpy(k->laddr, laddr, alen);
-	if (raddr) {
-		k->tuple = 4;
-		memcpy(k->raddr, raddr, alen);
-		k->rport = rport;
-	} else {
-		k->tuple = 2;
-	}
-}
-
-void
-dm_key_wildcard(dm_key *k, uint8_t proto, uint8_t family, const uint8_t *host,
-                uint16_t lport)
-{
-	dm_key_make(k, proto, family, NULL, lport, NULL, 0);
-	memcpy(k->raddr, host, family == 6 ? 16 : 4);
 }

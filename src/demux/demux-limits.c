@@ -168,6 +168,10 @@ dm_limits_enforce(dm_tables *t, const dm_limits *l, const dm_socket *keep,
 		t->peak_count = t->count;
 	if (mem > t->peak_mem)
 		t->peak_mem = mem;
+	/* Within the limits, as nearly always: each step below would stop
+	 * at once. */
+	if (t->count <= l->max_sockets && mem <= l->max_memory && t->idle <= l->max_sockets)
+		return;
 	evict(t, l, keep, DM_LIST_HALF_OPEN, DM_RETIRE_EVICT_HALF_OPEN);
 	/* Hosts with nothing of their own are held at most as many as
 	 * sockets, fewer under pressure. */

@@ -62,6 +62,12 @@ dm_lists_place(dm_tables *t, dm_socket *s)
 	dm_list want = list_for(s);
 	if (want == DM_LIST_HISTORY && s->list == DM_LIST_HISTORY)
 		return;
+	if (want != DM_LIST_NONE && s->list == want && t->lists[want].tail == s) {
+		/* At the tail already: unlinking and linking it again would
+		 * leave it there. */
+		s->act = t->now;
+		return;
+	}
 	dm_lists_unlink(t, s);
 	s->act = t->now;
 	if (want == DM_LIST_NONE)
@@ -100,6 +106,10 @@ dm_lists_host_unlink(dm_tables *t, dm_host *h)
 void
 dm_lists_host_place(dm_tables *t, dm_host *h)
 {
+	if (h->idle && t->idle_tail == h && dm_host_forgettable(h)) {
+		h->act = t->now;  /* it would be put back where it is */
+		return;
+	}
 	dm_lists_host_unlink(t, h);
 	h->act = t->now;
 	if (!dm_host_forgettable(h))

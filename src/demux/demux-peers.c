@@ -18,28 +18,25 @@
 #define PEER_CHUNK 4096u
 
 /* A peer endpoint a bound socket or listener received from; a connection
- * has no entries, its only peer being its remote end.  Forty bytes: its
- * number in the peer index is not kept, the index finds it by owner,
- * address and port. */
+ * has no entries, its only peer being its remote end. */
 struct dm_peer_entry {
 	uint64_t segments;
 	struct dm_peer_entry *next;  /* the socket's previous peer */
 	uint8_t addr[16];
 	guint owner;                 /* socket id; 0: free */
+	uint32_t id;                 /* its number, in its socket's set */
 	uint16_t port;
 	uint8_t family;
 };
 
-typedef struct {
-	guint owner;
-	uint16_t port;
-	const uint8_t *addr;
-} peer_probe;
-
+/* A socket's peers are indexed by the socket itself (u.peer.set, made
+ * at its second peer), so that the entries of a busy socket and their
+ * index stay near each other in cache; the hash is of the endpoint
+ * alone. */
 static uint32_t
-peer_hash(const peer_probe *p)
+peer_hash(const uint8_t *addr, uint16_t port)
 {
-	uint64_t x = dm_endpoint_hash(p->addr, p->port) + (uint64_t)p->owner * 0x9e3779b97f4a7c15u;
+	uint64_t x = dm_endpoint_hash(addr, port);
 	return (uint32_t)(x ^ (x >> 32));
 }
 
@@ -50,13 +47,21 @@ peer_entry(const dm_tables *t, uint32_t id)
 	return &chunk[(id - 1) % PEER_CHUNK];
 }
 
-static bool
-peer_match(const void *ctx, uint32_t id, const void *key)
+static inline bool
+peer_is(const struct dm_peer_entry *e, const uint8_t *addr, uint16_t port)
 {
-	const struct dm_peer_entry *e = peer_entry(ctx, id);
-	const peer_probe *p = key;
-	return e->owner == p->owner && e->port == p->port &&
-	       memcmp(e->addr, p->addr, 16) == 0;
+	return e->port == port && memcmp(e->addr, addr, 16) == 0;
+}
+
+/* dm_index_put's match: an entry is only added to a set it is not in
+ * (peer_find said so), so none there is it. */
+static bool
+peer_never(const void *ctx, uint32_t id, const void *key)
+{
+	(void)ctx;
+	(void)id;
+	(void)key;
+	return false;
 }
 
 /* Whether @s is a connection whose remote end is (@family, @addr, @port). */
@@ -65,6 +70,63 @@ from_remote(const dm_socket *s, uint8_t family, const uint8_t *addr, uint16_t po
 {
 	return s->key.tuple == 4 && s->key.family == family && s->key.rport == port &&
 	       memcmp(s->key.raddr, addr, family == 6 ? 16 : 4) == 0;
+}
+
+/* The entry of @s for (@a, @port) (@hash its peer_hash), or NULL: its
+ * newest, else through its set. */
+static struct dm_peer_entry *
+peer_find(const dm_tables *t, const dm_socket *s, const uint8_t *a, uint16_t port,
+          uint32_t hash)
+{
+	struct dm_peer_entry *e = s->u.peer.list;
+	if (!e || peer_is(e, a, port))
+		return e;
+	const dm_index *set = s->u.peer.set;
+	if (!set)
+		return NULL;  /* its one entry is not it */
+	uint32_t pos, id;
+	for (id = dm_index_first(set, hash, &pos); id; id = dm_index_next(set, hash, &pos)) {
+		e = peer_entry(t, id);
+		if (peer_is(e, a, port))
+			return e;
+	}
+	return NULL;
+}
+
+/* A free entry's number. */
+static uint32_t
+peer_take(dm_tables *t)
+{
+	if (t->free_peers->len) {
+		uint32_t id = g_array_index(t->free_peers, uint32_t, t->free_peers->len - 1);
+		g_array_set_size(t->free_peers, t->free_peers->len - 1);
+		return id;
+	}
+	if (t->n_peers % PEER_CHUNK == 0)
+		g_ptr_array_add(t->peer_chunks, g_new(struct dm_peer_entry, PEER_CHUNK));
+	return ++t->n_peers;
+}
+
+/* Add entry @id (hashed @hash) to the set of @s, making the set when it
+ * is the second: the first is indexed then too. */
+static void
+set_add(dm_tables *t, dm_socket *s, uint32_t id, uint32_t hash)
+{
+	if (!s->u.peer.set) {
+		if (s->npeer == 0)
+			return;  /* the first: its newest, found without a set */
+		if (t->free_sets->len) {
+			s->u.peer.set = g_ptr_array_steal_index_fast(t->free_sets,
+			                                             t->free_sets->len - 1);
+		} else {
+			s->u.peer.set = g_new(dm_index, 1);
+			dm_index_init(s->u.peer.set);
+			g_ptr_array_add(t->peer_sets, s->u.peer.set);
+		}
+		const struct dm_peer_entry *f = s->u.peer.list;
+		dm_index_put(s->u.peer.set, peer_hash(f->addr, f->port), f->id, peer_never, t, NULL);
+	}
+	dm_index_put(s->u.peer.set, hash, id, peer_never, t, NULL);
 }
 
 bool
@@ -79,22 +141,16 @@ dm_tables_note_peer(dm_tables *t, dm_socket *s, uint8_t family,
 	g_return_val_if_fail(s->kind != DM_KIND_CONNECTION, false);
 	uint8_t a[16] = { 0 };
 	memcpy(a, addr, family == 6 ? 16 : 4);
-	struct dm_peer_entry *e = s->u.peer_list;
-	if (e && e->port == port && memcmp(e->addr, a, 16) == 0) {
-		/* Its newest peer again: that entry is the one the index
-		 * holds for (socket, address, port). */
+	struct dm_peer_entry *e = s->u.peer.list;
+	if (e && peer_is(e, a, port)) {
+		/* Its newest peer again. */
 		e->segments++;
 		return false;
 	}
-	peer_probe probe = { .owner = s->id, .port = port, .addr = a };
-	uint32_t hash = peer_hash(&probe), pos, id;
-	for (id = dm_index_first(&t->peers, hash, &pos); id;
-	     id = dm_index_next(&t->peers, hash, &pos)) {
-		e = peer_entry(t, id);
-		if (e->owner == s->id && e->port == port && memcmp(e->addr, a, 16) == 0) {
-			e->segments++;
-			return false;
-		}
+	uint32_t hash = peer_hash(a, port);
+	if ((e = peer_find(t, s, a, port, hash))) {
+		e->segments++;
+		return false;
 	}
 	if (s->npeer >= DM_PEERS_MAX) {
 		/* Folded into "other peers", counted by the socket's totals
@@ -104,14 +160,8 @@ dm_tables_note_peer(dm_tables *t, dm_socket *s, uint8_t family,
 		s->peers_folded = true;
 		return true;
 	}
-	if (t->free_peers->len) {
-		id = g_array_index(t->free_peers, uint32_t, t->free_peers->len - 1);
-		g_array_set_size(t->free_peers, t->free_peers->len - 1);
-	} else {
-		if (t->n_peers % PEER_CHUNK == 0)
-			g_ptr_array_add(t->peer_chunks, g_new(struct dm_peer_entry, PEER_CHUNK));
-		id = ++t->n_peers;
-	}
+	uint32_t id = peer_take(t);
+	set_add(t, s, id, hash);
 	e = peer_entry(t, id);
 	s->npeer++;
 	t->peers_held++;
@@ -119,13 +169,13 @@ dm_tables_note_peer(dm_tables *t, dm_socket *s, uint8_t family,
 	if (s->list != DM_LIST_NONE)
 		t->listed_mem += DM_COST_PEER;
 	e->segments = 1;
-	e->next = s->u.peer_list;
+	e->next = s->u.peer.list;
 	memcpy(e->addr, a, 16);
 	e->owner = s->id;
+	e->id = id;
 	e->port = port;
 	e->family = family;
-	s->u.peer_list = e;
-	dm_index_put(&t->peers, hash, id, peer_match, t, &probe);
+	s->u.peer.list = e;
 	return true;
 }
 
@@ -191,18 +241,21 @@ dm_peers_free(dm_tables *t, dm_socket *s)
 	struct dm_peer_entry *e = dm_socket_peer_list(s), *next;
 	for (; e; e = next) {
 		next = e->next;
-		peer_probe probe = { .owner = e->owner, .port = e->port, .addr = e->addr };
-		uint32_t hash = peer_hash(&probe);
-		uint32_t id = dm_index_find(&t->peers, hash, peer_match, t, &probe);
-		dm_index_remove(&t->peers, hash, id);
 		e->owner = 0;
 		e->next = NULL;
-		g_array_append_val(t->free_peers, id);
+		g_array_append_val(t->free_peers, e->id);
 	}
 	t->peers_held -= s->npeer;
 	t->mem -= (uint64_t)s->npeer * DM_COST_PEER;
-	if (s->kind != DM_KIND_CONNECTION)
-		s->u.peer_list = NULL;
+	if (s->kind != DM_KIND_CONNECTION) {
+		if (s->u.peer.set) {
+			/* Kept by the tables for the next socket's peers. */
+			dm_index_clear(s->u.peer.set);
+			g_ptr_array_add(t->free_sets, s->u.peer.set);
+		}
+		s->u.peer.list = NULL;
+		s->u.peer.set = NULL;
+	}
 	s->npeer = 0;
 }
 
@@ -224,11 +277,15 @@ dm_peers_check_socket(const dm_tables *t, const dm_socket *s, uint32_t *entries)
 		return g_strdup_printf("socket %u: peer counts disagree with its totals", s->id);
 	uint32_t n = 0;
 	for (const struct dm_peer_entry *e = dm_socket_peer_list(s); e; e = e->next) {
-		peer_probe probe = { .owner = e->owner, .port = e->port, .addr = e->addr };
-		uint32_t id = dm_index_find(&t->peers, peer_hash(&probe), peer_match, t, &probe);
-		if (e->owner != s->id || ++n > s->npeer || !id || peer_entry(t, id) != e)
+		if (e->owner != s->id || ++n > s->npeer || !e->id || e->id > t->n_peers ||
+		    peer_entry(t, e->id) != e ||
+		    peer_find(t, s, e->addr, e->port, peer_hash(e->addr, e->port)) != e)
 			return g_strdup_printf("socket %u: a peer not in the peer set", s->id);
 	}
+	const dm_index *set = dm_socket_peer_list(s) ? s->u.peer.set : NULL;
+	if ((set && dm_index_size(set) != n) || (!set && n > 1))
+		return g_strdup_printf("socket %u: its peer set holds %u, %u entries", s->id,
+		                       set ? dm_index_size(set) : 0, n);
 	if (n != s->npeer || s->npeer > DM_PEERS_MAX ||
 	    (s->peers_folded && (s->npeer != DM_PEERS_MAX || s->key.tuple != 2)))
 		return g_strdup_printf("socket %u: %u peer entries, %u counted", s->id, n, s->npeer);
@@ -246,10 +303,8 @@ dm_peers_check_free(const dm_tables *t)
 		if (id == 0 || id > t->n_peers || peer_entry(t, id)->owner)
 			return g_strdup("peer free list broken");
 	}
-	if (free_peers + t->peers_held != t->n_peers ||
-	    dm_index_size(&t->peers) != t->peers_held)
-		return g_strdup_printf("%u peer entries made, %u held, %u free, %u indexed",
-		                       t->n_peers, t->peers_held, free_peers,
-		                       dm_index_size(&t->peers));
+	if (free_peers + t->peers_held != t->n_peers)
+		return g_strdup_printf("%u peer entries made, %u held, %u free",
+		                       t->n_peers, t->peers_held, free_peers);
 	return NULL;
 }

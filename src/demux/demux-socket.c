@@ -81,6 +81,7 @@ dm_socket_touch_wide(dm_socket *s, uint64_t frame, int64_t sec, uint32_t nsec)
 {
 	if (!s->span_wide) {
 		/* Widened, exactly: the narrow values all fit. */
+		g_atomic_int_set(&dm_span_wide_made, 1);
 		dm_span_wide *w = g_new(dm_span_wide, 1);
 		w->first_frame = dm_socket_first_frame(s);
 		w->last_frame = dm_socket_last_frame(s);

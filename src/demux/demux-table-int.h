@@ -49,7 +49,7 @@ void dm_host_compact(dm_host *h);
 static inline struct dm_peer_entry *
 dm_socket_peer_list(const dm_socket *s)
 {
-	return s->kind == DM_KIND_CONNECTION ? NULL : s->u.peer_list;
+	return s->kind == DM_KIND_CONNECTION ? NULL : s->u.peer.list;
 }
 
 /* Record that @s received a segment from a peer (counted per peer);

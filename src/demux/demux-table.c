@@ -7,6 +7,7 @@
  */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "demux-int.h"
@@ -23,6 +24,10 @@ G_STATIC_ASSERT(DM_SPAN_SEC_MAX <= (INT64_MAX - 999999999) / 1000000000);
 G_STATIC_ASSERT(sizeof(dm_socket) + 48 <= DM_COST_SOCKET);
 G_STATIC_ASSERT(sizeof(dm_host) + sizeof(dm_host_counts) + 256 <= DM_COST_HOST);
 
+/* dm_span_wide_made (demux-int.h): set by demux-socket.c. */
+int dm_span_wide_made;
+
+/* What a host record owns (the record stays in its chunk). */
 static void
 host_free(gpointer p)
 {
@@ -35,11 +40,48 @@ host_free(gpointer p)
 		g_hash_table_unref(h->refusal_at);
 	if (h->closed)
 		g_hash_table_unref(h->closed);
-	g_free(h);
+}
+
+/* The host record @hslot. */
+static inline dm_host *
+host_at(const dm_tables *t, uint32_t hslot)
+{
+	dm_host *chunk = g_ptr_array_index(t->host_chunks, hslot / DM_HOST_CHUNK);
+	return &chunk[hslot % DM_HOST_CHUNK];
+}
+
+/* A chunk of host records, at their alignment. */
+static dm_host *
+host_chunk_new(void)
+{
+	void *p = aligned_alloc(_Alignof(dm_host), sizeof(dm_host) * DM_HOST_CHUNK);
+	if (!p)
+		g_error("out of memory for %u host records", DM_HOST_CHUNK);
+	return p;
+}
+
+/* A host record, zeroed. */
+static dm_host *
+host_take(dm_tables *t)
+{
+	uint32_t hslot;
+	if (t->free_hslots->len) {
+		hslot = g_array_index(t->free_hslots, uint32_t, t->free_hslots->len - 1);
+		g_array_set_size(t->free_hslots, t->free_hslots->len - 1);
+	} else {
+		if (t->n_hslots % DM_HOST_CHUNK == 0)
+			g_ptr_array_add(t->host_chunks, host_chunk_new());
+		hslot = t->n_hslots++;
+	}
+	dm_host *h = host_at(t, hslot);
+	memset(h, 0, sizeof *h);
+	h->hslot = hslot;
+	return h;
 }
 
 /* Hosts are looked up two or three times per segment: their address is
- * hashed directly, not as a table key. */
+ * hashed directly, not as a table key, and the index names the record
+ * (hslot + 1), not its place in hosts, sparing a load. */
 typedef struct {
 	uint8_t family;
 	uint8_t addr[16];
@@ -61,7 +103,7 @@ host_is(const dm_host *h, const host_probe *p)
 static bool
 host_match(const void *ctx, uint32_t id, const void *key)
 {
-	return host_is(g_ptr_array_index((const GPtrArray *)ctx, id - 1), key);
+	return host_is(host_at(ctx, id - 1), key);
 }
 
 /* Socket index ids are cells + 1. */
@@ -72,22 +114,41 @@ socket_match(const void *ctx, uint32_t id, const void *key)
 	return memcmp(&s->key, key, sizeof(dm_key)) == 0;
 }
 
+/* The host cache: the host index is too large to stay in cache, the
+ * hosts active at one time are not.  An entry is checked against the
+ * record it names (records of hosts forgotten are zeroed), so that
+ * nothing ever has to be taken out of it.  (A cache in front of the
+ * socket index did not pay: the cell a hit names misses in cache all the
+ * same, and the cache's own lines pushed out others.) */
+#define HOST_CACHE_SIZE 2048u
+
+static inline uint32_t
+cache_set(uint32_t hash, uint32_t size)
+{
+	return (hash >> 16 ^ hash * 0x9e3779b1u >> 8) & (size - 1);
+}
+
 void
 dm_tables_init(dm_tables *t)
 {
+	t->host_cache = g_new0(dm_index_slot, HOST_CACHE_SIZE);
 	t->hosts = g_ptr_array_new_with_free_func(host_free);
 	dm_index_init(&t->host_index);
+	t->host_chunks = g_ptr_array_new_with_free_func(free);
+	t->n_hslots = 0;
+	t->free_hslots = g_array_new(FALSE, FALSE, sizeof(uint32_t));
 	dm_index_init(&t->sockets);
 	t->udp_connected = 0;
 	t->cell_chunks = g_ptr_array_new_with_free_func(g_free);
 	t->n_cells = 0;
 	t->free_cells = g_array_new(FALSE, FALSE, sizeof(uint32_t));
 	t->last_id = 0;
-	dm_index_init(&t->peers);
 	t->peer_chunks = g_ptr_array_new_with_free_func(g_free);
 	t->n_peers = 0;
 	t->free_peers = g_array_new(FALSE, FALSE, sizeof(uint32_t));
 	t->peers_held = 0;
+	t->peer_sets = g_ptr_array_new();
+	t->free_sets = g_ptr_array_new();
 }
 
 void
@@ -95,11 +156,21 @@ dm_tables_clear(dm_tables *t)
 {
 	dm_index_clear(&t->sockets);
 	dm_index_clear(&t->host_index);
+	g_free(t->host_cache);
 	g_ptr_array_unref(t->hosts);
-	dm_index_clear(&t->peers);
+	g_ptr_array_unref(t->host_chunks);
+	g_array_unref(t->free_hslots);
 	g_ptr_array_unref(t->peer_chunks);
 	g_array_unref(t->free_peers);
-	for (uint32_t c = 0; c < t->n_cells; c++) {
+	for (guint i = 0; i < t->peer_sets->len; i++) {
+		dm_index_clear(g_ptr_array_index(t->peer_sets, i));
+		g_free(g_ptr_array_index(t->peer_sets, i));
+	}
+	g_ptr_array_unref(t->peer_sets);
+	g_ptr_array_unref(t->free_sets);
+	/* Wide spans are rare: the cells are only visited when one was
+	 * ever made (a visit of every cell costs a cache miss each). */
+	for (uint32_t c = 0; g_atomic_int_get(&dm_span_wide_made) && c < t->n_cells; c++) {
 		dm_socket *s = dm_tables_at(t, c);
 		if (s->id && s->span_wide)
 			g_free(s->span.wide);
@@ -114,21 +185,28 @@ dm_tables_host(dm_tables *t, uint8_t family, const uint8_t *addr, bool create)
 	host_probe probe = { .family = family };
 	memcpy(probe.addr, addr, family == 6 ? 16 : 4);
 	uint32_t hash = host_hash(&probe), pos, id;
+	dm_index_slot *hint = &t->host_cache[cache_set(hash, HOST_CACHE_SIZE)];
+	if (hint->hash == hash && hint->id && hint->id <= t->n_hslots &&
+	    host_is(host_at(t, hint->id - 1), &probe))
+		return host_at(t, hint->id - 1);
 	for (id = dm_index_first(&t->host_index, hash, &pos); id;
 	     id = dm_index_next(&t->host_index, hash, &pos)) {
-		dm_host *h = g_ptr_array_index(t->hosts, id - 1);
-		if (host_is(h, &probe))
+		dm_host *h = host_at(t, id - 1);
+		if (host_is(h, &probe)) {
+			hint->hash = hash;
+			hint->id = id;
 			return h;
+		}
 	}
 	if (!create)
 		return NULL;
-	dm_host *h = g_new0(dm_host, 1);
+	dm_host *h = host_take(t);
 	h->family = family;
 	memcpy(h->addr, probe.addr, sizeof h->addr);
 	h->sockets = g_ptr_array_new();
 	h->pos = t->hosts->len;
 	g_ptr_array_add(t->hosts, h);
-	dm_index_put(&t->host_index, hash, t->hosts->len, host_match, t->hosts, &probe);
+	dm_index_put(&t->host_index, hash, h->hslot + 1, host_match, t, &probe);
 	dm_lists_host_place(t, h);
 	return h;
 }
@@ -194,6 +272,7 @@ dm_tables_add_hashed(dm_tables *t, dm_host *h, const dm_key *k, uint32_t hash,
 		t->udp_connected++;
 	s->slot = h->sockets->len;
 	g_ptr_array_add(h->sockets, s);
+	h->live++;
 	t->count++;
 	t->mem += DM_COST_SOCKET;
 	dm_lists_host_place(t, h);
@@ -265,6 +344,7 @@ dm_tables_discard(dm_tables *t, dm_socket *s)
 	dm_tables_unkey(t, s);
 	dm_lists_unlink(t, s);
 	h->sockets->pdata[s->slot] = NULL;
+	h->live--;
 	if (++h->holes > 64 && h->holes > h->sockets->len / 2)
 		dm_host_compact(h);
 	dm_peers_free(t, s);
@@ -298,24 +378,19 @@ dm_tables_forget_host(dm_tables *t, dm_host *h)
 {
 	host_probe probe = { .family = h->family };
 	memcpy(probe.addr, h->addr, 16);
-	guint pos = h->pos, last = t->hosts->len - 1;
-	dm_host *m = g_ptr_array_index(t->hosts, last);
-	host_probe mprobe = { .family = m->family };
-	memcpy(mprobe.addr, m->addr, 16);
-	dm_index_remove(&t->host_index, host_hash(&probe), pos + 1);
-	if (m != h)
-		dm_index_remove(&t->host_index, host_hash(&mprobe), last + 1);
+	guint pos = h->pos;
+	uint32_t hslot = h->hslot;
+	dm_index_remove(&t->host_index, host_hash(&probe), hslot + 1);
 	for (int d = 0; h->counts && d < DM_DROP_N; d++)
 		t->forgotten_drops[d] += h->counts->drops[d];
 	for (int r = 0; h->counts && r < DM_RETIRE_N; r++)
 		t->forgotten_retired[r] += h->counts->retired[r];
 	t->retired[DM_RETIRE_FORGET_HOST]++;
-	g_ptr_array_remove_index_fast(t->hosts, pos);  /* frees h */
-	if (m != h) {
-		m->pos = pos;
-		dm_index_put(&t->host_index, host_hash(&mprobe), pos + 1, host_match, t->hosts,
-		             &mprobe);
-	}
+	g_ptr_array_remove_index_fast(t->hosts, pos);  /* frees what h owns */
+	if (pos < t->hosts->len)
+		((dm_host *)g_ptr_array_index(t->hosts, pos))->pos = pos;
+	memset(h, 0, sizeof *h);
+	g_array_append_val(t->free_hslots, hslot);
 }
 
 dm_host_counts *
