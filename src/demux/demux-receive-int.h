@@ -63,7 +63,7 @@ dm_seg_deliver(dm_demux *dm, dm_socket *s, const seg_ctx *c)
 static inline void
 dm_closed_clear(dm_host *h, uint8_t proto, uint16_t port)
 {
-	if (h->closed)
+	if (h->closed && g_hash_table_size(h->closed))
 		g_hash_table_remove(h->closed, GUINT_TO_POINTER((guint)proto << 16 | port));
 }
 
