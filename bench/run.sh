@@ -1,26 +1,43 @@
 #!/bin/sh
 # bench/run.sh - the benchmark behind `make bench` (never part of `make check`).
 #
-# Generates the workloads with tests/gen/benchgen, then measures, each several
-# times with the median reported (hyperfine when installed, else
-# /usr/bin/time): the floor (bench/floor: libpcap reading every record and
-# touching every byte), `demuxsim -q --format json`, `demuxsim --format
-# jsonl > file`, and on a 200,000-frame slice tshark and tcpdump when
-# installed; then the per-packet cost and memory as the number of flows
-# grows; and what a pending IP datagram costs the reassembler,
-# its estimate against RSS growth (bench/reasm-mem, 200,000 first
-# fragments).  Prints a table and writes the same as JSON to
-# bench/results/<date>.json with a description of the machine.
+# Generates two independent workloads with tests/gen/benchgen, both seeded:
+# the main one (1,000,000 frames over 100,000 flows) and the many-host one
+# (benchgen --pattern=manyhost: 100,000 client hosts with 1 to 7
+# connections each, 4 on average, to 200 servers whose one listener each
+# is reached by about 2,000 distinct clients; about 400,000 flows, 8
+# frames each).  On each, side by side, it measures several times with the
+# median reported (hyperfine when installed, else /usr/bin/time): the floor
+# (bench/floor: libpcap reading every record and touching every byte),
+# `demuxsim -q --format json`, `demuxsim --format jsonl > file`, both again
+# with --threads BENCH_THREADS (default: the number of processors, at
+# least 2), nfpcapd (`nfpcapd -r F -w DIR`, Debian's nfdump) and
+# `tcptrace -n -C` when installed, and on a 200,000-frame slice the summary
+# run, tshark and tcpdump when installed (a tool not installed is skipped
+# with a note).  Then the per-packet cost and memory as the number of
+# flows of the main generator grows; and what a pending IP datagram costs
+# the reassembler, its estimate against RSS growth (bench/reasm-mem,
+# 200,000 first fragments).
 #
-# The summary, jsonl and slice runs are measured single-threaded and with
-# --threads BENCH_THREADS (default: the number of processors, at least 2).
+# Prints the table, then each target of issue 13 beside the measured
+# ratio, for both workloads, met or not met: summary run <= 3x the floor;
+# jsonl to a file <= 8x; nfpcapd and tcptrace -C each >= 3x the summary
+# run's time; tshark >= 30x on the slice; peak RSS < 128 MiB at 100,000
+# flows; ns/packet within 1.5x over the scale series (10,000 to 10,000,000
+# flows by default); bytes per socket (peak RSS growth over demuxsim on an
+# empty capture, divided by the sockets) <= 160.  Writes the same as JSON
+# to bench/results/<date>.json with a description of the machine and the
+# configuration ("config": "reduced" is true when BENCH_RUNS, BENCH_SCALE
+# or the flood section differ from the defaults).
 #
 # Environment: top_srcdir, top_builddir (set by make), BENCH_RUNS (runs per
-# measurement, default 5; at most 3 from 1,000,000 flows and 1 from
-# 10,000,000), BENCH_SCALE (flow counts of the scale series,
-# default "10000 100000 1000000 10000000"), BENCH_SCALE_FPF (frames per flow
-# in that series, default 4), BENCH_WORK (where captures go, default
-# bench/work under the build tree), BENCH_KEEP=1 keeps the captures.
+# measurement, default 5; tshark, tcpdump, nfpcapd and tcptrace at most 3;
+# at most 3 from 1,000,000 flows and 1 from 10,000,000), BENCH_SCALE (flow
+# counts of the scale series, default "10000 100000 1000000 10000000"),
+# BENCH_SCALE_FPF (frames per flow in that series, default 4),
+# BENCH_MANYHOST_HOSTS (client hosts of the many-host workload, default
+# 100000), BENCH_WORK (where captures go, default bench/work under the
+# build tree), BENCH_KEEP=1 keeps the captures.
 #
 # The flood section runs a SYN flood (BENCH_FLOOD_SYNS SYNs, default
 # 1,000,000, from random sources to one listener, 10,000 a second) and a
@@ -50,6 +67,12 @@ FLOOD_SYNS=${BENCH_FLOOD_SYNS:-1000000}
 FLOOD_RUNS=${BENCH_FLOOD_RUNS:-3}
 THREADS=${BENCH_THREADS:-$(nproc)}
 [ "$THREADS" -ge 2 ] || THREADS=2
+MHOSTS=${BENCH_MANYHOST_HOSTS:-100000}
+TOOL_RUNS=$RUNS
+[ "$TOOL_RUNS" -le 3 ] || TOOL_RUNS=3
+reduced=false
+[ "$RUNS" = 5 ] && [ "$SCALE" = "10000 100000 1000000 10000000" ] && [ "$SCALE_FPF" = 4 ] &&
+	[ "$FLOOD" != 0 ] && [ "$FLOOD_SYNS" = 1000000 ] && [ "$MHOSTS" = 100000 ] || reduced=true
 
 for p in "$DEMUXSIM" "$BENCHGEN" "$FLOOR"; do
 	[ -x "$p" ] || { echo "bench: $p is not built (run make bench)" >&2; exit 1; }
@@ -101,7 +124,7 @@ measure() {
 			{ echo "bench: $name failed: $cmd" >&2; exit 1; }
 	fi
 	M_RSS=$(tail -n 1 "$WORK/rss")
-	printf '  %-34s %9.3f s  %8d KiB\n' "$name" "$M_WALL" "$M_RSS" >&2
+	printf '  %-56s %9.3f s  %8d KiB\n' "$name" "$M_WALL" "$M_RSS" >&2
 }
 
 # The socket count of a summary report in $WORK/last.out.
@@ -117,47 +140,109 @@ gen() { # gen FILE FLOWS FPF [LIMIT]
 	fi
 }
 
+# The measurements, as "WORKLOAD.RUN.wall=S WORKLOAD.RUN.rss=KIB ..."
+# (and .sockets, .frames), for the tables and the JSON.
+VALS=""
+rec() { VALS="$VALS $1.$2.wall=$M_WALL $1.$2.rss=$M_RSS"; }
+val() { # val WORKLOAD.RUN.FIELD: its value, or nothing
+	for kv in $VALS; do
+		[ "${kv%%=*}" = "$1" ] && { echo "${kv#*=}"; return; }
+	done
+}
+notes=""
+note() {
+	case $notes in *"$1"*) ;; *) notes="$notes $1" ;; esac
+	echo "bench: $1" >&2
+}
+
+# workload TAG CAPTURE SLICE: every run on one workload, recorded in VALS.
+workload() {
+	tag=$1 cap=$2 slice=$3
+	fr=$("$FLOOR" "$cap" | awk '{ print $1 }')
+	echo "bench: $tag workload: $fr frames ($RUNS runs each, median)" >&2
+	VALS="$VALS $tag.floor.frames=$fr"
+	measure "floor ($tag)" "$RUNS" "'$FLOOR' '$cap'"
+	rec "$tag" floor
+	measure "demuxsim -q --format json ($tag)" "$RUNS" "'$DEMUXSIM' -q --format json '$cap'" head
+	rec "$tag" sum
+	VALS="$VALS $tag.sum.sockets=$(sockets_of_last)"
+	measure "demuxsim --format jsonl > file ($tag)" "$RUNS" "'$DEMUXSIM' --format jsonl '$cap' > '$WORK/out.jsonl'"
+	rec "$tag" jsonl
+	measure "demuxsim -q --format json --threads $THREADS ($tag)" "$RUNS" "'$DEMUXSIM' --threads $THREADS -q --format json '$cap'"
+	rec "$tag" tsum
+	measure "demuxsim --format jsonl --threads $THREADS > file ($tag)" "$RUNS" "'$DEMUXSIM' --threads $THREADS --format jsonl '$cap' > '$WORK/out.jsonl'"
+	rec "$tag" tjsonl
+	rm -f "$WORK/out.jsonl"
+	if command -v nfpcapd >/dev/null 2>&1; then
+		d=$WORK/nfpcapd
+		measure "nfpcapd -r F -w DIR ($tag)" "$TOOL_RUNS" "rm -rf '$d' && mkdir '$d' && nfpcapd -r '$cap' -w '$d'"
+		rec "$tag" nfpcapd
+		rm -rf "$d"
+	else
+		note "nfpcapd not installed (apt-get install nfdump): skipped."
+	fi
+	if command -v tcptrace >/dev/null 2>&1; then
+		measure "tcptrace -n -C ($tag)" "$TOOL_RUNS" "tcptrace -n -C '$cap'"
+		rec "$tag" tcptrace
+	else
+		note "tcptrace not installed (apt-get install tcptrace): skipped."
+	fi
+
+	VALS="$VALS $tag.ssum.frames=$("$FLOOR" "$slice" | awk '{ print $1 }')"
+	measure "demuxsim -q --format json ($tag slice)" "$RUNS" "'$DEMUXSIM' -q --format json '$slice'"
+	rec "$tag" ssum
+	measure "demuxsim -q --format json --threads $THREADS ($tag slice)" "$RUNS" "'$DEMUXSIM' --threads $THREADS -q --format json '$slice'"
+	rec "$tag" tssum
+	if command -v tshark >/dev/null 2>&1; then
+		measure "tshark ($tag slice)" "$TOOL_RUNS" "tshark -r '$slice' -q -o udp.check_checksum:TRUE -o tcp.check_checksum:TRUE -z conv,udp -z conv,tcp"
+		rec "$tag" tshark
+	else
+		note "tshark not installed: skipped."
+	fi
+	if command -v tcpdump >/dev/null 2>&1; then
+		measure "tcpdump -nn -vv ($tag slice)" "$TOOL_RUNS" "tcpdump -nn -vv -r '$slice'"
+		rec "$tag" tcpdump
+	else
+		note "tcpdump not installed: skipped."
+	fi
+}
+
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 main_cap=$WORK/flows$FLOWS-fpf$FPF.pcap
 slice_cap=$WORK/slice$SLICE.pcap
+mh_cap=$WORK/manyhost$MHOSTS.pcap
+mh_slice=$WORK/manyhost$MHOSTS-slice$SLICE.pcap
+empty_cap=$WORK/empty.pcap
 echo "bench: generating workloads in $WORK" >&2
 gen "$main_cap" $FLOWS $FPF
 gen "$slice_cap" $FLOWS $FPF $SLICE
+for f in "$mh_cap" "$mh_slice"; do
+	if [ ! -s "$f" ]; then
+		lim=
+		[ "$f" = "$mh_slice" ] && lim=--limit=$SLICE
+		"$BENCHGEN" --pattern=manyhost --hosts="$MHOSTS" --seed=$SEED $lim --out="$f.tmp" 2>/dev/null
+		mv "$f.tmp" "$f"
+	fi
+done
+"$BENCHGEN" --limit=0 --out="$empty_cap" 2>/dev/null
 frames=$((FLOWS * FPF))
 
-echo "bench: main workload: $frames frames, $FLOWS flows ($RUNS runs each, median)" >&2
-measure floor "$RUNS" "'$FLOOR' '$main_cap'"
-floor_wall=$M_WALL floor_rss=$M_RSS
-measure "demuxsim -q --format json" "$RUNS" "'$DEMUXSIM' -q --format json '$main_cap'" head
-sum_wall=$M_WALL sum_rss=$M_RSS sum_sockets=$(sockets_of_last)
-measure "demuxsim --format jsonl > file" "$RUNS" "'$DEMUXSIM' --format jsonl '$main_cap' > '$WORK/out.jsonl'"
-jsonl_wall=$M_WALL jsonl_rss=$M_RSS
-measure "demuxsim -q --format json --threads $THREADS" "$RUNS" "'$DEMUXSIM' --threads $THREADS -q --format json '$main_cap'"
-tsum_wall=$M_WALL tsum_rss=$M_RSS
-measure "demuxsim --format jsonl --threads $THREADS > file" "$RUNS" "'$DEMUXSIM' --threads $THREADS --format jsonl '$main_cap' > '$WORK/out.jsonl'"
-tjsonl_wall=$M_WALL tjsonl_rss=$M_RSS
-rm -f "$WORK/out.jsonl"
-
-echo "bench: slice: the first $SLICE frames" >&2
-measure "demuxsim -q --format json (slice)" "$RUNS" "'$DEMUXSIM' -q --format json '$slice_cap'"
-ssum_wall=$M_WALL ssum_rss=$M_RSS
-measure "demuxsim -q --format json --threads $THREADS (slice)" "$RUNS" "'$DEMUXSIM' --threads $THREADS -q --format json '$slice_cap'"
-tssum_wall=$M_WALL tssum_rss=$M_RSS
-tshark_wall="" tshark_rss="" tcpdump_wall="" tcpdump_rss="" notes=""
-if command -v tshark >/dev/null 2>&1; then
-	measure "tshark (slice)" 3 "tshark -r '$slice_cap' -q -o udp.check_checksum:TRUE -o tcp.check_checksum:TRUE -z conv,udp -z conv,tcp"
-	tshark_wall=$M_WALL tshark_rss=$M_RSS
-else
-	notes="$notes tshark not installed: skipped."
-	echo "bench: tshark not installed: skipped" >&2
-fi
-if command -v tcpdump >/dev/null 2>&1; then
-	measure "tcpdump -nn -vv (slice)" 3 "tcpdump -nn -vv -r '$slice_cap'"
-	tcpdump_wall=$M_WALL tcpdump_rss=$M_RSS
-else
-	notes="$notes tcpdump not installed: skipped."
-	echo "bench: tcpdump not installed: skipped" >&2
-fi
+# demuxsim's own peak RSS on a capture without a frame: what bytes per
+# socket are counted from.
+measure "demuxsim -q --format json (no frame)" 1 "'$DEMUXSIM' -q --format json '$empty_cap'"
+VALS="$VALS empty.sum.rss=$M_RSS"
+workload main "$main_cap" "$slice_cap"
+workload manyhost "$mh_cap" "$mh_slice"
+[ "${BENCH_KEEP:-0}" = 1 ] || rm -f "$mh_slice"
+floor_wall=$(val main.floor.wall) floor_rss=$(val main.floor.rss)
+sum_wall=$(val main.sum.wall) sum_rss=$(val main.sum.rss) sum_sockets=$(val main.sum.sockets)
+jsonl_wall=$(val main.jsonl.wall) jsonl_rss=$(val main.jsonl.rss)
+tsum_wall=$(val main.tsum.wall) tsum_rss=$(val main.tsum.rss)
+tjsonl_wall=$(val main.tjsonl.wall) tjsonl_rss=$(val main.tjsonl.rss)
+ssum_wall=$(val main.ssum.wall) ssum_rss=$(val main.ssum.rss)
+tssum_wall=$(val main.tssum.wall) tssum_rss=$(val main.tssum.rss)
+tshark_wall=$(val main.tshark.wall) tshark_rss=$(val main.tshark.rss)
+tcpdump_wall=$(val main.tcpdump.wall) tcpdump_rss=$(val main.tcpdump.rss)
 
 csum_line=""
 if [ -x "$CSUMBENCH" ]; then
@@ -243,6 +328,8 @@ dm_ver=$("$DEMUXSIM" --version)
 pcap_ver=$(tcpdump --version 2>&1 | sed -n 's/^libpcap version //p' | head -n 1)
 tshark_ver=$(tshark --version 2>/dev/null | head -n 1 || true)
 tcpdump_ver=$(tcpdump --version 2>&1 | head -n 1 || true)
+nfdump_ver=$(dpkg-query -W -f='${Version}' nfdump 2>/dev/null || true)
+tcptrace_ver=$(dpkg-query -W -f='${Version}' tcptrace 2>/dev/null || true)
 hf_ver=$([ -n "$HYPERFINE" ] && "$HYPERFINE" --version || echo "none (GNU time)")
 commit=$(git -C "$srcdir" rev-parse --short HEAD 2>/dev/null || echo unknown)
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
@@ -251,38 +338,12 @@ result=$srcdir/bench/results/$stamp.json
 jstr() { printf '"%s"' "$(printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g')"; }
 num_or_null() { [ -n "$1" ] && echo "$1" || echo null; }
 
+# The scale series as a table, or (json) as its rows.
 awk_table() {
-	awk -v frames=$frames -v slice=$SLICE \
-	    -v fw="$floor_wall" -v fr="$floor_rss" \
-	    -v sw="$sum_wall" -v sr="$sum_rss" -v socks="$sum_sockets" \
-	    -v jw="$jsonl_wall" -v jr="$jsonl_rss" \
-	    -v ssw="$ssum_wall" -v ssr="$ssum_rss" -v nt="$THREADS" \
-	    -v tsw="$tsum_wall" -v tsr="$tsum_rss" -v tjw="$tjsonl_wall" -v tjr="$tjsonl_rss" \
-	    -v tssw="$tssum_wall" -v tssr="$tssum_rss" \
-	    -v tw="$tshark_wall" -v tr="$tshark_rss" -v dw="$tcpdump_wall" -v dr="$tcpdump_rss" \
-	    -v rows="$scale_rows" -v mode="$1" '
-	function row(name, n, w, r) {
-		printf "%-44s %9.3f %12.0f %10.1f\n", name, w, n / w, r / 1024
-	}
+	awk -v rows="$scale_rows" -v mode="$1" '
 	BEGIN {
-		if (mode == "table") {
-			printf "%-44s %9s %12s %10s\n", "run", "wall s", "packets/s", "RSS MiB"
-			row("floor (libpcap, every byte)", frames, fw, fr)
-			row("demuxsim -q --format json", frames, sw, sr)
-			row("demuxsim --format jsonl > file", frames, jw, jr)
-			row("demuxsim -q --format json --threads " nt, frames, tsw, tsr)
-			row("demuxsim --format jsonl --threads " nt, frames, tjw, tjr)
-			row("demuxsim -q --format json, slice", slice, ssw, ssr)
-			row("same, --threads " nt ", slice", slice, tssw, tssr)
-			if (tw != "") row("tshark, slice", slice, tw, tr)
-			if (dw != "") row("tcpdump -nn -vv, slice", slice, dw, dr)
-			printf "\nratios, one thread: summary/floor %.2fx (target <= 3), jsonl/floor %.2fx (target <= 8)", sw / fw, jw / fw
-			if (tw != "") printf ", tshark/demuxsim %.1fx (target >= 30)", tw / ssw
-			if (dw != "") printf ", tcpdump/demuxsim %.1fx", dw / ssw
-			printf "\nratios, --threads %d: summary/floor %.2fx, jsonl/floor %.2fx", nt, tsw / fw, tjw / fw
-			if (tw != "") printf ", tshark/demuxsim %.1fx", tw / tssw
-			printf "\n\n%-10s %10s %10s %10s %10s %10s\n", "flows", "frames", "ns/packet", "RSS MiB", "sockets", "B/socket"
-		}
+		if (mode == "table")
+			printf "\n%-10s %10s %10s %10s %10s %10s\n", "flows", "frames", "ns/packet", "RSS MiB", "sockets", "B/socket"
 		n = split(rows, r, " ")
 		prev_rss = ""; prev_socks = ""
 		for (i = 1; i <= n; i++) {
@@ -297,6 +358,117 @@ awk_table() {
 		}
 		if (mode == "table")
 			print "\nB/socket: growth of peak RSS over growth of sockets from the row above."
+	}'
+}
+
+# The runs of both workloads side by side (table), or (json) the runs of
+# one workload ($2) as members of an object.
+runs_table() {
+	awk -v vals="$VALS" -v mode="$1" -v w="${2:-}" -v nt="$THREADS" '
+	BEGIN {
+		n = split(vals, kv, " ")
+		for (i = 1; i <= n; i++) { e = index(kv[i], "="); v[substr(kv[i], 1, e - 1)] = substr(kv[i], e + 1) }
+		k = split("floor sum jsonl tsum tjsonl nfpcapd tcptrace ssum tssum tshark tcpdump", key, " ")
+		label["floor"] = "floor (libpcap, every byte)"
+		label["sum"] = "demuxsim -q --format json"
+		label["jsonl"] = "demuxsim --format jsonl > file"
+		label["tsum"] = "demuxsim -q --format json --threads " nt
+		label["tjsonl"] = "demuxsim --format jsonl --threads " nt
+		label["nfpcapd"] = "nfpcapd -r F -w DIR"
+		label["tcptrace"] = "tcptrace -n -C"
+		label["ssum"] = "demuxsim -q --format json, slice"
+		label["tssum"] = "same, --threads " nt ", slice"
+		label["tshark"] = "tshark, slice"
+		label["tcpdump"] = "tcpdump -nn -vv, slice"
+		if (mode == "table") {
+			printf "%-40s | %-31s | %-31s\n", "", "main (" v["main.floor.frames"] " frames)", "manyhost (" v["manyhost.floor.frames"] " frames)"
+			printf "%-40s | %9s %11s %9s | %9s %11s %9s\n", "run", "wall s", "packets/s", "RSS MiB", "wall s", "packets/s", "RSS MiB"
+		}
+		sep = ""
+		for (i = 1; i <= k; i++) {
+			r = key[i]
+			if (mode == "json") {
+				if (!((w "." r ".wall") in v)) continue
+				printf "%s      \"%s\": { \"command\": \"%s\", \"wall_s\": %s, \"peak_rss_kib\": %s }", sep, r, label[r], v[w "." r ".wall"], v[w "." r ".rss"]
+				sep = ",\n"
+				continue
+			}
+			line = sprintf("%-40s", label[r])
+			for (j = 1; j <= 2; j++) {
+				t = j == 1 ? "main" : "manyhost"
+				fr = v[t "." (r ~ /^t?ssum$|tshark|tcpdump/ ? "ssum" : "floor") ".frames"]
+				if ((t "." r ".wall") in v)
+					line = line sprintf(" | %9.3f %11.0f %9.1f", v[t "." r ".wall"], fr / v[t "." r ".wall"], v[t "." r ".rss"] / 1024)
+				else
+					line = line sprintf(" | %31s", "skipped")
+			}
+			print line
+		}
+	}'
+}
+
+# Each target of issue 13 against both workloads: a table, or (json) the
+# members of "targets".
+targets_table() {
+	awk -v vals="$VALS" -v rows="$scale_rows" -v mode="$1" -v nt="$THREADS" '
+	function ratio(w, a, b) {
+		return ((w "." a ".wall") in v && (w "." b ".wall") in v) ? v[w "." a ".wall"] / v[w "." b ".wall"] : ""
+	}
+	function verdict(x, op, t) {
+		if (x == "") return "-"
+		return (op == "<=" ? x <= t : op == ">=" ? x >= t : x < t) ? "met" : "not met"
+	}
+	function out(id, name, w, x, op, t, unit, fmt) {
+		if (mode == "table") {
+			cell[w] = x == "" ? "-" : sprintf(fmt unit " %s", x, verdict(x, op, t))
+			if (w == "main") return
+			printf "%-40s %-20s %-20s %s %s%s\n", name, cell["main"], cell["manyhost"], op, t, unit
+			return
+		}
+		printf "%s    { \"target\": \"%s\", \"workload\": \"%s\", \"value\": %s, \"op\": \"%s\", \"limit\": %s, \"met\": %s }", sep, id, w, x == "" ? "null" : sprintf("%.3f", x), op, t, x == "" ? "null" : (verdict(x, op, t) == "met" ? "true" : "false")
+		sep = ",\n"
+	}
+	BEGIN {
+		n = split(vals, kv, " ")
+		for (i = 1; i <= n; i++) { e = index(kv[i], "="); v[substr(kv[i], 1, e - 1)] = substr(kv[i], e + 1) }
+		if (mode == "table")
+			printf "\n%-40s %-20s %-20s %s\n", "target", "main", "manyhost", "goal"
+		for (j = 1; j <= 2; j++) {
+			w = j == 1 ? "main" : "manyhost"
+			tw[j] = w
+		}
+		for (j = 1; j <= 2; j++) out("summary_over_floor", "summary run / floor", tw[j], ratio(tw[j], "sum", "floor"), "<=", 3, "x", "%.2f")
+		for (j = 1; j <= 2; j++) out("summary_threads_over_floor", "same, --threads " nt, tw[j], ratio(tw[j], "tsum", "floor"), "<=", 3, "x", "%.2f")
+		for (j = 1; j <= 2; j++) out("jsonl_over_floor", "jsonl to a file / floor", tw[j], ratio(tw[j], "jsonl", "floor"), "<=", 8, "x", "%.2f")
+		for (j = 1; j <= 2; j++) out("jsonl_threads_over_floor", "same, --threads " nt, tw[j], ratio(tw[j], "tjsonl", "floor"), "<=", 8, "x", "%.2f")
+		for (j = 1; j <= 2; j++) out("nfpcapd_over_summary", "nfpcapd / summary run", tw[j], ratio(tw[j], "nfpcapd", "sum"), ">=", 3, "x", "%.2f")
+		for (j = 1; j <= 2; j++) out("tcptrace_over_summary", "tcptrace -n -C / summary run", tw[j], ratio(tw[j], "tcptrace", "sum"), ">=", 3, "x", "%.2f")
+		for (j = 1; j <= 2; j++) out("tshark_over_summary_slice", "tshark / summary run, 200k slice", tw[j], ratio(tw[j], "tshark", "ssum"), ">=", 30, "x", "%.1f")
+		for (j = 1; j <= 2; j++) {
+			# The RSS target is for 100,000 flows: the main workload.
+			x = tw[j] == "main" ? v["main.sum.rss"] / 1024 : ""
+			out("peak_rss_mib_100k_flows", "peak RSS MiB, 100k flows (main)", tw[j], x, "<", 128, "", "%.1f")
+		}
+		for (j = 1; j <= 2; j++) {
+			s = v[tw[j] ".sum.sockets"]
+			x = s > 0 ? (v[tw[j] ".sum.rss"] - v["empty.sum.rss"]) * 1024 / s : ""
+			out("bytes_per_socket", "bytes/socket (RSS growth / sockets)", tw[j], x, "<=", 160, "", "%.0f")
+		}
+		m = split(rows, r, " "); lo = ""; hi = ""
+		for (i = 1; i <= m; i++) {
+			split(r[i], f, ":"); ns = f[3] * 1e9 / f[2]
+			if (lo == "" || ns < lo) lo = ns
+			if (hi == "" || ns > hi) hi = ns
+			if (i == 1) first = f[1]
+			last = f[1]
+		}
+		x = m > 1 ? hi / lo : ""
+		out("ns_per_packet_spread", "ns/packet max/min, " first "-" last " flows", "main", x, "<=", 1.5, "x", "%.2f")
+		out("ns_per_packet_spread", "ns/packet max/min, " first "-" last " flows", "manyhost", "", "<=", 1.5, "x", "%.2f")
+		if (mode == "table") {
+			print "(bytes/socket: peak RSS of the summary run less that of demuxsim on a capture"
+			print " without a frame, over the sockets made; ns/packet: the scale series below)"
+		}
 	}'
 }
 
@@ -319,6 +491,8 @@ flood_table() {
 }
 
 echo >&2
+runs_table table
+targets_table table
 awk_table table
 flood_table table
 
@@ -353,6 +527,25 @@ flood_table table
 		printf "\"tshark_over_demuxsim\": %s, ", tw == "" ? "null" : sprintf("%.2f", tw / ssw)
 		printf "\"tcpdump_over_demuxsim\": %s },\n", dw == "" ? "null" : sprintf("%.2f", dw / ssw)
 	}'
+	printf '  "config": { "runs": %s, "tool_runs": %s, "scale": %s, "scale_frames_per_flow": %s, "flood": %s, "flood_syns": %s, "manyhost_hosts": %s, "reduced": %s },\n' \
+		"$RUNS" "$TOOL_RUNS" "$(jstr "$SCALE")" "$SCALE_FPF" "$( [ "$FLOOD" != 0 ] && echo true || echo false)" \
+		"$FLOOD_SYNS" "$MHOSTS" "$reduced"
+	printf '  "tools": { "nfdump": %s, "tcptrace": %s },\n' "$(jstr "$nfdump_ver")" "$(jstr "$tcptrace_ver")"
+	printf '  "workloads": {\n'
+	for w in main manyhost; do
+		case $w in
+		main) g="benchgen --flows=$FLOWS --frames-per-flow=$FPF --seed=$SEED" ;;
+		*) g="benchgen --pattern=manyhost --hosts=$MHOSTS --seed=$SEED" ;;
+		esac
+		printf '    "%s": { "generator": %s, "frames": %s, "slice_frames": %s, "sockets": %s, "runs": {\n' \
+			"$w" "$(jstr "$g")" "$(val $w.floor.frames)" "$(val $w.ssum.frames)" "$(val $w.sum.sockets)"
+		runs_table json "$w"
+		[ "$w" = main ] && printf '\n    } },\n' || printf '\n    } }\n'
+	done
+	printf '  },\n  "empty_capture_peak_rss_kib": %s,\n' "$(val empty.sum.rss)"
+	printf '  "targets": [\n'
+	targets_table json
+	printf '\n  ],\n'
 	printf '  "checksum_bench": %s,\n' "$( [ -n "$csum_line" ] && jstr "$csum_line" || echo null)"
 	printf '  "reasm_memory": %s,\n' "$( [ -n "$reasm_line" ] && jstr "$reasm_line" || echo null)"
 	if [ -n "$flood_rows" ]; then
@@ -367,4 +560,4 @@ flood_table table
 	printf '\n  ] },\n  "notes": %s\n}\n' "$(jstr "${notes# }")"
 } >"$result"
 echo "bench: load average $load_before before, $load_after after; results written to $result" >&2
-[ "${BENCH_KEEP:-0}" = 1 ] || rm -f "$slice_cap"
+[ "${BENCH_KEEP:-0}" = 1 ] || rm -f "$slice_cap" "$empty_cap"

@@ -16,6 +16,9 @@
  * child's peak RSS (wait4) under a generous bound.  Under --max-sockets
  * 1000, floods of 50,000 and 200,000 sources reach the same peak RSS
  * (within 1.3x): hosts left with nothing are forgotten.
+ *
+ * Also: benchgen --pattern=manyhost, the bench's many-host workload, gives
+ * the same bytes for the same seed.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -496,6 +499,57 @@ test_udpscan_small(void)
 	g_free(cap);
 }
 
+/* benchgen --pattern=manyhost (the bench's second workload) with @seed_arg
+ * into @name; returns its bytes. */
+static GBytes *
+manyhost_capture(const char *name, const char *seed_arg)
+{
+	gchar *out = work_file(name);
+	gchar *dest = g_strconcat("--out=", out, NULL);
+	const char *argv[] = { benchgen_path, "--pattern=manyhost", "--hosts=1000", "--servers=20",
+		               seed_arg, dest, NULL };
+	gchar *log = work_file("benchgen.out");
+	run_result r = { 0 };
+	spawn(argv, log, &r);
+	g_assert_cmpint(r.status, ==, 0);
+	gchar *data = NULL;
+	gsize len = 0;
+	g_assert_true(g_file_get_contents(out, &data, &len, NULL));
+	g_free(log);
+	g_free(dest);
+	g_free(out);
+	return g_bytes_new_take(data, len);
+}
+
+/* The many-host workload is deterministic: the same seed gives the same
+ * bytes, another seed others; its 1,000 hosts make about 4,000 flows of
+ * 8 frames. */
+static void
+test_manyhost_deterministic(void)
+{
+	GBytes *a = manyhost_capture("manyhost-a.pcap", "--seed=7");
+	GBytes *b = manyhost_capture("manyhost-b.pcap", "--seed=7");
+	GBytes *c = manyhost_capture("manyhost-c.pcap", "--seed=8");
+	g_assert_true(g_bytes_equal(a, b));
+	g_assert_false(g_bytes_equal(a, c));
+	gchar *p = work_file("manyhost-a.pcap");
+	cap_counts n = count_capture(p);
+	g_free(p);
+	for (const char *f = "abc"; *f; f++) {
+		gchar *name = g_strdup_printf("manyhost-%c.pcap", *f);
+		p = work_file(name);
+		g_unlink(p);
+		g_free(p);
+		g_free(name);
+	}
+	g_assert_cmpuint(n.frames % 8, ==, 0);
+	g_assert_cmpuint(n.frames / 8, >, 3000);
+	g_assert_cmpuint(n.frames / 8, <, 5000);
+	g_bytes_unref(a);
+	g_bytes_unref(b);
+	g_bytes_unref(c);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -537,6 +591,7 @@ main(int argc, char **argv)
 	g_test_add_func("/flood/synflood/rss-flat", test_synflood_flat);
 	g_test_add_func("/flood/udpscan/default-limits", test_udpscan_default);
 	g_test_add_func("/flood/udpscan/max-sockets", test_udpscan_small);
+	g_test_add_func("/flood/manyhost/deterministic", test_manyhost_deterministic);
 	int rc = g_test_run();
 
 	tr_remove_tree(workdir);

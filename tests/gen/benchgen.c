@@ -19,6 +19,20 @@
  * the first F frames (a prefix of the same capture).  Writes to standard
  * output unless --out is given.
  *
+ *   benchgen --pattern=manyhost [--hosts N] [--servers M] [--conns-per-host C]
+ *            [--frames-per-flow K] [--seed S] [--limit F] [--out FILE]
+ *
+ * writes the many-host workload instead, with the same kinds of flow (TCP
+ * or UDP, IPv4 or IPv6, tags, refusals, wrong checksums, the same window):
+ * N client hosts (default 100,000; 172.16/12 and 2001:db8:4::/64), each
+ * opening 1 to 2C - 1 connections (C defaults to 4, so 4 on average),
+ * one a round, each to one of M servers (default 200; 10.2/16 and
+ * 2001:db8:3::/64) drawn at random.  A server has one listener, TCP (70%)
+ * or UDP, on IPv4 or IPv6 (35%), fixed by the seed and its number, so
+ * each listener is reached by about N * C / M distinct clients (2,000 by
+ * default).  K defaults to 8 (a TCP flow: handshake, request, FIN
+ * exchange).
+ *
  *   benchgen --pattern=synflood|udpscan [--count N] [--rate R] [--seed S] ...
  *
  * writes a flood instead (benchgen-flood.c): N SYNs from random sources
@@ -75,11 +89,88 @@ typedef struct {
 	unsigned fpf;
 	uint64_t seed;
 	uint64_t nclients;
+	uint32_t nservers;      /* servers drawn from: 256, or --servers */
+	uint64_t hosts, conns;  /* many-host: clients (0: the main workload), mean connections */
+	uint64_t cur_host, cur_round; /* many-host: the next flow's client and round */
 	uint8_t payload[2048];
 	uint64_t sec;
 	uint32_t usec;
 	FILE *out;
 } gen;
+
+static const uint16_t tcp_ports[] = { 80, 443, 8080, 22 };
+static const uint16_t udp_ports[] = { 53, 123, 5353, 514 };
+
+/* The main workload's endpoints: client index % nclients, one of 256
+ * servers, a client port from the index. */
+static void
+main_endpoints(const gen *g, flow *f, uint32_t srv, uint32_t pi)
+{
+	uint64_t c = f->index % g->nclients;
+	if (f->v6) {
+		static const uint8_t cp[6] = { 0x20, 0x01, 0x0d, 0xb8, 0x00, 0x02 };
+		static const uint8_t sp[6] = { 0x20, 0x01, 0x0d, 0xb8, 0x00, 0x01 };
+		memcpy(f->caddr, cp, 6);
+		put32(f->caddr + 12, (uint32_t)c + 1);
+		memcpy(f->saddr, sp, 6);
+		f->saddr[15] = (uint8_t)(srv + 1);
+	} else {
+		put32(f->caddr, 0xac100000u + (uint32_t)c + 1);   /* 172.16/12 */
+		put32(f->saddr, 0x0a010000u + srv + 1);           /* 10.1/16 */
+	}
+	f->cport = (uint16_t)(1024 + (f->index / g->nclients) % 64000);
+	f->sport = f->refused ? 9 : f->tcp ? tcp_ports[pi] : udp_ports[pi];
+}
+
+static uint64_t
+mix64(uint64_t z)
+{
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+	return z ^ (z >> 31);
+}
+
+/* How many connections many-host client @c opens: 1 .. 2 * conns - 1. */
+static unsigned
+host_conns(const gen *g, uint64_t c)
+{
+	return 1 + (unsigned)(mix64(g->seed * 0x9e3779b97f4a7c15u ^ (c + 1)) % (2 * g->conns - 1));
+}
+
+/* The many-host workload's endpoints: flows go round by round over the
+ * clients (a client's next connection a round later), each to a server
+ * drawn at random; a server has one listener, TCP or UDP, IPv4 or IPv6,
+ * fixed by the seed and its number. */
+static void
+manyhost_endpoints(gen *g, flow *f, uint32_t srv)
+{
+	uint64_t c = g->cur_host, round = g->cur_round;
+	do {
+		if (++g->cur_host == g->hosts) {
+			g->cur_host = 0;
+			g->cur_round++;
+		}
+	} while (g->cur_round < 2 * g->conns && host_conns(g, g->cur_host) <= g->cur_round);
+
+	uint64_t h = mix64(g->seed * 0x2545f4914f6cdd1du ^ (0x5e7ea000u + srv));
+	f->tcp = h % 100 < 70;
+	f->v6 = (h >> 8) % 100 < 35;
+	uint32_t pi = (uint32_t)(h >> 16) % 4;
+	if (f->v6) {
+		static const uint8_t cp[6] = { 0x20, 0x01, 0x0d, 0xb8, 0x00, 0x04 };
+		static const uint8_t sp[6] = { 0x20, 0x01, 0x0d, 0xb8, 0x00, 0x03 };
+		memcpy(f->caddr, cp, 6);
+		put32(f->caddr + 12, (uint32_t)c + 1);
+		memcpy(f->saddr, sp, 6);
+		put32(f->saddr + 12, srv + 1);
+	} else {
+		put32(f->caddr, 0xac100000u + (uint32_t)c + 1);   /* 172.16/12 */
+		put32(f->saddr, 0x0a020000u + srv + 1);           /* 10.2/16 */
+	}
+	/* Distinct for each of a client's connections. */
+	f->cport = (uint16_t)(1024 + (c * 131 + round) % 64000);
+	f->sport = f->refused ? 9 : f->tcp ? tcp_ports[pi] : udp_ports[pi];
+}
 
 static void
 flow_init(gen *g, flow *f, uint64_t index)
@@ -93,27 +184,14 @@ flow_init(gen *g, flow *f, uint64_t index)
 	f->vlan = rng_below(&f->r, 100) < 10;
 	f->vlan_id = (uint16_t)(1 + rng_below(&f->r, 4000));
 	f->refused = rng_below(&f->r, 100) < 1;
-
-	uint64_t c = index % g->nclients;
-	uint32_t srv = rng_below(&f->r, 256);
-	if (f->v6) {
-		static const uint8_t cp[6] = { 0x20, 0x01, 0x0d, 0xb8, 0x00, 0x02 };
-		static const uint8_t sp[6] = { 0x20, 0x01, 0x0d, 0xb8, 0x00, 0x01 };
-		memcpy(f->caddr, cp, 6);
-		put32(f->caddr + 12, (uint32_t)c + 1);
-		memcpy(f->saddr, sp, 6);
-		f->saddr[15] = (uint8_t)(srv + 1);
-	} else {
-		put32(f->caddr, 0xac100000u + (uint32_t)c + 1);   /* 172.16/12 */
-		put32(f->saddr, 0x0a010000u + srv + 1);           /* 10.1/16 */
-	}
-	f->cport = (uint16_t)(1024 + (index / g->nclients) % 64000);
-	static const uint16_t tcp_ports[] = { 80, 443, 8080, 22 };
-	static const uint16_t udp_ports[] = { 53, 123, 5353, 514 };
+	uint32_t srv = rng_below(&f->r, g->nservers);
 	uint32_t pi = rng_below(&f->r, 4);
-	f->sport = f->refused ? 9 : f->tcp ? tcp_ports[pi] : udp_ports[pi];
 	f->cseq = (uint32_t)rng_next(&f->r);
 	f->sseq = (uint32_t)rng_next(&f->r);
+	if (g->hosts)
+		manyhost_endpoints(g, f, srv);
+	else
+		main_endpoints(g, f, srv, pi);
 
 	f->total = g->fpf;
 	/* TCP data frames: between the handshake and the FIN exchange. */
@@ -341,7 +419,7 @@ flood_main(const char *pattern, uint64_t count, uint64_t rate, uint64_t seed,
 {
 	bg_pattern p;
 	if (bg_pattern_parse(pattern, &p) != 0 || rate == 0) {
-		fprintf(stderr, "benchgen: --pattern is synflood or udpscan, --rate > 0\n");
+		fprintf(stderr, "benchgen: --pattern is manyhost, synflood or udpscan, --rate > 0\n");
 		return 2;
 	}
 	bg_flood_opts o = { .count = count, .rate = rate, .seed = seed, .limit = limit };
@@ -366,89 +444,140 @@ flood_main(const char *pattern, uint64_t count, uint64_t rate, uint64_t seed,
 	return 0;
 }
 
-int
-main(int argc, char **argv)
+/* The command line. */
+typedef struct {
+	uint64_t flows, fpf, seed, limit, count, rate;
+	uint64_t hosts, servers, conns;
+	bool fpf_set;
+	const char *out, *pattern;
+} opts;
+
+static void
+usage(void)
 {
-	uint64_t flows = 100000, fpf = 10, seed = 1, limit = UINT64_MAX;
-	const char *out = NULL;
-	const char *pattern = NULL;
-	uint64_t count = 0, rate = 10000;
+	fprintf(stderr, "usage: benchgen [--flows=N] [--frames-per-flow=K] "
+	        "[--seed=S] [--limit=FRAMES] [--out=FILE]\n"
+	        "       benchgen --pattern=manyhost [--hosts=N] [--servers=M] "
+	        "[--conns-per-host=C] [--frames-per-flow=K] [--seed=S] [--limit=FRAMES] "
+	        "[--out=FILE]\n"
+	        "       benchgen --pattern=synflood|udpscan [--count=N] [--rate=PPS] "
+	        "[--seed=S] [--limit=FRAMES] [--out=FILE]\n");
+	exit(2);
+}
 
+static void
+parse_args(int argc, char **argv, opts *o)
+{
 	for (int i = 1; i < argc; i++) {
-		if (parse_u64(argv[i], "--flows", &flows) ||
-		    parse_u64(argv[i], "--frames-per-flow", &fpf) ||
-		    parse_u64(argv[i], "--seed", &seed) ||
-		    parse_u64(argv[i], "--limit", &limit))
-			continue;
-		if (strncmp(argv[i], "--out=", 6) == 0) {
-			out = argv[i] + 6;
+		const char *a = argv[i];
+		if (parse_u64(a, "--frames-per-flow", &o->fpf)) {
+			o->fpf_set = true;
 			continue;
 		}
-		if (strncmp(argv[i], "--pattern=", 10) == 0) {
-			pattern = argv[i] + 10;
+		if (parse_u64(a, "--flows", &o->flows) || parse_u64(a, "--seed", &o->seed) ||
+		    parse_u64(a, "--limit", &o->limit) || parse_u64(a, "--count", &o->count) ||
+		    parse_u64(a, "--rate", &o->rate) || parse_u64(a, "--hosts", &o->hosts) ||
+		    parse_u64(a, "--servers", &o->servers) ||
+		    parse_u64(a, "--conns-per-host", &o->conns))
 			continue;
-		}
-		if (parse_u64(argv[i], "--count", &count) || parse_u64(argv[i], "--rate", &rate))
-			continue;
-		fprintf(stderr, "usage: benchgen [--flows=N] [--frames-per-flow=K] "
-		        "[--seed=S] [--limit=FRAMES] [--out=FILE]\n"
-		        "       benchgen --pattern=synflood|udpscan [--count=N] [--rate=PPS] "
-		        "[--seed=S] [--limit=FRAMES] [--out=FILE]\n");
-		return 2;
+		if (strncmp(a, "--out=", 6) == 0)
+			o->out = a + 6;
+		else if (strncmp(a, "--pattern=", 10) == 0)
+			o->pattern = a + 10;
+		else
+			usage();
 	}
-	if (flows == 0 || fpf == 0 || fpf > 1000) {
+	if (o->flows == 0 || o->fpf == 0 || o->fpf > 1000) {
 		fprintf(stderr, "benchgen: --flows must be > 0, --frames-per-flow 1..1000\n");
-		return 2;
+		exit(2);
 	}
+	if (o->hosts == 0 || o->hosts > 1000000 || o->servers == 0 || o->servers > 65000 ||
+	    o->conns == 0 || o->conns > 100) {
+		fprintf(stderr, "benchgen: --hosts 1..1000000, --servers 1..65000, "
+		        "--conns-per-host 1..100\n");
+		exit(2);
+	}
+}
 
-	if (pattern)
-		return flood_main(pattern, count, rate, seed, limit, out);
-
-	static gen g;
-	g.flows = flows;
-	g.fpf = (unsigned)fpf;
-	g.seed = seed;
-	g.nclients = flows / 16 < 256 ? 256 : flows / 16;
-	if (g.nclients > 1000000)
-		g.nclients = 1000000;
-	g.sec = 1700000000;
-	rng pr = { seed };
-	for (size_t i = 0; i < sizeof g.payload; i++)
-		g.payload[i] = (uint8_t)rng_next(&pr);
-	g.out = out ? fopen(out, "wb") : stdout;
-	if (!g.out) {
+/* The flows of the main or the many-host workload, interleaved from a
+ * window of WINDOW active flows. */
+static int
+write_flows(gen *g, uint64_t flows, uint64_t limit, const char *out)
+{
+	g->out = out ? fopen(out, "wb") : stdout;
+	if (!g->out) {
 		perror(out);
 		return 1;
 	}
 	static char obuf[1 << 20];
-	setvbuf(g.out, obuf, _IOFBF, sizeof obuf);
+	setvbuf(g->out, obuf, _IOFBF, sizeof obuf);
 
 	uint32_t hdr[6] = { 0xa1b2c3d4u, 2 | 4u << 16, 0, 0, 65535, 1 };
-	fwrite(hdr, 1, sizeof hdr, g.out);
+	fwrite(hdr, 1, sizeof hdr, g->out);
 
 	static flow win[WINDOW];
 	unsigned active = 0;
 	uint64_t started = 0, written = 0;
 	while (active < WINDOW && started < flows)
-		flow_init(&g, &win[active++], started++);
-	rng pick = { seed ^ 0x5bd1e995u };
+		flow_init(g, &win[active++], started++);
+	rng pick = { g->seed ^ 0x5bd1e995u };
 	uint8_t frame[MAX_FRAME];
 	while (active > 0 && written < limit) {
 		unsigned j = rng_below(&pick, active);
-		size_t len = build(&g, &win[j], frame);
-		write_record(&g, frame, len);
+		size_t len = build(g, &win[j], frame);
+		write_record(g, frame, len);
 		written++;
 		if (win[j].next == win[j].total) {
 			if (started < flows)
-				flow_init(&g, &win[j], started++);
+				flow_init(g, &win[j], started++);
 			else
 				win[j] = win[--active];
 		}
 	}
-	if (fflush(g.out) != 0 || (out && fclose(g.out) != 0)) {
+	if (fflush(g->out) != 0 || (out && fclose(g->out) != 0)) {
 		perror(out ? out : "stdout");
 		return 1;
 	}
-	fprintf(stderr, "benchgen: %" PRIu64 " frames, %" PRIu64 " flows\n", written, started);
+	fprintf(stderr, "benchgen: %" PRIu64 " frames, %" PRIu64 " flows", written, started);
+	if (g->hosts)
+		fprintf(stderr, ", %" PRIu64 " client hosts, %" PRIu32 " servers", g->hosts,
+		        g->nservers);
+	fputc('\n', stderr);
 	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	opts o = { .flows = 100000, .fpf = 10, .seed = 1, .limit = UINT64_MAX, .rate = 10000,
+	           .hosts = 100000, .servers = 200, .conns = 4 };
+	parse_args(argc, argv, &o);
+	bool manyhost = o.pattern && strcmp(o.pattern, "manyhost") == 0;
+	if (o.pattern && !manyhost)
+		return flood_main(o.pattern, o.count, o.rate, o.seed, o.limit, o.out);
+
+	static gen g;
+	g.seed = o.seed;
+	g.sec = 1700000000;
+	uint64_t flows = o.flows;
+	if (manyhost) {
+		g.hosts = o.hosts;
+		g.nservers = (uint32_t)o.servers;
+		g.conns = o.conns;
+		g.fpf = o.fpf_set ? (unsigned)o.fpf : 8;
+		flows = 0;
+		for (uint64_t c = 0; c < g.hosts; c++)
+			flows += host_conns(&g, c);
+	} else {
+		g.nservers = 256;
+		g.fpf = (unsigned)o.fpf;
+		g.nclients = flows / 16 < 256 ? 256 : flows / 16;
+		if (g.nclients > 1000000)
+			g.nclients = 1000000;
+	}
+	g.flows = flows;
+	rng pr = { o.seed };
+	for (size_t i = 0; i < sizeof g.payload; i++)
+		g.payload[i] = (uint8_t)rng_next(&pr);
+	return write_flows(&g, flows, o.limit, o.out);
 }
