@@ -230,6 +230,11 @@ read_inputs(const dm_run_files_config *cfg, GArray *inputs, const frame_sink *to
 		dm_run_input *in = &g_array_index(inputs, dm_run_input, i);
 		if (!(to->la ? stream_input(in, to, cfg) : run_input(in, to, cfg)))
 			status = DM_EXIT_INPUT;
+		/* The window ends with its input: the starts of the next one's
+		 * lines, made ahead on threads, take its time format from the
+		 * report, which must have begun it. */
+		if (to->la)
+			dm_lookahead_drain(to->la);
 	}
 	if (to->la)
 		dm_lookahead_drain(to->la);

@@ -377,6 +377,28 @@ test_every_capture(fixture *fx, gconstpointer data)
 	g_ptr_array_unref(caps);
 }
 
+/* Several inputs, microsecond then nanosecond times: the same trace on
+ * one thread and on three (the starts of lines made ahead on threads take
+ * their time format from the input the report has begun: the window ends
+ * with each input). */
+static void
+test_inputs_threads(fixture *fx, gconstpointer data)
+{
+	(void)fx;
+	(void)data;
+	gchar *a = g_build_filename(paths.srcdir, "captures", "checksums.pcap", NULL);
+	gchar *b = g_build_filename(paths.srcdir, "captures", "checksums-ns.pcap", NULL);
+	const char *one[] = { "--threads", "1", "--format", "jsonl", a, b, NULL };
+	const char *three[] = { "--threads", "3", "--format", "jsonl", a, b, NULL };
+	gchar *x = run_ok(one), *y = run_ok(three);
+	g_assert_cmpstr(x, ==, y);
+	g_assert_nonnull(strstr(x, "\"time\":1700000000.000017321,"));
+	g_free(x);
+	g_free(y);
+	g_free(a);
+	g_free(b);
+}
+
 /* --- Standard input, as it comes ----------------------------------------- */
 
 /* Read from @fd until a newline or @seconds pass; the line, or NULL. */
@@ -487,6 +509,8 @@ main(int argc, char **argv)
 	           fx_teardown);
 	g_test_add("/onepass/window/bound", fixture, NULL, fx_setup, test_bound, fx_teardown);
 	g_test_add("/onepass/captures/same-as-two-pass", fixture, NULL, fx_setup, test_every_capture,
+	           fx_teardown);
+	g_test_add("/onepass/inputs/threads", fixture, NULL, fx_setup, test_inputs_threads,
 	           fx_teardown);
 	g_test_add("/onepass/stdin/as-it-comes", fixture, NULL, fx_setup, test_stdin_streams,
 	           fx_teardown);
