@@ -39,6 +39,20 @@ void dm_xreport_add(dm_xreport *r, uint64_t frame, const dm_explain *x);
  */
 void dm_xreport_skip(dm_xreport *r, uint64_t frame, bool ip_header, const char *why);
 
+/* Options of a writer, for checksums typed by hand (demuxsim checksum). */
+enum {
+	DM_XREPORT_BINARY = 1 << 0, /* text: the sum again in binary, column by
+	                             * column, as textbooks write it */
+	DM_XREPORT_TYPED = 1 << 1,  /* the segment was typed: a checksum field
+	                             * of 0000 asks for the checksum to write */
+};
+
+/**
+ * dm_xreport_set_options: set the DM_XREPORT_ options @opts of @r, for
+ * the explanations added after it.
+ */
+void dm_xreport_set_options(dm_xreport *r, unsigned opts);
+
 /**
  * dm_xreport_free: finish the output (closing a JSON document), flush it
  * and free @r (NULL is ignored).

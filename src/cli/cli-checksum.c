@@ -23,6 +23,7 @@ typedef struct {
 	gchar *format;
 	gboolean words;
 	gboolean full;
+	gboolean binary;
 	gchar **hex;
 } ck_opts;
 
@@ -82,6 +83,34 @@ parse_piece(const char *p, size_t n, bool words, GByteArray *out, const char **w
 	return true;
 }
 
+/* --words given only pieces of one or two hex digits (66 60 55 55): most
+ * likely bytes typed as words.  Said once, on standard error. */
+static void
+warn_byte_words(char **args)
+{
+	guint pieces = 0;
+	for (char **a = args; a && *a; a++) {
+		for (const char *s = *a; *s;) {
+			while (*s && is_sep(*s))
+				s++;
+			size_t n = 0;
+			while (s[n] && !is_sep(s[n]))
+				n++;
+			if (n == 0)
+				break;
+			if (n > 2 && !(n == 4 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')))
+				return;
+			pieces++;
+			s += n;
+		}
+	}
+	if (pieces >= 2)
+		g_printerr("demuxsim checksum: warning: with --words each piece is one 16-bit"
+		           " word, so '%s' is 0x00%s%s; for words made of byte pairs write"
+		           " them joined (6660 5555), or give bytes without --words\n",
+		           args[0], strlen(args[0]) == 1 ? "0" : "", args[0]);
+}
+
 static bool
 parse_hex(char **args, bool words, GByteArray *out)
 {
@@ -107,6 +136,8 @@ parse_hex(char **args, bool words, GByteArray *out)
 			s += n;
 		}
 	}
+	if (words)
+		warn_byte_words(args);
 	return true;
 }
 
@@ -183,7 +214,9 @@ static const char *const description =
 	"for raw bytes.  The pseudo-header comes from --proto, --src and --dst\n"
 	"(IPv4 or IPv6); the checksum field is taken as zero, and the value it\n"
 	"holds is compared.  --words sums 16-bit words given directly (4500\n"
-	"0073 ...) with no pseudo-header, as in textbook exercises.\n"
+	"0073 ...) with no pseudo-header, as in textbook exercises.  A checksum\n"
+	"field typed as 0000 asks for the checksum: the answer is the value to\n"
+	"write there.  --binary works the sum again in binary, bit by bit.\n"
 	"\n"
 	"Exit status: 0 done; 1 unreadable --file; 2 usage error (bad hex, a\n"
 	"missing or bad address, a segment shorter than its header).";
@@ -232,6 +265,8 @@ dm_cli_checksum(int argc, char **argv)
 		  "Sum 16-bit words given directly, no pseudo-header", NULL },
 		{ "full", 0, 0, G_OPTION_ARG_NONE, &o.full,
 		  "Show every word of a long payload", NULL },
+		{ "binary", 0, 0, G_OPTION_ARG_NONE, &o.binary,
+		  "Also show the sum in binary, as textbooks work it", NULL },
 		{ "format", 0, 0, G_OPTION_ARG_STRING, &o.format,
 		  "Output: text (default), json, jsonl", "FMT" },
 		{ G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.hex,
@@ -264,6 +299,8 @@ dm_cli_checksum(int argc, char **argv)
 	x = explain(&o, bytes, &status);
 	if (x) {
 		dm_xreport *r = dm_xreport_new(stdout, fmt);
+		dm_xreport_set_options(r, (o.binary ? DM_XREPORT_BINARY : 0) |
+		                       (o.file ? 0 : DM_XREPORT_TYPED));
 		dm_xreport_add(r, 0, x);
 		dm_xreport_free(r);
 	}

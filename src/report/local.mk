@@ -4,6 +4,8 @@ src_libdemuxsim_la_SOURCES += \
 	src/report/json-writer.c \
 	src/report/report-dot.c \
 	src/report/report-errors.c \
+	src/report/report-explain-binary.c \
+	src/report/report-explain-int.h \
 	src/report/report-explain.c \
 	src/report/report-format-int.h \
 	src/report/report-format.c \

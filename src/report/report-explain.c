@@ -9,13 +9,30 @@
 
 #include "demuxsim/report-explain.h"
 #include "json-writer-int.h"
+#include "report-explain-int.h"
 
 struct dm_xreport {
 	FILE *out;
 	dm_format fmt;
 	jw w;
 	size_t count;
+	unsigned opts;        /* DM_XREPORT_ */
 };
+
+void
+dm_xreport_set_options(dm_xreport *r, unsigned opts)
+{
+	r->opts = opts;
+}
+
+/* A checksum field typed as 0000 by hand: the question is what to write
+ * there, not whether it is right. */
+static bool
+typed_zero(const dm_xreport *r, const dm_explain *x)
+{
+	return (r->opts & DM_XREPORT_TYPED) && x->kind == DM_XKIND_TRANSPORT &&
+	       x->computed && x->has_field && x->stored == 0;
+}
 
 bool
 dm_xreport_format_supported(dm_format fmt)
@@ -266,6 +283,8 @@ text_add(dm_xreport *r, uint64_t frame, const dm_explain *x)
 			        hex16(gr->sum, h2));
 		}
 	}
+	if (r->opts & DM_XREPORT_BINARY)
+		dm_xreport_binary_text(out, x);
 	fprintf(out, "  sum         %s\n", hex16(x->sum, h));
 	fprintf(out, "  checksum    ~%s = %s\n", hex16(x->sum, h), hex16(x->checksum, h2));
 	if (x->kind == DM_XKIND_TRANSPORT && x->proto == 17)
@@ -277,6 +296,14 @@ text_add(dm_xreport *r, uint64_t frame, const dm_explain *x)
 		        x->status == DM_CSUM_GOOD ?
 		        "they include a correct checksum (RFC 1071: all ones)" :
 		        "a checksum among them would make it 0xffff");
+		return;
+	}
+	if (typed_zero(r, x)) {
+		fprintf(out, "  verdict     computed checksum %s: the field was typed as 0000,"
+		        " so this is the value to write there\n", hex16(x->expected, h));
+		if (x->proto == 17 && x->family == 4)
+			fprintf(out, "              (sent as 0000, a UDP field over IPv4 means no"
+			        " checksum: RFC 768)\n");
 		return;
 	}
 	fprintf(out, "  stored      %s%s\n", hex16(x->stored, h),
@@ -403,7 +430,7 @@ json_diags(jw *w, const dm_explain *x)
 }
 
 static void
-json_add(jw *w, uint64_t frame, const dm_explain *x)
+json_add(jw *w, uint64_t frame, const dm_explain *x, bool typed)
 {
 	char a[46];
 	jw_begin_object(w);
@@ -451,10 +478,16 @@ json_add(jw *w, uint64_t frame, const dm_explain *x)
 	}
 	if (x->has_field)
 		jhex(w, "stored", x->stored);
+	if (typed) {
+		/* typed as 0000: the answer is the checksum to write */
+		jw_key(w, "typed_as_zero");
+		jw_bool(w, true);
+		jhex(w, "computed", x->expected);
+	}
 	jw_key(w, "status");
-	jw_string(w, dm_csum_status_name(x->status));
+	jw_string(w, typed ? "computed" : dm_csum_status_name(x->status));
 	jw_key(w, "reason");
-	jw_string(w, dm_csum_reason_name(x->reason));
+	jw_string(w, typed ? NULL : dm_csum_reason_name(x->reason));
 	json_diags(w, x);
 	jw_end_object(w);
 }
@@ -463,11 +496,11 @@ void
 dm_xreport_add(dm_xreport *r, uint64_t frame, const dm_explain *x)
 {
 	if (r->fmt == DM_FORMAT_JSON) {
-		json_add(&r->w, frame, x);
+		json_add(&r->w, frame, x, typed_zero(r, x));
 	} else if (r->fmt == DM_FORMAT_JSONL) {
 		jw w;
 		jw_init(&w, r->out, false);
-		json_add(&w, frame, x);
+		json_add(&w, frame, x, typed_zero(r, x));
 		fputc('\n', r->out);
 	} else {
 		text_add(r, frame, x);
