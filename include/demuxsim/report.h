@@ -185,4 +185,27 @@ const char *dm_report_signal_name(int sig, char *buf);
  */
 void dm_report_free(dm_report *rep);
 
+/* How text trace lines print capture times, as tcpdump's -t options. */
+typedef enum {
+	DM_TIME_CLOCK,       /* default: HH:MM:SS.ffffff, local time */
+	DM_TIME_NONE,        /* -t: no time */
+	DM_TIME_EPOCH,       /* -tt: seconds since 1970 */
+	DM_TIME_DELTA,       /* -ttt: since the previous line printed */
+	DM_TIME_DATE,        /* -tttt: YYYY-MM-DD HH:MM:SS.ffffff, local time */
+	DM_TIME_SINCE_FIRST, /* -ttttt: since the first line printed */
+} dm_time_mode;
+
+/* The fraction digits of printed times (--time-stamp-precision). */
+typedef enum {
+	DM_PREC_CAPTURE,     /* as the capture file has them (6 or 9) */
+	DM_PREC_MICRO,       /* 6 digits */
+	DM_PREC_NANO,        /* 9 digits */
+} dm_time_precision;
+
+/**
+ * dm_report_set_trace_defaults: the time @mode and @prec of the text
+ * trace of every report made from now on (the command line's -t options).
+ */
+void dm_report_set_trace_defaults(dm_time_mode mode, dm_time_precision prec);
+
 #endif /* DEMUXSIM_REPORT_H */

@@ -85,10 +85,10 @@ text_usage(FILE *out, const dm_demux *dm)
 	dm_demux_get_usage(dm, &u);
 	if (!any_count(u.retired, 1, DM_RETIRE_N))
 		return;
-	fprintf(out, "\nState: %" G_GUINT64_FORMAT " sockets held (peak %" G_GUINT64_FORMAT
+	fprintf(out, "\nState: %" G_GUINT64_FORMAT " socket%s held (peak %" G_GUINT64_FORMAT
 	        ", limit %" G_GUINT64_FORMAT "), about %" G_GUINT64_FORMAT " KiB (peak %"
 	        G_GUINT64_FORMAT ", limit %" G_GUINT64_FORMAT ")\n",
-	        u.sockets, u.peak_sockets, u.max_sockets, u.memory / 1024,
+	        u.sockets, u.sockets == 1 ? "" : "s", u.peak_sockets, u.max_sockets, u.memory / 1024,
 	        u.peak_memory / 1024, u.max_memory / 1024);
 	text_counts(out, "  expired or evicted: ", u.retired, 1, DM_RETIRE_N, retire_name_i);
 	text_counts(out, "  forgotten hosts had dropped: ", u.forgotten_drops, 1, DM_DROP_N,
