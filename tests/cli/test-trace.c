@@ -1,0 +1,172 @@
+/* test-trace.c - what a text trace line says, run as a tcpdump user
+ * types it: times as tcpdump prints them (-t ... -ttttt,
+ * --time-stamp-precision), "length N" as the transport payload, the
+ * exact ts_ns of JSON lines and ip_checksum null for IPv6, "1 socket".
+ * The test environment sets TZ=UTC (Makefile.am); the tests set it too.
+ */
+#include "config.h"
+
+#include <glib.h>
+#include <string.h>
+
+#include "testrun.h"
+
+static tr_paths paths;
+
+static gchar *
+capture(const char *name)
+{
+	return g_build_filename(paths.srcdir, "captures", name, NULL);
+}
+
+/* Line @n (1-based) of what demuxsim @opt (NULL: none) -r @cap prints,
+ * with exit status 0; g_free it. */
+static gchar *
+line_of(const char *opt, const char *opt2, const char *cap_name, guint n)
+{
+	gchar *cap = capture(cap_name), *out = NULL, *err = NULL;
+	const char *args[6];
+	int i = 0;
+	if (opt)
+		args[i++] = opt;
+	if (opt2)
+		args[i++] = opt2;
+	args[i++] = "-r";
+	args[i++] = cap;
+	args[i] = NULL;
+	int st = tr_run(NULL, paths.tool, args, &out, &err);
+	if (st != 0)
+		g_test_message("stderr: %s", err);
+	g_assert_cmpint(st, ==, 0);
+	gchar **l = g_strsplit(out, "\n", -1);
+	g_assert_cmpuint(g_strv_length(l), >, n);
+	gchar *r = g_strdup(l[n - 1]);
+	g_strfreev(l);
+	g_free(out);
+	g_free(err);
+	g_free(cap);
+	return r;
+}
+
+static void
+expect_prefix(const char *line, const char *prefix)
+{
+	if (!g_str_has_prefix(line, prefix))
+		g_error("line '%s' does not start with '%s'", line, prefix);
+}
+
+static void
+test_default(void)
+{
+	gchar *l = line_of(NULL, NULL, "demux.pcap", 1);
+	expect_prefix(l, "1 22:13:20.000017 UDP 10.0.0.2:53001 > 10.0.0.1:53 length 33 ");
+	g_free(l);
+}
+
+static void
+test_t(void)
+{
+	gchar *l = line_of("-t", NULL, "demux.pcap", 2);
+	expect_prefix(l, "2 UDP 10.0.0.1:53 > 10.0.0.2:53001 length 81 ");
+	g_free(l);
+}
+
+static void
+test_tt(void)
+{
+	gchar *l = line_of("-tt", NULL, "demux.pcap", 2);
+	expect_prefix(l, "2 1700000001.001018 UDP ");
+	g_free(l);
+}
+
+static void
+test_ttt(void)
+{
+	gchar *l = line_of("-ttt", NULL, "demux.pcap", 1);
+	expect_prefix(l, "1 00:00:00.000000 UDP ");
+	g_free(l);
+	l = line_of("-ttt", NULL, "demux.pcap", 3);
+	expect_prefix(l, "3 00:00:01.001001 UDP ");
+	g_free(l);
+}
+
+static void
+test_tttt(void)
+{
+	gchar *l = line_of("-tttt", NULL, "demux.pcap", 2);
+	expect_prefix(l, "2 2023-11-14 22:13:21.001018 UDP ");
+	g_free(l);
+}
+
+static void
+test_ttttt(void)
+{
+	gchar *l = line_of("-ttttt", NULL, "demux.pcap", 3);
+	expect_prefix(l, "3 00:00:02.002002 UDP ");
+	g_free(l);
+}
+
+/* A nanosecond capture prints its 9 digits unless asked for micro; a
+ * microsecond one gains zeros with nano. */
+static void
+test_nano(void)
+{
+	gchar *l = line_of("-tt", NULL, "checksums-ns.pcap", 1);
+	expect_prefix(l, "1 1700000000.000017321 UDP ");
+	g_free(l);
+	l = line_of("-tt", "--time-stamp-precision=micro", "checksums-ns.pcap", 1);
+	expect_prefix(l, "1 1700000000.000017 UDP ");
+	g_free(l);
+	l = line_of("-tt", "--time-stamp-precision=nano", "demux.pcap", 1);
+	expect_prefix(l, "1 1700000000.000017000 UDP ");
+	g_free(l);
+	gchar *cap = capture("demux.pcap"), *out = NULL, *err = NULL;
+	int st = tr_run(NULL, paths.tool, (const char *const[]){
+		"--time-stamp-precision=pico", "-r", cap, NULL }, &out, &err);
+	g_assert_cmpint(st, ==, 2);
+	g_assert_nonnull(strstr(err, "not micro or nano"));
+	g_free(out);
+	g_free(err);
+	g_free(cap);
+}
+
+/* UDP: the length field less its 8 header bytes, as tcpdump's "length". */
+static void
+test_length_udp(void)
+{
+	gchar *l = line_of("-tt", NULL, "checksums-ns.pcap", 1);
+	g_assert_nonnull(strstr(l, " length 32 "));
+	g_assert_null(strstr(l, " len "));
+	g_free(l);
+}
+
+static void
+test_ts_ns(void)
+{
+	gchar *l = line_of("--format", "jsonl", "checksums-ns.pcap", 1);
+	g_assert_nonnull(strstr(l, "\"time\":1700000000.000017321,\"ts_ns\":1700000000000017321,"));
+	g_free(l);
+	l = line_of("--format", "jsonl", "demux.pcap", 1);
+	g_assert_nonnull(strstr(l, "\"ts_ns\":1700000000000017000,"));
+	g_free(l);
+}
+
+int
+main(int argc, char **argv)
+{
+	g_setenv("TZ", "UTC", TRUE);
+	g_test_init(&argc, &argv, NULL);
+	paths = tr_paths_get();
+	g_test_add_func("/trace/time/default", test_default);
+	g_test_add_func("/trace/time/t", test_t);
+	g_test_add_func("/trace/time/tt", test_tt);
+	g_test_add_func("/trace/time/ttt", test_ttt);
+	g_test_add_func("/trace/time/tttt", test_tttt);
+	g_test_add_func("/trace/time/ttttt", test_ttttt);
+	g_test_add_func("/trace/time/nano", test_nano);
+	g_test_add_func("/trace/length/udp", test_length_udp);
+	g_test_add_func("/trace/json/ts-ns-exact", test_ts_ns);
+	int r = g_test_run();
+	tr_paths_clear(&paths);
+	return r;
+}
