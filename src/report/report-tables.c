@@ -546,11 +546,19 @@ csv_socket(dm_obuf *b, int fam, const dm_socket *s)
 	else
 		dm_obuf_lit(b, ",tcp,");
 	dm_obuf_str(b, dm_sock_kind_name(dm_socket_kind(s)));
+	/* Address and port in columns of their own (no brackets). */
 	dm_obuf_lit(b, ",");
-	dm_obuf_str(b, dm_report_endpoint(fam, la, lport, false, l));
+	dm_obuf_str(b, dm_report_address(fam, la, l));
 	dm_obuf_lit(b, ",");
-	if (ra)
-		dm_obuf_str(b, dm_report_endpoint(fam, ra, rport, false, l));
+	dm_obuf_u64(b, lport);
+	dm_obuf_lit(b, ",");
+	if (ra) {
+		dm_obuf_str(b, dm_report_address(fam, ra, l));
+		dm_obuf_lit(b, ",");
+		dm_obuf_u64(b, rport);
+	} else {
+		dm_obuf_lit(b, ",");
+	}
 	dm_obuf_lit(b, ",");
 	if (st)
 		dm_obuf_str(b, st);
@@ -569,9 +577,11 @@ csv_socket(dm_obuf *b, int fam, const dm_socket *s)
 	dm_obuf_lit(b, ",");
 	dm_obuf_u64(b, dm_socket_peers(s));
 	dm_obuf_lit(b, ",");
-	dm_obuf_u64(b, dm_socket_first_frame(s));
+	if (dm_socket_first_frame(s))  /* never received: empty, not 0 */
+		dm_obuf_u64(b, dm_socket_first_frame(s));
 	dm_obuf_lit(b, ",");
-	dm_obuf_u64(b, dm_socket_last_frame(s));
+	if (dm_socket_last_frame(s))
+		dm_obuf_u64(b, dm_socket_last_frame(s));
 	dm_obuf_lit(b, "\n");
 }
 
@@ -583,7 +593,7 @@ csv_sockets(dm_report *rep, const dm_demux *dm)
 	dm_obuf b;
 
 	dm_obuf_init(&b, rep->out, buf, OUT_BLOCK);
-	dm_obuf_lit(&b, "host,id,proto,kind,local,remote,state,parent,midstream,segments,bytes,"
+	dm_obuf_lit(&b, "host,id,proto,kind,local_address,local_port,remote_address,remote_port,state,parent,midstream,segments,bytes,"
 	            "bad_checksums,peers,first_frame,last_frame\n");
 	for (guint i = 0; i < hosts->len; i++) {
 		const dm_host *h = g_ptr_array_index(hosts, i);
