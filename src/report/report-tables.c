@@ -105,9 +105,9 @@ text_summary(dm_report *rep, const dm_summary *sum)
 {
 	FILE *out = rep->out;
 
-	fprintf(out, "\n%" G_GUINT64_FORMAT " frames, %" G_GUINT64_FORMAT
-	        " UDP and %" G_GUINT64_FORMAT " TCP segments\n",
-	        sum->frames, sum->segments[DM_PROTO_UDP], sum->segments[DM_PROTO_TCP]);
+	fprintf(out, "\n%" G_GUINT64_FORMAT " frame%s, %" G_GUINT64_FORMAT
+	        " UDP and %" G_GUINT64_FORMAT " TCP segments\n", sum->frames,
+	        sum->frames == 1 ? "" : "s", sum->segments[DM_PROTO_UDP], sum->segments[DM_PROTO_TCP]);
 	if (rep->stop_signal) {
 		char sig[16];
 		fprintf(out, "  interrupted by %s after frame %" G_GUINT64_FORMAT "\n",

@@ -1,7 +1,8 @@
 /* test-trace.c - what a text trace line says, run as a tcpdump user
  * types it: times as tcpdump prints them (-t ... -ttttt,
  * --time-stamp-precision), "length N" as the transport payload, the
- * exact ts_ns of JSON lines and ip_checksum null for IPv6, "1 socket".
+ * exact ts_ns of JSON lines and ip_checksum null for IPv6, the CSV
+ * socket table's columns, "1 frame".
  * The test environment sets TZ=UTC (Makefile.am); the tests set it too.
  */
 #include "config.h"
@@ -151,6 +152,60 @@ test_ts_ns(void)
 	g_free(l);
 }
 
+/* TCP: the bytes after the header and its options. */
+static void
+test_length_tcp(void)
+{
+	gchar *l = line_of("-tt", NULL, "checksums-ns.pcap", 6);
+	expect_prefix(l, "6 1700000005.005022356 TCP 10.1.2.3:40000 > 10.200.0.4:80 [AP]");
+	g_assert_nonnull(strstr(l, " length 100 "));
+	g_free(l);
+	l = line_of("-tt", NULL, "checksums-ns.pcap", 3);
+	g_assert_nonnull(strstr(l, " length 0 "));
+	g_free(l);
+}
+
+static void
+test_ip_checksum_null(void)
+{
+	gchar *l = line_of("--format", "jsonl", "checksums-ns.pcap", 2);
+	g_assert_nonnull(strstr(l, "\"family\":6,"));
+	g_assert_nonnull(strstr(l, ",\"ip_checksum\":null,"));
+	g_free(l);
+	l = line_of("--format", "jsonl", "checksums-ns.pcap", 1);
+	g_assert_nonnull(strstr(l, ",\"ip_checksum\":\"good\","));
+	g_free(l);
+}
+
+/* Address and port in columns of their own. */
+static void
+test_csv_columns(void)
+{
+	gchar *l = line_of("--format", "csv", "checksums-ns.pcap", 1);
+	g_assert_cmpstr(l, ==, "host,id,proto,kind,local_address,local_port,remote_address,"
+	                "remote_port,state,parent,midstream,segments,bytes,bad_checksums,peers,"
+	                "first_frame,last_frame");
+	g_free(l);
+	l = line_of("--format", "csv", "checksums-ns.pcap", 2);
+	g_assert_cmpstr(l, ==, "10.1.2.3,3,tcp,connection,10.1.2.3,40000,10.200.0.4,80,CLOSED,,"
+	                "false,2,0,0,1,4,8");
+	g_free(l);
+	l = line_of("--format", "csv", "checksums-ns.pcap", 6);
+	g_assert_true(g_str_has_prefix(l, "2001:db8:0:1::20,2,udp,bound,2001:db8:0:1::20,40053,,,"));
+	g_free(l);
+}
+
+static void
+test_plural(void)
+{
+	gchar *l = line_of("-q", "--count=1", "demux.pcap", 2);
+	g_assert_cmpstr(l, ==, "1 frame, 1 UDP and 0 TCP segments");
+	g_free(l);
+	l = line_of("-q", "--count=2", "demux.pcap", 2);
+	g_assert_cmpstr(l, ==, "2 frames, 2 UDP and 0 TCP segments");
+	g_free(l);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -165,7 +220,11 @@ main(int argc, char **argv)
 	g_test_add_func("/trace/time/ttttt", test_ttttt);
 	g_test_add_func("/trace/time/nano", test_nano);
 	g_test_add_func("/trace/length/udp", test_length_udp);
+	g_test_add_func("/trace/length/tcp", test_length_tcp);
 	g_test_add_func("/trace/json/ts-ns-exact", test_ts_ns);
+	g_test_add_func("/trace/json/ip-checksum-null", test_ip_checksum_null);
+	g_test_add_func("/trace/csv/columns", test_csv_columns);
+	g_test_add_func("/trace/plural", test_plural);
 	int r = g_test_run();
 	tr_paths_clear(&paths);
 	return r;
