@@ -208,4 +208,11 @@ typedef enum {
  */
 void dm_report_set_trace_defaults(dm_time_mode mode, dm_time_precision prec);
 
+/**
+ * dm_report_set_trace_verbose: with @level 1 or more (-v), text trace
+ * lines of the reports made from now on also give the IP header's ttl,
+ * id and total length and the segment's and header's lengths.
+ */
+void dm_report_set_trace_verbose(int level);
+
 #endif /* DEMUXSIM_REPORT_H */

@@ -1,7 +1,7 @@
 /* cli-trace.c - the trace line options of the command line, as tcpdump
  * takes them: -t repeated (-t none, -tt epoch seconds, -ttt delta since
  * the previous line, -tttt date and time, -ttttt since the first line;
- * default HH:MM:SS.ffffff in local time) and --time-stamp-precision.
+ * default HH:MM:SS.ffffff in local time), -v and --time-stamp-precision.
  * They set the defaults of the reports made after the parse. */
 #include "config.h"
 
@@ -33,6 +33,15 @@ on_t(const gchar *name, const gchar *value, gpointer data, GError **error)
 }
 
 static gboolean
+on_v(const gchar *name, const gchar *value, gpointer data, GError **error)
+{
+	static int level;
+	(void)name, (void)value, (void)data, (void)error;
+	dm_report_set_trace_verbose(++level);
+	return TRUE;
+}
+
+static gboolean
 on_precision(const gchar *name, const gchar *value, gpointer data, GError **error)
 {
 	(void)name, (void)data;
@@ -57,6 +66,9 @@ dm_trace_cli_entries(void)
 		  "Trace times as tcpdump: -t none, -tt epoch seconds, -ttt since the previous line, "
 		  "-tttt date and time, -ttttt since the first line (default HH:MM:SS.ffffff, local time)",
 		  NULL },
+		{ "verbose", 'v', G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, (gpointer)on_v,
+		  "Trace lines also give the IP ttl (hop limit), id and total length, and the "
+		  "segment's length (seglen) and header length (hdrlen), as tcpdump -v", NULL },
 		{ "time-stamp-precision", 0, 0, G_OPTION_ARG_CALLBACK, (gpointer)on_precision,
 		  "Print times with micro (6) or nano (9) second digits (default: as the capture has them)",
 		  "micro|nano" },

@@ -26,6 +26,7 @@ struct dm_report {
 	bool nano;
 	dm_time_mode time_mode;   /* text trace lines' times */
 	dm_time_precision prec;
+	int verbose;              /* -v count */
 	bool have_prev_time;      /* -ttt/-ttttt: a line was printed */
 	int64_t first_ns, prev_ns;
 	GPtrArray *files;

@@ -39,6 +39,13 @@ dm_format_parse(const char *name, dm_format *fmt)
 
 static dm_time_mode default_time_mode;
 static dm_time_precision default_prec;
+static int default_verbose;
+
+void
+dm_report_set_trace_verbose(int level)
+{
+	default_verbose = level;
+}
 
 void
 dm_report_set_trace_defaults(dm_time_mode mode, dm_time_precision prec)
@@ -56,6 +63,7 @@ dm_report_new(FILE *out, dm_format fmt, unsigned flags)
 	rep->flags = flags;
 	rep->time_mode = default_time_mode;
 	rep->prec = default_prec;
+	rep->verbose = default_verbose;
 	rep->files = g_ptr_array_new_with_free_func(g_free);
 	rep->view = g_array_new(FALSE, TRUE, sizeof(dm_view_host));
 	return rep;
@@ -252,6 +260,20 @@ proto_label(const dm_packet *pkt, bool upper)
 	return upper ? "TCP" : "tcp";
 }
 
+/* -v: the IP header's ttl, id and length, the segment's lengths. */
+static void
+text_verbose(FILE *out, const dm_packet *pkt)
+{
+	if (pkt->have_ip_info && pkt->family == 4)
+		fprintf(out, " (ttl %u, id %u, iplen %u)", pkt->ttl, pkt->ip_id, pkt->ip_total_len);
+	else if (pkt->have_ip_info)
+		fprintf(out, " (hlim %u, iplen %u)", pkt->ttl, pkt->ip_total_len);
+	if (pkt->proto == 6 && pkt->have_tcp)
+		fprintf(out, " seglen %u hdrlen %u", pkt->seg_len, pkt->tcp_doff * 4u);
+	else if (pkt->proto == 17 && pkt->have_length)
+		fprintf(out, " seglen %u hdrlen 8", pkt->seg_len);
+}
+
 static void
 text_segment(dm_report *rep, uint64_t frame, const dm_record *rec,
              const dm_packet *pkt, const dm_decision *d)
@@ -275,6 +297,8 @@ text_segment(dm_report *rep, uint64_t frame, const dm_record *rec,
 	if (pkt->proto == 17 ? pkt->have_length
 	                     : pkt->have_tcp && pkt->malformed != DM_MAL_TCP_OFFSET)
 		fprintf(out, " length %u", pkt->payload_len);
+	if (rep->verbose)
+		text_verbose(out, pkt);
 	if (pkt->have_csum_field)
 		fprintf(out, " cksum 0x%04x", pkt->csum.stored);
 	if (pkt->csum.have_expected && pkt->csum.status != DM_CSUM_GOOD)

@@ -206,6 +206,21 @@ test_plural(void)
 	g_free(l);
 }
 
+/* -v: the IP header's ttl, id and total length, the segment's lengths. */
+static void
+test_verbose(void)
+{
+	gchar *l = line_of("-v", "-tt", "checksums-ns.pcap", 6);
+	g_assert_nonnull(strstr(l, " length 100 (ttl 64, id 4116, iplen 152) seglen 132 hdrlen 32 cksum "));
+	g_free(l);
+	l = line_of("-v", "-tt", "checksums-ns.pcap", 2);
+	g_assert_nonnull(strstr(l, " length 40 (hlim 64, iplen 88) seglen 48 hdrlen 8 cksum "));
+	g_free(l);
+	l = line_of("-tt", NULL, "checksums-ns.pcap", 6);
+	g_assert_null(strstr(l, "ttl"));
+	g_free(l);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -221,6 +236,7 @@ main(int argc, char **argv)
 	g_test_add_func("/trace/time/nano", test_nano);
 	g_test_add_func("/trace/length/udp", test_length_udp);
 	g_test_add_func("/trace/length/tcp", test_length_tcp);
+	g_test_add_func("/trace/verbose/ip", test_verbose);
 	g_test_add_func("/trace/json/ts-ns-exact", test_ts_ns);
 	g_test_add_func("/trace/json/ip-checksum-null", test_ip_checksum_null);
 	g_test_add_func("/trace/csv/columns", test_csv_columns);
