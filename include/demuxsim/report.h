@@ -215,4 +215,18 @@ void dm_report_set_trace_defaults(dm_time_mode mode, dm_time_precision prec);
  */
 void dm_report_set_trace_verbose(int level);
 
+/**
+ * dm_report_set_trace_fields: the per-frame fields, comma-separated names
+ * in @spec, that --format jsonl (an object of those keys) and --format csv
+ * (rows of those columns instead of the socket table) of the reports made
+ * from now on write.
+ * Returns: false with @error set for an unknown name.
+ */
+bool dm_report_set_trace_fields(const char *spec, GError **error);
+
+/**
+ * dm_report_list_fields: the field names with one line each to @out.
+ */
+void dm_report_list_fields(FILE *out);
+
 #endif /* DEMUXSIM_REPORT_H */

@@ -5,6 +5,7 @@
  * They set the defaults of the reports made after the parse. */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli-trace-int.h"
@@ -42,6 +43,18 @@ on_v(const gchar *name, const gchar *value, gpointer data, GError **error)
 }
 
 static gboolean
+on_fields(const gchar *name, const gchar *value, gpointer data, GError **error)
+{
+	(void)name, (void)data;
+	if (strcmp(value, "list") == 0) {
+		dm_report_list_fields(stdout);
+		fflush(stdout);
+		exit(0);
+	}
+	return dm_report_set_trace_fields(value, error);
+}
+
+static gboolean
 on_precision(const gchar *name, const gchar *value, gpointer data, GError **error)
 {
 	(void)name, (void)data;
@@ -69,6 +82,10 @@ dm_trace_cli_entries(void)
 		{ "verbose", 'v', G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, (gpointer)on_v,
 		  "Trace lines also give the IP ttl (hop limit), id and total length, and the "
 		  "segment's length (seglen) and header length (hdrlen), as tcpdump -v", NULL },
+		{ "fields", 0, 0, G_OPTION_ARG_CALLBACK, (gpointer)on_fields,
+		  "With --format jsonl or csv: only these per-frame fields, in this order "
+		  "(csv: one row per segment instead of the socket table); --fields list names them",
+		  "NAME,..." },
 		{ "time-stamp-precision", 0, 0, G_OPTION_ARG_CALLBACK, (gpointer)on_precision,
 		  "Print times with micro (6) or nano (9) second digits (default: as the capture has them)",
 		  "micro|nano" },

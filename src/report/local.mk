@@ -5,6 +5,7 @@ src_libdemuxsim_la_SOURCES += \
 	src/report/report-dot.c \
 	src/report/report-errors.c \
 	src/report/report-explain.c \
+	src/report/report-fields.c \
 	src/report/report-format-int.h \
 	src/report/report-format.c \
 	src/report/report-html.c \

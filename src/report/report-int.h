@@ -27,6 +27,8 @@ struct dm_report {
 	dm_time_mode time_mode;   /* text trace lines' times */
 	dm_time_precision prec;
 	int verbose;              /* -v count */
+	GArray *fields;           /* --fields: indexes of the chosen, or NULL */
+	bool fields_header_done;  /* --fields with csv: the header written */
 	bool have_prev_time;      /* -ttt/-ttttt: a line was printed */
 	int64_t first_ns, prev_ns;
 	GPtrArray *files;
@@ -71,6 +73,13 @@ dm_report_ts_ns(bool nano, int64_t sec, uint32_t frac)
 		return 0;
 	return (uint64_t)sec * 1000000000u + (nano ? frac : (uint64_t)frac * 1000u);
 }
+/* report-fields.c: the --fields chosen (a new reference), or NULL. */
+GArray *dm_report_fields_chosen(void);
+/* report-fields.c: segment @pkt's chosen fields as a JSON line or CSV row. */
+void dm_report_fields_line(dm_report *rep, uint64_t frame, const dm_record *rec,
+                           const dm_packet *pkt, const dm_decision *d);
+/* report-fields.c: the end of the run (the CSV header if no row came). */
+void dm_report_fields_end(dm_report *rep);
 void dm_report_write_time(const dm_report *rep, int64_t sec, uint32_t frac);
 
 /* report-shard.c: what merging shard reports needs, in the document

@@ -638,7 +638,9 @@ dm_report_summary(dm_report *rep, const dm_summary *sum, const dm_demux *dm)
 		json_document(rep, sum, dm);
 		break;
 	case DM_FORMAT_CSV:
-		if (dm)
+		if (rep->fields)
+			dm_report_fields_end(rep);
+		else if (dm)
 			csv_sockets(rep, dm);
 		break;
 	case DM_FORMAT_DOT:

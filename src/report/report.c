@@ -64,6 +64,7 @@ dm_report_new(FILE *out, dm_format fmt, unsigned flags)
 	rep->time_mode = default_time_mode;
 	rep->prec = default_prec;
 	rep->verbose = default_verbose;
+	rep->fields = dm_report_fields_chosen();
 	rep->files = g_ptr_array_new_with_free_func(g_free);
 	rep->view = g_array_new(FALSE, TRUE, sizeof(dm_view_host));
 	return rep;
@@ -339,7 +340,7 @@ size_t
 dm_report_line_start(const dm_report *rep, uint64_t frame, const dm_record *rec,
                      dm_frame_status st, const dm_packet *pkt, char *buf, size_t size)
 {
-	if (rep->fmt != DM_FORMAT_JSONL || (rep->flags & DM_REPORT_QUIET) ||
+	if (rep->fmt != DM_FORMAT_JSONL || rep->fields || (rep->flags & DM_REPORT_QUIET) ||
 	    st != DM_FRAME_SEGMENT || pkt->is_fragment)
 		return 0;
 	return dm_report_jsonl_start(rep->nano, frame, rec, pkt, buf, size);
@@ -359,6 +360,12 @@ dm_report_frame_started(dm_report *rep, uint64_t frame, const dm_record *rec,
 {
 	if (rep->sink && st == DM_FRAME_SEGMENT)
 		rep->sink->segment(rep->sink_data, rep, frame, rec, pkt, d);
+	if (rep->fields && (rep->fmt == DM_FORMAT_JSONL || rep->fmt == DM_FORMAT_CSV)) {
+		if (!(rep->flags & DM_REPORT_QUIET) && st == DM_FRAME_SEGMENT &&
+		    (!d || !d->host || dm_report_host_visible(rep, d->host)))
+			dm_report_fields_line(rep, frame, rec, pkt, d);
+		return;
+	}
 	if ((rep->flags & DM_REPORT_QUIET) ||
 	    (rep->fmt != DM_FORMAT_TEXT && rep->fmt != DM_FORMAT_JSONL))
 		return;
@@ -424,6 +431,8 @@ dm_report_free(dm_report *rep)
 	fflush(rep->out);
 	g_ptr_array_unref(rep->files);
 	g_array_unref(rep->view);
+	if (rep->fields)
+		g_array_unref(rep->fields);
 	if (rep->sink)
 		rep->sink->free(rep->sink_data);
 	g_free(rep);

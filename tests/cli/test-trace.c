@@ -221,6 +221,78 @@ test_verbose(void)
 	g_free(l);
 }
 
+/* demuxsim @args: stdout (g_free it), exit status @want, stderr in @err. */
+static gchar *
+run_args(const char *const *args, int want, gchar **err)
+{
+	gchar *out = NULL;
+	int st = tr_run(NULL, paths.tool, args, &out, err);
+	if (st != want)
+		g_test_message("stderr: %s", *err);
+	g_assert_cmpint(st, ==, want);
+	return out;
+}
+
+static void
+test_fields_jsonl(void)
+{
+	gchar *cap = capture("demux.pcap"), *err = NULL;
+	for (int threads = 1; threads <= 2; threads++) {
+		const char *args[] = { "--format", "jsonl", "--fields", "frame,src,sport,checksum_status,socket",
+		                       threads == 2 ? "--threads=2" : "--threads=1", "-r", cap, NULL };
+		gchar *out = run_args(args, 0, &err);
+		g_assert_true(g_str_has_prefix(out, "{\"frame\":1,\"src\":\"10.0.0.2\",\"sport\":53001,"
+		                               "\"checksum_status\":\"good\",\"socket\":1}\n"
+		                               "{\"frame\":2,\"src\":\"10.0.0.1\",\"sport\":53,"));
+		g_free(out);
+		g_free(err);
+	}
+	g_free(cap);
+}
+
+static void
+test_fields_csv(void)
+{
+	gchar *cap = capture("checksums-ns.pcap"), *err = NULL;
+	const char *args[] = { "--format", "csv", "--fields", "frame,ts_ns,proto,length,checksum", "-r", cap, NULL };
+	gchar *out = run_args(args, 0, &err);
+	gchar **l = g_strsplit(out, "\n", -1);
+	g_assert_cmpstr(l[0], ==, "frame,ts_ns,proto,length,checksum");
+	g_assert_cmpstr(l[1], ==, "1,1700000000000017321,udp,32,0x5bc7");
+	g_assert_cmpstr(l[6], ==, "6,1700000005005022356,tcp,100,0x93e2");
+	g_assert_cmpuint(g_strv_length(l), ==, 10);  /* header, 8 rows, "" */
+	g_strfreev(l);
+	g_free(out);
+	g_free(err);
+	g_free(cap);
+}
+
+static void
+test_fields_list(void)
+{
+	gchar *err = NULL;
+	gchar *out = run_args((const char *const[]){ "--fields", "list", NULL }, 0, &err);
+	g_assert_true(g_str_has_prefix(out, "frame "));
+	g_assert_nonnull(strstr(out, "\nchecksum_status "));
+	g_assert_nonnull(strstr(out, "\nsocket "));
+	g_free(out);
+	g_free(err);
+}
+
+static void
+test_fields_unknown(void)
+{
+	gchar *cap = capture("demux.pcap"), *err = NULL;
+	gchar *out = run_args((const char *const[]){ "--format", "jsonl", "--fields", "frame,sprot",
+	                                             "-r", cap, NULL }, 2, &err);
+	g_assert_cmpstr(out, ==, "");
+	g_assert_nonnull(strstr(err, "unknown field 'sprot'"));
+	g_assert_null(strchr(err, '\n') ? strchr(strchr(err, '\n') + 1, '\n') : NULL);
+	g_free(out);
+	g_free(err);
+	g_free(cap);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -241,6 +313,10 @@ main(int argc, char **argv)
 	g_test_add_func("/trace/json/ip-checksum-null", test_ip_checksum_null);
 	g_test_add_func("/trace/csv/columns", test_csv_columns);
 	g_test_add_func("/trace/plural", test_plural);
+	g_test_add_func("/trace/fields/jsonl", test_fields_jsonl);
+	g_test_add_func("/trace/fields/csv", test_fields_csv);
+	g_test_add_func("/trace/fields/list", test_fields_list);
+	g_test_add_func("/trace/fields/unknown", test_fields_unknown);
 	int r = g_test_run();
 	tr_paths_clear(&paths);
 	return r;
