@@ -27,6 +27,14 @@ num(char *buf, uint64_t v)
 	return buf;
 }
 
+/* An address as inet_ntop writes it (report-format.c). */
+static const char *
+addr(char *buf, int family, const uint8_t *a)
+{
+	*(family == 6 ? dm_fmt_ipv6(buf, a) : dm_fmt_ipv4(buf, a)) = '\0';
+	return buf;
+}
+
 static const char *f_frame(const field_ctx *c, char *b, bool *s) { (void)s; return num(b, c->frame); }
 static const char *
 f_time(const field_ctx *c, char *b, bool *s)
@@ -53,13 +61,13 @@ static const char *
 f_src(const field_ctx *c, char *b, bool *s)
 {
 	*s = true;
-	return dm_report_address(c->pkt->family, c->pkt->src, b);
+	return addr(b, c->pkt->family, c->pkt->src);
 }
 static const char *
 f_dst(const field_ctx *c, char *b, bool *s)
 {
 	*s = true;
-	return dm_report_address(c->pkt->family, c->pkt->dst, b);
+	return addr(b, c->pkt->family, c->pkt->dst);
 }
 static const char *f_sport(const field_ctx *c, char *b, bool *s) { (void)s; return num(b, c->pkt->sport); }
 static const char *f_dport(const field_ctx *c, char *b, bool *s) { (void)s; return num(b, c->pkt->dport); }
@@ -113,7 +121,7 @@ f_host(const field_ctx *c, char *b, bool *s)
 	*s = true;
 	if (!c->d || !c->d->host)
 		return NULL;
-	return dm_report_address(dm_host_family(c->d->host), dm_host_address(c->d->host), b);
+	return addr(b, dm_host_family(c->d->host), dm_host_address(c->d->host));
 }
 
 static const struct {
