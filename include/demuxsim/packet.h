@@ -115,6 +115,12 @@ typedef struct {
 	uint8_t q_proto;
 	uint8_t q_src[16], q_dst[16];
 	uint16_t q_sport, q_dport;
+
+	/* The IP header's details that tcpdump -v prints */
+	bool have_ip_info;       /* the fields below were read */
+	uint8_t ttl;             /* IPv4 TTL or IPv6 hop limit */
+	uint16_t ip_id;          /* IPv4 identification (0 for IPv6) */
+	uint32_t ip_total_len;   /* IPv4 total length; IPv6 40 + payload length */
 } dm_packet;
 
 /**

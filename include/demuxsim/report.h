@@ -185,4 +185,48 @@ const char *dm_report_signal_name(int sig, char *buf);
  */
 void dm_report_free(dm_report *rep);
 
+/* How text trace lines print capture times, as tcpdump's -t options. */
+typedef enum {
+	DM_TIME_CLOCK,       /* default: HH:MM:SS.ffffff, local time */
+	DM_TIME_NONE,        /* -t: no time */
+	DM_TIME_EPOCH,       /* -tt: seconds since 1970 */
+	DM_TIME_DELTA,       /* -ttt: since the previous line printed */
+	DM_TIME_DATE,        /* -tttt: YYYY-MM-DD HH:MM:SS.ffffff, local time */
+	DM_TIME_SINCE_FIRST, /* -ttttt: since the first line printed */
+} dm_time_mode;
+
+/* The fraction digits of printed times (--time-stamp-precision). */
+typedef enum {
+	DM_PREC_CAPTURE,     /* as the capture file has them (6 or 9) */
+	DM_PREC_MICRO,       /* 6 digits */
+	DM_PREC_NANO,        /* 9 digits */
+} dm_time_precision;
+
+/**
+ * dm_report_set_trace_defaults: the time @mode and @prec of the text
+ * trace of every report made from now on (the command line's -t options).
+ */
+void dm_report_set_trace_defaults(dm_time_mode mode, dm_time_precision prec);
+
+/**
+ * dm_report_set_trace_verbose: with @level 1 or more (-v), text trace
+ * lines of the reports made from now on also give the IP header's ttl,
+ * id and total length and the segment's and header's lengths.
+ */
+void dm_report_set_trace_verbose(int level);
+
+/**
+ * dm_report_set_trace_fields: the per-frame fields, comma-separated names
+ * in @spec, that --format jsonl (an object of those keys) and --format csv
+ * (rows of those columns instead of the socket table) of the reports made
+ * from now on write.
+ * Returns: false with @error set for an unknown name.
+ */
+bool dm_report_set_trace_fields(const char *spec, GError **error);
+
+/**
+ * dm_report_list_fields: the field names with one line each to @out.
+ */
+void dm_report_list_fields(FILE *out);
+
 #endif /* DEMUXSIM_REPORT_H */

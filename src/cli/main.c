@@ -22,6 +22,7 @@
 #include "cli-int.h"
 #include "cli-limits-int.h"
 #include "cli-reasm-int.h"
+#include "cli-trace-int.h"
 #include "demuxsim/capture.h"
 #include "demuxsim/demux-live.h"
 #include "demuxsim/demux.h"
@@ -166,7 +167,7 @@ parse_command_line(cli *c, int argc, char **argv)
 	c->n_args = argc;
 	const GOptionEntry *tables[] = {
 		entries, dm_live_cli_entries(&c->lo), dm_reasm_cli_entries(&c->ro),
-		dm_limits_cli_entries(&c->lim), NULL,
+		dm_limits_cli_entries(&c->lim), dm_trace_cli_entries(), NULL,
 	};
 	if (!dm_cli_parse_options(NULL, "Simulate how a host's transport layer demultiplexes captured traffic.",
 	                          description, "--help", tables, &argc, &argv))

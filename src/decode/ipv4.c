@@ -36,6 +36,10 @@ dm_ipv4_decode(dm_reader r, uint32_t wire_extra, dm_packet *pkt)
 	dm_get_be16(&r, 4, &id);
 	dm_get_be16(&r, 6, &frag);
 	dm_get_u8(&r, 9, &proto);
+	dm_get_u8(&r, 8, &pkt->ttl);
+	pkt->ip_id = id;
+	pkt->ip_total_len = total;
+	pkt->have_ip_info = true;
 	dm_get_bytes(&r, 12, pkt->src, 4);
 	dm_get_bytes(&r, 16, pkt->dst, 4);
 	memcpy(pkt->final_dst, pkt->dst, 4);

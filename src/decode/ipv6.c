@@ -169,6 +169,10 @@ dm_ipv6_decode(dm_reader r, uint32_t wire_extra, dm_packet *pkt)
 		return DM_FRAME_BAD_IP;
 	dm_get_be16(&r, 4, &c.plen);
 	dm_get_u8(&r, 6, &c.nh);
+	dm_get_u8(&r, 7, &pkt->ttl);
+	pkt->ip_id = 0;
+	pkt->ip_total_len = 40u + c.plen;
+	pkt->have_ip_info = true;
 	dm_get_bytes(&r, 8, pkt->src, 16);
 	dm_get_bytes(&r, 24, pkt->dst, 16);
 	memcpy(pkt->final_dst, pkt->dst, 16);

@@ -7,6 +7,7 @@ src_libdemuxsim_la_SOURCES += \
 	src/report/report-explain-binary.c \
 	src/report/report-explain-int.h \
 	src/report/report-explain.c \
+	src/report/report-fields.c \
 	src/report/report-format-int.h \
 	src/report/report-format.c \
 	src/report/report-html.c \

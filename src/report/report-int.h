@@ -24,6 +24,13 @@ struct dm_report {
 	dm_format fmt;
 	unsigned flags;
 	bool nano;
+	dm_time_mode time_mode;   /* text trace lines' times */
+	dm_time_precision prec;
+	int verbose;              /* -v count */
+	GArray *fields;           /* --fields: indexes of the chosen, or NULL */
+	bool fields_header_done;  /* --fields with csv: the header written */
+	bool have_prev_time;      /* -ttt/-ttttt: a line was printed */
+	int64_t first_ns, prev_ns;
 	GPtrArray *files;
 	GArray *view;          /* dm_view_host: hosts to show, empty = all */
 	unsigned max_nodes;    /* diagrams: sockets per host, 0 = all */
@@ -58,6 +65,21 @@ size_t dm_report_jsonl_start(bool nano, uint64_t frame, const dm_record *rec,
 /* The line from its start made by dm_report_jsonl_start(). */
 void dm_report_jsonl_started(dm_report *rep, const char *start, size_t len,
                              const dm_packet *pkt, const dm_decision *d);
+/* A capture time as integer nanoseconds since 1970 (0 before it). */
+static inline uint64_t
+dm_report_ts_ns(bool nano, int64_t sec, uint32_t frac)
+{
+	if (sec < 0)
+		return 0;
+	return (uint64_t)sec * 1000000000u + (nano ? frac : (uint64_t)frac * 1000u);
+}
+/* report-fields.c: the --fields chosen (a new reference), or NULL. */
+GArray *dm_report_fields_chosen(void);
+/* report-fields.c: segment @pkt's chosen fields as a JSON line or CSV row. */
+void dm_report_fields_line(dm_report *rep, uint64_t frame, const dm_record *rec,
+                           const dm_packet *pkt, const dm_decision *d);
+/* report-fields.c: the end of the run (the CSV header if no row came). */
+void dm_report_fields_end(dm_report *rep);
 void dm_report_write_time(const dm_report *rep, int64_t sec, uint32_t frac);
 
 /* report-shard.c: what merging shard reports needs, in the document

@@ -106,6 +106,9 @@ put_packet(dm_obuf *lp, bool nano, uint64_t frame, const dm_record *rec,
 	dm_obuf_u64(lp, frame);
 	dm_obuf_lit(lp, ",\"time\":");
 	put_time(lp, nano, rec->sec, rec->frac);
+	/* Exact: a JSON number of 19 digits loses some in a double. */
+	dm_obuf_lit(lp, ",\"ts_ns\":");
+	dm_obuf_u64(lp, dm_report_ts_ns(nano, rec->sec, rec->frac));
 	if (udp)
 		dm_obuf_lit(lp, ",\"proto\":\"udp\",\"family\":");
 	else
@@ -150,6 +153,8 @@ put_packet(dm_obuf *lp, bool nano, uint64_t frame, const dm_record *rec,
 		dm_obuf_lit(lp, ",\"ip_checksum\":\"bad\"");
 	else if (pkt->family == 4)
 		dm_obuf_lit(lp, ",\"ip_checksum\":\"good\"");
+	else
+		dm_obuf_lit(lp, ",\"ip_checksum\":null");  /* IPv6 has none */
 	if (!udp) {
 		if (pkt->have_tcp) {
 			dm_obuf_lit(lp, ",\"tcp\":{\"seq\":");

@@ -85,10 +85,10 @@ text_usage(FILE *out, const dm_demux *dm)
 	dm_demux_get_usage(dm, &u);
 	if (!any_count(u.retired, 1, DM_RETIRE_N))
 		return;
-	fprintf(out, "\nState: %" G_GUINT64_FORMAT " sockets held (peak %" G_GUINT64_FORMAT
+	fprintf(out, "\nState: %" G_GUINT64_FORMAT " socket%s held (peak %" G_GUINT64_FORMAT
 	        ", limit %" G_GUINT64_FORMAT "), about %" G_GUINT64_FORMAT " KiB (peak %"
 	        G_GUINT64_FORMAT ", limit %" G_GUINT64_FORMAT ")\n",
-	        u.sockets, u.peak_sockets, u.max_sockets, u.memory / 1024,
+	        u.sockets, u.sockets == 1 ? "" : "s", u.peak_sockets, u.max_sockets, u.memory / 1024,
 	        u.peak_memory / 1024, u.max_memory / 1024);
 	text_counts(out, "  expired or evicted: ", u.retired, 1, DM_RETIRE_N, retire_name_i);
 	text_counts(out, "  forgotten hosts had dropped: ", u.forgotten_drops, 1, DM_DROP_N,
@@ -105,9 +105,9 @@ text_summary(dm_report *rep, const dm_summary *sum)
 {
 	FILE *out = rep->out;
 
-	fprintf(out, "\n%" G_GUINT64_FORMAT " frames, %" G_GUINT64_FORMAT
-	        " UDP and %" G_GUINT64_FORMAT " TCP segments\n",
-	        sum->frames, sum->segments[DM_PROTO_UDP], sum->segments[DM_PROTO_TCP]);
+	fprintf(out, "\n%" G_GUINT64_FORMAT " frame%s, %" G_GUINT64_FORMAT
+	        " UDP and %" G_GUINT64_FORMAT " TCP segments\n", sum->frames,
+	        sum->frames == 1 ? "" : "s", sum->segments[DM_PROTO_UDP], sum->segments[DM_PROTO_TCP]);
 	if (rep->stop_signal) {
 		char sig[16];
 		fprintf(out, "  interrupted by %s after frame %" G_GUINT64_FORMAT "\n",
@@ -546,11 +546,19 @@ csv_socket(dm_obuf *b, int fam, const dm_socket *s)
 	else
 		dm_obuf_lit(b, ",tcp,");
 	dm_obuf_str(b, dm_sock_kind_name(dm_socket_kind(s)));
+	/* Address and port in columns of their own (no brackets). */
 	dm_obuf_lit(b, ",");
-	dm_obuf_str(b, dm_report_endpoint(fam, la, lport, false, l));
+	dm_obuf_str(b, dm_report_address(fam, la, l));
 	dm_obuf_lit(b, ",");
-	if (ra)
-		dm_obuf_str(b, dm_report_endpoint(fam, ra, rport, false, l));
+	dm_obuf_u64(b, lport);
+	dm_obuf_lit(b, ",");
+	if (ra) {
+		dm_obuf_str(b, dm_report_address(fam, ra, l));
+		dm_obuf_lit(b, ",");
+		dm_obuf_u64(b, rport);
+	} else {
+		dm_obuf_lit(b, ",");
+	}
 	dm_obuf_lit(b, ",");
 	if (st)
 		dm_obuf_str(b, st);
@@ -569,9 +577,11 @@ csv_socket(dm_obuf *b, int fam, const dm_socket *s)
 	dm_obuf_lit(b, ",");
 	dm_obuf_u64(b, dm_socket_peers(s));
 	dm_obuf_lit(b, ",");
-	dm_obuf_u64(b, dm_socket_first_frame(s));
+	if (dm_socket_first_frame(s))  /* never received: empty, not 0 */
+		dm_obuf_u64(b, dm_socket_first_frame(s));
 	dm_obuf_lit(b, ",");
-	dm_obuf_u64(b, dm_socket_last_frame(s));
+	if (dm_socket_last_frame(s))
+		dm_obuf_u64(b, dm_socket_last_frame(s));
 	dm_obuf_lit(b, "\n");
 }
 
@@ -583,7 +593,7 @@ csv_sockets(dm_report *rep, const dm_demux *dm)
 	dm_obuf b;
 
 	dm_obuf_init(&b, rep->out, buf, OUT_BLOCK);
-	dm_obuf_lit(&b, "host,id,proto,kind,local,remote,state,parent,midstream,segments,bytes,"
+	dm_obuf_lit(&b, "host,id,proto,kind,local_address,local_port,remote_address,remote_port,state,parent,midstream,segments,bytes,"
 	            "bad_checksums,peers,first_frame,last_frame\n");
 	for (guint i = 0; i < hosts->len; i++) {
 		const dm_host *h = g_ptr_array_index(hosts, i);
@@ -628,7 +638,9 @@ dm_report_summary(dm_report *rep, const dm_summary *sum, const dm_demux *dm)
 		json_document(rep, sum, dm);
 		break;
 	case DM_FORMAT_CSV:
-		if (dm)
+		if (rep->fields)
+			dm_report_fields_end(rep);
+		else if (dm)
 			csv_sockets(rep, dm);
 		break;
 	case DM_FORMAT_DOT:

@@ -116,8 +116,8 @@ segment_words(GString *s, const dm_packet *p)
 	                       dm_report_endpoint(p->family, p->dst, p->dport, false, b));
 	if (p->proto == 6 && p->have_tcp)
 		g_string_append_printf(s, " [%s]", dm_tcp_flags_string(p->tcp_flags, flags));
-	if (p->payload_len)
-		g_string_append_printf(s, " len %u", p->payload_len);
+	if (p->payload_len)  /* tcpdump's "length": payload bytes */
+		g_string_append_printf(s, " length %u", p->payload_len);
 }
 
 static void
@@ -466,12 +466,13 @@ dm_tui_draw(dm_tui *t, const dm_demux *dm, const dm_summary *sum,
 	}
 	const dm_host *h = hi >= 0 ? g_ptr_array_index(hosts, hi) : NULL;
 	if (h)
-		g_snprintf(line, sizeof line, "Host %s (%d of %u%s), %u sockets, %u refused,"
-		           " %" G_GUINT64_FORMAT " bad checksums   q quit p pause h host / port",
+		g_snprintf(line, sizeof line, "Host %s (%d of %u%s), %u socket%s, %u refused,"
+		           " %" G_GUINT64_FORMAT " bad checksum%s   q quit p pause h host / port",
 		           dm_report_address(dm_host_family(h), dm_host_address(h), a), hi + 1,
 		           hosts->len, t->follow ? ", following" : "",
-		           dm_host_sockets(h)->len, dm_host_refusals(h)->len,
-		           dm_host_drops(h, DM_DROP_BAD_CHECKSUM));
+		           dm_host_sockets(h)->len, dm_host_sockets(h)->len == 1 ? "" : "s",
+		           dm_host_refusals(h)->len, dm_host_drops(h, DM_DROP_BAD_CHECKSUM),
+		           dm_host_drops(h, DM_DROP_BAD_CHECKSUM) == 1 ? "" : "s");
 	else
 		g_snprintf(line, sizeof line, "No host yet   q quit p pause h host / port");
 	put(1, A_BOLD, line);

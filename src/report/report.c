@@ -14,6 +14,7 @@
 #include <arpa/inet.h>
 #include <signal.h>
 #include <string.h>
+#include <time.h>
 
 #include "report-format-int.h"
 #include "report-int.h"
@@ -36,6 +37,23 @@ dm_format_parse(const char *name, dm_format *fmt)
 	return false;
 }
 
+static dm_time_mode default_time_mode;
+static dm_time_precision default_prec;
+static int default_verbose;
+
+void
+dm_report_set_trace_verbose(int level)
+{
+	default_verbose = level;
+}
+
+void
+dm_report_set_trace_defaults(dm_time_mode mode, dm_time_precision prec)
+{
+	default_time_mode = mode;
+	default_prec = prec;
+}
+
 dm_report *
 dm_report_new(FILE *out, dm_format fmt, unsigned flags)
 {
@@ -43,6 +61,10 @@ dm_report_new(FILE *out, dm_format fmt, unsigned flags)
 	rep->out = out;
 	rep->fmt = fmt;
 	rep->flags = flags;
+	rep->time_mode = default_time_mode;
+	rep->prec = default_prec;
+	rep->verbose = default_verbose;
+	rep->fields = dm_report_fields_chosen();
 	rep->files = g_ptr_array_new_with_free_func(g_free);
 	rep->view = g_array_new(FALSE, TRUE, sizeof(dm_view_host));
 	return rep;
@@ -73,6 +95,65 @@ static void
 write_time(dm_report *rep, const dm_record *rec)
 {
 	dm_report_write_time(rep, rec->sec, rec->frac);
+}
+
+/* H:MM:SS.f of @ns (>= 0) nanoseconds, or with the date when @date. */
+static void
+write_clock(dm_report *rep, int64_t ns, bool local, bool date, bool nano)
+{
+	int64_t sec = ns / 1000000000;
+	uint32_t frac = (uint32_t)(ns % 1000000000);
+	if (!nano)
+		frac /= 1000;
+	if (!local) {
+		fprintf(rep->out, "%02" G_GINT64_FORMAT ":%02d:%02d.%0*u", sec / 3600,
+		        (int)(sec / 60 % 60), (int)(sec % 60), nano ? 9 : 6, frac);
+		return;
+	}
+	time_t t = (time_t)sec;
+	struct tm tm;
+	if (!localtime_r(&t, &tm)) {
+		fprintf(rep->out, "%" G_GINT64_FORMAT ".%0*u", sec, nano ? 9 : 6, frac);
+		return;
+	}
+	if (date)
+		fprintf(rep->out, "%04d-%02d-%02d ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+	fprintf(rep->out, "%02d:%02d:%02d.%0*u", tm.tm_hour, tm.tm_min, tm.tm_sec,
+	        nano ? 9 : 6, frac);
+}
+
+/* A text trace line's time and the space after it, as the -t options ask. */
+static void
+write_line_time(dm_report *rep, const dm_record *rec)
+{
+	bool nano = rep->prec == DM_PREC_CAPTURE ? rep->nano : rep->prec == DM_PREC_NANO;
+	int64_t ns = rec->sec * 1000000000 + (int64_t)(rep->nano ? rec->frac : rec->frac * 1000u);
+	int64_t d;
+
+	if (!rep->have_prev_time) {
+		rep->first_ns = rep->prev_ns = ns;
+		rep->have_prev_time = true;
+	}
+	switch (rep->time_mode) {
+	case DM_TIME_NONE:
+		return;
+	case DM_TIME_EPOCH:
+		fprintf(rep->out, "%" G_GINT64_FORMAT ".%0*u", rec->sec, nano ? 9 : 6,
+		        (unsigned)(ns % 1000000000 / (nano ? 1 : 1000)));
+		break;
+	case DM_TIME_DELTA:
+	case DM_TIME_SINCE_FIRST:
+		d = ns - (rep->time_mode == DM_TIME_DELTA ? rep->prev_ns : rep->first_ns);
+		if (d < 0)
+			fputc('-', rep->out);
+		write_clock(rep, d < 0 ? -d : d, false, false, nano);
+		break;
+	default:
+		write_clock(rep, ns, true, rep->time_mode == DM_TIME_DATE, nano);
+		break;
+	}
+	rep->prev_ns = ns;
+	fputc(' ', rep->out);
 }
 
 void
@@ -180,6 +261,20 @@ proto_label(const dm_packet *pkt, bool upper)
 	return upper ? "TCP" : "tcp";
 }
 
+/* -v: the IP header's ttl, id and length, the segment's lengths. */
+static void
+text_verbose(FILE *out, const dm_packet *pkt)
+{
+	if (pkt->have_ip_info && pkt->family == 4)
+		fprintf(out, " (ttl %u, id %u, iplen %u)", pkt->ttl, pkt->ip_id, pkt->ip_total_len);
+	else if (pkt->have_ip_info)
+		fprintf(out, " (hlim %u, iplen %u)", pkt->ttl, pkt->ip_total_len);
+	if (pkt->proto == 6 && pkt->have_tcp)
+		fprintf(out, " seglen %u hdrlen %u", pkt->seg_len, pkt->tcp_doff * 4u);
+	else if (pkt->proto == 17 && pkt->have_length)
+		fprintf(out, " seglen %u hdrlen 8", pkt->seg_len);
+}
+
 static void
 text_segment(dm_report *rep, uint64_t frame, const dm_record *rec,
              const dm_packet *pkt, const dm_decision *d)
@@ -191,16 +286,20 @@ text_segment(dm_report *rep, uint64_t frame, const dm_record *rec,
 	const char *mal = dm_malformed_name(pkt->malformed);
 
 	fprintf(out, "%" G_GUINT64_FORMAT " ", frame);
-	write_time(rep, rec);
-	fprintf(out, " %s %s%s%s:%u > %s%s%s:%u", proto_label(pkt, true),
+	write_line_time(rep, rec);
+	fprintf(out, "%s %s%s%s:%u > %s%s%s:%u", proto_label(pkt, true),
 	        o, dm_report_address(pkt->family, pkt->src, s), c, pkt->sport,
 	        o, dm_report_address(pkt->family, pkt->dst, dst), c, pkt->dport);
 	if (pkt->proto == 6 && pkt->have_tcp)
 		fprintf(out, " [%s] seq %u ack %u win %u",
 		        dm_tcp_flags_string(pkt->tcp_flags, flags), pkt->seq, pkt->ack,
 		        pkt->window);
-	if (pkt->proto == 6 || pkt->have_length)
-		fprintf(out, " len %u", pkt->seg_len);
+	/* tcpdump's "length": the transport payload's bytes. */
+	if (pkt->proto == 17 ? pkt->have_length
+	                     : pkt->have_tcp && pkt->malformed != DM_MAL_TCP_OFFSET)
+		fprintf(out, " length %u", pkt->payload_len);
+	if (rep->verbose)
+		text_verbose(out, pkt);
 	if (pkt->have_csum_field)
 		fprintf(out, " cksum 0x%04x", pkt->csum.stored);
 	if (pkt->csum.have_expected && pkt->csum.status != DM_CSUM_GOOD)
@@ -227,11 +326,13 @@ skipped_frame(dm_report *rep, uint64_t frame, const dm_record *rec,
 	if (rep->fmt == DM_FORMAT_JSONL) {
 		fprintf(rep->out, "{\"frame\":%" G_GUINT64_FORMAT ",\"time\":", frame);
 		write_time(rep, rec);
+		fprintf(rep->out, ",\"ts_ns\":%" G_GUINT64_FORMAT,
+		        dm_report_ts_ns(rep->nano, rec->sec, rec->frac));
 		fprintf(rep->out, ",\"skipped\":\"%s\"}\n", dm_frame_status_name(st));
 	} else {
 		fprintf(rep->out, "%" G_GUINT64_FORMAT " ", frame);
-		write_time(rep, rec);
-		fprintf(rep->out, " skipped: %s\n", dm_frame_status_name(st));
+		write_line_time(rep, rec);
+		fprintf(rep->out, "skipped: %s\n", dm_frame_status_name(st));
 	}
 }
 
@@ -239,7 +340,7 @@ size_t
 dm_report_line_start(const dm_report *rep, uint64_t frame, const dm_record *rec,
                      dm_frame_status st, const dm_packet *pkt, char *buf, size_t size)
 {
-	if (rep->fmt != DM_FORMAT_JSONL || (rep->flags & DM_REPORT_QUIET) ||
+	if (rep->fmt != DM_FORMAT_JSONL || rep->fields || (rep->flags & DM_REPORT_QUIET) ||
 	    st != DM_FRAME_SEGMENT || pkt->is_fragment)
 		return 0;
 	return dm_report_jsonl_start(rep->nano, frame, rec, pkt, buf, size);
@@ -259,6 +360,12 @@ dm_report_frame_started(dm_report *rep, uint64_t frame, const dm_record *rec,
 {
 	if (rep->sink && st == DM_FRAME_SEGMENT)
 		rep->sink->segment(rep->sink_data, rep, frame, rec, pkt, d);
+	if (rep->fields && (rep->fmt == DM_FORMAT_JSONL || rep->fmt == DM_FORMAT_CSV)) {
+		if (!(rep->flags & DM_REPORT_QUIET) && st == DM_FRAME_SEGMENT &&
+		    (!d || !d->host || dm_report_host_visible(rep, d->host)))
+			dm_report_fields_line(rep, frame, rec, pkt, d);
+		return;
+	}
 	if ((rep->flags & DM_REPORT_QUIET) ||
 	    (rep->fmt != DM_FORMAT_TEXT && rep->fmt != DM_FORMAT_JSONL))
 		return;
@@ -324,6 +431,8 @@ dm_report_free(dm_report *rep)
 	fflush(rep->out);
 	g_ptr_array_unref(rep->files);
 	g_array_unref(rep->view);
+	if (rep->fields)
+		g_array_unref(rep->fields);
 	if (rep->sink)
 		rep->sink->free(rep->sink_data);
 	g_free(rep);

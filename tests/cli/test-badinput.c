@@ -888,7 +888,7 @@ test_time(gconstpointer data)
 	gchar *regress = g_build_filename(srcdir, "tests", "regress", c->file, NULL);
 	const char *file = g_file_test(regress, G_FILE_TEST_EXISTS) ? regress : c->file;
 	run_result r = { 0 };
-	const char *args[] = { "--all-frames", file, NULL };
+	const char *args[] = { "-tt", "--all-frames", file, NULL };
 	run_tool(args, &r);
 	check_stderr(&r, file, 0, 0, NULL);
 	GString *times = g_string_new("");

@@ -847,7 +847,7 @@ test_golden(gconstpointer data)
 static void
 test_nanosecond(void)
 {
-	const char *text_args[] = { "captures/checksums-ns.pcap", NULL };
+	const char *text_args[] = { "-tt", "captures/checksums-ns.pcap", NULL };
 	const char *jsonl_args[] = { "--format", "jsonl", "captures/checksums-ns.pcap", NULL };
 	run_result r;
 
@@ -857,7 +857,7 @@ test_nanosecond(void)
 		gchar *first = packet_part(lines[0] ? lines[0] : "");
 		g_assert_cmpstr(first, ==,
 		                "1 1700000000.000017321 UDP 192.0.2.10:43000 > "
-		                "198.51.100.20:40053 len 40 cksum 0x5bc7 good");
+		                "198.51.100.20:40053 length 32 cksum 0x5bc7 good");
 		g_free(first);
 		guint traced = 0;
 		for (guint i = 0; lines[i] && *lines[i]; i++, traced++) {

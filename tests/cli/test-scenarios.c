@@ -972,10 +972,41 @@ out:
 /* --- CSV ------------------------------------------------------------- */
 
 static const char CSV_HEADER[] =
-	"host,id,proto,kind,local,remote,state,parent,midstream,segments,bytes,"
+	"host,id,proto,kind,local_address,local_port,remote_address,remote_port,state,parent,midstream,segments,bytes,"
 	"bad_checksums,peers,first_frame,last_frame";
 enum { C_HOST, C_ID, C_PROTO, C_KIND, C_LOCAL, C_REMOTE, C_STATE, C_PARENT,
        C_MIDSTREAM, C_SEGMENTS, C_BYTES, C_BAD, C_PEERS, C_FIRST, C_LAST, C_N };
+
+/* "ADDR:PORT" ("[ADDR]:PORT" for IPv6, "" for none) from two columns. */
+static gchar *
+csv_endpoint(const char *a, const char *p)
+{
+	if (!*a)
+		return g_strdup("");
+	return strchr(a, ':') ? g_strdup_printf("[%s]:%s", a, p) : g_strdup_printf("%s:%s", a, p);
+}
+
+/* A row @f of separate address and port columns with them joined as the
+ * JSON report's endpoints (frees @f; NULL when short). */
+static gchar **
+csv_join_endpoints(gchar **f)
+{
+	if (g_strv_length(f) != C_N + 2) {
+		g_strfreev(f);
+		return NULL;
+	}
+	gchar **r = g_new0(gchar *, C_N + 1);
+	for (int c = 0, k = 0; c < C_N; c++) {
+		if (c == C_LOCAL || c == C_REMOTE) {
+			r[c] = csv_endpoint(f[k], f[k + 1]);
+			k += 2;
+		} else {
+			r[c] = g_strdup(f[k++]);
+		}
+	}
+	g_strfreev(f);
+	return r;
+}
 
 /* Rows of --format csv (each a NULL-terminated field vector), or NULL. */
 static GPtrArray *
@@ -988,9 +1019,9 @@ csv_rows(const char *where, const char *text)
 	for (guint i = 1; lines[0] && lines[i]; i++) {
 		if (!*lines[i])
 			continue;
-		gchar **f = g_strsplit(lines[i], ",", -1);
-		if (g_strv_length(f) != C_N) {
-			fail("%s: row %u has %u fields: %s", where, i, g_strv_length(f), lines[i]);
+		gchar **f = csv_join_endpoints(g_strsplit(lines[i], ",", -1));
+		if (!f || g_strv_length(f) != C_N) {
+			fail("%s: row %u has not %d fields: %s", where, i, C_N + 2, lines[i]);
 			g_strfreev(f);
 			continue;
 		}

@@ -1,0 +1,323 @@
+/* test-trace.c - what a text trace line says, run as a tcpdump user
+ * types it: times as tcpdump prints them (-t ... -ttttt,
+ * --time-stamp-precision), "length N" as the transport payload, the
+ * exact ts_ns of JSON lines and ip_checksum null for IPv6, the CSV
+ * socket table's columns, "1 frame".
+ * The test environment sets TZ=UTC (Makefile.am); the tests set it too.
+ */
+#include "config.h"
+
+#include <glib.h>
+#include <string.h>
+
+#include "testrun.h"
+
+static tr_paths paths;
+
+static gchar *
+capture(const char *name)
+{
+	return g_build_filename(paths.srcdir, "captures", name, NULL);
+}
+
+/* Line @n (1-based) of what demuxsim @opt (NULL: none) -r @cap prints,
+ * with exit status 0; g_free it. */
+static gchar *
+line_of(const char *opt, const char *opt2, const char *cap_name, guint n)
+{
+	gchar *cap = capture(cap_name), *out = NULL, *err = NULL;
+	const char *args[6];
+	int i = 0;
+	if (opt)
+		args[i++] = opt;
+	if (opt2)
+		args[i++] = opt2;
+	args[i++] = "-r";
+	args[i++] = cap;
+	args[i] = NULL;
+	int st = tr_run(NULL, paths.tool, args, &out, &err);
+	if (st != 0)
+		g_test_message("stderr: %s", err);
+	g_assert_cmpint(st, ==, 0);
+	gchar **l = g_strsplit(out, "\n", -1);
+	g_assert_cmpuint(g_strv_length(l), >, n);
+	gchar *r = g_strdup(l[n - 1]);
+	g_strfreev(l);
+	g_free(out);
+	g_free(err);
+	g_free(cap);
+	return r;
+}
+
+static void
+expect_prefix(const char *line, const char *prefix)
+{
+	if (!g_str_has_prefix(line, prefix))
+		g_error("line '%s' does not start with '%s'", line, prefix);
+}
+
+static void
+test_default(void)
+{
+	gchar *l = line_of(NULL, NULL, "demux.pcap", 1);
+	expect_prefix(l, "1 22:13:20.000017 UDP 10.0.0.2:53001 > 10.0.0.1:53 length 33 ");
+	g_free(l);
+}
+
+static void
+test_t(void)
+{
+	gchar *l = line_of("-t", NULL, "demux.pcap", 2);
+	expect_prefix(l, "2 UDP 10.0.0.1:53 > 10.0.0.2:53001 length 81 ");
+	g_free(l);
+}
+
+static void
+test_tt(void)
+{
+	gchar *l = line_of("-tt", NULL, "demux.pcap", 2);
+	expect_prefix(l, "2 1700000001.001018 UDP ");
+	g_free(l);
+}
+
+static void
+test_ttt(void)
+{
+	gchar *l = line_of("-ttt", NULL, "demux.pcap", 1);
+	expect_prefix(l, "1 00:00:00.000000 UDP ");
+	g_free(l);
+	l = line_of("-ttt", NULL, "demux.pcap", 3);
+	expect_prefix(l, "3 00:00:01.001001 UDP ");
+	g_free(l);
+}
+
+static void
+test_tttt(void)
+{
+	gchar *l = line_of("-tttt", NULL, "demux.pcap", 2);
+	expect_prefix(l, "2 2023-11-14 22:13:21.001018 UDP ");
+	g_free(l);
+}
+
+static void
+test_ttttt(void)
+{
+	gchar *l = line_of("-ttttt", NULL, "demux.pcap", 3);
+	expect_prefix(l, "3 00:00:02.002002 UDP ");
+	g_free(l);
+}
+
+/* A nanosecond capture prints its 9 digits unless asked for micro; a
+ * microsecond one gains zeros with nano. */
+static void
+test_nano(void)
+{
+	gchar *l = line_of("-tt", NULL, "checksums-ns.pcap", 1);
+	expect_prefix(l, "1 1700000000.000017321 UDP ");
+	g_free(l);
+	l = line_of("-tt", "--time-stamp-precision=micro", "checksums-ns.pcap", 1);
+	expect_prefix(l, "1 1700000000.000017 UDP ");
+	g_free(l);
+	l = line_of("-tt", "--time-stamp-precision=nano", "demux.pcap", 1);
+	expect_prefix(l, "1 1700000000.000017000 UDP ");
+	g_free(l);
+	gchar *cap = capture("demux.pcap"), *out = NULL, *err = NULL;
+	int st = tr_run(NULL, paths.tool, (const char *const[]){
+		"--time-stamp-precision=pico", "-r", cap, NULL }, &out, &err);
+	g_assert_cmpint(st, ==, 2);
+	g_assert_nonnull(strstr(err, "not micro or nano"));
+	g_free(out);
+	g_free(err);
+	g_free(cap);
+}
+
+/* UDP: the length field less its 8 header bytes, as tcpdump's "length". */
+static void
+test_length_udp(void)
+{
+	gchar *l = line_of("-tt", NULL, "checksums-ns.pcap", 1);
+	g_assert_nonnull(strstr(l, " length 32 "));
+	g_assert_null(strstr(l, " len "));
+	g_free(l);
+}
+
+static void
+test_ts_ns(void)
+{
+	gchar *l = line_of("--format", "jsonl", "checksums-ns.pcap", 1);
+	g_assert_nonnull(strstr(l, "\"time\":1700000000.000017321,\"ts_ns\":1700000000000017321,"));
+	g_free(l);
+	l = line_of("--format", "jsonl", "demux.pcap", 1);
+	g_assert_nonnull(strstr(l, "\"ts_ns\":1700000000000017000,"));
+	g_free(l);
+}
+
+/* TCP: the bytes after the header and its options. */
+static void
+test_length_tcp(void)
+{
+	gchar *l = line_of("-tt", NULL, "checksums-ns.pcap", 6);
+	expect_prefix(l, "6 1700000005.005022356 TCP 10.1.2.3:40000 > 10.200.0.4:80 [AP]");
+	g_assert_nonnull(strstr(l, " length 100 "));
+	g_free(l);
+	l = line_of("-tt", NULL, "checksums-ns.pcap", 3);
+	g_assert_nonnull(strstr(l, " length 0 "));
+	g_free(l);
+}
+
+static void
+test_ip_checksum_null(void)
+{
+	gchar *l = line_of("--format", "jsonl", "checksums-ns.pcap", 2);
+	g_assert_nonnull(strstr(l, "\"family\":6,"));
+	g_assert_nonnull(strstr(l, ",\"ip_checksum\":null,"));
+	g_free(l);
+	l = line_of("--format", "jsonl", "checksums-ns.pcap", 1);
+	g_assert_nonnull(strstr(l, ",\"ip_checksum\":\"good\","));
+	g_free(l);
+}
+
+/* Address and port in columns of their own. */
+static void
+test_csv_columns(void)
+{
+	gchar *l = line_of("--format", "csv", "checksums-ns.pcap", 1);
+	g_assert_cmpstr(l, ==, "host,id,proto,kind,local_address,local_port,remote_address,"
+	                "remote_port,state,parent,midstream,segments,bytes,bad_checksums,peers,"
+	                "first_frame,last_frame");
+	g_free(l);
+	l = line_of("--format", "csv", "checksums-ns.pcap", 2);
+	g_assert_cmpstr(l, ==, "10.1.2.3,3,tcp,connection,10.1.2.3,40000,10.200.0.4,80,CLOSED,,"
+	                "false,2,0,0,1,4,8");
+	g_free(l);
+	l = line_of("--format", "csv", "checksums-ns.pcap", 6);
+	g_assert_true(g_str_has_prefix(l, "2001:db8:0:1::20,2,udp,bound,2001:db8:0:1::20,40053,,,"));
+	g_free(l);
+}
+
+static void
+test_plural(void)
+{
+	gchar *l = line_of("-q", "--count=1", "demux.pcap", 2);
+	g_assert_cmpstr(l, ==, "1 frame, 1 UDP and 0 TCP segments");
+	g_free(l);
+	l = line_of("-q", "--count=2", "demux.pcap", 2);
+	g_assert_cmpstr(l, ==, "2 frames, 2 UDP and 0 TCP segments");
+	g_free(l);
+}
+
+/* -v: the IP header's ttl, id and total length, the segment's lengths. */
+static void
+test_verbose(void)
+{
+	gchar *l = line_of("-v", "-tt", "checksums-ns.pcap", 6);
+	g_assert_nonnull(strstr(l, " length 100 (ttl 64, id 4116, iplen 152) seglen 132 hdrlen 32 cksum "));
+	g_free(l);
+	l = line_of("-v", "-tt", "checksums-ns.pcap", 2);
+	g_assert_nonnull(strstr(l, " length 40 (hlim 64, iplen 88) seglen 48 hdrlen 8 cksum "));
+	g_free(l);
+	l = line_of("-tt", NULL, "checksums-ns.pcap", 6);
+	g_assert_null(strstr(l, "ttl"));
+	g_free(l);
+}
+
+/* demuxsim @args: stdout (g_free it), exit status @want, stderr in @err. */
+static gchar *
+run_args(const char *const *args, int want, gchar **err)
+{
+	gchar *out = NULL;
+	int st = tr_run(NULL, paths.tool, args, &out, err);
+	if (st != want)
+		g_test_message("stderr: %s", *err);
+	g_assert_cmpint(st, ==, want);
+	return out;
+}
+
+static void
+test_fields_jsonl(void)
+{
+	gchar *cap = capture("demux.pcap"), *err = NULL;
+	for (int threads = 1; threads <= 2; threads++) {
+		const char *args[] = { "--format", "jsonl", "--fields", "frame,src,sport,checksum_status,socket",
+		                       threads == 2 ? "--threads=2" : "--threads=1", "-r", cap, NULL };
+		gchar *out = run_args(args, 0, &err);
+		g_assert_true(g_str_has_prefix(out, "{\"frame\":1,\"src\":\"10.0.0.2\",\"sport\":53001,"
+		                               "\"checksum_status\":\"good\",\"socket\":1}\n"
+		                               "{\"frame\":2,\"src\":\"10.0.0.1\",\"sport\":53,"));
+		g_free(out);
+		g_free(err);
+	}
+	g_free(cap);
+}
+
+static void
+test_fields_csv(void)
+{
+	gchar *cap = capture("checksums-ns.pcap"), *err = NULL;
+	const char *args[] = { "--format", "csv", "--fields", "frame,ts_ns,proto,length,checksum", "-r", cap, NULL };
+	gchar *out = run_args(args, 0, &err);
+	gchar **l = g_strsplit(out, "\n", -1);
+	g_assert_cmpstr(l[0], ==, "frame,ts_ns,proto,length,checksum");
+	g_assert_cmpstr(l[1], ==, "1,1700000000000017321,udp,32,0x5bc7");
+	g_assert_cmpstr(l[6], ==, "6,1700000005005022356,tcp,100,0x93e2");
+	g_assert_cmpuint(g_strv_length(l), ==, 10);  /* header, 8 rows, "" */
+	g_strfreev(l);
+	g_free(out);
+	g_free(err);
+	g_free(cap);
+}
+
+static void
+test_fields_list(void)
+{
+	gchar *err = NULL;
+	gchar *out = run_args((const char *const[]){ "--fields", "list", NULL }, 0, &err);
+	g_assert_true(g_str_has_prefix(out, "frame "));
+	g_assert_nonnull(strstr(out, "\nchecksum_status "));
+	g_assert_nonnull(strstr(out, "\nsocket "));
+	g_free(out);
+	g_free(err);
+}
+
+static void
+test_fields_unknown(void)
+{
+	gchar *cap = capture("demux.pcap"), *err = NULL;
+	gchar *out = run_args((const char *const[]){ "--format", "jsonl", "--fields", "frame,sprot",
+	                                             "-r", cap, NULL }, 2, &err);
+	g_assert_cmpstr(out, ==, "");
+	g_assert_nonnull(strstr(err, "unknown field 'sprot'"));
+	g_assert_null(strchr(err, '\n') ? strchr(strchr(err, '\n') + 1, '\n') : NULL);
+	g_free(out);
+	g_free(err);
+	g_free(cap);
+}
+
+int
+main(int argc, char **argv)
+{
+	g_setenv("TZ", "UTC", TRUE);
+	g_test_init(&argc, &argv, NULL);
+	paths = tr_paths_get();
+	g_test_add_func("/trace/time/default", test_default);
+	g_test_add_func("/trace/time/t", test_t);
+	g_test_add_func("/trace/time/tt", test_tt);
+	g_test_add_func("/trace/time/ttt", test_ttt);
+	g_test_add_func("/trace/time/tttt", test_tttt);
+	g_test_add_func("/trace/time/ttttt", test_ttttt);
+	g_test_add_func("/trace/time/nano", test_nano);
+	g_test_add_func("/trace/length/udp", test_length_udp);
+	g_test_add_func("/trace/length/tcp", test_length_tcp);
+	g_test_add_func("/trace/verbose/ip", test_verbose);
+	g_test_add_func("/trace/json/ts-ns-exact", test_ts_ns);
+	g_test_add_func("/trace/json/ip-checksum-null", test_ip_checksum_null);
+	g_test_add_func("/trace/csv/columns", test_csv_columns);
+	g_test_add_func("/trace/plural", test_plural);
+	g_test_add_func("/trace/fields/jsonl", test_fields_jsonl);
+	g_test_add_func("/trace/fields/csv", test_fields_csv);
+	g_test_add_func("/trace/fields/list", test_fields_list);
+	g_test_add_func("/trace/fields/unknown", test_fields_unknown);
+	int r = g_test_run();
+	tr_paths_clear(&paths);
+	return r;
+}
