@@ -119,6 +119,18 @@ char *dm_report_endpoint(int family, const uint8_t *addr, uint16_t port,
  */
 char *dm_report_address(int family, const uint8_t *addr, char *buf);
 
+/* The compact text report's default limits: hosts and socket rows per
+ * host, when the report goes to a terminal. */
+#define DM_REPORT_SCREEN_HOSTS 10
+#define DM_REPORT_SCREEN_SOCKETS 8
+
+/**
+ * dm_report_set_table_limits: in the text report's tables, show only the
+ * @hosts busiest hosts, each with its @sockets busiest socket rows, and
+ * say what was left out (0 = all, the default).
+ */
+void dm_report_set_table_limits(dm_report *rep, unsigned hosts, unsigned sockets);
+
 /**
  * dm_report_set_max_nodes: in diagrams, keep the @n busiest sockets of
  * each host and fold the others into one node (0, the default: all).

@@ -11,6 +11,8 @@ src_demuxsim_SOURCES = \
 	src/cli/cli-options.c \
 	src/cli/cli-reasm-int.h \
 	src/cli/cli-reasm.c \
+	src/cli/cli-screen-int.h \
+	src/cli/cli-screen.c \
 	src/cli/cli-trace-int.h \
 	src/cli/cli-trace.c \
 	src/cli/main.c

@@ -22,6 +22,7 @@
 #include "cli-int.h"
 #include "cli-limits-int.h"
 #include "cli-reasm-int.h"
+#include "cli-screen-int.h"
 #include "cli-trace-int.h"
 #include "demuxsim/capture.h"
 #include "demuxsim/demux-live.h"
@@ -167,7 +168,8 @@ parse_command_line(cli *c, int argc, char **argv)
 	c->n_args = argc;
 	const GOptionEntry *tables[] = {
 		entries, dm_live_cli_entries(&c->lo), dm_reasm_cli_entries(&c->ro),
-		dm_limits_cli_entries(&c->lim), dm_trace_cli_entries(), NULL,
+		dm_limits_cli_entries(&c->lim), dm_trace_cli_entries(),
+		dm_screen_cli_entries(), NULL,
 	};
 	if (!dm_cli_parse_options(NULL, "Simulate how a host's transport layer demultiplexes captured traffic.",
 	                          description, "--help", tables, &argc, &argv))
@@ -222,6 +224,8 @@ check_options(cli *c)
 		g_printerr("demuxsim: --max-nodes: %d is not a count of nodes\n", o->max_nodes);
 		return DM_EXIT_USAGE;
 	}
+	if (!dm_screen_cli_check())
+		return DM_EXIT_USAGE;
 	if (o->shard) {
 		c->rs.shard = dm_shard_parse(o->shard, &err);
 		if (!c->rs.shard) {
@@ -283,6 +287,7 @@ prepare_run(cli *c)
 	                 (o->quiet ? DM_REPORT_QUIET : 0);
 	rs->rep = dm_report_new(stdout, c->fmt, flags);
 	dm_report_set_max_nodes(rs->rep, (unsigned)o->max_nodes);
+	dm_screen_cli_apply(rs->rep, c->fmt);
 	if (rs->shard) {
 		dm_shard_info si;
 		dm_shard_info_get(rs->shard, &si);

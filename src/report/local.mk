@@ -2,6 +2,8 @@
 src_libdemuxsim_la_SOURCES += \
 	src/report/json-writer-int.h \
 	src/report/json-writer.c \
+	src/report/report-compact-int.h \
+	src/report/report-compact.c \
 	src/report/report-dot.c \
 	src/report/report-errors.c \
 	src/report/report-explain-binary.c \

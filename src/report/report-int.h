@@ -34,6 +34,8 @@ struct dm_report {
 	GPtrArray *files;
 	GArray *view;          /* dm_view_host: hosts to show, empty = all */
 	unsigned max_nodes;    /* diagrams: sockets per host, 0 = all */
+	unsigned host_limit;   /* text tables: busiest hosts shown, 0 = all */
+	unsigned socket_limit; /* and socket rows per host, 0 = all */
 	const dm_report_sink_class *sink; /* the segments' observer, or NULL */
 	void *sink_data;
 	bool have_capture;     /* live: the kernel's counters below */

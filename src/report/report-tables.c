@@ -10,6 +10,7 @@
 #include "json-writer-int.h"
 #include "report-format-int.h"
 #include "report-int.h"
+#include "report-compact-int.h"
 #include "report-reasm-int.h"
 
 /* Sockets are read in their hosts' order, which is not their order in
@@ -246,6 +247,42 @@ group_children(const GPtrArray *socks, const dm_socket **par, guint *first, guin
 		g_hash_table_destroy(at);
 }
 
+/* The rows of @socks in the table's usual order: each top-level socket,
+ * then the connections its listener accepted, indented. */
+static void
+text_rows_all(dm_obuf *b, const GPtrArray *socks, const dm_socket **par,
+              const guint *first, const guint *next)
+{
+	guint n = socks->len;
+	for (guint i = 0; i < n; i++) {
+		if (i + PREFETCH_AHEAD < n)
+			prefetch(g_ptr_array_index(socks, i + PREFETCH_AHEAD));
+		if (par[i])
+			continue;
+		text_socket(b, g_ptr_array_index(socks, i), 0);
+		for (guint c = first[i]; c; c = next[c - 1])
+			if (c - 1 > i)
+				text_socket(b, g_ptr_array_index(socks, c - 1), 2);
+	}
+}
+
+/* At most @limit rows, the busiest first, and a line for the rest. */
+static void
+text_rows_busiest(dm_obuf *b, const GPtrArray *socks, const dm_socket **par,
+                  const guint *first, const guint *next, guint limit)
+{
+	guint rows;
+	guint *order = dm_compact_sockets(socks, (const dm_socket *const *)par, first, next,
+	                                  limit, &rows);
+	for (guint k = 0; k < rows; k++)
+		text_socket(b, g_ptr_array_index(socks, order[k] / 2), order[k] % 2 ? 2 : 0);
+	g_free(order);
+	dm_obuf_lit(b, "  ... ");
+	dm_obuf_u64(b, socks->len - rows);
+	dm_obuf_str(b, socks->len - rows == 1 ? " more socket" : " more sockets");
+	dm_obuf_lit(b, " (--hosts all shows every socket)\n");
+}
+
 static void
 text_host(dm_report *rep, dm_obuf *b, const dm_host *h)
 {
@@ -266,16 +303,10 @@ text_host(dm_report *rep, dm_obuf *b, const dm_host *h)
 	group_children(socks, par, first, next);
 	/* Listeners with their accepted children indented under them; the
 	 * children of a listener are printed with it, not on their own. */
-	for (guint i = 0; i < n; i++) {
-		if (i + PREFETCH_AHEAD < n)
-			prefetch(g_ptr_array_index(socks, i + PREFETCH_AHEAD));
-		if (par[i])
-			continue;
-		text_socket(b, g_ptr_array_index(socks, i), 0);
-		for (guint c = first[i]; c; c = next[c - 1])
-			if (c - 1 > i)
-				text_socket(b, g_ptr_array_index(socks, c - 1), 2);
-	}
+	if (rep->socket_limit && n > rep->socket_limit)
+		text_rows_busiest(b, socks, par, first, next, rep->socket_limit);
+	else
+		text_rows_all(b, socks, par, first, next);
 	g_free(par);
 	g_free(first);
 	dm_obuf_flush(b);
@@ -616,6 +647,30 @@ csv_sockets(dm_report *rep, const dm_demux *dm)
 }
 
 void
+dm_report_set_table_limits(dm_report *rep, unsigned hosts, unsigned sockets)
+{
+	rep->host_limit = hosts;
+	rep->socket_limit = sockets;
+}
+
+/* The busiest hosts first, then a line for those left out. */
+static void
+text_busiest_hosts(dm_report *rep, dm_obuf *b, const GPtrArray *hosts)
+{
+	guint left;
+	GPtrArray *shown = dm_compact_hosts(rep, hosts, rep->host_limit, &left);
+	if (left)
+		fprintf(rep->out, "\nThe %u busiest hosts of %u (by segments received):\n",
+		        shown->len, shown->len + left);
+	for (guint i = 0; i < shown->len; i++)
+		text_host(rep, b, g_ptr_array_index(shown, i));
+	if (left)
+		fprintf(rep->out, "\n... %u more host%s left out (--hosts all shows every host,"
+		        " --hosts N the N busiest, --host ADDR one)\n", left, left == 1 ? "" : "s");
+	g_ptr_array_unref(shown);
+}
+
+void
 dm_report_summary(dm_report *rep, const dm_summary *sum, const dm_demux *dm)
 {
 	switch (rep->fmt) {
@@ -626,9 +681,12 @@ dm_report_summary(dm_report *rep, const dm_summary *sum, const dm_demux *dm)
 			char *buf = g_malloc(OUT_BLOCK);
 			dm_obuf b;
 			dm_obuf_init(&b, rep->out, buf, OUT_BLOCK);
-			for (guint i = 0; i < hosts->len; i++)
-				if (dm_report_host_visible(rep, g_ptr_array_index(hosts, i)))
-					text_host(rep, &b, g_ptr_array_index(hosts, i));
+			if (rep->host_limit)
+				text_busiest_hosts(rep, &b, hosts);
+			else
+				for (guint i = 0; i < hosts->len; i++)
+					if (dm_report_host_visible(rep, g_ptr_array_index(hosts, i)))
+						text_host(rep, &b, g_ptr_array_index(hosts, i));
 			g_free(buf);
 			g_ptr_array_unref(hosts);
 			text_usage(rep->out, dm);
