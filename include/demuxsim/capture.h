@@ -81,6 +81,13 @@ char *dm_linktype_describe(int dlt, char *buf, size_t size);
 void dm_capture_close(dm_capture *cap);
 
 /**
+ * dm_capture_progress: how far the regular file under @cap has been read
+ * (*@done bytes, read ahead of the records returned) of its *@total.
+ * Returns: false for a stream, or when it cannot be told.
+ */
+bool dm_capture_progress(const dm_capture *cap, uint64_t *done, uint64_t *total);
+
+/**
  * dm_capture_lib_version: libpcap's own description of its version.
  */
 const char *dm_capture_lib_version(void);

@@ -241,4 +241,23 @@ bool dm_report_set_trace_fields(const char *spec, GError **error);
  */
 void dm_report_list_fields(FILE *out);
 
+/**
+ * dm_report_progress: draw the progress line on @err (a terminal) in
+ * place: input @name, @frames read, @done of @total bytes (0: unknown
+ * size), after @seconds.
+ */
+void dm_report_progress(FILE *err, const char *name, uint64_t frames, uint64_t done,
+                        uint64_t total, double seconds);
+
+/**
+ * dm_report_progress_step: draw in place that the step @what (a sentence
+ * such as "writing the HTML report run.html") has run @seconds.
+ */
+void dm_report_progress_step(FILE *err, const char *what, double seconds);
+
+/**
+ * dm_report_progress_clear: erase the progress line from @err.
+ */
+void dm_report_progress_clear(FILE *err);
+
 #endif /* DEMUXSIM_REPORT_H */

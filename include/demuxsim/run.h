@@ -78,6 +78,7 @@ typedef struct {
 	bool two_pass;             /* --two-pass: the evidence read first */
 	double evidence_window;    /* --evidence-window, seconds (single pass) */
 	uint64_t count;            /* -c: stop after this many frames, 0 never */
+	bool progress;             /* a progress line on standard error */
 } dm_run_files_config;
 
 /**

@@ -56,6 +56,7 @@ struct dm_capture {
 	unsigned rec_hdr;   /* pcap: bytes of a record header; 0: pcapng */
 	uint32_t snaplen;
 	ng_filter ng;
+	int file_fd;        /* a regular file's descriptor (progress), or -1 */
 };
 
 G_DEFINE_QUARK(dm-capture-error-quark, dm_capture_error)
@@ -357,6 +358,7 @@ open_stream(dm_capture *cap, const char *path, GError **error)
 	else
 		cap->peek_len = fread(cap->peek, 1, sizeof cap->peek, fp);
 	cap->nano = header_says_nano(cap->peek, cap->peek_len);
+	cap->file_fd = stream ? -1 : fileno(fp);
 	FILE *in = fp;
 	if (stream || fseek(fp, 0, SEEK_SET) != 0) {
 		/* Not seekable: hand libpcap the peeked bytes, then the rest. */
@@ -437,6 +439,7 @@ dm_capture_open_file(const char *path, GError **error)
 	char errbuf[PCAP_ERRBUF_SIZE] = "";
 	dm_capture *cap = g_new0(dm_capture, 1);
 
+	cap->file_fd = -1;
 	cap->fp = open_stream(cap, path, error);
 	if (!cap->fp) {
 		g_free(cap);
@@ -566,6 +569,20 @@ dm_capture_close(dm_capture *cap)
 	if (cap->source && cap->source != stdin)
 		fclose(cap->source);
 	g_free(cap);
+}
+
+bool
+dm_capture_progress(const dm_capture *cap, uint64_t *done, uint64_t *total)
+{
+	struct stat st;
+	if (!cap || cap->file_fd < 0 || fstat(cap->file_fd, &st) != 0 || !S_ISREG(st.st_mode))
+		return false;
+	off_t at = lseek(cap->file_fd, 0, SEEK_CUR);
+	if (at < 0)
+		return false;
+	*done = (uint64_t)at;
+	*total = (uint64_t)st.st_size;
+	return true;
 }
 
 const char *

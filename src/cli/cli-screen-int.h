@@ -18,8 +18,9 @@ bool dm_screen_cli_check(void);
  * limits: --hosts as given, else on a terminal the screen's. */
 void dm_screen_cli_apply(dm_report *rep, dm_format fmt);
 
-/* Whether a progress line may be drawn (--no-progress not given and
- * standard error a terminal). */
-bool dm_screen_cli_progress(void);
+/* Whether a progress line may be drawn: --no-progress not given,
+ * standard error a terminal, and not the trace of @fmt (unless @quiet)
+ * on that screen too. */
+bool dm_screen_cli_progress(dm_format fmt, bool quiet);
 
 #endif

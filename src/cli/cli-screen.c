@@ -57,7 +57,8 @@ dm_screen_cli_apply(dm_report *rep, dm_format fmt)
 }
 
 bool
-dm_screen_cli_progress(void)
+dm_screen_cli_progress(dm_format fmt, bool quiet)
 {
-	return !no_progress && isatty(STDERR_FILENO);
+	bool trace = !quiet && (fmt == DM_FORMAT_TEXT || fmt == DM_FORMAT_JSONL);
+	return !no_progress && isatty(STDERR_FILENO) && !(trace && isatty(STDOUT_FILENO));
 }

@@ -331,6 +331,7 @@ run_files(cli *c)
 		.threads = c->rs.threads, .declared = c->o.sockets != NULL,
 		.two_pass = c->o.two_pass, .evidence_window = c->o.evidence_window,
 		.count = (uint64_t)c->lo.count,
+		.progress = dm_screen_cli_progress(c->fmt, c->o.quiet),
 	};
 	c->html = NULL;   /* closed by the run */
 	return dm_run_files(&cfg, (const char *const *)c->inputs->pdata, c->inputs->len);

@@ -16,6 +16,7 @@ src_libdemuxsim_la_SOURCES += \
 	src/report/report-int.h \
 	src/report/report-jsonl.c \
 	src/report/report-live.c \
+	src/report/report-progress.c \
 	src/report/report-merge.c \
 	src/report/report-reasm-int.h \
 	src/report/report-reasm.c \

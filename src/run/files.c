@@ -18,6 +18,7 @@
 #include "demuxsim/report-errors.h"
 #include "demuxsim/run.h"
 #include "demuxsim/split.h"
+#include "progress-int.h"
 #include "run-int.h"
 
 /* Open @in and check its link type; reports errors when @loud. */
@@ -94,6 +95,7 @@ line_start(void *ctx, uint64_t index, const dm_record *rec, dm_frame_status st,
 typedef struct {
 	dm_pipeline *p;
 	dm_lookahead *la;   /* NULL with --two-pass */
+	dm_progress *progress; /* the line on standard error, or NULL */
 } frame_sink;
 
 /* A stream's lines are seen as they come: written out whenever nothing
@@ -145,9 +147,11 @@ run_input(const dm_run_input *in, const frame_sink *to, const dm_run_files_confi
 	dm_frame_status st;
 	uint64_t in_file = 0;
 	int rc = 0;
+	dm_progress_begin_input(to->progress, in->name);
 	while (!dm_stop_signal() && !counted(cfg, to) &&
 	       (rc = dm_frames_next(fr, &rec, &st, &pkt, &err)) == 1) {
 		in_file++;
+		dm_progress_frame(to->progress, cap);
 		size_t len;
 		const char *start = dm_frames_text(fr, &len);
 		if (to->la)
@@ -157,6 +161,7 @@ run_input(const dm_run_input *in, const frame_sink *to, const dm_run_files_confi
 		flush_when_idle(in);
 	}
 	dm_frames_free(fr);
+	dm_progress_end_input(to->progress);
 	if (rc < 0 && g_atomic_int_get(&in->cut)) {
 		/* Where a signal cut the stream. */
 		g_error_free(err);
@@ -189,18 +194,22 @@ stream_input(dm_run_input *in, const frame_sink *to, const dm_run_files_config *
 /* --report and --split after the run.  Returns false after an error. */
 static bool
 write_outputs(const dm_run_files_config *cfg, const GArray *inputs, dm_split *split,
-              const dm_pipeline *p)
+              const dm_pipeline *p, dm_progress *progress)
 {
 	GError *err = NULL;
 	bool ok = true;
 
 	if (cfg->html) {
+		char *what = g_strdup_printf("writing the HTML report %s", cfg->html_path);
+		dm_progress_step_begin(progress, what);
+		g_free(what);
 		bool written = dm_report_write_html(cfg->rep, dm_pipeline_summary(p), cfg->dm,
 		                                    cfg->html);
 		if (fclose(cfg->html) != 0 || !written) {
 			dm_report_input_error(cfg->html_path, 0, "cannot write the report");
 			ok = false;
 		}
+		dm_progress_step_end(progress);
 	}
 	if (split) {
 		GPtrArray *paths = g_ptr_array_new();
@@ -247,7 +256,7 @@ run_passes(const dm_run_files_config *cfg, GArray *inputs, dm_split *split, int 
 {
 	dm_pipeline_config pc = { .rep = cfg->rep, .dm = cfg->dm, .ra = cfg->ra,
 	                          .shard = cfg->shard, .split = split };
-	frame_sink to = { dm_pipeline_new(&pc), NULL };
+	frame_sink to = { dm_pipeline_new(&pc), NULL, cfg->progress ? dm_progress_new() : NULL };
 
 	if (cfg->two_pass) {
 		dm_demux_set_evidence(cfg->dm, collect_evidence(inputs, cfg->declared, cfg->threads,
@@ -263,8 +272,11 @@ run_passes(const dm_run_files_config *cfg, GArray *inputs, dm_split *split, int 
 		stopped = dm_stop_signal();
 	if (stopped)
 		dm_report_set_interrupted(cfg->rep, stopped, dm_pipeline_frames(to.p));
+	/* The tables, or the diagram laid out by Graphviz, can take a while. */
+	dm_progress_step_begin(to.progress, "writing the report");
 	dm_pipeline_finish(to.p);
-	if (!write_outputs(cfg, inputs, split, to.p))
+	dm_progress_step_end(to.progress);
+	if (!write_outputs(cfg, inputs, split, to.p, to.progress))
 		status = DM_EXIT_INPUT;
 	/* One that came while the outputs were written let them finish. */
 	if (stopped || dm_stop_signal())
@@ -272,6 +284,7 @@ run_passes(const dm_run_files_config *cfg, GArray *inputs, dm_split *split, int 
 		                               dm_pipeline_frames(to.p));
 	dm_lookahead_free(to.la);
 	dm_pipeline_free(to.p);
+	dm_progress_free(to.progress);
 	return status;
 }
 

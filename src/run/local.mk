@@ -3,6 +3,8 @@ src_libdemuxsim_la_SOURCES += \
 	src/run/frames.c \
 	src/run/merge.c \
 	src/run/pipeline.c \
+	src/run/progress-int.h \
+	src/run/progress.c \
 	src/run/run-int.h \
 	src/run/files.c \
 	src/run/live-run.c \

@@ -142,6 +142,64 @@ test_full_pipe(void)
 	g_free(cap);
 }
 
+/* Reading a 1,000,000-frame file on a terminal: the progress line (the
+ * file, frames, percent, rate) redrawn in place and erased before the
+ * report; the HTML page's writing named while it runs; none of it with
+ * --no-progress, or when standard error is not a terminal. */
+static void
+test_progress(void)
+{
+	if (g_getenv("DEMUXSIM_VALGRIND_TOOL") || g_getenv("ASAN_OPTIONS")) {
+		g_test_skip("under valgrind or the sanitizers a million frames take minutes");
+		return;
+	}
+	gchar *dir = g_dir_make_tmp("demuxsim-screen-XXXXXX", NULL);
+	gchar *cap = g_build_filename(dir, "big.pcap", NULL);
+	gchar *html = g_build_filename(dir, "big.html", NULL);
+	gchar *outarg = g_strdup_printf("--out=%s", cap);
+	gchar *out = NULL, *err = NULL;
+	int st = tr_run(NULL, paths.benchgen, (const char *const[]){ "--flows=100000",
+	                "--frames-per-flow=10", "--seed=1", "--limit=1000000", outarg, NULL },
+	                &out, &err);
+	g_assert_cmpint(st, ==, 0);
+	g_free(out);
+	g_free(err);
+
+	out = run_tty((const char *const[]){ "-q", "--report", html, cap, NULL }, &st);
+	g_assert_cmpint(st, ==, 0);
+	gchar *line = g_strdup_printf("\r%s: ", cap);
+	const char *p = strstr(out, line);
+	g_assert_nonnull(p);
+	g_assert_nonnull(strstr(p, " frames, "));
+	g_assert_nonnull(strstr(p, "%, "));
+	g_assert_nonnull(strstr(p, "frames/s"));
+	g_assert_nonnull(strstr(out, "\rwriting the HTML report "));
+	/* erased before the report's first line */
+	const char *report = strstr(out, "1000000 frames");
+	g_assert_nonnull(report);
+	g_assert_nonnull(g_strrstr_len(out, report - out, "\r\033[K"));
+	g_assert_null(strstr(report, "\033[K"));   /* nothing drawn into it */
+	g_free(out);
+
+	out = run_tty((const char *const[]){ "-q", "--no-progress", cap, NULL }, &st);
+	g_assert_cmpint(st, ==, 0);
+	g_assert_null(strstr(out, "\033[K"));
+	g_assert_null(strstr(out, line));
+	g_free(out);
+
+	st = tr_run(NULL, paths.tool, (const char *const[]){ "-q", cap, NULL }, &out, &err);
+	g_assert_cmpint(st, ==, 0);
+	g_assert_cmpstr(err, ==, "");
+	g_free(out);
+	g_free(err);
+	g_free(line);
+	g_free(outarg);
+	g_free(html);
+	g_free(cap);
+	tr_remove_tree(dir);
+	g_free(dir);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -149,6 +207,7 @@ main(int argc, char **argv)
 	paths = tr_paths_get();
 	g_test_add_func("/screen/summary/terminal-compact", test_compact_terminal);
 	g_test_add_func("/screen/summary/pipe-full", test_full_pipe);
+	g_test_add_func("/screen/progress/file", test_progress);
 	int rc = g_test_run();
 	tr_paths_clear(&paths);
 	return rc;
