@@ -13,6 +13,10 @@ src_libdemuxsim_la_SOURCES += \
 	src/report/report-format-int.h \
 	src/report/report-format.c \
 	src/report/report-html.c \
+	src/report/report-html-data.c \
+	src/report/report-html-diagram.c \
+	src/report/report-html-int.h \
+	src/report/report-html-page.c \
 	src/report/report-int.h \
 	src/report/report-jsonl.c \
 	src/report/report-live.c \

@@ -16,14 +16,10 @@
 #include "demuxsim/explain.h"
 #include "demuxsim/report-explain.h"
 #include "report-format-int.h"
-#include "report-int.h"
+#include "report-html-int.h"
 
 /* Failures explained in full on the page; later ones are only counted. */
 #define MAX_FAILURES 1000
-/* The most nodes of a diagram drawn on the page: Graphviz's time grows
- * much faster than the nodes (about 1 s for 800, 13 s for 2,600 on the
- * benchmark machine, many minutes for ten times as many). */
-#define HTML_DIAGRAM_MAX_NODES 1000
 
 typedef struct {
 	uint64_t frame;
@@ -137,69 +133,12 @@ esc(FILE *out, const char *text)
 	g_free(e);
 }
 
-static const char style[] =
-	"*{box-sizing:border-box}"
-	"body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',Helvetica,Arial,sans-serif;"
-	"color:#0f172a;background:#f1f5f9;margin:0}"
-	"header{background:#1e293b;color:#f8fafc;padding:18px 32px}"
-	"header h1{margin:0;font-size:22px;font-weight:600}"
-	"header p{margin:4px 0 0;color:#cbd5e1;font-family:ui-monospace,Menlo,monospace;font-size:13px}"
-	"nav{padding:8px 32px;background:#e2e8f0;font-size:13px}"
-	"nav a{margin-right:16px;color:#1e40af;text-decoration:none}"
-	"main{padding:8px 32px 40px}"
-	"section{background:#fff;border:1px solid #e2e8f0;border-radius:8px;margin:16px 0;padding:12px 20px 16px}"
-	"h2{font-size:17px;margin:4px 0 12px}"
-	"h3{font-size:15px;margin:18px 0 6px;font-family:ui-monospace,Menlo,monospace}"
-	".cards{display:flex;flex-wrap:wrap;gap:10px;margin:0 0 12px}"
-	".card{border:1px solid #e2e8f0;border-radius:6px;padding:6px 14px;min-width:110px;background:#f8fafc}"
-	".card b{display:block;font-size:20px}.card span{color:#475569;font-size:12px}"
-	".card.alert b{color:#b91c1c}"
-	"table{border-collapse:collapse;font-size:13px;margin:4px 0}"
-	"th,td{padding:3px 9px;border-bottom:1px solid #e2e8f0;text-align:left;white-space:nowrap}"
-	"th{background:#f8fafc;font-weight:600}"
-	"td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}"
-	"td.m{font-family:ui-monospace,Menlo,monospace;font-size:12px}"
-	"table.sortable th{cursor:pointer;user-select:none}"
-	"table.sortable th:hover{background:#e0e7ff}"
-	"th[data-dir=asc]::after{content:' \\25B2'}th[data-dir=desc]::after{content:' \\25BC'}"
-	".state{display:inline-block;padding:0 6px;border-radius:4px;border:1px solid rgba(0,0,0,.15)}"
-	".diagram{overflow:auto;max-height:900px;border:1px solid #e2e8f0;border-radius:6px;padding:8px;background:#fff}"
-	".diagram svg{max-width:100%;height:auto}"
-	".timeline{overflow:auto}"
-	".note{color:#475569}.bad{color:#b91c1c;font-weight:600}"
-	".drops{color:#475569;font-size:13px;margin:4px 0 0}"
-	"details{border:1px solid #fecaca;border-radius:6px;margin:8px 0;padding:6px 12px;background:#fffbfb}"
-	"summary{cursor:pointer;font-family:ui-monospace,Menlo,monospace;font-size:13px}"
-	"details ul{margin:6px 0}"
-	"code{font-family:ui-monospace,Menlo,monospace}"
-	"pre.explain{font:12px/1.35 ui-monospace,Menlo,monospace;background:#f8fafc;"
-	"border:1px solid #e2e8f0;border-radius:4px;padding:8px 10px;overflow:auto;max-height:480px}";
-
-/* Sorting by a header click: numbers by value, the rest as text. */
-static const char script[] =
-	"document.querySelectorAll('table.sortable th').forEach(function(th){"
-	"th.addEventListener('click',function(){"
-	"var t=th.closest('table'),b=t.tBodies[0],i=th.cellIndex,num=th.classList.contains('n'),"
-	"dir=th.dataset.dir==='asc'?'desc':'asc';"
-	"t.querySelectorAll('th').forEach(function(h){delete h.dataset.dir});th.dataset.dir=dir;"
-	"var rows=Array.prototype.slice.call(b.rows);"
-	"rows.sort(function(x,y){var a=x.cells[i].textContent,c=y.cells[i].textContent,r;"
-	"if(num){a=a===''?-1:parseFloat(a);c=c===''?-1:parseFloat(c);r=a-c}else r=a.localeCompare(c);"
-	"return dir==='asc'?r:-r});"
-	"rows.forEach(function(r){b.appendChild(r)})})});";
-
 static void
 card(FILE *out, const char *what, uint64_t n, bool alert)
 {
 	fprintf(out, "<div class=\"card%s\"><b>%" G_GUINT64_FORMAT "</b><span>", alert && n ? " alert" : "", n);
 	esc(out, what);
 	fputs("</span></div>", out);
-}
-
-static const char *
-host_text(const dm_host *h, char *buf)
-{
-	return dm_report_address(dm_host_family(h), dm_host_address(h), buf);
 }
 
 static void
@@ -258,238 +197,6 @@ write_summary(FILE *out, const dm_report *rep, const dm_summary *sum,
 		fputs("</p>", out);
 	}
 	fputs("</section>\n", out);
-}
-
-static void
-write_diagram(FILE *out, const dm_report *rep, const dm_demux *dm)
-{
-	fputs("<section id=\"diagram\"><h2>Diagram</h2>", out);
-	if (!dm_report_svg_available()) {
-		fputs("<p class=\"note\">This demuxsim was built without Graphviz's libgvc, so the "
-		      "diagram is not drawn here. Draw it with <code>demuxsim --format dot -r FILE "
-		      "| dot -Tsvg &gt; diagram.svg</code>.</p></section>\n", out);
-		return;
-	}
-	GString *dot = dm_report_dot(rep, dm);
-	GError *err = NULL;
-	size_t len = 0;
-	char *svg = dm_report_svg_render(dot->str, HTML_DIAGRAM_MAX_NODES, &len, &err);
-	g_string_free(dot, TRUE);
-	if (!svg) {
-		fputs("<p class=\"note\">The diagram could not be drawn: ", out);
-		esc(out, err->message);
-		fputs("</p></section>\n", out);
-		g_error_free(err);
-		return;
-	}
-	/* Inline: the element itself, without the XML prolog and doctype. */
-	const char *start = strstr(svg, "<svg");
-	fputs("<p class=\"note\">Boxes are sockets (listeners with a thick border), grouped by "
-	      "host; ellipses are peer ports that no socket in the capture stands for. "
-	      "Edges carry segment counts; dashed grey lines join a listener to the connections "
-	      "it accepted; red marks refused attempts and bad checksums.</p>"
-	      "<div class=\"diagram\">", out);
-	if (start)
-		fputs(start, out);
-	fputs("</div></section>\n", out);
-	g_free(svg);
-}
-
-static void
-write_host_table(FILE *out, const dm_host *h)
-{
-	const GPtrArray *socks = dm_host_sockets(h);
-	char a[INET6_ADDRSTRLEN], l[56], r[56];
-	int fam = dm_host_family(h);
-
-	host_text(h, a);
-	fputs("<h3 id=\"host-", out);
-	esc(out, a);
-	fputs("\">Host ", out);
-	esc(out, a);
-	fputs("</h3>", out);
-	if (socks->len) {
-		fputs("<table class=\"sortable\"><thead><tr><th class=\"n\">socket</th><th>proto</th>"
-		      "<th>kind</th><th>local</th><th>remote</th><th>state</th><th class=\"n\">parent</th>"
-		      "<th class=\"n\">segments</th><th class=\"n\">bytes</th><th class=\"n\">bad</th>"
-		      "<th class=\"n\">peers</th><th class=\"n\">first frame</th><th class=\"n\">last frame</th>"
-		      "<th>notes</th></tr></thead><tbody>", out);
-	} else {
-		fputs("<p class=\"note\">No socket.</p>", out);
-	}
-	for (guint i = 0; i < socks->len; i++) {
-		const dm_socket *s = g_ptr_array_index(socks, i);
-		uint16_t lport, rport;
-		const uint8_t *la = dm_socket_local(s, &lport);
-		const uint8_t *ra = dm_socket_remote(s, &rport);
-		const dm_socket *p = dm_socket_parent(s);
-		const char *st = dm_tcp_state_name(dm_socket_state(s));
-		fprintf(out, "<tr id=\"row-socket-%u\"><td class=\"n\">%u</td><td>%s</td><td>%s</td>"
-		        "<td class=\"m\">", dm_socket_id(s), dm_socket_id(s),
-		        dm_socket_proto(s) == 17 ? "udp" : "tcp", dm_sock_kind_name(dm_socket_kind(s)));
-		esc(out, dm_report_endpoint(fam, la, lport, dm_socket_local_is_wildcard(s), l));
-		fputs("</td><td class=\"m\">", out);
-		if (ra)
-			esc(out, dm_report_endpoint(fam, ra, rport, false, r));
-		fprintf(out, "</td><td><span class=\"state\" style=\"background:%s\">%s</span></td>"
-		        "<td class=\"n\">", dm_report_state_colour(s),
-		        st ? st : (ra ? "connected" : "bound"));
-		if (p)
-			fprintf(out, "%u", dm_socket_id(p));
-		fprintf(out, "</td><td class=\"n\">%" G_GUINT64_FORMAT "</td><td class=\"n\">%" G_GUINT64_FORMAT
-		        "</td><td class=\"n%s\">%" G_GUINT64_FORMAT "</td><td class=\"n\">%u</td>",
-		        dm_socket_segments(s), dm_socket_bytes(s),
-		        dm_socket_bad_checksums(s) ? " bad" : "", dm_socket_bad_checksums(s),
-		        dm_socket_peers(s));
-		if (dm_socket_first_frame(s))
-			fprintf(out, "<td class=\"n\">%" G_GUINT64_FORMAT "</td><td class=\"n\">%" G_GUINT64_FORMAT "</td>",
-			        dm_socket_first_frame(s), dm_socket_last_frame(s));
-		else
-			fputs("<td class=\"n\"></td><td class=\"n\"></td>", out);
-		fprintf(out, "<td>%s%s</td></tr>", dm_socket_midstream(s) ? "midstream " : "",
-		        dm_socket_declared(s) ? "declared" : "");
-	}
-	if (socks->len)
-		fputs("</tbody></table>", out);
-	bool any = false;
-	for (int d = 1; d < DM_DROP_N; d++) {
-		uint64_t n = dm_host_drops(h, d);
-		if (!n)
-			continue;
-		fprintf(out, "%s%s %" G_GUINT64_FORMAT, any ? ", " : "<p class=\"drops\">dropped: ",
-		        dm_drop_name(d), n);
-		any = true;
-	}
-	if (any)
-		fputs("</p>", out);
-	fputc('\n', out);
-}
-
-/* Nanoseconds from (@sec0, @nsec0) to (@sec, @nsec). */
-static int64_t
-ns_since(int64_t sec0, uint32_t nsec0, int64_t sec, uint32_t nsec)
-{
-	return (sec - sec0) * 1000000000 + ((int64_t)nsec - (int64_t)nsec0);
-}
-
-enum { LABEL_W = 360, CHART_W = 720, ROW_H = 18, TOP = 28 };
-
-/* The time the timeline spans: from the first segment any socket
- * received to the last, and its rows (one per host and per socket). */
-typedef struct {
-	int64_t s0, s1;
-	uint32_t n0, n1;
-	guint rows;
-	double scale;           /* pixels per nanosecond */
-} timeline_span;
-
-/* The span of @hosts' sockets into @t; false when none received a segment. */
-static bool
-timeline_measure(const GPtrArray *hosts, timeline_span *t)
-{
-	bool any = false;
-
-	*t = (timeline_span){ 0 };
-	for (guint i = 0; i < hosts->len; i++) {
-		const GPtrArray *socks = dm_host_sockets(g_ptr_array_index(hosts, i));
-		t->rows += 1 + socks->len;
-		for (guint j = 0; j < socks->len; j++) {
-			const dm_socket *s = g_ptr_array_index(socks, j);
-			int64_t sec;
-			uint32_t nsec;
-			if (!dm_socket_first_frame(s))
-				continue;
-			dm_socket_first_time(s, &sec, &nsec);
-			if (!any || ns_since(t->s0, t->n0, sec, nsec) < 0) {
-				t->s0 = sec;
-				t->n0 = nsec;
-			}
-			dm_socket_last_time(s, &sec, &nsec);
-			if (!any || ns_since(t->s1, t->n1, sec, nsec) > 0) {
-				t->s1 = sec;
-				t->n1 = nsec;
-			}
-			any = true;
-		}
-	}
-	return any;
-}
-
-/* Socket @s's row at @y: its caption and the bar of its lifetime. */
-static void
-timeline_socket(FILE *out, const timeline_span *t, const dm_socket *s, int y)
-{
-	char *caption = dm_report_socket_caption(s);
-	fprintf(out, "<g id=\"bar-socket-%u\"><title>socket %u ", dm_socket_id(s), dm_socket_id(s));
-	esc(out, caption);
-	fprintf(out, ": %" G_GUINT64_FORMAT " segment%s, frames %" G_GUINT64_FORMAT "-%" G_GUINT64_FORMAT
-	        "</title><text x=\"16\" y=\"%d\">%u  ", dm_socket_segments(s),
-	        dm_socket_segments(s) == 1 ? "" : "s",
-	        dm_socket_first_frame(s), dm_socket_last_frame(s), y + 13, dm_socket_id(s));
-	esc(out, caption);
-	fputs("</text>", out);
-	if (dm_socket_first_frame(s)) {
-		int64_t sec, sec2;
-		uint32_t nsec, nsec2;
-		dm_socket_first_time(s, &sec, &nsec);
-		dm_socket_last_time(s, &sec2, &nsec2);
-		double x = LABEL_W + t->scale * (double)ns_since(t->s0, t->n0, sec, nsec);
-		double w = t->scale * (double)ns_since(sec, nsec, sec2, nsec2);
-		if (w < 3)
-			w = 3;
-		fprintf(out, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" rx=\"3\" "
-		        "fill=\"%s\" stroke=\"#475569\" stroke-width=\"0.6\"/>",
-		        x, y + 3, w, ROW_H - 6, dm_report_state_colour(s));
-	} else {
-		fprintf(out, "<text x=\"%d\" y=\"%d\" fill=\"#94a3b8\">no segments</text>",
-		        LABEL_W, y + 13);
-	}
-	fputs("</g>", out);
-	g_free(caption);
-}
-
-static void
-write_timeline(FILE *out, const GPtrArray *hosts)
-{
-	timeline_span t;
-
-	fputs("<section id=\"timeline\"><h2>Socket lifetimes</h2>", out);
-	if (!timeline_measure(hosts, &t)) {
-		fputs("<p class=\"note\">No socket received a segment.</p></section>\n", out);
-		return;
-	}
-	int64_t span = ns_since(t.s0, t.n0, t.s1, t.n1);
-	t.scale = span > 0 ? (double)CHART_W / (double)span : 0;
-	int height = TOP + (int)t.rows * ROW_H + 8;
-
-	fputs("<p class=\"note\">One bar per socket, from the first segment it received to the "
-	      "last, coloured by its state at the end of the capture.</p><div class=\"timeline\">", out);
-	fprintf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
-	        "viewBox=\"0 0 %d %d\" font-family=\"Helvetica,Arial,sans-serif\" font-size=\"11\">",
-	        LABEL_W + CHART_W + 20, height, LABEL_W + CHART_W + 20, height);
-	for (int i = 0; i <= 4; i++) {
-		double x = LABEL_W + CHART_W * i / 4.0;
-		double secs = (double)span / 1e9 * i / 4.0;
-		fprintf(out, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#e2e8f0\"/>"
-		        "<text x=\"%.1f\" y=\"16\" text-anchor=\"%s\" fill=\"#475569\">+%.6g s</text>",
-		        x, TOP - 6, x, height, x, i == 0 ? "start" : i == 4 ? "end" : "middle", secs);
-	}
-	int y = TOP;
-	for (guint i = 0; i < hosts->len; i++) {
-		const dm_host *h = g_ptr_array_index(hosts, i);
-		const GPtrArray *socks = dm_host_sockets(h);
-		char a[INET6_ADDRSTRLEN];
-		fputs("<text x=\"4\" y=\"", out);
-		fprintf(out, "%d\" font-weight=\"bold\">host ", y + 13);
-		esc(out, host_text(h, a));
-		fputs("</text>", out);
-		y += ROW_H;
-		for (guint j = 0; j < socks->len; j++) {
-			timeline_socket(out, &t, g_ptr_array_index(socks, j), y);
-			y += ROW_H;
-		}
-	}
-	fputs("</svg></div></section>\n", out);
 }
 
 static void
@@ -598,39 +305,6 @@ write_failures(FILE *out, const struct dm_failures *fs)
 	fputs("</section>\n", out);
 }
 
-static void
-write_refusals(FILE *out, const GPtrArray *hosts)
-{
-	bool any = false;
-	fputs("<section id=\"refused\"><h2>Refused attempts</h2>", out);
-	for (guint i = 0; i < hosts->len; i++) {
-		const dm_host *h = g_ptr_array_index(hosts, i);
-		const GArray *refused = dm_host_refusals(h);
-		char a[INET6_ADDRSTRLEN], peer[56];
-		for (guint j = 0; j < refused->len; j++) {
-			const dm_refusal *r = &g_array_index(refused, dm_refusal, j);
-			if (!any)
-				fputs("<table class=\"sortable\"><thead><tr><th>host</th><th>proto</th>"
-				      "<th class=\"n\">port</th><th>peer</th><th class=\"n\">frame</th>"
-				      "<th class=\"n\">attempts</th><th>host answers</th><th class=\"n\">seen at frame</th>"
-				      "</tr></thead><tbody>", out);
-			any = true;
-			fputs("<tr><td class=\"m\">", out);
-			esc(out, host_text(h, a));
-			fprintf(out, "</td><td>%s</td><td class=\"n\">%u</td><td class=\"m\">",
-			        r->proto == 17 ? "udp" : "tcp", r->port);
-			esc(out, dm_report_endpoint(dm_host_family(h), r->peer, r->peer_port, false, peer));
-			fprintf(out, "</td><td class=\"n\">%" G_GUINT64_FORMAT "</td><td class=\"n\">%u</td><td>%s</td>"
-			        "<td class=\"n\">", r->frame, r->count, dm_reply_name(r->reply));
-			if (r->evidence)
-				fprintf(out, "%" G_GUINT64_FORMAT, r->evidence);
-			fputs("</td></tr>", out);
-		}
-	}
-	fputs(any ? "</tbody></table>" : "<p class=\"note\">No attempt was refused.</p>", out);
-	fputs("</section>\n", out);
-}
-
 bool
 dm_report_write_html(const dm_report *rep, const dm_summary *sum,
                      const dm_demux *dm, FILE *out)
@@ -652,27 +326,31 @@ dm_report_write_html(const dm_report *rep, const dm_summary *sum,
 		esc(out, g_ptr_array_index(rep->files, i));
 	}
 	fprintf(out, "</title><style>%s</style></head>\n<body><header><h1>demuxsim %s report</h1><p>",
-	        style, PACKAGE_VERSION);
+	        dm_html_style, PACKAGE_VERSION);
 	for (guint i = 0; i < rep->files->len; i++) {
 		fputs(i ? " &middot; " : "", out);
 		esc(out, g_ptr_array_index(rep->files, i));
 	}
-	fputs("</p></header><nav><a href=\"#summary\">Summary</a><a href=\"#diagram\">Diagram</a>"
-	      "<a href=\"#sockets\">Sockets</a><a href=\"#timeline\">Timeline</a>"
+	fputs("</p></header><nav><a href=\"#summary\">Summary</a><a href=\"#sockets\">Sockets</a>"
+	      "<a href=\"#timeline\">Timeline</a><a href=\"#diagram\">Diagram</a>"
 	      "<a href=\"#failures\">Checksum failures</a><a href=\"#refused\">Refused</a></nav>\n<main>", out);
 	write_summary(out, rep, sum, hosts);
-	write_diagram(out, rep, dm);
-	fputs("<section id=\"sockets\"><h2>Socket tables</h2><p class=\"note\">Click a column "
-	      "header to sort.</p>", out);
-	for (guint i = 0; i < hosts->len; i++)
-		write_host_table(out, g_ptr_array_index(hosts, i));
-	if (!hosts->len)
-		fputs("<p class=\"note\">No host received a segment.</p>", out);
-	fputs("</section>\n", out);
-	write_timeline(out, hosts);
+	dm_html_sort_hosts(hosts);
+	fputs("<section id=\"sockets\"><h2>Socket tables</h2><div class=\"search\">"
+	      "<input type=\"search\" id=\"search\" placeholder=\"search hosts, sockets, ports, addresses\" "
+	      "aria-label=\"search\"><span class=\"note\" id=\"hostcount\"></span></div>"
+	      "<p class=\"note\">Click a column header to sort; the page address takes "
+	      "<code>#search=TEXT</code>.</p><div id=\"hosts\"></div></section>\n"
+	      "<section id=\"timeline\"><h2>Socket lifetimes</h2><p class=\"note\">One bar per "
+	      "socket of the hosts shown above, from the first segment it received to the last, "
+	      "coloured by its state at the end of the capture.</p>"
+	      "<div class=\"timeline\" id=\"timelinebox\"></div></section>\n", out);
+	dm_html_write_diagram(out, rep, dm, hosts);
 	write_failures(out, dm_report_sink_data(rep, &failures_sink));
-	write_refusals(out, hosts);
-	fprintf(out, "</main><script>%s</script></body></html>\n", script);
+	fputs("<section id=\"refused\"><h2>Refused attempts</h2><div id=\"refusedbox\"></div>"
+	      "</section>\n</main>\n", out);
+	dm_html_write_data(out, hosts);
+	fprintf(out, "<script>%s</script></body></html>\n", dm_html_script);
 
 	g_ptr_array_unref(hosts);
 	g_ptr_array_unref(all);

@@ -19,6 +19,12 @@
  *                                rendered diagram; a screenshot is kept as
  *                                $top_builddir/tests/cli/report-screenshot.png
  *                                (skipped without Chromium)
+ *   /pictures/html/large-diagram the diagram of 1,000 flows: the busiest
+ *                                hosts, named, with --host and a legend
+ *   /pictures/html/1m-first-screen  a 1M-frame report's first screen in
+ *                                Chromium within 5 s, #search=ADDR finds
+ *                                the least busy host (100k frames under
+ *                                valgrind/sanitizers; skipped without Chromium)
  */
 #include <glib.h>
 #include <glib/gstdio.h>
@@ -551,14 +557,14 @@ test_html_page(void)
 	g_assert_null(strstr(page, "url("));
 	g_assert_nonnull(strstr(page, "default-src 'none'"));
 	for (guint i = 0; i < r->hosts->len; i++) {
-		gchar *h = g_strdup_printf("<h3 id=\"host-%s\">", (char *)g_ptr_array_index(r->hosts, i));
+		gchar *h = g_strdup_printf("\n[\"%s\",", (char *)g_ptr_array_index(r->hosts, i));
 		g_assert_nonnull(strstr(page, h));
 		g_free(h);
 	}
 	for (guint i = 0; i < r->sockets->len; i++) {
 		const sock *s = g_ptr_array_index(r->sockets, i);
-		gchar *row = g_strdup_printf("<tr id=\"row-socket-%u\">", s->id);
-		gchar *bar = g_strdup_printf("<g id=\"bar-socket-%u\">", s->id);
+		gchar *row = g_strdup_printf("[%u,\"", s->id);
+		gchar *bar = g_strdup_printf("<script type=\"application/json\" id=\"data\">");
 		g_assert_nonnull(strstr(page, row));
 		g_assert_nonnull(strstr(page, bar));
 		g_free(row);
@@ -706,7 +712,8 @@ test_html_chromium(void)
 		g_test_message("built without libgvc: the page says how to draw the diagram");
 		g_assert_nonnull(strstr(dom, "dot -Tsvg"));
 	}
-	g_assert_nonnull(strstr(dom, "<div class=\"timeline\"><svg"));
+	g_assert_nonnull(strstr(dom, "<div class=\"timeline\" id=\"timelinebox\"><svg"));
+	g_assert_nonnull(strstr(dom, "<div id=\"first-screen\""));
 
 	gchar *shot = g_build_filename(builddir, "tests", "cli", "report-screenshot.png", NULL);
 	gchar *shot_arg = g_strconcat("--screenshot=", shot, NULL);
@@ -758,14 +765,18 @@ test_html_large_diagram(void)
 	if (strstr(diagram, "built without Graphviz")) {
 		g_test_skip("this demuxsim was built without Graphviz's libgvc");
 	} else {
-		g_assert_nonnull(strstr(diagram, "The diagram could not be drawn: it has "));
-		g_assert_nonnull(strstr(diagram, "more than the 1000 drawn here"));
+		/* The busiest hosts are drawn, named, with --host explained. */
+		g_assert_nonnull(strstr(diagram, "The whole diagram is too large to draw here (it has "));
+		g_assert_nonnull(strstr(diagram, "busiest host"));
+		g_assert_nonnull(strstr(diagram, "left out"));
+		g_assert_nonnull(strstr(diagram, "--host ADDR"));
+		g_assert_nonnull(strstr(diagram, "class=\"legend\""));
 		const char *end = strstr(diagram, "</section>");
 		g_assert_nonnull(end);
 		const char *svg = strstr(diagram, "<svg");
-		g_assert_true(!svg || svg > end);
+		g_assert_true(svg && svg < end);
 	}
-	g_assert_nonnull(strstr(page, "<h3 id=\"host-10.1.0."));
+	g_assert_nonnull(strstr(page, "\n[\"10.1.0."));
 	g_assert_nonnull(strstr(page, "</html>"));
 	g_free(page);
 	g_free(out);
@@ -778,6 +789,76 @@ test_html_large_diagram(void)
 	g_free(page_path);
 	g_free(cap);
 	g_free(dir);
+}
+
+/* The report of a large capture (1,000,000 frames; 100,000 under
+ * valgrind or the sanitizers) opens in headless Chromium and draws its
+ * first screen within 5 s (the page's own marker says when), and
+ * #search=ADDR finds the least busy host, the last of the data. */
+static void
+test_html_first_screen(void)
+{
+	gchar *exe = find_chromium();
+	if (!exe) {
+		g_test_skip("Chromium is not installed: the page was not rendered");
+		return;
+	}
+	bool light = g_getenv("DEMUXSIM_VALGRIND_TOOL") || g_getenv("ASAN_OPTIONS") ||
+	             g_getenv("UBSAN_OPTIONS");
+	const char *limit = light ? "--limit=100000" : "--limit=1000000";
+	if (light)
+		g_test_message("under valgrind or a sanitizer: 100,000 frames, not 1,000,000");
+	gchar *dir = g_dir_make_tmp("demuxsim-pictures-XXXXXX", NULL);
+	gchar *cap = g_build_filename(dir, "big.pcap", NULL);
+	gchar *page_path = g_build_filename(dir, "page.html", NULL);
+	gchar *out_arg = g_strdup_printf("--out=%s", cap);
+	const char *const gen_argv[] = { benchgen, "--flows=100000", "--frames-per-flow=10",
+	                                 "--seed=1", limit, out_arg, NULL };
+	gchar *out = NULL, *err = NULL, *page = NULL, *dom = NULL;
+
+	g_assert_cmpint(run_program(gen_argv, &out, &err), ==, 0);
+	g_clear_pointer(&out, g_free);
+	g_clear_pointer(&err, g_free);
+	g_assert_cmpint(run_tool(&out, &err, "-q", "--report", page_path, cap, NULL), ==, 0);
+	gsize size = 0;
+	g_assert_true(g_file_get_contents(page_path, &page, &size, NULL));
+	g_test_message("report: %" G_GSIZE_FORMAT " bytes", size);
+	/* The least busy host: the last of the data's hosts. */
+	const char *end = strstr(page, "],\n\"refused\":");
+	g_assert_nonnull(end);
+	const char *last = g_strrstr_len(page, end - page, "\n[\"");
+	g_assert_nonnull(last);
+	gchar *addr = g_strndup(last + 3, strcspn(last + 3, "\""));
+	gchar *uri = g_filename_to_uri(page_path, NULL, NULL);
+	gchar *url = g_strconcat(uri, "#search=", addr, NULL);
+	gint64 t0 = g_get_monotonic_time();
+	g_assert_cmpint(chromium(exe, url, "--dump-dom", NULL, &dom), ==, 0);
+	g_test_message("Chromium: %.2f s from start to the dumped DOM",
+	               (g_get_monotonic_time() - t0) / 1e6);
+	const char *mark = strstr(dom, "<div id=\"first-screen\" hidden=\"\" data-ms=\"");
+	g_assert_nonnull(mark);
+	guint64 ms = g_ascii_strtoull(strstr(mark, "data-ms=\"") + 9, NULL, 10);
+	g_test_message("first screen drawn %" G_GUINT64_FORMAT " ms after navigation", ms);
+	g_assert_cmpuint(ms, <, 5000);
+	gchar *want = g_strdup_printf("<h3 id=\"host-%s\">", addr);
+	g_assert_nonnull(strstr(dom, want));
+	g_assert_nonnull(strstr(dom, "<tr id=\"row-socket-"));
+	g_free(want);
+	g_free(url);
+	g_free(uri);
+	g_free(addr);
+	g_free(dom);
+	g_free(page);
+	g_free(out);
+	g_free(err);
+	g_unlink(page_path);
+	g_unlink(cap);
+	g_rmdir(dir);
+	g_free(out_arg);
+	g_free(page_path);
+	g_free(cap);
+	g_free(dir);
+	g_free(exe);
 }
 
 int
@@ -800,6 +881,7 @@ main(int argc, char **argv)
 	g_test_add_func("/pictures/html/page", test_html_page);
 	g_test_add_func("/pictures/html/chromium", test_html_chromium);
 	g_test_add_func("/pictures/html/large-diagram", test_html_large_diagram);
+	g_test_add_func("/pictures/html/1m-first-screen", test_html_first_screen);
 	int rc = g_test_run();
 	g_free(tool);
 	g_free(srcdir);
