@@ -45,6 +45,7 @@ struct dm_tui {
 	bool prompting;
 	char prompt[8];
 	size_t prompt_len;
+	bool seen_partial;    /* a partial checksum came: the legend says why */
 };
 
 enum { PAIR_NEW = 1, PAIR_BAD, PAIR_HEAD };
@@ -126,17 +127,25 @@ decision_words(GString *s, const dm_decision *d)
 	switch (d->action) {
 	case DM_ACTION_DROPPED:
 		g_string_append_printf(s, " -> dropped: %s", dm_drop_name(d->drop));
+		if (d->socket) {
+			char *label = dm_report_socket_label(d->socket);
+			g_string_append_printf(s, " (for socket %u %s)", dm_socket_id(d->socket), label);
+			g_free(label);
+		}
 		break;
 	case DM_ACTION_REFUSED:
 		g_string_append_printf(s, " -> refused, answers %s", dm_reply_name(d->reply));
 		break;
-	default:
-		g_string_append_printf(s, " -> socket %u", dm_socket_id(d->socket));
+	default: {
+		char *label = dm_report_socket_label(d->socket);
+		g_string_append_printf(s, " -> socket %u %s", dm_socket_id(d->socket), label);
+		g_free(label);
 		if (d->state != DM_TCP_NONE)
 			g_string_append_printf(s, " %s", dm_tcp_state_name(d->state));
 		g_string_append_printf(s, " %s (%s)", dm_action_name(d->action),
 		                       dm_lookup_name(d->lookup));
 		break;
+	}
 	}
 }
 
@@ -155,6 +164,8 @@ dm_tui_frame(dm_tui *t, uint64_t frame, dm_frame_status st, const dm_packet *pkt
 	g_string_append_printf(s, "%" G_GUINT64_FORMAT " ", frame);
 	segment_words(s, pkt);
 	g_string_append_printf(s, " %s", dm_csum_status_name(pkt->csum.status));
+	if (pkt->csum.status == DM_CSUM_PARTIAL)
+		t->seen_partial = true;
 	decision_words(s, d);
 	if (d->action == DM_ACTION_DROPPED || d->action == DM_ACTION_REFUSED)
 		l->attr = COLOR_PAIR(PAIR_BAD);
@@ -294,6 +305,46 @@ socket_matches(const dm_socket *s, int port)
 	return port < 0 || l == port || (remote && r == port);
 }
 
+/* @shown in the text report's order: each listener's accepted
+ * connections right under it (their index | INDENTED), the others as
+ * they were made. */
+#define INDENTED 0x80000000u
+static GArray *
+listener_order(const GPtrArray *shown)
+{
+	GHashTable *kids = g_hash_table_new_full(NULL, NULL, NULL, (GDestroyNotify)g_array_unref);
+	GHashTable *present = g_hash_table_new(NULL, NULL);
+	for (guint i = 0; i < shown->len; i++)
+		g_hash_table_add(present, g_ptr_array_index(shown, i));
+	for (guint i = 0; i < shown->len; i++) {
+		const dm_socket *par = dm_socket_parent(g_ptr_array_index(shown, i));
+		if (!par || !g_hash_table_contains(present, par))
+			continue;
+		GArray *k = g_hash_table_lookup(kids, par);
+		if (!k) {
+			k = g_array_new(FALSE, FALSE, sizeof(guint));
+			g_hash_table_insert(kids, (gpointer)par, k);
+		}
+		g_array_append_val(k, i);
+	}
+	GArray *order = g_array_sized_new(FALSE, FALSE, sizeof(guint), shown->len);
+	for (guint i = 0; i < shown->len; i++) {
+		const dm_socket *s = g_ptr_array_index(shown, i);
+		const dm_socket *par = dm_socket_parent(s);
+		if (par && g_hash_table_contains(present, par))
+			continue;
+		g_array_append_val(order, i);
+		GArray *k = g_hash_table_lookup(kids, s);
+		for (guint j = 0; k && j < k->len; j++) {
+			guint v = g_array_index(k, guint, j) | INDENTED;
+			g_array_append_val(order, v);
+		}
+	}
+	g_hash_table_destroy(present);
+	g_hash_table_destroy(kids);
+	return order;
+}
+
 static int
 draw_sockets(dm_tui *t, const dm_host *h, int y, int rows, double now)
 {
@@ -313,10 +364,13 @@ draw_sockets(dm_tui *t, const dm_host *h, int y, int rows, double now)
 	for (guint i = 0; i < socks->len; i++)
 		if (socket_matches(g_ptr_array_index(socks, i), t->port_filter))
 			g_ptr_array_add(shown, g_ptr_array_index(socks, i));
+	GArray *order = listener_order(shown);
 	/* The newest sockets when they do not all fit. */
-	guint first = shown->len > (guint)rows && rows > 0 ? shown->len - (guint)rows : 0;
-	for (guint i = first; i < shown->len && rows > 0; i++, rows--) {
-		const dm_socket *s = g_ptr_array_index(shown, i);
+	guint first = order->len > (guint)rows && rows > 0 ? order->len - (guint)rows : 0;
+	for (guint i = first; i < order->len && rows > 0; i++, rows--) {
+		guint o = g_array_index(order, guint, i);
+		const dm_socket *s = g_ptr_array_index(shown, o & ~INDENTED);
+		int in = o & INDENTED ? 2 : 0;
 		char l[56], r[56] = "*:*";
 		uint16_t lp, rp;
 		int fam = dm_socket_family(s);
@@ -327,9 +381,9 @@ draw_sockets(dm_tui *t, const dm_host *h, int y, int rows, double now)
 		dm_report_endpoint(fam, la, lp, dm_socket_local_is_wildcard(s), l);
 		if (ra)
 			dm_report_endpoint(fam, ra, rp, false, r);
-		g_snprintf(line, sizeof line, "%-5s %-12s %-*.*s %-*.*s %7" G_GUINT64_FORMAT
-		           " %9" G_GUINT64_FORMAT " %5u",
-		           dm_socket_proto(s) == 17 ? "udp" : "tcp", st, aw, aw, l, aw, aw, r,
+		g_snprintf(line, sizeof line, "%*s%-5s %-12s %-*.*s %-*.*s %7" G_GUINT64_FORMAT
+		           " %9" G_GUINT64_FORMAT " %5u", in, "",
+		           dm_socket_proto(s) == 17 ? "udp" : "tcp", st, aw - in, aw - in, l, aw, aw, r,
 		           dm_socket_segments(s), dm_socket_bytes(s), dm_socket_id(s));
 		gpointer key = GUINT_TO_POINTER(dm_socket_id(s));
 		double *since = g_hash_table_lookup(t->seen, key);
@@ -345,6 +399,7 @@ draw_sockets(dm_tui *t, const dm_host *h, int y, int rows, double now)
 			attr |= A_REVERSE;
 		put(y++, attr, line);
 	}
+	g_array_unref(order);
 	g_ptr_array_unref(shown);
 	return y;
 }
@@ -490,7 +545,9 @@ dm_tui_draw(dm_tui *t, const dm_demux *dm, const dm_summary *sum,
 	int y = 2;
 	draw_sockets(t, h, y, nsock, dm_live_clock());
 	y += nsock;
-	put(y++, COLOR_PAIR(PAIR_HEAD) | A_BOLD, "Refused attempts and bad checksums");
+	put(y++, COLOR_PAIR(PAIR_HEAD) | A_BOLD, t->seen_partial ?
+	    "Refused attempts and bad checksums   (partial: checksum left to the capturing"
+	    " host's NIC, offload; not an error)" : "Refused attempts and bad checksums");
 	draw_alerts(t, h, y, nalert);
 	y += nalert;
 	put(y++, COLOR_PAIR(PAIR_HEAD) | A_BOLD, "Latest decisions");
