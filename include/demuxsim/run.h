@@ -78,6 +78,9 @@ typedef struct {
 	bool two_pass;             /* --two-pass: the evidence read first */
 	double evidence_window;    /* --evidence-window, seconds (single pass) */
 	uint64_t count;            /* -c: stop after this many frames, 0 never */
+	const char *filter;        /* a BPF expression: only the frames it
+	                            * selects are processed, numbered as in
+	                            * their captures; NULL: all */
 } dm_run_files_config;
 
 /**

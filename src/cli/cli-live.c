@@ -24,7 +24,7 @@ dm_live_cli_entries(dm_live_cli *lo)
 		{ "list-interfaces", 'D', 0, G_OPTION_ARG_NONE, &lo->list,
 		  "List the interfaces a capture can be opened on, and exit", NULL },
 		{ "filter", 'f', 0, G_OPTION_ARG_STRING, &lo->filter,
-		  "With -i: capture only what the BPF expression EXPR selects", "EXPR" },
+		  "Process only the frames the BPF expression EXPR selects (live or from files; or give it as trailing words)", "EXPR" },
 		{ "count", 'c', 0, G_OPTION_ARG_INT, &lo->count,
 		  "Stop after N frames (files, -i and --realtime alike)", "N" },
 		{ "duration", 0, 0, G_OPTION_ARG_DOUBLE, &lo->duration,
@@ -51,7 +51,8 @@ dm_live_cli_entries(dm_live_cli *lo)
 bool
 dm_live_cli_wanted(const dm_live_cli *lo)
 {
-	return lo->interface || lo->list || lo->realtime || lo->filter ||
+	/* -f alone filters files too. */
+	return lo->interface || lo->list || lo->realtime ||
 	       lo->duration || lo->snaplen || lo->no_promisc || lo->no_immediate ||
 	       lo->write_file || lo->user || lo->no_tui;
 }
