@@ -15,7 +15,8 @@ cli_tests = \
 	tests/cli/test-shard \
 	tests/cli/test-threads \
 	tests/cli/test-onepass \
-	tests/cli/test-habits
+	tests/cli/test-habits \
+	tests/cli/test-filter
 cli_scripts = tests/cli/test-live.sh tests/cli/test-signals.sh
 tests_cli_test_badinput_SOURCES = tests/cli/test-badinput.c tests/cli/testrun.h
 tests_cli_test_captures_SOURCES = tests/cli/test-captures.c tests/cli/testrun.h
@@ -29,6 +30,7 @@ tests_cli_test_scenarios_SOURCES = tests/cli/test-scenarios.c tests/cli/testrun.
 tests_cli_test_shard_SOURCES = tests/cli/test-shard.c tests/cli/testrun.h
 tests_cli_test_threads_SOURCES = tests/cli/test-threads.c tests/cli/testrun.h
 tests_cli_test_habits_SOURCES = tests/cli/test-habits.c tests/cli/testrun.h
+tests_cli_test_filter_SOURCES = tests/cli/test-filter.c tests/cli/testrun.h
 tests_cli_test_onepass_SOURCES = tests/cli/test-onepass.c tests/cli/testrun.h tests/gen/wire.h
 # What test-pictures leaves for people to look at (the HTML report and its
 # screenshot, the diagrams it laid out), until make clean.
