@@ -10,6 +10,7 @@
 
 #include "cli-live-int.h"
 #include "cli-int.h"
+#include "demuxsim/dump.h"
 #include "demuxsim/live-run.h"
 #include "demuxsim/report-live.h"
 #include "demuxsim/run.h"
@@ -17,7 +18,7 @@
 const GOptionEntry *
 dm_live_cli_entries(dm_live_cli *lo)
 {
-	static GOptionEntry e[14];
+	static GOptionEntry e[15];
 	GOptionEntry v[] = {
 		{ "interface", 'i', 0, G_OPTION_ARG_STRING, &lo->interface,
 		  "Capture live on interface IFACE (\"any\": all of them); trailing arguments are a filter", "IFACE" },
@@ -37,6 +38,8 @@ dm_live_cli_entries(dm_live_cli *lo)
 		  "With -i: let the kernel buffer frames (default: each at once)", NULL },
 		{ "write", 'w', 0, G_OPTION_ARG_FILENAME, &lo->write_file,
 		  "With -i: also save the raw frames to the pcap FILE", "FILE" },
+		{ "packet-buffered", 'U', 0, G_OPTION_ARG_NONE, &lo->packet_buffered,
+		  "With -w: write each frame to the file as it comes (not in blocks)", NULL },
 		{ "relinquish-privileges", 'Z', 0, G_OPTION_ARG_STRING, &lo->user,
 		  "With -i, as root: become USER once the interface is open", "USER" },
 		{ "no-tui", 0, 0, G_OPTION_ARG_NONE, &lo->no_tui,
@@ -52,7 +55,7 @@ bool
 dm_live_cli_wanted(const dm_live_cli *lo)
 {
 	/* -f alone filters files too. */
-	return lo->interface || lo->list || lo->realtime ||
+	return lo->interface || lo->list || lo->realtime || lo->packet_buffered ||
 	       lo->duration || lo->snaplen || lo->no_promisc || lo->no_immediate ||
 	       lo->write_file || lo->user || lo->no_tui;
 }
@@ -87,13 +90,14 @@ dm_live_cli_check(dm_live_cli *lo, const char *read_file, gchar ***files)
 		return DM_EXIT_DONE;
 	}
 	if (!lo->interface && !lo->realtime)
-		return usage("--duration, -f, -s, -p, -w, -Z and --no-tui need -i (or --realtime)");
+		return usage("--duration, -s, -p, -w, -U, -Z and --no-tui need -i (or --realtime)");
 	if (lo->interface && lo->realtime)
 		return usage("--realtime replays a file: use -r FILE, not -i");
 	if (lo->interface && read_file)
 		return usage("-i and -r cannot be combined");
 	if (lo->count < 0 || lo->duration < 0 || lo->snaplen < 0)
 		return usage("-c, --duration and -s take a positive number");
+	dm_dump_set_packet_buffered(lo->packet_buffered);
 	if (lo->interface) {
 		if (nfiles && lo->filter)
 			return usage("give the filter with -f or as trailing arguments, not both");
