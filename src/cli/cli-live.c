@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <net/if.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -60,6 +61,34 @@ dm_live_cli_wanted(const dm_live_cli *lo)
 	       lo->write_file || lo->user || lo->no_tui;
 }
 
+/* -i N, N not an interface's name: the Nth interface of -D (as tcpdump).
+ * Returns: false when there is no such one (reported). */
+static bool
+interface_by_index(dm_live_cli *lo)
+{
+	const char *s = lo->interface;
+	if (!*s || strspn(s, "0123456789") != strlen(s) || if_nametoindex(s) != 0)
+		return true;
+	GError *err = NULL;
+	GArray *devs = dm_live_devices(&err);
+	guint64 n = g_ascii_strtoull(s, NULL, 10);
+	if (!devs) {
+		g_printerr("demuxsim: -i %s: %s\n", s, err->message);
+		g_error_free(err);
+		return false;
+	}
+	bool ok = n >= 1 && n <= devs->len;
+	if (ok) {
+		g_free(lo->interface);
+		lo->interface = g_strdup(g_array_index(devs, dm_live_device, n - 1).name);
+	} else {
+		g_printerr("demuxsim: -i %s: no interface of that number (%u listed by -D)\n",
+		           s, devs->len);
+	}
+	g_array_unref(devs);
+	return ok;
+}
+
 static int
 usage(const char *msg)
 {
@@ -98,6 +127,8 @@ dm_live_cli_check(dm_live_cli *lo, const char *read_file, gchar ***files)
 	if (lo->count < 0 || lo->duration < 0 || lo->snaplen < 0)
 		return usage("-c, --duration and -s take a positive number");
 	dm_dump_set_packet_buffered(lo->packet_buffered);
+	if (lo->interface && !interface_by_index(lo))
+		return DM_EXIT_USAGE;
 	if (lo->interface) {
 		if (nfiles && lo->filter)
 			return usage("give the filter with -f or as trailing arguments, not both");

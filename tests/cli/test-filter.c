@@ -262,6 +262,41 @@ test_line_buffered(void)
 	g_free(cap);
 }
 
+/* -i N: the Nth interface -D lists (opened, or refused by its name
+ * without the privilege to capture); a number past the list: usage. */
+static void
+test_live_index(void)
+{
+	gchar *err = NULL;
+	gchar *out = run_full((const char *const[]){ "-i", "9999", "-c", "1", NULL }, 2, &err);
+	g_assert_nonnull(strstr(err, "no interface of that number"));
+	g_free(out);
+	g_free(err);
+	gchar *list = NULL;
+	if (tr_run(NULL, paths.tool, (const char *const[]){ "-D", NULL }, &list, &err) != 0 ||
+	    !g_str_has_prefix(list, "1.")) {
+		g_free(list);
+		g_free(err);
+		g_test_skip("no interface listed by -D here");
+		return;
+	}
+	g_free(err);
+	gchar *name = g_strndup(list + 2, strcspn(list + 2, " \n"));
+	out = NULL;
+	err = NULL;
+	int st = tr_run(NULL, paths.tool, (const char *const[]){ "-i", "1", "-c", "1", "--duration",
+	                                                          "0.3", "--no-tui", "-q", NULL },
+	                &out, &err);
+	g_test_message("-i 1 is %s: exit %d, %s", name, st, err);
+	if (st != 0)  /* no privilege: refused under the interface's name */
+		g_assert_nonnull(strstr(err, name));
+	g_assert_null(strstr(err, "1: No such device"));
+	g_free(out);
+	g_free(err);
+	g_free(name);
+	g_free(list);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -275,6 +310,7 @@ main(int argc, char **argv)
 	g_test_add_func("/habits/read/repeated", test_read_repeated);
 	g_test_add_func("/habits/read/missing-no-report", test_missing_no_report);
 	g_test_add_func("/habits/line-buffered", test_line_buffered);
+	g_test_add_func("/habits/live/index", test_live_index);
 	int rc = g_test_run();
 	tr_paths_clear(&paths);
 	return rc;
