@@ -212,9 +212,9 @@ is_file_word(const char *w)
 	       g_str_has_suffix(w, ".cap");
 }
 
-/* Split the words after the options into files and a BPF filter: with
- * -r, every word is the filter; else the leading file words (above) are
- * the files and the rest is the filter.  Returns CLI_CONTINUE, or an
+/* Split the words after the options into files and a BPF filter: the
+ * leading file words (above) are files (after those of -r), the rest is
+ * the filter.  Returns CLI_CONTINUE, or an
  * exit status. */
 static int
 split_words(cli *c)
@@ -223,9 +223,8 @@ split_words(cli *c)
 	for (gchar **f = o->read_files; f && *f; f++)
 		g_ptr_array_add(c->inputs, *f);
 	gchar **w = o->files;
-	if (!o->read_files)
-		for (; w && *w && is_file_word(*w); w++)
-			g_ptr_array_add(c->inputs, *w);
+	for (; w && *w && is_file_word(*w); w++)
+		g_ptr_array_add(c->inputs, *w);
 	if (w && *w && c->lo.filter) {
 		g_printerr("demuxsim: give the filter with -f or as trailing words, not both (try --help)\n");
 		return DM_EXIT_USAGE;
