@@ -19,6 +19,9 @@ typedef struct {
 	uint32_t caplen;     /* bytes captured, at @data */
 	uint32_t wirelen;    /* bytes on the wire */
 	const uint8_t *data;
+	uint64_t skipped;    /* records just before this one that the filter
+	                      * left out (dm_capture_set_filter): frame
+	                      * numbers count them */
 } dm_record;
 
 /**
@@ -91,5 +94,40 @@ bool dm_capture_progress(const dm_capture *cap, uint64_t *done, uint64_t *total)
  * dm_capture_lib_version: libpcap's own description of its version.
  */
 const char *dm_capture_lib_version(void);
+
+/**
+ * dm_capture_filter_check: compile the BPF expression @expr for link
+ * type @dlt, to check it before a run.
+ * Returns: whether it compiles, else false with libpcap's reason in @error.
+ */
+bool dm_capture_filter_check(const char *expr, int dlt, GError **error);
+
+/**
+ * dm_capture_set_filter: from now on, hand out only the records the BPF
+ * expression @expr (NULL: none) selects, compiled for @cap's link type;
+ * the others are counted and skipped (dm_record.skipped).
+ * Returns: false with libpcap's reason in @error if it does not compile.
+ */
+bool dm_capture_set_filter(dm_capture *cap, const char *expr, GError **error);
+
+/**
+ * dm_capture_add_skipped: count @n records left out before @cap's first
+ * one (those the filter left out at the end of the inputs before it),
+ * in the next record's dm_record.skipped.
+ */
+void dm_capture_add_skipped(dm_capture *cap, uint64_t n);
+
+/**
+ * dm_capture_filtered: the records of @cap the filter left out so far.
+ * Returns: the count.
+ */
+uint64_t dm_capture_filtered(const dm_capture *cap);
+
+/**
+ * dm_capture_pending: the records left out since the last one handed
+ * out (at the end of the capture: those after the last one).
+ * Returns: the count.
+ */
+uint64_t dm_capture_pending(const dm_capture *cap);
 
 #endif /* DEMUXSIM_CAPTURE_H */

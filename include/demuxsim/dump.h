@@ -29,4 +29,10 @@ void dm_dump_write(dm_dump *d, const dm_record *rec);
  */
 bool dm_dump_close(dm_dump *d, GError **error);
 
+/**
+ * dm_dump_set_packet_buffered: with @on, every dumper of the process
+ * flushes each frame to its file as it is written (tcpdump -U).
+ */
+void dm_dump_set_packet_buffered(bool on);
+
 #endif /* DEMUXSIM_DUMP_H */

@@ -98,4 +98,10 @@ const dm_summary *dm_pipeline_finish(dm_pipeline *p);
  */
 void dm_pipeline_free(dm_pipeline *p);
 
+/**
+ * dm_pipeline_note_filtered: count @n frames a BPF filter left out
+ * (dm_summary.filtered); they were not processed.
+ */
+void dm_pipeline_note_filtered(dm_pipeline *p, uint64_t n);
+
 #endif

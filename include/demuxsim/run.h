@@ -79,6 +79,9 @@ typedef struct {
 	double evidence_window;    /* --evidence-window, seconds (single pass) */
 	uint64_t count;            /* -c: stop after this many frames, 0 never */
 	bool progress;             /* a progress line on standard error */
+	const char *filter;        /* a BPF expression: only the frames it
+	                            * selects are processed, numbered as in
+	                            * their captures; NULL: all */
 } dm_run_files_config;
 
 /**

@@ -22,6 +22,8 @@ typedef struct {
 	uint64_t vlan_frames;     /* frames with at least one VLAN tag */
 	uint64_t fragments;       /* IP fragments, first or not */
 	dm_reasm_stats reasm;     /* IP reassembly (dm_reasm_finish()) */
+	uint64_t filtered;        /* frames the BPF filter left out (not in
+	                           * @frames), dm_pipeline_note_filtered() */
 } dm_summary;
 
 /**

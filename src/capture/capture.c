@@ -57,6 +57,11 @@ struct dm_capture {
 	uint32_t snaplen;
 	ng_filter ng;
 	int file_fd;        /* a regular file's descriptor (progress), or -1 */
+	/* The BPF filter (dm_capture_set_filter), compiled for @dlt. */
+	struct bpf_program prog;
+	bool have_prog;
+	uint64_t filtered;  /* records it left out */
+	uint64_t pending;   /* of them, since the last record handed out */
 };
 
 G_DEFINE_QUARK(dm-capture-error-quark, dm_capture_error)
@@ -498,25 +503,97 @@ dm_record_set_time(dm_record *rec, int64_t sec, int64_t frac, bool nano)
 	return clamped;
 }
 
+/* Past the record @hdr just read. */
+static void
+advance_offset(dm_capture *cap, const struct pcap_pkthdr *hdr)
+{
+	/* A pcap record takes its header and caplen bytes, unless libpcap
+	 * cut it to the snapshot length; then, as for pcapng's blocks, the
+	 * file tells. */
+	if (cap->next_offset >= 0 && cap->rec_hdr && hdr->caplen != cap->snaplen)
+		cap->next_offset += (long)(cap->rec_hdr + hdr->caplen);
+	else if (cap->next_offset >= 0)
+		cap->next_offset = ftell(pcap_file(cap->pcap));
+}
+
+bool
+dm_capture_filter_check(const char *expr, int dlt, GError **error)
+{
+	pcap_t *dead = pcap_open_dead(dlt, 262144);
+	struct bpf_program prog;
+	if (!dead) {
+		g_set_error(error, DM_CAPTURE_ERROR, 0, "cannot compile filters");
+		return false;
+	}
+	bool ok = pcap_compile(dead, &prog, expr, 1, PCAP_NETMASK_UNKNOWN) == 0;
+	if (ok)
+		pcap_freecode(&prog);
+	else
+		g_set_error(error, DM_CAPTURE_ERROR, 0, "%s", pcap_geterr(dead));
+	pcap_close(dead);
+	return ok;
+}
+
+bool
+dm_capture_set_filter(dm_capture *cap, const char *expr, GError **error)
+{
+	if (cap->have_prog) {
+		pcap_freecode(&cap->prog);
+		cap->have_prog = false;
+	}
+	if (!expr)
+		return true;
+	/* Compiled for this capture's link type (libpcap reads one per file). */
+	if (pcap_compile(cap->pcap, &cap->prog, expr, 1, PCAP_NETMASK_UNKNOWN) != 0) {
+		g_set_error(error, DM_CAPTURE_ERROR, 0, "%s", pcap_geterr(cap->pcap));
+		return false;
+	}
+	cap->have_prog = true;
+	return true;
+}
+
+void
+dm_capture_add_skipped(dm_capture *cap, uint64_t n)
+{
+	cap->pending += n;
+}
+
+uint64_t
+dm_capture_filtered(const dm_capture *cap)
+{
+	return cap->filtered;
+}
+
+uint64_t
+dm_capture_pending(const dm_capture *cap)
+{
+	return cap->pending;
+}
+
 int
 dm_capture_next(dm_capture *cap, dm_record *rec, GError **error)
 {
 	struct pcap_pkthdr *hdr;
 	const u_char *data;
 
-	switch (pcap_next_ex(cap->pcap, &hdr, &data)) {
+	int rc;
+	/* Records the filter leaves out are skipped here, before anything
+	 * decodes them; the next record handed out says how many. */
+	while ((rc = pcap_next_ex(cap->pcap, &hdr, &data)) == 1 && cap->have_prog &&
+	       !pcap_offline_filter(&cap->prog, hdr, data)) {
+		cap->filtered++;
+		cap->pending++;
+		advance_offset(cap, hdr);
+	}
+	switch (rc) {
 	case 1:
+		rec->skipped = cap->pending;
+		cap->pending = 0;
 		dm_record_set_time(rec, hdr->ts.tv_sec, hdr->ts.tv_usec, cap->nano);
 		rec->caplen = hdr->caplen;
 		rec->wirelen = hdr->len;
 		rec->data = data;
-		/* A pcap record takes its header and caplen bytes, unless
-		 * libpcap cut it to the snapshot length; then, as for pcapng's
-		 * blocks, the file tells. */
-		if (cap->next_offset >= 0 && cap->rec_hdr && hdr->caplen != cap->snaplen)
-			cap->next_offset += (long)(cap->rec_hdr + hdr->caplen);
-		else if (cap->next_offset >= 0)
-			cap->next_offset = ftell(pcap_file(cap->pcap));
+		advance_offset(cap, hdr);
 		return 1;
 	case PCAP_ERROR_BREAK:
 		return 0;
@@ -562,6 +639,8 @@ dm_capture_close(dm_capture *cap)
 {
 	if (!cap)
 		return;
+	if (cap->have_prog)
+		pcap_freecode(&cap->prog);
 	if (cap->pcap)
 		pcap_close(cap->pcap);
 	else if (cap->fp && cap->fp != stdin)

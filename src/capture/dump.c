@@ -14,6 +14,15 @@ struct dm_dump {
 	char *path;
 };
 
+/* -U: every frame flushed to the file as it is written. */
+static bool packet_buffered;
+
+void
+dm_dump_set_packet_buffered(bool on)
+{
+	packet_buffered = on;
+}
+
 dm_dump *
 dm_dump_open(const char *path, int dlt, int snaplen, bool nano, GError **error)
 {
@@ -45,6 +54,8 @@ dm_dump_write(dm_dump *d, const dm_record *rec)
 	h.caplen = rec->caplen;
 	h.len = rec->wirelen;
 	pcap_dump((u_char *)d->dumper, &h, rec->data);
+	if (packet_buffered)
+		pcap_dump_flush(d->dumper);
 }
 
 bool

@@ -21,6 +21,7 @@ typedef struct {
 	gboolean no_promisc;       /* -p */
 	gboolean no_immediate;     /* --no-immediate-mode */
 	gchar *write_file;         /* -w */
+	gboolean packet_buffered;  /* -U */
 	gchar *user;               /* -Z */
 	gboolean no_tui;           /* --no-tui */
 	gboolean realtime;         /* --realtime */

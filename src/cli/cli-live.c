@@ -4,12 +4,14 @@
  */
 #include "config.h"
 
+#include <net/if.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli-live-int.h"
 #include "cli-int.h"
+#include "demuxsim/dump.h"
 #include "demuxsim/live-run.h"
 #include "demuxsim/report-live.h"
 #include "demuxsim/run.h"
@@ -17,14 +19,14 @@
 const GOptionEntry *
 dm_live_cli_entries(dm_live_cli *lo)
 {
-	static GOptionEntry e[14];
+	static GOptionEntry e[15];
 	GOptionEntry v[] = {
 		{ "interface", 'i', 0, G_OPTION_ARG_STRING, &lo->interface,
 		  "Capture live on interface IFACE (\"any\": all of them); trailing arguments are a filter", "IFACE" },
 		{ "list-interfaces", 'D', 0, G_OPTION_ARG_NONE, &lo->list,
 		  "List the interfaces a capture can be opened on, and exit", NULL },
 		{ "filter", 'f', 0, G_OPTION_ARG_STRING, &lo->filter,
-		  "With -i: capture only what the BPF expression EXPR selects", "EXPR" },
+		  "Process only the frames the BPF expression EXPR selects (live or from files; or give it as trailing words)", "EXPR" },
 		{ "count", 'c', 0, G_OPTION_ARG_INT, &lo->count,
 		  "Stop after N frames (files, -i and --realtime alike)", "N" },
 		{ "duration", 0, 0, G_OPTION_ARG_DOUBLE, &lo->duration,
@@ -37,6 +39,8 @@ dm_live_cli_entries(dm_live_cli *lo)
 		  "With -i: let the kernel buffer frames (default: each at once)", NULL },
 		{ "write", 'w', 0, G_OPTION_ARG_FILENAME, &lo->write_file,
 		  "With -i: also save the raw frames to the pcap FILE", "FILE" },
+		{ "packet-buffered", 'U', 0, G_OPTION_ARG_NONE, &lo->packet_buffered,
+		  "With -w: write each frame to the file as it comes (not in blocks)", NULL },
 		{ "relinquish-privileges", 'Z', 0, G_OPTION_ARG_STRING, &lo->user,
 		  "With -i, as root: become USER once the interface is open", "USER" },
 		{ "no-tui", 0, 0, G_OPTION_ARG_NONE, &lo->no_tui,
@@ -51,9 +55,38 @@ dm_live_cli_entries(dm_live_cli *lo)
 bool
 dm_live_cli_wanted(const dm_live_cli *lo)
 {
-	return lo->interface || lo->list || lo->realtime || lo->filter ||
+	/* -f alone filters files too. */
+	return lo->interface || lo->list || lo->realtime || lo->packet_buffered ||
 	       lo->duration || lo->snaplen || lo->no_promisc || lo->no_immediate ||
 	       lo->write_file || lo->user || lo->no_tui;
+}
+
+/* -i N, N not an interface's name: the Nth interface of -D (as tcpdump).
+ * Returns: false when there is no such one (reported). */
+static bool
+interface_by_index(dm_live_cli *lo)
+{
+	const char *s = lo->interface;
+	if (!*s || strspn(s, "0123456789") != strlen(s) || if_nametoindex(s) != 0)
+		return true;
+	GError *err = NULL;
+	GArray *devs = dm_live_devices(&err);
+	guint64 n = g_ascii_strtoull(s, NULL, 10);
+	if (!devs) {
+		g_printerr("demuxsim: -i %s: %s\n", s, err->message);
+		g_error_free(err);
+		return false;
+	}
+	bool ok = n >= 1 && n <= devs->len;
+	if (ok) {
+		g_free(lo->interface);
+		lo->interface = g_strdup(g_array_index(devs, dm_live_device, n - 1).name);
+	} else {
+		g_printerr("demuxsim: -i %s: no interface of that number (%u listed by -D)\n",
+		           s, devs->len);
+	}
+	g_array_unref(devs);
+	return ok;
 }
 
 static int
@@ -86,13 +119,16 @@ dm_live_cli_check(dm_live_cli *lo, const char *read_file, gchar ***files)
 		return DM_EXIT_DONE;
 	}
 	if (!lo->interface && !lo->realtime)
-		return usage("--duration, -f, -s, -p, -w, -Z and --no-tui need -i (or --realtime)");
+		return usage("--duration, -s, -p, -w, -U, -Z and --no-tui need -i (or --realtime)");
 	if (lo->interface && lo->realtime)
 		return usage("--realtime replays a file: use -r FILE, not -i");
 	if (lo->interface && read_file)
 		return usage("-i and -r cannot be combined");
 	if (lo->count < 0 || lo->duration < 0 || lo->snaplen < 0)
 		return usage("-c, --duration and -s take a positive number");
+	dm_dump_set_packet_buffered(lo->packet_buffered);
+	if (lo->interface && !interface_by_index(lo))
+		return DM_EXIT_USAGE;
 	if (lo->interface) {
 		if (nfiles && lo->filter)
 			return usage("give the filter with -f or as trailing arguments, not both");

@@ -18,6 +18,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli-int.h"
 #include "cli-limits-int.h"
@@ -36,7 +37,10 @@
 
 
 typedef struct {
-	gchar *read_file;
+	gchar **read_files;    /* -r, repeatable */
+	gchar *read_file;      /* the first of them */
+	gboolean line_buffered;
+	gchar *filter;         /* a BPF expression for the files */
 	gchar *format;
 	gboolean all_frames;
 	gboolean quiet;
@@ -122,8 +126,10 @@ static int
 parse_command_line(cli *c, int argc, char **argv)
 {
 	GOptionEntry entries[] = {
-		{ "read", 'r', 0, G_OPTION_ARG_FILENAME, &c->o.read_file,
-		  "Read the capture FILE (- for standard input)", "FILE" },
+		{ "read", 'r', 0, G_OPTION_ARG_FILENAME_ARRAY, &c->o.read_files,
+		  "Read the capture FILE (- for standard input; repeatable); with -r, the words after the options are a BPF filter", "FILE" },
+		{ "line-buffered", 'l', 0, G_OPTION_ARG_NONE, &c->o.line_buffered,
+		  "Write each output line at once (as tcpdump -l)", NULL },
 		{ "format", 0, 0, G_OPTION_ARG_STRING, &c->o.format,
 		  "Output: text (default), jsonl (one object per segment), json (report), csv (socket table), dot (diagram), svg (diagram drawn by Graphviz)", "FMT" },
 		{ "all-frames", 0, 0, G_OPTION_ARG_NONE, &c->o.all_frames,
@@ -197,6 +203,63 @@ check_window(options *o, bool live)
 	return false;
 }
 
+/* Whether word @w names a capture file rather than a filter word: "-",
+ * an existing file, or a path (a '/' or a capture's file name ending),
+ * which a missing file then reports. */
+static bool
+is_file_word(const char *w)
+{
+	struct stat st;
+	return strcmp(w, "-") == 0 || stat(w, &st) == 0 || strchr(w, '/') ||
+	       g_str_has_suffix(w, ".pcap") || g_str_has_suffix(w, ".pcapng") ||
+	       g_str_has_suffix(w, ".cap");
+}
+
+/* Split the words after the options into files and a BPF filter: the
+ * leading file words (above) are files (after those of -r), the rest is
+ * the filter.  Returns CLI_CONTINUE, or an
+ * exit status. */
+static int
+split_words(cli *c)
+{
+	options *o = &c->o;
+	for (gchar **f = o->read_files; f && *f; f++)
+		g_ptr_array_add(c->inputs, *f);
+	gchar **w = o->files;
+	for (; w && *w && is_file_word(*w); w++)
+		g_ptr_array_add(c->inputs, *w);
+	if (w && *w && c->lo.filter) {
+		g_printerr("demuxsim: give the filter with -f or as trailing words, not both (try --help)\n");
+		return DM_EXIT_USAGE;
+	}
+	o->filter = w && *w ? g_strjoinv(" ", w) : g_strdup(c->lo.filter);
+	GError *err = NULL;
+	/* Checked for Ethernet (link type 1) before any file is read; each
+	 * file compiles it for its own link type. */
+	if (o->filter && !dm_capture_filter_check(o->filter, 1, &err)) {
+		g_printerr("demuxsim: bad filter \"%s\": %s\n", o->filter, err->message);
+		g_error_free(err);
+		return DM_EXIT_USAGE;
+	}
+	return CLI_CONTINUE;
+}
+
+/* Not one of the inputs exists: each one's error, and no report at all
+ * (as tcpdump).  Returns CLI_CONTINUE when one at least exists. */
+static int
+check_inputs_exist(const cli *c)
+{
+	struct stat st;
+	for (guint i = 0; i < c->inputs->len; i++) {
+		const char *name = g_ptr_array_index(c->inputs, i);
+		if (strcmp(name, "-") == 0 || stat(name, &st) == 0 || errno != ENOENT)
+			return CLI_CONTINUE;
+	}
+	for (guint i = 0; i < c->inputs->len; i++)
+		dm_report_input_error(g_ptr_array_index(c->inputs, i), 0, g_strerror(ENOENT));
+	return DM_EXIT_INPUT;
+}
+
 /* Check what the options ask for and gather the inputs.  Returns
  * CLI_CONTINUE, or an exit status. */
 static int
@@ -244,6 +307,7 @@ check_options(cli *c)
 		g_printerr("demuxsim: -c: %d is not a number of frames\n", c->lo.count);
 		return DM_EXIT_USAGE;
 	}
+	o->read_file = o->read_files ? o->read_files[0] : NULL;
 	if (c->live) {
 		int st = dm_live_cli_check(&c->lo, o->read_file, &o->files);
 		if (st != DM_LIVE_CLI_CONTINUE)
@@ -253,15 +317,21 @@ check_options(cli *c)
 			return DM_EXIT_USAGE;
 		}
 	}
-	if (o->read_file)
-		g_ptr_array_add(c->inputs, o->read_file);
-	for (gchar **f = o->files; f && *f; f++)
-		g_ptr_array_add(c->inputs, *f);
-	if (c->inputs->len == 0 && !c->live) {
+	if (c->live) {
+		if (o->read_file)
+			g_ptr_array_add(c->inputs, o->read_file);
+		for (gchar **f = o->files; f && *f; f++)
+			g_ptr_array_add(c->inputs, *f);
+		return CLI_CONTINUE;
+	}
+	int st = split_words(c);
+	if (st != CLI_CONTINUE)
+		return st;
+	if (c->inputs->len == 0) {
 		g_printerr("demuxsim: no capture given (use -r FILE or FILE...; try --help)\n");
 		return DM_EXIT_USAGE;
 	}
-	return CLI_CONTINUE;
+	return check_inputs_exist(c);
 }
 
 /* --explain: the checksum workbench instead of a run. */
@@ -282,7 +352,10 @@ prepare_run(cli *c)
 	GError *err = NULL;
 	static char outbuf[1 << 16];
 
-	setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
+	if (o->line_buffered)
+		setvbuf(stdout, NULL, _IOLBF, 0);
+	else
+		setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
 	unsigned flags = (o->all_frames ? DM_REPORT_ALL_FRAMES : 0) |
 	                 (o->quiet ? DM_REPORT_QUIET : 0);
 	rs->rep = dm_report_new(stdout, c->fmt, flags);
@@ -332,6 +405,7 @@ run_files(cli *c)
 		.two_pass = c->o.two_pass, .evidence_window = c->o.evidence_window,
 		.count = (uint64_t)c->lo.count,
 		.progress = dm_screen_cli_progress(c->fmt, c->o.quiet),
+		.filter = c->o.filter,
 	};
 	c->html = NULL;   /* closed by the run */
 	return dm_run_files(&cfg, (const char *const *)c->inputs->pdata, c->inputs->len);
@@ -351,7 +425,8 @@ cli_clear(cli *c)
 	g_ptr_array_unref(c->inputs);
 	dm_live_cli_clear(&c->lo);
 	dm_limits_cli_clear(&c->lim);
-	g_free(c->o.read_file);
+	g_strfreev(c->o.read_files);
+	g_free(c->o.filter);
 	g_free(c->xo.frames);
 	g_free(c->o.format);
 	g_free(c->o.sockets);

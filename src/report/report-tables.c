@@ -109,6 +109,9 @@ text_summary(dm_report *rep, const dm_summary *sum)
 	fprintf(out, "\n%" G_GUINT64_FORMAT " frame%s, %" G_GUINT64_FORMAT
 	        " UDP and %" G_GUINT64_FORMAT " TCP segments\n", sum->frames,
 	        sum->frames == 1 ? "" : "s", sum->segments[DM_PROTO_UDP], sum->segments[DM_PROTO_TCP]);
+	if (sum->filtered)
+		fprintf(out, "  filtered out: %" G_GUINT64_FORMAT " frames (not processed)\n",
+		        sum->filtered);
 	if (rep->stop_signal) {
 		char sig[16];
 		fprintf(out, "  interrupted by %s after frame %" G_GUINT64_FORMAT "\n",
@@ -513,6 +516,8 @@ json_document(dm_report *rep, const dm_summary *sum, const dm_demux *dm)
 		jw_string(&w, g_ptr_array_index(rep->files, i));
 	jw_end_array(&w);
 	json_uint(&w, "frames", sum->frames);
+	if (sum->filtered)
+		json_uint(&w, "filtered", sum->filtered);
 	if (rep->have_capture) {
 		jw_key_lit(&w, "capture");
 		jw_begin_object(&w);

@@ -21,9 +21,10 @@
 #include "progress-int.h"
 #include "run-int.h"
 
-/* Open @in and check its link type; reports errors when @loud. */
+/* Open @in, check its link type and set @filter (compiled for it);
+ * reports errors when @loud. */
 static dm_capture *
-open_input(const dm_run_input *in, bool loud)
+open_input(const dm_run_input *in, const char *filter, bool loud)
 {
 	GError *err = NULL;
 	dm_capture *cap = dm_capture_open_file(in->path, &err);
@@ -44,21 +45,34 @@ open_input(const dm_run_input *in, bool loud)
 		dm_capture_close(cap);
 		return NULL;
 	}
+	if (!dm_capture_set_filter(cap, filter, &err)) {
+		char *m = g_strdup_printf("bad filter \"%s\" for link type %s: %s", filter,
+		                          dm_linktype_describe(dlt, lt, sizeof lt), err->message);
+		if (loud)
+			dm_report_input_error(in->name, 0, m);
+		g_free(m);
+		g_error_free(err);
+		dm_capture_close(cap);
+		return NULL;
+	}
 	return cap;
 }
 
 /* First pass: evidence of refusals, frames numbered across all inputs. */
 static dm_evidence *
-collect_evidence(const GArray *inputs, bool declared, unsigned threads, uint64_t count)
+collect_evidence(const GArray *inputs, const dm_run_files_config *cfg)
 {
-	dm_evidence *ev = dm_evidence_new(declared);
-	uint64_t frame = 0;
+	dm_evidence *ev = dm_evidence_new(cfg->declared);
+	uint64_t frame = 0, kept = 0, carry = 0, count = cfg->count;
+	unsigned threads = cfg->threads;
 
 	for (guint i = 0; i < inputs->len && !dm_stop_signal(); i++) {
 		const dm_run_input *in = &g_array_index(inputs, dm_run_input, i);
-		dm_capture *cap = in->failed || in->unread ? NULL : open_input(in, false);
+		dm_capture *cap = in->failed || in->unread ? NULL
+		                                           : open_input(in, cfg->filter, false);
 		if (!cap)
 			continue;
+		dm_capture_add_skipped(cap, carry);
 		/* Addresses, ports and flags: no checksum. */
 		dm_frames *fr = dm_frames_new(cap, DM_FRAMES_HEADERS, threads, NULL, NULL);
 		const dm_record *rec;
@@ -66,9 +80,13 @@ collect_evidence(const GArray *inputs, bool declared, unsigned threads, uint64_t
 		dm_packet *pkt;
 		GError *err = NULL;
 		int rc = 0;
-		while (!dm_stop_signal() && (!count || frame < count) &&
-		       (rc = dm_frames_next(fr, &rec, &st, &pkt, &err)) == 1)
-			dm_evidence_add(ev, ++frame, st, pkt);
+		while (!dm_stop_signal() && (!count || kept < count) &&
+		       (rc = dm_frames_next(fr, &rec, &st, &pkt, &err)) == 1) {
+			kept++;
+			frame += 1 + rec->skipped;
+			dm_evidence_add(ev, frame, st, pkt);
+		}
+		carry = dm_capture_pending(cap);
 		dm_frames_free(fr);
 		if (rc < 0)
 			g_error_free(err);
@@ -96,6 +114,8 @@ typedef struct {
 	dm_pipeline *p;
 	dm_lookahead *la;   /* NULL with --two-pass */
 	dm_progress *progress; /* the line on standard error, or NULL */
+	uint64_t kept;      /* frames processed (those the filter kept) */
+	uint64_t carry;     /* left out at the end of the inputs so far */
 } frame_sink;
 
 /* A stream's lines are seen as they come: written out whenever nothing
@@ -112,22 +132,25 @@ flush_when_idle(const dm_run_input *in)
 static bool
 counted(const dm_run_files_config *cfg, const frame_sink *to)
 {
-	return cfg->count &&
-	       (to->la ? dm_lookahead_read(to->la) : dm_pipeline_frames(to->p)) >= cfg->count;
+	return cfg->count && to->kept >= cfg->count;
 }
 
 /* One input, read until its end or a signal.  Returns false after an
  * input error. */
 static bool
-run_input(const dm_run_input *in, const frame_sink *to, const dm_run_files_config *cfg)
+run_input(const dm_run_input *in, frame_sink *to, const dm_run_files_config *cfg)
 {
 	GError *err = NULL;
 	if (in->unread)
 		return true;
 	/* A stream cut by a signal may not even hold a file header. */
-	dm_capture *cap = in->failed ? NULL : open_input(in, !g_atomic_int_get(&in->cut));
+	dm_capture *cap = in->failed ? NULL
+	                             : open_input(in, cfg->filter, !g_atomic_int_get(&in->cut));
 	if (!cap)
 		return g_atomic_int_get(&in->cut);
+	/* Frame numbers go on from the frames left out before this input. */
+	uint64_t before = to->carry;
+	dm_capture_add_skipped(cap, before);
 	bool nano = dm_capture_nanosecond(cap);
 	if (to->la)
 		dm_lookahead_begin_input(to->la, in->name, nano);
@@ -150,7 +173,8 @@ run_input(const dm_run_input *in, const frame_sink *to, const dm_run_files_confi
 	dm_progress_begin_input(to->progress, in->name);
 	while (!dm_stop_signal() && !counted(cfg, to) &&
 	       (rc = dm_frames_next(fr, &rec, &st, &pkt, &err)) == 1) {
-		in_file++;
+		in_file += 1 + rec->skipped;
+		to->kept++;
 		dm_progress_frame(to->progress, cap);
 		size_t len;
 		const char *start = dm_frames_text(fr, &len);
@@ -160,6 +184,9 @@ run_input(const dm_run_input *in, const frame_sink *to, const dm_run_files_confi
 			dm_pipeline_frame(to->p, rec, st, pkt, start, len);
 		flush_when_idle(in);
 	}
+	/* The reader thread has ended with the capture's end. */
+	to->carry = dm_capture_pending(cap);
+	dm_pipeline_note_filtered(to->p, dm_capture_filtered(cap));
 	dm_frames_free(fr);
 	dm_progress_end_input(to->progress);
 	if (rc < 0 && g_atomic_int_get(&in->cut)) {
@@ -170,7 +197,7 @@ run_input(const dm_run_input *in, const frame_sink *to, const dm_run_files_confi
 		 * every frame before it. */
 		if (to->la)
 			dm_lookahead_drain(to->la);
-		dm_report_input_error(in->name, in_file + 1, err->message);
+		dm_report_input_error(in->name, in_file + to->carry - before + 1, err->message);
 		g_error_free(err);
 		return false;
 	}
@@ -180,7 +207,7 @@ run_input(const dm_run_input *in, const frame_sink *to, const dm_run_files_confi
 /* Read input @in of a single pass: a stream through its pump (unless
  * spooled for --split). */
 static bool
-stream_input(dm_run_input *in, const frame_sink *to, const dm_run_files_config *cfg)
+stream_input(dm_run_input *in, frame_sink *to, const dm_run_files_config *cfg)
 {
 	bool pumped = !in->temporary && !in->failed && !in->unread && dm_run_is_stream(in->name);
 	if (pumped && !dm_run_stream_start(in))
@@ -230,7 +257,7 @@ write_outputs(const dm_run_files_config *cfg, const GArray *inputs, dm_split *sp
 
 /* Every input through @to; returns the exit status. */
 static int
-read_inputs(const dm_run_files_config *cfg, GArray *inputs, const frame_sink *to)
+read_inputs(const dm_run_files_config *cfg, GArray *inputs, frame_sink *to)
 {
 	int status = DM_EXIT_DONE;
 	/* A bad input is reported and skipped: the others are still read.  A
@@ -256,11 +283,11 @@ run_passes(const dm_run_files_config *cfg, GArray *inputs, dm_split *split, int 
 {
 	dm_pipeline_config pc = { .rep = cfg->rep, .dm = cfg->dm, .ra = cfg->ra,
 	                          .shard = cfg->shard, .split = split };
-	frame_sink to = { dm_pipeline_new(&pc), NULL, cfg->progress ? dm_progress_new() : NULL };
+	frame_sink to = { .p = dm_pipeline_new(&pc),
+	                  .progress = cfg->progress ? dm_progress_new() : NULL };
 
 	if (cfg->two_pass) {
-		dm_demux_set_evidence(cfg->dm, collect_evidence(inputs, cfg->declared, cfg->threads,
-		                                                  cfg->count));
+		dm_demux_set_evidence(cfg->dm, collect_evidence(inputs, cfg));
 	} else {
 		dm_evidence *ev = dm_evidence_new(cfg->declared);
 		dm_demux_set_evidence(cfg->dm, ev);

@@ -30,7 +30,8 @@ typedef struct {
 	uint8_t *buf;                 /* the records' bytes */
 	size_t size;
 	size_t off[BATCH_FRAMES];     /* each record's bytes in buf */
-	uint64_t first;               /* the first record's index (1-based) */
+	uint64_t first;               /* the first record's index (1-based),
+	                               * before the filter's left-out ones */
 	char *text;                   /* BATCH_FRAMES * DM_FRAMES_TEXT_MAX */
 	uint32_t text_len[BATCH_FRAMES];
 	dm_record rec[BATCH_FRAMES];
@@ -85,11 +86,14 @@ decode_batch(const dm_frames *fr, batch *b)
 	if (fr->text) {
 		if (!b->text)
 			b->text = g_malloc((size_t)BATCH_FRAMES * DM_FRAMES_TEXT_MAX);
-		for (guint i = 0; i < b->n; i++)
-			b->text_len[i] = (uint32_t)fr->text(fr->text_ctx, b->first + i, &b->rec[i],
+		uint64_t index = b->first;
+		for (guint i = 0; i < b->n; i++, index++) {
+			index += b->rec[i].skipped;  /* left out by the filter */
+			b->text_len[i] = (uint32_t)fr->text(fr->text_ctx, index, &b->rec[i],
 			                                    b->st[i], &b->pkt[i],
 			                                    b->text + (size_t)i * DM_FRAMES_TEXT_MAX,
 			                                    DM_FRAMES_TEXT_MAX);
+		}
 	}
 	b->decoded = true;
 }
@@ -129,10 +133,11 @@ fill(dm_frames *fr, batch *b)
 		b->rec[b->n++] = r;
 		used += r.caplen;
 	}
-	for (guint i = 0; i < b->n; i++)
-		b->rec[i].data = b->buf + b->off[i];
 	b->first = fr->records + 1;
-	fr->records += b->n;
+	for (guint i = 0; i < b->n; i++) {
+		b->rec[i].data = b->buf + b->off[i];
+		fr->records += 1 + b->rec[i].skipped;
+	}
 }
 
 static gpointer

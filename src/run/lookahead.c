@@ -286,7 +286,7 @@ void
 dm_lookahead_frame(dm_lookahead *la, const dm_record *rec, dm_frame_status st,
                    dm_packet *pkt, const char *text, size_t len)
 {
-	uint64_t frame = ++la->read;
+	uint64_t frame = la->read += 1 + rec->skipped;
 	bool answer = dm_evidence_add(la->ev, frame, st, pkt);
 	la->newest_ns = time_ns(rec, g_array_index(la->inputs, input_info, la->current).nano);
 	if (la->window_ns == 0) {

@@ -75,7 +75,8 @@ dm_pipeline_frame(dm_pipeline *p, const dm_record *rec, dm_frame_status st,
 	const dm_pipeline_config *c = &p->cfg;
 	dm_decision d;
 
-	p->frame++;
+	/* The capture's own frame numbers: those a filter left out count. */
+	p->frame += 1 + rec->skipped;
 	uint32_t nsec = p->nano ? rec->frac : rec->frac * 1000;
 	if (c->ra)
 		st = dm_reasm_frame(c->ra, p->frame, rec->sec, nsec, st, pkt);
@@ -106,6 +107,12 @@ dm_pipeline_record(dm_pipeline *p, int dlt, const dm_record *rec)
 	dm_packet pkt;
 	dm_frame_status st = dm_decode_frame(dlt, rec->data, rec->caplen, rec->wirelen, &pkt);
 	dm_pipeline_frame(p, rec, st, &pkt, NULL, 0);
+}
+
+void
+dm_pipeline_note_filtered(dm_pipeline *p, uint64_t n)
+{
+	p->sum.filtered += n;
 }
 
 uint64_t
