@@ -4,6 +4,7 @@ src_libdemuxsim_la_SOURCES += \
 	src/report/json-writer.c \
 	src/report/report-compact-int.h \
 	src/report/report-compact.c \
+	src/report/report-csv.c \
 	src/report/report-dot.c \
 	src/report/report-errors.c \
 	src/report/report-explain-binary.c \
@@ -26,6 +27,7 @@ src_libdemuxsim_la_SOURCES += \
 	src/report/report-reasm.c \
 	src/report/report-shard.c \
 	src/report/report-svg.c \
+	src/report/report-tables-int.h \
 	src/report/report-tables.c \
 	src/report/report-tui.c \
 	src/report/report.c

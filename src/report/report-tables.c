@@ -1,6 +1,6 @@
 /* report-tables.c - the end-of-run report: the summary of counts and the
  * simulated hosts' socket tables, as text (in the style of `ss -tuan`),
- * as one JSON document or as CSV (one row per socket).
+ * or as one JSON document (the CSV socket table: report-csv.c).
  */
 #include "config.h"
 
@@ -12,28 +12,8 @@
 #include "report-int.h"
 #include "report-compact-int.h"
 #include "report-reasm-int.h"
+#include "report-tables-int.h"
 
-/* Sockets are read in their hosts' order, which is not their order in
- * memory: asking for the next few early hides most of the cache misses
- * (a hint only, over the first few hundred bytes, whatever the size). */
-#define PREFETCH_AHEAD 4
-
-/* The size of the blocks the CSV and text tables are written in. */
-#define OUT_BLOCK 65536
-
-static inline void
-prefetch(const void *p)
-{
-#if defined(__GNUC__)
-	const char *c = p;
-	__builtin_prefetch(c);
-	__builtin_prefetch(c + 64);
-	__builtin_prefetch(c + 128);
-	__builtin_prefetch(c + 192);
-#else
-	(void)p;
-#endif
-}
 
 /* --- Text ---------------------------------------------------------------- */
 
@@ -562,95 +542,6 @@ json_document(dm_report *rep, const dm_summary *sum, const dm_demux *dm)
 	jw_end_object(&w);
 }
 
-/* --- CSV ----------------------------------------------------------------- */
-
-/* A socket's row (all but the host's address, already in @b). */
-static void
-csv_socket(dm_obuf *b, int fam, const dm_socket *s)
-{
-	uint16_t lport, rport;
-	const uint8_t *la = dm_socket_local(s, &lport);
-	const uint8_t *ra = dm_socket_remote(s, &rport);
-	const dm_socket *p = dm_socket_parent(s);
-	const char *st = dm_tcp_state_name(dm_socket_state(s));
-	char l[56];
-
-	dm_obuf_lit(b, ",");
-	dm_obuf_u64(b, dm_socket_id(s));
-	if (dm_socket_proto(s) == 17)
-		dm_obuf_lit(b, ",udp,");
-	else
-		dm_obuf_lit(b, ",tcp,");
-	dm_obuf_str(b, dm_sock_kind_name(dm_socket_kind(s)));
-	/* Address and port in columns of their own (no brackets). */
-	dm_obuf_lit(b, ",");
-	dm_obuf_str(b, dm_report_address(fam, la, l));
-	dm_obuf_lit(b, ",");
-	dm_obuf_u64(b, lport);
-	dm_obuf_lit(b, ",");
-	if (ra) {
-		dm_obuf_str(b, dm_report_address(fam, ra, l));
-		dm_obuf_lit(b, ",");
-		dm_obuf_u64(b, rport);
-	} else {
-		dm_obuf_lit(b, ",");
-	}
-	dm_obuf_lit(b, ",");
-	if (st)
-		dm_obuf_str(b, st);
-	dm_obuf_lit(b, ",");
-	if (p)
-		dm_obuf_u64(b, dm_socket_id(p));
-	if (dm_socket_midstream(s))
-		dm_obuf_lit(b, ",true,");
-	else
-		dm_obuf_lit(b, ",false,");
-	dm_obuf_u64(b, dm_socket_segments(s));
-	dm_obuf_lit(b, ",");
-	dm_obuf_u64(b, dm_socket_bytes(s));
-	dm_obuf_lit(b, ",");
-	dm_obuf_u64(b, dm_socket_bad_checksums(s));
-	dm_obuf_lit(b, ",");
-	dm_obuf_u64(b, dm_socket_peers(s));
-	dm_obuf_lit(b, ",");
-	if (dm_socket_first_frame(s))  /* never received: empty, not 0 */
-		dm_obuf_u64(b, dm_socket_first_frame(s));
-	dm_obuf_lit(b, ",");
-	if (dm_socket_last_frame(s))
-		dm_obuf_u64(b, dm_socket_last_frame(s));
-	dm_obuf_lit(b, "\n");
-}
-
-static void
-csv_sockets(dm_report *rep, const dm_demux *dm)
-{
-	GPtrArray *hosts = dm_demux_hosts(dm);
-	char *buf = g_malloc(OUT_BLOCK);
-	dm_obuf b;
-
-	dm_obuf_init(&b, rep->out, buf, OUT_BLOCK);
-	dm_obuf_lit(&b, "host,id,proto,kind,local_address,local_port,remote_address,remote_port,state,parent,midstream,segments,bytes,"
-	            "bad_checksums,peers,first_frame,last_frame\n");
-	for (guint i = 0; i < hosts->len; i++) {
-		const dm_host *h = g_ptr_array_index(hosts, i);
-		const GPtrArray *socks = dm_host_sockets(h);
-		char a[INET6_ADDRSTRLEN];
-		int fam = dm_host_family(h);
-		if (!dm_report_host_visible(rep, h))
-			continue;
-		size_t alen = strlen(dm_report_address(fam, dm_host_address(h), a));
-		for (guint j = 0; j < socks->len; j++) {
-			if (j + PREFETCH_AHEAD < socks->len)
-				prefetch(g_ptr_array_index(socks, j + PREFETCH_AHEAD));
-			dm_obuf_put(&b, a, alen);
-			csv_socket(&b, fam, g_ptr_array_index(socks, j));
-		}
-	}
-	dm_obuf_flush(&b);
-	g_free(buf);
-	g_ptr_array_unref(hosts);
-}
-
 void
 dm_report_set_table_limits(dm_report *rep, unsigned hosts, unsigned sockets)
 {
@@ -704,7 +595,7 @@ dm_report_summary(dm_report *rep, const dm_summary *sum, const dm_demux *dm)
 		if (rep->fields)
 			dm_report_fields_end(rep);
 		else if (dm)
-			csv_sockets(rep, dm);
+			dm_report_csv_sockets(rep, dm);
 		break;
 	case DM_FORMAT_DOT:
 	case DM_FORMAT_SVG:

@@ -168,7 +168,7 @@ servers() {   # start the servers of the scripted traffic, wait until ready
 	done
 }
 
-echo "1..31"
+echo "1..33"
 
 # --- 1-11: the scripted traffic, live, report as JSON -----------------------
 # Three captures see it at once: on the interface; on "any" (SLL2); and on
@@ -180,6 +180,10 @@ cap=$!; pids+=($cap)
 ip netns exec "$NS_S" timeout 60 "$DEMUXSIM" -i any --duration 40 -q --format json \
 	-w "$work/any.pcap" "ip or ip6" > "$work/any.json" 2> "$work/any.err" &
 anycap=$!; pids+=($anycap)
+# -c 24 -w: stops on its own after the frames that hold the first refusals
+ip netns exec "$NS_S" timeout 60 "$DEMUXSIM" -i "$IF_S" -c 24 -q --format json \
+	-w "$work/c24.pcap" "ip or ip6" > "$work/c24.json" 2> "$work/c24.err" &
+c24cap=$!; pids+=($c24cap)
 zuser=nobody
 id -u "$zuser" >/dev/null 2>&1 || zuser=
 if [ -n "$zuser" ]; then
@@ -205,6 +209,7 @@ if [ -n "$zuser" ]; then
 fi
 wait_for "$work/live.err" "listening on" 10
 wait_for "$work/any.err" "listening on" 10
+wait_for "$work/c24.err" "listening on" 10
 servers
 in_c timeout 30 python3 "$work/client.py" > "$work/client.out" 2>&1
 client=$?
@@ -221,6 +226,25 @@ check "live JSON report equals the tables the traffic implies" \
 "$DEMUXSIM" -q --format json -r "$work/live.pcap" > "$work/readback.json" 2>> "$work/live.err"
 check "the -w file read back gives the same tables" \
 	python3 "$work/compare.py" "$top/captures/veth-ns.expected.json" "$work/readback.json"
+cat > "$work/refusals.py" <<'PY'
+"""refusals.py LIVE.json BACK.json: the refused attempts, with the frame of
+each attempt and of its evidence, are the same live and read back."""
+import json, sys
+def refusals(path):
+    return sorted((h["address"], r["proto"], r["port"], r["peer"], r["frame"], r["evidence"])
+                  for h in json.load(open(path))["hosts"] for r in h["refused"])
+live, back = refusals(sys.argv[1]), refusals(sys.argv[2])
+assert live and live == back, (live, back)
+PY
+check "refusals and their evidence frames: the same live and from the -w file" \
+	python3 "$work/refusals.py" "$work/live.json" "$work/readback.json"
+wait "$c24cap"; c24rc=$?
+"$DEMUXSIM" -q --format json -r "$work/c24.pcap" > "$work/c24-back.json" 2>> "$work/c24.err"
+diag="$work/c24.err $work/c24.json"
+check "-c 24 -w: ends by itself (status $c24rc), refusal evidence frames equal the file's" \
+	sh -c "test '$c24rc' -eq 0 && python3 '$work/refusals.py' '$work/c24.json' '$work/c24-back.json' &&
+	       python3 -c 'import json, sys; assert json.load(open(sys.argv[1]))[\"frames\"] == 24' '$work/c24.json'"
+diag="$work/live.err $work/client.out"
 check "the -w file holds every frame of the report, and the kernel dropped none" \
 	python3 -c '
 import json, re, sys
