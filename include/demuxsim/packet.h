@@ -104,6 +104,11 @@ typedef struct {
 	uint8_t tcp_flags;
 	uint8_t tcp_doff;        /* data offset in 32-bit words */
 	uint16_t window;
+	uint16_t urg_ptr;        /* TCP urgent pointer */
+	uint8_t tcp_opts_len;    /* TCP option bytes captured, copied below */
+	bool tcp_opts_cut;       /* the capture cut the options short */
+	uint8_t tcp_opts[40];    /* the raw TCP options (copied: the frame
+	                          * may be gone when the line is reported) */
 	dm_csum_verdict csum;
 	const uint8_t *l4;       /* transport header in the frame */
 	uint32_t l4_caplen;      /* bytes of it captured */

@@ -114,6 +114,25 @@ dm_udp_decode(const dm_l4_input *in, dm_packet *pkt)
 	return DM_FRAME_SEGMENT;
 }
 
+/* The option bytes (RFC 9293 3.1) between the fixed header and the data
+ * offset, as far as they were captured: copied raw (at most 40 bytes, a
+ * memcpy), decoded only by the report when a trace line asks for them. */
+static void
+copy_options(const dm_reader *p, size_t hlen, dm_packet *pkt)
+{
+	size_t want = hlen - TCP_MIN_HDR;  /* at most 40: doff is 4 bits */
+	size_t have = p->len > TCP_MIN_HDR ? p->len - TCP_MIN_HDR : 0;
+
+	if (have < want)
+		pkt->tcp_opts_cut = true;
+	else
+		have = want;
+	if (have > sizeof pkt->tcp_opts)
+		have = sizeof pkt->tcp_opts;
+	if (dm_get_bytes(p, TCP_MIN_HDR, pkt->tcp_opts, have))
+		pkt->tcp_opts_len = (uint8_t)have;
+}
+
 dm_frame_status
 dm_tcp_decode(const dm_l4_input *in, dm_packet *pkt)
 {
@@ -133,6 +152,7 @@ dm_tcp_decode(const dm_l4_input *in, dm_packet *pkt)
 	dm_get_be16(p, 12, &offflags);
 	dm_get_be16(p, 14, &pkt->window);
 	dm_get_be16(p, 16, &pkt->csum.stored);
+	dm_get_be16(p, 18, &pkt->urg_ptr);
 	pkt->have_tcp = true;
 	pkt->have_csum_field = true;
 	pkt->tcp_doff = (uint8_t)(offflags >> 12);
@@ -143,6 +163,8 @@ dm_tcp_decode(const dm_l4_input *in, dm_packet *pkt)
 		pkt->malformed = DM_MAL_TCP_OFFSET;
 	else
 		pkt->payload_len = len - (uint32_t)hlen;
+	if (hlen > TCP_MIN_HDR)
+		copy_options(p, hlen, pkt);
 
 	if (pkt->is_fragment) {
 		unverified(pkt, DM_CSUM_REASON_FRAGMENT);

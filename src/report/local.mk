@@ -21,4 +21,6 @@ src_libdemuxsim_la_SOURCES += \
 	src/report/report-svg.c \
 	src/report/report-tables.c \
 	src/report/report-tui.c \
+	src/report/report-verbose-int.h \
+	src/report/report-verbose.c \
 	src/report/report.c

@@ -19,6 +19,7 @@
 #include "report-format-int.h"
 #include "report-int.h"
 #include "report-reasm-int.h"
+#include "report-verbose-int.h"
 
 bool
 dm_format_parse(const char *name, dm_format *fmt)
@@ -269,10 +270,12 @@ text_verbose(FILE *out, const dm_packet *pkt)
 		fprintf(out, " (ttl %u, id %u, iplen %u)", pkt->ttl, pkt->ip_id, pkt->ip_total_len);
 	else if (pkt->have_ip_info)
 		fprintf(out, " (hlim %u, iplen %u)", pkt->ttl, pkt->ip_total_len);
-	if (pkt->proto == 6 && pkt->have_tcp)
+	if (pkt->proto == 6 && pkt->have_tcp) {
 		fprintf(out, " seglen %u hdrlen %u", pkt->seg_len, pkt->tcp_doff * 4u);
-	else if (pkt->proto == 17 && pkt->have_length)
+		dm_report_tcp_options_text(out, pkt);
+	} else if (pkt->proto == 17 && pkt->have_length) {
 		fprintf(out, " seglen %u hdrlen 8", pkt->seg_len);
+	}
 }
 
 static void
