@@ -23,6 +23,20 @@ be(const uint8_t *p, unsigned n)
 	return v;
 }
 
+/* tcpdump's name of a kind this file decodes, NULL for another. */
+static const char *
+kind_name(uint8_t kind)
+{
+	switch (kind) {
+	case OPT_MSS: return "mss";
+	case OPT_WSCALE: return "wscale";
+	case OPT_SACKOK: return "sackOK";
+	case OPT_SACK: return "sack";
+	case OPT_TS: return "TS";
+	default: return NULL;
+	}
+}
+
 /* The data of one option of kind @kind (@d, @n bytes, all present).
  * Returns: false when @n is too short for the kind. */
 static bool
@@ -101,6 +115,10 @@ dm_report_tcp_options_text(FILE *out, const dm_packet *pkt)
 			break;
 		}
 		if (at + len > have) {
+			/* As tcpdump: the option's name, then the cut. */
+			const char *name = kind_name(kind);
+			if (name)
+				fprintf(out, "%s ", name);
 			end = "[|tcp]]";
 			break;
 		}
