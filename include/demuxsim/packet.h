@@ -83,6 +83,9 @@ typedef struct {
 	uint8_t final_dst[16];   /* pseudo-header destination (routing hdr) */
 	bool is_fragment;        /* an IP fragment (first or not) */
 	bool ip_csum_bad;        /* IPv4 header checksum wrong (reported only) */
+	uint16_t ip_csum;        /* IPv4 header checksum field, */
+	uint16_t ip_csum_expected; /* and the value it should hold (when
+	                          * computed: not headers_only) */
 	bool tso_length;         /* IPv4 total length 0: length from the frame */
 	const uint8_t *ip4_hdr;  /* IPv4: the header in the frame, */
 	uint32_t ip4_hdr_len;    /* its length (IHL * 4) */

@@ -80,8 +80,10 @@ dm_trace_cli_entries(void)
 		  "-tttt date and time, -ttttt since the first line (default HH:MM:SS.ffffff, local time)",
 		  NULL },
 		{ "verbose", 'v', G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, (gpointer)on_v,
-		  "Trace lines also give the IP ttl (hop limit), id and total length, and the "
-		  "segment's length (seglen) and header length (hdrlen), as tcpdump -v", NULL },
+		  "Trace lines also give the IP ttl (hop limit), id and total length, the "
+		  "segment's length (seglen) and header length (hdrlen) and the TCP options, as "
+		  "tcpdump -v; -vv adds the IPv4 header checksum, the TCP urgent pointer and the "
+		  "UDP length field", NULL },
 		{ "fields", 0, 0, G_OPTION_ARG_CALLBACK, (gpointer)on_fields,
 		  "With --format jsonl or csv: only these per-frame fields, in this order "
 		  "(csv: one row per segment instead of the socket table); --fields list names them",

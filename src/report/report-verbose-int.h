@@ -12,4 +12,8 @@
  * for a segment without options or with a malformed data offset. */
 void dm_report_tcp_options_text(FILE *out, const dm_packet *pkt);
 
+/* -vv: ` ip-cksum 0x... good` (or bad, with the expected value) for an
+ * IPv4 header, ` urg N` for TCP, ` ulen N` (the UDP length field). */
+void dm_report_vv_text(FILE *out, const dm_packet *pkt);
+
 #endif

@@ -4,6 +4,8 @@
  * Any other kind is `opt-K:len`.  A length byte below 2 or past the
  * options' end, or an option shorter than its kind requires, ends the list
  * with `[bad opt]`; options the capture cut end with `[|tcp]`.
+ * -vv adds the IPv4 header checksum's verdict, the TCP urgent pointer and
+ * the UDP length field.
  * Decoded here, lazily, from the raw option bytes the decoder copied, so a
  * run without -v pays only that copy.
  */
@@ -129,4 +131,22 @@ dm_report_tcp_options_text(FILE *out, const dm_packet *pkt)
 		at += len;
 	}
 	fputs(end, out);
+}
+
+void
+dm_report_vv_text(FILE *out, const dm_packet *pkt)
+{
+	if (pkt->family == 4 && pkt->have_ip_info) {
+		fprintf(out, " ip-cksum 0x%04x", pkt->ip_csum);
+		if (pkt->headers_only)
+			fputs(" unverified", out);
+		else if (pkt->ip_csum_bad)
+			fprintf(out, " (expected 0x%04x) bad", pkt->ip_csum_expected);
+		else
+			fputs(" good", out);
+	}
+	if (pkt->proto == 6 && pkt->have_tcp)
+		fprintf(out, " urg %u", pkt->urg_ptr);
+	else if (pkt->proto == 17 && pkt->have_length)
+		fprintf(out, " ulen %u", pkt->udp_length);
 }

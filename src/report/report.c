@@ -303,6 +303,8 @@ text_segment(dm_report *rep, uint64_t frame, const dm_record *rec,
 		fprintf(out, " length %u", pkt->payload_len);
 	if (rep->verbose)
 		text_verbose(out, pkt);
+	if (rep->verbose >= 2)
+		dm_report_vv_text(out, pkt);
 	if (pkt->have_csum_field)
 		fprintf(out, " cksum 0x%04x", pkt->csum.stored);
 	if (pkt->csum.have_expected && pkt->csum.status != DM_CSUM_GOOD)

@@ -351,6 +351,30 @@ test_tcp_options_tcpdump(void)
 	g_free(tcpdump);
 }
 
+/* -vv: the IPv4 header checksum's verdict (tcpdump -vv: "bad cksum 5c62
+ * (->7e40)!" for frame 31 of checksums.pcap), the TCP urgent pointer, the
+ * UDP length field; -v alone prints none of them. */
+static void
+test_vv(void)
+{
+	gchar *l = line_of("-vv", NULL, "checksums-ns.pcap", 3);
+	g_assert_nonnull(strstr(l, ",wscale 7] ip-cksum 0x13dc good urg 0 cksum 0x02a3 good"));
+	g_free(l);
+	l = line_of("-vv", NULL, "checksums-ns.pcap", 1);
+	g_assert_nonnull(strstr(l, " hdrlen 8 ip-cksum 0x7e4f good ulen 40 cksum 0x5bc7 good"));
+	g_free(l);
+	l = line_of("-vv", NULL, "checksums-ns.pcap", 2);  /* IPv6: no header checksum */
+	g_assert_nonnull(strstr(l, " hdrlen 8 ulen 48 cksum 0x178c good"));
+	g_free(l);
+	l = line_of("-vv", NULL, "checksums.pcap", 31);
+	g_assert_nonnull(strstr(l, " ip-cksum 0x5c62 (expected 0x7e40) bad "));
+	g_free(l);
+	l = line_of("-v", NULL, "checksums.pcap", 31);
+	g_assert_null(strstr(l, "ip-cksum"));
+	g_assert_null(strstr(l, " ulen "));
+	g_free(l);
+}
+
 /* tests/regress/tcp-options-truncated.pcap: damaged option lists end as
  * tcpdump ends them (a length past the list, a length of 1: [bad opt];
  * cut by the capture: [|tcp]); an unknown kind is opt-K:len. */
@@ -463,6 +487,7 @@ main(int argc, char **argv)
 	g_test_add_func("/trace/verbose/tcp-options", test_tcp_options);
 	g_test_add_func("/trace/verbose/tcp-options-tcpdump", test_tcp_options_tcpdump);
 	g_test_add_func("/trace/verbose/tcp-options-damaged", test_tcp_options_damaged);
+	g_test_add_func("/trace/verbose/vv", test_vv);
 	g_test_add_func("/trace/json/ts-ns-exact", test_ts_ns);
 	g_test_add_func("/trace/json/ip-checksum-null", test_ip_checksum_null);
 	g_test_add_func("/trace/csv/columns", test_csv_columns);
