@@ -13,6 +13,7 @@ src_libdemuxsim_la_SOURCES += \
 	src/report/report-html.c \
 	src/report/report-int.h \
 	src/report/report-jsonl.c \
+	src/report/report-link.c \
 	src/report/report-live.c \
 	src/report/report-merge.c \
 	src/report/report-reasm-int.h \

@@ -16,4 +16,9 @@ void dm_report_tcp_options_text(FILE *out, const dm_packet *pkt);
  * IPv4 header, ` urg N` for TCP, ` ulen N` (the UDP length field). */
 void dm_report_vv_text(FILE *out, const dm_packet *pkt);
 
+/* -e: the link header as tcpdump -e, ending in ": " (nothing for raw
+ * IP), e.g. `02:00:5e:44:00:02 > 02:00:5e:44:00:01, ethertype IPv4
+ * (0x0800), length 75: `. */
+void dm_report_link_text(FILE *out, const dm_packet *pkt);
+
 #endif

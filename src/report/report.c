@@ -41,6 +41,13 @@ dm_format_parse(const char *name, dm_format *fmt)
 static dm_time_mode default_time_mode;
 static dm_time_precision default_prec;
 static int default_verbose;
+static bool default_link_header;
+
+void
+dm_report_set_trace_link(bool on)
+{
+	default_link_header = on;
+}
 
 void
 dm_report_set_trace_verbose(int level)
@@ -65,6 +72,7 @@ dm_report_new(FILE *out, dm_format fmt, unsigned flags)
 	rep->time_mode = default_time_mode;
 	rep->prec = default_prec;
 	rep->verbose = default_verbose;
+	rep->link_header = default_link_header;
 	rep->fields = dm_report_fields_chosen();
 	rep->files = g_ptr_array_new_with_free_func(g_free);
 	rep->view = g_array_new(FALSE, TRUE, sizeof(dm_view_host));
@@ -290,6 +298,8 @@ text_segment(dm_report *rep, uint64_t frame, const dm_record *rec,
 
 	fprintf(out, "%" G_GUINT64_FORMAT " ", frame);
 	write_line_time(rep, rec);
+	if (rep->link_header)
+		dm_report_link_text(out, pkt);
 	fprintf(out, "%s %s%s%s:%u > %s%s%s:%u", proto_label(pkt, true),
 	        o, dm_report_address(pkt->family, pkt->src, s), c, pkt->sport,
 	        o, dm_report_address(pkt->family, pkt->dst, dst), c, pkt->dport);
