@@ -375,6 +375,52 @@ test_vv(void)
 	g_free(l);
 }
 
+/* -e on Ethernet: tcpdump -nne -r captures/demux.pcap prints
+ * "02:00:5e:44:00:02 > 02:00:5e:44:00:01, ethertype IPv4 (0x0800),
+ * length 75: 10.0.0.2.53001 > ..."; the default line has no link part. */
+static void
+test_e_ethernet(void)
+{
+	gchar *l = line_of("-e", NULL, "demux.pcap", 1);
+	expect_prefix(l, "1 22:13:20.000017 02:00:5e:44:00:02 > 02:00:5e:44:00:01, ethertype IPv4 "
+	                 "(0x0800), length 75: UDP 10.0.0.2:53001 > 10.0.0.1:53 length 33 ");
+	g_free(l);
+	l = line_of(NULL, NULL, "demux.pcap", 1);
+	expect_prefix(l, "1 22:13:20.000017 UDP 10.0.0.2:53001 > ");
+	g_free(l);
+	/* Linux cooked capture, loopback, raw IP (nothing), as tcpdump -nne */
+	l = line_of("-e", NULL, "sll.pcap", 2);
+	expect_prefix(l, "2 22:13:21.001018 Out 02:00:5e:10:00:01 ethertype IPv4 (0x0800), "
+	                 "length 90: TCP 10.1.2.3:32001 > ");
+	g_free(l);
+	l = line_of("-e", NULL, "sll2.pcap", 1);
+	expect_prefix(l, "1 22:13:20.000017  In  ifindex 2 02:00:5e:10:00:01 ethertype IPv4 (0x0800), "
+	                 "length 69: UDP ");
+	g_free(l);
+	l = line_of("-e", NULL, "null-le.pcap", 1);
+	expect_prefix(l, "1 22:13:20.000017 AF IPv4 (2), length 53: UDP 192.0.2.10:35000 > ");
+	g_free(l);
+	l = line_of("-e", NULL, "raw.pcap", 1);
+	expect_prefix(l, "1 22:13:20.000017 UDP 192.0.2.10:34101 > ");
+	g_free(l);
+}
+
+/* -e on 802.1Q: tcpdump -nne -r captures/vlan.pcap prints "...,
+ * ethertype 802.1Q (0x8100), length 79: vlan 100, p 0, ethertype IPv4
+ * (0x0800), 192.0.2.10.31000 > ...". */
+static void
+test_e_vlan(void)
+{
+	gchar *l = line_of("-e", NULL, "vlan.pcap", 1);
+	expect_prefix(l, "1 22:13:20.000017 02:00:5e:10:00:01 > 02:00:5e:10:00:02, ethertype 802.1Q "
+	                 "(0x8100), length 79: vlan 100, p 0, ethertype IPv4 (0x0800), "
+	                 "UDP 192.0.2.10:31000 > ");
+	g_free(l);
+	l = line_of("-e", NULL, "vlan.pcap", 2);
+	g_assert_nonnull(strstr(l, ", length 100: vlan 100, p 0, ethertype IPv6 (0x86dd), UDP "));
+	g_free(l);
+}
+
 /* tests/regress/tcp-options-truncated.pcap: damaged option lists end as
  * tcpdump ends them (a length past the list, a length of 1: [bad opt];
  * cut by the capture: [|tcp]); an unknown kind is opt-K:len. */
@@ -488,6 +534,8 @@ main(int argc, char **argv)
 	g_test_add_func("/trace/verbose/tcp-options-tcpdump", test_tcp_options_tcpdump);
 	g_test_add_func("/trace/verbose/tcp-options-damaged", test_tcp_options_damaged);
 	g_test_add_func("/trace/verbose/vv", test_vv);
+	g_test_add_func("/trace/link/e-ethernet", test_e_ethernet);
+	g_test_add_func("/trace/link/e-vlan", test_e_vlan);
 	g_test_add_func("/trace/json/ts-ns-exact", test_ts_ns);
 	g_test_add_func("/trace/json/ip-checksum-null", test_ip_checksum_null);
 	g_test_add_func("/trace/csv/columns", test_csv_columns);
