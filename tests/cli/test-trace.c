@@ -2,7 +2,8 @@
  * types it: times as tcpdump prints them (-t ... -ttttt,
  * --time-stamp-precision), "length N" as the transport payload, the
  * exact ts_ns of JSON lines and ip_checksum null for IPv6, the CSV
- * socket table's columns, "1 frame".
+ * socket table's columns, "1 frame"; -v TCP options, -vv, -e link
+ * headers, the JSON report's exact first_ts_ns/last_ts_ns.
  * The test environment sets TZ=UTC (Makefile.am); the tests set it too.
  */
 #include "config.h"
@@ -421,6 +422,30 @@ test_e_vlan(void)
 	g_free(l);
 }
 
+/* --format json: each socket's first and last times also as exact
+ * integers (first_ts_ns, last_ts_ns), null beside a null time. */
+static void
+test_ts_ns_report(void)
+{
+	gchar *cap = capture("checksums-ns.pcap"), *err = NULL;
+	gchar *out = run_args((const char *const[]){ "-q", "--format", "json", "-r", cap, NULL }, 0, &err);
+	g_assert_nonnull(strstr(out, "\"first\": 1700000003.003020342,\n"
+	                             "          \"last\": 1700000007.007024370,\n"
+	                             "          \"first_ts_ns\": 1700000003003020342,\n"
+	                             "          \"last_ts_ns\": 1700000007007024370,\n"));
+	g_free(out);
+	g_free(err);
+	g_free(cap);
+	cap = capture("checksums.pcap");  /* microseconds, a socket never seen */
+	out = run_args((const char *const[]){ "-q", "--format", "json", "-r", cap, NULL }, 0, &err);
+	g_assert_nonnull(strstr(out, "\"first_ts_ns\": 1700000003003020000,"));
+	g_assert_nonnull(strstr(out, "\"first\": null,\n          \"last\": null,\n"
+	                             "          \"first_ts_ns\": null,\n          \"last_ts_ns\": null,"));
+	g_free(out);
+	g_free(err);
+	g_free(cap);
+}
+
 /* tests/regress/tcp-options-truncated.pcap: damaged option lists end as
  * tcpdump ends them (a length past the list, a length of 1: [bad opt];
  * cut by the capture: [|tcp]); an unknown kind is opt-K:len. */
@@ -537,6 +562,7 @@ main(int argc, char **argv)
 	g_test_add_func("/trace/link/e-ethernet", test_e_ethernet);
 	g_test_add_func("/trace/link/e-vlan", test_e_vlan);
 	g_test_add_func("/trace/json/ts-ns-exact", test_ts_ns);
+	g_test_add_func("/trace/json/ts-ns-report", test_ts_ns_report);
 	g_test_add_func("/trace/json/ip-checksum-null", test_ip_checksum_null);
 	g_test_add_func("/trace/csv/columns", test_csv_columns);
 	g_test_add_func("/trace/plural", test_plural);
