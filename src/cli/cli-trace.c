@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "demuxsim/decode.h"
+
 #include "cli-trace-int.h"
 
 static int trace_t_count;
@@ -39,6 +41,7 @@ on_v(const gchar *name, const gchar *value, gpointer data, GError **error)
 	static int level;
 	(void)name, (void)value, (void)data, (void)error;
 	dm_report_set_trace_verbose(++level);
+	dm_decode_set_details(true);
 	return TRUE;
 }
 
@@ -47,6 +50,7 @@ on_e(const gchar *name, const gchar *value, gpointer data, GError **error)
 {
 	(void)name, (void)value, (void)data, (void)error;
 	dm_report_set_trace_link(true);
+	dm_decode_set_details(true);
 	return TRUE;
 }
 

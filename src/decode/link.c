@@ -23,6 +23,14 @@
 #define ETHERTYPE_IPV4 0x0800
 #define ETHERTYPE_IPV6 0x86dd
 
+bool dm_decode_details;
+
+void
+dm_decode_set_details(bool on)
+{
+	dm_decode_details = on;
+}
+
 bool
 dm_linktype_supported(int dlt)
 {
@@ -95,23 +103,25 @@ decode_ethernet(dm_reader r, uint32_t extra, dm_packet *pkt)
 	uint16_t type;
 	dm_link *l = &pkt->link;
 
-	if (!dm_get_be16(&r, off, &l->type))
-		return DM_FRAME_TRUNC_LINK;
-	l->kind = DM_LINK_ETHER;
-	dm_get_bytes(&r, 0, l->dst, 6);
-	dm_get_bytes(&r, 6, l->src, 6);
+	if (dm_decode_details && dm_get_be16(&r, off, &l->type)) {
+		l->kind = DM_LINK_ETHER;
+		dm_get_bytes(&r, 0, l->dst, 6);
+		dm_get_bytes(&r, 6, l->src, 6);
+	}
 	for (;;) {
 		if (!dm_get_be16(&r, off, &type))
 			return DM_FRAME_TRUNC_LINK;
 		if (!is_vlan_tpid(type))
 			break;
-		if (l->n_tags < 2 && dm_get_be16(&r, off + 2, &l->tci[l->n_tags]))
+		if (dm_decode_details && l->n_tags < 2 &&
+		    dm_get_be16(&r, off + 2, &l->tci[l->n_tags]))
 			l->tpid[l->n_tags++] = type;
 		off += 4;
 		if (pkt->vlan_tags < UINT8_MAX)
 			pkt->vlan_tags++;
 	}
-	l->inner_type = type;
+	if (dm_decode_details)
+		l->inner_type = type;
 	off += 2;
 	return ip_by_ethertype(type, dm_reader_sub(&r, off, r.len), extra, pkt);
 }
@@ -125,8 +135,10 @@ decode_null(dm_reader r, uint32_t extra, dm_packet *pkt)
 	if (!dm_get_le32(&r, 0, &le) || !dm_get_be32(&r, 0, &be))
 		return DM_FRAME_TRUNC_LINK;
 	fam = af_family(le);
-	pkt->link.kind = DM_LINK_NULL;
-	pkt->link.af = fam ? le : be;
+	if (dm_decode_details) {
+		pkt->link.kind = DM_LINK_NULL;
+		pkt->link.af = fam ? le : be;
+	}
 	if (!fam)
 		fam = af_family(be);
 	dm_reader ip = dm_reader_sub(&r, 4, r.len);
@@ -184,12 +196,14 @@ decode_frame(int dlt, const uint8_t *data, uint32_t caplen, uint32_t wirelen,
 	case DLT_LINUX_SLL:
 		if (!dm_get_be16(&r, 14, &type))
 			return DM_FRAME_TRUNC_LINK;
-		sll_fields(&r, false, type, pkt);
+		if (dm_decode_details)
+			sll_fields(&r, false, type, pkt);
 		return ip_by_ethertype(type, dm_reader_sub(&r, 16, r.len), extra, pkt);
 	case DLT_LINUX_SLL2:
 		if (!dm_get_be16(&r, 0, &type) || !dm_reader_has(&r, 0, 20))
 			return DM_FRAME_TRUNC_LINK;
-		sll_fields(&r, true, type, pkt);
+		if (dm_decode_details)
+			sll_fields(&r, true, type, pkt);
 		return ip_by_ethertype(type, dm_reader_sub(&r, 20, r.len), extra, pkt);
 	case DLT_RAW: case DLT_IPV4: case DLT_IPV6:
 		return decode_ip_any(r, extra, pkt);

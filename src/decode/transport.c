@@ -116,7 +116,8 @@ dm_udp_decode(const dm_l4_input *in, dm_packet *pkt)
 
 /* The option bytes (RFC 9293 3.1) between the fixed header and the data
  * offset, as far as they were captured: copied raw (at most 40 bytes, a
- * memcpy), decoded only by the report when a trace line asks for them. */
+ * memcpy) when dm_decode_set_details() asked for them (-v), decoded only
+ * by the report. */
 static void
 copy_options(const dm_reader *p, size_t hlen, dm_packet *pkt)
 {
@@ -163,7 +164,7 @@ dm_tcp_decode(const dm_l4_input *in, dm_packet *pkt)
 		pkt->malformed = DM_MAL_TCP_OFFSET;
 	else
 		pkt->payload_len = len - (uint32_t)hlen;
-	if (hlen > TCP_MIN_HDR)
+	if (hlen > TCP_MIN_HDR && dm_decode_details)
 		copy_options(p, hlen, pkt);
 
 	if (pkt->is_fragment) {
