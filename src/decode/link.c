@@ -23,14 +23,6 @@
 #define ETHERTYPE_IPV4 0x0800
 #define ETHERTYPE_IPV6 0x86dd
 
-bool dm_decode_details;
-
-void
-dm_decode_set_details(bool on)
-{
-	dm_decode_details = on;
-}
-
 bool
 dm_linktype_supported(int dlt)
 {

@@ -6,8 +6,8 @@
  * with `[bad opt]`; options the capture cut end with `[|tcp]`.
  * -vv adds the IPv4 header checksum's verdict, the TCP urgent pointer and
  * the UDP length field.
- * Decoded here, lazily, from the raw option bytes the decoder copied, so a
- * run without -v pays only that copy.
+ * Decoded here, lazily, from the raw option bytes the decoder copied (only
+ * when -v or -e asked for details: dm_decode_set_details()).
  */
 #include "config.h"
 
