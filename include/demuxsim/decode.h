@@ -29,6 +29,15 @@
 bool dm_linktype_supported(int dlt);
 
 /**
+ * dm_decode_set_details: with @on (trace -v or -e), the decoders made to
+ * run from now on also keep what only those lines print: the TCP options'
+ * raw bytes (dm_packet.tcp_opts) and the link header (dm_packet.link).
+ * Off by default, so that a run without them pays nothing for them.  Set
+ * it before any decoding starts (worker threads read it).
+ */
+void dm_decode_set_details(bool on);
+
+/**
  * dm_decode_frame: decode the frame @data (@caplen bytes captured of
  * @wirelen on the wire) of link type @dlt into @pkt.  Never reads past
  * @caplen and never prints.

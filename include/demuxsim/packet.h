@@ -66,11 +66,36 @@ typedef struct {
 	                          * length (else the frame never had them) */
 } dm_fragment;
 
+/* The link header's fields that tcpdump -e prints (demuxsim -e). */
+typedef enum {
+	DM_LINK_NONE,            /* raw IP, or not decoded */
+	DM_LINK_ETHER,           /* Ethernet, maybe with 802.1Q tags */
+	DM_LINK_SLL,             /* Linux cooked capture v1 */
+	DM_LINK_SLL2,            /* Linux cooked capture v2 */
+	DM_LINK_NULL,            /* BSD loopback (NULL or LOOP) */
+} dm_link_kind;
+
+typedef struct {
+	uint8_t kind;            /* a dm_link_kind */
+	uint8_t n_tags;          /* 802.1Q/802.1ad tags kept below (<= 2) */
+	uint8_t addr_len;        /* SLL/SLL2 link address length */
+	uint8_t src[8];          /* Ethernet source; SLL/SLL2 address */
+	uint8_t dst[6];          /* Ethernet destination */
+	uint16_t type;           /* Ethernet: the first type field (a TPID
+	                          * when tagged); SLL/SLL2: the protocol */
+	uint16_t tpid[2], tci[2];/* the first tags: TPID and tag control */
+	uint16_t inner_type;     /* Ethernet: the type after the tags */
+	uint16_t pkttype;        /* SLL/SLL2 packet type (0 to the host...) */
+	uint32_t ifindex;        /* SLL2 interface index */
+	uint32_t af;             /* NULL/LOOP address family, as read */
+} dm_link;
+
 typedef struct {
 	/* Frame */
 	uint32_t caplen;         /* bytes captured */
 	uint32_t wirelen;        /* bytes on the wire */
 	uint8_t vlan_tags;       /* stacked 802.1Q/802.1ad tags seen */
+	dm_link link;            /* the link header, for -e */
 	bool headers_only;       /* dm_decode_frame_headers(): no checksum
 	                          * computed (csum unverified, ip_csum_bad
 	                          * false) */
@@ -83,6 +108,9 @@ typedef struct {
 	uint8_t final_dst[16];   /* pseudo-header destination (routing hdr) */
 	bool is_fragment;        /* an IP fragment (first or not) */
 	bool ip_csum_bad;        /* IPv4 header checksum wrong (reported only) */
+	uint16_t ip_csum;        /* IPv4 header checksum field, */
+	uint16_t ip_csum_expected; /* and the value it should hold (when
+	                          * computed: not headers_only) */
 	bool tso_length;         /* IPv4 total length 0: length from the frame */
 	const uint8_t *ip4_hdr;  /* IPv4: the header in the frame, */
 	uint32_t ip4_hdr_len;    /* its length (IHL * 4) */
@@ -104,6 +132,11 @@ typedef struct {
 	uint8_t tcp_flags;
 	uint8_t tcp_doff;        /* data offset in 32-bit words */
 	uint16_t window;
+	uint16_t urg_ptr;        /* TCP urgent pointer */
+	uint8_t tcp_opts_len;    /* TCP option bytes captured, copied below */
+	bool tcp_opts_cut;       /* the capture cut the options short */
+	uint8_t tcp_opts[40];    /* the raw TCP options (copied: the frame
+	                          * may be gone when the line is reported) */
 	dm_csum_verdict csum;
 	const uint8_t *l4;       /* transport header in the frame */
 	uint32_t l4_caplen;      /* bytes of it captured */

@@ -228,6 +228,12 @@ void dm_report_set_trace_defaults(dm_time_mode mode, dm_time_precision prec);
 void dm_report_set_trace_verbose(int level);
 
 /**
+ * dm_report_set_trace_link: with @on (-e), text trace lines of the reports
+ * made from now on give the link header first, as tcpdump -e.
+ */
+void dm_report_set_trace_link(bool on);
+
+/**
  * dm_report_set_trace_fields: the per-frame fields, comma-separated names
  * in @spec, that --format jsonl (an object of those keys) and --format csv
  * (rows of those columns instead of the socket table) of the reports made

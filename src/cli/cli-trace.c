@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "demuxsim/decode.h"
+
 #include "cli-trace-int.h"
 
 static int trace_t_count;
@@ -39,6 +41,16 @@ on_v(const gchar *name, const gchar *value, gpointer data, GError **error)
 	static int level;
 	(void)name, (void)value, (void)data, (void)error;
 	dm_report_set_trace_verbose(++level);
+	dm_decode_set_details(true);
+	return TRUE;
+}
+
+static gboolean
+on_e(const gchar *name, const gchar *value, gpointer data, GError **error)
+{
+	(void)name, (void)value, (void)data, (void)error;
+	dm_report_set_trace_link(true);
+	dm_decode_set_details(true);
 	return TRUE;
 }
 
@@ -80,8 +92,14 @@ dm_trace_cli_entries(void)
 		  "-tttt date and time, -ttttt since the first line (default HH:MM:SS.ffffff, local time)",
 		  NULL },
 		{ "verbose", 'v', G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, (gpointer)on_v,
-		  "Trace lines also give the IP ttl (hop limit), id and total length, and the "
-		  "segment's length (seglen) and header length (hdrlen), as tcpdump -v", NULL },
+		  "Trace lines also give the IP ttl (hop limit), id and total length, the "
+		  "segment's length (seglen) and header length (hdrlen) and the TCP options, as "
+		  "tcpdump -v; -vv adds the IPv4 header checksum, the TCP urgent pointer and the "
+		  "UDP length field", NULL },
+		{ "link-header", 'e', G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, (gpointer)on_e,
+		  "Trace lines give the link header first, as tcpdump -e: Ethernet addresses, "
+		  "ethertype and frame length, 802.1Q tags, Linux cooked capture packet type and "
+		  "address, loopback address family", NULL },
 		{ "fields", 0, 0, G_OPTION_ARG_CALLBACK, (gpointer)on_fields,
 		  "With --format jsonl or csv: only these per-frame fields, in this order "
 		  "(csv: one row per segment instead of the socket table); --fields list names them",

@@ -13,6 +13,9 @@ typedef struct {
 	bool short_frame;       /* bytes missing that the wire never carried */
 } dm_l4_input;
 
+/* transport.c: whether dm_decode_set_details() asked for the -v/-e fields. */
+extern bool dm_decode_details;
+
 dm_frame_status dm_ipv4_decode(dm_reader r, uint32_t wire_extra, dm_packet *pkt);
 dm_frame_status dm_ipv6_decode(dm_reader r, uint32_t wire_extra, dm_packet *pkt);
 /* The fragmentable part of a reassembled IPv6 packet (@in), whose first

@@ -44,7 +44,9 @@ dm_ipv4_decode(dm_reader r, uint32_t wire_extra, dm_packet *pkt)
 	dm_get_bytes(&r, 16, pkt->dst, 4);
 	memcpy(pkt->final_dst, pkt->dst, 4);
 	pkt->proto = proto;
-	pkt->ip_csum_bad = !pkt->headers_only && !dm_csum_ipv4_header(r.base, hlen, NULL);
+	dm_get_be16(&r, 10, &pkt->ip_csum);
+	pkt->ip_csum_bad = !pkt->headers_only &&
+	                   !dm_csum_ipv4_header(r.base, hlen, &pkt->ip_csum_expected);
 	pkt->ip4_hdr = r.base;
 	pkt->ip4_hdr_len = (uint32_t)hlen;
 

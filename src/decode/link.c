@@ -93,16 +93,27 @@ decode_ethernet(dm_reader r, uint32_t extra, dm_packet *pkt)
 {
 	size_t off = 12;
 	uint16_t type;
+	dm_link *l = &pkt->link;
 
+	if (dm_decode_details && dm_get_be16(&r, off, &l->type)) {
+		l->kind = DM_LINK_ETHER;
+		dm_get_bytes(&r, 0, l->dst, 6);
+		dm_get_bytes(&r, 6, l->src, 6);
+	}
 	for (;;) {
 		if (!dm_get_be16(&r, off, &type))
 			return DM_FRAME_TRUNC_LINK;
 		if (!is_vlan_tpid(type))
 			break;
+		if (dm_decode_details && l->n_tags < 2 &&
+		    dm_get_be16(&r, off + 2, &l->tci[l->n_tags]))
+			l->tpid[l->n_tags++] = type;
 		off += 4;
 		if (pkt->vlan_tags < UINT8_MAX)
 			pkt->vlan_tags++;
 	}
+	if (dm_decode_details)
+		l->inner_type = type;
 	off += 2;
 	return ip_by_ethertype(type, dm_reader_sub(&r, off, r.len), extra, pkt);
 }
@@ -116,6 +127,10 @@ decode_null(dm_reader r, uint32_t extra, dm_packet *pkt)
 	if (!dm_get_le32(&r, 0, &le) || !dm_get_be32(&r, 0, &be))
 		return DM_FRAME_TRUNC_LINK;
 	fam = af_family(le);
+	if (dm_decode_details) {
+		pkt->link.kind = DM_LINK_NULL;
+		pkt->link.af = fam ? le : be;
+	}
 	if (!fam)
 		fam = af_family(be);
 	dm_reader ip = dm_reader_sub(&r, 4, r.len);
@@ -126,6 +141,32 @@ decode_null(dm_reader r, uint32_t extra, dm_packet *pkt)
 	/* Some writers put an Ethertype in the low-order bytes instead of an
 	 * address family; accept it when it names IP, as Wireshark does. */
 	return ip_by_ethertype((uint16_t)be, ip, extra, pkt);
+}
+
+/* SLL (packet type at 0, address length at 4, address at 6) and SLL2 (interface
+ * index 4, packet type 10, address length 11, address 12), whose headers
+ * are captured whole when this is called. */
+static void
+sll_fields(const dm_reader *r, bool v2, uint16_t proto, dm_packet *pkt)
+{
+	dm_link *l = &pkt->link;
+	uint16_t alen = 0;
+	uint8_t t8 = 0, a8 = 0;
+
+	l->kind = v2 ? DM_LINK_SLL2 : DM_LINK_SLL;
+	l->type = proto;
+	if (v2) {
+		dm_get_be32(r, 4, &l->ifindex);
+		dm_get_u8(r, 10, &t8);
+		dm_get_u8(r, 11, &a8);
+		l->pkttype = t8;
+		alen = a8;
+	} else {
+		dm_get_be16(r, 0, &l->pkttype);
+		dm_get_be16(r, 4, &alen);
+	}
+	l->addr_len = (uint8_t)(alen < 8 ? alen : 8);
+	dm_get_bytes(r, v2 ? 12 : 6, l->src, l->addr_len);
 }
 
 static dm_frame_status
@@ -147,10 +188,14 @@ decode_frame(int dlt, const uint8_t *data, uint32_t caplen, uint32_t wirelen,
 	case DLT_LINUX_SLL:
 		if (!dm_get_be16(&r, 14, &type))
 			return DM_FRAME_TRUNC_LINK;
+		if (dm_decode_details)
+			sll_fields(&r, false, type, pkt);
 		return ip_by_ethertype(type, dm_reader_sub(&r, 16, r.len), extra, pkt);
 	case DLT_LINUX_SLL2:
 		if (!dm_get_be16(&r, 0, &type) || !dm_reader_has(&r, 0, 20))
 			return DM_FRAME_TRUNC_LINK;
+		if (dm_decode_details)
+			sll_fields(&r, true, type, pkt);
 		return ip_by_ethertype(type, dm_reader_sub(&r, 20, r.len), extra, pkt);
 	case DLT_RAW: case DLT_IPV4: case DLT_IPV6:
 		return decode_ip_any(r, extra, pkt);

@@ -547,6 +547,7 @@ deliver(dm_reasm *ra, datagram *d, dm_packet *pkt)
 	out.caplen = pkt->caplen;
 	out.wirelen = pkt->wirelen;
 	out.vlan_tags = pkt->vlan_tags;
+	out.link = pkt->link;  /* this (the last) frame's link header */
 	out.family = d->family;
 	out.proto = d->next;
 	memcpy(out.src, d->src, alen);

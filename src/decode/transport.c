@@ -11,6 +11,16 @@
 #define UDP_HDR 8
 #define TCP_MIN_HDR 20
 
+/* Defined here, at the end of the decoders' call chain, so that link.c
+ * reading it too makes no circle in the call graph. */
+bool dm_decode_details;
+
+void
+dm_decode_set_details(bool on)
+{
+	dm_decode_details = on;
+}
+
 static void
 verify(const dm_reader *seg, uint32_t len, size_t csum_off, dm_packet *pkt)
 {
@@ -114,6 +124,26 @@ dm_udp_decode(const dm_l4_input *in, dm_packet *pkt)
 	return DM_FRAME_SEGMENT;
 }
 
+/* The option bytes (RFC 9293 3.1) between the fixed header and the data
+ * offset, as far as they were captured: copied raw (at most 40 bytes, a
+ * memcpy) when dm_decode_set_details() asked for them (-v), decoded only
+ * by the report. */
+static void
+copy_options(const dm_reader *p, size_t hlen, dm_packet *pkt)
+{
+	size_t want = hlen - TCP_MIN_HDR;  /* at most 40: doff is 4 bits */
+	size_t have = p->len > TCP_MIN_HDR ? p->len - TCP_MIN_HDR : 0;
+
+	if (have < want)
+		pkt->tcp_opts_cut = true;
+	else
+		have = want;
+	if (have > sizeof pkt->tcp_opts)
+		have = sizeof pkt->tcp_opts;
+	if (dm_get_bytes(p, TCP_MIN_HDR, pkt->tcp_opts, have))
+		pkt->tcp_opts_len = (uint8_t)have;
+}
+
 dm_frame_status
 dm_tcp_decode(const dm_l4_input *in, dm_packet *pkt)
 {
@@ -133,6 +163,7 @@ dm_tcp_decode(const dm_l4_input *in, dm_packet *pkt)
 	dm_get_be16(p, 12, &offflags);
 	dm_get_be16(p, 14, &pkt->window);
 	dm_get_be16(p, 16, &pkt->csum.stored);
+	dm_get_be16(p, 18, &pkt->urg_ptr);
 	pkt->have_tcp = true;
 	pkt->have_csum_field = true;
 	pkt->tcp_doff = (uint8_t)(offflags >> 12);
@@ -143,6 +174,8 @@ dm_tcp_decode(const dm_l4_input *in, dm_packet *pkt)
 		pkt->malformed = DM_MAL_TCP_OFFSET;
 	else
 		pkt->payload_len = len - (uint32_t)hlen;
+	if (hlen > TCP_MIN_HDR && dm_decode_details)
+		copy_options(p, hlen, pkt);
 
 	if (pkt->is_fragment) {
 		unverified(pkt, DM_CSUM_REASON_FRAGMENT);

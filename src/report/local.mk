@@ -20,6 +20,7 @@ src_libdemuxsim_la_SOURCES += \
 	src/report/report-html-page.c \
 	src/report/report-int.h \
 	src/report/report-jsonl.c \
+	src/report/report-link.c \
 	src/report/report-live.c \
 	src/report/report-progress.c \
 	src/report/report-merge.c \
@@ -30,4 +31,6 @@ src_libdemuxsim_la_SOURCES += \
 	src/report/report-tables-int.h \
 	src/report/report-tables.c \
 	src/report/report-tui.c \
+	src/report/report-verbose-int.h \
+	src/report/report-verbose.c \
 	src/report/report.c

@@ -27,6 +27,7 @@ struct dm_report {
 	dm_time_mode time_mode;   /* text trace lines' times */
 	dm_time_precision prec;
 	int verbose;              /* -v count */
+	bool link_header;         /* -e: the link header in trace lines */
 	GArray *fields;           /* --fields: indexes of the chosen, or NULL */
 	bool fields_header_done;  /* --fields with csv: the header written */
 	bool have_prev_time;      /* -ttt/-ttttt: a line was printed */

@@ -348,6 +348,17 @@ json_time_value(jw *w, const dm_report *rep, int64_t sec, uint32_t nsec, bool ha
 		jw_time(w, sec, rep->nano ? nsec : nsec / 1000, rep->nano);
 }
 
+/* A time as integer nanoseconds since 1970 (the trace's ts_ns), at the
+ * capture's precision; null when @have is false. */
+static void
+json_ts_ns(jw *w, const dm_report *rep, int64_t sec, uint32_t nsec, bool have)
+{
+	if (!have)
+		jw_null(w);
+	else
+		jw_uint(w, dm_report_ts_ns(rep->nano, sec, rep->nano ? nsec : nsec / 1000));
+}
+
 /* A frame number, null for none (0). */
 static void
 json_frame_value(jw *w, uint64_t frame)
@@ -388,12 +399,20 @@ json_socket(jw *w, const dm_report *rep, const dm_socket *s)
 	json_uint(w, "peers", dm_socket_peers(s));
 	if (dm_socket_peers_folded(s))
 		json_bool(w, "peers_folded", true);
+	int64_t lsec;
+	uint32_t lnsec;
 	dm_socket_first_time(s, &sec, &nsec);
+	dm_socket_last_time(s, &lsec, &lnsec);
 	jw_key_lit(w, "first");
 	json_time_value(w, rep, sec, nsec, have);
-	dm_socket_last_time(s, &sec, &nsec);
 	jw_key_lit(w, "last");
-	json_time_value(w, rep, sec, nsec, have);
+	json_time_value(w, rep, lsec, lnsec, have);
+	/* The same times as exact integers (the floats above lose the last
+	 * digits of a nanosecond time). */
+	jw_key_lit(w, "first_ts_ns");
+	json_ts_ns(w, rep, sec, nsec, have);
+	jw_key_lit(w, "last_ts_ns");
+	json_ts_ns(w, rep, lsec, lnsec, have);
 	json_frame(w, "first_frame", first_frame);
 	json_frame(w, "last_frame", dm_socket_last_frame(s));
 	dm_retire_reason retired = dm_socket_retired(s);

@@ -19,6 +19,7 @@
 #include "report-format-int.h"
 #include "report-int.h"
 #include "report-reasm-int.h"
+#include "report-verbose-int.h"
 
 bool
 dm_format_parse(const char *name, dm_format *fmt)
@@ -40,6 +41,13 @@ dm_format_parse(const char *name, dm_format *fmt)
 static dm_time_mode default_time_mode;
 static dm_time_precision default_prec;
 static int default_verbose;
+static bool default_link_header;
+
+void
+dm_report_set_trace_link(bool on)
+{
+	default_link_header = on;
+}
 
 void
 dm_report_set_trace_verbose(int level)
@@ -64,6 +72,7 @@ dm_report_new(FILE *out, dm_format fmt, unsigned flags)
 	rep->time_mode = default_time_mode;
 	rep->prec = default_prec;
 	rep->verbose = default_verbose;
+	rep->link_header = default_link_header;
 	rep->fields = dm_report_fields_chosen();
 	rep->files = g_ptr_array_new_with_free_func(g_free);
 	rep->view = g_array_new(FALSE, TRUE, sizeof(dm_view_host));
@@ -269,10 +278,12 @@ text_verbose(FILE *out, const dm_packet *pkt)
 		fprintf(out, " (ttl %u, id %u, iplen %u)", pkt->ttl, pkt->ip_id, pkt->ip_total_len);
 	else if (pkt->have_ip_info)
 		fprintf(out, " (hlim %u, iplen %u)", pkt->ttl, pkt->ip_total_len);
-	if (pkt->proto == 6 && pkt->have_tcp)
+	if (pkt->proto == 6 && pkt->have_tcp) {
 		fprintf(out, " seglen %u hdrlen %u", pkt->seg_len, pkt->tcp_doff * 4u);
-	else if (pkt->proto == 17 && pkt->have_length)
+		dm_report_tcp_options_text(out, pkt);
+	} else if (pkt->proto == 17 && pkt->have_length) {
 		fprintf(out, " seglen %u hdrlen 8", pkt->seg_len);
+	}
 }
 
 static void
@@ -287,6 +298,8 @@ text_segment(dm_report *rep, uint64_t frame, const dm_record *rec,
 
 	fprintf(out, "%" G_GUINT64_FORMAT " ", frame);
 	write_line_time(rep, rec);
+	if (rep->link_header)
+		dm_report_link_text(out, pkt);
 	fprintf(out, "%s %s%s%s:%u > %s%s%s:%u", proto_label(pkt, true),
 	        o, dm_report_address(pkt->family, pkt->src, s), c, pkt->sport,
 	        o, dm_report_address(pkt->family, pkt->dst, dst), c, pkt->dport);
@@ -300,6 +313,8 @@ text_segment(dm_report *rep, uint64_t frame, const dm_record *rec,
 		fprintf(out, " length %u", pkt->payload_len);
 	if (rep->verbose)
 		text_verbose(out, pkt);
+	if (rep->verbose >= 2)
+		dm_report_vv_text(out, pkt);
 	if (pkt->have_csum_field)
 		fprintf(out, " cksum 0x%04x", pkt->csum.stored);
 	if (pkt->csum.have_expected && pkt->csum.status != DM_CSUM_GOOD)

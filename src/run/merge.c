@@ -369,6 +369,30 @@ text_node(const char *text)
 	return n;
 }
 
+/* A time's text ("1700000003.003020342", as "first"/"last") as the exact
+ * integer of nanoseconds beside it ("first_ts_ns"); null for none, 0
+ * before 1970 (as the report writes it). */
+static JsonNode *
+ts_ns_node(const char *text)
+{
+	if (!text)
+		return json_node_new(JSON_NODE_NULL);
+	if (text[0] == '-')
+		return int_node(0);
+	gint64 ns = g_ascii_strtoll(text, NULL, 10) * G_GINT64_CONSTANT(1000000000);
+	const char *dot = strchr(text, '.');
+	if (dot) {
+		gint64 frac = 0;
+		int digits = 0;
+		for (const char *c = dot + 1; g_ascii_isdigit(*c) && digits < 9; c++, digits++)
+			frac = frac * 10 + (*c - '0');
+		for (; digits < 9; digits++)
+			frac *= 10;
+		ns += frac;
+	}
+	return int_node(ns);
+}
+
 /* The combined socket @m as the whole run reports it. */
 static JsonNode *
 socket_node(msock *m, shard_in *in)
@@ -400,6 +424,10 @@ socket_node(msock *m, shard_in *in)
 			v = text_node(m->first);
 		} else if (strcmp(name, "last") == 0) {
 			v = text_node(m->last);
+		} else if (strcmp(name, "first_ts_ns") == 0) {
+			v = ts_ns_node(m->first);
+		} else if (strcmp(name, "last_ts_ns") == 0) {
+			v = ts_ns_node(m->last);
 		} else if (strcmp(name, "first_frame") == 0) {
 			v = m->first_frame ? int_node(m->first_frame) : json_node_new(JSON_NODE_NULL);
 		} else if (strcmp(name, "last_frame") == 0) {
