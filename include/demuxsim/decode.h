@@ -38,6 +38,15 @@ bool dm_linktype_supported(int dlt);
 void dm_decode_set_details(bool on);
 
 /**
+ * dm_packet_used_size: the bytes of a dm_packet a decode fills in: all of
+ * it after dm_decode_set_details(true), else those before its -v/-e
+ * details (the rest is left as it was).  A copy of a decoded packet needs
+ * no more.
+ * Returns: the size in bytes.
+ */
+size_t dm_packet_used_size(void);
+
+/**
  * dm_decode_frame: decode the frame @data (@caplen bytes captured of
  * @wirelen on the wire) of link type @dlt into @pkt.  Never reads past
  * @caplen and never prints.

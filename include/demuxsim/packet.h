@@ -95,7 +95,6 @@ typedef struct {
 	uint32_t caplen;         /* bytes captured */
 	uint32_t wirelen;        /* bytes on the wire */
 	uint8_t vlan_tags;       /* stacked 802.1Q/802.1ad tags seen */
-	dm_link link;            /* the link header, for -e */
 	bool headers_only;       /* dm_decode_frame_headers(): no checksum
 	                          * computed (csum unverified, ip_csum_bad
 	                          * false) */
@@ -133,10 +132,6 @@ typedef struct {
 	uint8_t tcp_doff;        /* data offset in 32-bit words */
 	uint16_t window;
 	uint16_t urg_ptr;        /* TCP urgent pointer */
-	uint8_t tcp_opts_len;    /* TCP option bytes captured, copied below */
-	bool tcp_opts_cut;       /* the capture cut the options short */
-	uint8_t tcp_opts[40];    /* the raw TCP options (copied: the frame
-	                          * may be gone when the line is reported) */
 	dm_csum_verdict csum;
 	const uint8_t *l4;       /* transport header in the frame */
 	uint32_t l4_caplen;      /* bytes of it captured */
@@ -154,6 +149,15 @@ typedef struct {
 	uint8_t ttl;             /* IPv4 TTL or IPv6 hop limit */
 	uint16_t ip_id;          /* IPv4 identification (0 for IPv6) */
 	uint32_t ip_total_len;   /* IPv4 total length; IPv6 40 + payload length */
+
+	/* Last, the details only -v and -e print: filled in (and cleared) only
+	 * after dm_decode_set_details(true); otherwise left as they are, so
+	 * that a frame's decode clears no more than it did without them. */
+	dm_link link;            /* the link header, for -e */
+	uint8_t tcp_opts_len;    /* TCP option bytes captured, copied below */
+	bool tcp_opts_cut;       /* the capture cut the options short */
+	uint8_t tcp_opts[40];    /* the raw TCP options (copied: the frame
+	                          * may be gone when the line is reported) */
 } dm_packet;
 
 /**

@@ -13,6 +13,8 @@
  */
 #include "config.h"
 
+#include <stddef.h>
+
 #include <pcap/pcap.h>
 #include <string.h>
 
@@ -169,6 +171,14 @@ sll_fields(const dm_reader *r, bool v2, uint16_t proto, dm_packet *pkt)
 	dm_get_bytes(r, v2 ? 12 : 6, l->src, l->addr_len);
 }
 
+/* A packet cleared for a new frame: all but the -v/-e details at its end,
+ * unless they are asked for. */
+static void
+packet_clear(dm_packet *pkt)
+{
+	memset(pkt, 0, dm_packet_used_size());
+}
+
 static dm_frame_status
 decode_frame(int dlt, const uint8_t *data, uint32_t caplen, uint32_t wirelen,
              bool headers_only, dm_packet *pkt)
@@ -177,7 +187,7 @@ decode_frame(int dlt, const uint8_t *data, uint32_t caplen, uint32_t wirelen,
 	uint32_t extra = wirelen > caplen ? wirelen - caplen : 0;
 	uint16_t type;
 
-	memset(pkt, 0, sizeof *pkt);
+	packet_clear(pkt);
 	pkt->caplen = caplen;
 	pkt->wirelen = wirelen;
 	pkt->headers_only = headers_only;
@@ -224,7 +234,7 @@ dm_frame_status
 dm_decode_ip(const uint8_t *data, uint32_t caplen, uint32_t wire_extra,
              dm_packet *pkt)
 {
-	memset(pkt, 0, sizeof *pkt);
+	packet_clear(pkt);
 	pkt->caplen = caplen;
 	pkt->wirelen = caplen + wire_extra;
 	return decode_ip_any(dm_reader_make(data, caplen), wire_extra, pkt);

@@ -6,6 +6,8 @@
  */
 #include "config.h"
 
+#include <stddef.h>
+
 #include "decode-int.h"
 
 #define UDP_HDR 8
@@ -19,6 +21,12 @@ void
 dm_decode_set_details(bool on)
 {
 	dm_decode_details = on;
+}
+
+size_t
+dm_packet_used_size(void)
+{
+	return dm_decode_details ? sizeof(dm_packet) : offsetof(dm_packet, link);
 }
 
 static void

@@ -24,6 +24,7 @@
 
 #include <string.h>
 
+#include "demuxsim/decode.h"
 #include "demuxsim/demux-live.h"
 #include "run-int.h"
 
@@ -259,9 +260,18 @@ hold(dm_lookahead *la, uint64_t frame, const dm_record *rec, dm_frame_status st,
 		release_early(la);
 	while (!(h = ring_reserve(la, size)))
 		release_early(la);
-	*h = (held_frame){ .size = size, .input = la->current, .wait = wait, .st = st,
-	                   .rec = *rec, .pkt = *pkt, .frame = frame, .ns = la->newest_ns,
-	                   .text_len = (uint32_t)len };
+	/* Field by field: a compound literal would clear the whole entry
+	 * first, and the packet's -v/-e details are copied only when kept. */
+	h->size = size;
+	h->input = la->current;
+	h->begin = false;
+	h->wait = wait;
+	h->st = st;
+	h->rec = *rec;
+	memcpy(&h->pkt, pkt, dm_packet_used_size());
+	h->frame = frame;
+	h->ns = la->newest_ns;
+	h->text_len = (uint32_t)len;
 	if (keep) {
 		const uint8_t *from = rec->data;
 		memcpy(h->bytes, from, keep);
