@@ -83,57 +83,68 @@ parse_piece(const char *p, size_t n, bool words, GByteArray *out, const char **w
 	return true;
 }
 
+/* The next piece of hex at *@s (skipping separators): its start, with its
+ * length in *@n, *@s moved past it; NULL at the end. */
+static const char *
+next_piece(const char **s, size_t *n)
+{
+	const char *p = *s;
+	while (*p && is_sep(*p))
+		p++;
+	size_t k = 0;
+	while (p[k] && !is_sep(p[k]))
+		k++;
+	*s = p + k;
+	*n = k;
+	return k ? p : NULL;
+}
+
 /* --words given only pieces of one or two hex digits (66 60 55 55): most
  * likely bytes typed as words.  Said once, on standard error. */
 static void
 warn_byte_words(char **args)
 {
 	guint pieces = 0;
+	const char *first = NULL;
+	size_t first_n = 0;
 	for (char **a = args; a && *a; a++) {
-		for (const char *s = *a; *s;) {
-			while (*s && is_sep(*s))
-				s++;
-			size_t n = 0;
-			while (s[n] && !is_sep(s[n]))
-				n++;
-			if (n == 0)
-				break;
-			if (n > 2 && !(n == 4 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')))
+		const char *s = *a, *p;
+		size_t n;
+		while ((p = next_piece(&s, &n))) {
+			if (n > 2 && !(n == 4 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X')))
 				return;
-			pieces++;
-			s += n;
+			if (!pieces++) {
+				first = p;
+				first_n = n;
+			}
 		}
 	}
-	if (pieces >= 2)
-		g_printerr("demuxsim checksum: warning: with --words each piece is one 16-bit"
-		           " word, so '%s' is 0x00%s%s; for words made of byte pairs write"
-		           " them joined (6660 5555), or give bytes without --words\n",
-		           args[0], strlen(args[0]) == 1 ? "0" : "", args[0]);
+	if (pieces < 2)
+		return;
+	gchar *piece = g_strndup(first, first_n);
+	g_printerr("demuxsim checksum: warning: with --words each piece is one 16-bit"
+	           " word, so '%s' is 0x%04x; for words made of byte pairs write"
+	           " them joined (6660 5555), or give bytes without --words\n",
+	           piece, (unsigned)g_ascii_strtoull(piece, NULL, 16));
+	g_free(piece);
 }
 
 static bool
 parse_hex(char **args, bool words, GByteArray *out)
 {
 	for (char **a = args; a && *a; a++) {
-		const char *s = *a;
-		while (*s) {
-			while (*s && is_sep(*s))
-				s++;
-			size_t n = 0;
-			while (s[n] && !is_sep(s[n]))
-				n++;
-			if (n == 0)
-				break;
+		const char *s = *a, *p;
+		size_t n;
+		while ((p = next_piece(&s, &n))) {
 			const char *why = NULL;
-			if (!parse_piece(s, n, words, out, &why)) {
-				char *piece = g_strndup(s, n);
+			if (!parse_piece(p, n, words, out, &why)) {
+				char *piece = g_strndup(p, n);
 				g_printerr("demuxsim checksum: '%s' %s; write %s\n", piece, why,
 				           words ? "words like 4500 0x0073" :
 				                   "bytes like 45 00, 45:00 or 4500");
 				g_free(piece);
 				return false;
 			}
-			s += n;
 		}
 	}
 	if (words)
