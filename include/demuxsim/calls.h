@@ -144,16 +144,20 @@ typedef struct {
 } dm_ladder;
 
 #define DM_LADDER_MAX_ROWS 5000u
+/* Rows each ladder kept for the HTML report holds at most. */
+#define DM_LADDER_AUTO_ROWS 400u
 
 /* Calls kept at most over a run; beyond, they are counted only. */
 #define DM_CALLS_MAX 2000000u
 
 /**
  * dm_calls_new: an empty record of calls.  With @ladder (copied) the
- * segments of the connection it selects are kept too.
+ * segments of the connection it selects are kept too (up to
+ * DM_LADDER_MAX_ROWS); with @auto_ladders > 0, those of the first
+ * @auto_ladders TCP connections (up to DM_LADDER_AUTO_ROWS each).
  * Returns: the record (dm_calls_free() it).
  */
-dm_calls *dm_calls_new(const dm_ladder_select *ladder);
+dm_calls *dm_calls_new(const dm_ladder_select *ladder, guint auto_ladders);
 
 /**
  * dm_calls_declare: the calls of the sockets declared in @dm (bind(),
@@ -201,6 +205,13 @@ uint64_t dm_calls_not_kept(const dm_calls *c);
  * Returns: the ladder.
  */
 const dm_ladder *dm_calls_ladder(const dm_calls *c);
+
+/**
+ * dm_calls_ladder_of: the ladder kept of the connection one of whose ends
+ * is socket @socket, or NULL; owned by @c.
+ * Returns: the ladder or NULL.
+ */
+const dm_ladder *dm_calls_ladder_of(const dm_calls *c, guint socket);
 
 /**
  * dm_calls_free: free @c (NULL is ignored).

@@ -87,6 +87,9 @@ typedef struct {
 	dm_reply reply;           /* for refused: what the host answers */
 	uint64_t evidence;        /* frame proving the refusal, 0 if none */
 	dm_tcp_state state;       /* TCP: the connection's state after it */
+	guint sender_socket;      /* TCP: the id of the sending end's socket
+	                           * (0: none, as for a RST from no socket) */
+	dm_tcp_state sender_state; /* TCP: that socket's state after it left */
 } dm_decision;
 
 /* Why an entry left the lookup table (or was discarded) to keep the
