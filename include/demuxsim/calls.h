@@ -88,6 +88,9 @@ typedef struct {
 	uint16_t peer_port;
 	bool has_peer;
 	bool wildcard;          /* bound to the wildcard address */
+	bool ephemeral;         /* DM_CALL_UDP_SOCKET: its port is of the
+	                         * kernel's ephemeral range, which the first
+	                         * sendto() of an unbound socket takes */
 	uint64_t bytes;         /* payload bytes (send, recv, sendto, recvfrom) */
 	uint32_t count;         /* calls folded into this entry (>= 1) */
 	int result;             /* 0, or the errno it fails with */

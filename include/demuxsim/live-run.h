@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "demuxsim/calls.h"
 #include "demuxsim/demux.h"
 #include "demuxsim/live.h"
 #include "demuxsim/reasm.h"
@@ -25,6 +26,7 @@ typedef struct {
 	const char *split_dir;     /* --split */
 	bool no_tui;               /* --no-tui */
 	dm_reasm *reasm;           /* IP reassembly, or NULL (not owned) */
+	dm_calls *calls;           /* the socket calls, or NULL (not owned) */
 	double evidence_window;    /* --evidence-window: seconds a decision
 	                            * and the lines after it wait, 0 none */
 } dm_live_run_options;

@@ -1,7 +1,7 @@
 /* pipeline.h - the per-frame step every source shares (capture files,
  * --realtime replay, live capture): a decoded frame goes through IP
  * reassembly, the shard's choice, the summary counts, the simulated socket
- * tables, --split's notes and the trace, in that order, and the
+ * tables, the socket calls, --split's notes and the trace, in that order, and the
  * corrections of earlier decisions follow it.
  *
  * The sources only read (or capture) records and, for files, decode them
@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "demuxsim/calls.h"
 #include "demuxsim/capture.h"
 #include "demuxsim/demux-live.h"
 #include "demuxsim/demux.h"
@@ -45,6 +46,8 @@ typedef struct {
 	dm_reasm *ra;                 /* IP reassembly; NULL: --no-reassembly */
 	dm_shard *shard;              /* --shard K/N; NULL: every flow */
 	dm_split *split;              /* --split; NULL: none */
+	dm_calls *calls;              /* --calls, --ladder, --report: the
+	                               * socket calls; NULL: none */
 	const dm_pipeline_sink *sink; /* NULL: the report's trace */
 } dm_pipeline_config;
 

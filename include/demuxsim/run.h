@@ -22,6 +22,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "demuxsim/calls.h"
 #include "demuxsim/demux.h"
 #include "demuxsim/reasm.h"
 #include "demuxsim/report.h"
@@ -70,6 +71,7 @@ typedef struct {
 	dm_demux *dm;              /* the simulated hosts */
 	dm_reasm *ra;              /* NULL: --no-reassembly */
 	dm_shard *shard;           /* NULL: every flow */
+	dm_calls *calls;           /* the socket calls, or NULL */
 	const char *split_dir;     /* --split DIR, or NULL */
 	FILE *html;                /* --report: the page's open file, or NULL */
 	const char *html_path;     /* its name, for messages */

@@ -6,6 +6,7 @@
 #include <glib.h>
 #include <stdbool.h>
 
+#include "demuxsim/calls.h"
 #include "demuxsim/demux.h"
 #include "demuxsim/reasm.h"
 #include "demuxsim/report.h"
@@ -45,11 +46,11 @@ bool dm_live_cli_wanted(const dm_live_cli *lo);
 int dm_live_cli_check(dm_live_cli *lo, const char *read_file, gchar ***files);
 
 /* Run what @lo asks, through @rep and @dm, with --split @split_dir, the
- * evidence window @evidence_window and IP reassembly by @reasm (NULL:
- * none).
+ * evidence window @evidence_window, IP reassembly by @reasm (NULL: none)
+ * and the socket calls recorded in @calls (NULL: none).
  * Returns: the exit status. */
 int dm_live_cli_run(const dm_live_cli *lo, const char *split_dir, double evidence_window,
-                    dm_report *rep, dm_demux *dm, dm_reasm *reasm);
+                    dm_report *rep, dm_demux *dm, dm_reasm *reasm, dm_calls *calls);
 
 /* Free what parsing @lo allocated. */
 void dm_live_cli_clear(dm_live_cli *lo);

@@ -150,7 +150,7 @@ dm_live_cli_check(dm_live_cli *lo, const char *read_file, gchar ***files)
 
 int
 dm_live_cli_run(const dm_live_cli *lo, const char *split_dir, double evidence_window,
-                dm_report *rep, dm_demux *dm, dm_reasm *reasm)
+                dm_report *rep, dm_demux *dm, dm_reasm *reasm, dm_calls *calls)
 {
 	dm_live_run_options o = {
 		.cap = {
@@ -168,6 +168,7 @@ dm_live_cli_run(const dm_live_cli *lo, const char *split_dir, double evidence_wi
 		.split_dir = split_dir,
 		.no_tui = lo->no_tui,
 		.reasm = reasm,
+		.calls = calls,
 		.evidence_window = evidence_window,
 	};
 	return dm_live_run(&o, rep, dm);

@@ -1,5 +1,7 @@
 # src/cli/local.mk - the command line: option parsing and subcommands (included by Makefile.am).
 src_demuxsim_SOURCES = \
+	src/cli/cli-calls-int.h \
+	src/cli/cli-calls.c \
 	src/cli/cli-checksum.c \
 	src/cli/cli-explain.c \
 	src/cli/cli-int.h \

@@ -33,6 +33,7 @@
 #include "demuxsim/report.h"
 #include "demuxsim/run.h"
 #include "demuxsim/shard.h"
+#include "cli-calls-int.h"
 #include "cli-live-int.h"
 
 
@@ -65,6 +66,7 @@ typedef struct {
 	dm_demux *dm;
 	dm_reasm *ra;       /* NULL with --no-reassembly */
 	dm_shard *shard;    /* --shard K/N, or NULL */
+	dm_calls *calls;    /* --calls, --ladder, --report: the socket calls */
 	unsigned threads;   /* --threads */
 } run_state;
 
@@ -175,7 +177,7 @@ parse_command_line(cli *c, int argc, char **argv)
 	const GOptionEntry *tables[] = {
 		entries, dm_live_cli_entries(&c->lo), dm_reasm_cli_entries(&c->ro),
 		dm_limits_cli_entries(&c->lim), dm_trace_cli_entries(),
-		dm_screen_cli_entries(), NULL,
+		dm_screen_cli_entries(), dm_calls_cli_entries(), NULL,
 	};
 	if (!dm_cli_parse_options(NULL, "Simulate how a host's transport layer demultiplexes captured traffic.",
 	                          description, "--help", tables, &argc, &argv))
@@ -287,8 +289,10 @@ check_options(cli *c)
 		g_printerr("demuxsim: --max-nodes: %d is not a count of nodes\n", o->max_nodes);
 		return DM_EXIT_USAGE;
 	}
-	if (!dm_screen_cli_check())
+	if (!dm_screen_cli_check() || !dm_calls_cli_check(c->fmt, o->format != NULL))
 		return DM_EXIT_USAGE;
+	if (dm_calls_cli_ladder())
+		o->quiet = TRUE;
 	if (o->shard) {
 		c->rs.shard = dm_shard_parse(o->shard, &err);
 		if (!c->rs.shard) {
@@ -389,6 +393,9 @@ prepare_run(cli *c)
 		g_error_free(err);
 		return DM_EXIT_INPUT;
 	}
+	rs->calls = dm_calls_cli_make(rs->rep, o->html_report != NULL);
+	if (rs->calls && o->sockets)
+		dm_calls_declare(rs->calls, rs->dm);
 	if (rs->shard)  /* declared sockets: made before the first frame */
 		dm_shard_note_created(rs->shard, 0, dm_demux_socket_count(rs->dm));
 	return CLI_CONTINUE;
@@ -400,6 +407,7 @@ run_files(cli *c)
 {
 	dm_run_files_config cfg = {
 		.rep = c->rs.rep, .dm = c->rs.dm, .ra = c->rs.ra, .shard = c->rs.shard,
+		.calls = c->rs.calls,
 		.split_dir = c->o.split_dir, .html = c->html, .html_path = c->o.html_report,
 		.threads = c->rs.threads, .declared = c->o.sockets != NULL,
 		.two_pass = c->o.two_pass, .evidence_window = c->o.evidence_window,
@@ -418,6 +426,8 @@ cli_clear(cli *c)
 		fclose(c->html);
 	dm_report_free(c->rs.rep);
 	fflush(stdout);
+	dm_calls_free(c->rs.calls);
+	dm_calls_cli_clear();
 	dm_demux_free(c->rs.dm);
 	dm_reasm_free(c->rs.ra);
 	dm_shard_free(c->rs.shard);
@@ -463,7 +473,7 @@ main(int argc, char **argv)
 		status = prepare_run(&c);
 	if (status == CLI_CONTINUE)
 		status = c.live ? dm_live_cli_run(&c.lo, c.o.split_dir, c.o.evidence_window,
-		                                  c.rs.rep, c.rs.dm, c.rs.ra)
+		                                  c.rs.rep, c.rs.dm, c.rs.ra, c.rs.calls)
 		                : run_files(&c);
 	cli_clear(&c);
 	return status;

@@ -265,8 +265,11 @@ segment_run(dm_demux *dm, uint64_t frame, int64_t sec, uint32_t nsec,
 
 	if (tcp && !broken) {
 		c.sent = dm_tcp_send(dm, &c);
-		if (c.sent)
+		if (c.sent) {
 			dm_lists_place(&dm->t, c.sent);  /* its activity, its state */
+			out->sender_socket = c.sent->id;
+			out->sender_state = c.sent->state;
+		}
 	} else if (!tcp) {
 		dm_host *sender = dm_tables_host(&dm->t, pkt->family, pkt->src, false);
 		if (sender)

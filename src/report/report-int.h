@@ -6,6 +6,7 @@
 #include "demuxsim/live.h"
 #include "json-writer-int.h"
 #include "demuxsim/report.h"
+#include "demuxsim/report-calls.h"
 
 /* An observer of the segments a report is given, such as the HTML page's
  * list of checksum failures (report-html.c): the report knows it only
@@ -45,6 +46,8 @@ struct dm_report {
 	dm_shard_info shard_info;
 	int stop_signal;       /* the signal that ended the run, or 0 */
 	uint64_t stop_frame;   /* the last frame processed before it */
+	const dm_calls *calls; /* the socket calls, or NULL (report-calls.c) */
+	unsigned calls_what;   /* DM_REPORT_CALLS_ flags */
 };
 
 typedef struct {
@@ -107,5 +110,13 @@ GQuark dm_report_svg_error_quark(void);
  * out (Graphviz's time grows much faster than the nodes). */
 char *dm_report_svg_render(const char *dot, unsigned max_nodes, size_t *len,
                            GError **error);
+
+/* report-calls.c: the per-host list of calls after the tables (text). */
+void dm_report_calls_text(dm_report *rep);
+/* report-calls.c: the "calls" member of host @family/@addr (JSON). */
+void dm_report_calls_json_host(jw *w, const dm_report *rep, int family, const uint8_t *addr);
+/* report-calls.c: the hosts with calls that @dm does not hold, as host
+ * objects of the JSON document's "hosts". */
+void dm_report_calls_json_others(jw *w, const dm_report *rep, const dm_demux *dm);
 
 #endif

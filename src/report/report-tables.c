@@ -465,6 +465,7 @@ json_host(jw *w, const dm_report *rep, const dm_host *h)
 	host_retired(h, retired);
 	if (any_count(retired, 1, DM_RETIRE_N))
 		json_counts(w, "retired", retired, 1, DM_RETIRE_N, retire_name_i);
+	dm_report_calls_json_host(w, rep, fam, dm_host_address(h));
 	jw_end_object(w);
 }
 
@@ -479,6 +480,7 @@ json_tables(jw *w, dm_report *rep, const dm_demux *dm)
 	for (guint i = 0; i < hosts->len; i++)
 		if (dm_report_host_visible(rep, g_ptr_array_index(hosts, i)))
 			json_host(w, rep, g_ptr_array_index(hosts, i));
+	dm_report_calls_json_others(w, rep, dm);
 	jw_end_array(w);
 	g_ptr_array_unref(hosts);
 	dm_demux_usage u;
@@ -606,6 +608,7 @@ dm_report_summary(dm_report *rep, const dm_summary *sum, const dm_demux *dm)
 			g_ptr_array_unref(hosts);
 			text_usage(rep->out, dm);
 		}
+		dm_report_calls_text(rep);
 		break;
 	case DM_FORMAT_JSON:
 		json_document(rep, sum, dm);

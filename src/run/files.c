@@ -282,7 +282,7 @@ static int
 run_passes(const dm_run_files_config *cfg, GArray *inputs, dm_split *split, int stopped)
 {
 	dm_pipeline_config pc = { .rep = cfg->rep, .dm = cfg->dm, .ra = cfg->ra,
-	                          .shard = cfg->shard, .split = split };
+	                          .shard = cfg->shard, .split = split, .calls = cfg->calls };
 	frame_sink to = { .p = dm_pipeline_new(&pc),
 	                  .progress = cfg->progress ? dm_progress_new() : NULL };
 

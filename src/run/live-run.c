@@ -369,7 +369,8 @@ run_frames(run *r)
 	}
 	dm_pipeline_sink tui = { tui_frame, tui_correction, r->tui };
 	dm_pipeline_config pc = { .rep = r->rep, .dm = r->dm, .ra = o->reasm,
-	                          .split = r->split, .sink = r->tui ? &tui : NULL };
+	                          .split = r->split, .sink = r->tui ? &tui : NULL,
+	                          .calls = o->calls };
 	r->p = dm_pipeline_new(&pc);
 	r->la = dm_lookahead_new(r->p, r->dm, ev, o->evidence_window);
 	dm_lookahead_begin_input(r->la, source, r->nano);

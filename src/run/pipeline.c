@@ -90,6 +90,8 @@ dm_pipeline_frame(dm_pipeline *p, const dm_record *rec, dm_frame_status st,
 	}
 	dm_summary_add(&p->sum, st, pkt);
 	dm_demux_segment(c->dm, p->frame, rec->sec, nsec, st, pkt, &d);
+	if (c->calls)
+		dm_calls_frame(c->calls, p->frame, rec->sec, nsec, st, pkt, &d);
 	if (c->shard)
 		dm_shard_note_created(c->shard, p->frame, dm_demux_socket_count(c->dm));
 	if (c->split && d.socket && d.action != DM_ACTION_DROPPED) {
@@ -132,6 +134,8 @@ dm_pipeline_finish(dm_pipeline *p)
 {
 	if (p->cfg.ra)
 		dm_reasm_finish(p->cfg.ra, &p->sum.reasm);
+	if (p->cfg.calls)
+		dm_calls_finish(p->cfg.calls);
 	dm_report_summary(p->cfg.rep, &p->sum, p->cfg.dm);
 	return &p->sum;
 }

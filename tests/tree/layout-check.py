@@ -9,8 +9,9 @@
    symbol which other file defines) have no circle, between files and
    between folders.
 4. Folders depend one way, in the pipeline's order: cli -> run -> report
-   -> demux -> explain -> decode -> {checksum, capture}: the report reads
-   the tables, the tables the decoded packets.
+   -> calls -> demux -> explain -> decode -> {checksum, capture}: the
+   report reads the calls and the tables, the calls the tables' decisions,
+   the tables the decoded packets.
 """
 import os
 import re
@@ -22,10 +23,10 @@ src = os.path.join(srcdir, "src")
 results = []
 
 # The order of the folders: a folder may use those to its right.
-ORDER = ["cli", "run", "report", "demux", "explain", "decode", "checksum", "capture"]
+ORDER = ["cli", "run", "report", "calls", "demux", "explain", "decode", "checksum", "capture"]
 # Folders of the same rank may not use each other at all.
-RANK = {"cli": 0, "run": 1, "report": 2, "demux": 3, "explain": 4,
-        "decode": 5, "checksum": 6, "capture": 6}
+RANK = {"cli": 0, "run": 1, "report": 2, "calls": 3, "demux": 4, "explain": 5,
+        "decode": 6, "checksum": 7, "capture": 7}
 
 
 def ok(cond, what, detail=""):
