@@ -252,7 +252,7 @@ tcp_receiver(dm_calls *c, const calls_seg *s, bool retrans)
 	}
 	if (before == DM_TCP_SYN_SENT && (f & DM_TCP_RST) && !t->refused) {
 		t->refused = true;
-		connect_result(c, t, s, id, p->final_dst, p->dport, ECONNREFUSED, s->frame,
+		connect_result(c, t, s, id, p->final_dst, p->dport, ECONNREFUSED, 0,
 		               "RST answers the SYN");
 	} else if (before == DM_TCP_SYN_SENT && (f & DM_TCP_SYN) && (f & DM_TCP_ACK)) {
 		connect_result(c, t, s, id, p->final_dst, p->dport, 0, 0, "SYN-ACK received");
@@ -302,12 +302,13 @@ tcp_refused(dm_calls *c, const calls_seg *s)
 	bool made;
 	calls_host *h = dm_calls_host_get(c, p->family, p->src);
 	sock_track *t = dm_calls_sock(c, d->sender_socket, h, &made);
-	if (t->refused)
+	/* With an answer in the capture, connect() returns when it arrives
+	 * (the receiving end's rule). */
+	if (t->refused || d->evidence)
 		return;
 	t->refused = true;
-	connect_result(c, t, s, d->sender_socket, p->src, p->sport, ECONNREFUSED, d->evidence,
-	               d->evidence ? "RST answers the SYN"
-	                           : "no socket listens on the port; no RST in the capture shows it");
+	connect_result(c, t, s, d->sender_socket, p->src, p->sport, ECONNREFUSED, 0,
+	               "no socket listens on the port; no RST in the capture shows it");
 }
 
 void

@@ -7,6 +7,7 @@ unit_tests = \
 	tests/unit/test-decode \
 	tests/unit/test-corpus \
 	tests/unit/test-demux \
+	tests/unit/test-calls \
 	tests/unit/test-hash-index \
 	tests/unit/test-report-format \
 	tests/unit/test-limits
@@ -15,7 +16,8 @@ tests_unit_test_reasm_SOURCES = tests/unit/test-reasm.c tests/unit/testutil.h
 tests_unit_test_reasm_corpus_SOURCES = tests/unit/test-reasm-corpus.c
 tests_unit_test_decode_SOURCES = tests/unit/test-decode.c tests/unit/testutil.h
 tests_unit_test_corpus_SOURCES = tests/unit/test-corpus.c
-tests_unit_test_demux_SOURCES = tests/unit/test-demux.c
+tests_unit_test_demux_SOURCES = tests/unit/test-demux.c tests/unit/testseg.h
+tests_unit_test_calls_SOURCES = tests/unit/test-calls.c tests/unit/testseg.h
 tests_unit_test_hash_index_SOURCES = tests/unit/test-hash-index.c
 tests_unit_test_report_format_SOURCES = tests/unit/test-report-format.c
 tests_unit_test_limits_SOURCES = tests/unit/test-limits.c
