@@ -14,6 +14,10 @@ tests_gen_benchgen_SOURCES = tests/gen/benchgen.c tests/gen/benchgen-flood.c \
 	tests/gen/benchgen-flood.h tests/gen/wire.h
 tests_gen_benchgen_LDADD =
 # Recording the captures of real traffic (as root, not part of check), the
-# reassembly regression captures, the README's diagram.
+# reassembly regression captures, the README's diagram.  The textbook
+# socket programs of tests/gen/teach/ are compiled by record-teaching.sh
+# only: make never builds them.
 EXTRA_DIST += tests/gen/record-veth.sh tests/gen/record-frag.sh tests/gen/veth-pair.sh \
-	tests/gen/mkfrag.py tests/gen/make-readme-diagram.sh
+	tests/gen/mkfrag.py tests/gen/make-readme-diagram.sh \
+	tests/gen/record-teaching.sh tests/gen/teach/tcp-server.c tests/gen/teach/tcp-client.c \
+	tests/gen/teach/udp-echo-server.c tests/gen/teach/udp-echo-client.c

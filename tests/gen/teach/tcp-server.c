@@ -1,0 +1,168 @@
+/* tcp-server.c - the textbook TCP server: socket(), setsockopt()
+ * SO_REUSEADDR, bind() to INADDR_ANY:12345, listen(), accept() one
+ * client, write() a message, read() until the client has closed (0),
+ * close() the connection, close() the listener.
+ *
+ * Usage: tcp-server [READY-FILE]
+ *
+ * READY-FILE is created once listen() has returned.  Each socket call is
+ * logged when it returns, as one line with the time it was made and how
+ * long it took, on the file named by $TEACH_LOG (standard error when
+ * unset); the format is defined atop tests/gen/record-teaching.sh.  A
+ * failed call is logged with its errno name and ends the program with
+ * status 1.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#define PROGRAM "tcp-server"
+#define PORT 12345
+
+static const char message[] = "Hello from the server\n";
+static FILE *log_file;
+
+static long long
+now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* The log line of a call made at @t0 that has just returned. */
+static void
+log_call(long long t0, const char *call, const char *args, const char *fmt, ...)
+{
+	long long t1 = now_ns();
+	va_list ap;
+
+	fprintf(log_file, "%lld %s %s %s ", t0, PROGRAM, call, args);
+	va_start(ap, fmt);
+	vfprintf(log_file, fmt, ap);
+	va_end(ap);
+	fprintf(log_file, " took=%lld\n", t1 - t0);
+	fflush(log_file);
+}
+
+/* A call made at @t0 failed: its line shows the errno's name as
+ * <errno.h> spells it ("errno=N" for the rarer ones); the program ends. */
+static void
+fail(long long t0, const char *call, const char *args)
+{
+	int e = errno;
+	char other[24];
+
+	snprintf(other, sizeof other, "errno=%d", e);
+	log_call(t0, call, args, "%s", e == ECONNREFUSED ? "ECONNREFUSED"
+	         : e == ECONNRESET ? "ECONNRESET" : e == ETIMEDOUT ? "ETIMEDOUT"
+	         : e == EADDRINUSE ? "EADDRINUSE" : other);
+	fprintf(stderr, "%s: %s: %s\n", PROGRAM, call, strerror(e));
+	exit(1);
+}
+
+/* "10.0.0.1:40000" */
+static const char *
+addr_str(const struct sockaddr_in *sa, char *buf, size_t size)
+{
+	char ip[INET_ADDRSTRLEN];
+
+	inet_ntop(AF_INET, &sa->sin_addr, ip, sizeof ip);
+	snprintf(buf, size, "%s:%u", ip, (unsigned)ntohs(sa->sin_port));
+	return buf;
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *path = getenv("TEACH_LOG");
+	FILE *ready;
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(PORT),
+	                          .sin_addr.s_addr = htonl(INADDR_ANY) }, peer;
+	socklen_t peer_len = sizeof peer;
+	char args[64], addr[32], buf[512];
+	size_t sent = 0;
+	long long t;
+	ssize_t n;
+	int one = 1, lfd, cfd;
+
+	log_file = path ? fopen(path, "a") : stderr;
+	if (!log_file) {
+		perror(path);
+		return 1;
+	}
+
+	t = now_ns();
+	lfd = socket(AF_INET, SOCK_STREAM, 0);
+	if (lfd < 0)
+		fail(t, "socket", "SOCK_STREAM");
+	log_call(t, "socket", "SOCK_STREAM", "fd=%d", lfd);
+
+	snprintf(args, sizeof args, "fd=%d,SO_REUSEADDR=1", lfd);
+	t = now_ns();
+	if (setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0)
+		fail(t, "setsockopt", args);
+	log_call(t, "setsockopt", args, "0");
+
+	snprintf(args, sizeof args, "fd=%d,%s", lfd, addr_str(&sa, addr, sizeof addr));
+	t = now_ns();
+	if (bind(lfd, (struct sockaddr *)&sa, sizeof sa) < 0)
+		fail(t, "bind", args);
+	log_call(t, "bind", args, "0");
+
+	snprintf(args, sizeof args, "fd=%d,backlog=1", lfd);
+	t = now_ns();
+	if (listen(lfd, 1) < 0)
+		fail(t, "listen", args);
+	log_call(t, "listen", args, "0");
+
+	if (argc > 1 && (!(ready = fopen(argv[1], "w")) || fclose(ready) != 0)) {
+		perror(argv[1]);   /* the ready file: clients may connect now */
+		return 1;
+	}
+
+	snprintf(args, sizeof args, "fd=%d", lfd);
+	t = now_ns();
+	cfd = accept(lfd, (struct sockaddr *)&peer, &peer_len);
+	if (cfd < 0)
+		fail(t, "accept", args);
+	log_call(t, "accept", args, "fd=%d peer=%s", cfd, addr_str(&peer, addr, sizeof addr));
+
+	snprintf(args, sizeof args, "fd=%d", cfd);
+	while (sent < sizeof message - 1) {
+		t = now_ns();
+		n = write(cfd, message + sent, sizeof message - 1 - sent);
+		if (n < 0)
+			fail(t, "write", args);
+		log_call(t, "write", args, "%zd", n);
+		sent += (size_t)n;
+	}
+
+	do {   /* until the client closes its end */
+		t = now_ns();
+		n = read(cfd, buf, sizeof buf);
+		if (n < 0)
+			fail(t, "read", args);
+		log_call(t, "read", args, "%zd", n);
+	} while (n > 0);
+
+	t = now_ns();
+	if (close(cfd) < 0)
+		fail(t, "close", args);
+	log_call(t, "close", args, "0");
+
+	snprintf(args, sizeof args, "fd=%d", lfd);
+	t = now_ns();
+	if (close(lfd) < 0)
+		fail(t, "close", args);
+	log_call(t, "close", args, "0");
+	return 0;
+}
