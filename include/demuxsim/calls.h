@@ -51,11 +51,11 @@ typedef enum {
 typedef enum {
 	DM_SURE_SEEN,      /* the frame is the call's own effect (a SYN is
 	                    * connect(), a data segment a send()) */
-	DM_SURE_INFERRED,  /* it must have happened by that frame, as the
-	                    * rule says (accept() once the handshake is
-	                    * complete, recv() of delivered data) */
-	DM_SURE_ASSUMED,   /* before the capture began, or before the
-	                    * first frame that shows it */
+	DM_SURE_INFERRED,  /* the frame lets it return, as the rule says
+	                    * (accept() once the handshake is complete,
+	                    * recv() of delivered data): it ends after it */
+	DM_SURE_ASSUMED,   /* made before the frame, which is the first to
+	                    * show it (or the capture began after it) */
 	DM_SURE_DECLARED,  /* from the declared sockets (--sockets): time 0 */
 	DM_SURE_N
 } dm_call_sure;

@@ -9,7 +9,7 @@
  *   a RST reaching a SYN-SENT socket, or a SYN the  connect() -> ECONNREFUSED
  *   host refused (the RST that answers it)
  *   new payload leaving / delivered                 send() / recv()
- *   the peer's FIN delivered                        recv() -> 0
+ *   the peer's FIN delivered (before its own)       recv() -> 0
  *   a RST delivered on an open connection           recv() -> ECONNRESET
  *   a FIN                                           close() if data after it
  *                                                   was answered by RST,
@@ -281,7 +281,9 @@ tcp_receiver(dm_calls *c, const calls_seg *s, bool retrans)
 		t->rcv_max = end;
 		t->rcv_known = true;
 	}
-	if ((f & DM_TCP_FIN) && !t->eof && !(f & DM_TCP_RST)) {
+	/* A program that has closed its end reads no end of stream (after
+	 * shutdown() it may: the FIN alone cannot tell, so none is said). */
+	if ((f & DM_TCP_FIN) && !t->eof && !(f & DM_TCP_RST) && !t->fin_call) {
 		t->eof = true;
 		dm_call *call = add(c, h, s, DM_CALL_RECV_EOF, DM_SURE_INFERRED, id, p->final_dst,
 		                    p->dport, NULL);

@@ -215,8 +215,8 @@ dm_report_calls_text(dm_report *rep)
 	if (!rep->calls || !(rep->calls_what & DM_REPORT_CALLS_LIST))
 		return;
 	GArray *hosts = dm_calls_hosts(rep->calls);
-	fputs("\nSocket calls (seen: the frame is the call; inferred: it happened by that "
-	      "frame; assumed: before it):\n", rep->out);
+	fputs("\nSocket calls (seen: the frame is the call's own; inferred: the call returns "
+	      "once the frame has come; assumed: made before the frame):\n", rep->out);
 	guint shown = 0;
 	for (guint i = 0; i < hosts->len; i++) {
 		const dm_calls_host *h = &g_array_index(hosts, dm_calls_host, i);

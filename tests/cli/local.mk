@@ -16,6 +16,7 @@ cli_tests = \
 	tests/cli/test-threads \
 	tests/cli/test-onepass \
 	tests/cli/test-habits \
+	tests/cli/test-calls \
 	tests/cli/test-workbench \
 	tests/cli/test-trace \
 	tests/cli/test-screen \
@@ -34,6 +35,7 @@ tests_cli_test_scenarios_SOURCES = tests/cli/test-scenarios.c tests/cli/testrun.
 tests_cli_test_shard_SOURCES = tests/cli/test-shard.c tests/cli/testrun.h
 tests_cli_test_threads_SOURCES = tests/cli/test-threads.c tests/cli/testrun.h
 tests_cli_test_habits_SOURCES = tests/cli/test-habits.c tests/cli/testrun.h
+tests_cli_test_calls_SOURCES = tests/cli/test-calls.c tests/cli/testrun.h
 tests_cli_test_workbench_SOURCES = tests/cli/test-workbench.c tests/cli/testrun.h
 tests_cli_test_trace_SOURCES = tests/cli/test-trace.c tests/cli/testrun.h
 tests_cli_test_screen_SOURCES = tests/cli/test-screen.c tests/cli/testrun.h

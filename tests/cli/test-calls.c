@@ -1,0 +1,356 @@
+/* test-calls.c - --calls end to end:
+ *
+ *   /calls/teaching/truth     captures/teaching.pcap was recorded from
+ *                             real programs that logged every socket call
+ *                             they made, with its time and duration
+ *                             (captures/teaching.calls.log): every call a
+ *                             packet can show is inferred, with the right
+ *                             socket, bytes and result, and none that was
+ *                             not made; a "seen" call's frame lies within
+ *                             the call, an "inferred" one's before it
+ *                             returned, an "assumed" one's after it began
+ *   /calls/veth-ns/expected   the text list of captures/veth-ns.pcap, as
+ *                             tests/expected/veth-ns.calls.txt holds it
+ *   /calls/veth-ns/declared   declared mode: the declared sockets' calls
+ *                             first, a refusal without an answer said so
+ *   /calls/json/hosts         every host object has its calls; one that
+ *                             only sent is listed too
+ *   /calls/options/bad        a bad --ladder, or --ladder with --format,
+ *                             is one line and exit status 2
+ */
+#include "config.h"
+
+#include <json-glib/json-glib.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testrun.h"
+
+static tr_paths paths;
+
+static gchar *
+capture(const char *name)
+{
+	return g_build_filename(paths.srcdir, "captures", name, NULL);
+}
+
+static gchar *
+run_ok(const char *const *args)
+{
+	gchar *out = NULL, *err = NULL;
+	int st = tr_run(NULL, paths.tool, args, &out, &err);
+	if (st != 0)
+		g_test_message("stderr: %s", err);
+	g_assert_cmpint(st, ==, 0);
+	g_free(err);
+	return out;
+}
+
+/* --- The programs' own log ----------------------------------------------- */
+
+/* One call demuxsim should infer from a logged call. */
+typedef struct {
+	char host[64];
+	char kind[16];       /* dm_call_kind_name() */
+	const char *sure;    /* "seen", "inferred", "assumed" */
+	gint64 start, end;   /* the logged call's time and return, ns */
+	gint64 bytes;        /* -1: not checked */
+	char result[16];     /* "" for none */
+	gboolean matched;
+} want;
+
+static void
+add_want(GArray *w, const char *host, const char *kind, const char *sure, gint64 start,
+         gint64 end, gint64 bytes, const char *result)
+{
+	want x = { .sure = sure, .start = start, .end = end, .bytes = bytes };
+	g_strlcpy(x.host, host, sizeof x.host);
+	g_strlcpy(x.kind, kind, sizeof x.kind);
+	g_strlcpy(x.result, result, sizeof x.result);
+	g_array_append_val(w, x);
+}
+
+/* The fd in "fd=N" or "fd=N,..." */
+static int
+fd_of(const char *arg)
+{
+	return g_str_has_prefix(arg, "fd=") ? atoi(arg + 3) : -1;
+}
+
+/* What a packet can show of logged call @f (HOST TIME PROGRAM CALL ARGS
+ * RESULT ... took=NS): @open holds "program:fd" of connected TCP
+ * sockets, whose close() sends a FIN. */
+static void
+want_of(GArray *w, gchar **f, GHashTable *open)
+{
+	guint n = g_strv_length(f);
+	g_assert_cmpuint(n, >=, 6);
+	const char *host = f[0], *prog = f[2], *call = f[3], *arg = f[4], *res = f[5];
+	gint64 start = g_ascii_strtoll(f[1], NULL, 10);
+	gint64 took = g_str_has_prefix(f[n - 1], "took=") ? g_ascii_strtoll(f[n - 1] + 5, NULL, 10) : 0;
+	gint64 end = start + took;
+	char key[64];
+	bool udp = strstr(prog, "udp") != NULL;
+
+	if (!strcmp(call, "socket") && udp)
+		add_want(w, host, "udp-socket", "assumed", start, end, -1, "");
+	else if (!strcmp(call, "listen"))
+		add_want(w, host, "listen", "assumed", start, end, -1, "");
+	else if (!strcmp(call, "accept")) {
+		add_want(w, host, "accept", "inferred", start, end, -1, "");
+		g_snprintf(key, sizeof key, "%s:%d", prog, fd_of(res));
+		g_hash_table_add(open, g_strdup(key));
+	} else if (!strcmp(call, "connect")) {
+		bool ok = !strcmp(res, "0");
+		add_want(w, host, "connect", "seen", start, end, -1, "");
+		add_want(w, host, "connected", "inferred", start, end, -1, ok ? "" : res);
+		g_snprintf(key, sizeof key, "%s:%d", prog, fd_of(arg));
+		if (ok)
+			g_hash_table_add(open, g_strdup(key));
+	} else if (!strcmp(call, "write") || !strcmp(call, "send")) {
+		add_want(w, host, "send", "seen", start, end, atoi(res), "");
+	} else if (!strcmp(call, "read") || !strcmp(call, "recv")) {
+		add_want(w, host, atoi(res) ? "recv" : "recv-eof", "inferred", start, end,
+		         atoi(res) ? atoi(res) : -1, "");
+	} else if (!strcmp(call, "sendto")) {
+		add_want(w, host, "sendto", "seen", start, end, atoi(res), "");
+	} else if (!strcmp(call, "recvfrom")) {
+		add_want(w, host, "recvfrom", "inferred", start, end, atoi(res), "");
+	} else if (!strcmp(call, "close")) {
+		g_snprintf(key, sizeof key, "%s:%d", prog, fd_of(arg));
+		if (g_hash_table_remove(open, key))
+			add_want(w, host, "close", "seen", start, end, -1, "");
+	}
+}
+
+static GArray *
+read_log(const char *path)
+{
+	gchar *text = NULL;
+	g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
+	GArray *w = g_array_new(FALSE, TRUE, sizeof(want));
+	GHashTable *open = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	gchar **lines = g_strsplit(text, "\n", -1);
+	for (gchar **l = lines; *l; l++) {
+		if (!**l || **l == '#')
+			continue;
+		gchar **f = g_strsplit_set(*l, " ", -1);
+		want_of(w, f, open);
+		g_strfreev(f);
+	}
+	g_strfreev(lines);
+	g_hash_table_unref(open);
+	g_free(text);
+	return w;
+}
+
+/* Whether demuxsim's call @c (of @host) is the one @x wants. */
+static bool
+matches(const want *x, const char *host, JsonObject *c)
+{
+	if (strcmp(x->host, host) || strcmp(x->kind, json_object_get_string_member(c, "call")))
+		return false;
+	const char *res = json_object_get_null_member(c, "result") ? "" :
+	                  json_object_get_string_member(c, "result");
+	if (strcmp(res, x->result))
+		return false;
+	return x->bytes < 0 || json_object_get_int_member(c, "bytes") == x->bytes;
+}
+
+static void
+check_timing(const want *x, JsonObject *c)
+{
+	gint64 t = json_object_get_int_member(c, "ts_ns");
+	const char *sure = json_object_get_string_member(c, "sure");
+	g_test_message("%s %s %s: frame at %" G_GINT64_FORMAT ", call %" G_GINT64_FORMAT
+	               "..%" G_GINT64_FORMAT, x->host, x->kind, sure, t, x->start, x->end);
+	g_assert_cmpstr(sure, ==, x->sure);
+	if (!strcmp(sure, "seen")) {
+		g_assert_cmpint(x->start, <=, t);
+		g_assert_cmpint(t, <=, x->end);
+	} else if (!strcmp(sure, "inferred")) {
+		g_assert_cmpint(t, <=, x->end);
+	} else {
+		g_assert_cmpint(x->start, <=, t);
+	}
+}
+
+static void
+test_teaching_truth(void)
+{
+	gchar *pcap = capture("teaching.pcap");
+	gchar *log = capture("teaching.calls.log");
+	const char *args[] = { "--format", "json", "-q", "--calls", "-r", pcap, NULL };
+	gchar *out = run_ok(args);
+	GArray *w = read_log(log);
+	g_assert_cmpuint(w->len, >=, 15);
+
+	JsonParser *p = json_parser_new();
+	g_assert_true(json_parser_load_from_data(p, out, -1, NULL));
+	JsonArray *hosts = json_object_get_array_member(json_node_get_object(json_parser_get_root(p)),
+	                                                "hosts");
+	guint n_calls = 0;
+	for (guint i = 0; i < json_array_get_length(hosts); i++) {
+		JsonObject *h = json_array_get_object_element(hosts, i);
+		const char *addr = json_object_get_string_member(h, "address");
+		JsonArray *calls = json_object_get_array_member(h, "calls");
+		for (guint j = 0; j < json_array_get_length(calls); j++, n_calls++) {
+			JsonObject *c = json_array_get_object_element(calls, j);
+			/* The first call the programs made that this one is. */
+			want *x = NULL;
+			for (guint k = 0; k < w->len && !x; k++) {
+				want *y = &g_array_index(w, want, k);
+				if (!y->matched && matches(y, addr, c))
+					x = y;
+			}
+			if (!x)
+				g_test_message("not made by the programs: %s %s",
+				               addr, json_object_get_string_member(c, "text"));
+			g_assert_nonnull(x);
+			x->matched = TRUE;
+			check_timing(x, c);
+		}
+	}
+	for (guint k = 0; k < w->len; k++) {
+		want *y = &g_array_index(w, want, k);
+		if (!y->matched)
+			g_test_message("not inferred: %s %s", y->host, y->kind);
+		g_assert_true(y->matched);
+	}
+	g_assert_cmpuint(n_calls, ==, w->len);
+	g_object_unref(p);
+	g_array_unref(w);
+	g_free(out);
+	g_free(log);
+	g_free(pcap);
+}
+
+/* The "Socket calls" part of the text report @out. */
+static const char *
+calls_part(const char *out)
+{
+	const char *s = strstr(out, "\nSocket calls");
+	g_assert_nonnull(s);
+	return s + 1;
+}
+
+static void
+test_veth_expected(void)
+{
+	gchar *pcap = capture("veth-ns.pcap");
+	gchar *exp_path = g_build_filename(paths.srcdir, "tests", "expected", "veth-ns.calls.txt",
+	                                   NULL);
+	const char *args[] = { "-q", "--calls", "-r", pcap, NULL };
+	gchar *out = run_ok(args), *want_text = NULL;
+	g_assert_true(g_file_get_contents(exp_path, &want_text, NULL, NULL));
+	g_assert_cmpstr(calls_part(out), ==, want_text);
+	g_free(want_text);
+	g_free(out);
+	g_free(exp_path);
+	g_free(pcap);
+}
+
+static void
+test_veth_declared(void)
+{
+	gchar *pcap = capture("veth-ns.pcap");
+	gchar *ini = capture("veth-ns.ini");
+	const char *args[] = { "-q", "--calls", "--sockets", ini, "-r", pcap, NULL };
+	gchar *out = run_ok(args);
+	const char *part = calls_part(out);
+	/* The declared listener comes first on its host, at no frame. */
+	const char *srv = strstr(part, "\n10.99.0.2\n");
+	g_assert_nonnull(srv);
+	g_assert_true(g_str_has_prefix(strchr(srv + 1, '\n') + 1, "  (declared) "));
+	g_assert_nonnull(strstr(srv, "socket(SOCK_STREAM) bind(10.99.0.2:8080) listen()"));
+	g_assert_nonnull(strstr(part, "bind([::]:8081) listen()"));
+	/* The refused connect() is told by the RST that answers it. */
+	g_assert_nonnull(strstr(part, "connect() -> ECONNREFUSED"));
+	g_assert_nonnull(strstr(part, "RST answers the SYN"));
+	g_free(out);
+	g_free(ini);
+	g_free(pcap);
+}
+
+static void
+test_json_hosts(void)
+{
+	gchar *pcap = capture("veth-ns.pcap");
+	const char *args[] = { "--format", "json", "-q", "--calls", "--host", "10.99.0.1", "-r",
+	                       pcap, NULL };
+	gchar *out = run_ok(args);
+	JsonParser *p = json_parser_new();
+	g_assert_true(json_parser_load_from_data(p, out, -1, NULL));
+	JsonArray *hosts = json_object_get_array_member(json_node_get_object(json_parser_get_root(p)),
+	                                                "hosts");
+	g_assert_cmpuint(json_array_get_length(hosts), ==, 1);
+	JsonObject *h = json_array_get_object_element(hosts, 0);
+	JsonArray *calls = json_object_get_array_member(h, "calls");
+	g_assert_cmpuint(json_array_get_length(calls), >, 10);
+	JsonObject *first = json_array_get_object_element(calls, 0);
+	g_assert_cmpstr(json_object_get_string_member(first, "call"), ==, "udp-socket");
+	g_assert_cmpint(json_object_get_int_member(first, "frame"), ==, 7);
+	g_object_unref(p);
+	g_free(out);
+
+	/* A host that only sent, which the tables do not hold: listed with
+	 * its calls and no sockets (the filter keeps frame 13 only, from
+	 * 10.99.0.1:40003). */
+	const char *args2[] = { "--format", "json", "-q", "--calls", "-r", pcap, "udp", "port",
+	                        "5399", NULL };
+	out = run_ok(args2);
+	p = json_parser_new();
+	g_assert_true(json_parser_load_from_data(p, out, -1, NULL));
+	hosts = json_object_get_array_member(json_node_get_object(json_parser_get_root(p)), "hosts");
+	g_assert_cmpuint(json_array_get_length(hosts), ==, 2);
+	h = json_array_get_object_element(hosts, 1);
+	g_assert_cmpstr(json_object_get_string_member(h, "address"), ==, "10.99.0.1");
+	g_assert_cmpuint(json_array_get_length(json_object_get_array_member(h, "sockets")), ==, 0);
+	calls = json_object_get_array_member(h, "calls");
+	g_assert_cmpuint(json_array_get_length(calls), ==, 2);
+	JsonObject *send = json_array_get_object_element(calls, 1);
+	g_assert_cmpstr(json_object_get_string_member(send, "call"), ==, "sendto");
+	g_assert_cmpstr(json_object_get_string_member(send, "peer"), ==, "10.99.0.2:5399");
+	g_assert_true(json_object_get_null_member(send, "socket"));
+	g_object_unref(p);
+	g_free(out);
+	g_free(pcap);
+}
+
+static void
+test_options_bad(void)
+{
+	gchar *pcap = capture("veth-ns.pcap");
+	const char *bad[][8] = {
+		{ "--ladder", "nonsense", "-r", pcap, NULL },
+		{ "--ladder", "10.0.0.1:80-[::1]:80", "-r", pcap, NULL },
+		{ "--ladder", "6", "--format", "json", "-r", pcap, NULL },
+		{ "--ladder", "6", "--calls", "-r", pcap, NULL },
+	};
+	for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
+		gchar *out = NULL, *err = NULL;
+		g_assert_cmpint(tr_run(NULL, paths.tool, bad[i], &out, &err), ==, 2);
+		g_assert_cmpstr(out, ==, "");
+		g_assert_true(g_str_has_prefix(err, "demuxsim: --ladder"));
+		g_assert_cmpint(strchr(err, '\n') - err + 1, ==, (gssize)strlen(err));
+		g_free(out);
+		g_free(err);
+	}
+	g_free(pcap);
+}
+
+int
+main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	paths = tr_paths_get();
+	g_test_add_func("/calls/teaching/truth", test_teaching_truth);
+	g_test_add_func("/calls/veth-ns/expected", test_veth_expected);
+	g_test_add_func("/calls/veth-ns/declared", test_veth_declared);
+	g_test_add_func("/calls/json/hosts", test_json_hosts);
+	g_test_add_func("/calls/options/bad", test_options_bad);
+	int rc = g_test_run();
+	tr_paths_clear(&paths);
+	return rc;
+}
