@@ -148,7 +148,7 @@ typedef struct {
 
 #define DM_LADDER_MAX_ROWS 5000u
 /* Rows each ladder kept for the HTML report holds at most. */
-#define DM_LADDER_AUTO_ROWS 400u
+#define DM_LADDER_AUTO_ROWS 150u
 
 /* Calls kept at most over a run; beyond, they are counted only. */
 #define DM_CALLS_MAX 2000000u
@@ -197,6 +197,12 @@ typedef struct {
 GArray *dm_calls_hosts(const dm_calls *c);
 
 /**
+ * dm_calls_of_host: the calls of host @family/@addr, in capture order.
+ * Returns: an array of dm_call owned by @c, or NULL when it has none.
+ */
+const GArray *dm_calls_of_host(const dm_calls *c, int family, const uint8_t *addr);
+
+/**
  * dm_calls_not_kept: calls beyond DM_CALLS_MAX, counted only.
  * Returns: the count.
  */
@@ -215,6 +221,21 @@ const dm_ladder *dm_calls_ladder(const dm_calls *c);
  * Returns: the ladder or NULL.
  */
 const dm_ladder *dm_calls_ladder_of(const dm_calls *c, guint socket);
+
+/**
+ * dm_calls_ladder_count / dm_calls_ladder_at: the ladders kept, in the
+ * order their connections began; @i below the count.
+ * Returns: the count; the ladder (owned by @c).
+ */
+guint dm_calls_ladder_count(const dm_calls *c);
+const dm_ladder *dm_calls_ladder_at(const dm_calls *c, guint i);
+
+/**
+ * dm_calls_set_max / dm_calls_max: the calls a run keeps at most (by
+ * default DM_CALLS_MAX); beyond, they are counted only.
+ */
+void dm_calls_set_max(dm_calls *c, uint64_t max);
+uint64_t dm_calls_max(const dm_calls *c);
 
 /**
  * dm_calls_free: free @c (NULL is ignored).

@@ -54,7 +54,7 @@ struct dm_calls {
 	GHashTable *hosts;     /* calls_host key bytes -> calls_host */
 	GHashTable *socks;     /* id -> sock_track */
 	GHashTable *eps;       /* udp_ep key bytes -> udp_ep */
-	uint64_t kept, not_kept;
+	uint64_t kept, not_kept, max;
 	bool select_on;        /* a ladder was asked for */
 	dm_ladder_select sel;
 	guint auto_ladders;

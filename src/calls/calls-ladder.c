@@ -166,23 +166,14 @@ static void
 collect(const dm_calls *c, int family, const uint8_t *addr, guint id, guint listener,
         GArray *out)
 {
-	if (!id)
-		return;
-	GArray *hosts = dm_calls_hosts(c);
-	for (guint i = 0; i < hosts->len; i++) {
-		const dm_calls_host *h = &g_array_index(hosts, dm_calls_host, i);
-		if (h->family != family || memcmp(h->addr, addr, family == 6 ? 16 : 4))
-			continue;
-		for (guint j = 0; j < h->calls->len; j++) {
-			const dm_call *call = &g_array_index(h->calls, dm_call, j);
-			bool accept_of = call->kind == DM_CALL_ACCEPT && call->new_socket == id;
-			bool listen_of = listener && call->kind == DM_CALL_LISTEN &&
-			                 call->socket == listener;
-			if ((call->socket == id && call->kind != DM_CALL_ACCEPT) || accept_of || listen_of)
-				g_array_append_val(out, *call);
-		}
+	const GArray *calls = id ? dm_calls_of_host(c, family, addr) : NULL;
+	for (guint j = 0; calls && j < calls->len; j++) {
+		const dm_call *call = &g_array_index(calls, dm_call, j);
+		bool accept_of = call->kind == DM_CALL_ACCEPT && call->new_socket == id;
+		bool listen_of = listener && call->kind == DM_CALL_LISTEN && call->socket == listener;
+		if ((call->socket == id && call->kind != DM_CALL_ACCEPT) || accept_of || listen_of)
+			g_array_append_val(out, *call);
 	}
-	g_array_unref(hosts);
 }
 
 void
@@ -220,4 +211,16 @@ dm_calls_ladder_of(const dm_calls *c, guint socket)
 	if (!t || !t->ladder)
 		return NULL;
 	return &((const ladder_slot *)g_ptr_array_index(c->ladders, t->ladder - 1))->l;
+}
+
+guint
+dm_calls_ladder_count(const dm_calls *c)
+{
+	return c->ladders->len;
+}
+
+const dm_ladder *
+dm_calls_ladder_at(const dm_calls *c, guint i)
+{
+	return &((const ladder_slot *)g_ptr_array_index(c->ladders, i))->l;
 }

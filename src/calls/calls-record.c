@@ -115,7 +115,7 @@ dm_calls_add(dm_calls *c, calls_host *h, dm_call_kind kind, dm_call_sure sure,
 {
 	if (index)
 		*index = 0;
-	if (c->kept >= DM_CALLS_MAX) {
+	if (c->kept >= c->max) {
 		c->not_kept++;
 		return NULL;
 	}
@@ -171,8 +171,29 @@ dm_calls_hosts(const dm_calls *c)
 	return out;
 }
 
+const GArray *
+dm_calls_of_host(const dm_calls *c, int family, const uint8_t *addr)
+{
+	uint8_t k[KEY_LEN];
+	key_make(k, family, addr, 0);
+	const calls_host *h = g_hash_table_lookup(c->hosts, k);
+	return h && h->calls->len ? h->calls : NULL;
+}
+
 uint64_t
 dm_calls_not_kept(const dm_calls *c)
 {
 	return c->not_kept;
+}
+
+void
+dm_calls_set_max(dm_calls *c, uint64_t max)
+{
+	c->max = max;
+}
+
+uint64_t
+dm_calls_max(const dm_calls *c)
+{
+	return c->max;
 }

@@ -215,7 +215,7 @@ listener_seen(dm_calls *c, calls_host *h, const calls_seg *s, const dm_socket *l
 
 /* The receiving end, for a segment delivered to its socket. */
 static void
-tcp_receiver(dm_calls *c, const calls_seg *s, bool retrans)
+tcp_receiver(dm_calls *c, const calls_seg *s)
 {
 	const dm_packet *p = s->pkt;
 	const dm_decision *d = s->d;
@@ -268,7 +268,9 @@ tcp_receiver(dm_calls *c, const calls_seg *s, bool retrans)
 	}
 	uint32_t end = seq_end(p);
 	bool fresh = !t->rcv_known || seq_gt(end, t->rcv_max);
-	if (p->payload_len && fresh && !retrans && !(f & DM_TCP_RST)) {
+	/* What the receiver had not had: a retransmission of a copy it
+	 * dropped (a bad checksum) is new to it. */
+	if (p->payload_len && fresh && !(f & DM_TCP_RST)) {
 		uint32_t from = t->rcv_known && seq_gt(t->rcv_max, p->seq) ? t->rcv_max : p->seq;
 		data_call(c, h, s, DM_CALL_RECV, id, p->final_dst, p->dport,
 		          end - from - ((f & DM_TCP_FIN) ? 1 : 0));
@@ -323,7 +325,7 @@ dm_calls_tcp(dm_calls *c, const calls_seg *s, bool *retrans)
 	if (d->action == DM_ACTION_REFUSED)
 		tcp_refused(c, s);
 	else if (d->socket && d->action != DM_ACTION_DROPPED)
-		tcp_receiver(c, s, *retrans);
+		tcp_receiver(c, s);
 }
 
 void

@@ -34,6 +34,7 @@ dm_calls_new(const dm_ladder_select *ladder, guint auto_ladders)
 		c->sel = *ladder;
 	}
 	c->auto_ladders = auto_ladders;
+	c->max = DM_CALLS_MAX;
 	c->none.rows = g_array_new(FALSE, TRUE, sizeof(dm_ladder_row));
 	c->none.calls_a = g_array_new(FALSE, TRUE, sizeof(dm_call));
 	c->none.calls_b = g_array_new(FALSE, TRUE, sizeof(dm_call));

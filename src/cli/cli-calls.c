@@ -15,7 +15,8 @@
 
 /* Connections whose ladders the HTML page holds, and the calls it keeps
  * without --calls. */
-#define HTML_LADDERS 200u
+#define HTML_LADDERS 50u
+#define HTML_CALLS 100000u
 
 static gboolean calls_on;
 static gchar *ladder_arg;
@@ -129,6 +130,8 @@ dm_calls_cli_make(dm_report *rep, bool html)
 	if (!calls_on && !ladder_arg && !html)
 		return NULL;
 	dm_calls *c = dm_calls_new(ladder_arg ? &sel : NULL, html ? HTML_LADDERS : 0);
+	if (!calls_on && !ladder_arg)
+		dm_calls_set_max(c, HTML_CALLS);
 	unsigned what = (calls_on ? DM_REPORT_CALLS_LIST : 0) |
 	                (ladder_arg ? DM_REPORT_CALLS_LADDER : 0);
 	dm_report_set_calls(rep, c, what);

@@ -15,6 +15,7 @@ src_libdemuxsim_la_SOURCES += \
 	src/report/report-format-int.h \
 	src/report/report-format.c \
 	src/report/report-html.c \
+	src/report/report-html-calls.c \
 	src/report/report-html-data.c \
 	src/report/report-html-diagram.c \
 	src/report/report-html-int.h \

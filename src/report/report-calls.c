@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "demuxsim/report-calls.h"
+#include "demuxsim/report-ladder.h"
 #include "report-int.h"
 
 void
@@ -157,34 +158,20 @@ dm_report_call_why(const dm_call *c)
 	return g_string_free(s, FALSE);
 }
 
-/* Whether the --host view shows @family/@addr. */
-static bool
-visible(const dm_report *rep, int family, const uint8_t *addr)
-{
-	if (rep->view->len == 0)
-		return true;
-	for (guint i = 0; i < rep->view->len; i++) {
-		const dm_view_host *v = &g_array_index(rep->view, dm_view_host, i);
-		if (v->family == family && memcmp(v->addr, addr, family == 6 ? 16 : 4) == 0)
-			return true;
-	}
-	return false;
-}
-
-/* The call's time, as the trace's default (local HH:MM:SS.f). */
-static void
-write_clock(FILE *out, const dm_call *c, bool nano)
+char *
+dm_report_call_clock(const dm_call *c, bool nano, char *buf)
 {
 	if (c->sure == DM_SURE_DECLARED) {
-		fprintf(out, "%-*s", nano ? 18 : 15, "(declared)");
-		return;
+		strcpy(buf, "(declared)");
+		return buf;
 	}
 	time_t t = (time_t)c->sec;
 	struct tm tm;
 	if (!localtime_r(&t, &tm))
 		memset(&tm, 0, sizeof tm);
-	fprintf(out, "%02d:%02d:%02d.%0*u", tm.tm_hour, tm.tm_min, tm.tm_sec, nano ? 9 : 6,
-	        nano ? c->nsec : c->nsec / 1000);
+	g_snprintf(buf, DM_CALL_CLOCK_MAX, "%02d:%02d:%02d.%0*u", tm.tm_hour, tm.tm_min, tm.tm_sec,
+	           nano ? 9 : 6, nano ? c->nsec : c->nsec / 1000);
+	return buf;
 }
 
 static void
@@ -196,8 +183,8 @@ text_host(const dm_report *rep, const dm_calls_host *h)
 		const dm_call *c = &g_array_index(h->calls, dm_call, i);
 		char *text = dm_report_call_text(c);
 		char *why = dm_report_call_why(c);
-		fputs("  ", rep->out);
-		write_clock(rep->out, c, rep->nano);
+		char clock[DM_CALL_CLOCK_MAX];
+		fprintf(rep->out, "  %-*s", rep->nano ? 18 : 15, dm_report_call_clock(c, rep->nano, clock));
 		if (c->socket)
 			fprintf(rep->out, "  socket %-4u ", c->socket);
 		else
@@ -220,7 +207,7 @@ dm_report_calls_text(dm_report *rep)
 	guint shown = 0;
 	for (guint i = 0; i < hosts->len; i++) {
 		const dm_calls_host *h = &g_array_index(hosts, dm_calls_host, i);
-		if (visible(rep, h->family, h->addr)) {
+		if (dm_report_view_shows(rep, h->family, h->addr)) {
 			text_host(rep, h);
 			shown++;
 		}
@@ -228,8 +215,8 @@ dm_report_calls_text(dm_report *rep)
 	if (!shown)
 		fputs("  none\n", rep->out);
 	if (dm_calls_not_kept(rep->calls))
-		fprintf(rep->out, "  %" G_GUINT64_FORMAT " more calls beyond the first %u were "
-		        "counted, not kept\n", dm_calls_not_kept(rep->calls), DM_CALLS_MAX);
+		fprintf(rep->out, "  %" G_GUINT64_FORMAT " more calls beyond the first %" G_GUINT64_FORMAT
+		        " were counted, not kept\n", dm_calls_not_kept(rep->calls), dm_calls_max(rep->calls));
 	g_array_unref(hosts);
 }
 
@@ -310,18 +297,20 @@ dm_report_calls_json_host(jw *w, const dm_report *rep, int family, const uint8_t
 {
 	if (!rep->calls || !(rep->calls_what & DM_REPORT_CALLS_LIST))
 		return;
-	GArray *hosts = dm_calls_hosts(rep->calls);
+	const GArray *calls = dm_calls_of_host(rep->calls, family, addr);
 	jw_key_lit(w, "calls");
 	jw_begin_array(w);
-	for (guint i = 0; i < hosts->len; i++) {
-		const dm_calls_host *h = &g_array_index(hosts, dm_calls_host, i);
-		if (h->family != family || memcmp(h->addr, addr, family == 6 ? 16 : 4))
-			continue;
-		for (guint j = 0; j < h->calls->len; j++)
-			json_call(w, &g_array_index(h->calls, dm_call, j), rep->nano);
-	}
+	for (guint j = 0; calls && j < calls->len; j++)
+		json_call(w, &g_array_index(calls, dm_call, j), rep->nano);
 	jw_end_array(w);
-	g_array_unref(hosts);
+}
+
+static GBytes *
+host_key(int family, const uint8_t *addr)
+{
+	uint8_t k[17] = { (uint8_t)family };
+	memcpy(k + 1, addr, family == 6 ? 16 : 4);
+	return g_bytes_new(k, sizeof k);
 }
 
 /* The hosts with calls that the tables do not hold (a host that only
@@ -333,15 +322,19 @@ dm_report_calls_json_others(jw *w, const dm_report *rep, const dm_demux *dm)
 		return;
 	GArray *hosts = dm_calls_hosts(rep->calls);
 	GPtrArray *tables = dm_demux_hosts(dm);
+	/* The tables' hosts: their addresses as 17-byte keys. */
+	GHashTable *held = g_hash_table_new_full(g_bytes_hash, g_bytes_equal,
+	                                         (GDestroyNotify)g_bytes_unref, NULL);
+	for (guint j = 0; j < tables->len; j++) {
+		const dm_host *t = g_ptr_array_index(tables, j);
+		g_hash_table_add(held, host_key(dm_host_family(t), dm_host_address(t)));
+	}
 	for (guint i = 0; i < hosts->len; i++) {
 		const dm_calls_host *h = &g_array_index(hosts, dm_calls_host, i);
-		bool held = false;
-		for (guint j = 0; j < tables->len && !held; j++) {
-			const dm_host *t = g_ptr_array_index(tables, j);
-			held = dm_host_family(t) == h->family &&
-			       !memcmp(dm_host_address(t), h->addr, h->family == 6 ? 16 : 4);
-		}
-		if (held || !visible(rep, h->family, h->addr))
+		GBytes *k = host_key(h->family, h->addr);
+		bool in_tables = g_hash_table_contains(held, k);
+		g_bytes_unref(k);
+		if (in_tables || !dm_report_view_shows(rep, h->family, h->addr))
 			continue;
 		char a[56];
 		jw_begin_object(w);
@@ -356,6 +349,21 @@ dm_report_calls_json_others(jw *w, const dm_report *rep, const dm_demux *dm)
 		dm_report_calls_json_host(w, rep, h->family, h->addr);
 		jw_end_object(w);
 	}
+	g_hash_table_unref(held);
 	g_ptr_array_unref(tables);
 	g_array_unref(hosts);
+}
+
+/* --ladder: the SVG of the selected connection is the whole output.
+ * Returns: whether it was written (the report then writes nothing else). */
+bool
+dm_report_calls_ladder(dm_report *rep)
+{
+	if (!rep->calls || !(rep->calls_what & DM_REPORT_CALLS_LADDER))
+		return false;
+	GString *svg = g_string_new(NULL);
+	dm_report_ladder_svg(svg, dm_calls_ladder(rep->calls), true);
+	fwrite(svg->str, 1, svg->len, rep->out);
+	g_string_free(svg, TRUE);
+	return true;
 }

@@ -27,4 +27,10 @@ void dm_html_write_data(FILE *out, const GPtrArray *hosts);
 void dm_html_write_diagram(FILE *out, const dm_report *rep, const dm_demux *dm,
                            const GPtrArray *hosts);
 
+/* report-html-calls.c: the section of each host's socket calls, and the
+ * ladders of the connections kept (with their sockets' ids as the
+ * <script id="ladders"> the socket tables link from). */
+void dm_html_write_calls(FILE *out, const dm_report *rep);
+void dm_html_write_ladders(FILE *out, const dm_report *rep);
+
 #endif

@@ -333,7 +333,8 @@ dm_report_write_html(const dm_report *rep, const dm_summary *sum,
 	}
 	fputs("</p></header><nav><a href=\"#summary\">Summary</a><a href=\"#sockets\">Sockets</a>"
 	      "<a href=\"#timeline\">Timeline</a><a href=\"#diagram\">Diagram</a>"
-	      "<a href=\"#failures\">Checksum failures</a><a href=\"#refused\">Refused</a></nav>\n<main>", out);
+	      "<a href=\"#failures\">Checksum failures</a><a href=\"#refused\">Refused</a>"
+	      "<a href=\"#calls\">Calls</a><a href=\"#ladders\">Ladders</a></nav>\n<main>", out);
 	write_summary(out, rep, sum, hosts);
 	dm_html_sort_hosts(hosts);
 	fputs("<section id=\"sockets\"><h2>Socket tables</h2><div class=\"search\">"
@@ -348,7 +349,10 @@ dm_report_write_html(const dm_report *rep, const dm_summary *sum,
 	dm_html_write_diagram(out, rep, dm, hosts);
 	write_failures(out, dm_report_sink_data(rep, &failures_sink));
 	fputs("<section id=\"refused\"><h2>Refused attempts</h2><div id=\"refusedbox\"></div>"
-	      "</section>\n</main>\n", out);
+	      "</section>\n", out);
+	dm_html_write_calls(out, rep);
+	dm_html_write_ladders(out, rep);
+	fputs("</main>\n", out);
 	dm_html_write_data(out, hosts);
 	fprintf(out, "<script>%s</script></body></html>\n", dm_html_script);
 

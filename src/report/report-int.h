@@ -56,6 +56,8 @@ typedef struct {
 } dm_view_host;
 
 bool dm_report_host_visible(const dm_report *rep, const dm_host *h);
+/* Whether the --host view shows the host @family/@addr. */
+bool dm_report_view_shows(const dm_report *rep, int family, const uint8_t *addr);
 /* Give every segment from now on to the observer @cls with @data, which
  * the report frees with @cls->free; a report has at most one. */
 void dm_report_set_sink(dm_report *rep, const dm_report_sink_class *cls, void *data);
@@ -111,6 +113,10 @@ GQuark dm_report_svg_error_quark(void);
 char *dm_report_svg_render(const char *dot, unsigned max_nodes, size_t *len,
                            GError **error);
 
+/* report-calls.c: @c's time into @buf (DM_CALL_CLOCK_MAX bytes), local
+ * HH:MM:SS.f as the trace's default, or "(declared)". */
+#define DM_CALL_CLOCK_MAX 32
+char *dm_report_call_clock(const dm_call *c, bool nano, char *buf);
 /* report-calls.c: the per-host list of calls after the tables (text). */
 void dm_report_calls_text(dm_report *rep);
 /* report-calls.c: the "calls" member of host @family/@addr (JSON). */
@@ -118,5 +124,8 @@ void dm_report_calls_json_host(jw *w, const dm_report *rep, int family, const ui
 /* report-calls.c: the hosts with calls that @dm does not hold, as host
  * objects of the JSON document's "hosts". */
 void dm_report_calls_json_others(jw *w, const dm_report *rep, const dm_demux *dm);
+/* report-calls.c: --ladder's SVG as the whole output; false (nothing
+ * written) unless it was asked for. */
+bool dm_report_calls_ladder(dm_report *rep);
 
 #endif

@@ -590,6 +590,8 @@ text_busiest_hosts(dm_report *rep, dm_obuf *b, const GPtrArray *hosts)
 void
 dm_report_summary(dm_report *rep, const dm_summary *sum, const dm_demux *dm)
 {
+	if (dm_report_calls_ladder(rep))
+		return;
 	switch (rep->fmt) {
 	case DM_FORMAT_TEXT:
 		text_summary(rep, sum);

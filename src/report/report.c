@@ -174,19 +174,24 @@ dm_report_add_host(dm_report *rep, int family, const uint8_t *addr)
 }
 
 bool
+dm_report_view_shows(const dm_report *rep, int family, const uint8_t *addr)
+{
+	if (rep->view->len == 0)
+		return true;
+	for (guint i = 0; i < rep->view->len; i++) {
+		const dm_view_host *v = &g_array_index(rep->view, dm_view_host, i);
+		if (v->family == family && memcmp(v->addr, addr, family == 6 ? 16 : 4) == 0)
+			return true;
+	}
+	return false;
+}
+
+bool
 dm_report_host_visible(const dm_report *rep, const dm_host *h)
 {
 	if (rep->view->len == 0)
 		return true;
-	if (!h)
-		return false;
-	for (guint i = 0; i < rep->view->len; i++) {
-		const dm_view_host *v = &g_array_index(rep->view, dm_view_host, i);
-		if (v->family == dm_host_family(h) &&
-		    memcmp(v->addr, dm_host_address(h), v->family == 6 ? 16 : 4) == 0)
-			return true;
-	}
-	return false;
+	return h && dm_report_view_shows(rep, dm_host_family(h), dm_host_address(h));
 }
 
 char *

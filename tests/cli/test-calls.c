@@ -17,6 +17,12 @@
  *                             only sent is listed too
  *   /calls/options/bad        a bad --ladder, or --ladder with --format,
  *                             is one line and exit status 2
+ *   /calls/ladder/svg         --ladder by socket id and by 4-tuple (either
+ *                             way round) draw the same well-formed SVG with
+ *                             the connection's flags, states and calls; an
+ *                             unknown one says so
+ *   /calls/html/sections      --report has each host's calls and the
+ *                             ladders, which the socket rows link to
  */
 #include "config.h"
 
@@ -38,13 +44,7 @@ capture(const char *name)
 static gchar *
 run_ok(const char *const *args)
 {
-	gchar *out = NULL, *err = NULL;
-	int st = tr_run(NULL, paths.tool, args, &out, &err);
-	if (st != 0)
-		g_test_message("stderr: %s", err);
-	g_assert_cmpint(st, ==, 0);
-	g_free(err);
-	return out;
+	return tr_run_ok(paths.tool, args);
 }
 
 /* --- The programs' own log ----------------------------------------------- */
@@ -340,6 +340,100 @@ test_options_bad(void)
 	g_free(pcap);
 }
 
+/* Count the elements of well-formed XML @text (asserting it is). */
+static void
+count_element(GMarkupParseContext *ctx, const gchar *name, const gchar **an, const gchar **av,
+              gpointer data, GError **error)
+{
+	(void)ctx;
+	(void)name;
+	(void)an;
+	(void)av;
+	(void)error;
+	(*(guint *)data)++;
+}
+
+static guint
+xml_elements(const char *text)
+{
+	static const GMarkupParser parser = { count_element, NULL, NULL, NULL, NULL };
+	guint n = 0;
+	GError *err = NULL;
+	const char *body = strstr(text, "<svg");
+	g_assert_nonnull(body);
+	GMarkupParseContext *ctx = g_markup_parse_context_new(&parser, 0, &n, NULL);
+	g_assert_true(g_markup_parse_context_parse(ctx, body, -1, &err));
+	g_assert_true(g_markup_parse_context_end_parse(ctx, &err));
+	g_assert_no_error(err);
+	g_markup_parse_context_free(ctx);
+	return n;
+}
+
+static void
+test_ladder_svg(void)
+{
+	gchar *pcap = capture("teaching.pcap");
+	/* Socket 3 is the server's end of the connection to port 12345. */
+	const char *by_id[] = { "--ladder", "3", "-r", pcap, NULL };
+	const char *by_tuple[] = { "--ladder", "10.97.0.1:42368-10.97.0.2:12345", "-r", pcap, NULL };
+	const char *by_rev[] = { "--ladder", "10.97.0.2:12345,10.97.0.1:42368", "-r", pcap, NULL };
+	gchar *a = run_ok(by_id), *b = run_ok(by_tuple), *c = run_ok(by_rev);
+	g_assert_true(g_str_has_prefix(a, "<?xml"));
+	g_assert_cmpuint(xml_elements(a), >, 20);
+	g_assert_cmpstr(a, ==, b);
+	g_assert_cmpstr(a, ==, c);
+	static const char *const labels[] = {
+		"10.97.0.1:42368", "10.97.0.2:12345", "[S]", "[S.]", "[F.]", "LISTEN", "SYN-SENT",
+		"SYN-RECEIVED", "ESTABLISHED", "FIN-WAIT-1", "TIME-WAIT", "CLOSED", "accept()",
+		"connect(", "listen()", "len 22",
+	};
+	for (guint i = 0; i < G_N_ELEMENTS(labels); i++) {
+		if (!strstr(a, labels[i]))
+			g_test_message("missing: %s", labels[i]);
+		g_assert_nonnull(strstr(a, labels[i]));
+	}
+	/* The refused connect: its own ladder, SYN then RST. */
+	const char *refused[] = { "--ladder", "10.97.0.2:12399-10.97.0.1:50094", "-r", pcap, NULL };
+	gchar *r = run_ok(refused);
+	g_assert_nonnull(strstr(r, "[R.]"));
+	g_assert_nonnull(strstr(r, "ECONNREFUSED"));
+	const char *none[] = { "--ladder", "99", "-r", pcap, NULL };
+	gchar *n = run_ok(none);
+	g_assert_nonnull(strstr(n, "no such connection"));
+	g_free(a);
+	g_free(b);
+	g_free(c);
+	g_free(r);
+	g_free(n);
+	g_free(pcap);
+}
+
+static void
+test_html_sections(void)
+{
+	gchar *pcap = capture("teaching.pcap");
+	gchar *dir = g_dir_make_tmp("test-calls-XXXXXX", NULL);
+	gchar *page = g_build_filename(dir, "run.html", NULL);
+	const char *args[] = { "-q", "--report", page, "-r", pcap, NULL };
+	g_free(run_ok(args));
+	gchar *html = NULL;
+	g_assert_true(g_file_get_contents(page, &html, NULL, NULL));
+	g_assert_nonnull(strstr(html, "<section id=\"calls\">"));
+	g_assert_nonnull(strstr(html, "accept() -&gt; socket 3 for 10.97.0.1:42368"));
+	/* Two TCP connections: two ladders, each linked from both ends. */
+	g_assert_nonnull(strstr(html, "<details class=\"ladder\" id=\"ladder-1\">"));
+	g_assert_nonnull(strstr(html, "<details class=\"ladder\" id=\"ladder-2\">"));
+	g_assert_null(strstr(html, "id=\"ladder-3\""));
+	g_assert_nonnull(strstr(html, "<script type=\"application/json\" id=\"ladders\">"
+	                              "[[1,1],[3,1],[6,2]]</script>"));
+	g_free(html);
+	g_unlink(page);
+	g_rmdir(dir);
+	g_free(page);
+	g_free(dir);
+	g_free(pcap);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -350,6 +444,8 @@ main(int argc, char **argv)
 	g_test_add_func("/calls/veth-ns/declared", test_veth_declared);
 	g_test_add_func("/calls/json/hosts", test_json_hosts);
 	g_test_add_func("/calls/options/bad", test_options_bad);
+	g_test_add_func("/calls/ladder/svg", test_ladder_svg);
+	g_test_add_func("/calls/html/sections", test_html_sections);
 	int rc = g_test_run();
 	tr_paths_clear(&paths);
 	return rc;

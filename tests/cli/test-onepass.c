@@ -179,17 +179,10 @@ fx_teardown(fixture *fx, gconstpointer data)
 	g_free(fx->dir);
 }
 
-/* demuxsim with @args, its standard output (g_free it); exit status 0. */
 static gchar *
 run_ok(const char *const *args)
 {
-	gchar *out = NULL, *err = NULL;
-	int st = tr_run(NULL, paths.tool, args, &out, &err);
-	if (st != 0)
-		g_test_message("stderr: %s", err);
-	g_assert_cmpint(st, ==, 0);
-	g_free(err);
-	return out;
+	return tr_run_ok(paths.tool, args);
 }
 
 static guint

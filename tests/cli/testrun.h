@@ -112,6 +112,20 @@ tr_run(const char *cwd, const char *prog, const char *const *args, gchar **out, 
 	return tr_exit_status(ws);
 }
 
+/* @prog with @args, which must exit with status 0 (its standard error is
+ * shown otherwise); its standard output (g_free it). */
+static inline gchar *
+tr_run_ok(const char *prog, const char *const *args)
+{
+	gchar *out = NULL, *err = NULL;
+	int st = tr_run(NULL, prog, args, &out, &err);
+	if (st != 0)
+		g_test_message("%s exit status %d, stderr: %s", prog, st, err);
+	g_assert_cmpint(st, ==, 0);
+	g_free(err);
+	return out;
+}
+
 /* Remove @path: a file, or a directory and everything under it (symbolic
  * links are removed, not followed). */
 static inline void

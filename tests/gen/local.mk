@@ -20,4 +20,5 @@ tests_gen_benchgen_LDADD =
 EXTRA_DIST += tests/gen/record-veth.sh tests/gen/record-frag.sh tests/gen/veth-pair.sh \
 	tests/gen/mkfrag.py tests/gen/make-readme-diagram.sh \
 	tests/gen/record-teaching.sh tests/gen/teach/tcp-server.c tests/gen/teach/tcp-client.c \
-	tests/gen/teach/udp-echo-server.c tests/gen/teach/udp-echo-client.c
+	tests/gen/teach/udp-echo-server.c tests/gen/teach/udp-echo-client.c \
+	tests/gen/teach/calllog.h
