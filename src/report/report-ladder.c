@@ -519,8 +519,8 @@ heading(ladder_ctx *lc)
 		guint id = end ? l->b_socket : l->a_socket;
 		g_string_truncate(t, 0);
 		endpoint_text(t, l->family, end ? l->b : l->a, end ? l->b_port : l->a_port, false);
-		text(lc->body, x, 18, "middle", "endpoint", " font-size=\"12\" font-weight=\"bold\" fill=\"" INK "\"",
-		     t->str);
+		text(lc->body, x, 18, "middle", "endpoint",
+		     " font-size=\"12\" font-weight=\"bold\" fill=\"" INK "\"", t->str);
 		g_string_truncate(t, 0);
 		if (id)
 			g_string_append_printf(t, "socket %u", id);
