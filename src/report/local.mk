@@ -22,6 +22,7 @@ src_libdemuxsim_la_SOURCES += \
 	src/report/report-html-page.c \
 	src/report/report-int.h \
 	src/report/report-jsonl.c \
+	src/report/report-ladder.c \
 	src/report/report-link.c \
 	src/report/report-live.c \
 	src/report/report-progress.c \

@@ -33,6 +33,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "../unit/chromium.h"
 #include "testrun.h"
 
 #define CAPTURE "captures/demux.pcap"
@@ -630,53 +631,10 @@ test_html_page(void)
 	report_free(r);
 }
 
-static gchar *
-find_chromium(void)
-{
-	static const char *const names[] = { "chromium", "chromium-browser", "google-chrome" };
-	for (size_t i = 0; i < G_N_ELEMENTS(names); i++) {
-		gchar *p = g_find_program_in_path(names[i]);
-		if (p)
-			return p;
-	}
-	return NULL;
-}
-
-/* Run Chromium headless on @url with @extra (one more argument). */
-static int
-chromium(const char *exe, const char *url, const char *extra, const char *extra2,
-         gchar **out)
-{
-	gchar *profile = g_dir_make_tmp("demuxsim-chromium-XXXXXX", NULL);
-	gchar *user_dir = g_strconcat("--user-data-dir=", profile, NULL);
-	gchar *err = NULL;
-	const char *argv[] = {
-		"timeout", "120", exe, "--headless", "--no-sandbox", "--disable-gpu",
-		"--disable-quic", "--no-first-run", "--disable-background-networking",
-		"--disable-component-update", "--disable-sync", user_dir, extra, extra2, url, NULL,
-	};
-	if (!extra2) {
-		argv[13] = url;
-		argv[14] = NULL;
-	}
-	int rc = run_program(argv, out, &err);
-	if (rc != 0)
-		g_test_message("chromium exit %d: %s", rc, err);
-	g_free(err);
-	const char *rm[] = { "rm", "-rf", profile, NULL };
-	gchar *o = NULL, *e = NULL;
-	run_program(rm, &o, &e);
-	g_free(o);
-	g_free(e);
-	g_free(user_dir);
-	g_free(profile);
-	return rc;
-}
-
 static void
 test_html_chromium(void)
 {
-	gchar *exe = find_chromium();
+	gchar *exe = tc_find_chromium();
 	if (!exe) {
 		g_test_skip("Chromium is not installed: the page was not rendered");
 		return;
@@ -686,7 +644,7 @@ test_html_chromium(void)
 	gchar *url = g_filename_to_uri(path, NULL, NULL);
 	gchar *dom = NULL;
 
-	g_assert_cmpint(chromium(exe, url, "--dump-dom", NULL, &dom), ==, 0);
+	g_assert_cmpint(tc_chromium(builddir, exe, url, "--dump-dom", NULL, &dom), ==, 0);
 	g_assert_nonnull(strstr(dom, "</html>"));
 	for (guint i = 0; i < r->hosts->len; i++) {
 		gchar *h = g_strdup_printf("id=\"host-%s\"", (char *)g_ptr_array_index(r->hosts, i));
@@ -719,7 +677,7 @@ test_html_chromium(void)
 	gchar *shot_arg = g_strconcat("--screenshot=", shot, NULL);
 	gchar *out = NULL;
 	g_unlink(shot);
-	g_assert_cmpint(chromium(exe, url, shot_arg, "--window-size=1280,2000", &out), ==, 0);
+	g_assert_cmpint(tc_chromium(builddir, exe, url, shot_arg, "--window-size=1280,2000", &out), ==, 0);
 	gchar *png = NULL;
 	gsize len = 0;
 	g_assert_true(g_file_get_contents(shot, &png, &len, NULL));
@@ -798,7 +756,7 @@ test_html_large_diagram(void)
 static void
 test_html_first_screen(void)
 {
-	gchar *exe = find_chromium();
+	gchar *exe = tc_find_chromium();
 	if (!exe) {
 		g_test_skip("Chromium is not installed: the page was not rendered");
 		return;
@@ -832,7 +790,7 @@ test_html_first_screen(void)
 	gchar *uri = g_filename_to_uri(page_path, NULL, NULL);
 	gchar *url = g_strconcat(uri, "#search=", addr, NULL);
 	gint64 t0 = g_get_monotonic_time();
-	g_assert_cmpint(chromium(exe, url, "--dump-dom", NULL, &dom), ==, 0);
+	g_assert_cmpint(tc_chromium(builddir, exe, url, "--dump-dom", NULL, &dom), ==, 0);
 	g_test_message("Chromium: %.2f s from start to the dumped DOM",
 	               (g_get_monotonic_time() - t0) / 1e6);
 	const char *mark = strstr(dom, "<div id=\"first-screen\" hidden=\"\" data-ms=\"");
