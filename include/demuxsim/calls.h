@@ -138,6 +138,10 @@ typedef struct {
 	uint8_t a[16], b[16];
 	uint16_t a_port, b_port;
 	guint a_socket, b_socket; /* ids, 0 when that end had none */
+	dm_tcp_state init_a, init_b; /* each end's state before the first
+	                         * segment: CLOSED before a SYN it sends,
+	                         * LISTEN for a listener's child; NONE when
+	                         * not known */
 	GArray *rows;           /* of dm_ladder_row, in capture order */
 	GArray *calls_a;        /* of dm_call: end a's calls, in order; a
 	                         * call belongs with the row of its frame

@@ -147,9 +147,13 @@ dm_calls_ladder_frame(dm_calls *c, const calls_seg *s, bool retrans)
 		&g_array_index(l->rows, dm_ladder_row, l->rows->len - 1) : NULL;
 	r.state_a = prev ? prev->state_a : DM_TCP_NONE;
 	r.state_b = prev ? prev->state_b : DM_TCP_NONE;
-	if (!prev && sl->listener)
-		r.state_b = DM_TCP_LISTEN;
 	fill_row(sl, &r, s, from_a);
+	if (!prev) {
+		if ((p->tcp_flags & DM_TCP_SYN) && !(p->tcp_flags & DM_TCP_ACK))
+			*(from_a ? &l->init_a : &l->init_b) = DM_TCP_CLOSED;
+		if (sl->listener)
+			*(from_a ? &l->init_b : &l->init_a) = DM_TCP_LISTEN;
+	}
 	r.retransmission = retrans;
 	dm_tcp_state *sender = from_a ? &r.state_a : &r.state_b;
 	dm_tcp_state *receiver = from_a ? &r.state_b : &r.state_a;

@@ -263,11 +263,14 @@ call_label(GString *s, const dm_call *c)
 }
 
 /* Where the first line of @t (longer than CALL_CHARS) ends: at its last
- * space or after its last '(' ':' or ',', whichever comes later, else at
- * CALL_CHARS. */
+ * space in the line's second half (between calls: "bind(...) listen()"),
+ * else after its last space or '(' ':' or ',', else at CALL_CHARS. */
 static size_t
 line_end(const char *t)
 {
+	for (size_t k = CALL_CHARS; k > CALL_CHARS / 2; k--)
+		if (t[k] == ' ')
+			return k;
 	for (size_t k = CALL_CHARS; k > 0; k--) {
 		char before = t[k - 1];
 		if (t[k] == ' ' || before == '(' || before == ':' || before == ',')
@@ -462,6 +465,20 @@ state_change(GString *out, dm_tcp_state now, dm_tcp_state *shown, bool end_a, in
 	     "state", " font-size=\"10\" font-weight=\"bold\" fill=\"" STATE "\"", name);
 }
 
+/* Each end's state before the first segment, when known, under its
+ * heading. */
+static void
+initial_states(ladder_ctx *lc)
+{
+	const dm_ladder *l = lc->l;
+	if (!state_name(l->init_a) && !state_name(l->init_b))
+		return;
+	int y = lc->y + 10 - STATE_Y;
+	state_change(lc->body, l->init_a, &lc->shown_a, true, y);
+	state_change(lc->body, l->init_b, &lc->shown_b, false, y);
+	lc->y += 16;
+}
+
 /* One segment's band: its time, arrow, labels, the states it changed,
  * and the calls of its frame beside the lifelines. */
 static void
@@ -596,6 +613,7 @@ dm_report_ladder_svg(GString *out, const dm_ladder *l, bool standalone)
 		lc.nsec0 = first->nsec;
 	}
 	heading(&lc);
+	initial_states(&lc);
 	for (guint i = 0; i < n; i++) {
 		const dm_ladder_row *r = &g_array_index(l->rows, dm_ladder_row, i);
 		calls_band(&lc, TAKE_BEFORE, r->frame);
