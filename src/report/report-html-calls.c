@@ -4,7 +4,7 @@
  * stage kept, each an inline SVG in a folded <details id="ladder-N">
  * that the socket table's "ladder" links open; the ladders' socket ids
  * go to the page's script as <script type="application/json"
- * id="ladders">[[socket, N], ...]</script>.
+ * id="ladder-sockets">[[socket, N], ...]</script>.
  */
 #include "config.h"
 
@@ -132,7 +132,7 @@ dm_html_write_ladders(FILE *out, const dm_report *rep)
 		if (l->b_socket)
 			g_string_append_printf(ids, "%s[%u,%u]", ids->len > 1 ? "," : "", l->b_socket, i + 1);
 	}
-	fprintf(out, "</section>\n<script type=\"application/json\" id=\"ladders\">%s]</script>\n",
+	fprintf(out, "</section>\n<script type=\"application/json\" id=\"ladder-sockets\">%s]</script>\n",
 	        ids->str);
 	g_string_free(ids, TRUE);
 }

@@ -161,7 +161,7 @@ const char dm_html_script[] =
 	"' more sockets of the hosts shown are not drawn: search for a host to draw its own.'))}"
 	"function search(q){st.q=q;st.page=0;list=match(q);drawHosts();drawTimeline()}"
 	/* The ladders the socket tables link to: a link opens its folded box. */
-	"var LE=$('ladders');if(LE)JSON.parse(LE.textContent).forEach(function(x){L[x[0]]=x[1]});"
+	"var LE=$('ladder-sockets');if(LE)JSON.parse(LE.textContent).forEach(function(x){L[x[0]]=x[1]});"
 	"function openLadder(){var m=/^#(ladder-[0-9]+)$/.exec(location.hash),d=m&&$(m[1]);"
 	"if(d){d.open=true;d.scrollIntoView()}}window.addEventListener('hashchange',openLadder);"
 	"var received=H.some(function(h){return h[2].some(function(s){return s[14]>=0})});"

@@ -23,6 +23,11 @@
  *                             unknown one says so
  *   /calls/html/sections      --report has each host's calls and the
  *                             ladders, which the socket rows link to
+ *   /calls/ladder/chromium    headless Chromium draws --ladder's SVG of a
+ *                             real connection, every text with a box and
+ *                             the labels expected; the report opened at
+ *                             #ladder-1 has the row's link and the ladder
+ *                             unfolded (skipped without Chromium)
  */
 #include "config.h"
 
@@ -31,6 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../unit/chromium.h"
 #include "testrun.h"
 
 static tr_paths paths;
@@ -424,7 +430,7 @@ test_html_sections(void)
 	g_assert_nonnull(strstr(html, "<details class=\"ladder\" id=\"ladder-1\">"));
 	g_assert_nonnull(strstr(html, "<details class=\"ladder\" id=\"ladder-2\">"));
 	g_assert_null(strstr(html, "id=\"ladder-3\""));
-	g_assert_nonnull(strstr(html, "<script type=\"application/json\" id=\"ladders\">"
+	g_assert_nonnull(strstr(html, "<script type=\"application/json\" id=\"ladder-sockets\">"
 	                              "[[1,1],[3,1],[6,2]]</script>"));
 	g_free(html);
 	g_unlink(page);
@@ -432,6 +438,88 @@ test_html_sections(void)
 	g_free(page);
 	g_free(dir);
 	g_free(pcap);
+}
+
+/* Every text of the page's ladder as the browser laid it out, one a line
+ * ("EMPTY " before one without a box), after "drawn" or "not drawn". */
+static const char measure_script[] =
+	"<pre id=\"result\"></pre><script>(function(){var out=[],"
+	"svg=document.querySelector('svg.dm-ladder'),r=svg.getBoundingClientRect();"
+	"out.push(r.width>0&&r.height>0?'drawn':'not drawn');"
+	"svg.querySelectorAll('text').forEach(function(t){var b=t.getBBox();"
+	"out.push((b.width>0&&b.height>0?'':'EMPTY ')+t.textContent)});"
+	"document.getElementById('result').textContent=out.join('\\n')+'\\n'})()</script>";
+
+static gchar *
+dump_dom(const char *exe, const char *dir, const char *path, const char *fragment)
+{
+	gchar *uri = g_filename_to_uri(path, NULL, NULL);
+	gchar *url = g_strconcat(uri, fragment, NULL);
+	gchar *dom = NULL;
+	g_assert_cmpint(tc_chromium(dir, exe, url, "--dump-dom", NULL, &dom), ==, 0);
+	g_free(url);
+	g_free(uri);
+	return dom;
+}
+
+static void
+test_ladder_chromium(void)
+{
+	gchar *exe = tc_find_chromium();
+	if (!exe) {
+		g_test_skip("Chromium is not installed: the ladder was not drawn");
+		return;
+	}
+	gchar *pcap = capture("teaching.pcap");
+	gchar *dir = g_dir_make_tmp("test-calls-XXXXXX", NULL);
+	const char *args[] = { "--ladder", "3", "-r", pcap, NULL };
+	gchar *svg = run_ok(args);
+	gchar *page = g_build_filename(dir, "ladder.html", NULL);
+	gchar *html = g_strconcat("<!DOCTYPE html><html><head><meta charset=\"utf-8\"></head><body>",
+	                          strstr(svg, "<svg"), measure_script, "</body></html>", NULL);
+	g_assert_true(g_file_set_contents(page, html, -1, NULL));
+	gchar *dom = dump_dom(exe, dir, page, "");
+	const char *pre = strstr(dom, "<pre id=\"result\">");
+	g_assert_nonnull(pre);
+	const char *pre_end = strstr(pre, "</pre>");
+	g_assert_nonnull(pre_end);
+	gchar *res = g_strndup(pre, (gsize)(pre_end - pre));
+	g_assert_true(g_str_has_prefix(res, "<pre id=\"result\">drawn\n"));
+	g_assert_null(strstr(res, "EMPTY"));
+	static const char *const shown[] = {
+		"10.97.0.1:42368", "socket 3", "CLOSED", "LISTEN", "[S] seq 0 len 0",
+		"[S.] seq 0 ack 1 len 0", "[P.] seq 1:23 ack 1 len 22", "SYN-SENT", "SYN-RECEIVED",
+		"ESTABLISHED", "FIN-WAIT-1", "CLOSE-WAIT", "LAST-ACK", "TIME-WAIT",
+		"socket() connect(10.97.0.2:12345)", "connect() -&gt; 0", "accept() -&gt; 3",
+		"send() 22 B", "recv() 22 B", "listen()",
+	};
+	for (guint i = 0; i < G_N_ELEMENTS(shown); i++) {
+		gchar *line = g_strconcat("\n", shown[i], "\n", NULL);
+		if (!strstr(res, line))
+			g_test_message("the browser did not show \"%s\"", shown[i]);
+		g_assert_nonnull(strstr(res, line));
+		g_free(line);
+	}
+	g_free(res);
+	g_free(dom);
+
+	/* The report opened at the ladder a socket row links to. */
+	gchar *report = g_build_filename(dir, "run.html", NULL);
+	const char *rargs[] = { "-q", "--report", report, "-r", pcap, NULL };
+	g_free(run_ok(rargs));
+	dom = dump_dom(exe, dir, report, "#ladder-1");
+	g_assert_nonnull(strstr(dom, "<a href=\"#ladder-1\">ladder</a>"));
+	g_assert_nonnull(strstr(dom, "<details class=\"ladder\" id=\"ladder-1\" open=\"\">"));
+	g_assert_nonnull(strstr(dom, "<details class=\"ladder\" id=\"ladder-2\">"));
+	g_free(dom);
+	tr_remove_tree(dir);
+	g_free(report);
+	g_free(html);
+	g_free(page);
+	g_free(svg);
+	g_free(dir);
+	g_free(pcap);
+	g_free(exe);
 }
 
 int
@@ -446,6 +534,7 @@ main(int argc, char **argv)
 	g_test_add_func("/calls/options/bad", test_options_bad);
 	g_test_add_func("/calls/ladder/svg", test_ladder_svg);
 	g_test_add_func("/calls/html/sections", test_html_sections);
+	g_test_add_func("/calls/ladder/chromium", test_ladder_chromium);
 	int rc = g_test_run();
 	tr_paths_clear(&paths);
 	return rc;
