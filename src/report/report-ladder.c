@@ -19,6 +19,7 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "demuxsim/demux.h"
 #include "demuxsim/report-ladder.h"
 #include "demuxsim/report.h"
 
@@ -35,7 +36,8 @@
 #define X_B (X_A + LANE_W)
 #define WIDTH (X_B + CALL_GAP + CALL_W + 10)
 #define X_MID ((X_A + X_B) / 2)
-#define STATE_GAP 6      /* between a state and its lifeline */
+#define STATE_GAP 12     /* between a state and its lifeline, clear of
+                          * the arrowheads */
 
 /* Down: the heading, then bands; offsets are from a band's top. */
 #define HEAD_H 50
@@ -119,17 +121,6 @@ text(GString *out, int x, int y, const char *anchor, const char *cls, const char
 }
 
 /* Names. */
-static const char *
-state_name(dm_tcp_state s)
-{
-	static const char *const names[DM_TCP_N_STATE] = {
-		NULL, "LISTEN", "SYN-SENT", "SYN-RECEIVED", "ESTABLISHED",
-		"FIN-WAIT-1", "FIN-WAIT-2", "CLOSE-WAIT", "CLOSING", "LAST-ACK",
-		"TIME-WAIT", "CLOSED",
-	};
-	return (unsigned)s < DM_TCP_N_STATE ? names[s] : NULL;
-}
-
 static const char *
 sure_name(dm_call_sure s)
 {
@@ -455,7 +446,7 @@ arrow(GString *out, int x1, int y1, int x2, int y2, const char *colour, bool das
 static void
 state_change(GString *out, dm_tcp_state now, dm_tcp_state *shown, bool end_a, int y)
 {
-	const char *name = state_name(now);
+	const char *name = dm_tcp_state_name(now);
 	if (now == *shown)
 		return;
 	*shown = now;
