@@ -462,7 +462,7 @@ static void
 initial_states(ladder_ctx *lc)
 {
 	const dm_ladder *l = lc->l;
-	if (!state_name(l->init_a) && !state_name(l->init_b))
+	if (!dm_tcp_state_name(l->init_a) && !dm_tcp_state_name(l->init_b))
 		return;
 	int y = lc->y + 10 - STATE_Y;
 	state_change(lc->body, l->init_a, &lc->shown_a, true, y);
