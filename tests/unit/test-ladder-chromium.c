@@ -5,7 +5,7 @@
  *                                exchange with a retransmission and a bad
  *                                checksum; an IPv6 one with wrapped and
  *                                stacked calls and the longest label; one
- *                                of DM_LADDER_AUTO_ROWS rows): a script in
+ *                                of 400 rows): a script in
  *                                the page finds each picture drawn, every
  *                                text with a box, none overlapping another,
  *                                outside the picture or across a lifeline,
@@ -188,13 +188,14 @@ ladder_wide(void)
 	return l;
 }
 
-/* As many rows as a ladder kept for the HTML report holds, data both
+/* A long ladder (more rows than one the HTML report keeps), data both
  * ways, each end's send() and recv() beside them. */
+#define LONG_ROWS 400u
 static dm_ladder *
 ladder_long(void)
 {
 	dm_ladder *l = tl_ladder_new();
-	for (guint i = 0; i < DM_LADDER_AUTO_ROWS; i++) {
+	for (guint i = 0; i < LONG_ROWS; i++) {
 		bool from_a = i % 2 == 0;
 		tl_add_row(l, i + 1, i * 40, from_a, TL_P | TL_A, 1 + i / 2 * 100, 1 + i / 2 * 100,
 		           100, DM_TCP_ESTABLISHED, DM_TCP_ESTABLISHED);
