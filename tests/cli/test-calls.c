@@ -9,6 +9,8 @@
  *                             not made; a "seen" call's frame lies within
  *                             the call, an "inferred" one's before it
  *                             returned, an "assumed" one's after it began
+ *   /calls/teaching/expected  its text list, as captures/teaching.calls.txt
+ *                             holds it (TZ=UTC)
  *   /calls/veth-ns/expected   the text list of captures/veth-ns.pcap, as
  *                             tests/expected/veth-ns.calls.txt holds it
  *   /calls/veth-ns/declared   declared mode: the declared sockets' calls
@@ -241,12 +243,11 @@ calls_part(const char *out)
 	return s + 1;
 }
 
+/* The calls of @pcap_name in text as @exp_path holds them. */
 static void
-test_veth_expected(void)
+check_expected(const char *pcap_name, gchar *exp_path)
 {
-	gchar *pcap = capture("veth-ns.pcap");
-	gchar *exp_path = g_build_filename(paths.srcdir, "tests", "expected", "veth-ns.calls.txt",
-	                                   NULL);
+	gchar *pcap = capture(pcap_name);
 	const char *args[] = { "-q", "--calls", "-r", pcap, NULL };
 	gchar *out = run_ok(args), *want_text = NULL;
 	g_assert_true(g_file_get_contents(exp_path, &want_text, NULL, NULL));
@@ -255,6 +256,19 @@ test_veth_expected(void)
 	g_free(out);
 	g_free(exp_path);
 	g_free(pcap);
+}
+
+static void
+test_veth_expected(void)
+{
+	check_expected("veth-ns.pcap", g_build_filename(paths.srcdir, "tests", "expected",
+	                                                "veth-ns.calls.txt", NULL));
+}
+
+static void
+test_teaching_expected(void)
+{
+	check_expected("teaching.pcap", capture("teaching.calls.txt"));
 }
 
 static void
@@ -528,6 +542,7 @@ main(int argc, char **argv)
 	g_test_init(&argc, &argv, NULL);
 	paths = tr_paths_get();
 	g_test_add_func("/calls/teaching/truth", test_teaching_truth);
+	g_test_add_func("/calls/teaching/expected", test_teaching_expected);
 	g_test_add_func("/calls/veth-ns/expected", test_veth_expected);
 	g_test_add_func("/calls/veth-ns/declared", test_veth_declared);
 	g_test_add_func("/calls/json/hosts", test_json_hosts);
