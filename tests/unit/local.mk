@@ -7,6 +7,7 @@ unit_tests = \
 	tests/unit/test-decode \
 	tests/unit/test-link \
 	tests/unit/test-corpus \
+	tests/unit/test-link-corpus \
 	tests/unit/test-demux \
 	tests/unit/test-hash-index \
 	tests/unit/test-report-format \
@@ -17,6 +18,7 @@ tests_unit_test_reasm_corpus_SOURCES = tests/unit/test-reasm-corpus.c
 tests_unit_test_decode_SOURCES = tests/unit/test-decode.c tests/unit/testutil.h
 tests_unit_test_link_SOURCES = tests/unit/test-link.c tests/unit/testutil.h
 tests_unit_test_corpus_SOURCES = tests/unit/test-corpus.c
+tests_unit_test_link_corpus_SOURCES = tests/unit/test-link-corpus.c
 tests_unit_test_demux_SOURCES = tests/unit/test-demux.c
 tests_unit_test_hash_index_SOURCES = tests/unit/test-hash-index.c
 tests_unit_test_report_format_SOURCES = tests/unit/test-report-format.c
