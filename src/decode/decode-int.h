@@ -41,8 +41,8 @@ void dm_fragment_data(dm_fragment *f, dm_reader after_hdr, uint32_t len,
 /* Dispatch to the transport decoder for pkt->proto. */
 dm_frame_status dm_l4_dispatch(const dm_l4_input *in, dm_packet *pkt);
 
-/* ---- link layers (link.c, link-mpls.c, link-ppp.c, link-80211.c,
- * link-nflog.c) ----
+/* ---- link layers (link.c on top; link-ppp.c, link-80211.c, link-nflog.c;
+ * link-ethertype.c under them) ----
  * Each decodes its header from the start of @r, @extra being the bytes the
  * wire had after the captured ones, and hands the payload on.  @depth
  * counts the link headers already nested: the frame's own is 0, what its
@@ -59,8 +59,6 @@ dm_frame_status dm_link_ethertype(uint16_t type, dm_reader r, uint32_t extra,
 /* An Ethernet frame with its 802.1Q/802.1ad tags. */
 dm_frame_status dm_link_ethernet(dm_reader r, uint32_t extra, unsigned depth,
                                  dm_packet *pkt);
-/* IPv4 or IPv6 by the version nibble. */
-dm_frame_status dm_link_ip_any(dm_reader r, uint32_t extra, dm_packet *pkt);
 /* The bytes the wire had after @r, once @r is cut down to @n bytes of a
  * header's length field: 0 when @n lies inside the captured bytes. */
 uint32_t dm_link_extra_after(const dm_reader *r, size_t n, uint32_t extra);
@@ -69,6 +67,9 @@ dm_frame_status dm_link_mpls(dm_reader r, uint32_t extra, unsigned depth,
                              dm_packet *pkt);
 dm_frame_status dm_link_pppoe(dm_reader r, uint32_t extra, unsigned depth,
                               dm_packet *pkt);
+/* The payload of PPP protocol @proto (PPP, PPPoE). */
+dm_frame_status dm_link_ppp_payload(uint16_t proto, dm_reader r, uint32_t extra,
+                                    unsigned depth, dm_packet *pkt);
 /* DLT_PPP and DLT_PPP_SERIAL (a Cisco HDLC frame there too). */
 dm_frame_status dm_link_ppp(dm_reader r, uint32_t extra, dm_packet *pkt);
 dm_frame_status dm_link_chdlc(dm_reader r, uint32_t extra, dm_packet *pkt);

@@ -1,14 +1,11 @@
-/* link-ppp.c - PPP and its neighbours:
+/* link-ppp.c - the serial link types:
  *   PPP in HDLC-like framing (RFC 1661 section 2, RFC 1662 section 3):
  *     DLT_PPP and DLT_PPP_SERIAL, an optional 0xff 0x03 address and
  *     control, then a protocol field of 2 bytes, or 1 when compressed
- *     (RFC 1661 section 6.5: an odd first byte);
- *   PPPoE session stage (RFC 2516 section 4 and 5.4): a 6-byte header,
- *     then the 2-byte PPP protocol;
+ *     (RFC 1661 section 6.5: an odd first byte), and the payload by the
+ *     protocol (dm_link_ppp_payload(), link-ethertype.c);
  *   Cisco HDLC (DLT_C_HDLC; tcpdump's print-chdlc.c): address (0x0f
  *     unicast, 0x8f broadcast), control 0, then an Ethertype.
- * PPP protocols: 0x0021 IPv4, 0x0057 IPv6 (RFC 5072), 0x0281/0x0283 MPLS
- * (RFC 3032 section 4); anything else (LCP, IPCP...) is not IP.
  */
 #include "config.h"
 
@@ -18,24 +15,6 @@
 #define PPP_CONTROL 0x03
 #define CHDLC_UNICAST 0x0f
 #define CHDLC_BCAST 0x8f
-#define PPPOE_VER_TYPE 0x11
-#define PPPOE_HDR 6
-
-static dm_frame_status
-ppp_payload(uint16_t proto, dm_reader r, uint32_t extra, unsigned depth,
-            dm_packet *pkt)
-{
-	switch (proto) {
-	case 0x0021:
-		return dm_ipv4_decode(r, extra, pkt);
-	case 0x0057:
-		return dm_ipv6_decode(r, extra, pkt);
-	case 0x0281: case 0x0283:
-		return dm_link_mpls(r, extra, depth, pkt);
-	default:
-		return DM_FRAME_NOT_IP;
-	}
-}
 
 dm_frame_status
 dm_link_chdlc(dm_reader r, uint32_t extra, dm_packet *pkt)
@@ -90,30 +69,6 @@ dm_link_ppp(dm_reader r, uint32_t extra, dm_packet *pkt)
 		pkt->link.hdlc_addr = off == 3 || off == 4 ? PPP_ADDRESS : 0;
 		pkt->link.proto = proto;
 	}
-	return ppp_payload(proto, dm_reader_sub(&r, off, r.len), extra, 1, pkt);
+	return dm_link_ppp_payload(proto, dm_reader_sub(&r, off, r.len), extra, 1, pkt);
 }
 
-dm_frame_status
-dm_link_pppoe(dm_reader r, uint32_t extra, unsigned depth, dm_packet *pkt)
-{
-	uint8_t vt, code;
-	uint16_t session, len, proto;
-
-	if (!dm_get_u8(&r, 0, &vt) || !dm_get_u8(&r, 1, &code) ||
-	    !dm_get_be16(&r, 2, &session) || !dm_get_be16(&r, 4, &len))
-		return DM_FRAME_TRUNC_LINK;
-	if (vt != PPPOE_VER_TYPE || code != 0 || len < 2)
-		return DM_FRAME_BAD_LINK;
-	if (!dm_get_be16(&r, PPPOE_HDR, &proto))
-		return DM_FRAME_TRUNC_LINK;
-	if (dm_decode_details && depth <= 1) {
-		pkt->link.pppoe = true;
-		pkt->link.pppoe_session = session;
-		pkt->link.proto = proto;
-	}
-	/* The length field bounds the PPP frame: Ethernet padding after it
-	 * is no payload. */
-	dm_reader ppp = dm_reader_sub(&r, PPPOE_HDR, len);
-	uint32_t after = dm_link_extra_after(&ppp, len, extra);
-	return ppp_payload(proto, dm_reader_sub(&ppp, 2, ppp.len), after, depth + 1, pkt);
-}

@@ -1,9 +1,10 @@
 /* link.c - link-layer headers: Ethernet (IEEE 802.3) with stacked 802.1Q /
  * 802.1ad tags, Linux cooked capture SLL and SLL2, raw IP (LINKTYPE_RAW,
  * LINKTYPE_IPV4, LINKTYPE_IPV6), BSD loopback (LINKTYPE_NULL, LINKTYPE_LOOP),
- * and the dispatch by link type and by Ethertype to the others: MPLS
- * (link-mpls.c), PPP, PPPoE and Cisco HDLC (link-ppp.c), IEEE 802.11,
- * radiotap and PPI (link-80211.c), NFLOG (link-nflog.c).
+ * and the dispatch by link type to the others: Ethernet and what an
+ * Ethertype names (link-ethertype.c: 802.1Q, MPLS, PPPoE), PPP and Cisco
+ * HDLC (link-ppp.c), IEEE 802.11, radiotap and PPI (link-80211.c), NFLOG
+ * (link-nflog.c).
  * Link-type values: https://www.tcpdump.org/linktypes.html
  *
  * The decode stage owns the headers of a frame, from the link layer to
@@ -27,9 +28,6 @@
 
 #define ETHERTYPE_IPV4 0x0800
 #define ETHERTYPE_IPV6 0x86dd
-#define ETHERTYPE_MPLS 0x8847
-#define ETHERTYPE_MPLS_MCAST 0x8848
-#define ETHERTYPE_PPPOE_SESSION 0x8864
 
 bool
 dm_linktype_supported(int dlt)
@@ -47,12 +45,6 @@ dm_linktype_supported(int dlt)
 	}
 }
 
-static bool
-is_vlan_tpid(uint16_t t)
-{
-	return t == 0x8100 || t == 0x88a8 || t == 0x9100;
-}
-
 /* Address-family values for IPv6 differ between systems (tcpdump's
  * af.h): 24 NetBSD/OpenBSD/BSD/OS, 28 FreeBSD, 30 Darwin, 10 Linux. */
 static int
@@ -68,34 +60,9 @@ af_family(uint32_t af)
 	}
 }
 
-dm_frame_status
-dm_link_ethertype(uint16_t type, dm_reader r, uint32_t extra, unsigned depth,
-                  dm_packet *pkt)
-{
-	switch (type) {
-	case ETHERTYPE_IPV4:
-		return dm_ipv4_decode(r, extra, pkt);
-	case ETHERTYPE_IPV6:
-		return dm_ipv6_decode(r, extra, pkt);
-	case ETHERTYPE_MPLS: case ETHERTYPE_MPLS_MCAST:
-		return dm_link_mpls(r, extra, depth, pkt);
-	case ETHERTYPE_PPPOE_SESSION:
-		return dm_link_pppoe(r, extra, depth, pkt);
-	default:
-		return DM_FRAME_NOT_IP;   /* ARP, PPPoE discovery, LLDP... */
-	}
-}
-
-uint32_t
-dm_link_extra_after(const dm_reader *r, size_t n, uint32_t extra)
-{
-	if (n <= r->len)
-		return 0;
-	return n - r->len < extra ? (uint32_t)(n - r->len) : extra;
-}
-
-dm_frame_status
-dm_link_ip_any(dm_reader r, uint32_t wire_extra, dm_packet *pkt)
+/* IPv4 or IPv6 by the version nibble. */
+static dm_frame_status
+link_ip_any(dm_reader r, uint32_t wire_extra, dm_packet *pkt)
 {
 	uint8_t v;
 
@@ -109,39 +76,6 @@ dm_link_ip_any(dm_reader r, uint32_t wire_extra, dm_packet *pkt)
 	default:
 		return DM_FRAME_BAD_IP;
 	}
-}
-
-dm_frame_status
-dm_link_ethernet(dm_reader r, uint32_t extra, unsigned depth, dm_packet *pkt)
-{
-	size_t off = 12;
-	uint16_t type;
-	dm_link *l = &pkt->link;
-	bool details = dm_decode_details && depth == 0;
-
-	if (depth >= DM_LINK_MAX_DEPTH)
-		return DM_FRAME_LINK_LIMIT;
-	if (details && dm_get_be16(&r, off, &l->type)) {
-		l->kind = DM_LINK_ETHER;
-		dm_get_bytes(&r, 0, l->dst, 6);
-		dm_get_bytes(&r, 6, l->src, 6);
-	}
-	for (;;) {
-		if (!dm_get_be16(&r, off, &type))
-			return DM_FRAME_TRUNC_LINK;
-		if (!is_vlan_tpid(type))
-			break;
-		if (details && l->n_tags < 2 &&
-		    dm_get_be16(&r, off + 2, &l->tci[l->n_tags]))
-			l->tpid[l->n_tags++] = type;
-		off += 4;
-		if (pkt->vlan_tags < UINT8_MAX)
-			pkt->vlan_tags++;
-	}
-	if (details)
-		l->inner_type = type;
-	off += 2;
-	return dm_link_ethertype(type, dm_reader_sub(&r, off, r.len), extra, depth + 1, pkt);
 }
 
 static dm_frame_status
@@ -232,7 +166,7 @@ decode_frame(int dlt, const uint8_t *data, uint32_t caplen, uint32_t wirelen,
 			sll_fields(&r, true, type, pkt);
 		return dm_link_ethertype(type, dm_reader_sub(&r, 20, r.len), extra, 1, pkt);
 	case DLT_RAW: case DLT_IPV4: case DLT_IPV6:
-		return dm_link_ip_any(r, extra, pkt);
+		return link_ip_any(r, extra, pkt);
 	case DLT_NULL: case DLT_LOOP:
 		return decode_null(r, extra, pkt);
 	case DLT_PPP: case DLT_PPP_SERIAL:
@@ -273,5 +207,5 @@ dm_decode_ip(const uint8_t *data, uint32_t caplen, uint32_t wire_extra,
 	packet_clear(pkt);
 	pkt->caplen = caplen;
 	pkt->wirelen = caplen + wire_extra;
-	return dm_link_ip_any(dm_reader_make(data, caplen), wire_extra, pkt);
+	return link_ip_any(dm_reader_make(data, caplen), wire_extra, pkt);
 }

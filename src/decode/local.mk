@@ -8,7 +8,7 @@ src_libdemuxsim_la_SOURCES += \
 	src/decode/ipv6.c \
 	src/decode/link.c \
 	src/decode/link-80211.c \
-	src/decode/link-mpls.c \
+	src/decode/link-ethertype.c \
 	src/decode/link-nflog.c \
 	src/decode/link-ppp.c \
 	src/decode/packet.c \
