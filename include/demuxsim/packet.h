@@ -28,6 +28,13 @@ typedef enum {
 	DM_FRAME_BAD_IP,         /* IP header malformed (version, IHL, length) */
 	DM_FRAME_FRAGMENT,       /* a non-first fragment: no transport header */
 	DM_FRAME_EXT_LIMIT,      /* IPv6 extension chain too long or malformed */
+	DM_FRAME_BAD_LINK,       /* link header malformed (a length field too
+	                          * small, a wrong version) */
+	DM_FRAME_LINK_LIMIT,     /* MPLS label stack over 16 labels, or link
+	                          * headers nested too deep */
+	DM_FRAME_ENCRYPTED,      /* 802.11 protected (WEP/WPA) frame */
+	DM_FRAME_LINK_UNSUPPORTED, /* a link header form not decoded (802.11
+	                          * fragment or A-MSDU, PPI of another DLT) */
 	DM_FRAME_N_STATUS
 } dm_frame_status;
 
@@ -73,7 +80,13 @@ typedef enum {
 	DM_LINK_SLL,             /* Linux cooked capture v1 */
 	DM_LINK_SLL2,            /* Linux cooked capture v2 */
 	DM_LINK_NULL,            /* BSD loopback (NULL or LOOP) */
+	DM_LINK_PPP,             /* PPP (DLT_PPP, DLT_PPP_SERIAL) */
+	DM_LINK_CHDLC,           /* Cisco HDLC */
+	DM_LINK_80211,           /* IEEE 802.11 (maybe under radiotap/PPI) */
+	DM_LINK_NFLOG,           /* Linux netfilter log */
 } dm_link_kind;
+
+enum { DM_LINK_MAX_LABELS = 4 };  /* MPLS labels kept for -e */
 
 typedef struct {
 	uint8_t kind;            /* a dm_link_kind */
@@ -87,7 +100,18 @@ typedef struct {
 	uint16_t inner_type;     /* Ethernet: the type after the tags */
 	uint16_t pkttype;        /* SLL/SLL2 packet type (0 to the host...) */
 	uint32_t ifindex;        /* SLL2 interface index */
-	uint32_t af;             /* NULL/LOOP address family, as read */
+	uint32_t af;             /* NULL/LOOP address family, as read;
+	                          * NFLOG: the family byte */
+	uint16_t proto;          /* PPP protocol (also under PPPoE);
+	                          * C-HDLC: the type; NFLOG: resource id */
+	uint8_t hdlc_addr;       /* PPP/C-HDLC address byte (0 when absent) */
+	bool pppoe;              /* a PPPoE session header was decoded */
+	uint16_t pppoe_session;  /* its session id */
+	uint8_t n_labels;        /* MPLS labels kept below (<= 4) */
+	uint32_t labels[DM_LINK_MAX_LABELS]; /* MPLS label stack entries */
+	uint8_t wlan_ds;         /* 802.11: ToDS 1 | FromDS 2 */
+	bool wlan_qos;           /* 802.11 QoS data */
+	uint8_t wlan_addr[4][6]; /* 802.11 addresses 1 to 4 */
 } dm_link;
 
 typedef struct {

@@ -95,6 +95,20 @@ dm_get_be32(const dm_reader *r, size_t at, uint32_t *out)
 }
 
 /**
+ * dm_get_le16: read a little-endian 16-bit field at @at (radiotap, PPI,
+ * NFLOG and 802.11 headers).
+ * Returns: false when any of its bytes was not captured.
+ */
+static inline bool
+dm_get_le16(const dm_reader *r, size_t at, uint16_t *out)
+{
+	if (!dm_reader_has(r, at, 2))
+		return false;
+	*out = (uint16_t)((unsigned)r->base[at + 1] << 8 | r->base[at]);
+	return true;
+}
+
+/**
  * dm_get_le32: read a little-endian 32-bit field at @at.
  * Returns: false when any of its bytes was not captured.
  */

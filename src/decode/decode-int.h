@@ -41,4 +41,41 @@ void dm_fragment_data(dm_fragment *f, dm_reader after_hdr, uint32_t len,
 /* Dispatch to the transport decoder for pkt->proto. */
 dm_frame_status dm_l4_dispatch(const dm_l4_input *in, dm_packet *pkt);
 
+/* ---- link layers (link.c on top; link-ppp.c, link-80211.c, link-nflog.c;
+ * link-ethertype.c under them) ----
+ * Each decodes its header from the start of @r, @extra being the bytes the
+ * wire had after the captured ones, and hands the payload on.  @depth
+ * counts the link headers already nested: the frame's own is 0, what its
+ * type field names (MPLS, PPPoE) 1, an Ethernet frame inside an MPLS
+ * pseudowire 2.  The -e details are kept for depth 0 and 1 only. */
+
+/* How deep link headers may nest (Ethernet in an MPLS pseudowire...). */
+enum { DM_LINK_MAX_DEPTH = 4 };
+
+/* The payload of Ethernet type @type (also SLL/SLL2, C-HDLC, 802.11 SNAP):
+ * IPv4, IPv6, MPLS, PPPoE session; anything else is not IP. */
+dm_frame_status dm_link_ethertype(uint16_t type, dm_reader r, uint32_t extra,
+                                  unsigned depth, dm_packet *pkt);
+/* An Ethernet frame with its 802.1Q/802.1ad tags. */
+dm_frame_status dm_link_ethernet(dm_reader r, uint32_t extra, unsigned depth,
+                                 dm_packet *pkt);
+/* The bytes the wire had after @r, once @r is cut down to @n bytes of a
+ * header's length field: 0 when @n lies inside the captured bytes. */
+uint32_t dm_link_extra_after(const dm_reader *r, size_t n, uint32_t extra);
+
+dm_frame_status dm_link_mpls(dm_reader r, uint32_t extra, unsigned depth,
+                             dm_packet *pkt);
+dm_frame_status dm_link_pppoe(dm_reader r, uint32_t extra, unsigned depth,
+                              dm_packet *pkt);
+/* The payload of PPP protocol @proto (PPP, PPPoE). */
+dm_frame_status dm_link_ppp_payload(uint16_t proto, dm_reader r, uint32_t extra,
+                                    unsigned depth, dm_packet *pkt);
+/* DLT_PPP and DLT_PPP_SERIAL (a Cisco HDLC frame there too). */
+dm_frame_status dm_link_ppp(dm_reader r, uint32_t extra, dm_packet *pkt);
+dm_frame_status dm_link_chdlc(dm_reader r, uint32_t extra, dm_packet *pkt);
+dm_frame_status dm_link_80211(dm_reader r, uint32_t extra, dm_packet *pkt);
+dm_frame_status dm_link_radiotap(dm_reader r, uint32_t extra, dm_packet *pkt);
+dm_frame_status dm_link_ppi(dm_reader r, uint32_t extra, dm_packet *pkt);
+dm_frame_status dm_link_nflog(dm_reader r, uint32_t extra, dm_packet *pkt);
+
 #endif

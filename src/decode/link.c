@@ -1,6 +1,10 @@
 /* link.c - link-layer headers: Ethernet (IEEE 802.3) with stacked 802.1Q /
  * 802.1ad tags, Linux cooked capture SLL and SLL2, raw IP (LINKTYPE_RAW,
- * LINKTYPE_IPV4, LINKTYPE_IPV6), BSD loopback (LINKTYPE_NULL, LINKTYPE_LOOP).
+ * LINKTYPE_IPV4, LINKTYPE_IPV6), BSD loopback (LINKTYPE_NULL, LINKTYPE_LOOP),
+ * and the dispatch by link type to the others: Ethernet and what an
+ * Ethertype names (link-ethertype.c: 802.1Q, MPLS, PPPoE), PPP and Cisco
+ * HDLC (link-ppp.c), IEEE 802.11, radiotap and PPI (link-80211.c), NFLOG
+ * (link-nflog.c).
  * Link-type values: https://www.tcpdump.org/linktypes.html
  *
  * The decode stage owns the headers of a frame, from the link layer to
@@ -32,16 +36,13 @@ dm_linktype_supported(int dlt)
 	case DLT_EN10MB: case DLT_LINUX_SLL: case DLT_LINUX_SLL2:
 	case DLT_RAW: case DLT_IPV4: case DLT_IPV6:
 	case DLT_NULL: case DLT_LOOP:
+	case DLT_PPP: case DLT_PPP_SERIAL: case DLT_C_HDLC:
+	case DLT_IEEE802_11: case DLT_IEEE802_11_RADIO: case DLT_PPI:
+	case DLT_NFLOG:
 		return true;
 	default:
 		return false;
 	}
-}
-
-static bool
-is_vlan_tpid(uint16_t t)
-{
-	return t == 0x8100 || t == 0x88a8 || t == 0x9100;
 }
 
 /* Address-family values for IPv6 differ between systems (tcpdump's
@@ -59,22 +60,9 @@ af_family(uint32_t af)
 	}
 }
 
-static dm_frame_status
-ip_by_ethertype(uint16_t type, dm_reader r, uint32_t extra, dm_packet *pkt)
-{
-	switch (type) {
-	case ETHERTYPE_IPV4:
-		return dm_ipv4_decode(r, extra, pkt);
-	case ETHERTYPE_IPV6:
-		return dm_ipv6_decode(r, extra, pkt);
-	default:
-		return DM_FRAME_NOT_IP;
-	}
-}
-
 /* IPv4 or IPv6 by the version nibble. */
 static dm_frame_status
-decode_ip_any(dm_reader r, uint32_t wire_extra, dm_packet *pkt)
+link_ip_any(dm_reader r, uint32_t wire_extra, dm_packet *pkt)
 {
 	uint8_t v;
 
@@ -88,36 +76,6 @@ decode_ip_any(dm_reader r, uint32_t wire_extra, dm_packet *pkt)
 	default:
 		return DM_FRAME_BAD_IP;
 	}
-}
-
-static dm_frame_status
-decode_ethernet(dm_reader r, uint32_t extra, dm_packet *pkt)
-{
-	size_t off = 12;
-	uint16_t type;
-	dm_link *l = &pkt->link;
-
-	if (dm_decode_details && dm_get_be16(&r, off, &l->type)) {
-		l->kind = DM_LINK_ETHER;
-		dm_get_bytes(&r, 0, l->dst, 6);
-		dm_get_bytes(&r, 6, l->src, 6);
-	}
-	for (;;) {
-		if (!dm_get_be16(&r, off, &type))
-			return DM_FRAME_TRUNC_LINK;
-		if (!is_vlan_tpid(type))
-			break;
-		if (dm_decode_details && l->n_tags < 2 &&
-		    dm_get_be16(&r, off + 2, &l->tci[l->n_tags]))
-			l->tpid[l->n_tags++] = type;
-		off += 4;
-		if (pkt->vlan_tags < UINT8_MAX)
-			pkt->vlan_tags++;
-	}
-	if (dm_decode_details)
-		l->inner_type = type;
-	off += 2;
-	return ip_by_ethertype(type, dm_reader_sub(&r, off, r.len), extra, pkt);
 }
 
 static dm_frame_status
@@ -142,7 +100,7 @@ decode_null(dm_reader r, uint32_t extra, dm_packet *pkt)
 		return dm_ipv6_decode(ip, extra, pkt);
 	/* Some writers put an Ethertype in the low-order bytes instead of an
 	 * address family; accept it when it names IP, as Wireshark does. */
-	return ip_by_ethertype((uint16_t)be, ip, extra, pkt);
+	return dm_link_ethertype((uint16_t)be, ip, extra, 1, pkt);
 }
 
 /* SLL (packet type at 0, address length at 4, address at 6) and SLL2 (interface
@@ -194,23 +152,35 @@ decode_frame(int dlt, const uint8_t *data, uint32_t caplen, uint32_t wirelen,
 
 	switch (dlt) {
 	case DLT_EN10MB:
-		return decode_ethernet(r, extra, pkt);
+		return dm_link_ethernet(r, extra, 0, pkt);
 	case DLT_LINUX_SLL:
 		if (!dm_get_be16(&r, 14, &type))
 			return DM_FRAME_TRUNC_LINK;
 		if (dm_decode_details)
 			sll_fields(&r, false, type, pkt);
-		return ip_by_ethertype(type, dm_reader_sub(&r, 16, r.len), extra, pkt);
+		return dm_link_ethertype(type, dm_reader_sub(&r, 16, r.len), extra, 1, pkt);
 	case DLT_LINUX_SLL2:
 		if (!dm_get_be16(&r, 0, &type) || !dm_reader_has(&r, 0, 20))
 			return DM_FRAME_TRUNC_LINK;
 		if (dm_decode_details)
 			sll_fields(&r, true, type, pkt);
-		return ip_by_ethertype(type, dm_reader_sub(&r, 20, r.len), extra, pkt);
+		return dm_link_ethertype(type, dm_reader_sub(&r, 20, r.len), extra, 1, pkt);
 	case DLT_RAW: case DLT_IPV4: case DLT_IPV6:
-		return decode_ip_any(r, extra, pkt);
+		return link_ip_any(r, extra, pkt);
 	case DLT_NULL: case DLT_LOOP:
 		return decode_null(r, extra, pkt);
+	case DLT_PPP: case DLT_PPP_SERIAL:
+		return dm_link_ppp(r, extra, pkt);
+	case DLT_C_HDLC:
+		return dm_link_chdlc(r, extra, pkt);
+	case DLT_IEEE802_11:
+		return dm_link_80211(r, extra, pkt);
+	case DLT_IEEE802_11_RADIO:
+		return dm_link_radiotap(r, extra, pkt);
+	case DLT_PPI:
+		return dm_link_ppi(r, extra, pkt);
+	case DLT_NFLOG:
+		return dm_link_nflog(r, extra, pkt);
 	default:
 		return DM_FRAME_NOT_IP;
 	}
@@ -237,5 +207,5 @@ dm_decode_ip(const uint8_t *data, uint32_t caplen, uint32_t wire_extra,
 	packet_clear(pkt);
 	pkt->caplen = caplen;
 	pkt->wirelen = caplen + wire_extra;
-	return decode_ip_any(dm_reader_make(data, caplen), wire_extra, pkt);
+	return link_ip_any(dm_reader_make(data, caplen), wire_extra, pkt);
 }

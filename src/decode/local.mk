@@ -7,6 +7,10 @@ src_libdemuxsim_la_SOURCES += \
 	src/decode/ipv4.c \
 	src/decode/ipv6.c \
 	src/decode/link.c \
+	src/decode/link-80211.c \
+	src/decode/link-ethertype.c \
+	src/decode/link-nflog.c \
+	src/decode/link-ppp.c \
 	src/decode/packet.c \
 	src/decode/reasm.c \
 	src/decode/summary.c \

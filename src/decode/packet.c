@@ -10,6 +10,8 @@ dm_frame_status_name(dm_frame_status s)
 		"segment", "icmp-error", "not-ip", "other-protocol",
 		"truncated-link", "truncated-ip", "truncated-transport",
 		"bad-ip-header", "fragment", "ipv6-extension-limit",
+		"bad-link-header", "link-header-limit", "encrypted-link",
+		"unsupported-link-header",
 	};
 	return (unsigned)s < DM_FRAME_N_STATUS ? names[s] : "?";
 }

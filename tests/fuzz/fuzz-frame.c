@@ -3,6 +3,8 @@
  * captured frame.  The frame is decoded, noted as refusal evidence, run
  * through a fresh simulation, and traced by the text and JSON-lines report
  * writers (into memory), whose summaries and socket tables are written too.
+ * The decoders keep the -v/-e details and the text trace prints the link
+ * header (-e), so that every link header's fields are printed.
  */
 #include "config.h"
 
@@ -22,6 +24,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static const int linktypes[] = {
 	DLT_EN10MB, DLT_LINUX_SLL, DLT_LINUX_SLL2, DLT_RAW,
 	DLT_IPV4, DLT_IPV6, DLT_NULL, DLT_LOOP,
+	DLT_PPP, DLT_PPP_SERIAL, DLT_C_HDLC, DLT_IEEE802_11,
+	DLT_IEEE802_11_RADIO, DLT_PPI, DLT_NFLOG,
 };
 
 /* Trace the frame in @fmt into memory, then the summary and tables. */
@@ -47,6 +51,12 @@ report(dm_format fmt, const dm_record *rec, dm_frame_status st,
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	static bool details;
+	if (!details) {
+		dm_decode_set_details(true);
+		dm_report_set_trace_link(true);
+		details = true;
+	}
 	if (size < 1)
 		return 0;
 	int dlt = linktypes[data[0] % (sizeof linktypes / sizeof linktypes[0])];

@@ -3075,6 +3075,306 @@ gen_fragments(const char *outdir)
     cap_free(c);
 }
 
+/* ------------------------------------------------------------------ */
+/* Link layers beyond Ethernet: MPLS, PPPoE, PPP, Cisco HDLC, 802.11,  */
+/* radiotap, NFLOG                                                     */
+/* ------------------------------------------------------------------ */
+
+enum { ETH_MPLS = 0x8847, ETH_PPPOE_D = 0x8863, ETH_PPPOE_S = 0x8864,
+       LT_PPP = 9, LT_C_HDLC = 104, LT_IEEE802_11 = 105,
+       LT_IEEE802_11_RADIO = 127, LT_NFLOG = 239 };
+
+/* An MPLS label stack of n entries (RFC 3032), bottom last, in front of p. */
+static GByteArray *
+mpls_stack(const guint32 *labels, int n, GByteArray *p)
+{
+    GByteArray *f = g_byte_array_new();
+    for (int i = 0; i < n; i++)
+        ap32(f, labels[i] << 12 | (i + 1 == n ? 0x100u : 0) | (guint)(64 - i));
+    return concat_free(f, p);
+}
+
+/* mpls.pcap: label stacks over Ethernet, behind VLAN tags, and an
+ * Ethernet pseudowire with its control word (RFC 4385). */
+static Cap *
+gen_mpls(void)
+{
+    reset_generators(0xc0ffee20u);
+    Cap *c = cap_new(LT_ETHERNET, 65535);
+    static const guint32 one[] = { 16000 }, three[] = { 18, 1002, 16 };
+    static const guint16 qinq[] = { TPID_8021AD, 215, TPID_8021Q, 11 };
+    Built b[4];
+    basic_four(b, 37000);
+    cap_add(c, eth_frame(NULL, 0, ETH_MPLS, mpls_stack(one, 1, b[0].ip), PAD_ZERO), &b[0].t);
+    cap_add(c, eth_frame(NULL, 0, ETH_MPLS, mpls_stack(three, 3, b[1].ip), PAD_ZERO), &b[1].t);
+    cap_add(c, eth_frame(qinq, 2, ETH_MPLS, mpls_stack(one, 1, b[2].ip), PAD_ZERO), &b[2].t);
+    /* Pseudowire: control word 0, then the customer's Ethernet frame. */
+    GByteArray *pw = g_byte_array_new();
+    ap32(pw, 0);
+    pw = concat_free(pw, eth_frame(NULL, 0, ETH_IPV6, b[3].ip, PAD_ZERO));
+    cap_add(c, eth_frame(NULL, 0, ETH_MPLS, mpls_stack(three, 2, pw), PAD_ZERO), &b[3].t);
+    /* ARP in a pseudowire: not IP. */
+    pw = g_byte_array_new();
+    ap32(pw, 0);
+    pw = concat_free(pw, eth_frame(NULL, 0, ETH_ARP, arp_request(), PAD_ZERO));
+    cap_add_skip(c, eth_frame(NULL, 0, ETH_MPLS, mpls_stack(one, 1, pw), PAD_ZERO));
+    return c;
+}
+
+/* A PPPoE session header (RFC 2516) and PPP protocol in front of p. */
+static GByteArray *
+pppoe_session(guint session, guint ppp_proto, GByteArray *p)
+{
+    GByteArray *f = g_byte_array_new();
+    ap8(f, 0x11);
+    ap8(f, 0);
+    ap16(f, session);
+    ap16(f, p->len + 2);
+    ap16(f, ppp_proto);
+    return concat_free(f, p);
+}
+
+static guint
+ppp_proto_of(int fam)
+{
+    return fam == 4 ? 0x0021 : 0x0057;
+}
+
+/* pppoe.pcap: PPPoE sessions carrying IPv4/IPv6, one behind QinQ tags,
+ * an LCP echo and a discovery PADI (not IP). */
+static Cap *
+gen_pppoe(void)
+{
+    reset_generators(0xc0ffee21u);
+    Cap *c = cap_new(LT_ETHERNET, 65535);
+    static const guint16 qinq[] = { TPID_8021AD, 300, TPID_8021Q, 30 };
+    Built b[4];
+    basic_four(b, 37100);
+    for (int i = 0; i < 4; i++)
+        cap_add(c, eth_frame(i == 3 ? qinq : NULL, i == 3 ? 2 : 0, ETH_PPPOE_S,
+                             pppoe_session(0x11, ppp_proto_of(b[i].fam), b[i].ip), PAD_ZERO),
+                &b[i].t);
+    GByteArray *lcp = g_byte_array_new();
+    ap32(lcp, 0x096a0008u);                 /* Echo-Request, id 106, length 8 */
+    ap32(lcp, 0);
+    cap_add_skip(c, eth_frame(NULL, 0, ETH_PPPOE_S, pppoe_session(0x17, 0xc021, lcp), PAD_ZERO));
+    GByteArray *padi = g_byte_array_new();
+    ap32(padi, 0x11090000u);                /* PADI, session 0 */
+    ap16(padi, 4);
+    ap32(padi, 0x01010000u);                /* Service-Name, empty */
+    cap_add_skip(c, eth_frame(NULL, 0, ETH_PPPOE_D, padi, PAD_ZERO));
+    return c;
+}
+
+/* ppp.pcap (LINKTYPE_PPP, RFC 1661/1662): with and without the ff 03
+ * address and control, a compressed 1-byte protocol, MPLS, and LCP. */
+static Cap *
+gen_ppp(void)
+{
+    reset_generators(0xc0ffee22u);
+    Cap *c = cap_new(LT_PPP, 65535);
+    static const guint32 one[] = { 100704 };
+    Built b[4];
+    basic_four(b, 37200);
+    for (int i = 0; i < 4; i++) {
+        GByteArray *f = g_byte_array_new();
+        if (i != 1) {
+            ap8(f, 0xff);
+            ap8(f, 0x03);
+        }
+        if (i == 2)
+            ap8(f, ppp_proto_of(b[i].fam));  /* protocol field compressed */
+        else
+            ap16(f, i == 3 ? 0x0281 : ppp_proto_of(b[i].fam));
+        cap_add(c, concat_free(f, i == 3 ? mpls_stack(one, 1, b[i].ip) : b[i].ip), &b[i].t);
+    }
+    GByteArray *lcp = g_byte_array_new();
+    ap32(lcp, 0xff03c021u);
+    ap32(lcp, 0x01010004u);                 /* Configure-Request, no options */
+    cap_add_skip(c, lcp);
+    return c;
+}
+
+/* chdlc.pcap (LINKTYPE_C_HDLC): unicast and broadcast addresses, and a
+ * SLARP keepalive (not IP). */
+static Cap *
+gen_chdlc(void)
+{
+    reset_generators(0xc0ffee23u);
+    Cap *c = cap_new(LT_C_HDLC, 65535);
+    Built b[4];
+    basic_four(b, 37300);
+    for (int i = 0; i < 4; i++) {
+        GByteArray *f = g_byte_array_new();
+        ap8(f, i % 2 ? 0x8f : 0x0f);
+        ap8(f, 0);
+        ap16(f, ethertype_of(b[i].fam));
+        cap_add(c, concat_free(f, b[i].ip), &b[i].t);
+    }
+    GByteArray *slarp = g_byte_array_new();
+    ap32(slarp, 0x8f008035u);
+    ap32(slarp, 2);                         /* keepalive */
+    ap32(slarp, 5);
+    ap32(slarp, 2);
+    ap32(slarp, 0xffff0000u);
+    ap32(slarp, 0x00000000u);
+    cap_add_skip(c, slarp);
+    return c;
+}
+
+enum { WF_QOS = 1, WF_TODS = 2, WF_FROMDS = 4, WF_HTC = 8, WF_PROTECTED = 16, WF_MGMT = 32 };
+
+/* An IEEE 802.11 frame (IEEE Std 802.11-2020 section 9.3.2) with LLC/SNAP
+ * in front of p (consumed), of the form wf. */
+static GByteArray *
+wlan_frame(unsigned wf, guint ethertype, GByteArray *p)
+{
+    static const guint8 ap[6] = { 0x02, 0x00, 0x5e, 0x10, 0x00, 0xaa };
+    GByteArray *f = g_byte_array_new();
+    ap8(f, wf & WF_MGMT ? 0x40 : wf & WF_QOS ? 0x88 : 0x08);
+    ap8(f, (wf & WF_TODS ? 0x01 : 0) | (wf & WF_FROMDS ? 0x02 : 0) |
+           (wf & WF_PROTECTED ? 0x40 : 0) | (wf & WF_HTC ? 0x80 : 0));
+    ap16(f, 0x3a01);                        /* duration */
+    apmem(f, MAC_B, 6);
+    apmem(f, MAC_A, 6);
+    apmem(f, ap, 6);
+    ap16(f, 0x1001);                        /* sequence 256, fragment 0 */
+    if ((wf & WF_TODS) && (wf & WF_FROMDS))
+        apmem(f, MAC_A, 6);
+    if (wf & WF_QOS)
+        ap16(f, 0x0500);                    /* TID 5 */
+    if (wf & WF_HTC)
+        ap32(f, 0x0000c000u);
+    ap32(f, 0xaaaa0300u);
+    ap8(f, 0);
+    ap8(f, 0);
+    ap16(f, ethertype);
+    return concat_free(f, p);
+}
+
+/* The 802.11 frames of 80211.pcap and radiotap.pcap: data, QoS data with
+ * and without HT control, 4 addresses; then a protected frame, a
+ * management frame (skipped). */
+static void
+add_wlan_frames(Cap *c, guint16 port, GByteArray *(*wrap)(GByteArray *))
+{
+    static const unsigned forms[4] = {
+        WF_TODS, WF_QOS | WF_FROMDS, WF_QOS | WF_HTC | WF_TODS, WF_QOS | WF_TODS | WF_FROMDS,
+    };
+    Built b[4];
+    basic_four(b, port);
+    for (int i = 0; i < 4; i++)
+        cap_add(c, wrap(wlan_frame(forms[i], ethertype_of(b[i].fam), b[i].ip)), &b[i].t);
+    GByteArray *junk = g_byte_array_new();
+    aprand(junk, 48);
+    cap_add_skip(c, wrap(wlan_frame(WF_QOS | WF_TODS | WF_PROTECTED, ETH_IPV4, junk)));
+    junk = g_byte_array_new();
+    aprand(junk, 20);
+    cap_add_skip(c, wrap(wlan_frame(WF_MGMT, ETH_IPV4, junk)));
+}
+
+static GByteArray *
+bare(GByteArray *f)
+{
+    return f;
+}
+
+/* Radiotap (https://www.radiotap.org): TSFT, Flags (FCS at end), rate,
+ * then f and a 4-byte FCS (not payload). */
+static GByteArray *
+radiotap_fcs(GByteArray *f)
+{
+    GByteArray *r = g_byte_array_new();
+    ap8(r, 0);
+    ap8(r, 0);
+    ap8(r, 20);                             /* length, little-endian */
+    ap8(r, 0);
+    ap8(r, 0x07);                           /* TSFT, Flags, Rate */
+    apzero(r, 3);
+    apzero(r, 8);                           /* TSFT */
+    ap8(r, 0x10);                           /* Flags: FCS at end */
+    ap8(r, 0x0c);                           /* 6 Mb/s */
+    apzero(r, 2);
+    r = concat_free(r, f);
+    ap32(r, rng_next());                    /* FCS (not checked) */
+    return r;
+}
+
+static Cap *
+gen_wlan(gboolean radio)
+{
+    reset_generators(radio ? 0xc0ffee25u : 0xc0ffee24u);
+    Cap *c = cap_new(radio ? LT_IEEE802_11_RADIO : LT_IEEE802_11, 65535);
+    add_wlan_frames(c, radio ? 37500 : 37400, radio ? radiotap_fcs : bare);
+    return c;
+}
+
+/* nflog.pcap (LINKTYPE_NFLOG): the header, a prefix TLV, the payload TLV
+ * (type 9) holding the IP packet; the TLVs in little-endian order. */
+static GByteArray *
+nflog_frame(int fam, GByteArray *p)
+{
+    GByteArray *f = g_byte_array_new();
+    ap8(f, fam == 4 ? 2 : 10);
+    ap8(f, 0);
+    ap16(f, 42);                            /* resource id */
+    put16e(f, 8, FALSE);                    /* NFULA_PREFIX "demo" */
+    put16e(f, 10, FALSE);
+    apmem(f, "demo", 4);
+    put16e(f, p->len + 4, FALSE);           /* NFULA_PAYLOAD */
+    put16e(f, 9, FALSE);
+    f = concat_free(f, p);
+    while (f->len % 4)
+        ap8(f, 0);
+    return f;
+}
+
+static Cap *
+gen_nflog(void)
+{
+    reset_generators(0xc0ffee26u);
+    Cap *c = cap_new(LT_NFLOG, 65535);
+    Built b[4];
+    basic_four(b, 37600);
+    for (int i = 0; i < 4; i++)
+        cap_add(c, nflog_frame(b[i].fam, b[i].ip), &b[i].t);
+    cap_add_skip(c, nflog_frame(4, icmp_echo_v4(V4A, V4B)));
+    return c;
+}
+
+static void
+gen_links(const char *out)
+{
+    Cap *c = gen_mpls();
+    emit(out, "mpls.pcap", c, F_PCAP_US, 0, TRUE,
+         "Ethernet, MPLS label stacks (also behind QinQ), an Ethernet pseudowire");
+    cap_free(c);
+    c = gen_pppoe();
+    emit(out, "pppoe.pcap", c, F_PCAP_US, 0, TRUE,
+         "Ethernet, PPPoE sessions (also behind QinQ), LCP, PADI");
+    cap_free(c);
+    c = gen_ppp();
+    emit(out, "ppp.pcap", c, F_PCAP_US, 0, TRUE,
+         "LINKTYPE_PPP (9), with/without ff 03, compressed protocol, MPLS, LCP");
+    cap_free(c);
+    c = gen_chdlc();
+    emit(out, "chdlc.pcap", c, F_PCAP_US, 0, TRUE,
+         "LINKTYPE_C_HDLC (104), unicast and broadcast, SLARP");
+    cap_free(c);
+    c = gen_wlan(FALSE);
+    emit(out, "80211.pcap", c, F_PCAP_US, 0, TRUE,
+         "LINKTYPE_IEEE802_11 (105), data/QoS/HT control/4 addresses, protected, management");
+    cap_free(c);
+    c = gen_wlan(TRUE);
+    emit(out, "radiotap.pcap", c, F_PCAP_US, 0, TRUE,
+         "LINKTYPE_IEEE802_11_RADIO (127), radiotap with FCS, the frames of 80211.pcap");
+    cap_free(c);
+    c = gen_nflog();
+    emit(out, "nflog.pcap", c, F_PCAP_US, 0, TRUE,
+         "LINKTYPE_NFLOG (239), IPv4/IPv6 payload TLVs, ICMP");
+    cap_free(c);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -3161,5 +3461,6 @@ main(int argc, char **argv)
     gen_demux(out);
     gen_diagnosis(out);
     gen_fragments(out);
+    gen_links(out);
     return 0;
 }

@@ -5,7 +5,9 @@ unit_tests = \
 	tests/unit/test-reasm \
 	tests/unit/test-reasm-corpus \
 	tests/unit/test-decode \
+	tests/unit/test-link \
 	tests/unit/test-corpus \
+	tests/unit/test-link-corpus \
 	tests/unit/test-demux \
 	tests/unit/test-calls \
 	tests/unit/test-hash-index \
@@ -17,7 +19,9 @@ tests_unit_test_checksum_SOURCES = tests/unit/test-checksum.c tests/unit/testuti
 tests_unit_test_reasm_SOURCES = tests/unit/test-reasm.c tests/unit/testutil.h
 tests_unit_test_reasm_corpus_SOURCES = tests/unit/test-reasm-corpus.c
 tests_unit_test_decode_SOURCES = tests/unit/test-decode.c tests/unit/testutil.h
+tests_unit_test_link_SOURCES = tests/unit/test-link.c tests/unit/testutil.h
 tests_unit_test_corpus_SOURCES = tests/unit/test-corpus.c
+tests_unit_test_link_corpus_SOURCES = tests/unit/test-link-corpus.c
 tests_unit_test_demux_SOURCES = tests/unit/test-demux.c tests/unit/testseg.h
 tests_unit_test_calls_SOURCES = tests/unit/test-calls.c tests/unit/testseg.h
 tests_unit_test_hash_index_SOURCES = tests/unit/test-hash-index.c

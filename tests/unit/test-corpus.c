@@ -83,13 +83,6 @@ static const known_disagreement known[] = {
 		"error at frame 60; tshark reads all; tcpdump stops the same way.",
 	},
 	{
-		"tcpdump/nflog.pcap", 1, NOT_READ, ANY_VERDICT,
-		"unsupported link type",
-		"Link type NFLOG (239) is not supported: demuxsim refuses the "
-		"file by design with one error (dm_linktype_supported() is false) "
-		"instead of decoding any of it; tshark dissects NFLOG.",
-	},
-	{
 		"tcpdump/smb_print_trans-oobr2.pcap", 1, "unverified/truncated", "bad",
 		NULL,
 		"The record's caplen (221) is larger than the file header's "

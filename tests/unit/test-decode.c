@@ -392,7 +392,7 @@ test_link_unknown(void)
 	add_ip_udp(&p, 4);
 	g_assert_cmpint(decode(DLT_NULL, &p, &pkt), ==, DM_FRAME_NOT_IP);
 
-	g_assert_false(dm_linktype_supported(105));  /* IEEE 802.11 */
+	g_assert_false(dm_linktype_supported(163));  /* 802.11 AVS */
 	g_assert_false(dm_linktype_supported(147));  /* USER0 */
 	tu_init(&p);
 	add_ip_udp(&p, 4);
