@@ -88,4 +88,12 @@ dm_frame_status dm_decode_ip(const uint8_t *data, uint32_t caplen,
 dm_frame_status dm_decode_datagram(const uint8_t *data, uint32_t caplen,
                                    uint32_t len, bool cut, dm_packet *pkt);
 
+/**
+ * dm_ipv6_ext_name: the name of IPv6 extension header type @nh (its
+ * next-header value: "hop-by-hop options", "routing", "fragment",
+ * "authentication", "destination options"), as dm_packet.ext_last holds it.
+ * Returns: a static string, NULL for a type that is not one.
+ */
+const char *dm_ipv6_ext_name(uint8_t nh);
+
 #endif /* DEMUXSIM_DECODE_H */

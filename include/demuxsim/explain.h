@@ -108,6 +108,10 @@ typedef struct {
 
 	dm_xdiag *diags;
 	size_t n_diags;
+
+	bool home_addr;       /* src is an IPv6 Home Address option's (RFC
+	                       * 6275 9.3.1), in place of the header's */
+	uint8_t ip_src[16];   /* home_addr: the IP header's source */
 } dm_explain;
 
 /* Flags for the dm_explain_ functions. */

@@ -27,7 +27,9 @@ typedef enum {
 	DM_FRAME_TRUNC_L4,       /* transport ports not captured */
 	DM_FRAME_BAD_IP,         /* IP header malformed (version, IHL, length) */
 	DM_FRAME_FRAGMENT,       /* a non-first fragment: no transport header */
-	DM_FRAME_EXT_LIMIT,      /* IPv6 extension chain too long or malformed */
+	DM_FRAME_EXT_LIMIT,      /* IPv6: more than 16 extension headers */
+	DM_FRAME_BAD_IPV6_OPT,   /* IPv6: a hop-by-hop or destination option
+	                          * runs past its header (RFC 8200 4.2) */
 	DM_FRAME_BAD_LINK,       /* link header malformed (a length field too
 	                          * small, a wrong version) */
 	DM_FRAME_LINK_LIMIT,     /* MPLS label stack over 16 labels, or link
@@ -126,7 +128,8 @@ typedef struct {
 	/* IP */
 	uint8_t family;          /* 4 or 6, 0 before the IP layer */
 	uint8_t proto;           /* transport protocol number */
-	uint8_t src[16];         /* network byte order, 4 or 16 bytes used */
+	uint8_t src[16];         /* network byte order, 4 or 16 bytes used:
+	                          * the segment's source (see home_addr) */
 	uint8_t dst[16];         /* destination in the IP header */
 	uint8_t final_dst[16];   /* pseudo-header destination (routing hdr) */
 	bool is_fragment;        /* an IP fragment (first or not) */
@@ -141,6 +144,15 @@ typedef struct {
 	dm_fragment frag;        /* when is_fragment */
 	const uint64_t *reasm_frames; /* reassembled datagram: the frames of */
 	uint32_t n_reasm_frames;      /* its fragments, in arrival order */
+	bool home_addr;          /* IPv6: src is a Home Address destination
+	                          * option's (RFC 6275 9.3.1), the source of
+	                          * the pseudo-header and of the segment */
+	uint8_t ip_src[16];      /* IPv6: the IP header's source (src unless
+	                          * home_addr) */
+	uint8_t ext_last;        /* IPv6: the last extension header walked
+	                          * (0 hop-by-hop, 43 routing, 60 destination
+	                          * options...), for DM_FRAME_EXT_LIMIT and
+	                          * DM_FRAME_BAD_IPV6_OPT */
 
 	/* Transport */
 	uint16_t sport, dport;

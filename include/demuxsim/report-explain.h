@@ -35,9 +35,11 @@ void dm_xreport_add(dm_xreport *r, uint64_t frame, const dm_explain *x);
 /**
  * dm_xreport_skip: say that frame @frame has no checksum of the kind asked
  * for (@ip_header: an IPv4 header checksum; else a UDP/TCP one), because
- * of @why (a stable name such as a frame status, or "ipv6").
+ * of @why (a stable name such as a frame status, or "ipv6"), with
+ * @detail (dm_report_skip_detail(), NULL for none) after it.
  */
-void dm_xreport_skip(dm_xreport *r, uint64_t frame, bool ip_header, const char *why);
+void dm_xreport_skip(dm_xreport *r, uint64_t frame, bool ip_header, const char *why,
+                     const char *detail);
 
 /* Options of a writer, for checksums typed by hand (demuxsim checksum). */
 enum {

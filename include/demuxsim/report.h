@@ -119,6 +119,16 @@ char *dm_report_endpoint(int family, const uint8_t *addr, uint16_t port,
  */
 char *dm_report_address(int family, const uint8_t *addr, char *buf);
 
+/**
+ * dm_report_skip_detail: what a frame skipped as @st says beyond its
+ * status's name, written into @buf (@size bytes): for the IPv6 extension
+ * chain, "more than 16 extension headers (last decoded: routing)" or "an
+ * option runs past the end of its destination options header".
+ * Returns: @buf, or NULL when there is nothing to add.
+ */
+const char *dm_report_skip_detail(dm_frame_status st, const dm_packet *pkt,
+                                  char *buf, size_t size);
+
 /* The compact text report's default limits: hosts and socket rows per
  * host, when the report goes to a terminal. */
 #define DM_REPORT_SCREEN_HOSTS 10

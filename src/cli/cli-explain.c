@@ -162,11 +162,13 @@ explain_frame(dm_xreport *r, const dm_cli_explain_opts *xo, const dm_flowseen *f
 			dm_explain_free(x);
 		} else {
 			dm_xreport_skip(r, k->frame, true,
-			                pkt.family == 6 ? "ipv6" : dm_frame_status_name(st));
+			                pkt.family == 6 ? "ipv6" : dm_frame_status_name(st), NULL);
 		}
 	}
 	if (st != DM_FRAME_SEGMENT) {
-		dm_xreport_skip(r, k->frame, false, dm_frame_status_name(st));
+		char buf[96];
+		dm_xreport_skip(r, k->frame, false, dm_frame_status_name(st),
+		                dm_report_skip_detail(st, &pkt, buf, sizeof buf));
 		return;
 	}
 	dm_explain *x = dm_explain_packet(&pkt, flags);

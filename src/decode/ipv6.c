@@ -1,11 +1,18 @@
 /* ipv6.c - IPv6 header and extension-header chain (RFC 8200 section 4):
  * hop-by-hop options (with the RFC 2675 jumbo payload option), routing
  * (type 0, 2 (RFC 6275) and 4 (RFC 8754 SRH): the final destination is
- * what the pseudo-header uses, RFC 8200 section 8.1), destination options,
- * fragment (section 4.5: identification, M flag, offset and the fragment's
- * data are handed to reassembly in dm_packet.frag; an atomic fragment,
- * offset 0 without M, is processed on its own as RFC 6946 asks) and AH
- * (RFC 4302 section 2.2), walked with a bound on the chain.
+ * what the pseudo-header uses, RFC 8200 section 8.1), destination options
+ * (with the RFC 6275 section 6.3 Home Address option: the segment is from
+ * that address, and section 9.3.1 has the receiver put it in the place of
+ * the IP header's source, so the pseudo-header uses it too), fragment
+ * (section 4.5: identification, M flag, offset and the fragment's data
+ * are handed to reassembly in dm_packet.frag; an atomic fragment, offset
+ * 0 without M, is processed on its own as RFC 6946 asks) and AH (RFC 4302
+ * section 2.2), walked with a bound on the chain.  The options of every
+ * hop-by-hop and destination options header are walked as RFC 8200
+ * section 4.2 lays them out (Pad1 a single byte, every other option type,
+ * length, data): one running past the end of its header makes the header
+ * malformed; a header the capture cut is truncated.
  */
 #include "config.h"
 
@@ -47,27 +54,59 @@ routing_final_dst(const dm_reader *ext, dm_packet *pkt)
 	}
 }
 
-/* The RFC 2675 jumbo payload length, if the hop-by-hop header has one. */
+/* Option types of RFC 8200 section 4.2, RFC 2675 and RFC 6275 6.3. */
+enum { OPT_PAD1 = 0, OPT_JUMBO = 0xc2, OPT_HOME_ADDRESS = 0xc9 };
+
+/* What the options of one hop-by-hop or destination options header say. */
+typedef struct {
+	bool jumbo;              /* an RFC 2675 jumbo payload option, */
+	uint32_t jumbo_len;      /* its length */
+	bool home;               /* an RFC 6275 Home Address option, */
+	uint8_t home_addr[16];   /* its address */
+} options;
+
+/* Walk the option TLVs of the header @ext (@ext_len bytes, all captured)
+ * of type @nh (RFC 8200 section 4.2).
+ * Returns: false when an option runs past the end of the header. */
 static bool
-jumbo_length(const dm_reader *ext, size_t ext_len, uint32_t *len)
+walk_options(const dm_reader *ext, size_t ext_len, uint8_t nh, options *o)
 {
 	size_t off = 2;
 
+	memset(o, 0, sizeof *o);
 	while (off < ext_len) {
-		uint8_t type, olen;
-		if (!dm_get_u8(ext, off, &type))
-			return false;
-		if (type == 0) { /* Pad1 */
+		uint8_t type = OPT_PAD1, olen;
+		dm_get_u8(ext, off, &type);  /* the header is all captured */
+		if (type == OPT_PAD1) {
 			off++;
 			continue;
 		}
-		if (!dm_get_u8(ext, off + 1, &olen))
+		if (off + 2 > ext_len || !dm_get_u8(ext, off + 1, &olen) ||
+		    off + 2 + (size_t)olen > ext_len)
 			return false;
-		if (type == 0xc2 && olen == 4)
-			return dm_get_be32(ext, off + 2, len);
+		if (nh == NH_HOPOPTS && type == OPT_JUMBO && olen == 4 && !o->jumbo)
+			o->jumbo = dm_get_be32(ext, off + 2, &o->jumbo_len);
+		else if (nh == NH_DSTOPTS && type == OPT_HOME_ADDRESS && olen == 16 &&
+		         !o->home)
+			o->home = dm_get_bytes(ext, off + 2, o->home_addr, 16);
 		off += 2 + (size_t)olen;
 	}
-	return false;
+	return true;
+}
+
+/* RFC 6275 section 9.3.1: a destination processing a Home Address option
+ * swaps it with the IP header's source before the upper layer sees the
+ * packet: the segment is from the home address, and its checksum's
+ * pseudo-header has it.  The header's own source is kept in ip_src. */
+static void
+home_address(const options *o, dm_packet *pkt)
+{
+	if (!o->home)
+		return;
+	if (!pkt->home_addr)
+		memcpy(pkt->ip_src, pkt->src, 16);
+	pkt->home_addr = true;
+	memcpy(pkt->src, o->home_addr, 16);
 }
 
 /* Where a walk of the extension-header chain is. */
@@ -110,6 +149,38 @@ fragment_header(const dm_reader *r, const dm_reader *ext, const chain *c,
 	return DM_FRAME_SEGMENT;
 }
 
+/* The header @ext (@ext_len bytes, all captured) of type @nh at @c->off,
+ * the @i-th of the chain, with next header @next.
+ * Returns: DM_FRAME_SEGMENT to go on, else the frame's outcome. */
+static dm_frame_status
+one_header(const dm_reader *r, const dm_reader *ext, size_t ext_len, int i,
+           uint8_t next, chain *c, dm_packet *pkt)
+{
+	uint8_t nh = c->nh;
+	options o;
+
+	if (nh == NH_HOPOPTS || nh == NH_DSTOPTS) {
+		if (!walk_options(ext, ext_len, nh, &o))
+			return DM_FRAME_BAD_IPV6_OPT;
+		if (o.jumbo && i == 0 && c->off == IPV6_HDR && c->plen == 0) {
+			c->jumbo = true;
+			c->payload_len = o.jumbo_len;
+		}
+		home_address(&o, pkt);
+	} else if (nh == NH_ROUTING) {
+		routing_final_dst(ext, pkt);
+	} else if (nh == NH_FRAGMENT) {
+		dm_frame_status st = fragment_header(r, ext, c, next, pkt);
+		if (st != DM_FRAME_SEGMENT)
+			return st;
+		if (pkt->frag.offset) {
+			pkt->proto = next;
+			return DM_FRAME_FRAGMENT;
+		}
+	}
+	return DM_FRAME_SEGMENT;
+}
+
 /* Walk the extension headers of @r from @c->off up to the transport
  * header, leaving @c at it.  Returns DM_FRAME_SEGMENT to go on, else the
  * frame's outcome. */
@@ -124,7 +195,8 @@ walk_chain(const dm_reader *r, chain *c, dm_packet *pkt)
 		    nh != NH_AH && nh != NH_DSTOPTS)
 			return DM_FRAME_SEGMENT;
 		if (i >= EXT_LIMIT)
-			return DM_FRAME_EXT_LIMIT;
+			return DM_FRAME_EXT_LIMIT; /* ext_last: the 16th */
+		pkt->ext_last = nh;
 		if (!dm_get_u8(r, off, &next) || !dm_get_u8(r, off + 1, &hl))
 			return DM_FRAME_TRUNC_IP;
 		if (nh == NH_FRAGMENT)
@@ -137,22 +209,30 @@ walk_chain(const dm_reader *r, chain *c, dm_packet *pkt)
 			return DM_FRAME_TRUNC_IP;
 		dm_reader ext = dm_reader_sub(r, off, ext_len);
 
-		if (nh == NH_HOPOPTS && i == 0 && off == IPV6_HDR && c->plen == 0 &&
-		    jumbo_length(&ext, ext_len, &c->payload_len))
-			c->jumbo = true;
-		else if (nh == NH_ROUTING)
-			routing_final_dst(&ext, pkt);
-		else if (nh == NH_FRAGMENT) {
-			dm_frame_status st = fragment_header(r, &ext, c, next, pkt);
-			if (st != DM_FRAME_SEGMENT)
-				return st;
-			if (pkt->frag.offset) {
-				pkt->proto = next;
-				return DM_FRAME_FRAGMENT;
-			}
-		}
+		dm_frame_status st = one_header(r, &ext, ext_len, i, next, c, pkt);
+		if (st != DM_FRAME_SEGMENT)
+			return st;
 		c->off = off + ext_len;
 		c->nh = next;
+	}
+}
+
+const char *
+dm_ipv6_ext_name(uint8_t nh)
+{
+	switch (nh) {
+	case NH_HOPOPTS:
+		return "hop-by-hop options";
+	case NH_ROUTING:
+		return "routing";
+	case NH_FRAGMENT:
+		return "fragment";
+	case NH_AH:
+		return "authentication";
+	case NH_DSTOPTS:
+		return "destination options";
+	default:
+		return NULL;
 	}
 }
 
@@ -176,6 +256,9 @@ dm_ipv6_decode(dm_reader r, uint32_t wire_extra, dm_packet *pkt)
 	dm_get_bytes(&r, 8, pkt->src, 16);
 	dm_get_bytes(&r, 24, pkt->dst, 16);
 	memcpy(pkt->final_dst, pkt->dst, 16);
+	memcpy(pkt->ip_src, pkt->src, 16);
+	pkt->home_addr = false;  /* an outer header's, in a tunnel */
+	pkt->ext_last = 0;
 	c.payload_len = c.plen;
 
 	dm_frame_status st = walk_chain(&r, &c, pkt);

@@ -10,6 +10,7 @@ dm_frame_status_name(dm_frame_status s)
 		"segment", "icmp-error", "not-ip", "other-protocol",
 		"truncated-link", "truncated-ip", "truncated-transport",
 		"bad-ip-header", "fragment", "ipv6-extension-limit",
+		"ipv6-bad-option",
 		"bad-link-header", "link-header-limit", "encrypted-link",
 		"unsupported-link-header",
 	};

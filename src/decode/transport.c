@@ -2,7 +2,10 @@
  * their checksums.  Length fields are checked against the IP layer, never
  * trusted: a UDP length longer than the IP payload or shorter than its
  * header, or a TCP data offset outside the segment, is "malformed".
- * Missing bytes make a checksum "unverified", never "bad".
+ * Missing bytes make a checksum "unverified", never "bad".  A TCP data
+ * offset below 5 (RFC 9293 section 3.1: the header is at least five
+ * 32-bit words) leaves no header to verify: the checksum is unverified,
+ * as Wireshark says ("bogus TCP header length") and checks nothing.
  */
 #include "config.h"
 
@@ -189,6 +192,10 @@ dm_tcp_decode(const dm_l4_input *in, dm_packet *pkt)
 		unverified(pkt, DM_CSUM_REASON_FRAGMENT);
 		return DM_FRAME_SEGMENT;
 	}
+	if (hlen < TCP_MIN_HDR) {
+		unverified(pkt, DM_CSUM_REASON_MALFORMED);
+		return DM_FRAME_SEGMENT;
+	}
 	if (in->short_frame) {
 		/* The IP length promises bytes the frame never carried: judge
 		 * the segment that did arrive, as Wireshark does. */
@@ -202,7 +209,8 @@ dm_tcp_decode(const dm_l4_input *in, dm_packet *pkt)
 		return DM_FRAME_SEGMENT;
 	}
 	/* The checksum covers the whole IP payload whatever the data offset
-	 * says, so it is computed even for a malformed offset. */
+	 * says, so it is computed even for an offset past the payload (as
+	 * Wireshark does). */
 	verify(p, len, 16, pkt);
 	return DM_FRAME_SEGMENT;
 }

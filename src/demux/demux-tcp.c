@@ -134,9 +134,13 @@ dm_tcp_send(dm_demux *dm, seg_ctx *c)
 			s->state = DM_TCP_CLOSED;
 		return s;
 	}
-	if (!s || (state_is_over(s->state) && (f & DM_TCP_SYN))) {
+	if (!s) {
 		/* First seen sending mid-connection (its SYN or our view of
-		 * it is missing): the sender's end exists all the same. */
+		 * it is missing): the sender's end exists all the same.  A
+		 * SYN-ACK from a connection that is over (CLOSED, TIME-WAIT)
+		 * is its own SYN-ACK sent again (RFC 9293 3.10.7.4: a
+		 * retransmitted segment), not a new connection: only a bare
+		 * SYN, above, starts one on a 4-tuple in use. */
 		if (!sender)
 			sender = c->sender = dm_tables_host(&dm->t, p->family, p->src, true);
 		s = new_connection(dm, sender, &k, c->hash,

@@ -1,7 +1,9 @@
 /* explain.c - the Internet checksum step by step (RFC 1071 section 1:
  * the one's-complement sum of 16-bit words, end-around carry, complement),
  * over the IPv4 (RFC 768, RFC 9293 section 3.1) and IPv6 (RFC 8200
- * section 8.1) pseudo-headers, and the IPv4 header checksum (RFC 791).
+ * section 8.1; with a Home Address option, RFC 6275 section 9.3.1, its
+ * address as the source) pseudo-headers, and the IPv4 header checksum
+ * (RFC 791).
  *
  * Every step is computed with dm_csum_add(), dm_csum_add16() and
  * dm_csum_fold(): the same code as the verdicts.  The causes of a wrong
@@ -348,6 +350,17 @@ dm_explain_ipv4_header(const uint8_t *hdr, size_t hlen, unsigned flags)
 	return x;
 }
 
+/* The pseudo-header's source is a Home Address option's (RFC 6275
+ * section 9.3.1): keep the IP header's, which it replaced. */
+static void
+home_source(dm_explain *x, const dm_packet *pkt)
+{
+	if (pkt->family != 6 || !pkt->home_addr)
+		return;
+	x->home_addr = true;
+	memcpy(x->ip_src, pkt->ip_src, 16);
+}
+
 dm_explain *
 dm_explain_packet(const dm_packet *pkt, unsigned flags)
 {
@@ -363,6 +376,7 @@ dm_explain_packet(const dm_packet *pkt, unsigned flags)
 		dm_explain *x = dm_explain_segment(&ph, pkt->l4, pkt->seg_len, csum_off, flags);
 		if (pkt->proto == 17)
 			dm_explain_diagnose_length(x, pkt);
+		home_source(x, pkt);
 		return x;
 	}
 	/* Not computable: say why, with what is known. */
@@ -381,6 +395,7 @@ dm_explain_packet(const dm_packet *pkt, unsigned flags)
 	x->stored = v->stored;
 	x->status = v->status;
 	x->reason = v->reason;
+	home_source(x, pkt);
 	return x;
 }
 

@@ -196,6 +196,16 @@ text_title(FILE *out, uint64_t frame, const dm_explain *x)
 		fprintf(out, " (IPv%d)\n", x->family);
 }
 
+/* The source is a Home Address option's: say which it replaced. */
+static void
+text_home(FILE *out, const dm_explain *x, const char *lead)
+{
+	char a[46];
+	fprintf(out, "%sthe Home Address option replaced the IP header's source %s"
+	        " (RFC 6275 section 9.3.1)\n", lead,
+	        dm_report_address(x->family, x->ip_src, a));
+}
+
 static void
 text_pseudo(FILE *out, const dm_explain *x)
 {
@@ -212,6 +222,8 @@ text_pseudo(FILE *out, const dm_explain *x)
 		for (size_t k = i; k < e; k++)
 			fprintf(out, " %s", hex16(x->steps[k].word, h));
 		fputc('\n', out);
+		if (x->home_addr && strcmp(x->steps[i].field, "source address") == 0)
+			text_home(out, x, "                                ");
 		i = e;
 	}
 }
@@ -266,6 +278,8 @@ text_add(dm_xreport *r, uint64_t frame, const dm_explain *x)
 		fputc('\n', out);
 		if (x->has_field)
 			fprintf(out, "  stored      %s\n", hex16(x->stored, h));
+		if (x->home_addr)
+			text_home(out, x, "  source      ");
 		return;
 	}
 	text_pseudo(out, x);
@@ -446,6 +460,11 @@ json_add(jw *w, uint64_t frame, const dm_explain *x, bool typed)
 		jw_uint(w, (uint64_t)x->family);
 		jw_key(w, "src");
 		jw_string(w, dm_report_address(x->family, x->src, a));
+		if (x->home_addr) {
+			/* src is the Home Address option's, RFC 6275 9.3.1 */
+			jw_key(w, "ip_header_src");
+			jw_string(w, dm_report_address(x->family, x->ip_src, a));
+		}
 		jw_key(w, "dst");
 		jw_string(w, dm_report_address(x->family, x->dst, a));
 	}
@@ -508,14 +527,16 @@ dm_xreport_add(dm_xreport *r, uint64_t frame, const dm_explain *x)
 }
 
 void
-dm_xreport_skip(dm_xreport *r, uint64_t frame, bool ip_header, const char *why)
+dm_xreport_skip(dm_xreport *r, uint64_t frame, bool ip_header, const char *why,
+                const char *detail)
 {
 	const char *kind = ip_header ? "ipv4-header" : "transport";
 	if (r->fmt == DM_FORMAT_TEXT) {
 		if (r->count++)
 			fputc('\n', r->out);
-		fprintf(r->out, "frame %" G_GUINT64_FORMAT ": no %s checksum to explain (%s)\n",
-		        frame, ip_header ? "IPv4 header" : "UDP/TCP", why);
+		fprintf(r->out, "frame %" G_GUINT64_FORMAT ": no %s checksum to explain (%s%s%s)\n",
+		        frame, ip_header ? "IPv4 header" : "UDP/TCP", why,
+		        detail ? ": " : "", detail ? detail : "");
 		return;
 	}
 	jw local, *w = &local;
@@ -530,6 +551,10 @@ dm_xreport_skip(dm_xreport *r, uint64_t frame, bool ip_header, const char *why)
 	jw_string(w, kind);
 	jw_key(w, "skipped");
 	jw_string(w, why);
+	if (detail) {
+		jw_key(w, "detail");
+		jw_string(w, detail);
+	}
 	jw_end_object(w);
 	if (r->fmt == DM_FORMAT_JSONL)
 		fputc('\n', r->out);

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "demuxsim/decode.h"
 #include "report-format-int.h"
 #include "report-int.h"
 #include "report-reasm-int.h"
@@ -339,20 +340,41 @@ text_segment(dm_report *rep, uint64_t frame, const dm_record *rec,
 	fputc('\n', out);
 }
 
+const char *
+dm_report_skip_detail(dm_frame_status st, const dm_packet *pkt, char *buf, size_t size)
+{
+	const char *ext = dm_ipv6_ext_name(pkt->ext_last);
+	if (st == DM_FRAME_EXT_LIMIT && ext)
+		g_snprintf(buf, size, "more than 16 extension headers (last decoded: %s)", ext);
+	else if (st == DM_FRAME_BAD_IPV6_OPT && ext)
+		g_snprintf(buf, size, "an option runs past the end of its %s header", ext);
+	else
+		return NULL;
+	return buf;
+}
+
 static void
 skipped_frame(dm_report *rep, uint64_t frame, const dm_record *rec,
-              dm_frame_status st)
+              dm_frame_status st, const dm_packet *pkt)
 {
+	char buf[96];
+	const char *detail = dm_report_skip_detail(st, pkt, buf, sizeof buf);
 	if (rep->fmt == DM_FORMAT_JSONL) {
 		fprintf(rep->out, "{\"frame\":%" G_GUINT64_FORMAT ",\"time\":", frame);
 		write_time(rep, rec);
 		fprintf(rep->out, ",\"ts_ns\":%" G_GUINT64_FORMAT,
 		        dm_report_ts_ns(rep->nano, rec->sec, rec->frac));
-		fprintf(rep->out, ",\"skipped\":\"%s\"}\n", dm_frame_status_name(st));
+		fprintf(rep->out, ",\"skipped\":\"%s\"", dm_frame_status_name(st));
+		if (detail)  /* no character of it needs escaping */
+			fprintf(rep->out, ",\"detail\":\"%s\"", detail);
+		fputs("}\n", rep->out);
 	} else {
 		fprintf(rep->out, "%" G_GUINT64_FORMAT " ", frame);
 		write_line_time(rep, rec);
-		fprintf(rep->out, "skipped: %s\n", dm_frame_status_name(st));
+		fprintf(rep->out, "skipped: %s", dm_frame_status_name(st));
+		if (detail)
+			fprintf(rep->out, ": %s", detail);
+		fputc('\n', rep->out);
 	}
 }
 
@@ -393,7 +415,7 @@ dm_report_frame_started(dm_report *rep, uint64_t frame, const dm_record *rec,
 		return;
 	if (st != DM_FRAME_SEGMENT) {
 		if (rep->view->len == 0 && (rep->flags & DM_REPORT_ALL_FRAMES))
-			skipped_frame(rep, frame, rec, st);
+			skipped_frame(rep, frame, rec, st, pkt);
 		return;
 	}
 	if (rep->fmt == DM_FORMAT_JSONL && len && !pkt->n_reasm_frames)

@@ -24,6 +24,11 @@
  *                               against veth-ns-declared.expected.json
  *   /scenarios/generator        $top_builddir/tests/gen/gencap writes the
  *                               committed demux files byte for byte
+ *   /scenarios/synack-after-close
+ *                               tests/regress/tcp-synack-after-close.pcap
+ *                               (tests/gen/mksynack.py: a SYN-ACK sent
+ *                               again after both ends closed makes no
+ *                               socket) against its .expected.json
  *
  * Tables are compared exactly: every expected host, socket, refusal and
  * drop count present with equal fields, nothing else.  Sockets are matched
@@ -1207,6 +1212,12 @@ out:
 	matched_run_clear(&m);
 }
 
+/* --- Regression captures --------------------------------------------- */
+
+static const scenario synack_run = {
+	"synack-after-close", "tests/regress/tcp-synack-after-close.expected.json",
+	{ "tests/regress/tcp-synack-after-close.pcap", NULL } };
+
 /* --- Real traffic ---------------------------------------------------- */
 
 static const scenario veth_run = {
@@ -1300,6 +1311,7 @@ main(int argc, char **argv)
 	g_test_add_data_func("/scenarios/veth", &veth_run, test_veth);
 	g_test_add_data_func("/scenarios/veth-declared", &veth_declared_run, test_veth);
 	g_test_add_func("/scenarios/generator", test_generator);
+	g_test_add_data_func("/scenarios/synack-after-close", &synack_run, test_table);
 
 	int rc = g_test_run();
 	g_free(tool_path);

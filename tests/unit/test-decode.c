@@ -712,6 +712,202 @@ test_ipv6_ext_limit(void)
 	                "ipv6-extension-limit");
 }
 
+/* A hop-by-hop (0) or destination options (60) header whose bytes after
+ * the next-header and length bytes are @body (@n + 2 a multiple of 8). */
+static void
+add_opts_header(tu_pkt *p, uint8_t type, const uint8_t *body, size_t n)
+{
+	g_assert_cmpuint((n + 2) % 8, ==, 0);
+	tu_ext_begin(p, type);
+	tu_u8(p, (unsigned)((n + 2) / 8 - 1));
+	tu_bytes(p, body, n);
+}
+
+static const uint8_t home6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0xff, 0xff, [15] = 0x99 };
+
+/* A destination options header with a Home Address option (RFC 6275
+ * section 6.3: type 0xc9, length 16, at 8n+6 after a PadN). */
+static void
+add_home_address(tu_pkt *p, uint8_t type, const uint8_t addr[16])
+{
+	uint8_t body[22] = { 1, 2, 0, 0, 0xc9, 16 };
+	memcpy(body + 6, addr, 16);
+	add_opts_header(p, type, body, sizeof body);
+}
+
+/* RFC 6275 section 9.3.1: the Home Address option is the segment's
+ * source, in its pseudo-header too (tshark verifies it so); the IP
+ * header's source stays in ip_src. */
+static void
+check_home_address(bool tcp, bool routed, bool fragment)
+{
+	static const uint8_t hop[16] = { 0x20, 0x01, 0x0d, 0xb8, 0x77, [15] = 7 };
+	tu_pkt p;
+	dm_packet pkt;
+
+	tu_init(&p);
+	tu_ipv6(&p);
+	if (routed)
+		tu_ipv6_routing(&p, 2, 1, &hop, 1);
+	add_home_address(&p, TU_P_DSTOPTS, home6);
+	if (fragment)
+		tu_ipv6_frag(&p, 0, false);  /* atomic: decoded on its own */
+	if (tcp)
+		add_tcp(&p);
+	else
+		add_udp(&p);
+	memcpy(p.src, home6, 16);  /* the checksum's source */
+	tu_finish(&p);
+
+	assert_good_segment(decode(DLT_IPV6, &p, &pkt), &pkt, &p);
+	g_assert_true(pkt.home_addr);
+	g_assert_cmpmem(pkt.src, 16, home6, 16);
+	g_assert_cmpmem(pkt.ip_src, 16, tu_v6_src, 16);
+	g_assert_cmpmem(pkt.final_dst, 16, routed ? hop : tu_v6_dst, 16);
+
+	/* Discriminating: over the header's source it would differ, and a
+	 * sender that used it is wrong (tshark: bad). */
+	tu_set_be16(&p, p.l4_off + p.csum_off, 0);
+	uint16_t other = tu_ref_l4_csum(6, tu_v6_src, p.final_dst, p.proto,
+	                                p.d + p.l4_off, p.l4_len, p.csum_off);
+	g_assert_cmphex(other, !=, pkt.csum.stored);
+	tu_set_be16(&p, p.l4_off + p.csum_off, other);
+	decode(DLT_IPV6, &p, &pkt);
+	g_assert_cmpstr(dm_csum_status_name(pkt.csum.status), ==, "bad");
+	g_assert_cmphex(pkt.csum.expected, !=, other);
+}
+
+static void
+test_ipv6_home_address(void)
+{
+	for (int tcp = 0; tcp <= 1; tcp++) {
+		check_home_address(tcp, false, false);
+		check_home_address(tcp, true, false);
+		check_home_address(tcp, false, true);
+	}
+}
+
+/* Only a destination option is one; in a hop-by-hop header the same
+ * bytes are an unknown option, and a length other than 16 is not one. */
+static void
+test_ipv6_home_address_ignored(void)
+{
+	for (int bad_len = 0; bad_len <= 1; bad_len++) {
+		tu_pkt p;
+		dm_packet pkt;
+
+		tu_init(&p);
+		tu_ipv6(&p);
+		if (bad_len) {
+			uint8_t body[22] = { 1, 1, 0, 0xc9, 15 };
+			memcpy(body + 5, home6, 15);
+			body[20] = 1;  /* PadN, 0 bytes of data */
+			body[21] = 0;
+			add_opts_header(&p, TU_P_DSTOPTS, body, sizeof body);
+		} else {
+			add_home_address(&p, TU_P_HOPOPTS, home6);
+		}
+		add_udp(&p);
+		tu_finish(&p);
+		assert_good_segment(decode(DLT_IPV6, &p, &pkt), &pkt, &p);
+		g_assert_false(pkt.home_addr);
+		g_assert_cmpmem(pkt.src, 16, tu_v6_src, 16);
+	}
+}
+
+/* A non-first fragment carries the unfragmentable part (the Home Address
+ * option is placed before the fragment header, RFC 6275 section 6.3):
+ * its source is the home address too, so every fragment of a datagram
+ * names one source. */
+static void
+test_ipv6_home_address_fragment(void)
+{
+	tu_pkt p;
+	dm_packet pkt;
+
+	tu_init(&p);
+	tu_ipv6(&p);
+	add_home_address(&p, TU_P_DSTOPTS, home6);
+	tu_ipv6_frag(&p, 2, false);
+	tu_next(&p, TU_P_UDP);
+	tu_fill(&p, 0xab, 16);
+	tu_fix_ip_len(&p);
+	g_assert_cmpint(decode(DLT_IPV6, &p, &pkt), ==, DM_FRAME_FRAGMENT);
+	g_assert_true(pkt.home_addr);
+	g_assert_cmpmem(pkt.src, 16, home6, 16);
+	g_assert_cmpmem(pkt.ip_src, 16, tu_v6_src, 16);
+}
+
+/* RFC 8200 section 4.2: Pad1 is one byte, every other option is type,
+ * length and data, and none may run past its header. */
+static void
+test_ipv6_option_tlvs(void)
+{
+	/* Pad1 x3, an unknown option (type 0x1e, 1 byte), PadN filling the
+	 * header exactly: well formed. */
+	static const uint8_t good[14] = { 0, 0, 0, 0x1e, 1, 0xee, 1, 6, 0, 0, 0, 0, 0, 0 };
+	/* An option whose length runs 1 byte past the end. */
+	static const uint8_t over[6] = { 1, 5, 0, 0, 0, 0 };
+	/* Pad1 up to the last byte, an option type with no length byte. */
+	static const uint8_t no_len[6] = { 0, 0, 0, 0, 0, 0x1e };
+	static const struct { const uint8_t *body; size_t n; bool ok; } cases[] = {
+		{ good, sizeof good, true },
+		{ over, sizeof over, false },
+		{ no_len, sizeof no_len, false },
+	};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		for (int hbh = 0; hbh <= 1; hbh++) {
+			uint8_t type = hbh ? TU_P_HOPOPTS : TU_P_DSTOPTS;
+			tu_pkt p;
+			dm_packet pkt;
+
+			tu_init(&p);
+			tu_ipv6(&p);
+			add_opts_header(&p, type, cases[i].body, cases[i].n);
+			add_udp(&p);
+			tu_finish(&p);
+			dm_frame_status st = decode(DLT_IPV6, &p, &pkt);
+			if (cases[i].ok) {
+				assert_good_segment(st, &pkt, &p);
+				continue;
+			}
+			g_assert_cmpint(st, ==, DM_FRAME_BAD_IPV6_OPT);
+			g_assert_cmpstr(dm_frame_status_name(st), ==, "ipv6-bad-option");
+			g_assert_cmpuint(pkt.ext_last, ==, type);
+
+			/* The same header cut by the capture is truncated,
+			 * never malformed: nothing past caplen is read. */
+			st = decode_cut(DLT_IPV6, &p, 40 + 4, p.len, &pkt);
+			g_assert_cmpint(st, ==, DM_FRAME_TRUNC_IP);
+		}
+	}
+}
+
+/* The outcome of a chain too long names the last header walked. */
+static void
+test_ipv6_ext_limit_last(void)
+{
+	tu_pkt p;
+	dm_packet pkt;
+
+	tu_init(&p);
+	tu_ipv6(&p);
+	tu_ipv6_opts(&p, TU_P_HOPOPTS, 8);
+	for (int i = 0; i < 15; i++)
+		tu_ipv6_opts(&p, TU_P_DSTOPTS, 8);
+	tu_ipv6_frag(&p, 0, false);
+	add_udp(&p);
+	tu_finish(&p);
+	g_assert_cmpint(decode(DLT_IPV6, &p, &pkt), ==, DM_FRAME_EXT_LIMIT);
+	g_assert_cmpuint(pkt.ext_last, ==, TU_P_DSTOPTS);  /* the 16th */
+	g_assert_cmpstr(dm_ipv6_ext_name(pkt.ext_last), ==, "destination options");
+	g_assert_cmpstr(dm_ipv6_ext_name(TU_P_HOPOPTS), ==, "hop-by-hop options");
+	g_assert_cmpstr(dm_ipv6_ext_name(TU_P_ROUTING), ==, "routing");
+	g_assert_cmpstr(dm_ipv6_ext_name(TU_P_FRAGMENT), ==, "fragment");
+	g_assert_null(dm_ipv6_ext_name(TU_P_UDP));
+}
+
 static void
 test_ipv6_fragments(void)
 {
@@ -940,10 +1136,15 @@ test_malformed_udp_inside(void)
 }
 
 /* A TCP data offset past the end of the segment, or below 5, is
- * malformed, but the checksum covers the IP payload regardless. */
+ * malformed.  Past the end, the checksum covers the IP payload
+ * regardless and is verified (as tshark); below 5 there is no TCP header
+ * and no verdict (RFC 9293 section 3.1; tshark: "bogus TCP header
+ * length", unverified), whether the stored value is right or wrong. */
 static void
 check_tcp_offset(unsigned doff)
 {
+	bool verified = doff >= 5;
+
 	for (int family = 4; family <= 6; family += 2) {
 		tu_pkt p;
 		dm_packet pkt;
@@ -963,13 +1164,21 @@ check_tcp_offset(unsigned doff)
 		g_assert_cmpstr(dm_malformed_name(pkt.malformed), ==, "tcp-offset-invalid");
 		g_assert_cmpuint(pkt.tcp_doff, ==, doff);
 		g_assert_true(pkt.have_tcp);
-		g_assert_cmpstr(dm_csum_status_name(pkt.csum.status), ==, "good");
-		g_assert_cmphex(pkt.csum.expected, ==, pkt.csum.stored);
+		g_assert_true(pkt.have_csum_field);
+		if (verified) {
+			g_assert_cmpstr(dm_csum_status_name(pkt.csum.status), ==, "good");
+			g_assert_cmphex(pkt.csum.expected, ==, pkt.csum.stored);
+		} else {
+			g_assert_cmpstr(dm_csum_status_name(pkt.csum.status), ==, "unverified");
+			g_assert_cmpint(pkt.csum.reason, ==, DM_CSUM_REASON_MALFORMED);
+			g_assert_false(pkt.csum.have_expected);
+		}
 
-		/* And a wrong checksum is still found. */
+		/* A wrong checksum: found past the end, no verdict below 5. */
 		p.d[p.l4_off + 16] ^= 1;
 		decode(DLT_RAW, &p, &pkt);
-		g_assert_cmpstr(dm_csum_status_name(pkt.csum.status), ==, "bad");
+		g_assert_cmpstr(dm_csum_status_name(pkt.csum.status), ==,
+		                verified ? "bad" : "unverified");
 	}
 }
 
@@ -1405,6 +1614,11 @@ main(int argc, char **argv)
 	g_test_add_func("/decode/ipv6/routing-final-dst", test_ipv6_routing_final_dst);
 	g_test_add_func("/decode/ipv6/routing-left-zero", test_ipv6_routing_left_zero);
 	g_test_add_func("/decode/ipv6/srh-final-dst", test_ipv6_srh_final_dst);
+	g_test_add_func("/decode/ipv6/home-address", test_ipv6_home_address);
+	g_test_add_func("/decode/ipv6/home-address-ignored", test_ipv6_home_address_ignored);
+	g_test_add_func("/decode/ipv6/home-address-fragment", test_ipv6_home_address_fragment);
+	g_test_add_func("/decode/ipv6/option-tlvs", test_ipv6_option_tlvs);
+	g_test_add_func("/decode/ipv6/ext-limit-last", test_ipv6_ext_limit_last);
 	g_test_add_func("/decode/ipv6/srh-left-zero", test_ipv6_srh_left_zero);
 	g_test_add_func("/decode/ipv6/ext-limit", test_ipv6_ext_limit);
 	g_test_add_func("/decode/ipv6/fragments", test_ipv6_fragments);

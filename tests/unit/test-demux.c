@@ -1194,6 +1194,52 @@ close_client_first(sim *s, conn *c)
 	assert_state(cli_sock(s, c), DM_TCP_TIME_WAIT);
 }
 
+/* A SYN-ACK its sender sends again after both ends closed (its end
+ * CLOSED, or TIME-WAIT when it closed first) is the old connection's,
+ * retransmitted: no new socket on its sender, which keeps the old one. */
+static void
+test_tcp_synack_after_close(void)
+{
+	for (int server_first = 0; server_first <= 1; server_first++) {
+		sim s;
+		sim_init(&s, false);
+		conn c = conn_of(CLI, 40000, SRV, 80, 1000, 5000);
+		const dm_socket *child = handshake(&s, &c);
+		const dm_socket *cs = cli_sock(&s, &c);
+		c2s(&s, &c, PSH | ACK, 5);
+		s2c(&s, &c, ACK, 0);
+		if (server_first) {
+			s2c(&s, &c, FIN | ACK, 0);
+			c2s(&s, &c, FIN | ACK, 0);
+			s2c(&s, &c, ACK, 0);
+			assert_state(child, DM_TCP_TIME_WAIT);
+			assert_state(cs, DM_TCP_CLOSED);
+		} else {
+			close_client_first(&s, &c);
+			assert_state(child, DM_TCP_CLOSED);
+		}
+		guint n = dm_demux_socket_count(s.dm);
+		uint64_t segs = dm_socket_segments(child);
+
+		c.sseq = 5000;  /* the old SYN-ACK */
+		c.cseq = 1001;
+		const dm_decision *d = s2c(&s, &c, SYN | ACK, 0);
+		g_assert_cmpuint(dm_demux_socket_count(s.dm), ==, n);
+		g_assert_cmpuint(d->sender_socket, ==, dm_socket_id(child));
+		g_assert_true(srv_sock(&s, &c) == child);
+		g_assert_cmpuint(dm_host_sockets(find_host(s.dm, SRV))->len, ==, 2);
+		g_assert_false(dm_socket_midstream(child));
+		g_assert_cmpuint(dm_socket_segments(child), ==, segs);
+		assert_state(child, server_first ? DM_TCP_TIME_WAIT : DM_TCP_CLOSED);
+		/* The client's end receives it: delivered in TIME-WAIT, or
+		 * dropped on its CLOSED tombstone. */
+		g_assert_true(d->socket == cs);
+		assert_action(d, server_first ? DM_ACTION_DROPPED : DM_ACTION_DELIVERED);
+		g_assert_cmpuint(dm_host_sockets(find_host(s.dm, CLI))->len, ==, 1);
+		sim_clear(&s);
+	}
+}
+
 /* A new SYN on a 4-tuple whose connection is over makes a new connection
  * on both ends; the old sockets stay in their hosts' lists. */
 static void
@@ -2110,6 +2156,7 @@ main(int argc, char **argv)
 	g_test_add_func("/demux/tcp/rst", test_tcp_rst);
 	g_test_add_func("/demux/tcp/retransmitted-syn", test_tcp_retransmitted_syn);
 	g_test_add_func("/demux/tcp/reuse-after-close", test_tcp_reuse);
+	g_test_add_func("/demux/tcp/synack-after-close", test_tcp_synack_after_close);
 	g_test_add_func("/demux/tcp/midstream", test_tcp_midstream);
 	g_test_add_func("/demux/tcp/exact-listener-beats-wildcard",
 	                test_tcp_exact_listener_beats_wildcard);
