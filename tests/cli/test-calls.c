@@ -282,7 +282,9 @@ test_veth_declared(void)
 	/* The declared listener comes first on its host, at no frame. */
 	const char *srv = strstr(part, "\n10.99.0.2\n");
 	g_assert_nonnull(srv);
-	g_assert_true(g_str_has_prefix(strchr(srv + 1, '\n') + 1, "  (declared) "));
+	const char *second = strchr(srv + 1, '\n');
+	g_assert_nonnull(second);
+	g_assert_true(g_str_has_prefix(second + 1, "  (declared) "));
 	g_assert_nonnull(strstr(srv, "socket(SOCK_STREAM) bind(10.99.0.2:8080) listen()"));
 	g_assert_nonnull(strstr(part, "bind([::]:8081) listen()"));
 	/* The refused connect() is told by the RST that answers it. */
