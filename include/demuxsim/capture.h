@@ -1,7 +1,9 @@
-/* capture.h - reading capture files (pcap and pcapng, through libpcap).
+/* capture.h - reading capture files (pcap and pcapng, through libpcap;
+ * the pcapng files libpcap refuses through libwiretap when built with it).
  *
- * A dm_capture owns a libpcap handle and yields records with caplen
- * (bytes captured) and wirelen (bytes on the wire) kept apart.
+ * A dm_capture owns a libpcap (or libwiretap) handle and yields records
+ * with caplen (bytes captured) and wirelen (bytes on the wire) kept apart,
+ * each with its own link type.
  */
 #ifndef DEMUXSIM_CAPTURE_H
 #define DEMUXSIM_CAPTURE_H
@@ -19,6 +21,10 @@ typedef struct {
 	uint32_t caplen;     /* bytes captured, at @data */
 	uint32_t wirelen;    /* bytes on the wire */
 	const uint8_t *data;
+	int dlt;             /* the DLT_ link type of @data: the capture's
+	                      * (dm_capture_linktype), or in a pcapng file
+	                      * read by libwiretap, the frame's interface's;
+	                      * -1 for one without a DLT_ value */
 	uint64_t skipped;    /* records just before this one that the filter
 	                      * left out (dm_capture_set_filter): frame
 	                      * numbers count them */
@@ -40,7 +46,10 @@ GQuark dm_capture_error_quark(void);
 
 /**
  * dm_capture_open_file: open the capture file @path ("-" for standard
- * input).  Timestamps are kept at the file's own precision.
+ * input).  Timestamps are kept at the file's own precision (a pcapng
+ * file's first interface's).  A regular pcapng file libpcap refuses, on
+ * opening or part way (interfaces of different link types or snapshot
+ * lengths), is read by libwiretap instead when demuxsim is built with it.
  * Returns: a new capture, or NULL with @error set.
  */
 dm_capture *dm_capture_open_file(const char *path, GError **error);
@@ -53,7 +62,8 @@ dm_capture *dm_capture_open_file(const char *path, GError **error);
 int dm_capture_next(dm_capture *cap, dm_record *rec, GError **error);
 
 /**
- * dm_capture_linktype: the DLT_ link type of the capture.
+ * dm_capture_linktype: the DLT_ link type of the capture (of a pcapng
+ * file's first interface; dm_record.dlt is each frame's own).
  * Returns: the link type.
  */
 int dm_capture_linktype(const dm_capture *cap);
@@ -66,7 +76,8 @@ int dm_capture_linktype(const dm_capture *cap);
 bool dm_capture_nanosecond(const dm_capture *cap);
 
 /**
- * dm_capture_snaplen: the snapshot length the file declares.
+ * dm_capture_snaplen: the snapshot length the file declares (a pcapng
+ * file's first interface's).
  * Returns: the snapshot length.
  */
 int dm_capture_snaplen(const dm_capture *cap);
@@ -104,8 +115,10 @@ bool dm_capture_filter_check(const char *expr, int dlt, GError **error);
 
 /**
  * dm_capture_set_filter: from now on, hand out only the records the BPF
- * expression @expr (NULL: none) selects, compiled for @cap's link type;
- * the others are counted and skipped (dm_record.skipped).
+ * expression @expr (NULL: none) selects, compiled for @cap's link type
+ * (in a file of several link types, once for each other link type met:
+ * a frame of a link type @expr does not compile for is left out); the
+ * others are counted and skipped (dm_record.skipped).
  * Returns: false with libpcap's reason in @error if it does not compile.
  */
 bool dm_capture_set_filter(dm_capture *cap, const char *expr, GError **error);

@@ -9,10 +9,19 @@
  * lowers a packet block's captured length to the snapshot length when the
  * block holds those bytes (the rest of the block is then ignored).
  *
+ * A regular pcapng file libpcap refuses (on opening, or part way: it
+ * reads one link type and one snapshot length per file) is read by
+ * libwiretap instead (capture-wtap.c), from its start, the records libpcap
+ * already handed out passed over; each record then carries its
+ * interface's link type, and a BPF filter is compiled once per link type.
+ * Standard input and pipes cannot be read again: for them libpcap's
+ * refusal stands.
+ *
  * The capture stage owns the frames' way in and out: capture files
  * (here), live interfaces (live.c) and -w files (dump.c), as records of
- * bytes with their times; it decodes nothing.  It calls libpcap only, and
- * is called by run (and by report for link-type names and the clock).
+ * bytes with their times; it decodes nothing.  It calls libpcap (and
+ * libwiretap), and is called by run (and by report for link-type names
+ * and the clock).
  */
 #define _GNU_SOURCE
 #include "config.h"
@@ -24,24 +33,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "demuxsim/capture.h"
+#include "capture-int.h"
 
 #define PEEK_MAX 4096
-
-/* The pcapng stream filter: where it is in the stream of blocks. */
-typedef struct {
-	FILE *src;
-	bool be;             /* the file's byte order */
-	bool raw;            /* a block it cannot follow: the rest unchanged */
-	bool have_idb;
-	uint32_t snaplen;    /* the first interface's, as libpcap keeps it */
-	uint32_t max_caplen; /* the most libpcap takes for its link type */
-	uint8_t head[28];    /* the current block's first bytes, patched */
-	size_t head_len, head_pos;
-	uint64_t left;       /* bytes of the current block after its head */
-	long pos;            /* bytes delivered */
-	bool stream;         /* @src is read as it comes: a block at a time */
-} ng_filter;
 
 struct dm_capture {
 	pcap_t *pcap;
@@ -55,46 +49,31 @@ struct dm_capture {
 	long next_offset;   /* file offset of the next record, -1: unknown */
 	unsigned rec_hdr;   /* pcap: bytes of a record header; 0: pcapng */
 	uint32_t snaplen;
-	ng_filter ng;
+	dm_ng_filter ng;
 	int file_fd;        /* a regular file's descriptor (progress), or -1 */
-	/* The BPF filter (dm_capture_set_filter), compiled for @dlt. */
-	struct bpf_program prog;
-	bool have_prog;
+	/* The BPF filter (dm_capture_set_filter): @expr, compiled for each
+	 * link type met (bpf_prog). */
+	char *expr;
+	GArray *progs;
 	uint64_t filtered;  /* records it left out */
 	uint64_t pending;   /* of them, since the last record handed out */
+	/* A regular pcapng file's path, to read it with libwiretap when
+	 * libpcap refuses it; NULL for other files. */
+	char *ng_path;
+	uint64_t records;   /* records libpcap handed out, filtered or not */
+#ifdef HAVE_WIRETAP
+	dm_wtap *wt;        /* libwiretap reads the file: pcap is NULL */
+	dm_record held;     /* its first record after the switch */
+	bool have_held;
+#endif
 };
 
-G_DEFINE_QUARK(dm-capture-error-quark, dm_capture_error)
-
-static uint32_t
-rd32(const uint8_t *p, bool be)
-{
-	return be ? (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]
-	          : (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0];
-}
-
-static uint16_t
-rd16(const uint8_t *p, bool be)
-{
-	return be ? (uint16_t)(p[0] << 8 | p[1]) : (uint16_t)(p[1] << 8 | p[0]);
-}
-
-/* The first pcapng interface block in the @n bytes at @b, whole, or
- * NULL; *@be is the file's byte order and *@len the block's length. */
-static const uint8_t *
-pcapng_first_idb(const uint8_t *b, size_t n, bool *be, size_t *len)
-{
-	if (n < 28)
-		return NULL;
-	*be = rd32(b + 8, false) == 0x4d3c2b1a;
-	size_t shb_len = rd32(b + 4, *be);
-	if (shb_len < 28 || shb_len + 20 > n || rd32(b + shb_len, *be) != 1)
-		return NULL;
-	*len = rd32(b + shb_len + 4, *be);
-	if (*len < 20 || shb_len + *len > n)
-		return NULL;
-	return b + shb_len;
-}
+/* The filter compiled for one link type. */
+typedef struct {
+	int dlt;
+	bool ok;            /* it compiles for @dlt */
+	struct bpf_program prog;
+} bpf_prog;
 
 /* if_tsresol of the first interface block: 10^-v (high bit clear) or
  * 2^-v.  Anything finer than a microsecond is kept as nanoseconds. */
@@ -103,11 +82,11 @@ pcapng_first_idb_nano(const uint8_t *b, size_t n)
 {
 	bool be;
 	size_t idb_len;
-	const uint8_t *idb = pcapng_first_idb(b, n, &be, &idb_len);
+	const uint8_t *idb = dm_pcapng_first_idb(b, n, &be, &idb_len);
 	if (!idb)
 		return false;
 	for (size_t off = 16; off + 4 <= idb_len - 4;) {
-		uint16_t code = rd16(idb + off, be), len = rd16(idb + off + 2, be);
+		uint16_t code = dm_rd16(idb + off, be), len = dm_rd16(idb + off + 2, be);
 		if (code == 0)
 			break;
 		if (code == 9 && len >= 1 && off + 5 <= idb_len) {
@@ -124,172 +103,12 @@ header_says_nano(const uint8_t *b, size_t n)
 {
 	if (n < 4)
 		return false;
-	uint32_t m = rd32(b, true);
+	uint32_t m = dm_rd32(b, true);
 	if (m == 0xa1b23c4d || m == 0x4d3cb2a1)
 		return true;
 	if (m == 0x0a0d0d0a)
 		return pcapng_first_idb_nano(b, n);
 	return false;
-}
-
-static void
-wr32(uint8_t *p, uint32_t v, bool be)
-{
-	for (int i = 0; i < 4; i++)
-		p[be ? 3 - i : i] = (uint8_t)(v >> (8 * i));
-}
-
-/* libpcap's max_snaplen_for_dlt(): link types whose frames may exceed
- * its usual maximum of 262144 bytes. */
-static uint32_t
-max_caplen_for(unsigned linktype)
-{
-	switch (linktype) {
-	case 231: return 128 * 1024 * 1024;  /* DBUS */
-	case 279: return 8 * 1024 * 1024;    /* EBHSCR */
-	case 249: return 1024 * 1024;        /* USBPCAP */
-	default: return 262144;
-	}
-}
-
-static size_t
-read_full(FILE *fp, uint8_t *buf, size_t n)
-{
-	size_t got = 0, k;
-	while (got < n && (k = fread_unlocked(buf + got, 1, n - got, fp)) > 0)
-		got += k;
-	return got;
-}
-
-/* Read the next block's head (its type and length; the fixed part of an
- * interface or packet block) and lower a packet block's captured length
- * to the snapshot length.  A block too short for its head, or a length
- * libpcap refuses, is passed on as it is, and so is the rest. */
-static void
-ng_next_head(ng_filter *f)
-{
-	f->head_pos = 0;
-	f->head_len = read_full(f->src, f->head, 8);
-	if (f->head_len < 8) {
-		f->raw = true;
-		return;
-	}
-	uint32_t type = rd32(f->head, f->be), len = rd32(f->head + 4, f->be);
-	if (len < 12 || len % 4) {
-		f->raw = true;
-		return;
-	}
-	size_t want = type == 1 ? 16 : type == 6 || type == 2 ? 28 : 8;
-	if (want > len - 4)
-		want = 8;
-	f->head_len += read_full(f->src, f->head + 8, want - 8);
-	if (f->head_len < want) {
-		f->raw = true;
-		return;
-	}
-	f->left = len - want;
-	if (type == 1 && !f->have_idb) {
-		f->have_idb = true;
-		f->snaplen = rd32(f->head + 12, f->be);
-		f->max_caplen = max_caplen_for(rd16(f->head + 8, f->be));
-		if (f->snaplen > f->max_caplen)
-			f->snaplen = 0;  /* libpcap takes up to the maximum */
-	} else if (want == 28 && f->snaplen) {
-		/* EPB and the obsolete PB keep the captured length at 20. */
-		uint32_t caplen = rd32(f->head + 20, f->be);
-		if (caplen > f->snaplen && caplen <= f->max_caplen && caplen <= len - 32)
-			wr32(f->head + 20, f->snaplen, f->be);
-	}
-}
-
-static ssize_t
-ng_read(void *cookie, char *buf, size_t size)
-{
-	ng_filter *f = cookie;
-	size_t n = 0;
-
-	while (n < size) {
-		if (!f->raw && f->head_pos == f->head_len && f->left == 0) {
-			/* A stream's blocks go on as they come, not once a buffer
-			 * fills. */
-			if (f->stream && n > 0)
-				break;
-			ng_next_head(f);
-		}
-		if (f->head_pos < f->head_len) {
-			size_t k = MIN(size - n, f->head_len - f->head_pos);
-			memcpy(buf + n, f->head + f->head_pos, k);
-			f->head_pos += k;
-			n += k;
-			continue;
-		}
-		size_t want = f->raw ? size - n : (size_t)MIN(size - n, f->left);
-		size_t got = want ? fread_unlocked(buf + n, 1, want, f->src) : 0;
-		if (!f->raw)
-			f->left -= got;
-		n += got;
-		if (got < want || (f->raw && got == 0))
-			break;  /* the end of the file, or an error */
-	}
-	if (n == 0 && ferror(f->src))
-		return -1;
-	f->pos += (long)n;
-	return (ssize_t)n;
-}
-
-/* Only where it is (ftell) can be asked. */
-static int
-ng_seek(void *cookie, off64_t *offset, int whence)
-{
-	ng_filter *f = cookie;
-	if (whence == SEEK_CUR && *offset == 0) {
-		*offset = f->pos;
-		return 0;
-	}
-	errno = ESPIPE;
-	return -1;
-}
-
-static int
-ng_close(void *cookie)
-{
-	ng_filter *f = cookie;
-	return f->src ? fclose(f->src) : 0;
-}
-
-/* Whether the pcapng file starting with the @n bytes at @b may hold a
- * packet block to cut to the snapshot length: not when its first
- * interface (whose snapshot length libpcap holds every interface to)
- * takes all libpcap takes. */
-static bool
-ng_may_clamp(const uint8_t *b, size_t n)
-{
-	if (n < 4 || rd32(b, true) != 0x0a0d0d0a)
-		return false;
-	bool be;
-	size_t len;
-	const uint8_t *idb = pcapng_first_idb(b, n, &be, &len);
-	if (!idb)
-		return true;
-	uint32_t snaplen = rd32(idb + 12, be);
-	return snaplen != 0 && snaplen < max_caplen_for(rd16(idb + 8, be));
-}
-
-/* @fp (its first bytes peeked into @cap) through the pcapng filter. */
-static FILE *
-ng_filter_open(dm_capture *cap, FILE *fp)
-{
-	cookie_io_functions_t io = { .read = ng_read, .seek = ng_seek, .close = ng_close };
-	ng_filter *f = &cap->ng;
-
-	memset(f, 0, sizeof *f);
-	f->src = fp;
-	f->be = cap->peek_len >= 12 && rd32(cap->peek + 8, false) == 0x4d3c2b1a;
-	f->stream = cap->source != NULL;
-	FILE *ng = fopencookie(f, "rb", io);
-	if (ng)
-		setvbuf(ng, NULL, _IOFBF, 1 << 16);
-	return ng;
 }
 
 static ssize_t
@@ -326,7 +145,7 @@ peek_stream(int fd, uint8_t *b, size_t max)
 		if (k <= 0)
 			break;
 		n += (size_t)k;
-		if (n >= 24 && (rd32(b, true) != 0x0a0d0d0a || pcapng_first_idb(b, n, &be, &len)))
+		if (n >= 24 && (dm_rd32(b, true) != 0x0a0d0d0a || dm_pcapng_first_idb(b, n, &be, &len)))
 			break;
 	}
 	return n;
@@ -364,6 +183,8 @@ open_stream(dm_capture *cap, const char *path, GError **error)
 		cap->peek_len = fread(cap->peek, 1, sizeof cap->peek, fp);
 	cap->nano = header_says_nano(cap->peek, cap->peek_len);
 	cap->file_fd = stream ? -1 : fileno(fp);
+	if (!stream && cap->peek_len >= 4 && dm_rd32(cap->peek, true) == DM_PCAPNG_MAGIC)
+		cap->ng_path = g_strdup(path);
 	FILE *in = fp;
 	if (stream || fseek(fp, 0, SEEK_SET) != 0) {
 		/* Not seekable: hand libpcap the peeked bytes, then the rest. */
@@ -372,8 +193,9 @@ open_stream(dm_capture *cap, const char *path, GError **error)
 		cap->peek_pos = 0;
 		in = fopencookie(cap, "rb", io);
 	}
-	if (in && ng_may_clamp(cap->peek, cap->peek_len)) {
-		FILE *ng = ng_filter_open(cap, in);
+	if (in && dm_pcapng_may_clamp(cap->peek, cap->peek_len)) {
+		bool be = cap->peek_len >= 12 && dm_rd32(cap->peek + 8, false) == 0x4d3c2b1a;
+		FILE *ng = dm_pcapng_clamp_open(&cap->ng, in, be, cap->source != NULL);
 		if (!ng && in != fp)
 			fclose(in);
 		in = ng;
@@ -391,7 +213,7 @@ open_stream(dm_capture *cap, const char *path, GError **error)
 static void
 open_error(const dm_capture *cap, const char *msg, GError **error)
 {
-	uint32_t m = cap->peek_len >= 4 ? rd32(cap->peek, true) : 0;
+	uint32_t m = cap->peek_len >= 4 ? dm_rd32(cap->peek, true) : 0;
 	bool known = m == 0xa1b2c3d4 || m == 0xd4c3b2a1 || m == 0xa1b23c4d ||
 	             m == 0x4d3cb2a1 || m == 0xa1b2cd34 || m == 0x34cdb2a1 ||
 	             m == 0x0a0d0d0a;
@@ -434,9 +256,53 @@ record_error(const dm_capture *cap, const char *msg, GError **error)
 		            "pcapng interfaces with different link types (link type %u after %s): "
 		            "libpcap reads one link type per file, so the rest of the file is not read",
 		            ltype, dm_linktype_describe(cap->dlt, lt, sizeof lt));
+	else if (sscanf(msg, "an interface has a snapshot length %u different from the snapshot "
+	                "length of the first interface", &ltype) == 1)
+		g_set_error(error, DM_CAPTURE_ERROR, 0,
+		            "pcapng interfaces with different snapshot lengths (%u after %u): "
+		            "libpcap reads one snapshot length per file, so the rest of the file is "
+		            "not read", ltype, cap->snaplen);
 	else
 		g_set_error(error, DM_CAPTURE_ERROR, 0, "damaged record%s: %s", at, msg);
 }
+
+#ifdef HAVE_WIRETAP
+/* Read @cap's pcapng file with libwiretap from now on, from its start,
+ * passing over the records libpcap handed out.  Returns: false (nothing
+ * changed) when libwiretap cannot read it, or fails no later than libpcap
+ * did: then libpcap's reason stands. */
+static bool
+switch_to_wtap(dm_capture *cap)
+{
+	if (!cap->ng_path)
+		return false;
+	dm_wtap *w = dm_wtap_open(cap->ng_path, cap->nano, NULL);
+	if (!w)
+		return false;
+	dm_record rec;
+	for (uint64_t i = 0; i <= cap->records; i++)
+		if (dm_wtap_next(w, &rec, NULL) != 1) {
+			dm_wtap_close(w);
+			return false;
+		}
+	if (cap->pcap)
+		pcap_close(cap->pcap);  /* and the file under it */
+	else if (cap->fp)
+		fclose(cap->fp);
+	cap->pcap = NULL;
+	cap->fp = NULL;
+	cap->file_fd = -1;
+	cap->next_offset = -1;
+	cap->wt = w;
+	cap->held = rec;
+	cap->have_held = true;
+	if (cap->records == 0) {
+		cap->dlt = dm_wtap_linktype(w);
+		cap->snaplen = (uint32_t)dm_wtap_snaplen(w);
+	}
+	return true;
+}
+#endif
 
 dm_capture *
 dm_capture_open_file(const char *path, GError **error)
@@ -459,6 +325,10 @@ dm_capture_open_file(const char *path, GError **error)
 		cap->nano ? PCAP_TSTAMP_PRECISION_NANO : PCAP_TSTAMP_PRECISION_MICRO,
 		errbuf);
 	if (!cap->pcap) {
+#ifdef HAVE_WIRETAP
+		if (switch_to_wtap(cap))
+			return cap;
+#endif
 		open_error(cap, errbuf, error);
 		dm_capture_close(cap);
 		return NULL;
@@ -467,40 +337,12 @@ dm_capture_open_file(const char *path, GError **error)
 	cap->dlt = pcap_datalink(cap->pcap);
 	cap->next_offset = ftell(pcap_file(cap->pcap));
 	cap->snaplen = (uint32_t)pcap_snapshot(cap->pcap);
-	uint32_t m = cap->peek_len >= 4 ? rd32(cap->peek, true) : 0;
+	uint32_t m = cap->peek_len >= 4 ? dm_rd32(cap->peek, true) : 0;
 	if (m == 0xa1b2cd34 || m == 0x34cdb2a1)
 		cap->rec_hdr = 24;  /* the "modified" format's longer header */
-	else if (m != 0x0a0d0d0a)
+	else if (m != DM_PCAPNG_MAGIC)
 		cap->rec_hdr = 16;
 	return cap;
-}
-
-/* The span of int64 nanoseconds since 1970, its start rounded up to a
- * whole second so that seconds * 10^9 fits too. */
-#define TIME_MIN_SEC (INT64_MIN / 1000000000)
-#define TIME_MAX_SEC (INT64_MAX / 1000000000)
-#define TIME_MAX_NSEC ((uint32_t)(INT64_MAX % 1000000000))
-
-bool
-dm_record_set_time(dm_record *rec, int64_t sec, int64_t frac, bool nano)
-{
-	uint32_t unit = nano ? 1 : 1000;  /* nanoseconds in one of @frac */
-	int64_t one = nano ? 1000000000 : 1000000;
-	bool clamped = frac < 0 || frac >= one;
-	uint32_t ns = (uint32_t)CLAMP(frac, 0, one - 1) * unit;
-
-	if (sec < TIME_MIN_SEC) {
-		sec = TIME_MIN_SEC;
-		ns = 0;
-		clamped = true;
-	} else if (sec > TIME_MAX_SEC || (sec == TIME_MAX_SEC && ns > TIME_MAX_NSEC)) {
-		sec = TIME_MAX_SEC;
-		ns = TIME_MAX_NSEC;
-		clamped = true;
-	}
-	rec->sec = sec;
-	rec->frac = ns / unit;
-	return clamped;
 }
 
 /* Past the record @hdr just read. */
@@ -516,40 +358,91 @@ advance_offset(dm_capture *cap, const struct pcap_pkthdr *hdr)
 		cap->next_offset = ftell(pcap_file(cap->pcap));
 }
 
-bool
-dm_capture_filter_check(const char *expr, int dlt, GError **error)
+/* Compile @expr for link type @dlt into @prog.  Returns: false with
+ * libpcap's reason in @error (if not NULL). */
+static bool
+compile_for(const char *expr, int dlt, struct bpf_program *prog, GError **error)
 {
 	pcap_t *dead = pcap_open_dead(dlt, 262144);
-	struct bpf_program prog;
 	if (!dead) {
 		g_set_error(error, DM_CAPTURE_ERROR, 0, "cannot compile filters");
 		return false;
 	}
-	bool ok = pcap_compile(dead, &prog, expr, 1, PCAP_NETMASK_UNKNOWN) == 0;
-	if (ok)
-		pcap_freecode(&prog);
-	else
+	bool ok = pcap_compile(dead, prog, expr, 1, PCAP_NETMASK_UNKNOWN) == 0;
+	if (!ok)
 		g_set_error(error, DM_CAPTURE_ERROR, 0, "%s", pcap_geterr(dead));
 	pcap_close(dead);
 	return ok;
 }
 
 bool
+dm_capture_filter_check(const char *expr, int dlt, GError **error)
+{
+	struct bpf_program prog;
+	if (!compile_for(expr, dlt, &prog, error))
+		return false;
+	pcap_freecode(&prog);
+	return true;
+}
+
+static void
+free_progs(dm_capture *cap)
+{
+	for (guint i = 0; cap->progs && i < cap->progs->len; i++) {
+		bpf_prog *p = &g_array_index(cap->progs, bpf_prog, i);
+		if (p->ok)
+			pcap_freecode(&p->prog);
+	}
+	if (cap->progs)
+		g_array_unref(cap->progs);
+	cap->progs = NULL;
+	g_clear_pointer(&cap->expr, g_free);
+}
+
+/* The filter for link type @dlt, compiled the first time it is met;
+ * NULL when it does not compile for it. */
+static const struct bpf_program *
+prog_for(dm_capture *cap, int dlt)
+{
+	bpf_prog *p = NULL;
+	for (guint i = 0; i < cap->progs->len; i++) {
+		p = &g_array_index(cap->progs, bpf_prog, i);
+		if (p->dlt == dlt)
+			return p->ok ? &p->prog : NULL;
+	}
+	bpf_prog n = { .dlt = dlt };
+	n.ok = compile_for(cap->expr, dlt, &n.prog, NULL);
+	g_array_append_val(cap->progs, n);
+	return n.ok ? &g_array_index(cap->progs, bpf_prog, cap->progs->len - 1).prog : NULL;
+}
+
+bool
 dm_capture_set_filter(dm_capture *cap, const char *expr, GError **error)
 {
-	if (cap->have_prog) {
-		pcap_freecode(&cap->prog);
-		cap->have_prog = false;
-	}
+	free_progs(cap);
 	if (!expr)
 		return true;
-	/* Compiled for this capture's link type (libpcap reads one per file). */
-	if (pcap_compile(cap->pcap, &cap->prog, expr, 1, PCAP_NETMASK_UNKNOWN) != 0) {
-		g_set_error(error, DM_CAPTURE_ERROR, 0, "%s", pcap_geterr(cap->pcap));
+	/* Compiled for this capture's (first) link type now, so that an
+	 * expression that does not compile for it is refused at once. */
+	bpf_prog p = { .dlt = cap->dlt };
+	if (!compile_for(expr, cap->dlt, &p.prog, error))
 		return false;
-	}
-	cap->have_prog = true;
+	p.ok = true;
+	cap->expr = g_strdup(expr);
+	cap->progs = g_array_new(FALSE, FALSE, sizeof(bpf_prog));
+	g_array_append_val(cap->progs, p);
 	return true;
+}
+
+/* Whether the filter (if any) selects @rec. */
+static bool
+selects(dm_capture *cap, const dm_record *rec)
+{
+	if (!cap->progs)
+		return true;
+	const struct bpf_program *prog = prog_for(cap, rec->dlt);
+	struct pcap_pkthdr h = { .caplen = rec->caplen, .len = rec->wirelen };
+	return prog && pcap_offline_filter(prog, &h, rec->data);
 }
 
 void
@@ -570,17 +463,49 @@ dm_capture_pending(const dm_capture *cap)
 	return cap->pending;
 }
 
+#ifdef HAVE_WIRETAP
+static int
+next_wtap(dm_capture *cap, dm_record *rec, GError **error)
+{
+	int rc;
+	for (;;) {
+		if (cap->have_held) {
+			*rec = cap->held;
+			cap->have_held = false;
+			rc = 1;
+		} else if ((rc = dm_wtap_next(cap->wt, rec, error)) != 1) {
+			return rc;
+		}
+		if (selects(cap, rec))
+			break;
+		cap->filtered++;
+		cap->pending++;
+	}
+	rec->skipped = cap->pending;
+	cap->pending = 0;
+	return 1;
+}
+#endif
+
 int
 dm_capture_next(dm_capture *cap, dm_record *rec, GError **error)
 {
 	struct pcap_pkthdr *hdr;
 	const u_char *data;
 
+#ifdef HAVE_WIRETAP
+	if (cap->wt)
+		return next_wtap(cap, rec, error);
+#endif
 	int rc;
 	/* Records the filter leaves out are skipped here, before anything
 	 * decodes them; the next record handed out says how many. */
-	while ((rc = pcap_next_ex(cap->pcap, &hdr, &data)) == 1 && cap->have_prog &&
-	       !pcap_offline_filter(&cap->prog, hdr, data)) {
+	while ((rc = pcap_next_ex(cap->pcap, &hdr, &data)) == 1) {
+		cap->records++;
+		if (!cap->progs)
+			break;
+		if (pcap_offline_filter(&g_array_index(cap->progs, bpf_prog, 0).prog, hdr, data))
+			break;
 		cap->filtered++;
 		cap->pending++;
 		advance_offset(cap, hdr);
@@ -593,11 +518,16 @@ dm_capture_next(dm_capture *cap, dm_record *rec, GError **error)
 		rec->caplen = hdr->caplen;
 		rec->wirelen = hdr->len;
 		rec->data = data;
+		rec->dlt = cap->dlt;
 		advance_offset(cap, hdr);
 		return 1;
 	case PCAP_ERROR_BREAK:
 		return 0;
 	default:
+#ifdef HAVE_WIRETAP
+		if (switch_to_wtap(cap))
+			return next_wtap(cap, rec, error);
+#endif
 		record_error(cap, pcap_geterr(cap->pcap), error);
 		return -1;
 	}
@@ -618,20 +548,7 @@ dm_capture_nanosecond(const dm_capture *cap)
 int
 dm_capture_snaplen(const dm_capture *cap)
 {
-	return pcap_snapshot(cap->pcap);
-}
-
-char *
-dm_linktype_describe(int dlt, char *buf, size_t size)
-{
-	const char *name = pcap_datalink_val_to_name(dlt);
-	if (name)
-		g_snprintf(buf, size, "%s (%d)", name, dlt);
-	else if (dlt >= 147 && dlt <= 162) /* DLT_USER0..15: private use */
-		g_snprintf(buf, size, "USER%d (%d)", dlt - 147, dlt);
-	else
-		g_snprintf(buf, size, "%d", dlt);
-	return buf;
+	return cap->pcap ? pcap_snapshot(cap->pcap) : (int)cap->snaplen;
 }
 
 void
@@ -639,8 +556,11 @@ dm_capture_close(dm_capture *cap)
 {
 	if (!cap)
 		return;
-	if (cap->have_prog)
-		pcap_freecode(&cap->prog);
+	free_progs(cap);
+#ifdef HAVE_WIRETAP
+	dm_wtap_close(cap->wt);
+#endif
+	g_free(cap->ng_path);
 	if (cap->pcap)
 		pcap_close(cap->pcap);
 	else if (cap->fp && cap->fp != stdin)
@@ -654,6 +574,10 @@ bool
 dm_capture_progress(const dm_capture *cap, uint64_t *done, uint64_t *total)
 {
 	struct stat st;
+#ifdef HAVE_WIRETAP
+	if (cap && cap->wt)
+		return dm_wtap_progress(cap->wt, done, total);
+#endif
 	if (!cap || cap->file_fd < 0 || fstat(cap->file_fd, &st) != 0 || !S_ISREG(st.st_mode))
 		return false;
 	off_t at = lseek(cap->file_fd, 0, SEEK_CUR);

@@ -141,6 +141,7 @@ dm_live_next(dm_live *lv, dm_record *rec, GError **error)
 		rec->caplen = h->caplen;
 		rec->wirelen = h->len;
 		rec->data = data;
+		rec->dlt = lv->dlt;
 		rec->skipped = 0;  /* the kernel filters a live capture */
 		return 1;
 	}
