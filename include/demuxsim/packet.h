@@ -36,7 +36,9 @@ typedef enum {
 	                          * headers nested too deep */
 	DM_FRAME_ENCRYPTED,      /* 802.11 protected (WEP/WPA) frame */
 	DM_FRAME_LINK_UNSUPPORTED, /* a link header form not decoded (802.11
-	                          * fragment or A-MSDU, PPI of another DLT) */
+	                          * fragment or A-MSDU, PPI of another DLT),
+	                          * or a link type not decoded (a pcapng
+	                          * interface's, dm_linktype_supported) */
 	DM_FRAME_N_STATUS
 } dm_frame_status;
 

@@ -74,10 +74,10 @@ void dm_pipeline_frame(dm_pipeline *p, const dm_record *rec, dm_frame_status st,
                        dm_packet *pkt, const char *start, size_t len);
 
 /**
- * dm_pipeline_record: decode record @rec of link type @dlt (with its
- * checksums), then as dm_pipeline_frame().
+ * dm_pipeline_record: decode record @rec (of its own link type,
+ * dm_record.dlt; with its checksums), then as dm_pipeline_frame().
  */
-void dm_pipeline_record(dm_pipeline *p, int dlt, const dm_record *rec);
+void dm_pipeline_record(dm_pipeline *p, const dm_record *rec);
 
 /**
  * dm_pipeline_frames: the frames taken so far, across inputs.

@@ -123,12 +123,12 @@ read_input(const char *path, const GArray *ranges, uint64_t *frame,
 	while ((rc = dm_capture_next(cap, &rec, &err)) == 1) {
 		in_file++;
 		++*frame;
-		if (dm_decode_frame(dlt, rec.data, rec.caplen, rec.wirelen, &pkt) ==
+		if (dm_decode_frame(rec.dlt, rec.data, rec.caplen, rec.wirelen, &pkt) ==
 		    DM_FRAME_SEGMENT)
 			dm_flowseen_add(fs, *frame, &pkt);
 		if (chosen(ranges, *frame)) {
 			kept_frame k = {
-				*frame, dlt, rec.caplen, rec.wirelen,
+				*frame, rec.dlt, rec.caplen, rec.wirelen,
 				g_memdup2(rec.data, rec.caplen),
 			};
 			g_array_append_val(kept, k);

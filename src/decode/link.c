@@ -182,7 +182,9 @@ decode_frame(int dlt, const uint8_t *data, uint32_t caplen, uint32_t wirelen,
 	case DLT_NFLOG:
 		return dm_link_nflog(r, extra, pkt);
 	default:
-		return DM_FRAME_NOT_IP;
+		/* A link type not decoded (in a pcapng file of several, one
+		 * interface's): the frame is skipped as such. */
+		return DM_FRAME_LINK_UNSUPPORTED;
 	}
 }
 

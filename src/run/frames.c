@@ -41,7 +41,6 @@ typedef struct {
 
 struct dm_frames {
 	dm_capture *cap;
-	int dlt;
 	dm_frames_depth depth;
 	unsigned threads;
 	/* One thread: the frame in hand. */
@@ -80,8 +79,8 @@ decode_batch(const dm_frames *fr, batch *b)
 	for (guint i = 0; i < b->n; i++) {
 		const dm_record *r = &b->rec[i];
 		b->st[i] = fr->depth == DM_FRAMES_FULL
-			? dm_decode_frame(fr->dlt, r->data, r->caplen, r->wirelen, &b->pkt[i])
-			: dm_decode_frame_headers(fr->dlt, r->data, r->caplen, r->wirelen, &b->pkt[i]);
+			? dm_decode_frame(r->dlt, r->data, r->caplen, r->wirelen, &b->pkt[i])
+			: dm_decode_frame_headers(r->dlt, r->data, r->caplen, r->wirelen, &b->pkt[i]);
 	}
 	if (fr->text) {
 		if (!b->text)
@@ -212,7 +211,6 @@ dm_frames_new(dm_capture *cap, dm_frames_depth depth, unsigned threads,
 	dm_frames *fr = g_new0(dm_frames, 1);
 
 	fr->cap = cap;
-	fr->dlt = dm_capture_linktype(cap);
 	fr->depth = depth;
 	fr->threads = CLAMP(threads, 1u, DM_FRAMES_MAX_THREADS);
 	if (fr->threads == 1)
@@ -262,8 +260,8 @@ next_inline(dm_frames *fr, const dm_record **rec, dm_frame_status *st,
 		return rc;
 	}
 	fr->st = fr->depth == DM_FRAMES_FULL
-		? dm_decode_frame(fr->dlt, fr->rec.data, fr->rec.caplen, fr->rec.wirelen, &fr->pkt)
-		: dm_decode_frame_headers(fr->dlt, fr->rec.data, fr->rec.caplen, fr->rec.wirelen,
+		? dm_decode_frame(fr->rec.dlt, fr->rec.data, fr->rec.caplen, fr->rec.wirelen, &fr->pkt)
+		: dm_decode_frame_headers(fr->rec.dlt, fr->rec.data, fr->rec.caplen, fr->rec.wirelen,
 		                          &fr->pkt);
 	*rec = &fr->rec;
 	*st = fr->st;

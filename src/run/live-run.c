@@ -79,7 +79,7 @@ process(run *r, const dm_record *rec)
 	if (r->dump)
 		dm_dump_write(r->dump, rec);
 	dm_packet pkt;
-	dm_frame_status st = dm_decode_frame(r->dlt, rec->data, rec->caplen, rec->wirelen, &pkt);
+	dm_frame_status st = dm_decode_frame(rec->dlt, rec->data, rec->caplen, rec->wirelen, &pkt);
 	dm_lookahead_frame(r->la, rec, st, &pkt, NULL, 0);
 	if (!r->tui)
 		fflush(stdout);

@@ -104,10 +104,10 @@ dm_pipeline_frame(dm_pipeline *p, const dm_record *rec, dm_frame_status st,
 }
 
 void
-dm_pipeline_record(dm_pipeline *p, int dlt, const dm_record *rec)
+dm_pipeline_record(dm_pipeline *p, const dm_record *rec)
 {
 	dm_packet pkt;
-	dm_frame_status st = dm_decode_frame(dlt, rec->data, rec->caplen, rec->wirelen, &pkt);
+	dm_frame_status st = dm_decode_frame(rec->dlt, rec->data, rec->caplen, rec->wirelen, &pkt);
 	dm_pipeline_frame(p, rec, st, &pkt, NULL, 0);
 }
 

@@ -97,13 +97,12 @@ first_pass(const char *path)
 	dm_capture *cap = open_capture(path);
 	if (!cap)
 		return ev;
-	int dlt = dm_capture_linktype(cap);
 	dm_record rec;
 	dm_packet pkt;
 	GError *err = NULL;
 	uint64_t frame = 0;
 	while (dm_capture_next(cap, &rec, &err) == 1) {
-		dm_frame_status st = dm_decode_frame(dlt, rec.data, rec.caplen,
+		dm_frame_status st = dm_decode_frame(rec.dlt, rec.data, rec.caplen,
 		                                     rec.wirelen, &pkt);
 		dm_evidence_add(ev, ++frame, st, &pkt);
 	}
@@ -120,7 +119,6 @@ second_pass(const char *path, dm_demux *dm, dm_reasm *ra, dm_report *text,
 	dm_capture *cap = open_capture(path);
 	if (!cap)
 		return;
-	int dlt = dm_capture_linktype(cap);
 	bool nano = dm_capture_nanosecond(cap);
 	(void)dm_capture_snaplen(cap);
 	dm_report_begin_file(text, path, nano);
@@ -134,7 +132,7 @@ second_pass(const char *path, dm_demux *dm, dm_reasm *ra, dm_report *text,
 	while ((rc = dm_capture_next(cap, &rec, &err)) == 1) {
 		frame++;
 		uint32_t nsec = nano ? rec.frac : rec.frac * 1000;
-		dm_frame_status st = dm_decode_frame(dlt, rec.data, rec.caplen,
+		dm_frame_status st = dm_decode_frame(rec.dlt, rec.data, rec.caplen,
 		                                     rec.wirelen, &pkt);
 		if (ra)
 			st = dm_reasm_frame(ra, frame, rec.sec, nsec, st, &pkt);
@@ -183,7 +181,6 @@ one_pass(const char *path, dm_demux *dm, dm_reasm *ra, dm_report *text, dm_repor
 	dm_capture *cap = open_capture(path);
 	if (!cap)
 		return;
-	int dlt = dm_capture_linktype(cap);
 	sinks k = { text, jsonl, dm, ra };
 	dm_pipeline_sink sink = { sink_frame, sink_correction, &k };
 	dm_pipeline_config pc = { .rep = text, .dm = dm, .ra = ra, .sink = &sink };
@@ -199,7 +196,7 @@ one_pass(const char *path, dm_demux *dm, dm_reasm *ra, dm_report *text, dm_repor
 	GError *err = NULL;
 	int rc;
 	while ((rc = dm_capture_next(cap, &rec, &err)) == 1) {
-		dm_frame_status st = dm_decode_frame(dlt, rec.data, rec.caplen, rec.wirelen, &pkt);
+		dm_frame_status st = dm_decode_frame(rec.dlt, rec.data, rec.caplen, rec.wirelen, &pkt);
 		dm_lookahead_frame(la, &rec, st, &pkt, NULL, 0);
 	}
 	if (rc < 0 && (!err || !err->message))

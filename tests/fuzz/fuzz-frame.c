@@ -72,7 +72,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	 * the frame was cut by the snapshot length. */
 	uint32_t wirelen = caplen + (caplen > 1 && (data[1] & 0x80) ? data[1] & 0x7f : 0);
 	dm_record rec = { .sec = 1700000000, .frac = 123456, .caplen = caplen,
-	                  .wirelen = wirelen, .data = frame };
+	                  .wirelen = wirelen, .data = frame, .dlt = dlt };
 
 	dm_packet pkt;
 	dm_frame_status st = dm_decode_frame(dlt, frame, caplen, wirelen, &pkt);

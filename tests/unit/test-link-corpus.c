@@ -215,7 +215,7 @@ test_capture(gconstpointer data)
 	dm_record rec;
 	while (dm_capture_next(cap, &rec, &err) == 1) {
 		dm_packet pkt;
-		dm_frame_status st = dm_decode_frame(dm_capture_linktype(cap), rec.data, rec.caplen,
+		dm_frame_status st = dm_decode_frame(rec.dlt, rec.data, rec.caplen,
 		                                     rec.wirelen, &pkt);
 		frame++;
 		g_assert_cmpuint(frame, <=, top->len);

@@ -116,7 +116,6 @@ run_capture(const char *path, dm_reasm_stats *stats)
 	GError *err = NULL;
 	dm_capture *cap = dm_capture_open_file(path, &err);
 	g_assert_no_error(err);
-	int dlt = dm_capture_linktype(cap);
 	bool nano = dm_capture_nanosecond(cap);
 	dm_reasm *ra = dm_reasm_new(NULL);
 	GArray *results = g_array_new(FALSE, TRUE, sizeof(result));
@@ -127,7 +126,7 @@ run_capture(const char *path, dm_reasm_stats *stats)
 
 	while ((rc = dm_capture_next(cap, &rec, &err)) == 1) {
 		result r = { 0 };
-		dm_frame_status st = dm_decode_frame(dlt, rec.data, rec.caplen, rec.wirelen, &pkt);
+		dm_frame_status st = dm_decode_frame(rec.dlt, rec.data, rec.caplen, rec.wirelen, &pkt);
 		st = dm_reasm_frame(ra, ++frame, rec.sec, nano ? rec.frac : rec.frac * 1000, st, &pkt);
 		r.st = st;
 		r.proto = pkt.proto;
