@@ -2,6 +2,13 @@
  * the run and written in a second read of the inputs, so that no more
  * than a bounded number of output files is open at once (files closed to
  * stay under the bound are reopened with pcap_dump_open_append).
+ *
+ * A pcap file holds one link type: in a pcapng input whose interfaces
+ * have several, a socket's frames of the input's first link type go to
+ * its file, those of another link type to a file of their own, named with
+ * the link type ("1-udp-192.0.2.1-53.raw.pcap").  Outputs from a pcapng
+ * input take libpcap's largest snapshot length (262144) unless the input
+ * declares a larger one, as its interfaces' snapshot lengths may differ.
  */
 #include "config.h"
 
@@ -21,8 +28,8 @@ struct dm_split {
 	char *dir;
 	GArray *by_frame;      /* guint: socket id per frame (index frame-1) */
 	GHashTable *names;     /* socket id -> file name */
-	GHashTable *open;      /* socket id -> pcap_dumper_t * */
-	GHashTable *started;   /* socket ids whose file exists */
+	GHashTable *open;      /* file name -> pcap_dumper_t * */
+	GHashTable *started;   /* file names that exist */
 };
 
 GQuark dm_split_error_quark(void);
@@ -46,8 +53,8 @@ dm_split_new(const char *dir, GError **error)
 	sp->dir = g_strdup(dir);
 	sp->by_frame = g_array_new(FALSE, TRUE, sizeof(guint));
 	sp->names = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
-	sp->open = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, close_dumper);
-	sp->started = g_hash_table_new(g_direct_hash, g_direct_equal);
+	sp->open = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, close_dumper);
+	sp->started = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	return sp;
 }
 
@@ -116,7 +123,7 @@ close_all(dm_split *sp, GError **error)
 		ok = false;
 		if (error && !*error)
 			g_set_error(error, dm_split_error_quark(), 0, "%s/%s: %s", sp->dir,
-			            (const char *)g_hash_table_lookup(sp->names, id), g_strerror(errno));
+			            (const char *)id, g_strerror(errno));
 	}
 	g_hash_table_remove_all(sp->open);
 	return ok;
@@ -132,25 +139,85 @@ noted_after(const dm_split *sp, uint64_t frame)
 	return false;
 }
 
-static pcap_dumper_t *
-dumper_for(dm_split *sp, pcap_t *dead, guint id, GError **error)
+/* The file for socket @id's frames of link type @dlt: its own name for
+ * the input's (first) link type @first, else with the link type's. */
+static char *
+file_name(const dm_split *sp, guint id, int dlt, int first)
 {
-	pcap_dumper_t *d = g_hash_table_lookup(sp->open, GUINT_TO_POINTER(id));
-	if (d)
+	const char *name = g_hash_table_lookup(sp->names, GUINT_TO_POINTER(id));
+	if (dlt == first)
+		return g_strdup(name);
+	const char *lt = pcap_datalink_val_to_name(dlt);
+	char *l = lt ? g_ascii_strdown(lt, -1) : g_strdup_printf("dlt%d", dlt);
+	char *f = g_strdup_printf("%.*s.%s.pcap", (int)(strlen(name) - 5), name, l);
+	g_free(l);
+	return f;
+}
+
+static pcap_dumper_t *
+dumper_for(dm_split *sp, pcap_t *dead, char *name, GError **error)
+{
+	pcap_dumper_t *d = g_hash_table_lookup(sp->open, name);
+	if (d) {
+		g_free(name);
 		return d;
-	if (g_hash_table_size(sp->open) >= MAX_OPEN && !close_all(sp, error))
+	}
+	if (g_hash_table_size(sp->open) >= MAX_OPEN && !close_all(sp, error)) {
+		g_free(name);
 		return NULL;
-	char *path = g_build_filename(sp->dir, g_hash_table_lookup(sp->names, GUINT_TO_POINTER(id)), NULL);
-	bool append = g_hash_table_contains(sp->started, GUINT_TO_POINTER(id));
+	}
+	char *path = g_build_filename(sp->dir, name, NULL);
+	bool append = g_hash_table_contains(sp->started, name);
 	d = append ? pcap_dump_open_append(dead, path) : pcap_dump_open(dead, path);
-	if (!d)
+	if (!d) {
 		g_set_error(error, dm_split_error_quark(), 0, "%s: %s", path, pcap_geterr(dead));
-	else {
-		g_hash_table_insert(sp->open, GUINT_TO_POINTER(id), d);
-		g_hash_table_add(sp->started, GUINT_TO_POINTER(id));
+		g_free(name);
+	} else {
+		g_hash_table_insert(sp->open, name, d);
+		if (!append)
+			g_hash_table_add(sp->started, g_strdup(name));
 	}
 	g_free(path);
 	return d;
+}
+
+/* A handle to write frames of link type @dlt of @cap with, made the
+ * first time (kept in @deads). */
+static pcap_t *
+dead_for(GHashTable *deads, const dm_capture *cap, int dlt, bool pcapng, GError **error)
+{
+	pcap_t *dead = g_hash_table_lookup(deads, GINT_TO_POINTER(dlt));
+	if (dead)
+		return dead;
+	int snaplen = dm_capture_snaplen(cap);
+	if (pcapng)
+		snaplen = MAX(snaplen, 262144);
+	dead = pcap_open_dead_with_tstamp_precision(dlt, snaplen,
+		dm_capture_nanosecond(cap) ? PCAP_TSTAMP_PRECISION_NANO : PCAP_TSTAMP_PRECISION_MICRO);
+	if (dead)
+		g_hash_table_insert(deads, GINT_TO_POINTER(dlt), dead);
+	else
+		g_set_error(error, dm_split_error_quark(), 0, "cannot write link type %d", dlt);
+	return dead;
+}
+
+static void
+close_dead(gpointer p)
+{
+	pcap_close(p);
+}
+
+/* Whether @path is a pcapng file (its first four bytes). */
+static bool
+is_pcapng(const char *path)
+{
+	FILE *fp = strcmp(path, "-") ? fopen(path, "rb") : NULL;
+	unsigned char m[4] = { 0 };
+	bool ng = fp && fread(m, 1, 4, fp) == 4 && m[0] == 0x0a && m[1] == 0x0d &&
+	          m[2] == 0x0d && m[3] == 0x0a;
+	if (fp)
+		fclose(fp);
+	return ng;
 }
 
 gboolean
@@ -171,10 +238,10 @@ dm_split_write(dm_split *sp, const char *const *paths, guint n, uint64_t frames,
 		}
 		if (!cap)
 			continue;
-		bool nano = dm_capture_nanosecond(cap);
-		pcap_t *dead = pcap_open_dead_with_tstamp_precision(
-			dm_capture_linktype(cap), dm_capture_snaplen(cap),
-			nano ? PCAP_TSTAMP_PRECISION_NANO : PCAP_TSTAMP_PRECISION_MICRO);
+		GHashTable *deads = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
+		                                          close_dead);
+		bool pcapng = is_pcapng(paths[i]);
+		int first = dm_capture_linktype(cap);
 		dm_record rec;
 		while (ok && frame < frames && dm_capture_next(cap, &rec, NULL) == 1) {
 			frame++;
@@ -183,7 +250,9 @@ dm_split_write(dm_split *sp, const char *const *paths, guint n, uint64_t frames,
 			guint id = g_array_index(sp->by_frame, guint, frame - 1);
 			if (!id)
 				continue;
-			pcap_dumper_t *d = dumper_for(sp, dead, id, error);
+			pcap_t *dead = dead_for(deads, cap, rec.dlt, pcapng, error);
+			pcap_dumper_t *d = dead ? dumper_for(sp, dead, file_name(sp, id, rec.dlt, first),
+			                                     error) : NULL;
 			if (!d) {
 				ok = FALSE;
 				break;
@@ -193,10 +262,10 @@ dm_split_write(dm_split *sp, const char *const *paths, guint n, uint64_t frames,
 			h.ts.tv_usec = rec.frac;
 			pcap_dump((u_char *)d, &h, rec.data);
 		}
-		/* Dumpers belong to this input's link type: close them now. */
+		/* Dumpers belong to this input's link types: close them now. */
 		if (!close_all(sp, error))
 			ok = FALSE;
-		pcap_close(dead);
+		g_hash_table_unref(deads);
 		dm_capture_close(cap);
 	}
 	/* Frames the run gave a socket that could not be read again (an
