@@ -17,11 +17,18 @@
  *                              an empty one is an empty file
  *   /badinput/unreadable       a file the tool may not read (as root, the
  *                              tool runs as nobody; skipped if impossible)
+ *
+ * A pcapng file whose interfaces differ in link type or snapshot length
+ * is refused by libpcap at the second interface; built with libwiretap,
+ * demuxsim reads it whole with that instead (not an error).
+ *
  *   /badinput/time/<case>      record times out of range are clamped to
  *                              what int64 nanoseconds hold (tests/regress
  *                              captures, and fractions out of range)
  */
 #define _GNU_SOURCE
+#include "config.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <glib.h>
@@ -338,6 +345,26 @@ make_pcapng_mixed(const char *name)
 	g_byte_array_unref(b);
 }
 
+/* Three good Ethernet frames, then a second Ethernet interface of another
+ * snapshot length and a frame on it. */
+static void
+make_pcapng_snaplens(const char *name)
+{
+	GByteArray *b = g_byte_array_new();
+	pcapng_shb_idb(b, 1);
+	for (guint i = 1; i <= 3; i++) {
+		GByteArray *f = udp_frame(i, 10 + i, 0);
+		pcapng_epb(b, 0, f);
+		g_byte_array_unref(f);
+	}
+	pcapng_shb_idb_snaplen(b, 1, 262144);
+	GByteArray *f = udp_frame(4, 10, 0);
+	pcapng_epb(b, 1, f);
+	g_byte_array_unref(f);
+	write_file(name, b);
+	g_byte_array_unref(b);
+}
+
 static void
 make_unsupported(const char *name)
 {
@@ -379,8 +406,12 @@ static const bad_case cases[] = {
 	{ "caplen-absurd.pcap", make_caplen_absurd, 1, 3, 4,
 	  { OFFSET_4, "4294967295", NULL } },
 	{ "caplen-huge.pcap", make_caplen_huge, 1, 3, 4, { OFFSET_4, "300000", NULL } },
+#ifndef HAVE_WIRETAP
 	{ "pcapng-mixed-linktypes.pcapng", make_pcapng_mixed, 1, 3, 4,
 	  { "different link types", "101", NULL } },
+	{ "pcapng-mixed-snaplens.pcapng", make_pcapng_snaplens, 1, 3, 4,
+	  { "different snapshot lengths", "262144 after 65535", NULL } },
+#endif
 	{ "unsupported.pcap", make_unsupported, 1, 0, 0, { "unsupported link type", "147", NULL } },
 	{ "directory.pcap", make_directory, 1, 0, 0, { "is a directory", NULL } },
 	{ "missing.pcap", make_nothing, 1, 0, 0, { "No such file", NULL } },
@@ -388,6 +419,11 @@ static const bad_case cases[] = {
 	{ "caplen-over-snaplen.pcap", NULL, 0, 4, 0, { NULL } },
 	{ "caplen-over-snaplen.pcapng", NULL, 0, 4, 0, { NULL } },
 	{ "zero-length.pcap", make_zero_length, 0, 5, 0, { NULL } },
+#ifdef HAVE_WIRETAP
+	/* Read by libwiretap, the fourth frame too. */
+	{ "pcapng-mixed-linktypes.pcapng", make_pcapng_mixed, 0, 4, 0, { NULL } },
+	{ "pcapng-mixed-snaplens.pcapng", make_pcapng_snaplens, 0, 4, 0, { NULL } },
+#endif
 };
 
 /* ------------------------------------------------------------------ */

@@ -818,12 +818,23 @@ typedef struct {
     GByteArray *data;   /* captured bytes */
     guint32 len;        /* original length */
     guint32 sec, nsec;
+    guint iface;        /* pcapng: the interface (Cap.ifs) it came on */
     Truth t;
 } Rec;
+
+/* A pcapng interface: its link type and snapshot length. */
+typedef struct {
+    guint32 linktype, snaplen;
+    guint before;       /* its IDB goes before this record */
+} Iface;
 
 typedef struct {
     guint32 linktype, snaplen;
     GPtrArray *recs;
+    Iface ifs[4];       /* pcapng of several interfaces (n_ifs > 0);
+                         * else one, of linktype and snaplen */
+    guint n_ifs;
+    guint iface;        /* the interface cap_add* frames come on */
 } Cap;
 
 static Cap *
@@ -847,7 +858,9 @@ cap_add_full(Cap *c, GByteArray *frame, guint32 caplen, guint32 origlen,
     if (caplen && caplen < frame->len)
         g_byte_array_set_size(frame, caplen);
     g_assert(frame->len <= r->len && frame->len <= c->snaplen);
+    g_assert(!c->n_ifs || frame->len <= c->ifs[c->iface].snaplen);
     r->data = frame;
+    r->iface = c->iface;
     r->sec = TS_BASE + i;
     /* microsecond part i*1001+17, plus non-zero sub-microsecond digits */
     r->nsec = (i * 1001 + 17) * 1000 + (i * 7 + 321) % 1000;
@@ -954,25 +967,35 @@ serialize_pcapng(const Cap *c, gboolean be)
     put32e(b, 0, be);                            /* opt_endofopt */
     pcapng_close_block(b, start, be);
 
-    /* Interface Description Block (if_tsresol absent: microseconds) */
-    start = b->len;
-    put32e(b, 1, be);
-    put32e(b, 0, be);
-    put16e(b, c->linktype, be);
-    put16e(b, 0, be);
-    put32e(b, c->snaplen, be);
-    pcapng_option(b, 2, "eth0", be);             /* if_name */
-    put32e(b, 0, be);
-    pcapng_close_block(b, start, be);
+    /* Interface Description Blocks (if_tsresol absent: microseconds) */
+    Iface one = { c->linktype, c->snaplen, 0 };
+    const Iface *ifs = c->n_ifs ? c->ifs : &one;
+    guint n_ifs = c->n_ifs ? c->n_ifs : 1, next_if = 0;
 
-    /* Enhanced Packet Blocks */
-    for (guint i = 0; i < c->recs->len; i++) {
+    /* Enhanced Packet Blocks, each interface's IDB before its frames */
+    for (guint i = 0; i <= c->recs->len; i++) {
+        for (; next_if < n_ifs && ifs[next_if].before <= i; next_if++) {
+            char name[8];
+            g_snprintf(name, sizeof name, "eth%u", next_if);
+            start = b->len;
+            put32e(b, 1, be);
+            put32e(b, 0, be);
+            put16e(b, ifs[next_if].linktype, be);
+            put16e(b, 0, be);
+            put32e(b, ifs[next_if].snaplen, be);
+            pcapng_option(b, 2, name, be);       /* if_name */
+            put32e(b, 0, be);
+            pcapng_close_block(b, start, be);
+        }
+        if (i == c->recs->len)
+            break;
         const Rec *r = g_ptr_array_index(c->recs, i);
+        g_assert(r->iface < next_if);
         guint64 ts = (guint64)r->sec * 1000000u + r->nsec / 1000;
         start = b->len;
         put32e(b, 6, be);
         put32e(b, 0, be);
-        put32e(b, 0, be);                        /* interface id */
+        put32e(b, r->iface, be);                 /* interface id */
         put32e(b, (guint32)(ts >> 32), be);
         put32e(b, (guint32)(ts & 0xffffffffu), be);
         put32e(b, r->data->len, be);
@@ -1430,6 +1453,68 @@ gen_vlan(void)
     }
     /* ARP inside a single tag: skipped */
     cap_add_skip(c, eth_frame(t1, 1, ETH_ARP, arp_request(), PAD_ZERO));
+    return c;
+}
+
+/* mixed.pcapng: interfaces of three link types (Ethernet, RAW 101 and
+ * LINUX_SLL 113), UDP and TCP on each; the second and third interfaces'
+ * IDBs come after the first frames (libpcap refuses the file there). */
+static Cap *
+gen_mixed(void)
+{
+    reset_generators(0xc0ffee30u);
+    Cap *c = cap_new(LT_ETHERNET, 65535);
+    c->n_ifs = 3;
+    c->ifs[0] = (Iface){ LT_ETHERNET, 65535, 0 };
+    c->ifs[1] = (Iface){ LT_RAW, 65535, 2 };
+    c->ifs[2] = (Iface){ LT_LINUX_SLL, 65535, 2 };
+    Built b;
+    /* 1-2 Ethernet: UDP/IPv4, TCP/IPv4 */
+    add_seg_eth(c, &(SegSpec){ UDP4(V4A, V4B, 37000, 40053, 21) });
+    add_seg_eth(c, &(SegSpec){ TCP4(V4C, V4D, 37001, 80, TH_PSH | TH_ACK, 22) });
+    /* 3-4 RAW: UDP/IPv6, TCP/IPv4 */
+    c->iface = 1;
+    build_seg(&(SegSpec){ UDP6(V6A, V6C, 37002, 40053, 23) }, &b);
+    cap_add(c, b.ip, &b.t);
+    build_seg(&(SegSpec){ TCP4(V4C, V4D, 37003, 80, TH_SYN, 0) }, &b);
+    cap_add(c, b.ip, &b.t);
+    /* 5-6 SLL: UDP/IPv4, TCP/IPv6 */
+    c->iface = 2;
+    build_seg(&(SegSpec){ UDP4(V4B, V4A, 37004, 40053, 25) }, &b);
+    cap_add(c, sll_frame(0, ethertype_of(b.fam), b.ip), &b.t);
+    build_seg(&(SegSpec){ TCP6(V6D, V6A, 37005, 80, TH_PSH | TH_ACK, 26) }, &b);
+    cap_add(c, sll_frame(4, ethertype_of(b.fam), b.ip), &b.t);
+    /* 7 Ethernet again (after the others): UDP/IPv6; 8 RAW: ICMP, skipped */
+    c->iface = 0;
+    add_seg_eth(c, &(SegSpec){ UDP6(V6B, V6A, 37006, 40053, 27) });
+    c->iface = 1;
+    cap_add_skip(c, icmp_echo_v4(V4A, V4B));
+    return c;
+}
+
+/* mixed-snaplen.pcapng: two Ethernet interfaces, snapshot lengths 65535
+ * and 128; a frame on the second is cut to 128 bytes, its checksum not
+ * verifiable. */
+static Cap *
+gen_mixed_snaplen(void)
+{
+    reset_generators(0xc0ffee31u);
+    Cap *c = cap_new(LT_ETHERNET, 65535);
+    c->n_ifs = 2;
+    c->ifs[0] = (Iface){ LT_ETHERNET, 65535, 0 };
+    c->ifs[1] = (Iface){ LT_ETHERNET, 128, 1 };
+    Built b;
+    /* 1 first interface: 400-byte UDP payload, whole */
+    add_seg_eth(c, &(SegSpec){ UDP4(V4A, V4B, 38000, 40053, 400) });
+    /* 2 second interface: 400-byte UDP payload cut to 128 bytes */
+    c->iface = 1;
+    build_seg(&(SegSpec){ UDP4(V4A, V4B, 38001, 40053, 400) }, &b);
+    add_truncated(c, &b, 128);
+    /* 3 second interface: small TCP, whole */
+    add_seg_eth(c, &(SegSpec){ TCP4(V4C, V4D, 38002, 80, TH_PSH | TH_ACK, 30) });
+    /* 4 first interface again: TCP/IPv6, 600 bytes, whole */
+    c->iface = 0;
+    add_seg_eth(c, &(SegSpec){ TCP6(V6D, V6A, 38003, 80, TH_PSH | TH_ACK, 600) });
     return c;
 }
 
@@ -3449,6 +3534,15 @@ main(int argc, char **argv)
     c = gen_null(LT_LOOP, TRUE);
     emit(out, "loop.pcap", c, F_PCAP_US, 0, TRUE,
          "LINKTYPE_LOOP (108), AF 2/24/28/30 big-endian");
+    cap_free(c);
+
+    c = gen_mixed();
+    emit(out, "mixed.pcapng", c, F_PCAPNG, 0, TRUE,
+         "pcapng, interfaces of link types 1, 101 and 113 (libpcap refuses it)");
+    cap_free(c);
+    c = gen_mixed_snaplen();
+    emit(out, "mixed-snaplen.pcapng", c, F_PCAPNG, 0, TRUE,
+         "pcapng, two Ethernet interfaces of snaplen 65535 and 128 (libpcap refuses it)");
     cap_free(c);
 
     c = gen_unsupported();
