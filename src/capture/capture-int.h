@@ -70,6 +70,9 @@ int dm_wtap_snaplen(const dm_wtap *w);
  * passed over.  Returns: 1, 0 at the end, -1 with @error set. */
 int dm_wtap_next(dm_wtap *w, dm_record *rec, GError **error);
 
+/* The packet records read so far. */
+uint64_t dm_wtap_records(const dm_wtap *w);
+
 /* Bytes read so far of the file's *@total.  Returns: false when unknown. */
 bool dm_wtap_progress(dm_wtap *w, uint64_t *done, uint64_t *total);
 

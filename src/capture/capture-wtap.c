@@ -172,6 +172,12 @@ dm_wtap_next(dm_wtap *w, dm_record *rec, GError **error)
 	return 1;
 }
 
+uint64_t
+dm_wtap_records(const dm_wtap *w)
+{
+	return w->records;
+}
+
 bool
 dm_wtap_progress(dm_wtap *w, uint64_t *done, uint64_t *total)
 {

@@ -279,12 +279,16 @@ switch_to_wtap(dm_capture *cap)
 	dm_wtap *w = dm_wtap_open(cap->ng_path, cap->nano, NULL);
 	if (!w)
 		return false;
-	dm_record rec;
-	for (uint64_t i = 0; i <= cap->records; i++)
-		if (dm_wtap_next(w, &rec, NULL) != 1) {
-			dm_wtap_close(w);
-			return false;
-		}
+	dm_record rec = { 0 };
+	int rc = 1;
+	for (uint64_t i = 0; i <= cap->records && rc == 1; i++)
+		rc = dm_wtap_next(w, &rec, NULL);
+	/* The file may also end cleanly where libpcap stopped (at an
+	 * interface block with no packet after it). */
+	if (rc < 0 || (rc == 0 && dm_wtap_records(w) < cap->records)) {
+		dm_wtap_close(w);
+		return false;
+	}
 	if (cap->pcap)
 		pcap_close(cap->pcap);  /* and the file under it */
 	else if (cap->fp)
@@ -295,7 +299,7 @@ switch_to_wtap(dm_capture *cap)
 	cap->next_offset = -1;
 	cap->wt = w;
 	cap->held = rec;
-	cap->have_held = true;
+	cap->have_held = rc == 1;
 	if (cap->records == 0) {
 		cap->dlt = dm_wtap_linktype(w);
 		cap->snaplen = (uint32_t)dm_wtap_snaplen(w);

@@ -37,6 +37,8 @@
  * Assertions are non-fatal: a failing case reports every difference it
  * finds and the remaining cases still run.
  */
+#include "config.h"
+
 #include <errno.h>
 #include <glib.h>
 #include <glib-unix.h>
@@ -742,6 +744,13 @@ static void
 test_truth(gconstpointer data)
 {
 	const char *file = data;   /* capture name in captures/ */
+#ifndef HAVE_WIRETAP
+	/* libpcap refuses them part way (test-pcapng checks how). */
+	if (g_str_has_prefix(file, "mixed")) {
+		g_test_skip("a pcapng file libpcap refuses: read with libwiretap only");
+		return;
+	}
+#endif
 	gchar *rel = g_strconcat("captures/", file, NULL);
 	gchar *cap_path = src_path(rel);
 	GPtrArray *rows = truth_of(rel);
