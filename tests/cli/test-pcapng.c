@@ -14,6 +14,10 @@
  *                            refusal stands, after the frames before it
  *   /cli/mixed-snaplen/read  the frame cut by the 128-byte interface is
  *                            unverified (truncated), the others good
+ *   /cli/corpus/gre-snaplens ../shared/corpus/tunnels/pcapplusplus-
+ *                            GrePackets.pcap (a pcapng whose second
+ *                            interface has snaplen 65535): all 7 frames
+ *                            read (skipped cleanly without the corpus)
  *   /cli/mixed/no-wiretap    built without libwiretap: refused at the
  *                            second interface with libpcap's reason
  */
@@ -237,6 +241,22 @@ test_snaplen_read(void)
 	g_free(dir);
 	g_free(cap);
 }
+
+static void
+test_corpus_gre(void)
+{
+	gchar *cap = g_build_filename(paths.srcdir, "..", "shared", "corpus", "tunnels",
+	                              "pcapplusplus-GrePackets.pcap", NULL);
+	if (!g_file_test(cap, G_FILE_TEST_EXISTS)) {
+		g_test_skip("../shared/corpus not found");
+		g_free(cap);
+		return;
+	}
+	gchar *out = run_full((const char *const[]){ "-q", cap, NULL }, 0, NULL);
+	g_assert_nonnull(strstr(out, "\n7 frames,"));
+	g_free(out);
+	g_free(cap);
+}
 #else
 static void
 test_no_wiretap(void)
@@ -272,6 +292,7 @@ main(int argc, char **argv)
 	g_test_add_func("/cli/mixed/split", test_mixed_split);
 	g_test_add_func("/cli/mixed/stdin", test_mixed_stdin);
 	g_test_add_func("/cli/mixed-snaplen/read", test_snaplen_read);
+	g_test_add_func("/cli/corpus/gre-snaplens", test_corpus_gre);
 #else
 	g_test_add_func("/cli/mixed/no-wiretap", test_no_wiretap);
 #endif
