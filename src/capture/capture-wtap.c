@@ -8,7 +8,9 @@
  * the link types demuxsim decodes, libwiretap hands out the record's bytes
  * as they are in the file (it moves a pseudo-header out of the bytes only
  * for link types such as ATM, IrDA or MTP2, which are not decoded).
- * Times come as nanoseconds and are kept at the precision asked for.
+ * Times come as nanoseconds and are kept at the precision asked for.  A
+ * record longer than its interface's snapshot length is cut to it, as
+ * libpcap's path cuts it (pcapng-clamp.c).
  */
 #include "config.h"
 
@@ -32,6 +34,7 @@ struct dm_wtap {
 	bool nano;
 	int dlt, snaplen;
 	uint64_t records;
+	GArray *snaplens;   /* uint32_t: each interface's, as far as known */
 };
 
 /* libwiretap encapsulation -> DLT_ (-1: none).  The lowest link type of
@@ -101,6 +104,24 @@ first_interface(dm_wtap *w)
 	g_free(idb);
 }
 
+/* The snapshot length of interface @id (0: none, or not known). */
+static uint32_t
+iface_snaplen(dm_wtap *w, guint id)
+{
+	if (id >= w->snaplens->len) {
+		wtapng_iface_descriptions_t *idb = wtap_file_get_idb_info(w->wth);
+		for (guint i = w->snaplens->len; idb && idb->interface_data &&
+		     i < idb->interface_data->len; i++) {
+			wtap_block_t b = g_array_index(idb->interface_data, wtap_block_t, i);
+			const wtapng_if_descr_mandatory_t *m = wtap_block_get_mandatory_data(b);
+			uint32_t snap = m->snap_len;
+			g_array_append_val(w->snaplens, snap);
+		}
+		g_free(idb);
+	}
+	return id < w->snaplens->len ? g_array_index(w->snaplens, uint32_t, id) : 0;
+}
+
 dm_wtap *
 dm_wtap_open(const char *path, bool nano, GError **error)
 {
@@ -119,6 +140,7 @@ dm_wtap_open(const char *path, bool nano, GError **error)
 	w->nano = nano;
 	wtap_rec_init(&w->rec);
 	ws_buffer_init(&w->buf, 1 << 16);
+	w->snaplens = g_array_new(FALSE, FALSE, sizeof(uint32_t));
 	first_interface(w);
 	return w;
 }
@@ -167,6 +189,11 @@ dm_wtap_next(dm_wtap *w, dm_record *rec, GError **error)
 	else
 		dm_record_set_time(rec, 0, 0, w->nano);
 	rec->caplen = ph->caplen;
+	if (w->rec.presence_flags & WTAP_HAS_INTERFACE_ID) {
+		uint32_t snap = iface_snaplen(w, ph->interface_id);
+		if (snap && rec->caplen > snap)
+			rec->caplen = snap;
+	}
 	rec->wirelen = ph->len;
 	rec->data = ws_buffer_start_ptr(&w->buf);
 	return 1;
@@ -199,6 +226,7 @@ dm_wtap_close(dm_wtap *w)
 	wtap_close(w->wth);
 	wtap_rec_cleanup(&w->rec);
 	ws_buffer_free(&w->buf);
+	g_array_unref(w->snaplens);
 	g_free(w);
 }
 

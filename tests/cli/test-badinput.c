@@ -418,6 +418,9 @@ static const bad_case cases[] = {
 	/* Not errors: read as tcpdump reads them. */
 	{ "caplen-over-snaplen.pcap", NULL, 0, 4, 0, { NULL } },
 	{ "caplen-over-snaplen.pcapng", NULL, 0, 4, 0, { NULL } },
+#ifdef HAVE_WIRETAP
+	{ "caplen-over-snaplen.2if.pcapng", NULL, 0, 4, 0, { NULL } },
+#endif
 	{ "zero-length.pcap", make_zero_length, 0, 5, 0, { NULL } },
 #ifdef HAVE_WIRETAP
 	/* Read by libwiretap, the fourth frame too. */
@@ -631,7 +634,8 @@ test_between(gconstpointer data)
  * longer than the snapshot length (100): its first 100 bytes are kept (by
  * libpcap for pcap, by the capture reader for pcapng, which libpcap would
  * refuse), so its checksum cannot be verified; the records after it read
- * normally. */
+ * normally.  .2if.pcapng has a second interface of another snapshot
+ * length: read by libwiretap, the record is cut to its interface's. */
 static void
 make_over_snaplen(const char *name)
 {
@@ -639,6 +643,10 @@ make_over_snaplen(const char *name)
 	GByteArray *f4 = udp_frame(4, 100, 0x1234);
 	if (g_str_has_suffix(name, ".pcapng")) {
 		pcapng_shb_idb_snaplen(b, 1, 100);
+		/* A second interface of another snapshot length, no frame on
+		 * it: libpcap refuses the file at once, libwiretap reads it. */
+		if (strstr(name, ".2if."))
+			pcapng_shb_idb_snaplen(b, 1, 200);
 		for (guint i = 1; i <= 3; i++) {
 			GByteArray *f = udp_frame(i, 10 + i, 0);
 			pcapng_epb(b, 0, f);
@@ -968,6 +976,7 @@ main(int argc, char **argv)
 	make_good("good.pcap");
 	make_over_snaplen("caplen-over-snaplen.pcap");
 	make_over_snaplen("caplen-over-snaplen.pcapng");
+	make_over_snaplen("caplen-over-snaplen.2if.pcapng");
 	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
 		const bad_case *c = &cases[i];
 		if (c->make)
