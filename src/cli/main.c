@@ -398,7 +398,7 @@ prepare_run(cli *c)
 	if (rs->calls && o->sockets)
 		dm_calls_declare(rs->calls, rs->dm);
 	if (rs->shard)  /* declared sockets: made before the first frame */
-		dm_shard_note_created(rs->shard, 0, dm_demux_socket_count(rs->dm));
+		dm_shard_note_created(rs->shard, 0, 0, dm_demux_socket_count(rs->dm));
 	return CLI_CONTINUE;
 }
 

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "demuxsim/merge.h"
+#include "demuxsim/shard.h"
 
 G_DEFINE_QUARK(dm-merge-error-quark, dm_merge_error)
 
@@ -267,7 +268,10 @@ add_socket(mhost *h, shard_in *in, int i, JsonObject *s, GHashTable *seen)
 	} else {
 		g_free(key);
 	}
-	gint64 created = member_int(member_object(s, "shard"), "created_frame");
+	/* Creation order: the frame, then the packet inside its tunnels. */
+	JsonObject *so = member_object(s, "shard");
+	gint64 created = member_int(so, "created_frame") * DM_SHARD_PACKETS +
+	                 member_int(so, "created_packet");
 	gint64 ff = member_int(s, "first_frame"), lf = member_int(s, "last_frame");
 	msock *m;
 	if (nth < same->len) {

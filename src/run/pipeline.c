@@ -89,7 +89,7 @@ inner_packets(dm_pipeline *p, const dm_record *rec, uint32_t nsec, const dm_pack
 		if (c->calls)
 			dm_calls_frame(c->calls, p->frame, rec->sec, nsec, st, pkt, &d);
 		if (c->shard)
-			dm_shard_note_created(c->shard, p->frame, dm_demux_socket_count(c->dm));
+			dm_shard_note_created(c->shard, p->frame, i + 1, dm_demux_socket_count(c->dm));
 		if (c->split && d.socket && d.action != DM_ACTION_DROPPED)
 			dm_split_note(c->split, p->frame, d.socket);
 		emit(p, rec, st, pkt, &d, NULL, 0);
@@ -122,7 +122,7 @@ dm_pipeline_frame(dm_pipeline *p, const dm_record *rec, dm_frame_status st,
 	if (c->calls)
 		dm_calls_frame(c->calls, p->frame, rec->sec, nsec, st, pkt, &d);
 	if (c->shard)
-		dm_shard_note_created(c->shard, p->frame, dm_demux_socket_count(c->dm));
+		dm_shard_note_created(c->shard, p->frame, 0, dm_demux_socket_count(c->dm));
 	if (c->split && d.socket && d.action != DM_ACTION_DROPPED) {
 		/* A reassembled datagram's fragments go with it. */
 		dm_split_note(c->split, p->frame, d.socket);
