@@ -140,9 +140,24 @@ enum { DM_ENCAP_MAX_DEPTH = 8 };
 /* One encapsulation a packet was found in, outermost first. */
 typedef struct {
 	uint8_t kind;            /* a dm_encap_kind */
-	bool has_id;             /* the header carries a tenant/tunnel id */
+	bool has_id;             /* the header carries a tunnel id */
+	bool tenant;             /* it names a tenant network, the same both
+	                          * ways: a VNI, a GRE key (not a TEID or a
+	                          * PPTP call id, which differ by direction) */
 	uint32_t id;             /* VNI, GRE key, TEID, NSH path, session */
 } dm_encap;
+
+/* The tenant network a packet belongs to: the innermost tunnel of its
+ * chain whose id names one (a VXLAN, VXLAN-GPE or Geneve VNI, a GRE key),
+ * or none (kind 0) for the capture's own network and the tunnels without
+ * such an id (IP in IP, Teredo, GTP-U, PPTP...), which deliver into it.  Hosts of two zones are
+ * two hosts even when their addresses are the same. */
+typedef struct {
+	uint8_t kind;            /* a dm_encap_kind, DM_ENCAP_NONE for none */
+	uint32_t id;
+} dm_zone;
+
+#define DM_ZONE_NONE ((dm_zone){ 0, 0 })
 
 typedef struct {
 	/* Frame */
@@ -232,6 +247,19 @@ typedef struct {
 	uint8_t tcp_opts[40];    /* the raw TCP options (copied: the frame
 	                          * may be gone when the line is reported) */
 } dm_packet;
+
+/**
+ * dm_packet_zone: the zone of @pkt (see dm_zone).
+ * Returns: the zone.
+ */
+static inline dm_zone
+dm_packet_zone(const dm_packet *pkt)
+{
+	for (unsigned i = pkt->n_encap; i-- > 0;)
+		if (pkt->encap[i].tenant)
+			return (dm_zone){ pkt->encap[i].kind, pkt->encap[i].id };
+	return (dm_zone){ 0, 0 };
+}
 
 /**
  * dm_frame_status_name: the stable name of a frame outcome ("not-ip", ...).

@@ -26,7 +26,8 @@
  *     once, as Wireshark reads it);
  *   IP in IP (RFC 2003, RFC 4213): IPv4 or IPv6 inside IPv4 or IPv6.
  * The tunnel id a header carries (VNI, GRE key or PPTP call id, TEID,
- * SPI, ERSPAN session) goes with the encapsulation into the chain.
+ * SPI, ERSPAN session) goes with the encapsulation into the chain; VNIs
+ * and GRE keys, the same in both directions, name tenant networks.
  */
 #include "config.h"
 
@@ -52,6 +53,7 @@ push(dm_packet *in, dm_encap_kind kind)
 	dm_encap *e = &in->encap[in->n_encap++];
 	e->kind = (uint8_t)kind;
 	e->has_id = false;
+	e->tenant = false;
 	e->id = 0;
 	return e;
 }
@@ -61,6 +63,14 @@ set_id(dm_encap *e, uint32_t id)
 {
 	e->has_id = true;
 	e->id = id;
+}
+
+/* An id that names a tenant network: the same in both directions. */
+static void
+set_tenant(dm_encap *e, uint32_t id)
+{
+	set_id(e, id);
+	e->tenant = true;
 }
 
 /* IPv4 or IPv6 by the version nibble; anything else is not IP. */
@@ -125,7 +135,7 @@ open_vxlan(dm_reader r, uint32_t extra, bool gpe, dm_encap *e, dm_packet *in)
 	if (!dm_get_u8(&r, 0, &flags) || !dm_get_u8(&r, 3, &next) || !dm_get_be32(&r, 4, &vni))
 		return DM_FRAME_TRUNC_LINK;
 	if (flags & 0x08)
-		set_id(e, vni >> 8);
+		set_tenant(e, vni >> 8);
 	dm_reader body = dm_reader_sub(&r, 8, r.len);
 	if (gpe && (flags & 0x04))
 		return next_protocol(next, body, extra, in);
@@ -145,7 +155,7 @@ open_geneve(dm_reader r, uint32_t extra, dm_encap *e, dm_packet *in)
 	size_t len = 8 + (size_t)(b0 & 0x3f) * 4;
 	if (!dm_reader_has(&r, 0, len))
 		return DM_FRAME_TRUNC_LINK;
-	set_id(e, vni >> 8);
+	set_tenant(e, vni >> 8);
 	dm_reader body = dm_reader_sub(&r, len, r.len);
 	if (type == 0x6558)
 		return dm_link_ethernet(body, extra, 0, in);
@@ -257,7 +267,7 @@ gre_fields(dm_reader *r, uint16_t fl, size_t *off, dm_encap *e)
 		if (fl & GRE_K) {
 			if (!dm_get_be32(r, o, &key))
 				return DM_FRAME_TRUNC_LINK;
-			set_id(e, key);
+			set_tenant(e, key);
 			o += 4;
 		}
 		if (fl & GRE_S)

@@ -287,6 +287,12 @@ text_host(dm_report *rep, dm_obuf *b, const dm_host *h)
 
 	dm_obuf_lit(b, "\nHost ");
 	dm_obuf_str(b, dm_report_address(dm_host_family(h), dm_host_address(h), a));
+	dm_zone z = dm_host_zone(h);
+	if (z.kind) {
+		char zone[48];
+		g_snprintf(zone, sizeof zone, " in %s %u", dm_encap_kind_name(z.kind), z.id);
+		dm_obuf_str(b, zone);
+	}
 	dm_obuf_lit(b, "\n  Netid State        Local Address:Port             "
 	            "Peer Address:Port              Socket Segments      Bytes   Bad Peers\n");
 	for (guint i = 0; i < n; i++)
@@ -450,6 +456,15 @@ json_host(jw *w, const dm_report *rep, const dm_host *h)
 
 	jw_begin_object(w);
 	json_string(w, "address", dm_report_address(fam, dm_host_address(h), a));
+	dm_zone z = dm_host_zone(h);
+	if (z.kind) {
+		/* A host of a tenant network: the tunnel that keeps it apart. */
+		jw_key_lit(w, "tunnel");
+		jw_begin_object(w);
+		json_string(w, "kind", dm_encap_kind_name(z.kind));
+		json_uint(w, "id", z.id);
+		jw_end_object(w);
+	}
 	jw_key_lit(w, "sockets");
 	jw_begin_array(w);
 	for (guint i = 0; i < socks->len; i++) {
