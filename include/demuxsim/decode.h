@@ -96,4 +96,57 @@ dm_frame_status dm_decode_datagram(const uint8_t *data, uint32_t caplen,
  */
 const char *dm_ipv6_ext_name(uint8_t nh);
 
+/**
+ * dm_decode_set_tunnel_port: from now on, a UDP datagram to or from
+ * @port (the lower of its two ports first, as tshark tries them) carries
+ * a tunnel of @kind (DM_ENCAP_NONE: none).  The defaults: VXLAN 4789 and
+ * 8472, VXLAN-GPE 4790, Geneve 6081, GTP-U 2152, Teredo 3544, CAPWAP
+ * data 5247, MPLS in UDP 6635.  Set it before decoding starts.
+ */
+void dm_decode_set_tunnel_port(uint16_t port, dm_encap_kind kind);
+
+/**
+ * dm_decode_clear_tunnel_kind: no UDP port carries @kind any more.
+ */
+void dm_decode_clear_tunnel_kind(dm_encap_kind kind);
+
+/**
+ * dm_decode_set_tunnels: with !@on (--no-tunnels), no tunnel is opened:
+ * no UDP port is one, and IP protocols 4, 41 and 47 are other protocols.
+ */
+void dm_decode_set_tunnels(bool on);
+
+/**
+ * dm_encap_udp_kind: whether tunnels of @kind are found by UDP port.
+ * Returns: true for the UDP encapsulations.
+ */
+bool dm_encap_udp_kind(dm_encap_kind kind);
+
+/**
+ * dm_encap_kind_name: the stable name of @kind ("vxlan", "gre", ...).
+ * Returns: a static string.
+ */
+const char *dm_encap_kind_name(dm_encap_kind kind);
+
+/**
+ * dm_encap_kind_from_name: the kind named @name, as dm_encap_kind_name().
+ * Returns: the kind, DM_ENCAP_NONE for an unknown name.
+ */
+dm_encap_kind dm_encap_kind_from_name(const char *name);
+
+/**
+ * dm_decode_tunnel: open the tunnel @outer carries (outer->tunnel, set by
+ * the decode of a frame, a datagram or an inner packet): decode the
+ * packet inside it into @inner, from its tunnel header down to UDP/TCP,
+ * with its checksums (none when @outer is headers only), and the
+ * encapsulation chain @outer's plus this one (inner->encap).  A tunnel
+ * header cut by the capture is a truncated link header; one that breaks
+ * its own rules, a bad link header; a packet inside DM_ENCAP_MAX_DEPTH
+ * tunnels already, a link header limit.  Never reads past the captured
+ * bytes.  @inner may carry a tunnel in turn.
+ * Returns: false when @outer carries none; else true, with the inner
+ * packet's outcome in *@st.
+ */
+bool dm_decode_tunnel(const dm_packet *outer, dm_frame_status *st, dm_packet *inner);
+
 #endif /* DEMUXSIM_DECODE_H */

@@ -269,6 +269,13 @@ int dm_host_family(const dm_host *h);
 const uint8_t *dm_host_address(const dm_host *h);
 
 /**
+ * dm_host_zone: the tenant network the host is in (dm_packet_zone() of
+ * the packets it sends and receives; kind 0 for the capture's own).
+ * Returns: the zone.
+ */
+dm_zone dm_host_zone(const dm_host *h);
+
+/**
  * dm_host_sockets: the host's sockets in creation order (an array owned
  * by the host: do not free).
  * Returns: the array of dm_socket pointers.

@@ -118,6 +118,49 @@ typedef struct {
 	uint8_t wlan_addr[4][6]; /* 802.11 addresses 1 to 4 */
 } dm_link;
 
+/* The encapsulations a packet can arrive in (src/decode/tunnel.c). */
+typedef enum {
+	DM_ENCAP_NONE,
+	DM_ENCAP_VXLAN,          /* RFC 7348, UDP 4789 (and Linux's 8472) */
+	DM_ENCAP_VXLAN_GPE,      /* VXLAN-GPE, UDP 4790 */
+	DM_ENCAP_NSH,            /* network service header, RFC 8300 */
+	DM_ENCAP_GENEVE,         /* RFC 8926, UDP 6081 */
+	DM_ENCAP_GTPU,           /* GTP-U (3GPP TS 29.281), UDP 2152 */
+	DM_ENCAP_TEREDO,         /* RFC 4380, UDP 3544 */
+	DM_ENCAP_CAPWAP,         /* CAPWAP data channel, RFC 5415, UDP 5247 */
+	DM_ENCAP_MPLS_UDP,       /* MPLS in UDP, RFC 7510, UDP 6635 */
+	DM_ENCAP_GRE,            /* GRE, IP protocol 47 (RFC 2784, 2890, 2637) */
+	DM_ENCAP_ERSPAN,         /* ERSPAN type I/II/III inside GRE */
+	DM_ENCAP_IPIP,           /* IPv4 in IP, protocol 4 (RFC 2003) */
+	DM_ENCAP_IPV6IP,         /* IPv6 in IP, protocol 41 (RFC 4213) */
+	DM_ENCAP_N
+} dm_encap_kind;
+
+/* How deep tunnels may nest; a packet deeper is a link-header-limit. */
+enum { DM_ENCAP_MAX_DEPTH = 8 };
+
+/* One encapsulation a packet was found in, outermost first. */
+typedef struct {
+	uint8_t kind;            /* a dm_encap_kind */
+	bool has_id;             /* the header carries a tunnel id */
+	bool tenant;             /* it names a tenant network, the same both
+	                          * ways: a VNI, a GRE key (not a TEID or a
+	                          * PPTP call id, which differ by direction) */
+	uint32_t id;             /* VNI, GRE key, TEID, NSH path, session */
+} dm_encap;
+
+/* The tenant network a packet belongs to: the innermost tunnel of its
+ * chain whose id names one (a VXLAN, VXLAN-GPE or Geneve VNI, a GRE key),
+ * or none (kind 0) for the capture's own network and the tunnels without
+ * such an id (IP in IP, Teredo, GTP-U, PPTP...), which deliver into it.  Hosts of two zones are
+ * two hosts even when their addresses are the same. */
+typedef struct {
+	uint8_t kind;            /* a dm_encap_kind, DM_ENCAP_NONE for none */
+	uint32_t id;
+} dm_zone;
+
+#define DM_ZONE_NONE ((dm_zone){ 0, 0 })
+
 typedef struct {
 	/* Frame */
 	uint32_t caplen;         /* bytes captured */
@@ -174,6 +217,15 @@ typedef struct {
 	const uint8_t *l4;       /* transport header in the frame */
 	uint32_t l4_caplen;      /* bytes of it captured */
 
+	/* A tunnel this packet carries (dm_decode_tunnel() opens it) */
+	uint8_t tunnel;          /* a dm_encap_kind, DM_ENCAP_NONE for none */
+	const uint8_t *tun_data; /* the tunnel header: UDP or IP payload */
+	uint32_t tun_caplen;     /* bytes of it captured, */
+	uint32_t tun_len;        /* and by the length fields */
+	/* The tunnels this packet was found in (0 for a frame's own) */
+	uint8_t n_encap;
+	dm_encap encap[DM_ENCAP_MAX_DEPTH];
+
 	/* ICMP error quoting a datagram (DM_FRAME_ICMP_ERROR) */
 	uint8_t icmp_type, icmp_code;
 	bool icmp_port_unreach;  /* destination unreachable, port code */
@@ -197,6 +249,19 @@ typedef struct {
 	uint8_t tcp_opts[40];    /* the raw TCP options (copied: the frame
 	                          * may be gone when the line is reported) */
 } dm_packet;
+
+/**
+ * dm_packet_zone: the zone of @pkt (see dm_zone).
+ * Returns: the zone.
+ */
+static inline dm_zone
+dm_packet_zone(const dm_packet *pkt)
+{
+	for (unsigned i = pkt->n_encap; i-- > 0;)
+		if (pkt->encap[i].tenant)
+			return (dm_zone){ pkt->encap[i].kind, pkt->encap[i].id };
+	return (dm_zone){ 0, 0 };
+}
 
 /**
  * dm_frame_status_name: the stable name of a frame outcome ("not-ip", ...).

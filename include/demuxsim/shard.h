@@ -50,12 +50,17 @@ uint32_t dm_shard_of(const dm_packet *pkt, uint32_t n);
  */
 bool dm_shard_owns(const dm_shard *sh, dm_frame_status st, const dm_packet *pkt);
 
+/* A frame's packets (its own, then those inside its tunnels) are numbered
+ * 0 to DM_SHARD_PACKETS - 1 where sockets' creation is recorded. */
+#define DM_SHARD_PACKETS 16
+
 /**
- * dm_shard_note_created: after frame @frame (0: before the first), the
+ * dm_shard_note_created: after packet @packet (0: the frame's own, 1...:
+ * those inside its tunnels) of frame @frame (0: before the first), the
  * simulation has created @count sockets: those not yet noted were created
- * by that frame.
+ * by that packet.
  */
-void dm_shard_note_created(dm_shard *sh, uint64_t frame, guint count);
+void dm_shard_note_created(dm_shard *sh, uint64_t frame, unsigned packet, guint count);
 
 
 /**

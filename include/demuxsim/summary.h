@@ -22,6 +22,9 @@ typedef struct {
 	uint64_t vlan_frames;     /* frames with at least one VLAN tag */
 	uint64_t fragments;       /* IP fragments, first or not */
 	dm_reasm_stats reasm;     /* IP reassembly (dm_reasm_finish()) */
+	uint64_t encap[DM_ENCAP_N];   /* packets found inside tunnels, by
+	                           * the innermost one's kind */
+	uint64_t encap_outcome[DM_FRAME_N_STATUS]; /* and by outcome */
 	uint64_t filtered;        /* frames the BPF filter left out (not in
 	                           * @frames), dm_pipeline_note_filtered() */
 } dm_summary;
@@ -35,6 +38,13 @@ void dm_summary_add(dm_summary *sum, dm_frame_status st, const dm_packet *pkt);
  * dm_proto_index: DM_PROTO_UDP or DM_PROTO_TCP for IP protocol @proto.
  * Returns: the index, or -1 for another protocol.
  */
+/**
+ * dm_summary_add_inner: count @pkt, found inside a tunnel of the frame
+ * counted before it, decoded to @st: by encapsulation and outcome, and
+ * its segment as any other (the frame itself is counted once).
+ */
+void dm_summary_add_inner(dm_summary *sum, dm_frame_status st, const dm_packet *pkt);
+
 int dm_proto_index(uint8_t proto);
 
 /**

@@ -17,4 +17,6 @@ src_demuxsim_SOURCES = \
 	src/cli/cli-screen.c \
 	src/cli/cli-trace-int.h \
 	src/cli/cli-trace.c \
+	src/cli/cli-tunnel-int.h \
+	src/cli/cli-tunnel.c \
 	src/cli/main.c

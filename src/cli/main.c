@@ -25,6 +25,7 @@
 #include "cli-reasm-int.h"
 #include "cli-screen-int.h"
 #include "cli-trace-int.h"
+#include "cli-tunnel-int.h"
 #include "demuxsim/capture.h"
 #include "demuxsim/demux-live.h"
 #include "demuxsim/demux.h"
@@ -177,7 +178,7 @@ parse_command_line(cli *c, int argc, char **argv)
 	const GOptionEntry *tables[] = {
 		entries, dm_live_cli_entries(&c->lo), dm_reasm_cli_entries(&c->ro),
 		dm_limits_cli_entries(&c->lim), dm_trace_cli_entries(),
-		dm_screen_cli_entries(), dm_calls_cli_entries(), NULL,
+		dm_screen_cli_entries(), dm_calls_cli_entries(), dm_tunnel_cli_entries(), NULL,
 	};
 	if (!dm_cli_parse_options(NULL, "Simulate how a host's transport layer demultiplexes captured traffic.",
 	                          description, "--help", tables, &argc, &argv))
@@ -397,7 +398,7 @@ prepare_run(cli *c)
 	if (rs->calls && o->sockets)
 		dm_calls_declare(rs->calls, rs->dm);
 	if (rs->shard)  /* declared sockets: made before the first frame */
-		dm_shard_note_created(rs->shard, 0, dm_demux_socket_count(rs->dm));
+		dm_shard_note_created(rs->shard, 0, 0, dm_demux_socket_count(rs->dm));
 	return CLI_CONTINUE;
 }
 

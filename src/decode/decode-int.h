@@ -13,6 +13,11 @@ typedef struct {
 	bool short_frame;       /* bytes missing that the wire never carried */
 } dm_l4_input;
 
+/* tunnel-ports.c: the UDP ports that carry a tunnel (a dm_encap_kind per
+ * port), and whether IP protocols 4, 41 and 47 open one. */
+extern uint8_t dm_tunnel_udp[65536];
+extern bool dm_tunnel_ip;
+
 /* transport.c: whether dm_decode_set_details() asked for the -v/-e fields. */
 extern bool dm_decode_details;
 

@@ -3,7 +3,8 @@
  * snapshot length, or never sent), a fragment's data for reassembly, and
  * the dispatch on the protocol number (IANA "Assigned Internet Protocol
  * Numbers": 6 TCP, RFC 9293; 17 UDP, RFC 768; 1 ICMP, RFC 792; 58 ICMPv6,
- * RFC 4443).  Called by ipv4.c, ipv6.c and datagram.c; calls only the
+ * RFC 4443; 4, 41 and 47, IPv4, IPv6 and GRE inside, are tunnels that
+ * tunnel.c opens).  Called by ipv4.c, ipv6.c and datagram.c; calls only the
  * transport and ICMP decoders.
  */
 #include "config.h"
@@ -51,6 +52,16 @@ dm_l4_dispatch(const dm_l4_input *in, dm_packet *pkt)
 		return pkt->family == 4 ? dm_icmp_decode(in, pkt) : DM_FRAME_OTHER_PROTO;
 	case 58:
 		return pkt->family == 6 ? dm_icmp_decode(in, pkt) : DM_FRAME_OTHER_PROTO;
+	case 4: case 41: case 47:
+		/* IPv4, IPv6 or GRE inside: a tunnel (tunnel.c opens it). */
+		if (dm_tunnel_ip && !pkt->is_fragment) {
+			pkt->tunnel = pkt->proto == 47 ? DM_ENCAP_GRE
+			            : pkt->proto == 4 ? DM_ENCAP_IPIP : DM_ENCAP_IPV6IP;
+			pkt->tun_data = in->payload.base;
+			pkt->tun_caplen = (uint32_t)in->payload.len;
+			pkt->tun_len = in->ip_len;
+		}
+		return DM_FRAME_OTHER_PROTO;
 	default:
 		return DM_FRAME_OTHER_PROTO;
 	}

@@ -14,4 +14,6 @@ src_libdemuxsim_la_SOURCES += \
 	src/decode/packet.c \
 	src/decode/reasm.c \
 	src/decode/summary.c \
-	src/decode/transport.c
+	src/decode/transport.c \
+	src/decode/tunnel.c \
+	src/decode/tunnel-ports.c

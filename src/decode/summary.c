@@ -15,6 +15,8 @@ dm_proto_name(int index)
 	return index == DM_PROTO_UDP ? "udp" : index == DM_PROTO_TCP ? "tcp" : "?";
 }
 
+static void add_segment(dm_summary *sum, const dm_packet *pkt);
+
 void
 dm_summary_add(dm_summary *sum, dm_frame_status st, const dm_packet *pkt)
 {
@@ -29,6 +31,23 @@ dm_summary_add(dm_summary *sum, dm_frame_status st, const dm_packet *pkt)
 		sum->ip_header_bad++;
 	if (st != DM_FRAME_SEGMENT)
 		return;
+	add_segment(sum, pkt);
+}
+
+void
+dm_summary_add_inner(dm_summary *sum, dm_frame_status st, const dm_packet *pkt)
+{
+	if (pkt->n_encap)
+		sum->encap[pkt->encap[pkt->n_encap - 1].kind % DM_ENCAP_N]++;
+	if ((unsigned)st < DM_FRAME_N_STATUS)
+		sum->encap_outcome[st]++;
+	if (st == DM_FRAME_SEGMENT)
+		add_segment(sum, pkt);
+}
+
+static void
+add_segment(dm_summary *sum, const dm_packet *pkt)
+{
 	int p = dm_proto_index(pkt->proto);
 	if (p < 0)
 		return;

@@ -85,8 +85,8 @@ ports(const dm_l4_input *in, dm_packet *pkt)
 	return true;
 }
 
-dm_frame_status
-dm_udp_decode(const dm_l4_input *in, dm_packet *pkt)
+static dm_frame_status
+udp_decode(const dm_l4_input *in, dm_packet *pkt)
 {
 	const dm_reader *p = &in->payload;
 
@@ -213,4 +213,31 @@ dm_tcp_decode(const dm_l4_input *in, dm_packet *pkt)
 	 * Wireshark does). */
 	verify(p, len, 16, pkt);
 	return DM_FRAME_SEGMENT;
+}
+
+/* A whole, well-formed datagram to or from a tunnel port carries that
+ * tunnel: the lower port is tried first, as tshark does. */
+static void
+note_tunnel(const dm_l4_input *in, dm_packet *pkt)
+{
+	uint16_t lo = pkt->sport < pkt->dport ? pkt->sport : pkt->dport;
+	uint16_t hi = pkt->sport < pkt->dport ? pkt->dport : pkt->sport;
+	uint8_t kind = dm_tunnel_udp[lo] ? dm_tunnel_udp[lo] : dm_tunnel_udp[hi];
+	if (!kind)
+		return;
+	dm_reader body = dm_reader_sub(&in->payload, UDP_HDR, pkt->udp_length - UDP_HDR);
+	pkt->tunnel = kind;
+	pkt->tun_data = body.base;
+	pkt->tun_caplen = (uint32_t)body.len;
+	pkt->tun_len = pkt->udp_length - UDP_HDR;
+}
+
+dm_frame_status
+dm_udp_decode(const dm_l4_input *in, dm_packet *pkt)
+{
+	dm_frame_status st = udp_decode(in, pkt);
+	if (st == DM_FRAME_SEGMENT && pkt->have_csum_field && !pkt->malformed &&
+	    !pkt->is_fragment && pkt->udp_length >= UDP_HDR)
+		note_tunnel(in, pkt);
+	return st;
 }

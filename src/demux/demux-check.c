@@ -20,7 +20,7 @@ check_host(const dm_tables *t, const dm_host *h, guint i, GHashTable *dead_of,
 {
 	guint holes = 0;
 	guint dead = GPOINTER_TO_UINT(g_hash_table_lookup(dead_of, h));
-	if (h->pos != i || dm_tables_host((dm_tables *)t, h->family, h->addr, false) != h)
+	if (h->pos != i || dm_tables_host((dm_tables *)t, h->zone, h->family, h->addr, false) != h)
 		return g_strdup_printf("host %u: not found at its place", i);
 	for (guint j = 0; j < h->sockets->len; j++) {
 		const dm_socket *s = g_ptr_array_index(h->sockets, j);

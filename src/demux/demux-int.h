@@ -13,10 +13,11 @@ typedef struct {
 	uint8_t proto;
 	uint8_t family;
 	uint8_t tuple;     /* 2 or 4 */
-	uint8_t pad;
+	uint8_t zone_kind; /* the host's zone (dm_zone): 0, 0 for none */
 	uint16_t lport, rport;
 	uint8_t laddr[16];
 	uint8_t raddr[16];
+	uint32_t zone_id;
 } dm_key;
 
 struct dm_peer_entry;
@@ -101,6 +102,7 @@ struct dm_host {
 	uint8_t family;
 	uint8_t addr[16];
 	bool idle;              /* on the idle-host list (demux-lists.c) */
+	dm_zone zone;           /* its tenant network (dm_packet_zone) */
 	uint32_t live;          /* sockets held: the non-NULL entries of sockets */
 	uint32_t dead;          /* its discarded listeners kept as parents */
 	uint32_t act;           /* last activity, in limit ticks */

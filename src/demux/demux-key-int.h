@@ -8,17 +8,19 @@
 
 #include "demux-int.h"
 
-/* A key for @proto and @family: local address @laddr (NULL: all zeros)
- * and port @lport; with @raddr, a 4-tuple to @raddr:@rport, else a
- * 2-tuple.  Inline: several are made for every segment. */
+/* A key in zone @z for @proto and @family: local address @laddr (NULL:
+ * all zeros) and port @lport; with @raddr, a 4-tuple to @raddr:@rport,
+ * else a 2-tuple.  Inline: several are made for every segment. */
 static inline void
-dm_key_make(dm_key *k, uint8_t proto, uint8_t family, const uint8_t *laddr,
+dm_key_make(dm_key *k, dm_zone z, uint8_t proto, uint8_t family, const uint8_t *laddr,
             uint16_t lport, const uint8_t *raddr, uint16_t rport)
 {
 	size_t alen = family == 6 ? 16 : 4;
 	memset(k, 0, sizeof *k);
 	k->proto = proto;
 	k->family = family;
+	k->zone_kind = z.kind;
+	k->zone_id = z.id;
 	k->lport = lport;
 	if (laddr)
 		memcpy(k->laddr, laddr, alen);
@@ -35,10 +37,10 @@ dm_key_make(dm_key *k, uint8_t proto, uint8_t family, const uint8_t *laddr,
  * local address is all zeros and the host's address takes the place of
  * the (unused) remote one, so that each host has its own. */
 static inline void
-dm_key_wildcard(dm_key *k, uint8_t proto, uint8_t family, const uint8_t *host,
+dm_key_wildcard(dm_key *k, dm_zone z, uint8_t proto, uint8_t family, const uint8_t *host,
                 uint16_t lport)
 {
-	dm_key_make(k, proto, family, NULL, lport, NULL, 0);
+	dm_key_make(k, z, proto, family, NULL, lport, NULL, 0);
 	memcpy(k->raddr, host, family == 6 ? 16 : 4);
 }
 

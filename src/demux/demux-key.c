@@ -28,7 +28,8 @@ dm_key_hash(gconstpointer p)
 {
 	const dm_key *k = p;
 	uint64_t h = dm_endpoint_hash(k->laddr, k->lport) + dm_endpoint_hash(k->raddr, k->rport) +
-	             ((uint64_t)k->proto << 16 | (uint64_t)k->family << 8 | k->tuple);
+	             ((uint64_t)k->proto << 16 | (uint64_t)k->family << 8 | k->tuple) +
+	             ((uint64_t)k->zone_kind << 56 ^ (uint64_t)k->zone_id << 24);
 	h = dm_fmix64(h);
 	return (guint)(h ^ (h >> 32));
 }

@@ -76,7 +76,7 @@ dm_pending_note(dm_pending *pd, uint64_t frame, int64_t sec,
 {
 	expire(pd, sec);
 	pending_entry *e = g_new0(pending_entry, 1);
-	dm_key_make(&e->key, p->proto, p->family, p->final_dst, p->dport, p->src, p->sport);
+	dm_key_make(&e->key, dm_packet_zone(p), p->proto, p->family, p->final_dst, p->dport, p->src, p->sport);
 	e->frame = frame;
 	e->sec = sec;
 	e->rst_ack = p->seq + p->payload_len + 1;
@@ -97,13 +97,13 @@ answer_key(dm_frame_status st, const dm_packet *p, dm_key *k, dm_reply *reply)
 {
 	if (st == DM_FRAME_ICMP_ERROR && p->icmp_port_unreach && p->quote_valid &&
 	    p->q_proto == 17) {
-		dm_key_make(k, 17, p->family, p->q_dst, p->q_dport, p->q_src, p->q_sport);
+		dm_key_make(k, dm_packet_zone(p), 17, p->family, p->q_dst, p->q_dport, p->q_src, p->q_sport);
 		*reply = DM_REPLY_ICMP_PORT_UNREACHABLE;
 		return true;
 	}
 	if (st == DM_FRAME_SEGMENT && p->proto == 6 && p->have_tcp &&
 	    (p->tcp_flags & DM_TCP_RST) && (p->tcp_flags & DM_TCP_ACK)) {
-		dm_key_make(k, 6, p->family, p->src, p->sport, p->dst, p->dport);
+		dm_key_make(k, dm_packet_zone(p), 6, p->family, p->src, p->sport, p->dst, p->dport);
 		*reply = DM_REPLY_RST;
 		return true;
 	}

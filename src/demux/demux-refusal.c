@@ -54,7 +54,7 @@ static const dm_evidence_item *
 answer_of(const dm_demux *dm, uint64_t frame, const dm_packet *p)
 {
 	dm_key k;
-	dm_key_make(&k, p->proto, p->family, p->final_dst, p->dport, p->src, p->sport);
+	dm_key_make(&k, dm_packet_zone(p), p->proto, p->family, p->final_dst, p->dport, p->src, p->sport);
 	if (p->proto == 17)
 		return dm_evidence_after(dm->ev, &k, frame, NULL);
 	/* RFC 9293 3.10.7.1: a segment with an ACK is answered by

@@ -10,6 +10,7 @@
 /* Accessors. */
 int dm_host_family(const dm_host *h) { return h->family; }
 const uint8_t *dm_host_address(const dm_host *h) { return h->addr; }
+dm_zone dm_host_zone(const dm_host *h) { return h->zone; }
 
 
 const GPtrArray *

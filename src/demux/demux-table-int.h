@@ -12,7 +12,8 @@ void dm_tables_init(dm_tables *t);
 void dm_tables_clear(dm_tables *t);
 /* The host at @family/@addr, made (and placed on the idle-host list) when
  * @create and there is none, else NULL. */
-dm_host *dm_tables_host(dm_tables *t, uint8_t family, const uint8_t *addr, bool create);
+dm_host *dm_tables_host(dm_tables *t, dm_zone zone, uint8_t family, const uint8_t *addr,
+                        bool create);
 /* The socket keyed @k in the lookup table, or NULL. */
 dm_socket *dm_tables_find(const dm_tables *t, const dm_key *k);
 /* The same, given @hash = dm_key_hash(@k) (a 4-tuple and its reverse

@@ -85,19 +85,22 @@ host_take(dm_tables *t)
 typedef struct {
 	uint8_t family;
 	uint8_t addr[16];
+	dm_zone zone;
 } host_probe;
 
 static uint32_t
 host_hash(const host_probe *p)
 {
-	uint64_t x = dm_endpoint_hash(p->addr, p->family);
+	uint64_t x = dm_endpoint_hash(p->addr, p->family) +
+	             ((uint64_t)p->zone.kind << 40 ^ p->zone.id);
 	return (uint32_t)(x ^ (x >> 32));
 }
 
 static inline bool
 host_is(const dm_host *h, const host_probe *p)
 {
-	return h->family == p->family && memcmp(h->addr, p->addr, 16) == 0;
+	return h->family == p->family && memcmp(h->addr, p->addr, 16) == 0 &&
+	       h->zone.kind == p->zone.kind && h->zone.id == p->zone.id;
 }
 
 static bool
@@ -180,9 +183,9 @@ dm_tables_clear(dm_tables *t)
 }
 
 dm_host *
-dm_tables_host(dm_tables *t, uint8_t family, const uint8_t *addr, bool create)
+dm_tables_host(dm_tables *t, dm_zone zone, uint8_t family, const uint8_t *addr, bool create)
 {
-	host_probe probe = { .family = family };
+	host_probe probe = { .family = family, .zone = zone };
 	memcpy(probe.addr, addr, family == 6 ? 16 : 4);
 	uint32_t hash = host_hash(&probe), pos, id;
 	dm_index_slot *hint = &t->host_cache[cache_set(hash, HOST_CACHE_SIZE)];
@@ -202,6 +205,7 @@ dm_tables_host(dm_tables *t, uint8_t family, const uint8_t *addr, bool create)
 		return NULL;
 	dm_host *h = host_take(t);
 	h->family = family;
+	h->zone = zone;
 	memcpy(h->addr, probe.addr, sizeof h->addr);
 	h->sockets = g_ptr_array_new();
 	h->pos = t->hosts->len;
@@ -291,7 +295,7 @@ bool
 dm_host_refusal_note(dm_host *h, const dm_refusal *r)
 {
 	dm_key k;
-	dm_key_make(&k, r->proto, h->family, NULL, r->port, r->peer, r->peer_port);
+	dm_key_make(&k, h->zone, r->proto, h->family, NULL, r->port, r->peer, r->peer_port);
 	if (!h->refusal_at) {
 		h->refusal_at = g_hash_table_new_full(dm_key_hash, dm_key_equal, g_free, NULL);
 		h->refusals = g_array_new(FALSE, TRUE, sizeof(dm_refusal));
@@ -376,7 +380,7 @@ dm_tables_cell(const dm_tables *t, uint32_t cell, guint id)
 void
 dm_tables_forget_host(dm_tables *t, dm_host *h)
 {
-	host_probe probe = { .family = h->family };
+	host_probe probe = { .family = h->family, .zone = h->zone };
 	memcpy(probe.addr, h->addr, 16);
 	guint pos = h->pos;
 	uint32_t hslot = h->hslot;

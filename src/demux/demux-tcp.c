@@ -29,7 +29,7 @@ state_is_over(uint8_t st)
 static void
 receiver_key(dm_key *k, const dm_packet *p)
 {
-	dm_key_make(k, 6, p->family, p->final_dst, p->dport, p->src, p->sport);
+	dm_key_make(k, dm_packet_zone(p), 6, p->family, p->final_dst, p->dport, p->src, p->sport);
 }
 
 /* The other end of connection @s, when known and still in the table (the
@@ -57,12 +57,12 @@ dm_tcp_listener(const dm_demux *dm, const dm_packet *p, dm_lookup *how)
 {
 	dm_key k;
 	dm_socket *s;
-	dm_key_make(&k, 6, p->family, p->final_dst, p->dport, NULL, 0);
+	dm_key_make(&k, dm_packet_zone(p), 6, p->family, p->final_dst, p->dport, NULL, 0);
 	if ((s = dm_tables_find(&dm->t, &k))) {
 		*how = DM_LOOKUP_LISTENER;
 		return s;
 	}
-	dm_key_wildcard(&k, 6, p->family, p->final_dst, p->dport);
+	dm_key_wildcard(&k, dm_packet_zone(p), 6, p->family, p->final_dst, p->dport);
 	if ((s = dm_tables_find(&dm->t, &k))) {
 		*how = DM_LOOKUP_WILDCARD_LISTENER;
 		return s;
@@ -108,7 +108,7 @@ dm_tcp_send(dm_demux *dm, seg_ctx *c)
 	const dm_packet *p = c->pkt;
 	uint8_t f = p->tcp_flags;
 	dm_key k;
-	dm_key_make(&k, 6, p->family, p->src, p->sport, p->final_dst, p->dport);
+	dm_key_make(&k, dm_packet_zone(p), 6, p->family, p->src, p->sport, p->final_dst, p->dport);
 	c->hash = dm_key_hash(&k);
 	c->hashed = true;
 	dm_socket *s = dm_tables_find_hashed(&dm->t, &k, c->hash);
@@ -116,7 +116,7 @@ dm_tcp_send(dm_demux *dm, seg_ctx *c)
 	/* A host that sends from a port (other than a reset) has a socket
 	 * there.  A socket in the table is held by the host at its local
 	 * address. */
-	dm_host *sender = s ? s->host : dm_tables_host(&dm->t, p->family, p->src, false);
+	dm_host *sender = s ? s->host : dm_tables_host(&dm->t, dm_packet_zone(p), p->family, p->src, false);
 	if (sender && !(f & DM_TCP_RST))
 		dm_closed_clear(sender, 6, p->sport);
 	c->sender = sender;
@@ -124,7 +124,7 @@ dm_tcp_send(dm_demux *dm, seg_ctx *c)
 	if ((f & DM_TCP_SYN) && !(f & DM_TCP_ACK)) {
 		if (!s || state_is_over(s->state)) {
 			if (!sender)
-				sender = c->sender = dm_tables_host(&dm->t, p->family, p->src, true);
+				sender = c->sender = dm_tables_host(&dm->t, dm_packet_zone(p), p->family, p->src, true);
 			s = new_connection(dm, sender, &k, c->hash, DM_TCP_SYN_SENT);
 		}
 		return s;
@@ -142,7 +142,7 @@ dm_tcp_send(dm_demux *dm, seg_ctx *c)
 		 * retransmitted segment), not a new connection: only a bare
 		 * SYN, above, starts one on a 4-tuple in use. */
 		if (!sender)
-			sender = c->sender = dm_tables_host(&dm->t, p->family, p->src, true);
+			sender = c->sender = dm_tables_host(&dm->t, dm_packet_zone(p), p->family, p->src, true);
 		s = new_connection(dm, sender, &k, c->hash,
 		                   (f & DM_TCP_SYN) ? DM_TCP_SYN_RECEIVED : DM_TCP_ESTABLISHED);
 		s->midstream = true;
@@ -274,7 +274,7 @@ tcp_spawn(dm_demux *dm, seg_ctx *c, dm_socket *l, const dm_key *k)
 			return;
 		}
 		dm_key lk;
-		dm_key_make(&lk, 6, p->family, p->final_dst, p->dport, NULL, 0);
+		dm_key_make(&lk, dm_packet_zone(p), 6, p->family, p->final_dst, p->dport, NULL, 0);
 		l = dm_tables_add(&dm->t, c->host, &lk, DM_KIND_LISTEN, DM_TCP_LISTEN);
 		out->lookup = DM_LOOKUP_NEW;
 	}

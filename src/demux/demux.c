@@ -114,7 +114,10 @@ host_order(gconstpointer a, gconstpointer b)
 	const dm_host *x = *(const dm_host *const *)a, *y = *(const dm_host *const *)b;
 	if (x->family != y->family)
 		return x->family < y->family ? -1 : 1;
-	return memcmp(x->addr, y->addr, 16);
+	int c = memcmp(x->addr, y->addr, 16);
+	if (c || x->zone.kind != y->zone.kind)
+		return c ? c : x->zone.kind < y->zone.kind ? -1 : 1;
+	return x->zone.id < y->zone.id ? -1 : x->zone.id > y->zone.id;
 }
 
 GPtrArray *
@@ -138,18 +141,18 @@ udp_lookup(const dm_demux *dm, const dm_packet *p, dm_lookup *how)
 	/* Connected UDP sockets are only declared (--sockets): without any,
 	 * the 4-tuple is not looked up at all. */
 	if (dm->t.udp_connected) {
-		dm_key_make(&k, 17, p->family, p->final_dst, p->dport, p->src, p->sport);
+		dm_key_make(&k, dm_packet_zone(p), 17, p->family, p->final_dst, p->dport, p->src, p->sport);
 		if ((s = dm_tables_find(&dm->t, &k))) {
 			*how = DM_LOOKUP_EXACT;
 			return s;
 		}
 	}
-	dm_key_make(&k, 17, p->family, p->final_dst, p->dport, NULL, 0);
+	dm_key_make(&k, dm_packet_zone(p), 17, p->family, p->final_dst, p->dport, NULL, 0);
 	if ((s = dm_tables_find(&dm->t, &k))) {
 		*how = DM_LOOKUP_BOUND;
 		return s;
 	}
-	dm_key_wildcard(&k, 17, p->family, p->final_dst, p->dport);
+	dm_key_wildcard(&k, dm_packet_zone(p), 17, p->family, p->final_dst, p->dport);
 	if ((s = dm_tables_find(&dm->t, &k))) {
 		*how = DM_LOOKUP_WILDCARD_BOUND;
 		return s;
@@ -176,7 +179,7 @@ udp_receive(dm_demux *dm, seg_ctx *c)
 			return;
 		}
 		dm_key k;
-		dm_key_make(&k, 17, p->family, p->final_dst, p->dport, NULL, 0);
+		dm_key_make(&k, dm_packet_zone(p), 17, p->family, p->final_dst, p->dport, NULL, 0);
 		s = dm_tables_add(&dm->t, c->host, &k, DM_KIND_BOUND, DM_TCP_NONE);
 		out->lookup = DM_LOOKUP_NEW;
 	}
@@ -271,7 +274,7 @@ segment_run(dm_demux *dm, uint64_t frame, int64_t sec, uint32_t nsec,
 			out->sender_state = c.sent->state;
 		}
 	} else if (!tcp) {
-		dm_host *sender = dm_tables_host(&dm->t, pkt->family, pkt->src, false);
+		dm_host *sender = dm_tables_host(&dm->t, dm_packet_zone(pkt), pkt->family, pkt->src, false);
 		if (sender)
 			dm_closed_clear(sender, 17, pkt->sport);
 		c.sender = sender;
@@ -282,7 +285,7 @@ segment_run(dm_demux *dm, uint64_t frame, int64_t sec, uint32_t nsec,
 	 * (a wildcard one: at the address its key names). */
 	if (!broken)
 		receiver_lookup(dm, &c);
-	c.host = c.recv ? c.recv->host : dm_tables_host(&dm->t, pkt->family, pkt->final_dst, true);
+	c.host = c.recv ? c.recv->host : dm_tables_host(&dm->t, dm_packet_zone(pkt), pkt->family, pkt->final_dst, true);
 	out->host = c.host;
 
 	if (broken) {

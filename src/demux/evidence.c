@@ -84,6 +84,9 @@ dm_evidence_add(dm_evidence *ev, uint64_t frame, dm_frame_status st,
 
 	memset(&k, 0, sizeof k);
 	k.family = pkt->family;
+	dm_zone z = dm_packet_zone(pkt);
+	k.zone_kind = z.kind;
+	k.zone_id = z.id;
 	k.tuple = 4;
 	if (st == DM_FRAME_ICMP_ERROR && pkt->icmp_port_unreach &&
 	    pkt->quote_valid && pkt->q_proto == 17) {

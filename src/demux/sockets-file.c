@@ -129,13 +129,13 @@ declare_list(dm_tables *t, GKeyFile *kf, const char *group, const char *key,
 		if (strcmp(key, "udp-connected") == 0) {
 			ok = parse_connected(item, family, &port, peer, &pport);
 			if (ok)
-				dm_key_make(&k, 17, (uint8_t)family, h->addr, port, peer, pport);
+				dm_key_make(&k, h->zone, 17, (uint8_t)family, h->addr, port, peer, pport);
 		} else {
 			ok = parse_local(item, family, h->addr, addr, &port, &wildcard);
 			if (ok && wildcard)
-				dm_key_wildcard(&k, proto, (uint8_t)family, h->addr, port);
+				dm_key_wildcard(&k, h->zone, proto, (uint8_t)family, h->addr, port);
 			else if (ok)
-				dm_key_make(&k, proto, (uint8_t)family, addr, port, NULL, 0);
+				dm_key_make(&k, h->zone, proto, (uint8_t)family, addr, port, NULL, 0);
 		}
 		if (!ok) {
 			g_set_error(error, DM_DEMUX_ERROR, 0,
@@ -187,7 +187,7 @@ dm_declare_from_file(dm_tables *t, const char *path, GError **error)
 			ok = false;
 			break;
 		}
-		dm_host *h = dm_tables_host(t, (uint8_t)family, addr, true);
+		dm_host *h = dm_tables_host(t, DM_ZONE_NONE, (uint8_t)family, addr, true);
 		gchar **keys = g_key_file_get_keys(kf, *g, NULL, NULL);
 		for (gchar **k = keys; ok && k && *k; k++) {
 			if (strcmp(*k, "udp") && strcmp(*k, "tcp") && strcmp(*k, "udp-connected")) {

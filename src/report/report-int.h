@@ -64,6 +64,8 @@ void dm_report_set_sink(dm_report *rep, const dm_report_sink_class *cls, void *d
 /* The data of @rep's observer when it is of class @cls, else NULL. */
 void *dm_report_sink_data(const dm_report *rep, const dm_report_sink_class *cls);
 /* report-jsonl.c: segment @pkt and its decision @d as one JSON line. */
+/* ,"encap":[{"kind":...,"id":...}] for a packet found inside tunnels. */
+void dm_report_encap_jsonl(FILE *out, const dm_packet *pkt);
 void dm_report_jsonl_segment(dm_report *rep, uint64_t frame, const dm_record *rec,
                              const dm_packet *pkt, const dm_decision *d);
 /* The line's start (everything before the decision) into @buf (@size

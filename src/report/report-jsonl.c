@@ -7,6 +7,8 @@
 
 #include <string.h>
 
+#include "demuxsim/decode.h"
+
 #include "report-format-int.h"
 #include "report-int.h"
 #include "report-reasm-int.h"
@@ -149,6 +151,10 @@ put_packet(dm_obuf *lp, bool nano, uint64_t frame, const dm_record *rec,
 		dm_obuf_flush(lp);
 		dm_report_reasm_jsonl(lp->out, pkt);
 	}
+	if (pkt->n_encap) {
+		dm_obuf_flush(lp);
+		dm_report_encap_jsonl(lp->out, pkt);
+	}
 	if (pkt->family == 4 && pkt->ip_csum_bad)
 		dm_obuf_lit(lp, ",\"ip_checksum\":\"bad\"");
 	else if (pkt->family == 4)
@@ -217,4 +223,22 @@ dm_report_jsonl_started(dm_report *rep, const char *start, size_t len,
 	dm_obuf_init(&l, rep->out, buf, sizeof buf);
 	dm_obuf_put(&l, start, len);
 	end_line(&l, pkt, d);
+}
+
+void
+dm_report_encap_jsonl(FILE *out, const dm_packet *pkt)
+{
+	if (!pkt->n_encap)
+		return;
+	fputs(",\"encap\":[", out);
+	for (unsigned i = 0; i < pkt->n_encap; i++) {
+		const dm_encap *e = &pkt->encap[i];
+		fprintf(out, "%s{\"kind\":\"%s\",\"id\":", i ? "," : "",
+		        dm_encap_kind_name(e->kind));
+		if (e->has_id)
+			fprintf(out, "%u}", e->id);
+		else
+			fputs("null}", out);
+	}
+	fputc(']', out);
 }

@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include "demuxsim/shard.h"
+
 #include "report-format-int.h"
 #include "report-int.h"
 
@@ -42,9 +44,10 @@ time_text(jw *w, const char *member, const dm_report *rep, int64_t sec,
 	jw_string(w, t);
 }
 
-/* The frame that created socket @id, 0 for none known. */
+/* Where socket @id was created: frame * DM_SHARD_PACKETS + packet, 0 for
+ * none known. */
 static uint64_t
-created_frame(const dm_shard_info *sh, guint id)
+created_at(const dm_shard_info *sh, guint id)
 {
 	if (id == 0 || id > sh->created->len)
 		return 0;
@@ -60,8 +63,14 @@ dm_report_shard_socket_json(jw *w, const dm_report *rep, const dm_socket *s)
 
 	jw_key(w, "shard");
 	jw_begin_object(w);
+	uint64_t at = created_at(rep->shard, dm_socket_id(s));
 	jw_key(w, "created_frame");
-	jw_uint(w, created_frame(rep->shard, dm_socket_id(s)));
+	jw_uint(w, at / DM_SHARD_PACKETS);
+	if (at % DM_SHARD_PACKETS) {
+		/* A packet inside the frame's tunnels: the how-manyth. */
+		jw_key(w, "created_packet");
+		jw_uint(w, at % DM_SHARD_PACKETS);
+	}
 	dm_socket_first_time(s, &sec, &nsec);
 	time_text(w, "first", rep, sec, nsec, have);
 	dm_socket_last_time(s, &sec, &nsec);

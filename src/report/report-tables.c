@@ -7,6 +7,8 @@
 #include <arpa/inet.h>
 #include <string.h>
 
+#include "demuxsim/decode.h"
+
 #include "json-writer-int.h"
 #include "report-format-int.h"
 #include "report-int.h"
@@ -36,6 +38,7 @@ static const char *status_name_i(int i) { return dm_csum_status_name(i); }
 static const char *reason_name_i(int i) { return dm_csum_reason_name(i); }
 static const char *malformed_name_i(int i) { return dm_malformed_name(i); }
 static const char *frame_name_i(int i) { return dm_frame_status_name(i); }
+static const char *encap_name_i(int i) { return dm_encap_kind_name(i); }
 static const char *drop_name_i(int i) { return dm_drop_name(i); }
 static const char *retire_name_i(int i) { return dm_retire_name(i); }
 
@@ -108,6 +111,11 @@ text_summary(dm_report *rep, const dm_summary *sum)
 	memcpy(skipped, sum->outcome, sizeof skipped);
 	skipped[DM_FRAME_SEGMENT] = 0;
 	text_counts(out, "  frames without a segment: ", skipped, 0, DM_FRAME_N_STATUS, frame_name_i);
+	text_counts(out, "  packets inside tunnels: ", sum->encap, 1, DM_ENCAP_N, encap_name_i);
+	memcpy(skipped, sum->encap_outcome, sizeof skipped);
+	skipped[DM_FRAME_SEGMENT] = 0;
+	text_counts(out, "  tunnel packets without a segment: ", skipped, 0, DM_FRAME_N_STATUS,
+	            frame_name_i);
 	if (sum->ip_header_bad)
 		fprintf(out, "  IPv4 header checksums bad: %" G_GUINT64_FORMAT "\n", sum->ip_header_bad);
 	dm_report_reasm_summary_text(out, &sum->reasm, sum->fragments);
@@ -279,6 +287,12 @@ text_host(dm_report *rep, dm_obuf *b, const dm_host *h)
 
 	dm_obuf_lit(b, "\nHost ");
 	dm_obuf_str(b, dm_report_address(dm_host_family(h), dm_host_address(h), a));
+	dm_zone z = dm_host_zone(h);
+	if (z.kind) {
+		char zone[48];
+		g_snprintf(zone, sizeof zone, " in %s %u", dm_encap_kind_name(z.kind), z.id);
+		dm_obuf_str(b, zone);
+	}
 	dm_obuf_lit(b, "\n  Netid State        Local Address:Port             "
 	            "Peer Address:Port              Socket Segments      Bytes   Bad Peers\n");
 	for (guint i = 0; i < n; i++)
@@ -335,6 +349,15 @@ json_count_object(jw *w, const uint64_t *counts, int first, int n, const char *(
 		jw_uint(w, counts[i]);
 	}
 	jw_end_object(w);
+}
+
+static bool
+has_tunnels(const dm_summary *sum)
+{
+	for (int i = 0; i < DM_ENCAP_N; i++)
+		if (sum->encap[i])
+			return true;
+	return false;
 }
 
 /* A time at the capture's precision, as in the trace; null when @have
@@ -433,6 +456,15 @@ json_host(jw *w, const dm_report *rep, const dm_host *h)
 
 	jw_begin_object(w);
 	json_string(w, "address", dm_report_address(fam, dm_host_address(h), a));
+	dm_zone z = dm_host_zone(h);
+	if (z.kind) {
+		/* A host of a tenant network: the tunnel that keeps it apart. */
+		jw_key_lit(w, "tunnel");
+		jw_begin_object(w);
+		json_string(w, "kind", dm_encap_kind_name(z.kind));
+		json_uint(w, "id", z.id);
+		jw_end_object(w);
+	}
 	jw_key_lit(w, "sockets");
 	jw_begin_array(w);
 	for (guint i = 0; i < socks->len; i++) {
@@ -555,6 +587,17 @@ json_document(dm_report *rep, const dm_summary *sum, const dm_demux *dm)
 	json_uint(&w, "ip_header_checksum_bad", sum->ip_header_bad);
 	json_uint(&w, "vlan_frames", sum->vlan_frames);
 	json_uint(&w, "fragments", sum->fragments);
+	if (has_tunnels(sum)) {
+		/* Packets inside tunnels, by the innermost one's kind and by
+		 * outcome: only in a run that met a tunnel. */
+		jw_key_lit(&w, "tunnels");
+		jw_begin_object(&w);
+		jw_key_lit(&w, "by_encapsulation");
+		json_count_object(&w, sum->encap, 1, DM_ENCAP_N, encap_name_i);
+		jw_key_lit(&w, "by_outcome");
+		json_count_object(&w, sum->encap_outcome, 0, DM_FRAME_N_STATUS, frame_name_i);
+		jw_end_object(&w);
+	}
 	dm_report_reasm_summary_json(&w, &sum->reasm);
 	if (dm)
 		json_tables(&w, rep, dm);

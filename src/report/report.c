@@ -292,6 +292,22 @@ text_verbose(FILE *out, const dm_packet *pkt)
 	}
 }
 
+/* "in vxlan 42 > gre: ": the tunnels a packet was found in. */
+static void
+text_encap(FILE *out, const dm_packet *pkt)
+{
+	if (!pkt->n_encap)
+		return;
+	fputs("in ", out);
+	for (unsigned i = 0; i < pkt->n_encap; i++) {
+		const dm_encap *e = &pkt->encap[i];
+		fprintf(out, "%s%s", i ? " > " : "", dm_encap_kind_name(e->kind));
+		if (e->has_id)
+			fprintf(out, " %u", e->id);
+	}
+	fputs(": ", out);
+}
+
 static void
 text_segment(dm_report *rep, uint64_t frame, const dm_record *rec,
              const dm_packet *pkt, const dm_decision *d)
@@ -304,6 +320,7 @@ text_segment(dm_report *rep, uint64_t frame, const dm_record *rec,
 
 	fprintf(out, "%" G_GUINT64_FORMAT " ", frame);
 	write_line_time(rep, rec);
+	text_encap(out, pkt);
 	if (rep->link_header)
 		dm_report_link_text(out, pkt);
 	fprintf(out, "%s %s%s%s:%u > %s%s%s:%u", proto_label(pkt, true),
@@ -367,10 +384,12 @@ skipped_frame(dm_report *rep, uint64_t frame, const dm_record *rec,
 		fprintf(rep->out, ",\"skipped\":\"%s\"", dm_frame_status_name(st));
 		if (detail)  /* no character of it needs escaping */
 			fprintf(rep->out, ",\"detail\":\"%s\"", detail);
+		dm_report_encap_jsonl(rep->out, pkt);
 		fputs("}\n", rep->out);
 	} else {
 		fprintf(rep->out, "%" G_GUINT64_FORMAT " ", frame);
 		write_line_time(rep, rec);
+		text_encap(rep->out, pkt);
 		fprintf(rep->out, "skipped: %s", dm_frame_status_name(st));
 		if (detail)
 			fprintf(rep->out, ": %s", detail);

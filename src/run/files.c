@@ -85,6 +85,8 @@ collect_evidence(const GArray *inputs, const dm_run_files_config *cfg)
 			kept++;
 			frame += 1 + rec->skipped;
 			dm_evidence_add(ev, frame, st, pkt);
+			if (pkt->tunnel)
+				dm_run_tunnel_evidence(ev, frame, pkt);
 		}
 		carry = dm_capture_pending(cap);
 		dm_frames_free(fr);

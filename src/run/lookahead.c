@@ -17,7 +17,8 @@
  * where the processor's prefetching expects it).  A frame keeps its
  * decoded packet and its trace line's start; only a fragment (whose bytes
  * reassembly copies) and a segment with a bad checksum (which --report
- * explains) keep the record's bytes: nothing after decoding reads those
+ * explains) and a tunnel's (whose inner packets are decoded when it
+ * runs) keep the record's bytes: nothing after decoding reads those
  * of another frame, and the packet's pointers into them are cleared.
  */
 #include "config.h"
@@ -175,6 +176,36 @@ run_held(dm_lookahead *la, held_frame *h)
 	dm_evidence_forget(la->ev, h->frame);
 }
 
+bool
+dm_run_tunnel_evidence(dm_evidence *ev, uint64_t frame, const dm_packet *pkt)
+{
+	dm_packet in[2];
+	dm_frame_status st;
+	bool answer = false;
+	for (unsigned i = 0; dm_decode_tunnel(pkt, &st, &in[i & 1]); i++) {
+		pkt = &in[i & 1];
+		answer |= dm_evidence_add(ev, frame, st, pkt);
+	}
+	return answer;
+}
+
+/* Whether a packet inside the tunnels of frame @frame, @pkt (time @sec,
+ * @nsec) waits for an answer not read yet (its own packet waits for none). */
+static bool
+inner_waits(dm_lookahead *la, uint64_t frame, int64_t sec, uint32_t nsec, const dm_packet *pkt)
+{
+	dm_packet in[2];
+	dm_frame_status st;
+	for (unsigned i = 0; dm_decode_tunnel(pkt, &st, &in[i & 1]); i++) {
+		pkt = &in[i & 1];
+		dm_evidence_wait w = dm_demux_awaits_evidence(la->dm, sec, nsec, st, pkt);
+		if (w == DM_WAIT_WINDOW ||
+		    (w == DM_WAIT_ANSWER && !dm_demux_answered(la->dm, frame, pkt)))
+			return true;
+	}
+	return false;
+}
+
 /* Whether the oldest frame not run, @h, can run now (@answer: the last
  * frame read was an answer to something). */
 static bool
@@ -185,11 +216,16 @@ ready(dm_lookahead *la, held_frame *h, bool answer)
 		                                   h->st, &h->pkt);
 		answer = true;   /* what came while it was not the oldest */
 	}
-	if (h->wait == DM_WAIT_NONE)
+	if (h->wait == DM_WAIT_NONE &&
+	    !(h->pkt.tunnel && inner_waits(la, h->frame, h->rec.sec,
+	                                   nsec_of(la, h->input, &h->rec), &h->pkt)))
 		return true;
+	if (h->wait == DM_WAIT_NONE)
+		goto window;
 	if (h->wait == DM_WAIT_ANSWER && answer && dm_demux_answered(la->dm, h->frame, &h->pkt))
 		return true;
 	/* The window: a frame read that much later (capture time). */
+window:
 	return la->newest_ns > h->ns &&
 	       (uint64_t)la->newest_ns - (uint64_t)h->ns > (uint64_t)la->window_ns;  /* no overflow */
 }
@@ -252,7 +288,7 @@ hold(dm_lookahead *la, uint64_t frame, const dm_record *rec, dm_frame_status st,
 {
 	/* Reassembly reads a fragment's bytes, the report's explanation of a
 	 * bad checksum (--report) those of the segment. */
-	bool bytes = pkt->is_fragment || pkt->csum.status == DM_CSUM_BAD;
+	bool bytes = pkt->is_fragment || pkt->csum.status == DM_CSUM_BAD || pkt->tunnel;
 	size_t keep = bytes ? rec->caplen : 0;
 	size_t size = (sizeof(held_frame) + keep + len + 7) & ~(size_t)7;
 	held_frame *h;
@@ -282,11 +318,14 @@ hold(dm_lookahead *la, uint64_t frame, const dm_record *rec, dm_frame_status st,
 			h->pkt.frag.data = h->bytes + (pkt->frag.data - from);
 		if (pkt->l4)
 			h->pkt.l4 = h->bytes + (pkt->l4 - from);
+		if (pkt->tun_data)
+			h->pkt.tun_data = h->bytes + (pkt->tun_data - from);
 	} else {
 		h->rec.data = NULL;
 		h->pkt.ip4_hdr = NULL;
 		h->pkt.frag.data = NULL;
 		h->pkt.l4 = NULL;
+		h->pkt.tun_data = NULL;
 	}
 	if (len)
 		memcpy(h->bytes + keep, text, len);
@@ -298,6 +337,8 @@ dm_lookahead_frame(dm_lookahead *la, const dm_record *rec, dm_frame_status st,
 {
 	uint64_t frame = la->read += 1 + rec->skipped;
 	bool answer = dm_evidence_add(la->ev, frame, st, pkt);
+	if (pkt->tunnel)
+		answer |= dm_run_tunnel_evidence(la->ev, frame, pkt);
 	la->newest_ns = time_ns(rec, g_array_index(la->inputs, input_info, la->current).nano);
 	if (la->window_ns == 0) {
 		dm_pipeline_frame(la->p, rec, st, pkt, text, len);
@@ -310,7 +351,9 @@ dm_lookahead_frame(dm_lookahead *la, const dm_record *rec, dm_frame_status st,
 		/* The oldest frame not run: nothing waits, it may run at once. */
 		wait = dm_demux_awaits_evidence(la->dm, rec->sec, nsec_of(la, la->current, rec),
 		                                st, pkt);
-		if (wait == DM_WAIT_NONE) {
+		if (wait == DM_WAIT_NONE &&
+		    !(pkt->tunnel && inner_waits(la, frame, rec->sec,
+		                                 nsec_of(la, la->current, rec), pkt))) {
 			dm_pipeline_frame(la->p, rec, st, pkt, text, len);
 			dm_evidence_forget(la->ev, frame);
 			return;

@@ -10,7 +10,9 @@
 #include <arpa/inet.h>
 #include <string.h>
 
+#include "demuxsim/decode.h"
 #include "demuxsim/merge.h"
+#include "demuxsim/shard.h"
 
 G_DEFINE_QUARK(dm-merge-error-quark, dm_merge_error)
 
@@ -39,6 +41,9 @@ typedef struct {
 	int family;
 	uint8_t addr[16];
 	const char *address;
+	JsonObject *tunnel;       /* its tenant network ("tunnel"), or NULL */
+	const char *zone_kind;    /* of it, "" for none */
+	gint64 zone_id;
 	GHashTable *by_key;       /* "proto kind local remote" -> GPtrArray of msock */
 	GPtrArray *sockets;       /* msock *, in order of appearance */
 	GPtrArray *refused;       /* JsonObject * */
@@ -208,14 +213,23 @@ sum_nodes(JsonNode *into, JsonNode *add)
 
 /* --- Hosts and sockets --------------------------------------------------- */
 
+/* The host at @address in the tenant network @tunnel (NULL: none). */
 static mhost *
-host_for(GHashTable *hosts, const char *address)
+host_for(GHashTable *hosts, const char *address, JsonObject *tunnel)
 {
-	mhost *h = g_hash_table_lookup(hosts, address);
-	if (h)
+	const char *kind = tunnel ? member_string(tunnel, "kind") : NULL;
+	gint64 id = tunnel ? member_int(tunnel, "id") : 0;
+	char *key = g_strdup_printf("%s%%%s:%" G_GINT64_FORMAT, address, kind ? kind : "", id);
+	mhost *h = g_hash_table_lookup(hosts, key);
+	if (h) {
+		g_free(key);
 		return h;
+	}
 	h = g_new0(mhost, 1);
 	h->address = address;
+	h->tunnel = tunnel;
+	h->zone_kind = kind ? kind : "";
+	h->zone_id = id;
 	h->family = strchr(address, ':') ? 6 : 4;
 	if (inet_pton(h->family == 6 ? AF_INET6 : AF_INET, address, h->addr) != 1)
 		memset(h->addr, 0, sizeof h->addr);
@@ -223,7 +237,7 @@ host_for(GHashTable *hosts, const char *address)
 	                                  (GDestroyNotify)g_ptr_array_unref);
 	h->sockets = g_ptr_array_new_with_free_func(g_free);
 	h->refused = g_ptr_array_new();
-	g_hash_table_insert(hosts, (gpointer)address, h);
+	g_hash_table_insert(hosts, key, h);
 	return h;
 }
 
@@ -267,7 +281,10 @@ add_socket(mhost *h, shard_in *in, int i, JsonObject *s, GHashTable *seen)
 	} else {
 		g_free(key);
 	}
-	gint64 created = member_int(member_object(s, "shard"), "created_frame");
+	/* Creation order: the frame, then the packet inside its tunnels. */
+	JsonObject *so = member_object(s, "shard");
+	gint64 created = member_int(so, "created_frame") * DM_SHARD_PACKETS +
+	                 member_int(so, "created_packet");
 	gint64 ff = member_int(s, "first_frame"), lf = member_int(s, "last_frame");
 	msock *m;
 	if (nth < same->len) {
@@ -309,7 +326,7 @@ add_socket(mhost *h, shard_in *in, int i, JsonObject *s, GHashTable *seen)
 static void
 add_host(GHashTable *hosts, shard_in *in, int i, JsonObject *ho)
 {
-	mhost *h = host_for(hosts, member_string(ho, "address"));
+	mhost *h = host_for(hosts, member_string(ho, "address"), member_object(ho, "tunnel"));
 	JsonArray *socks = member_array(ho, "sockets");
 	JsonArray *refused = member_array(ho, "refused");
 	GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
@@ -329,7 +346,15 @@ host_order(gconstpointer a, gconstpointer b)
 	const mhost *x = *(const mhost *const *)a, *y = *(const mhost *const *)b;
 	if (x->family != y->family)
 		return x->family < y->family ? -1 : 1;
-	return memcmp(x->addr, y->addr, 16);
+	int c = memcmp(x->addr, y->addr, 16);
+	if (c)
+		return c;
+	/* One address in several tenant networks: as a whole run orders
+	 * them, by the tunnel's kind, then its id. */
+	int xk = dm_encap_kind_from_name(x->zone_kind), yk = dm_encap_kind_from_name(y->zone_kind);
+	if (xk != yk)
+		return xk < yk ? -1 : 1;
+	return x->zone_id < y->zone_id ? -1 : x->zone_id > y->zone_id;
 }
 
 static gint
@@ -451,6 +476,8 @@ host_node(mhost *h, shard_in *in)
 {
 	JsonObject *o = json_object_new();
 	json_object_set_string_member(o, "address", h->address);
+	if (h->tunnel)
+		json_object_set_object_member(o, "tunnel", json_object_ref(h->tunnel));
 	JsonArray *socks = json_array_new();
 	for (guint i = 0; i < h->sockets->len; i++)
 		json_array_add_element(socks, socket_node(g_ptr_array_index(h->sockets, i), in));
@@ -598,7 +625,7 @@ dm_merge_shards(const char *const *paths, guint n, char **warning, GError **erro
 {
 	shard_in *in = g_new0(shard_in, n);
 	JsonNode *result = NULL;
-	GHashTable *hosts = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, host_free);
+	GHashTable *hosts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, host_free);
 	GPtrArray *sorted = NULL, *order = NULL;
 	merge_counts mc = { 0, 0, 0 };
 

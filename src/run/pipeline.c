@@ -68,6 +68,34 @@ emit(dm_pipeline *p, const dm_record *rec, dm_frame_status st, const dm_packet *
 		p->sink.correction(p->sink.ctx, p->frame, rec, &c);
 }
 
+/* The packets inside the tunnels @outer carries, each after the one
+ * that carried it, as a host with a tunnel device receives them: decoded,
+ * then demultiplexed on the inner destination's table, with the frame's
+ * number and time.  Inner fragments are not reassembled. */
+static void
+inner_packets(dm_pipeline *p, const dm_record *rec, uint32_t nsec, const dm_packet *outer)
+{
+	const dm_pipeline_config *c = &p->cfg;
+	dm_packet in[2];
+	dm_frame_status st;
+	dm_decision d;
+	for (unsigned i = 0; dm_decode_tunnel(outer, &st, &in[i & 1]); i++) {
+		dm_packet *pkt = &in[i & 1];
+		outer = pkt;
+		if (c->shard && !dm_shard_owns(c->shard, st, pkt))
+			continue;
+		dm_summary_add_inner(&p->sum, st, pkt);
+		dm_demux_segment(c->dm, p->frame, rec->sec, nsec, st, pkt, &d);
+		if (c->calls)
+			dm_calls_frame(c->calls, p->frame, rec->sec, nsec, st, pkt, &d);
+		if (c->shard)
+			dm_shard_note_created(c->shard, p->frame, i + 1, dm_demux_socket_count(c->dm));
+		if (c->split && d.socket && d.action != DM_ACTION_DROPPED)
+			dm_split_note(c->split, p->frame, d.socket);
+		emit(p, rec, st, pkt, &d, NULL, 0);
+	}
+}
+
 void
 dm_pipeline_frame(dm_pipeline *p, const dm_record *rec, dm_frame_status st,
                   dm_packet *pkt, const char *start, size_t len)
@@ -86,6 +114,7 @@ dm_pipeline_frame(dm_pipeline *p, const dm_record *rec, dm_frame_status st,
 		p->sum.frames++;
 		dm_demux_segment(c->dm, p->frame, rec->sec, nsec,
 		                 st == DM_FRAME_SEGMENT ? DM_FRAME_OTHER_PROTO : st, pkt, &d);
+		inner_packets(p, rec, nsec, pkt);
 		return;
 	}
 	dm_summary_add(&p->sum, st, pkt);
@@ -93,7 +122,7 @@ dm_pipeline_frame(dm_pipeline *p, const dm_record *rec, dm_frame_status st,
 	if (c->calls)
 		dm_calls_frame(c->calls, p->frame, rec->sec, nsec, st, pkt, &d);
 	if (c->shard)
-		dm_shard_note_created(c->shard, p->frame, dm_demux_socket_count(c->dm));
+		dm_shard_note_created(c->shard, p->frame, 0, dm_demux_socket_count(c->dm));
 	if (c->split && d.socket && d.action != DM_ACTION_DROPPED) {
 		/* A reassembled datagram's fragments go with it. */
 		dm_split_note(c->split, p->frame, d.socket);
@@ -101,6 +130,7 @@ dm_pipeline_frame(dm_pipeline *p, const dm_record *rec, dm_frame_status st,
 			dm_split_note(c->split, pkt->reasm_frames[i], d.socket);
 	}
 	emit(p, rec, st, pkt, &d, start, len);
+	inner_packets(p, rec, nsec, pkt);
 }
 
 void

@@ -62,6 +62,11 @@ void dm_run_spools_clear(GArray *inputs);
  * may still change its outcome. */
 typedef struct dm_lookahead dm_lookahead;
 
+/* Note what the packets inside the tunnels @pkt (frame @frame) carries
+ * are evidence of, as dm_evidence_add() does for a frame's own.
+ * Returns: whether one was evidence of a refusal. */
+bool dm_run_tunnel_evidence(dm_evidence *ev, uint64_t frame, const dm_packet *pkt);
+
 typedef struct {
 	guint peak_frames;   /* the most frames held at once */
 	size_t peak_bytes;   /* and bytes */

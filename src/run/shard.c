@@ -111,10 +111,12 @@ dm_shard_owns(const dm_shard *sh, dm_frame_status st, const dm_packet *pkt)
 }
 
 void
-dm_shard_note_created(dm_shard *sh, uint64_t frame, guint count)
+dm_shard_note_created(dm_shard *sh, uint64_t frame, unsigned packet, guint count)
 {
+	/* Kept as one number: frame and packet in creation order. */
+	uint64_t at = frame * DM_SHARD_PACKETS + packet;
 	while (sh->created->len < count)
-		g_array_append_val(sh->created, frame);
+		g_array_append_val(sh->created, at);
 }
 
 void

@@ -93,6 +93,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	report(DM_FORMAT_TEXT, &rec, st, &pkt, &d, &sum, dm);
 	report(DM_FORMAT_JSONL, &rec, st, &pkt, &d2, &sum, dm);
 
+	/* The packets inside its tunnels, each demultiplexed and reported
+	 * as the pipeline does (tunnel.c's decoders). */
+	dm_packet in[2];
+	const dm_packet *outer = &pkt;
+	dm_frame_status ist;
+	for (unsigned i = 0; dm_decode_tunnel(outer, &ist, &in[i & 1]); i++) {
+		outer = &in[i & 1];
+		dm_evidence_add(ev, 1, ist, outer);
+		dm_summary_add_inner(&sum, ist, outer);
+		dm_decision di = { 0 };
+		dm_demux_segment(dm, 2, rec.sec + 1, 0, ist, outer, &di);
+		report(i & 1 ? DM_FORMAT_JSONL : DM_FORMAT_TEXT, &rec, ist, outer, &di, &sum, dm);
+	}
+
 	char *bad = dm_demux_check_invariants(dm);
 	if (bad) {
 		fprintf(stderr, "invariant broken: %s\n", bad);
