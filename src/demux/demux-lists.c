@@ -128,13 +128,25 @@ dm_lists_host_unlink(dm_tables *t, dm_host *h)
 void
 dm_lists_host_place(dm_tables *t, dm_host *h)
 {
-	if (h->idle && t->idle_tail == h && dm_host_forgettable(h)) {
-		h->act = t->now;  /* it would be put back where it is */
+	bool forgettable = dm_host_forgettable(h);  /* the lists do not change it */
+	h->act = t->now;
+	if (h->idle && forgettable) {
+		/* Moved to the tail in place (already there, most often). */
+		if (t->idle_tail == h)
+			return;
+		h->hnext->hprev = h->hprev;  /* not the tail: it has a next */
+		if (h->hprev)
+			h->hprev->hnext = h->hnext;
+		else
+			t->idle_head = h->hnext;
+		h->hnext = NULL;
+		h->hprev = t->idle_tail;
+		t->idle_tail->hnext = h;
+		t->idle_tail = h;
 		return;
 	}
 	dm_lists_host_unlink(t, h);
-	h->act = t->now;
-	if (!dm_host_forgettable(h))
+	if (!forgettable)
 		return;
 	h->idle = true;
 	h->hprev = t->idle_tail;
