@@ -261,7 +261,13 @@ typedef struct {
 struct dm_evidence {
 	GHashTable *items;     /* dm_key * (host=local, peer=remote) -> GArray */
 	GHashTable *senders;   /* dm_key * of a TCP 4-tuple a host sent on, or NULL */
-	GQueue order;          /* the key of each item, oldest item first */
+	/* Each item's frame and key, oldest first: a ring of @cap slots, @len
+	 * used from @head.  The oldest frame is read without a lookup. */
+	struct dm_evidence_slot {
+		uint64_t frame;
+		const dm_key *key;  /* owned by @items */
+	} *order;
+	size_t head, len, cap;
 };
 
 guint dm_key_hash(gconstpointer k);

@@ -22,7 +22,6 @@ dm_evidence_new(bool senders)
 {
 	dm_evidence *ev = g_new0(dm_evidence, 1);
 	ev->items = g_hash_table_new_full(dm_key_hash, dm_key_equal, g_free, free_array);
-	g_queue_init(&ev->order);
 	if (senders)
 		ev->senders = g_hash_table_new_full(dm_key_hash, dm_key_equal, g_free, NULL);
 	return ev;
@@ -33,11 +32,35 @@ dm_evidence_free(dm_evidence *ev)
 {
 	if (!ev)
 		return;
-	g_queue_clear(&ev->order);
+	g_free(ev->order);
 	g_hash_table_unref(ev->items);
 	if (ev->senders)
 		g_hash_table_unref(ev->senders);
 	g_free(ev);
+}
+
+/* Append (@frame, @key) to the ring of items in order, doubling it when full. */
+static void
+order_push(dm_evidence *ev, uint64_t frame, const dm_key *key)
+{
+	if (ev->len == ev->cap) {
+		size_t cap = ev->cap ? ev->cap * 2 : 256;
+		struct dm_evidence_slot *o = g_new(struct dm_evidence_slot, cap);
+		size_t first = MIN(ev->len, ev->cap - ev->head);
+		if (ev->len) {
+			memcpy(o, ev->order + ev->head, first * sizeof *o);
+			memcpy(o + first, ev->order, (ev->len - first) * sizeof *o);
+		}
+		g_free(ev->order);
+		ev->order = o;
+		ev->head = 0;
+		ev->cap = cap;
+	}
+	size_t at = ev->head + ev->len;
+	if (at >= ev->cap)
+		at -= ev->cap;
+	ev->order[at] = (struct dm_evidence_slot){ frame, key };
+	ev->len++;
 }
 
 static void
@@ -53,20 +76,22 @@ add_item(dm_evidence *ev, const dm_key *k, const dm_evidence_item *item)
 		g_hash_table_insert(ev->items, key, a);
 	}
 	g_array_append_val(a, *item);
-	g_queue_push_tail(&ev->order, key);
+	order_push(ev, item->frame, key);
 }
 
 /* Items come in frame order, so the oldest of all is the first of its
- * key's, and a key's entries in the queue are as many as its items. */
+ * key's, and a key's slots in the ring are as many as its items.  The
+ * ring keeps each item's frame: a frame with nothing to forget costs no
+ * lookup. */
 void
 dm_evidence_forget(dm_evidence *ev, uint64_t upto)
 {
-	const dm_key *k;
-	while ((k = g_queue_peek_head(&ev->order))) {
+	while (ev->len && ev->order[ev->head].frame <= upto) {
+		const dm_key *k = ev->order[ev->head].key;
+		if (++ev->head == ev->cap)
+			ev->head = 0;
+		ev->len--;
 		GArray *a = g_hash_table_lookup(ev->items, k);
-		if (g_array_index(a, dm_evidence_item, 0).frame > upto)
-			break;
-		g_queue_pop_head(&ev->order);
 		if (a->len == 1)
 			g_hash_table_remove(ev->items, k);
 		else
