@@ -190,6 +190,7 @@ typedef struct {
 	GPtrArray *peer_sets;  /* every dm_index made for a socket's peers */
 	GPtrArray *free_sets;  /* those of them free for reuse (cleared) */
 	guint udp_connected;   /* connected UDP sockets ever added */
+	uint64_t rekeyed;      /* sockets put in or taken out of the index */
 	/* Bounded state (demux-limits.c; the lists: demux-lists.c). */
 	uint64_t count;        /* sockets held (in a host's array) */
 	uint64_t mem;          /* estimated bytes of sockets and peers held */

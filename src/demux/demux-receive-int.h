@@ -15,6 +15,18 @@ struct dm_demux {
 	dm_evidence *ev;
 	dm_pending *pending;  /* live mode: refusals awaiting evidence */
 	dm_limits lim;
+	/* The last UDP lookup dm_demux_awaits_evidence() made, for the
+	 * frame's own lookup right after it (demux.c). */
+	struct {
+		bool set;
+		uint8_t family;
+		dm_zone zone;
+		uint16_t sport, dport;
+		uint8_t src[16], dst[16];
+		uint64_t rekeyed;     /* dm->t.rekeyed when made */
+		dm_socket *s;
+		dm_lookup how;
+	} udp_seen;
 };
 
 /* One segment on its way through the receive path. */

@@ -281,6 +281,7 @@ dm_tables_add_hashed(dm_tables *t, dm_host *h, const dm_key *k, uint32_t hash,
 	t->mem += DM_COST_SOCKET;
 	dm_lists_host_place(t, h);
 	uint32_t old = dm_index_put(&t->sockets, hash, s->cell + 1, socket_match, t, k);
+	t->rekeyed++;
 	if (old) {
 		dm_socket *o = dm_tables_at(t, old - 1);
 		o->keyed = false;
@@ -318,8 +319,10 @@ dm_host_refusal_note(dm_host *h, const dm_refusal *r)
 void
 dm_tables_unkey(dm_tables *t, dm_socket *s)
 {
-	if (s->keyed)
+	if (s->keyed) {
 		dm_index_remove(&t->sockets, dm_key_hash(&s->key), s->cell + 1);
+		t->rekeyed++;
+	}
 	s->keyed = false;
 	dm_lists_place(t, s);
 }

@@ -192,6 +192,49 @@ udp_receive(dm_demux *dm, seg_ctx *c)
 
 /* --- The receive path ---------------------------------------------------- */
 
+/* udp_lookup(), its result kept with what it depends on: the datagram's
+ * addresses, ports and zone, and the socket index (dm->t.rekeyed).  The
+ * frame that asked whether it waits is then looked up without a second
+ * walk of the table. */
+static dm_socket *
+udp_lookup_noted(dm_demux *dm, const dm_packet *p)
+{
+	size_t alen = p->family == 6 ? 16 : 4;
+	dm_zone z = dm_packet_zone(p);
+	dm_socket *s = udp_lookup(dm, p, &dm->udp_seen.how);
+	dm->udp_seen.set = true;
+	dm->udp_seen.family = p->family;
+	dm->udp_seen.zone = z;
+	dm->udp_seen.sport = p->sport;
+	dm->udp_seen.dport = p->dport;
+	memcpy(dm->udp_seen.src, p->src, alen);
+	memcpy(dm->udp_seen.dst, p->final_dst, alen);
+	dm->udp_seen.rekeyed = dm->t.rekeyed;
+	dm->udp_seen.s = s;
+	return s;
+}
+
+/* The lookup udp_lookup_noted() kept for @p, when still valid; it is
+ * used once. */
+static bool
+udp_lookup_seen(dm_demux *dm, const dm_packet *p, dm_socket **s, dm_lookup *how)
+{
+	if (!dm->udp_seen.set)
+		return false;
+	dm->udp_seen.set = false;
+	size_t alen = p->family == 6 ? 16 : 4;
+	dm_zone z = dm_packet_zone(p);
+	if (dm->udp_seen.rekeyed != dm->t.rekeyed || dm->udp_seen.family != p->family ||
+	    dm->udp_seen.zone.kind != z.kind || dm->udp_seen.zone.id != z.id ||
+	    dm->udp_seen.sport != p->sport || dm->udp_seen.dport != p->dport ||
+	    memcmp(dm->udp_seen.src, p->src, alen) != 0 ||
+	    memcmp(dm->udp_seen.dst, p->final_dst, alen) != 0)
+		return false;
+	*s = dm->udp_seen.s;
+	*how = dm->udp_seen.how;
+	return true;
+}
+
 dm_evidence_wait
 dm_demux_awaits_evidence(dm_demux *dm, int64_t sec, uint32_t nsec, dm_frame_status st,
                          const dm_packet *pkt)
@@ -208,10 +251,8 @@ dm_demux_awaits_evidence(dm_demux *dm, int64_t sec, uint32_t nsec, dm_frame_stat
 	/* The lookup as the frame will make it: the time first, as
 	 * dm_demux_segment() takes it (the same call again changes nothing). */
 	dm_limits_advance(&dm->t, &dm->lim, sec, nsec);
-	if (pkt->proto == 17) {
-		dm_lookup how;
-		return udp_lookup(dm, pkt, &how) ? DM_WAIT_NONE : DM_WAIT_ANSWER;
-	}
+	if (pkt->proto == 17)
+		return udp_lookup_noted(dm, pkt) ? DM_WAIT_NONE : DM_WAIT_ANSWER;
 	return dm_tcp_awaits(dm, pkt);
 }
 
@@ -226,12 +267,13 @@ dm_demux_answered(const dm_demux *dm, uint64_t frame, const dm_packet *pkt)
  * other end of the sender's connection when that is known).  Nothing
  * changes the tables between this and its use. */
 static void
-receiver_lookup(const dm_demux *dm, seg_ctx *c)
+receiver_lookup(dm_demux *dm, seg_ctx *c)
 {
 	const dm_packet *p = c->pkt;
-	if (p->proto == 17)
-		c->recv = udp_lookup(dm, p, &c->how);
-	else
+	if (p->proto == 17) {
+		if (!udp_lookup_seen(dm, p, &c->recv, &c->how))
+			c->recv = udp_lookup(dm, p, &c->how);
+	} else
 		dm_tcp_lookup(dm, c);
 }
 
