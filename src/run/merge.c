@@ -1,9 +1,11 @@
 /* merge.c - the reports of a run's shards combined into the report of the
- * whole run.  Shard K's report counts the frames of its own flows, and
- * shard 0 also the frames that carry no segment, so counts add up; the
- * sockets several shards created (a listener or a bound UDP socket that
- * many flows reach) are combined; every socket is numbered again by the
- * frame that created it, as a whole run numbers them.
+ * whole run.  Shard K's report counts the packets whose receiving host is
+ * in partition K, and shard 0 also those whose hosts cannot be told, so
+ * counts add up; each host is simulated by one shard (declared sockets,
+ * held by every shard, are combined); every socket is numbered again by
+ * the frame, packet and event that created it, as a whole run numbers
+ * them, those a shard discarded taking their ids too; what the shards
+ * held is added up frame by frame for the "state" section.
  */
 #include "config.h"
 
@@ -283,8 +285,11 @@ add_socket(mhost *h, shard_in *in, int i, JsonObject *s, GHashTable *seen)
 	}
 	/* Creation order: the frame, then the packet inside its tunnels. */
 	JsonObject *so = member_object(s, "shard");
-	gint64 created = member_int(so, "created_frame") * DM_SHARD_PACKETS +
-	                 member_int(so, "created_packet");
+	JsonNode *on_receive = json_object_get_member(so, "created_on_receive");
+	gint64 created = (gint64)DM_SHARD_AT(member_int(so, "created_frame"),
+	                                     member_int(so, "created_packet"),
+	                                     on_receive && JSON_NODE_HOLDS_VALUE(on_receive) &&
+	                                     json_node_get_boolean(on_receive));
 	gint64 ff = member_int(s, "first_frame"), lf = member_int(s, "last_frame");
 	msock *m;
 	if (nth < same->len) {
@@ -500,22 +505,34 @@ host_node(mhost *h, shard_in *in)
 }
 
 /* Renumber every socket in creation order (the order of their ids in a
- * whole run); sockets within a host stay in that order too. */
+ * whole run), the sockets the shards made but do not list (@unlisted:
+ * gint64 pairs, id and creation place) taking their ids too; sockets within a host
+ * stay in that order.
+ * Returns: the ids given. */
 static gint64
-number_sockets(GPtrArray *hosts)
+number_sockets(GPtrArray *hosts, GArray *unlisted)
 {
-	GPtrArray *all = g_ptr_array_new();
+	GPtrArray *all = g_ptr_array_new_with_free_func(NULL);
+	GPtrArray *holes = g_ptr_array_new_with_free_func(g_free);
 	for (guint i = 0; i < hosts->len; i++) {
 		mhost *h = g_ptr_array_index(hosts, i);
 		g_ptr_array_sort(h->sockets, creation_order);
 		for (guint j = 0; j < h->sockets->len; j++)
 			g_ptr_array_add(all, g_ptr_array_index(h->sockets, j));
 	}
+	for (guint i = 0; i + 1 < unlisted->len; i += 2) {
+		msock *m = g_new0(msock, 1);
+		m->base_id = g_array_index(unlisted, gint64, i);
+		m->created = g_array_index(unlisted, gint64, i + 1);
+		g_ptr_array_add(holes, m);
+		g_ptr_array_add(all, m);
+	}
 	g_ptr_array_sort(all, creation_order);
 	for (guint i = 0; i < all->len; i++)
 		((msock *)g_ptr_array_index(all, i))->id = (gint64)i + 1;
 	gint64 n = all->len;
 	g_ptr_array_unref(all);
+	g_ptr_array_unref(holes);
 	return n;
 }
 
@@ -553,8 +570,107 @@ shard_order(gconstpointer a, gconstpointer b)
 typedef struct {
 	gint64 created;   /* socket ids the shards gave */
 	gint64 listed;    /* sockets the shards list */
-	gint64 merged;    /* sockets listed once combined */
+	gint64 ids;       /* ids given once combined */
+	GArray *unlisted; /* gint64 pairs: the unlisted ones' ids in their
+	                   * shard and where they were created */
 } merge_counts;
+
+/* A shard's "held" series @a: entry @j's member @m (0 frame, 1 sockets,
+ * 2 memory, 3 and 4 the peaks so far). */
+static gint64
+held_at(JsonArray *a, guint j, guint m)
+{
+	JsonArray *e = json_array_get_array_element(a, j);
+	return e && json_array_get_length(e) > m ? json_array_get_int_element(e, m) : 0;
+}
+
+/* What the whole run held at the end and at the peak: every shard's
+ * series of what it held added up frame by frame, less what all but one
+ * of them hold alike from the start (the declared sockets); a peak no
+ * lower than any shard's own (one that a limit cut back within a
+ * frame). */
+static void
+held_totals(shard_in *in, guint n, gint64 out[4])
+{
+	JsonArray **a = g_new0(JsonArray *, n);
+	guint *at = g_new0(guint, n);
+	gint64 cur[2] = { 0, 0 }, base[2] = { 0, 0 };
+	for (guint i = 0; i < n; i++) {
+		a[i] = member_array(member_object(in[i].doc, "shard"), "held");
+		if (a[i] && json_array_get_length(a[i]) && held_at(a[i], 0, 0) == 0) {
+			base[0] = held_at(a[i], 0, 1);
+			base[1] = held_at(a[i], 0, 2);
+		}
+	}
+	out[2] = out[3] = 0;
+	for (;;) {
+		/* The next frame at which a shard's holding changed. */
+		gint64 next = G_MAXINT64;
+		for (guint i = 0; i < n; i++)
+			if (a[i] && at[i] < json_array_get_length(a[i]))
+				next = MIN(next, held_at(a[i], at[i], 0));
+		if (next == G_MAXINT64)
+			break;
+		for (guint i = 0; i < n; i++) {
+			while (a[i] && at[i] < json_array_get_length(a[i]) &&
+			       held_at(a[i], at[i], 0) == next) {
+				gint64 prev[2] = { 0, 0 };
+				if (at[i]) {
+					prev[0] = held_at(a[i], at[i] - 1, 1);
+					prev[1] = held_at(a[i], at[i] - 1, 2);
+				}
+				cur[0] += held_at(a[i], at[i], 1) - prev[0];
+				cur[1] += held_at(a[i], at[i], 2) - prev[1];
+				at[i]++;
+			}
+		}
+		gint64 shared = (gint64)(n - 1);
+		out[2] = MAX(out[2], cur[0] - shared * base[0]);
+		out[3] = MAX(out[3], cur[1] - shared * base[1]);
+	}
+	for (guint i = 0; i < n; i++) {
+		guint len = a[i] ? json_array_get_length(a[i]) : 0;
+		if (len) {
+			out[2] = MAX(out[2], held_at(a[i], len - 1, 3));
+			out[3] = MAX(out[3], held_at(a[i], len - 1, 4));
+		}
+	}
+	out[0] = cur[0] - (gint64)(n - 1) * base[0];
+	out[1] = cur[1] - (gint64)(n - 1) * base[1];
+	g_free(at);
+	g_free(a);
+}
+
+/* The "state" section: the shards' counts summed, what was held now and
+ * at the peak from their series. */
+static JsonNode *
+merged_state(shard_in *in, guint n)
+{
+	JsonNode *v = NULL;
+	for (guint i = 0; i < n; i++) {
+		JsonNode *x = json_object_get_member(in[i].doc, "state");
+		if (x)
+			v = sum_nodes(v ? v : NULL, x);
+	}
+	if (!v || !JSON_NODE_HOLDS_OBJECT(v))
+		return v;
+	gint64 held[4];
+	held_totals(in, n, held);
+	JsonObject *o = json_node_get_object(v);
+	static const char *const names[] = { "sockets_held", "memory_held", "peak_sockets",
+	                                     "peak_memory" };
+	for (size_t i = 0; i < G_N_ELEMENTS(names); i++)
+		if (json_object_has_member(o, names[i]))
+			json_object_set_int_member(o, names[i], held[i]);
+	/* The whole budget, of which each shard held a share. */
+	static const char *const limits[] = { "max_sockets", "max_memory" };
+	for (size_t i = 0; i < G_N_ELEMENTS(limits); i++)
+		if (json_object_has_member(o, limits[i]))
+			json_object_set_int_member(o, limits[i],
+			                           member_int(member_object(in[0].doc, "shard"),
+			                                      limits[i]));
+	return v;
+}
 
 /* Member @name of the merged document, from the shards' @in (@n of
  * them) and the merged, sorted @hosts. */
@@ -569,9 +685,12 @@ merged_member(const char *name, shard_in *in, guint n, const GPtrArray *hosts,
 			json_array_add_element(a, host_node(g_ptr_array_index(hosts, i), in));
 		v = json_node_new(JSON_NODE_ARRAY);
 		json_node_take_array(v, a);
+	} else if (strcmp(name, "state") == 0) {
+		v = merged_state(in, n);
 	} else if (strcmp(name, "sockets") == 0) {
-		/* Ids given: those of every shard, less the combined ones. */
-		v = int_node(mc->created - (mc->listed - mc->merged));
+		/* Ids given: the listed sockets once combined, and the
+		 * unlisted ones. */
+		v = int_node(mc->ids);
 	} else if (strcmp(name, "files") == 0 || strcmp(name, "frames") == 0 ||
 	           strcmp(name, "reassembly") == 0 || strcmp(name, "capture") == 0) {
 		/* The same in every shard: every shard reads every frame and
@@ -587,8 +706,27 @@ merged_member(const char *name, shard_in *in, guint n, const GPtrArray *hosts,
 	return v;
 }
 
+/* Whether the "state" section @st shows entries evicted or hosts
+ * forgotten under the limits (expiry alone merges exactly). */
+static bool
+evicted(JsonObject *st)
+{
+	JsonObject *r = member_object(st, "retired");
+	if (!st)
+		return false;
+	if (member_int(st, "limit_unmet"))
+		return true;
+	GList *names = r ? json_object_get_members(r) : NULL;
+	bool any = false;
+	for (GList *l = names; l && !any; l = l->next)
+		any = (g_str_has_prefix(l->data, "evicted") || g_str_has_prefix(l->data, "forgotten")) &&
+		      member_int(r, l->data) != 0;
+	g_list_free(names);
+	return any;
+}
+
 /* Combine the hosts of every shard into @hosts; count into @mc.
- * Returns: whether a shard's report had sockets leave the table. */
+ * Returns: whether a shard's report had entries evicted. */
 static bool
 combine_hosts(shard_in *in, guint n, GHashTable *hosts, merge_counts *mc)
 {
@@ -601,7 +739,17 @@ combine_hosts(shard_in *in, guint n, GHashTable *hosts, merge_counts *mc)
 			mc->listed += json_array_get_length(member_array(ho, "sockets"));
 			add_host(hosts, &in[i], (int)i, ho);
 		}
-		crossing |= json_object_has_member(in[i].doc, "state");
+		crossing |= evicted(member_object(in[i].doc, "state"));
+		JsonArray *un = member_array(member_object(in[i].doc, "shard"), "unlisted");
+		for (guint j = 0; un && j < json_array_get_length(un); j++) {
+			/* [its id in the shard, where it was created] */
+			JsonArray *e = json_array_get_array_element(un, j);
+			if (!e || json_array_get_length(e) != 2)
+				continue;
+			gint64 pair[2] = { json_array_get_int_element(e, 0),
+			                   json_array_get_int_element(e, 1) };
+			g_array_append_vals(mc->unlisted, pair, 2);
+		}
 	}
 	return crossing;
 }
@@ -627,7 +775,7 @@ dm_merge_shards(const char *const *paths, guint n, char **warning, GError **erro
 	JsonNode *result = NULL;
 	GHashTable *hosts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, host_free);
 	GPtrArray *sorted = NULL, *order = NULL;
-	merge_counts mc = { 0, 0, 0 };
+	merge_counts mc = { 0, 0, 0, g_array_new(FALSE, FALSE, sizeof(gint64)) };
 
 	*warning = NULL;
 	for (guint i = 0; i < n; i++) {
@@ -641,7 +789,7 @@ dm_merge_shards(const char *const *paths, guint n, char **warning, GError **erro
 
 	bool crossing = combine_hosts(in, n, hosts, &mc);
 	sorted = sorted_hosts(hosts);
-	mc.merged = number_sockets(sorted);
+	mc.ids = number_sockets(sorted, mc.unlisted);
 
 	JsonObject *doc = json_object_new();
 	order = member_order(in, n);
@@ -652,11 +800,13 @@ dm_merge_shards(const char *const *paths, guint n, char **warning, GError **erro
 	}
 	result = json_node_new(JSON_NODE_OBJECT);
 	json_node_take_object(result, doc);
-	if (crossing || mc.created != mc.listed)
-		*warning = g_strdup("sockets were expired, evicted or left out (--host): "
-		                    "socket ids and the \"state\" counts may differ from a whole run");
+	if (crossing)
+		*warning = g_strdup("entries were evicted under --max-sockets/--max-memory, "
+		                    "each shard within its share of the budget: the sockets "
+		                    "listed and the \"state\" section may differ from a whole run");
 
 out:
+	g_array_unref(mc.unlisted);
 	if (order)
 		g_ptr_array_unref(order);
 	if (sorted)
