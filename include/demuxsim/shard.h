@@ -17,6 +17,7 @@
 
 #include "demuxsim/demux.h"
 #include "demuxsim/packet.h"
+#include "demuxsim/reasm.h"
 #include "demuxsim/report.h"
 
 typedef struct dm_shard dm_shard;
@@ -104,5 +105,37 @@ void dm_shard_note_held(dm_shard *sh, uint64_t frame, const dm_demux_usage *u);
  * merge only when made with the same one.
  */
 void dm_shard_set_options(dm_shard *sh, int argc, char **argv);
+
+/**
+ * dm_shard_use_buckets: when the inputs @paths (@n of them) are buckets
+ * of demuxsim partition (each with its .frames index), check that they
+ * are every bucket of partition K of N, in the order of the inputs they
+ * came from, and read the manifest beside them; the recorded options
+ * then name the inputs, not the buckets.  Other inputs change nothing.
+ * Returns: false with @error set when they are not such buckets.
+ */
+bool dm_shard_use_buckets(dm_shard *sh, char **paths, guint n, GError **error);
+
+/**
+ * dm_shard_bucket: the input that bucket @path came from (@sh may be
+ * NULL), and in @frames how many frames it had.
+ * Returns: its name, or NULL when @path is not a bucket.
+ */
+const char *dm_shard_bucket(const dm_shard *sh, const char *path, uint64_t *frames);
+
+/**
+ * dm_shard_bucket_reasm: with buckets, the whole capture's reassembly
+ * counts (the partition pass reassembled every fragment), into @out.
+ * Returns: false without buckets (@sh may be NULL).
+ */
+bool dm_shard_bucket_reasm(const dm_shard *sh, dm_reasm_stats *out);
+
+/**
+ * dm_shard_bucket_clock: with buckets, the time of the whole capture's
+ * first frame (@end false) or last: the simulation's clock starts and
+ * ends with them, as a whole run's does (@sh may be NULL).
+ * Returns: false without buckets, or for a capture without frames.
+ */
+bool dm_shard_bucket_clock(const dm_shard *sh, bool end, int64_t *sec, uint32_t *nsec);
 
 #endif /* DEMUXSIM_SHARD_H */

@@ -98,6 +98,8 @@ static const char *const description =
 	"explains a checksum typed by hand (see demuxsim checksum --help).\n"
 	"demuxsim merge A.json B.json ... combines the JSON reports of the\n"
 	"shards of a run made with --shard K/N (see demuxsim merge --help).\n"
+	"demuxsim partition -N N -o DIR FILES... writes each frame to the buckets\n"
+	"of its hosts' partitions, for --shard K/N to read (see its --help).\n"
 	"\n"
 	"Exit status: 0 done; 1 input error (unreadable, truncated or damaged\n"
 	"capture, unsupported link type, bad --sockets file: results so far are\n"
@@ -336,6 +338,12 @@ check_options(cli *c)
 		g_printerr("demuxsim: no capture given (use -r FILE or FILE...; try --help)\n");
 		return DM_EXIT_USAGE;
 	}
+	if (c->rs.shard && !dm_shard_use_buckets(c->rs.shard, (char **)c->inputs->pdata,
+	                                         c->inputs->len, &err)) {
+		dm_report_input_error(g_ptr_array_index(c->inputs, 0), 0, err->message);
+		g_error_free(err);
+		return DM_EXIT_INPUT;
+	}
 	return check_inputs_exist(c);
 }
 
@@ -464,6 +472,8 @@ main(int argc, char **argv)
 		return dm_cli_checksum(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "merge") == 0)
 		return dm_cli_merge(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "partition") == 0)
+		return dm_cli_partition(argc - 1, argv + 1);
 
 	cli c = {
 		.ro = DM_REASM_CLI_INIT,

@@ -9,6 +9,8 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include "demuxsim/decode.h"
 #include "demuxsim/pipeline.h"
 #include "demuxsim/report-live.h"
@@ -34,6 +36,27 @@ trace_correction(void *ctx, uint64_t frame, const dm_record *rec, const dm_corre
 	dm_report_correction(ctx, frame, rec, c);
 }
 
+/* A bucket's run: the simulation's clock to the whole capture's first
+ * frame's time (the base of its ticks) or last (the expiry a whole run
+ * meets by its end). */
+static void
+clock_to(dm_pipeline *p, bool end)
+{
+	int64_t sec;
+	uint32_t nsec;
+	if (!dm_shard_bucket_clock(p->cfg.shard, end, &sec, &nsec))
+		return;
+	dm_packet none;
+	dm_decision d;
+	memset(&none, 0, sizeof none);
+	dm_demux_segment(p->cfg.dm, p->frame, sec, nsec, DM_FRAME_NOT_IP, &none, &d);
+	if (end) {
+		dm_demux_usage u;
+		dm_demux_get_usage(p->cfg.dm, &u);
+		dm_shard_note_held(p->cfg.shard, MAX(p->frame, p->sum.frames), &u);
+	}
+}
+
 dm_pipeline *
 dm_pipeline_new(const dm_pipeline_config *cfg)
 {
@@ -44,6 +67,7 @@ dm_pipeline_new(const dm_pipeline_config *cfg)
 	else
 		p->sink = (dm_pipeline_sink){ trace_frame, trace_correction, cfg->rep };
 	p->cfg.sink = &p->sink;
+	clock_to(p, false);
 	return p;
 }
 
@@ -187,6 +211,12 @@ dm_pipeline_note_filtered(dm_pipeline *p, uint64_t n)
 	p->sum.filtered += n;
 }
 
+void
+dm_pipeline_note_absent(dm_pipeline *p, uint64_t n)
+{
+	p->sum.frames += n;
+}
+
 uint64_t
 dm_pipeline_frames(const dm_pipeline *p)
 {
@@ -202,8 +232,12 @@ dm_pipeline_summary(const dm_pipeline *p)
 const dm_summary *
 dm_pipeline_finish(dm_pipeline *p)
 {
+	clock_to(p, true);
 	if (p->cfg.ra)
 		dm_reasm_finish(p->cfg.ra, &p->sum.reasm);
+	/* A bucket's fragments are some of the capture's: the partition
+	 * pass counted the whole capture's reassembly. */
+	dm_shard_bucket_reasm(p->cfg.shard, &p->sum.reasm);
 	if (p->cfg.calls)
 		dm_calls_finish(p->cfg.calls);
 	dm_report_summary(p->cfg.rep, &p->sum, p->cfg.dm);

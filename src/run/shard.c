@@ -6,7 +6,11 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
+
+#include "demuxsim/partition.h"
 
 #include "demuxsim/shard.h"
 
@@ -17,7 +21,27 @@ struct dm_shard {
 	GArray *listed;      /* guint8: whether the report lists id i + 1 */
 	GArray *held;        /* dm_shard_held: where what it holds changed */
 	GPtrArray *options;  /* char *, NULL-terminated */
+	/* Reading buckets of demuxsim partition: per input path, its
+	 * original name and frame count; the whole capture's reassembly. */
+	GHashTable *buckets; /* path -> shard_bucket, or NULL */
+	dm_reasm_stats reasm;
+	bool have_clock;     /* the capture's first and last frame's times */
+	int64_t clock_sec[2];
+	uint32_t clock_nsec[2];
 };
+
+typedef struct {
+	char *name;
+	uint64_t frames;
+} shard_bucket;
+
+static void
+bucket_free(gpointer p)
+{
+	shard_bucket *b = p;
+	g_free(b->name);
+	g_free(b);
+}
 
 dm_shard *
 dm_shard_parse(const char *text, GError **error)
@@ -65,6 +89,8 @@ dm_shard_free(dm_shard *sh)
 	g_array_unref(sh->listed);
 	g_array_unref(sh->held);
 	g_ptr_array_unref(sh->options);
+	if (sh->buckets)
+		g_hash_table_unref(sh->buckets);
 	g_free(sh);
 }
 
@@ -213,4 +239,152 @@ dm_shard_set_options(dm_shard *sh, int argc, char **argv)
 		g_ptr_array_add(sh->options, g_strdup(argv[i]));
 	}
 	g_ptr_array_add(sh->options, NULL);
+}
+
+/* --- Buckets of demuxsim partition --------------------------------------- */
+
+/* The first line of bucket @path's index: its K, N and input. */
+static bool
+read_index_head(const char *path, guint64 head[3])
+{
+	char *ipath = g_strconcat(path, ".frames", NULL);
+	FILE *f = fopen(ipath, "r");
+	g_free(ipath);
+	if (!f)
+		return false;
+	bool ok = fscanf(f, "demuxsim-partition %" SCNu64 " %" SCNu64 " %" SCNu64,
+	                 &head[0], &head[1], &head[2]) == 3;
+	fclose(f);
+	return ok;
+}
+
+static bool
+load_manifest(dm_shard *sh, const char *path, GKeyFile *kf, GError **error)
+{
+	char *dir = g_path_get_dirname(path);
+	char *mpath = g_build_filename(dir, DM_PARTITION_MANIFEST, NULL);
+	g_free(dir);
+	bool ok = g_key_file_load_from_file(kf, mpath, G_KEY_FILE_NONE, NULL);
+	char *version = ok ? g_key_file_get_string(kf, "partition", "version", NULL) : NULL;
+	char *reasm = ok ? g_key_file_get_string(kf, "partition", "reassembly", NULL) : NULL;
+	gchar **r = reasm ? g_strsplit(reasm, ";", -1) : NULL;
+	ok = ok && version && strcmp(version, PACKAGE_VERSION) == 0 && r &&
+	     g_strv_length(r) == 3 + 2 * DM_REASM_N_COUNT &&
+	     g_key_file_get_uint64(kf, "partition", "n", NULL) == sh->n;
+	if (ok) {
+		guint i = 0;
+		sh->reasm.enabled = g_ascii_strtoull(r[i++], NULL, 10) != 0;
+		for (int f = 0; f < 2; f++)
+			for (int c = 0; c < DM_REASM_N_COUNT; c++)
+				sh->reasm.count[f][c] = g_ascii_strtoull(r[i++], NULL, 10);
+		sh->reasm.peak_memory = g_ascii_strtoull(r[i++], NULL, 10);
+		sh->reasm.max_memory = g_ascii_strtoull(r[i++], NULL, 10);
+	} else {
+		g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL, "%s: missing, or not made by "
+		            "demuxsim %s partition -N %u", mpath, PACKAGE_VERSION, sh->n);
+	}
+	char *clock = ok ? g_key_file_get_string(kf, "partition", "clock", NULL) : NULL;
+	gchar **c = clock ? g_strsplit(clock, ";", -1) : NULL;
+	if (c && g_strv_length(c) == 4) {
+		sh->have_clock = true;
+		for (int i = 0; i < 2; i++) {
+			sh->clock_sec[i] = g_ascii_strtoll(c[2 * i], NULL, 10);
+			sh->clock_nsec[i] = (uint32_t)g_ascii_strtoull(c[2 * i + 1], NULL, 10);
+		}
+	}
+	g_strfreev(c);
+	g_free(clock);
+	g_strfreev(r);
+	g_free(reasm);
+	g_free(version);
+	g_free(mpath);
+	return ok;
+}
+
+/* Replace, in the recorded options, each bucket's path by its input's
+ * name: the shards of the buckets agree with one another. */
+static void
+options_as_inputs(dm_shard *sh)
+{
+	for (guint i = 0; i + 1 < sh->options->len; i++) {
+		shard_bucket *b = g_hash_table_lookup(sh->buckets, sh->options->pdata[i]);
+		if (b) {
+			g_free(sh->options->pdata[i]);
+			sh->options->pdata[i] = g_strdup(b->name);
+		}
+	}
+}
+
+bool
+dm_shard_use_buckets(dm_shard *sh, char **paths, guint n, GError **error)
+{
+	guint64 head[3];
+	guint buckets = 0;
+	for (guint i = 0; i < n; i++)
+		buckets += read_index_head(paths[i], head);
+	if (!buckets)
+		return true;
+	GKeyFile *kf = g_key_file_new();
+	bool ok = load_manifest(sh, paths[0], kf, error);
+	gchar **names = ok ? g_key_file_get_string_list(kf, "partition", "inputs", NULL, NULL) : NULL;
+	char *fl = ok ? g_key_file_get_string(kf, "partition", "frames", NULL) : NULL;
+	gchar **frames = fl ? g_strsplit(fl, ";", -1) : NULL;
+	guint inputs = names ? g_strv_length(names) : 0;
+	sh->buckets = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, bucket_free);
+	for (guint i = 0; ok && i < n; i++) {
+		if (!read_index_head(paths[i], head) || head[0] != sh->k || head[1] != sh->n ||
+		    head[2] >= inputs || !frames || g_strv_length(frames) != inputs) {
+			g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL, "%s: not a bucket of "
+			            "partition %u of %u (its .frames index names another, or none)",
+			            paths[i], sh->k, sh->n);
+			ok = false;
+			break;
+		}
+		shard_bucket *b = g_new0(shard_bucket, 1);
+		b->name = g_strdup(names[head[2]]);
+		b->frames = g_ascii_strtoull(frames[head[2]], NULL, 10);
+		g_hash_table_insert(sh->buckets, g_strdup(paths[i]), b);
+	}
+	if (ok && n != inputs) {
+		g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL, "%u buckets given for "
+		            "partition %u, which has %u (one per input of demuxsim partition)",
+		            n, sh->k, inputs);
+		ok = false;
+	}
+	if (ok)
+		options_as_inputs(sh);
+	g_strfreev(frames);
+	g_free(fl);
+	g_strfreev(names);
+	g_key_file_free(kf);
+	return ok;
+}
+
+const char *
+dm_shard_bucket(const dm_shard *sh, const char *path, uint64_t *frames)
+{
+	shard_bucket *b = sh && sh->buckets ? g_hash_table_lookup(sh->buckets, path) : NULL;
+	if (!b)
+		return NULL;
+	*frames = b->frames;
+	return b->name;
+}
+
+bool
+dm_shard_bucket_reasm(const dm_shard *sh, dm_reasm_stats *out)
+{
+	if (!sh || !sh->buckets)
+		return false;
+	*out = sh->reasm;
+	return true;
+}
+
+bool
+dm_shard_bucket_clock(const dm_shard *sh, bool end, int64_t *sec, uint32_t *nsec)
+{
+	if (!sh || !sh->buckets || !sh->have_clock)
+		return false;
+	*sec = sh->clock_sec[end];
+	*nsec = sh->clock_nsec[end];
+	return true;
 }
