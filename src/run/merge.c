@@ -15,16 +15,9 @@
 #include "demuxsim/decode.h"
 #include "demuxsim/merge.h"
 #include "demuxsim/shard.h"
+#include "merge-int.h"
 
 G_DEFINE_QUARK(dm-merge-error-quark, dm_merge_error)
-
-typedef struct {
-	const char *path;
-	JsonNode *root;
-	JsonObject *doc;
-	gint64 k;
-	GHashTable *by_id;        /* its socket id -> msock */
-} shard_in;
 
 /* One socket of the whole run, from the shards that had it. */
 typedef struct {
@@ -53,39 +46,6 @@ typedef struct {
 	JsonNode *retired;        /* summed, or NULL */
 } mhost;
 
-static gint64
-member_int(JsonObject *o, const char *name)
-{
-	JsonNode *n = json_object_get_member(o, name);
-	if (!n || JSON_NODE_TYPE(n) != JSON_NODE_VALUE)
-		return 0;
-	return json_node_get_int(n);
-}
-
-static const char *
-member_string(JsonObject *o, const char *name)
-{
-	JsonNode *n = json_object_get_member(o, name);
-	if (!n || JSON_NODE_TYPE(n) != JSON_NODE_VALUE ||
-	    json_node_get_value_type(n) != G_TYPE_STRING)
-		return NULL;
-	return json_node_get_string(n);
-}
-
-static JsonObject *
-member_object(JsonObject *o, const char *name)
-{
-	JsonNode *n = o ? json_object_get_member(o, name) : NULL;
-	return n && JSON_NODE_HOLDS_OBJECT(n) ? json_node_get_object(n) : NULL;
-}
-
-static JsonArray *
-member_array(JsonObject *o, const char *name)
-{
-	JsonNode *n = o ? json_object_get_member(o, name) : NULL;
-	return n && JSON_NODE_HOLDS_ARRAY(n) ? json_node_get_array(n) : NULL;
-}
-
 /* --- Reading and checking ------------------------------------------------ */
 
 static bool
@@ -106,14 +66,14 @@ load(shard_in *in, GError **error)
 	g_object_unref(p);
 	in->doc = in->root && JSON_NODE_HOLDS_OBJECT(in->root) ?
 	          json_node_get_object(in->root) : NULL;
-	JsonObject *sh = member_object(in->doc, "shard");
-	if (!sh || !member_array(in->doc, "hosts") || !member_string(sh, "version") ||
-	    !member_array(sh, "options")) {
+	JsonObject *sh = dm_merge_object(in->doc, "shard");
+	if (!sh || !dm_merge_array(in->doc, "hosts") || !dm_merge_string(sh, "version") ||
+	    !dm_merge_array(sh, "options")) {
 		g_set_error(error, DM_MERGE_ERROR, 1, "%s: not a shard report "
 		            "(made by demuxsim --shard K/N -q --format json)", in->path);
 		return false;
 	}
-	in->k = member_int(sh, "k");
+	in->k = dm_merge_int(sh, "k");
 	in->by_id = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
 	return true;
 }
@@ -130,14 +90,14 @@ same_node(JsonNode *a, JsonNode *b)
 static bool
 check_set(shard_in *in, guint n, GError **error)
 {
-	JsonObject *s0 = member_object(in[0].doc, "shard");
-	gint64 count = member_int(s0, "n");
+	JsonObject *s0 = dm_merge_object(in[0].doc, "shard");
+	gint64 count = dm_merge_int(s0, "n");
 	for (guint i = 0; i < n; i++) {
-		JsonObject *si = member_object(in[i].doc, "shard");
+		JsonObject *si = dm_merge_object(in[i].doc, "shard");
 		const char *what = NULL;
-		if (strcmp(member_string(si, "version"), PACKAGE_VERSION) != 0) {
+		if (strcmp(dm_merge_string(si, "version"), PACKAGE_VERSION) != 0) {
 			g_set_error(error, DM_MERGE_ERROR, 1, "%s: made by demuxsim %s, this is %s",
-			            in[i].path, member_string(si, "version"), PACKAGE_VERSION);
+			            in[i].path, dm_merge_string(si, "version"), PACKAGE_VERSION);
 			return false;
 		}
 		if (json_object_has_member(in[i].doc, "interrupted")) {
@@ -145,14 +105,14 @@ check_set(shard_in *in, guint n, GError **error)
 			            "(it saw only part of the capture): run it again", in[i].path);
 			return false;
 		}
-		if (member_int(si, "n") != count)
+		if (dm_merge_int(si, "n") != count)
 			what = "a different number of shards";
 		else if (!same_node(json_object_get_member(si, "options"),
 		                    json_object_get_member(s0, "options")))
 			what = "different options or files";
 		else if (!same_node(json_object_get_member(in[i].doc, "files"),
 		                    json_object_get_member(in[0].doc, "files")) ||
-		         member_int(in[i].doc, "frames") != member_int(in[0].doc, "frames"))
+		         dm_merge_int(in[i].doc, "frames") != dm_merge_int(in[0].doc, "frames"))
 			what = "different captures";
 		if (what) {
 			g_set_error(error, DM_MERGE_ERROR, 1, "%s: shard of another run (%s than %s)",
@@ -182,45 +142,14 @@ check_set(shard_in *in, guint n, GError **error)
 	return true;
 }
 
-/* --- Counts ------------------------------------------------------------ */
-
-/* @into plus @add: integers summed (those named max_* taken once: they are
- * limits), objects member by member, anything else kept from @into. */
-static JsonNode *
-sum_nodes(JsonNode *into, JsonNode *add)
-{
-	if (!into)
-		return json_node_copy(add);
-	if (JSON_NODE_HOLDS_OBJECT(into) && JSON_NODE_HOLDS_OBJECT(add)) {
-		JsonObject *a = json_node_get_object(into), *b = json_node_get_object(add);
-		GList *names = json_object_get_members(b);
-		for (GList *l = names; l; l = l->next) {
-			const char *name = l->data;
-			JsonNode *mine = json_object_get_member(a, name);
-			JsonNode *theirs = json_object_get_member(b, name);
-			if (mine && g_str_has_prefix(name, "max_"))
-				continue;
-			JsonNode *sum = sum_nodes(mine ? json_node_copy(mine) : NULL, theirs);
-			json_object_set_member(a, name, sum);
-		}
-		g_list_free(names);
-		return into;
-	}
-	if (JSON_NODE_HOLDS_VALUE(into) && JSON_NODE_HOLDS_VALUE(add) &&
-	    json_node_get_value_type(into) == G_TYPE_INT64 &&
-	    json_node_get_value_type(add) == G_TYPE_INT64)
-		json_node_set_int(into, json_node_get_int(into) + json_node_get_int(add));
-	return into;
-}
-
 /* --- Hosts and sockets --------------------------------------------------- */
 
 /* The host at @address in the tenant network @tunnel (NULL: none). */
 static mhost *
 host_for(GHashTable *hosts, const char *address, JsonObject *tunnel)
 {
-	const char *kind = tunnel ? member_string(tunnel, "kind") : NULL;
-	gint64 id = tunnel ? member_int(tunnel, "id") : 0;
+	const char *kind = tunnel ? dm_merge_string(tunnel, "kind") : NULL;
+	gint64 id = tunnel ? dm_merge_int(tunnel, "id") : 0;
 	char *key = g_strdup_printf("%s%%%s:%" G_GINT64_FORMAT, address, kind ? kind : "", id);
 	mhost *h = g_hash_table_lookup(hosts, key);
 	if (h) {
@@ -260,7 +189,7 @@ host_free(gpointer p)
 static const char *
 shard_time(JsonObject *s, const char *name)
 {
-	return member_string(member_object(s, "shard"), name);
+	return dm_merge_string(dm_merge_object(s, "shard"), name);
 }
 
 /* Add socket @s of input @i to @h: a socket another shard also created
@@ -269,9 +198,9 @@ shard_time(JsonObject *s, const char *name)
 static void
 add_socket(mhost *h, shard_in *in, int i, JsonObject *s, GHashTable *seen)
 {
-	const char *remote = member_string(s, "remote");
-	char *key = g_strdup_printf("%s %s %s %s", member_string(s, "proto"),
-	                            member_string(s, "kind"), member_string(s, "local"),
+	const char *remote = dm_merge_string(s, "remote");
+	char *key = g_strdup_printf("%s %s %s %s", dm_merge_string(s, "proto"),
+	                            dm_merge_string(s, "kind"), dm_merge_string(s, "local"),
 	                            remote ? remote : "-");
 	/* Which occurrence of the key in this shard. */
 	guint nth = GPOINTER_TO_UINT(g_hash_table_lookup(seen, key));
@@ -284,36 +213,36 @@ add_socket(mhost *h, shard_in *in, int i, JsonObject *s, GHashTable *seen)
 		g_free(key);
 	}
 	/* Creation order: the frame, then the packet inside its tunnels. */
-	JsonObject *so = member_object(s, "shard");
+	JsonObject *so = dm_merge_object(s, "shard");
 	JsonNode *on_receive = json_object_get_member(so, "created_on_receive");
-	gint64 created = (gint64)DM_SHARD_AT(member_int(so, "created_frame"),
-	                                     member_int(so, "created_packet"),
+	gint64 created = (gint64)DM_SHARD_AT(dm_merge_int(so, "created_frame"),
+	                                     dm_merge_int(so, "created_packet"),
 	                                     on_receive && JSON_NODE_HOLDS_VALUE(on_receive) &&
 	                                     json_node_get_boolean(on_receive));
-	gint64 ff = member_int(s, "first_frame"), lf = member_int(s, "last_frame");
+	gint64 ff = dm_merge_int(s, "first_frame"), lf = dm_merge_int(s, "last_frame");
 	msock *m;
 	if (nth < same->len) {
 		m = g_ptr_array_index(same, nth);
 		if (created < m->created) {
 			m->base = s;
 			m->base_in = i;
-			m->base_id = member_int(s, "id");
+			m->base_id = dm_merge_int(s, "id");
 			m->created = created;
 		}
 	} else {
 		m = g_new0(msock, 1);
 		m->base = s;
 		m->base_in = i;
-		m->base_id = member_int(s, "id");
+		m->base_id = dm_merge_int(s, "id");
 		m->created = created;
 		m->latest = s;
 		g_ptr_array_add(same, m);
 		g_ptr_array_add(h->sockets, m);
 	}
-	m->segments += member_int(s, "segments");
-	m->bytes += member_int(s, "bytes");
-	m->bad += member_int(s, "bad_checksums");
-	m->peers += member_int(s, "peers");
+	m->segments += dm_merge_int(s, "segments");
+	m->bytes += dm_merge_int(s, "bytes");
+	m->bad += dm_merge_int(s, "bad_checksums");
+	m->peers += dm_merge_int(s, "peers");
 	if (ff && (!m->first_frame || ff < m->first_frame)) {
 		m->first_frame = ff;
 		m->first = shard_time(s, "first");
@@ -324,25 +253,25 @@ add_socket(mhost *h, shard_in *in, int i, JsonObject *s, GHashTable *seen)
 		m->latest = s;
 	}
 	gint64 *id = g_new(gint64, 1);
-	*id = member_int(s, "id");
+	*id = dm_merge_int(s, "id");
 	g_hash_table_insert(in->by_id, id, m);
 }
 
 static void
 add_host(GHashTable *hosts, shard_in *in, int i, JsonObject *ho)
 {
-	mhost *h = host_for(hosts, member_string(ho, "address"), member_object(ho, "tunnel"));
-	JsonArray *socks = member_array(ho, "sockets");
-	JsonArray *refused = member_array(ho, "refused");
+	mhost *h = host_for(hosts, dm_merge_string(ho, "address"), dm_merge_object(ho, "tunnel"));
+	JsonArray *socks = dm_merge_array(ho, "sockets");
+	JsonArray *refused = dm_merge_array(ho, "refused");
 	GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	for (guint j = 0; socks && j < json_array_get_length(socks); j++)
 		add_socket(h, in, i, json_array_get_object_element(socks, j), seen);
 	g_hash_table_unref(seen);
 	for (guint j = 0; refused && j < json_array_get_length(refused); j++)
 		g_ptr_array_add(h->refused, json_array_get_object_element(refused, j));
-	h->dropped = sum_nodes(h->dropped, json_object_get_member(ho, "dropped"));
+	h->dropped = dm_merge_sum(h->dropped, json_object_get_member(ho, "dropped"));
 	if (json_object_has_member(ho, "retired"))
-		h->retired = sum_nodes(h->retired, json_object_get_member(ho, "retired"));
+		h->retired = dm_merge_sum(h->retired, json_object_get_member(ho, "retired"));
 }
 
 static gint
@@ -376,8 +305,8 @@ creation_order(gconstpointer a, gconstpointer b)
 static gint
 refusal_order(gconstpointer a, gconstpointer b)
 {
-	gint64 x = member_int(*(JsonObject *const *)a, "frame");
-	gint64 y = member_int(*(JsonObject *const *)b, "frame");
+	gint64 x = dm_merge_int(*(JsonObject *const *)a, "frame");
+	gint64 y = dm_merge_int(*(JsonObject *const *)b, "frame");
 	return x < y ? -1 : x > y;
 }
 
@@ -437,7 +366,7 @@ socket_node(msock *m, shard_in *in)
 		if (strcmp(name, "id") == 0) {
 			v = int_node(m->id);
 		} else if (strcmp(name, "parent") == 0) {
-			gint64 pid = member_int(m->base, "parent");
+			gint64 pid = dm_merge_int(m->base, "parent");
 			msock *p = pid ? g_hash_table_lookup(in[m->base_in].by_id, &pid) : NULL;
 			v = p ? int_node(p->id) : json_node_new(JSON_NODE_NULL);
 		} else if (strcmp(name, "state") == 0) {
@@ -575,103 +504,6 @@ typedef struct {
 	                   * shard and where they were created */
 } merge_counts;
 
-/* A shard's "held" series @a: entry @j's member @m (0 frame, 1 sockets,
- * 2 memory, 3 and 4 the peaks so far). */
-static gint64
-held_at(JsonArray *a, guint j, guint m)
-{
-	JsonArray *e = json_array_get_array_element(a, j);
-	return e && json_array_get_length(e) > m ? json_array_get_int_element(e, m) : 0;
-}
-
-/* What the whole run held at the end and at the peak: every shard's
- * series of what it held added up frame by frame, less what all but one
- * of them hold alike from the start (the declared sockets); a peak no
- * lower than any shard's own (one that a limit cut back within a
- * frame). */
-static void
-held_totals(shard_in *in, guint n, gint64 out[4])
-{
-	JsonArray **a = g_new0(JsonArray *, n);
-	guint *at = g_new0(guint, n);
-	gint64 cur[2] = { 0, 0 }, base[2] = { 0, 0 };
-	for (guint i = 0; i < n; i++) {
-		a[i] = member_array(member_object(in[i].doc, "shard"), "held");
-		if (a[i] && json_array_get_length(a[i]) && held_at(a[i], 0, 0) == 0) {
-			base[0] = held_at(a[i], 0, 1);
-			base[1] = held_at(a[i], 0, 2);
-		}
-	}
-	out[2] = out[3] = 0;
-	for (;;) {
-		/* The next frame at which a shard's holding changed. */
-		gint64 next = G_MAXINT64;
-		for (guint i = 0; i < n; i++)
-			if (a[i] && at[i] < json_array_get_length(a[i]))
-				next = MIN(next, held_at(a[i], at[i], 0));
-		if (next == G_MAXINT64)
-			break;
-		for (guint i = 0; i < n; i++) {
-			while (a[i] && at[i] < json_array_get_length(a[i]) &&
-			       held_at(a[i], at[i], 0) == next) {
-				gint64 prev[2] = { 0, 0 };
-				if (at[i]) {
-					prev[0] = held_at(a[i], at[i] - 1, 1);
-					prev[1] = held_at(a[i], at[i] - 1, 2);
-				}
-				cur[0] += held_at(a[i], at[i], 1) - prev[0];
-				cur[1] += held_at(a[i], at[i], 2) - prev[1];
-				at[i]++;
-			}
-		}
-		gint64 shared = (gint64)(n - 1);
-		out[2] = MAX(out[2], cur[0] - shared * base[0]);
-		out[3] = MAX(out[3], cur[1] - shared * base[1]);
-	}
-	for (guint i = 0; i < n; i++) {
-		guint len = a[i] ? json_array_get_length(a[i]) : 0;
-		if (len) {
-			out[2] = MAX(out[2], held_at(a[i], len - 1, 3));
-			out[3] = MAX(out[3], held_at(a[i], len - 1, 4));
-		}
-	}
-	out[0] = cur[0] - (gint64)(n - 1) * base[0];
-	out[1] = cur[1] - (gint64)(n - 1) * base[1];
-	g_free(at);
-	g_free(a);
-}
-
-/* The "state" section: the shards' counts summed, what was held now and
- * at the peak from their series. */
-static JsonNode *
-merged_state(shard_in *in, guint n)
-{
-	JsonNode *v = NULL;
-	for (guint i = 0; i < n; i++) {
-		JsonNode *x = json_object_get_member(in[i].doc, "state");
-		if (x)
-			v = sum_nodes(v ? v : NULL, x);
-	}
-	if (!v || !JSON_NODE_HOLDS_OBJECT(v))
-		return v;
-	gint64 held[4];
-	held_totals(in, n, held);
-	JsonObject *o = json_node_get_object(v);
-	static const char *const names[] = { "sockets_held", "memory_held", "peak_sockets",
-	                                     "peak_memory" };
-	for (size_t i = 0; i < G_N_ELEMENTS(names); i++)
-		if (json_object_has_member(o, names[i]))
-			json_object_set_int_member(o, names[i], held[i]);
-	/* The whole budget, of which each shard held a share. */
-	static const char *const limits[] = { "max_sockets", "max_memory" };
-	for (size_t i = 0; i < G_N_ELEMENTS(limits); i++)
-		if (json_object_has_member(o, limits[i]))
-			json_object_set_int_member(o, limits[i],
-			                           member_int(member_object(in[0].doc, "shard"),
-			                                      limits[i]));
-	return v;
-}
-
 /* Member @name of the merged document, from the shards' @in (@n of
  * them) and the merged, sorted @hosts. */
 static JsonNode *
@@ -686,7 +518,7 @@ merged_member(const char *name, shard_in *in, guint n, const GPtrArray *hosts,
 		v = json_node_new(JSON_NODE_ARRAY);
 		json_node_take_array(v, a);
 	} else if (strcmp(name, "state") == 0) {
-		v = merged_state(in, n);
+		v = dm_merge_state(in, n);
 	} else if (strcmp(name, "sockets") == 0) {
 		/* Ids given: the listed sockets once combined, and the
 		 * unlisted ones. */
@@ -700,29 +532,10 @@ merged_member(const char *name, shard_in *in, guint n, const GPtrArray *hosts,
 		for (guint i = 0; i < n; i++) {
 			JsonNode *x = json_object_get_member(in[i].doc, name);
 			if (x)
-				v = sum_nodes(v, x);
+				v = dm_merge_sum(v, x);
 		}
 	}
 	return v;
-}
-
-/* Whether the "state" section @st shows entries evicted or hosts
- * forgotten under the limits (expiry alone merges exactly). */
-static bool
-evicted(JsonObject *st)
-{
-	JsonObject *r = member_object(st, "retired");
-	if (!st)
-		return false;
-	if (member_int(st, "limit_unmet"))
-		return true;
-	GList *names = r ? json_object_get_members(r) : NULL;
-	bool any = false;
-	for (GList *l = names; l && !any; l = l->next)
-		any = (g_str_has_prefix(l->data, "evicted") || g_str_has_prefix(l->data, "forgotten")) &&
-		      member_int(r, l->data) != 0;
-	g_list_free(names);
-	return any;
 }
 
 /* Combine the hosts of every shard into @hosts; count into @mc.
@@ -732,15 +545,15 @@ combine_hosts(shard_in *in, guint n, GHashTable *hosts, merge_counts *mc)
 {
 	bool crossing = false;
 	for (guint i = 0; i < n; i++) {
-		JsonArray *ha = member_array(in[i].doc, "hosts");
-		mc->created += member_int(in[i].doc, "sockets");
+		JsonArray *ha = dm_merge_array(in[i].doc, "hosts");
+		mc->created += dm_merge_int(in[i].doc, "sockets");
 		for (guint j = 0; j < json_array_get_length(ha); j++) {
 			JsonObject *ho = json_array_get_object_element(ha, j);
-			mc->listed += json_array_get_length(member_array(ho, "sockets"));
+			mc->listed += json_array_get_length(dm_merge_array(ho, "sockets"));
 			add_host(hosts, &in[i], (int)i, ho);
 		}
-		crossing |= evicted(member_object(in[i].doc, "state"));
-		JsonArray *un = member_array(member_object(in[i].doc, "shard"), "unlisted");
+		crossing |= dm_merge_evicted(dm_merge_object(in[i].doc, "state"));
+		JsonArray *un = dm_merge_array(dm_merge_object(in[i].doc, "shard"), "unlisted");
 		for (guint j = 0; un && j < json_array_get_length(un); j++) {
 			/* [its id in the shard, where it was created] */
 			JsonArray *e = json_array_get_array_element(un, j);
