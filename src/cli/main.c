@@ -340,7 +340,8 @@ check_options(cli *c)
 	}
 	if (c->rs.shard && !dm_shard_use_buckets(c->rs.shard, (char **)c->inputs->pdata,
 	                                         c->inputs->len, &err)) {
-		dm_report_input_error(g_ptr_array_index(c->inputs, 0), 0, err->message);
+		/* The message names the bucket or manifest at fault. */
+		g_printerr("demuxsim: %s\n", err->message);
 		g_error_free(err);
 		return DM_EXIT_INPUT;
 	}
