@@ -245,6 +245,25 @@ bool dm_demux_answered(const dm_demux *dm, uint64_t frame, const dm_packet *pkt)
 void dm_demux_segment(dm_demux *dm, uint64_t frame, int64_t sec, uint32_t nsec,
                       dm_frame_status st, const dm_packet *pkt, dm_decision *out);
 
+/* The events of a segment: it leaving its sender (the sender's socket
+ * and state) and it arriving at its receiver (the lookup, delivery,
+ * refusal and the receiver's counters). */
+typedef enum {
+	DM_SIDE_SEND = 1,
+	DM_SIDE_RECEIVE = 2,
+	DM_SIDE_BOTH = 3,
+} dm_side;
+
+/**
+ * dm_demux_segment_sides: dm_demux_segment() running only the events
+ * @sides of the segment (a partition of the hosts holds one end only);
+ * without DM_SIDE_RECEIVE, @out->host stays NULL.  The clock runs on
+ * with the frame either way.
+ */
+void dm_demux_segment_sides(dm_demux *dm, uint64_t frame, int64_t sec, uint32_t nsec,
+                            dm_frame_status st, const dm_packet *pkt, dm_side sides,
+                            dm_decision *out);
+
 /* Reading the results. */
 
 /**

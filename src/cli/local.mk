@@ -10,6 +10,7 @@ src_demuxsim_SOURCES = \
 	src/cli/cli-live.c \
 	src/cli/cli-limits.c \
 	src/cli/cli-merge.c \
+	src/cli/cli-partition.c \
 	src/cli/cli-options.c \
 	src/cli/cli-reasm-int.h \
 	src/cli/cli-reasm.c \

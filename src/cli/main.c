@@ -98,6 +98,8 @@ static const char *const description =
 	"explains a checksum typed by hand (see demuxsim checksum --help).\n"
 	"demuxsim merge A.json B.json ... combines the JSON reports of the\n"
 	"shards of a run made with --shard K/N (see demuxsim merge --help).\n"
+	"demuxsim partition -N N -o DIR FILES... writes each frame to the buckets\n"
+	"of its hosts' partitions, for --shard K/N to read (see its --help).\n"
 	"\n"
 	"Exit status: 0 done; 1 input error (unreadable, truncated or damaged\n"
 	"capture, unsupported link type, bad --sockets file: results so far are\n"
@@ -152,7 +154,7 @@ parse_command_line(cli *c, int argc, char **argv)
 		{ "report", 0, 0, G_OPTION_ARG_FILENAME, &c->o.html_report,
 		  "Also write the run as one self-contained HTML page to FILE", "FILE" },
 		{ "shard", 0, 0, G_OPTION_ARG_STRING, &c->o.shard,
-		  "Process only the flows of shard K of N (0 <= K < N); combine the JSON reports with demuxsim merge", "K/N" },
+		  "Simulate only the hosts of partition K of N (0 <= K < N); combine the JSON reports with demuxsim merge", "K/N" },
 		{ "threads", 0, 0, G_OPTION_ARG_INT, &c->o.threads,
 		  "Decode and verify frames on N threads in all while one runs the socket table (default 1); the output is the same", "N" },
 		{ "evidence-window", 0, 0, G_OPTION_ARG_DOUBLE, &c->o.evidence_window,
@@ -336,6 +338,13 @@ check_options(cli *c)
 		g_printerr("demuxsim: no capture given (use -r FILE or FILE...; try --help)\n");
 		return DM_EXIT_USAGE;
 	}
+	if (c->rs.shard && !dm_shard_use_buckets(c->rs.shard, (char **)c->inputs->pdata,
+	                                         c->inputs->len, &err)) {
+		/* The message names the bucket or manifest at fault. */
+		g_printerr("demuxsim: %s\n", err->message);
+		g_error_free(err);
+		return DM_EXIT_INPUT;
+	}
 	return check_inputs_exist(c);
 }
 
@@ -366,11 +375,6 @@ prepare_run(cli *c)
 	rs->rep = dm_report_new(stdout, c->fmt, flags);
 	dm_report_set_max_nodes(rs->rep, (unsigned)o->max_nodes);
 	dm_screen_cli_apply(rs->rep, c->fmt);
-	if (rs->shard) {
-		dm_shard_info si;
-		dm_shard_info_get(rs->shard, &si);
-		dm_report_set_shard(rs->rep, &si);
-	}
 	if (o->html_report) {
 		c->html = fopen(o->html_report, "w");
 		if (!c->html) {
@@ -388,6 +392,13 @@ prepare_run(cli *c)
 	dm_demux_config cfg = { .keep_bad_checksums = o->keep_bad };
 	if (!dm_limits_cli_apply(&c->lim, &cfg))
 		return DM_EXIT_USAGE;
+	if (rs->shard) {
+		/* Each shard holds its partition's share of the budget. */
+		dm_shard_info si;
+		dm_shard_share_limits(rs->shard, &cfg);
+		dm_shard_info_get(rs->shard, &si);
+		dm_report_set_shard(rs->rep, &si);
+	}
 	rs->dm = dm_demux_new(&cfg);
 	if (o->sockets && !dm_demux_load_sockets(rs->dm, o->sockets, &err)) {
 		dm_report_input_error(o->sockets, 0, err->message);
@@ -397,8 +408,14 @@ prepare_run(cli *c)
 	rs->calls = dm_calls_cli_make(rs->rep, o->html_report != NULL);
 	if (rs->calls && o->sockets)
 		dm_calls_declare(rs->calls, rs->dm);
-	if (rs->shard)  /* declared sockets: made before the first frame */
-		dm_shard_note_created(rs->shard, 0, 0, dm_demux_socket_count(rs->dm));
+	if (rs->shard) {
+		/* Declared sockets: made before the first frame, in every
+		 * shard. */
+		dm_demux_usage u;
+		dm_demux_get_usage(rs->dm, &u);
+		dm_shard_note_created(rs->shard, 0, 0, false, dm_demux_socket_count(rs->dm));
+		dm_shard_note_held(rs->shard, 0, &u);
+	}
 	return CLI_CONTINUE;
 }
 
@@ -456,6 +473,8 @@ main(int argc, char **argv)
 		return dm_cli_checksum(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "merge") == 0)
 		return dm_cli_merge(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "partition") == 0)
+		return dm_cli_partition(argc - 1, argv + 1);
 
 	cli c = {
 		.ro = DM_REASM_CLI_INIT,

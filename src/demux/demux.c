@@ -249,8 +249,8 @@ peek_socket(const dm_demux *dm, const seg_ctx *c, dm_lookup *how)
  * changed besides the receiving one (the sender, a refusing host). */
 static void
 segment_run(dm_demux *dm, uint64_t frame, int64_t sec, uint32_t nsec,
-            dm_frame_status st, const dm_packet *pkt, dm_decision *out,
-            dm_host **touched)
+            dm_frame_status st, const dm_packet *pkt, dm_side sides,
+            dm_decision *out, dm_host **touched)
 {
 	dm_refusal r;
 	dm_host *refusing = dm->pending ?
@@ -266,7 +266,9 @@ segment_run(dm_demux *dm, uint64_t frame, int64_t sec, uint32_t nsec,
 	bool tcp = pkt->proto == 6;
 	bool broken = pkt->malformed != DM_MAL_NONE || (tcp && !pkt->have_tcp);
 
-	if (tcp && !broken) {
+	if (!(sides & DM_SIDE_SEND)) {
+		/* The sender's table is another partition's. */
+	} else if (tcp && !broken) {
 		c.sent = dm_tcp_send(dm, &c);
 		if (c.sent) {
 			dm_lists_place(&dm->t, c.sent);  /* its activity, its state */
@@ -280,6 +282,8 @@ segment_run(dm_demux *dm, uint64_t frame, int64_t sec, uint32_t nsec,
 		c.sender = sender;
 	}
 	touched[1] = c.sender;
+	if (!(sides & DM_SIDE_RECEIVE))
+		return;
 
 	/* A socket in the table is held by the host at its local address
 	 * (a wildcard one: at the address its key names). */
@@ -322,12 +326,20 @@ void
 dm_demux_segment(dm_demux *dm, uint64_t frame, int64_t sec, uint32_t nsec,
                  dm_frame_status st, const dm_packet *pkt, dm_decision *out)
 {
+	dm_demux_segment_sides(dm, frame, sec, nsec, st, pkt, DM_SIDE_BOTH, out);
+}
+
+void
+dm_demux_segment_sides(dm_demux *dm, uint64_t frame, int64_t sec, uint32_t nsec,
+                       dm_frame_status st, const dm_packet *pkt, dm_side sides,
+                       dm_decision *out)
+{
 	dm_host *touched[2] = { NULL, NULL };
 	memset(out, 0, sizeof *out);
 	/* Time runs on with every frame: entries whose time is up leave
 	 * before the frame is looked up. */
 	dm_limits_advance(&dm->t, &dm->lim, sec, nsec);
-	segment_run(dm, frame, sec, nsec, st, pkt, out, touched);
+	segment_run(dm, frame, sec, nsec, st, pkt, sides, out, touched);
 	dm_socket *s = (dm_socket *)out->socket;
 	if (s && out->action != DM_ACTION_DROPPED)
 		dm_lists_place(&dm->t, s);

@@ -13,6 +13,7 @@ cli_tests = \
 	tests/cli/test-regress \
 	tests/cli/test-hostile \
 	tests/cli/test-shard \
+	tests/cli/test-partition \
 	tests/cli/test-threads \
 	tests/cli/test-onepass \
 	tests/cli/test-habits \
@@ -34,7 +35,9 @@ tests_cli_test_hostile_SOURCES = tests/cli/test-hostile.c tests/cli/testrun.h
 tests_cli_test_pictures_SOURCES = tests/cli/test-pictures.c tests/cli/testrun.h
 tests_cli_test_regress_SOURCES = tests/cli/test-regress.c tests/cli/testrun.h
 tests_cli_test_scenarios_SOURCES = tests/cli/test-scenarios.c tests/cli/testrun.h
-tests_cli_test_shard_SOURCES = tests/cli/test-shard.c tests/cli/testrun.h
+tests_cli_test_shard_SOURCES = tests/cli/test-shard.c tests/cli/testrun.h tests/cli/shardrun.h
+tests_cli_test_partition_SOURCES = tests/cli/test-partition.c tests/cli/testrun.h \
+	tests/cli/shardrun.h
 tests_cli_test_threads_SOURCES = tests/cli/test-threads.c tests/cli/testrun.h
 tests_cli_test_habits_SOURCES = tests/cli/test-habits.c tests/cli/testrun.h
 tests_cli_test_calls_SOURCES = tests/cli/test-calls.c tests/cli/testrun.h tests/unit/chromium.h
