@@ -400,7 +400,7 @@ static bool
 read_rows(const char *text, const char *name, GPtrArray *rows, GArray *addrs, GError **error)
 {
 	gchar **lines = g_strsplit(text, "\n", -1);
-	bool ok = true;
+	bool ok = true, header = true;   /* a header may come before any row */
 	for (guint n = 0; ok && lines[n]; n++) {
 		gchar **tok = g_strsplit_set(g_strstrip(lines[n]), " \t", -1);
 		GPtrArray *words = g_ptr_array_new();
@@ -410,13 +410,14 @@ read_rows(const char *text, const char *name, GPtrArray *rows, GArray *addrs, GE
 		guint nw = words->len;
 		g_ptr_array_add(words, NULL);
 		gchar **w = (gchar **)words->pdata;
-		if (nw == 0 || (n == 0 && strcmp(w[0], "Netid") == 0)) {
-			/* a blank line, the header */
+		if (nw == 0 || (header && strcmp(w[0], "Netid") == 0)) {
+			header = nw == 0 && header;   /* a blank line, the header */
 		} else if (strcmp(w[0], "State") == 0 || strcmp(w[0], "Netid") == 0) {
 			set_line_error(error, name, n + 1, "%s", "a header without (or not at the "
 			               "start of) a Netid column: take the table with ss -tuanp");
 			ok = false;
 		} else {
+			header = false;
 			ss_row *r = g_new0(ss_row, 1);
 			r->line = n + 1;
 			ok = parse_row(w, nw, name, n + 1, r, error);
