@@ -15,7 +15,11 @@
  *                       them; counted and listed in comments
  * Several LISTEN or UNCONN rows on one endpoint are several sockets (one
  * socket shared by processes is one row): a reuseport group, each entry
- * flagged "reuseport".
+ * flagged "reuseport".  Rows on one port whose addresses overlap (a
+ * specific address beside a wildcard, IPv4 beside a dual-stack [::]) are
+ * flagged "reuseaddr": ss does not show SO_REUSEADDR or SO_REUSEPORT, but
+ * the kernel bound them, so it allowed them (Linux wants SO_REUSEADDR
+ * for UDP, SO_REUSEPORT for listeners).
  *
  * Addresses as ss prints them: 0.0.0.0 the IPv4 wildcard; "*" the IPv6
  * wildcard taking IPv4 too (ss writes [::] when the socket is v6only);
@@ -272,6 +276,27 @@ same_endpoint(const ss_row *a, const ss_row *b)
 	       (a->local.kind != EP_ANY6 || (a->v6only == 1) == (b->v6only == 1));
 }
 
+/* Whether @a's address covers some of @b's (another address, one port):
+ * the kernel binds both only with SO_REUSEADDR (UDP) or SO_REUSEPORT
+ * (listeners), which ss does not show. */
+static bool
+covers(const ss_row *a, const ss_row *b)
+{
+	if (a->local.kind == EP_ANY4)
+		return b->local.family == 4;
+	if (a->local.kind == EP_ANY6)
+		return b->local.family == 6 || a->v6only != 1;
+	return false;
+}
+
+static bool
+overlaps(const ss_row *a, const ss_row *b)
+{
+	return a->proto == b->proto && a->kind == b->kind && a->kind != R_CONNECTED &&
+	       a->local.port == b->local.port && !same_endpoint(a, b) &&
+	       (covers(a, b) || covers(b, a));
+}
+
 static void
 put_addr(GString *s, const ss_ep *ep)
 {
@@ -310,11 +335,16 @@ put_entry(GString *s, const GPtrArray *rows, guint i, bool one_address)
 	put_ep(s, &r->local);
 	if (r->kind == R_LISTEN && r->backlog != SS_DEFAULT_BACKLOG)
 		g_string_append_printf(s, "/%u", r->backlog);
-	bool group = false;
-	for (guint j = 0; !group && j < rows->len; j++)
-		group = j != i && same_endpoint(r, g_ptr_array_index(rows, j));
+	bool group = false, beside = false;
+	for (guint j = 0; j < rows->len; j++) {
+		const ss_row *o = g_ptr_array_index(rows, j);
+		group = group || (j != i && same_endpoint(r, o));
+		beside = beside || overlaps(r, o);
+	}
 	if (group)
 		g_string_append(s, " reuseport");
+	if (beside)
+		g_string_append(s, " reuseaddr");
 	if (r->local.kind == EP_ANY6 && r->v6only == 1)
 		g_string_append(s, " v6only");
 }

@@ -60,7 +60,7 @@ test_rows(void)
 		NULL,
 		HEAD("t.ss", 7, 2)
 		"[10.0.0.2]\n"
-		"udp = 0.0.0.0:53;10.0.0.2:53\n"
+		"udp = 0.0.0.0:53 reuseaddr;10.0.0.2:53 reuseaddr\n"
 		"tcp = 0.0.0.0:22;10.0.0.2:80/128\n"
 		"udp-connected = 4000>10.0.0.1:5000\n"
 		"tcp-established = 22>10.0.0.1:50000;80>10.0.0.1:50002\n"
@@ -111,6 +111,31 @@ test_addresses(void)
 }
 
 /* Several sockets on one endpoint (one row each) are a reuseport group;
+ * a v6only [::] socket and a dual-stack one on a port are not one group.
+ * Overlapping addresses on one port were bound with SO_REUSEADDR (or
+ * SO_REUSEPORT): reuseaddr.  IPv4 beside a v6only [::] does not overlap. */
+static void
+test_overlap(void)
+{
+	const char *const addrs[] = { SRV, NULL };
+	assert_converts(
+		"udp UNCONN 0 0 *:53 *:*\n"
+		"udp UNCONN 0 0 10.0.0.2:53 0.0.0.0:*\n"
+		"tcp LISTEN 0 5 [::]:80 [::]:*\n"
+		"tcp LISTEN 0 5 0.0.0.0:80 0.0.0.0:*\n"
+		"tcp LISTEN 0 5 *:81 *:*\n"
+		"tcp LISTEN 0 5 0.0.0.0:81 0.0.0.0:*\n"
+		"udp UNCONN 0 0 [::]:82 [::]:*\n"
+		"udp UNCONN 0 0 [2001:db8::2]:82 [::]:*\n",
+		addrs,
+		HEAD("t.ss", 8, 0)
+		"[ss]\naddresses = 10.0.0.2, 2001:db8::2\n"
+		"udp = [::]:53 reuseaddr;10.0.0.2:53 reuseaddr;[::]:82 reuseaddr v6only;"
+		"[2001:db8::2]:82 reuseaddr\n"
+		"tcp = [::]:80/5 v6only;0.0.0.0:80/5;[::]:81/5 reuseaddr;0.0.0.0:81/5 reuseaddr\n");
+}
+
+/* Several sockets on one endpoint (one row each) are a reuseport group;
  * a v6only [::] socket and a dual-stack one on a port are not one group. */
 static void
 test_reuseport(void)
@@ -127,9 +152,10 @@ test_reuseport(void)
 		addrs,
 		HEAD("t.ss", 7, 0)
 		"[10.0.0.2]\n"
-		"udp = 0.0.0.0:5353 reuseport;0.0.0.0:5353 reuseport;10.0.0.2:5353\n"
-		"tcp = 0.0.0.0:80/128;[::]:443/128 reuseport;[::]:443/128 v6only;"
-		"[::]:443/64 reuseport\n");
+		"udp = 0.0.0.0:5353 reuseport reuseaddr;0.0.0.0:5353 reuseport reuseaddr;"
+		"10.0.0.2:5353 reuseaddr\n"
+		"tcp = 0.0.0.0:80/128;[::]:443/128 reuseport reuseaddr;[::]:443/128 reuseaddr v6only;"
+		"[::]:443/64 reuseport reuseaddr\n");
 }
 
 /* Wildcard-only tables need --host-address; an empty one is a host with
@@ -221,8 +247,8 @@ load(const char *keyfile)
 
 /* A table converted and loaded: a connection established before the
  * capture takes its segments both ways, under its listener; a new SYN to
- * the listener spawns a child; the specific UDP socket beats the
- * wildcard one; other ports are refused. */
+ * the listener spawns a child; UDP goes to the wildcard and the bound
+ * socket; other ports are refused. */
 static void
 test_loaded(void)
 {
@@ -231,7 +257,7 @@ test_loaded(void)
 		"tcp ESTAB 0 0 10.0.0.2:22 10.0.0.1:50000\n"
 		"tcp ESTAB 0 0 10.0.0.2:41000 10.0.0.9:443\n"
 		"udp UNCONN 0 0 0.0.0.0:53 0.0.0.0:*\n"
-		"udp UNCONN 0 0 10.0.0.2:53 0.0.0.0:*\n", NULL);
+		"udp UNCONN 0 0 10.0.0.2:54 0.0.0.0:*\n", NULL);
 	dm_demux *dm = load(text);
 	g_free(text);
 	GPtrArray *hosts = dm_demux_hosts(dm);
@@ -239,7 +265,8 @@ test_loaded(void)
 	const GPtrArray *socks = dm_host_sockets(g_ptr_array_index(hosts, 0));
 	g_assert_cmpuint(socks->len, ==, 5);
 	/* In the key file's order: udp, tcp, tcp-established. */
-	const dm_socket *u53 = g_ptr_array_index(socks, 1);
+	const dm_socket *u53 = g_ptr_array_index(socks, 0);
+	const dm_socket *u54 = g_ptr_array_index(socks, 1);
 	const dm_socket *l = g_ptr_array_index(socks, 2);
 	const dm_socket *ssh = g_ptr_array_index(socks, 3);
 	const dm_socket *out = g_ptr_array_index(socks, 4);
@@ -268,6 +295,9 @@ test_loaded(void)
 	g_assert_cmpint(d.action, ==, DM_ACTION_REFUSED);
 	feed(dm, &f, udp(CLI, 9, SRV, 53, 4), &d);
 	g_assert_true(d.socket == u53);
+	g_assert_cmpint(d.lookup, ==, DM_LOOKUP_WILDCARD_BOUND);
+	feed(dm, &f, udp(CLI, 9, SRV, 54, 4), &d);
+	g_assert_true(d.socket == u54);
 	g_assert_cmpint(d.lookup, ==, DM_LOOKUP_BOUND);
 	g_ptr_array_unref(hosts);
 	dm_demux_free(dm);
@@ -311,6 +341,7 @@ main(int argc, char **argv)
 	g_test_add_func("/ss/variants", test_variants);
 	g_test_add_func("/ss/addresses", test_addresses);
 	g_test_add_func("/ss/reuseport", test_reuseport);
+	g_test_add_func("/ss/overlap", test_overlap);
 	g_test_add_func("/ss/host-addresses", test_host_addresses);
 	g_test_add_func("/ss/bad-lines", test_bad_lines);
 	g_test_add_func("/ss/loaded", test_loaded);
