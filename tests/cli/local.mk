@@ -24,7 +24,7 @@ cli_tests = \
 	tests/cli/test-filter \
 	tests/cli/test-pcapng \
 	tests/cli/test-tunnel
-cli_scripts = tests/cli/test-live.sh tests/cli/test-signals.sh
+cli_scripts = tests/cli/test-live.sh tests/cli/test-signals.sh tests/cli/test-kernel-oracle.sh
 tests_cli_test_badinput_SOURCES = tests/cli/test-badinput.c tests/cli/testrun.h
 tests_cli_test_captures_SOURCES = tests/cli/test-captures.c tests/cli/testrun.h
 tests_cli_test_explain_SOURCES = tests/cli/test-explain.c tests/cli/testrun.h
@@ -52,4 +52,4 @@ PICTURES_ARTIFACTS = tests/cli/pictures-report.html tests/cli/report-screenshot.
 	tests/cli/pictures-demux.dot tests/cli/pictures-demux.dot.svg \
 	tests/cli/pictures-max-nodes.dot tests/cli/pictures-max-nodes.dot.svg \
 	tests/cli/pictures-max-nodes-endpoints.dot tests/cli/pictures-max-nodes-endpoints.dot.svg
-EXTRA_DIST += $(cli_scripts)
+EXTRA_DIST += $(cli_scripts) tests/cli/kernel-oracle.py
