@@ -241,8 +241,8 @@ parse_row(gchar **tok, guint ntok, const char *name, guint line, ss_row *r, GErr
 	if (r->kind == R_SKIP)
 		return true;
 	if (r->kind == R_CONNECTED &&
-	    (r->local.kind != EP_SPECIFIC || r->local.port == 0 || r->peer.kind != EP_SPECIFIC || r->peer.port == 0 ||
-	     r->local.family != r->peer.family)) {
+	    (r->local.kind != EP_SPECIFIC || r->local.port == 0 || r->peer.kind != EP_SPECIFIC ||
+	     r->peer.port == 0 || r->local.family != r->peer.family)) {
 		set_line_error(error, name, line, "%s: a connected socket names both of its "
 		               "addresses and ports", r->state);
 		return false;
