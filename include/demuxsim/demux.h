@@ -165,12 +165,39 @@ void dm_demux_free(dm_demux *dm);
  * dm_demux_load_sockets: declare the bound sockets listed in the GLib key
  * file @path (one group per host address; keys "udp" and "tcp" list
  * PORT or ADDR:PORT entries, ADDR being the host's address or the
- * wildcard "*", 0.0.0.0 or ::; "udp-connected" lists PORT>ADDR:PORT).
+ * wildcard "*", 0.0.0.0 or ::; "udp-connected" lists PORT>ADDR:PORT;
+ * "tcp-established" lists LPORT>ADDR:PORT or LADDR:LPORT>ADDR:PORT,
+ * connections that exist before the capture).
  * Switches to declared mode; on failure the simulation should be
  * discarded.
  * Returns: false with @error set when the file is unreadable or invalid.
  */
 bool dm_demux_load_sockets(dm_demux *dm, const char *path, GError **error);
+
+/**
+ * dm_demux_load_sockets_text: the same as dm_demux_load_sockets, from
+ * the key-file @text in memory (NUL-terminated), as
+ * dm_sockets_from_ss() makes it.
+ * Returns: false with @error set when the text is invalid.
+ */
+bool dm_demux_load_sockets_text(dm_demux *dm, const char *text, GError **error);
+
+/**
+ * dm_sockets_from_ss: convert the socket table @text that `ss -tuanp`,
+ * `ss -tuanpH` or `ss -tulnp` printed on the capturing host (@name
+ * names it in errors) to the key-file text dm_demux_load_sockets_text()
+ * reads: one host whose addresses are @host_addrs (NULL-terminated, or
+ * NULL) and those its rows are bound to.  LISTEN rows are listeners
+ * (Send-Q their backlog), UNCONN udp rows bound sockets, ESTAB udp rows
+ * connected ones, ESTAB (and closing) tcp rows "tcp-established"
+ * connections; TIME-WAIT, SYN-SENT, SYN-RECV and unlistening tcp rows
+ * are skipped, listed in comments.  Several rows on one endpoint are a
+ * reuseport group.  See sockets-ss.c for the addresses.
+ * Returns: newly allocated text, or NULL with @error set ("NAME:LINE:
+ * ..." for a bad row).
+ */
+char *dm_sockets_from_ss(const char *text, const char *name, const char *const *host_addrs,
+                         GError **error);
 
 /**
  * dm_demux_set_evidence: give the simulation what a first pass found in

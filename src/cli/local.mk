@@ -16,6 +16,8 @@ src_demuxsim_SOURCES = \
 	src/cli/cli-reasm.c \
 	src/cli/cli-screen-int.h \
 	src/cli/cli-screen.c \
+	src/cli/cli-ss-int.h \
+	src/cli/cli-ss.c \
 	src/cli/cli-trace-int.h \
 	src/cli/cli-trace.c \
 	src/cli/cli-tunnel-int.h \

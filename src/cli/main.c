@@ -26,6 +26,7 @@
 #include "cli-screen-int.h"
 #include "cli-trace-int.h"
 #include "cli-tunnel-int.h"
+#include "cli-ss-int.h"
 #include "demuxsim/capture.h"
 #include "demuxsim/demux-live.h"
 #include "demuxsim/demux.h"
@@ -102,7 +103,8 @@ static const char *const description =
 	"of its hosts' partitions, for --shard K/N to read (see its --help).\n"
 	"\n"
 	"Exit status: 0 done; 1 input error (unreadable, truncated or damaged\n"
-	"capture, unsupported link type, bad --sockets file: results so far are\n"
+	"capture, unsupported link type, bad --sockets or --sockets-from-ss\n"
+	"file: results so far are\n"
 	"still reported, and the other files still read); 2 usage error;\n"
 	"130, 143: ended by SIGINT, SIGTERM (outputs written for the frames\n"
 	"processed).";
@@ -180,7 +182,8 @@ parse_command_line(cli *c, int argc, char **argv)
 	const GOptionEntry *tables[] = {
 		entries, dm_live_cli_entries(&c->lo), dm_reasm_cli_entries(&c->ro),
 		dm_limits_cli_entries(&c->lim), dm_trace_cli_entries(),
-		dm_screen_cli_entries(), dm_calls_cli_entries(), dm_tunnel_cli_entries(), NULL,
+		dm_screen_cli_entries(), dm_calls_cli_entries(), dm_tunnel_cli_entries(),
+		dm_ss_cli_entries(), NULL,
 	};
 	if (!dm_cli_parse_options(NULL, "Simulate how a host's transport layer demultiplexes captured traffic.",
 	                          description, "--help", tables, &argc, &argv))
@@ -405,8 +408,10 @@ prepare_run(cli *c)
 		g_error_free(err);
 		return DM_EXIT_INPUT;
 	}
+	if (dm_ss_cli_wanted() && !dm_ss_cli_load(rs->dm))
+		return DM_EXIT_INPUT;
 	rs->calls = dm_calls_cli_make(rs->rep, o->html_report != NULL);
-	if (rs->calls && o->sockets)
+	if (rs->calls && (o->sockets || dm_ss_cli_wanted()))
 		dm_calls_declare(rs->calls, rs->dm);
 	if (rs->shard) {
 		/* Declared sockets: made before the first frame, in every
@@ -427,7 +432,7 @@ run_files(cli *c)
 		.rep = c->rs.rep, .dm = c->rs.dm, .ra = c->rs.ra, .shard = c->rs.shard,
 		.calls = c->rs.calls,
 		.split_dir = c->o.split_dir, .html = c->html, .html_path = c->o.html_report,
-		.threads = c->rs.threads, .declared = c->o.sockets != NULL,
+		.threads = c->rs.threads, .declared = c->o.sockets != NULL || dm_ss_cli_wanted(),
 		.two_pass = c->o.two_pass, .evidence_window = c->o.evidence_window,
 		.count = (uint64_t)c->lo.count,
 		.progress = dm_screen_cli_progress(c->fmt, c->o.quiet),
@@ -453,6 +458,7 @@ cli_clear(cli *c)
 	g_ptr_array_unref(c->inputs);
 	dm_live_cli_clear(&c->lo);
 	dm_limits_cli_clear(&c->lim);
+	dm_ss_cli_clear();
 	g_strfreev(c->o.read_files);
 	g_free(c->o.filter);
 	g_free(c->xo.frames);
@@ -485,6 +491,10 @@ main(int argc, char **argv)
 		.inputs = g_ptr_array_new(),
 	};
 	int status = parse_command_line(&c, argc, argv);
+	if (status == CLI_CONTINUE && !dm_ss_cli_check(c.o.sockets != NULL))
+		status = DM_EXIT_USAGE;
+	if (status == CLI_CONTINUE && dm_ss_cli_dump_wanted())
+		status = dm_ss_cli_dump();   /* the converted table, no run */
 	if (status == CLI_CONTINUE)
 		status = check_options(&c);
 	if (status == CLI_CONTINUE && dm_cli_explain_wanted(&c.xo))

@@ -70,6 +70,13 @@ dm_demux_load_sockets(dm_demux *dm, const char *path, GError **error)
 	return dm_declare_from_file(&dm->t, path, error);
 }
 
+bool
+dm_demux_load_sockets_text(dm_demux *dm, const char *text, GError **error)
+{
+	dm->cfg.declared = true;
+	return dm_declare_from_data(&dm->t, text, error);
+}
+
 void
 dm_demux_set_evidence(dm_demux *dm, dm_evidence *ev)
 {

@@ -8,8 +8,15 @@
  *   tcp = 80;*:22              TCP listeners, the same way
  *   udp-connected = 4000>10.0.0.1:5000
  *                              UDP sockets connected to a peer
+ *   tcp-established = 22>10.0.0.1:50000;192.0.2.2:443>10.0.0.1:4000
+ *                              TCP connections that exist before the
+ *                              capture: LPORT or ADDR:PORT (the host's
+ *                              address) > PEER:PORT, each its own socket,
+ *                              ESTABLISHED, under the host's listener on
+ *                              its port if one is declared
  *
- * IPv6 endpoints are written [ADDR]:PORT.
+ * IPv6 endpoints are written [ADDR]:PORT.  The text may also come from
+ * memory (dm_declare_from_data), as --sockets-from-ss makes it.
  */
 #include "config.h"
 
@@ -81,6 +88,28 @@ parse_local(const char *text, int family, const uint8_t *host, uint8_t *addr,
 	return *wildcard || memcmp(addr, host, 16) == 0;
 }
 
+/* "PEER:PORT" or "[PEER]:PORT": a peer (never the wildcard). */
+static bool
+parse_peer(const char *r, int family, uint8_t *peer, uint16_t *pport)
+{
+	const char *colon = strrchr(r, ':');
+	if (!colon)
+		return false;
+	char *a;
+	if (family == 6) {
+		const char *close = strchr(r, ']');
+		if (r[0] != '[' || !close || close + 1 != colon)
+			return false;
+		a = g_strndup(r + 1, (gsize)(close - r - 1));
+	} else {
+		a = g_strndup(r, (gsize)(colon - r));
+	}
+	bool ok = parse_addr(a, family, peer) && strcmp(a, "*") != 0 &&
+	          parse_port(colon + 1, pport);
+	g_free(a);
+	return ok;
+}
+
 /* "LPORT>PEER:PORT". */
 static bool
 parse_connected(const char *text, int family, uint16_t *lport, uint8_t *peer,
@@ -92,22 +121,7 @@ parse_connected(const char *text, int family, uint16_t *lport, uint8_t *peer,
 	char *l = g_strndup(text, (gsize)(gt - text));
 	bool ok = parse_port(l, lport);
 	g_free(l);
-	const char *r = gt + 1, *colon = strrchr(r, ':');
-	if (!ok || !colon)
-		return false;
-	char *a;
-	if (family == 6) {
-		const char *close = strchr(r, ']');
-		if (r[0] != '[' || !close || close + 1 != colon)
-			return false;
-		a = g_strndup(r + 1, (gsize)(close - r - 1));
-	} else {
-		a = g_strndup(r, (gsize)(colon - r));
-	}
-	ok = parse_addr(a, family, peer) && strcmp(a, "*") != 0 &&
-	     parse_port(colon + 1, pport);
-	g_free(a);
-	return ok;
+	return ok && parse_peer(gt + 1, family, peer, pport);
 }
 
 static bool
@@ -155,12 +169,72 @@ declare_list(dm_tables *t, GKeyFile *kf, const char *group, const char *key,
 	return ok;
 }
 
-bool
-dm_declare_from_file(dm_tables *t, const char *path, GError **error)
+/* "LOCAL>PEER:PORT", LOCAL being LPORT or the host's ADDR:PORT (not the
+ * wildcard: a connection has one local address). */
+static bool
+parse_established(const char *text, int family, const uint8_t *host, uint16_t *lport,
+                  uint8_t *peer, uint16_t *pport)
 {
-	GKeyFile *kf = g_key_file_new();
-	bool ok = g_key_file_load_from_file(kf, path, G_KEY_FILE_NONE, error);
-	gchar **groups = ok ? g_key_file_get_groups(kf, NULL) : NULL;
+	const char *gt = strchr(text, '>');
+	if (!gt)
+		return false;
+	char *l = g_strndup(text, (gsize)(gt - text));
+	uint8_t addr[16];
+	bool wildcard = true;
+	bool ok = parse_local(l, family, host, addr, lport, &wildcard) && !wildcard;
+	g_free(l);
+	return ok && parse_peer(gt + 1, family, peer, pport);
+}
+
+/* The "tcp-established" key of @group: connections that exist before the
+ * capture.  Each is its own socket, ESTABLISHED and never expired; its
+ * parent is the host's listener on its local port, when one is declared
+ * (keys are read in order, this one after "tcp"). */
+static bool
+declare_established(dm_tables *t, GKeyFile *kf, const char *group, int family,
+                    dm_host *h, GError **error)
+{
+	gsize n = 0;
+	gchar **items = g_key_file_get_string_list(kf, group, "tcp-established", &n, NULL);
+	bool ok = true;
+
+	for (gsize i = 0; ok && i < n; i++) {
+		char *item = g_strstrip(items[i]);
+		uint8_t peer[16];
+		uint16_t port, pport;
+		dm_key k;
+		ok = parse_established(item, family, h->addr, &port, peer, &pport);
+		if (!ok) {
+			g_set_error(error, DM_DEMUX_ERROR, 0,
+			            "[%s] tcp-established: '%s' is not a valid connection "
+			            "(LPORT>PEER:PORT)", group, item);
+			break;
+		}
+		dm_key_make(&k, h->zone, 6, (uint8_t)family, h->addr, port, peer, pport);
+		if (dm_tables_find(t, &k))
+			continue;
+		dm_socket *s = dm_tables_add(t, h, &k, DM_KIND_CONNECTION, DM_TCP_ESTABLISHED);
+		s->declared = true;
+		dm_key lk;
+		dm_key_make(&lk, h->zone, 6, (uint8_t)family, h->addr, port, NULL, 0);
+		dm_socket *l = dm_tables_find(t, &lk);
+		if (!l) {
+			dm_key_wildcard(&lk, h->zone, 6, (uint8_t)family, h->addr, port);
+			l = dm_tables_find(t, &lk);
+		}
+		s->parent = l;
+		dm_lists_place(t, s);  /* declared: never expired nor evicted */
+	}
+	g_strfreev(items);
+	return ok;
+}
+
+/* Declare the sockets of every group of @kf. */
+static bool
+declare_groups(dm_tables *t, GKeyFile *kf, GError **error)
+{
+	bool ok = true;
+	gchar **groups = g_key_file_get_groups(kf, NULL);
 
 	for (gchar **g = groups; ok && g && *g; g++) {
 		uint8_t addr[16] = { 0 };
@@ -189,18 +263,44 @@ dm_declare_from_file(dm_tables *t, const char *path, GError **error)
 		}
 		dm_host *h = dm_tables_host(t, DM_ZONE_NONE, (uint8_t)family, addr, true);
 		gchar **keys = g_key_file_get_keys(kf, *g, NULL, NULL);
+		bool established = false;
 		for (gchar **k = keys; ok && k && *k; k++) {
-			if (strcmp(*k, "udp") && strcmp(*k, "tcp") && strcmp(*k, "udp-connected")) {
+			if (strcmp(*k, "tcp-established") == 0) {
+				established = true;  /* after the listeners */
+			} else if (strcmp(*k, "udp") && strcmp(*k, "tcp") &&
+			           strcmp(*k, "udp-connected")) {
 				g_set_error(error, DM_DEMUX_ERROR, 0,
-				            "[%s] unknown key '%s' (udp, tcp, udp-connected)", *g, *k);
+				            "[%s] unknown key '%s' (udp, tcp, udp-connected, "
+				            "tcp-established)", *g, *k);
 				ok = false;
 			} else {
 				ok = declare_list(t, kf, *g, *k, family, h, error);
 			}
 		}
+		if (ok && established)
+			ok = declare_established(t, kf, *g, family, h, error);
 		g_strfreev(keys);
 	}
 	g_strfreev(groups);
+	return ok;
+}
+
+bool
+dm_declare_from_file(dm_tables *t, const char *path, GError **error)
+{
+	GKeyFile *kf = g_key_file_new();
+	bool ok = g_key_file_load_from_file(kf, path, G_KEY_FILE_NONE, error) &&
+	          declare_groups(t, kf, error);
+	g_key_file_unref(kf);
+	return ok;
+}
+
+bool
+dm_declare_from_data(dm_tables *t, const char *text, GError **error)
+{
+	GKeyFile *kf = g_key_file_new();
+	bool ok = g_key_file_load_from_data(kf, text, (gsize)-1, G_KEY_FILE_NONE, error) &&
+	          declare_groups(t, kf, error);
 	g_key_file_unref(kf);
 	return ok;
 }

@@ -24,8 +24,10 @@ cli_tests = \
 	tests/cli/test-tui \
 	tests/cli/test-filter \
 	tests/cli/test-pcapng \
-	tests/cli/test-tunnel
-cli_scripts = tests/cli/test-live.sh tests/cli/test-signals.sh tests/cli/test-slurm.sh
+	tests/cli/test-tunnel \
+	tests/cli/test-ss
+cli_scripts = tests/cli/test-live.sh tests/cli/test-signals.sh tests/cli/test-slurm.sh \
+	tests/cli/test-kernel-oracle.sh
 tests_cli_test_badinput_SOURCES = tests/cli/test-badinput.c tests/cli/testrun.h
 tests_cli_test_captures_SOURCES = tests/cli/test-captures.c tests/cli/testrun.h
 tests_cli_test_explain_SOURCES = tests/cli/test-explain.c tests/cli/testrun.h
@@ -48,6 +50,7 @@ tests_cli_test_tui_SOURCES = tests/cli/test-tui.c tests/cli/testrun.h
 tests_cli_test_filter_SOURCES = tests/cli/test-filter.c tests/cli/testrun.h
 tests_cli_test_pcapng_SOURCES = tests/cli/test-pcapng.c tests/cli/testrun.h
 tests_cli_test_tunnel_SOURCES = tests/cli/test-tunnel.c tests/cli/testrun.h
+tests_cli_test_ss_SOURCES = tests/cli/test-ss.c tests/cli/testrun.h
 tests_cli_test_onepass_SOURCES = tests/cli/test-onepass.c tests/cli/testrun.h tests/gen/wire.h
 # What test-pictures leaves for people to look at (the HTML report and its
 # screenshot, the diagrams it laid out), until make clean.
@@ -55,4 +58,4 @@ PICTURES_ARTIFACTS = tests/cli/pictures-report.html tests/cli/report-screenshot.
 	tests/cli/pictures-demux.dot tests/cli/pictures-demux.dot.svg \
 	tests/cli/pictures-max-nodes.dot tests/cli/pictures-max-nodes.dot.svg \
 	tests/cli/pictures-max-nodes-endpoints.dot tests/cli/pictures-max-nodes-endpoints.dot.svg
-EXTRA_DIST += $(cli_scripts)
+EXTRA_DIST += $(cli_scripts) tests/cli/kernel-oracle.py

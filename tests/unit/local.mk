@@ -14,7 +14,8 @@ unit_tests = \
 	tests/unit/test-report-format \
 	tests/unit/test-ladder \
 	tests/unit/test-ladder-chromium \
-	tests/unit/test-limits
+	tests/unit/test-limits \
+	tests/unit/test-sockets-ss
 tests_unit_test_checksum_SOURCES = tests/unit/test-checksum.c tests/unit/testutil.h
 tests_unit_test_reasm_SOURCES = tests/unit/test-reasm.c tests/unit/testutil.h
 tests_unit_test_reasm_corpus_SOURCES = tests/unit/test-reasm-corpus.c
@@ -27,6 +28,7 @@ tests_unit_test_calls_SOURCES = tests/unit/test-calls.c tests/unit/testseg.h
 tests_unit_test_hash_index_SOURCES = tests/unit/test-hash-index.c
 tests_unit_test_report_format_SOURCES = tests/unit/test-report-format.c
 tests_unit_test_limits_SOURCES = tests/unit/test-limits.c
+tests_unit_test_sockets_ss_SOURCES = tests/unit/test-sockets-ss.c tests/unit/testseg.h
 tests_unit_test_ladder_SOURCES = tests/unit/test-ladder.c tests/unit/ladderutil.h
 tests_unit_test_ladder_chromium_SOURCES = tests/unit/test-ladder-chromium.c tests/unit/ladderutil.h \
 	tests/unit/chromium.h
