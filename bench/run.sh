@@ -30,7 +30,9 @@
 # configuration ("config": "reduced" is true when BENCH_RUNS, BENCH_SCALE
 # or the flood section differ from the defaults).
 #
-# Environment: top_srcdir, top_builddir (set by make), BENCH_RUNS (runs per
+# Environment: BENCH_CALLGRIND=1 adds the instructions per packet of the
+# floor and the summary run on both workloads (valgrind's callgrind, some
+# minutes); top_srcdir, top_builddir (set by make), BENCH_RUNS (runs per
 # measurement, default 5; tshark, tcpdump, nfpcapd and tcptrace at most 3;
 # at most 3 from 1,000,000 flows and 1 from 10,000,000), BENCH_SCALE (flow
 # counts of the scale series, default "10000 100000 1000000 10000000"),
@@ -233,6 +235,29 @@ measure "demuxsim -q --format json (no frame)" 1 "'$DEMUXSIM' -q --format json '
 VALS="$VALS empty.sum.rss=$M_RSS"
 workload main "$main_cap" "$slice_cap"
 workload manyhost "$mh_cap" "$mh_slice"
+
+# BENCH_CALLGRIND=1: instructions executed (valgrind --tool=callgrind:
+# deterministic, where wall time on a shared machine is not) by the floor
+# and the summary run on each workload, per packet and as a ratio.
+instr() {
+	valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null |
+		awk '/refs:/ { gsub(/,/, "", $NF); print $NF }'
+}
+if [ "${BENCH_CALLGRIND:-0}" = 1 ]; then
+	if command -v valgrind >/dev/null 2>&1; then
+		for w in "main $main_cap" "manyhost $mh_cap"; do
+			ctag=${w%% *} ccap=${w#* }
+			fr=$(val "$ctag.floor.frames")
+			f_ins=$(instr "$FLOOR" "$ccap")
+			s_ins=$(instr "$DEMUXSIM" -q --format json "$ccap")
+			awk -v t="$ctag" -v fr="$fr" -v fi="$f_ins" -v si="$s_ins" 'BEGIN {
+				printf "  instructions (%s): floor %.0f/packet, -q --format json %.0f/packet, %.2fx\n",
+				       t, fi / fr, si / fr, si / fi }' >&2
+		done
+	else
+		note "valgrind not installed: instruction counts skipped."
+	fi
+fi
 [ "${BENCH_KEEP:-0}" = 1 ] || rm -f "$mh_slice"
 floor_wall=$(val main.floor.wall) floor_rss=$(val main.floor.rss)
 sum_wall=$(val main.sum.wall) sum_rss=$(val main.sum.rss) sum_sockets=$(val main.sum.sockets)

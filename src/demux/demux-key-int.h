@@ -44,17 +44,6 @@ dm_key_wildcard(dm_key *k, dm_zone z, uint8_t proto, uint8_t family, const uint8
 	memcpy(k->raddr, host, family == 6 ? 16 : 4);
 }
 
-/* MurmurHash3's 64-bit finaliser. */
-static inline uint64_t
-dm_fmix64(uint64_t x)
-{
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdu;
-	x ^= x >> 33;
-	x *= 0xc4ceb9fe1a85ec53u;
-	return x ^ (x >> 33);
-}
-
 /* A seed drawn once per process (0 until then), so that a crafted capture
  * cannot aim its keys at one chain of the tables.  Nothing printed
  * depends on it: reports follow creation order and sorted addresses,
@@ -71,15 +60,36 @@ dm_hash_seed(void)
 	return dm_seed;
 }
 
+/* A 64x64->128-bit multiply folded to 64 bits (as wyhash's mum): one
+ * multiplication mixes every input bit into the middle of the product. */
+static inline uint64_t
+dm_mum(uint64_t a, uint64_t b)
+{
+#ifdef __SIZEOF_INT128__
+	__extension__ unsigned __int128 r = (unsigned __int128)a * b;
+	return (uint64_t)r ^ (uint64_t)(r >> 64);
+#else
+	/* The same from 32-bit halves, where there is no 128-bit type. */
+	uint64_t al = (uint32_t)a, ah = a >> 32, bl = (uint32_t)b, bh = b >> 32;
+	uint64_t ll = al * bl, lh = al * bh, hl = ah * bl, hh = ah * bh;
+	uint64_t mid = (ll >> 32) + (uint32_t)lh + (uint32_t)hl;
+	uint64_t lo = (mid << 32) | (uint32_t)ll;
+	uint64_t hi = hh + (lh >> 32) + (hl >> 32) + (mid >> 32);
+	return lo ^ hi;
+#endif
+}
+
 /* The hash of an endpoint (16 address bytes, a port), shared by the
- * keys, the host index and the peer index. */
+ * keys, the host index and the peer index: one folded multiplication of
+ * the two address words (the second with the port), each salted. */
 static inline uint64_t
 dm_endpoint_hash(const uint8_t *addr, uint16_t port)
 {
-	uint64_t w0, w1;
+	uint64_t w0, w1, seed = dm_hash_seed();
 	memcpy(&w0, addr, 8);
 	memcpy(&w1, addr + 8, 8);
-	return dm_fmix64(w0 ^ dm_hash_seed() ^ dm_fmix64(w1 ^ ((uint64_t)port << 32)));
+	return dm_mum(w0 ^ seed ^ UINT64_C(0xa0761d6478bd642f),
+	              w1 ^ ((uint64_t)port << 32) ^ UINT64_C(0xe7037ed1a0b428db));
 }
 
 #endif

@@ -30,7 +30,7 @@ dm_key_hash(gconstpointer p)
 	uint64_t h = dm_endpoint_hash(k->laddr, k->lport) + dm_endpoint_hash(k->raddr, k->rport) +
 	             ((uint64_t)k->proto << 16 | (uint64_t)k->family << 8 | k->tuple) +
 	             ((uint64_t)k->zone_kind << 56 ^ (uint64_t)k->zone_id << 24);
-	h = dm_fmix64(h);
+	h = dm_mum(h, UINT64_C(0x8ebc6af09c88c6e3));
 	return (guint)(h ^ (h >> 32));
 }
 

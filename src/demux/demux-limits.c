@@ -50,13 +50,6 @@ dm_limits_init(dm_limits *l, const dm_demux_config *cfg)
 		l->udp_ticks = 1;
 }
 
-uint64_t
-dm_limits_memory(const dm_tables *t)
-{
-	return t->mem + (uint64_t)t->hosts->len * DM_COST_HOST +
-	       t->refusals * DM_COST_REFUSAL;
-}
-
 static void
 count(dm_tables *t, dm_host *h, dm_retire_reason r)
 {
@@ -99,7 +92,7 @@ expire(dm_tables *t, dm_list list, uint32_t ticks)
 }
 
 void
-dm_limits_advance(dm_tables *t, const dm_limits *l, int64_t sec, uint32_t nsec)
+dm_limits_advance_slow(dm_tables *t, const dm_limits *l, int64_t sec, uint32_t nsec)
 {
 	if (!t->have_base) {
 		t->base_sec = sec;
@@ -152,8 +145,8 @@ floor_over(const dm_tables *t, const dm_limits *l)
 }
 
 void
-dm_limits_enforce(dm_tables *t, const dm_limits *l, const dm_socket *keep,
-                  const dm_host *keep_host)
+dm_limits_evict(dm_tables *t, const dm_limits *l, const dm_socket *keep,
+                const dm_host *keep_host)
 {
 	static const struct {
 		dm_list list;
@@ -163,15 +156,6 @@ dm_limits_enforce(dm_tables *t, const dm_limits *l, const dm_socket *keep,
 		{ DM_LIST_UDP, DM_RETIRE_EVICT_UDP },
 		{ DM_LIST_CONN, DM_RETIRE_EVICT_CONNECTION },
 	};
-	uint64_t mem = dm_limits_memory(t);
-	if (t->count > t->peak_count)
-		t->peak_count = t->count;
-	if (mem > t->peak_mem)
-		t->peak_mem = mem;
-	/* Within the limits, as nearly always: each step below would stop
-	 * at once. */
-	if (t->count <= l->max_sockets && mem <= l->max_memory && t->idle <= l->max_sockets)
-		return;
 	evict(t, l, keep, DM_LIST_HALF_OPEN, DM_RETIRE_EVICT_HALF_OPEN);
 	/* Hosts with nothing of their own are held at most as many as
 	 * sockets, fewer under pressure. */

@@ -12,7 +12,7 @@
 #include "demux-lists-int.h"
 
 /* The list @s belongs on. */
-static dm_list
+static inline dm_list
 list_for(const dm_socket *s)
 {
 	if (!s->keyed)
@@ -33,6 +33,25 @@ list_for(const dm_socket *s)
 	default:
 		return DM_LIST_CONN;
 	}
+}
+
+/* Move @s, on @l, to its tail. */
+static inline void
+to_tail(dm_tables *t, dm_list_head *l, dm_socket *s)
+{
+	if (l->tail == s)
+		return;
+	/* Not the tail: it has a next. */
+	dm_socket *next = dm_lists_at(t, s->lnext);
+	if (s->lprev)
+		dm_lists_at(t, s->lprev)->lnext = s->lnext;
+	else
+		l->head = next;
+	next->lprev = s->lprev;
+	s->lprev = dm_lists_link(l->tail);
+	s->lnext = 0;
+	l->tail->lnext = dm_lists_link(s);
+	l->tail = s;
 }
 
 void
@@ -60,12 +79,15 @@ void
 dm_lists_place(dm_tables *t, dm_socket *s)
 {
 	dm_list want = list_for(s);
-	if (want == DM_LIST_HISTORY && s->list == DM_LIST_HISTORY)
-		return;
-	if (want != DM_LIST_NONE && s->list == want && t->lists[want].tail == s) {
-		/* At the tail already: unlinking and linking it again would
-		 * leave it there. */
+	if (want == s->list) {
+		/* The common case, a segment on a socket whose state calls
+		 * for the list it is on: moved to the tail in place, its cost
+		 * and the counts unchanged. */
+		if (want == DM_LIST_HISTORY)
+			return;
 		s->act = t->now;
+		if (want != DM_LIST_NONE)
+			to_tail(t, &t->lists[want], s);
 		return;
 	}
 	dm_lists_unlink(t, s);
@@ -106,13 +128,25 @@ dm_lists_host_unlink(dm_tables *t, dm_host *h)
 void
 dm_lists_host_place(dm_tables *t, dm_host *h)
 {
-	if (h->idle && t->idle_tail == h && dm_host_forgettable(h)) {
-		h->act = t->now;  /* it would be put back where it is */
+	bool forgettable = dm_host_forgettable(h);  /* the lists do not change it */
+	h->act = t->now;
+	if (h->idle && forgettable) {
+		/* Moved to the tail in place (already there, most often). */
+		if (t->idle_tail == h)
+			return;
+		h->hnext->hprev = h->hprev;  /* not the tail: it has a next */
+		if (h->hprev)
+			h->hprev->hnext = h->hnext;
+		else
+			t->idle_head = h->hnext;
+		h->hnext = NULL;
+		h->hprev = t->idle_tail;
+		t->idle_tail->hnext = h;
+		t->idle_tail = h;
 		return;
 	}
 	dm_lists_host_unlink(t, h);
-	h->act = t->now;
-	if (!dm_host_forgettable(h))
+	if (!forgettable)
 		return;
 	h->idle = true;
 	h->hprev = t->idle_tail;

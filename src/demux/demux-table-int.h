@@ -35,8 +35,14 @@ void dm_tables_unkey(dm_tables *t, dm_socket *s);
  * (its id is not reused; its cell is, unless it is a listener, kept as
  * the parent its connections name). */
 void dm_tables_discard(dm_tables *t, dm_socket *s);
-/* The socket in @cell if it still has id @id, else NULL. */
-dm_socket *dm_tables_cell(const dm_tables *t, uint32_t cell, guint id);
+/* The socket in @cell if it still has id @id, else NULL.  Inline: the
+ * other end of a connection is found so on most TCP segments. */
+static inline dm_socket *
+dm_tables_cell(const dm_tables *t, uint32_t cell, guint id)
+{
+	dm_socket *s = cell < t->n_cells ? dm_tables_at(t, cell) : NULL;
+	return s && id && s->id == id && !s->dead ? s : NULL;
+}
 /* Free @h (forgettable, on no list) and take it out of the host index,
  * folding its drops and retirements into the tables' totals. */
 void dm_tables_forget_host(dm_tables *t, dm_host *h);

@@ -370,13 +370,6 @@ dm_tables_discard(dm_tables *t, dm_socket *s)
 	dm_lists_host_place(t, h);
 }
 
-dm_socket *
-dm_tables_cell(const dm_tables *t, uint32_t cell, guint id)
-{
-	dm_socket *s = cell < t->n_cells ? dm_tables_at(t, cell) : NULL;
-	return s && id && s->id == id && !s->dead ? s : NULL;
-}
-
 void
 dm_tables_forget_host(dm_tables *t, dm_host *h)
 {
