@@ -15,6 +15,8 @@ src_demuxsim_SOURCES = \
 	src/cli/cli-reasm.c \
 	src/cli/cli-screen-int.h \
 	src/cli/cli-screen.c \
+	src/cli/cli-stack-int.h \
+	src/cli/cli-stack.c \
 	src/cli/cli-trace-int.h \
 	src/cli/cli-trace.c \
 	src/cli/cli-tunnel-int.h \

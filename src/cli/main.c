@@ -22,6 +22,7 @@
 
 #include "cli-int.h"
 #include "cli-limits-int.h"
+#include "cli-stack-int.h"
 #include "cli-reasm-int.h"
 #include "cli-screen-int.h"
 #include "cli-trace-int.h"
@@ -112,6 +113,7 @@ typedef struct {
 	dm_live_cli lo;
 	dm_reasm_cli ro;
 	dm_limits_cli lim;
+	dm_stack_cli stack;
 	gchar **args;          /* argv as given, recorded by --shard */
 	int n_args;
 	bool live;
@@ -177,7 +179,7 @@ parse_command_line(cli *c, int argc, char **argv)
 	c->n_args = argc;
 	const GOptionEntry *tables[] = {
 		entries, dm_live_cli_entries(&c->lo), dm_reasm_cli_entries(&c->ro),
-		dm_limits_cli_entries(&c->lim), dm_trace_cli_entries(),
+		dm_limits_cli_entries(&c->lim), dm_stack_cli_entries(&c->stack), dm_trace_cli_entries(),
 		dm_screen_cli_entries(), dm_calls_cli_entries(), dm_tunnel_cli_entries(), NULL,
 	};
 	if (!dm_cli_parse_options(NULL, "Simulate how a host's transport layer demultiplexes captured traffic.",
@@ -386,7 +388,7 @@ prepare_run(cli *c)
 		}
 	}
 	dm_demux_config cfg = { .keep_bad_checksums = o->keep_bad };
-	if (!dm_limits_cli_apply(&c->lim, &cfg))
+	if (!dm_limits_cli_apply(&c->lim, &cfg) || !dm_stack_cli_apply(&c->stack, &cfg))
 		return DM_EXIT_USAGE;
 	rs->dm = dm_demux_new(&cfg);
 	if (o->sockets && !dm_demux_load_sockets(rs->dm, o->sockets, &err)) {
@@ -436,6 +438,7 @@ cli_clear(cli *c)
 	g_ptr_array_unref(c->inputs);
 	dm_live_cli_clear(&c->lo);
 	dm_limits_cli_clear(&c->lim);
+	dm_stack_cli_clear(&c->stack);
 	g_strfreev(c->o.read_files);
 	g_free(c->o.filter);
 	g_free(c->xo.frames);

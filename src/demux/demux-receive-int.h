@@ -15,6 +15,8 @@ struct dm_demux {
 	dm_evidence *ev;
 	dm_pending *pending;  /* live mode: refusals awaiting evidence */
 	dm_limits lim;
+	struct dm_cookies *cookies; /* handshakes given a SYN cookie, or NULL
+	                             * (demux-backlog.c) */
 };
 
 /* One segment on its way through the receive path. */

@@ -10,6 +10,7 @@
 
 #include <string.h>
 
+#include "demux-backlog-int.h"
 #include "demux-receive-int.h"
 #include "demux-tcp-int.h"
 
@@ -130,10 +131,17 @@ dm_tcp_send(dm_demux *dm, seg_ctx *c)
 		return s;
 	}
 	if (f & DM_TCP_RST) {
-		if (s)
+		if (s) {
+			unsigned q = dm_backlog_queue_of(s);
 			s->state = DM_TCP_CLOSED;
+			dm_backlog_moved(s, q);
+		}
 		return s;
 	}
+	/* A listener's SYN-ACK for a SYN it gave a cookie is sent
+	 * statelessly: no child. */
+	if (!s && (f & DM_TCP_SYN) && dm_backlog_synack(dm, &k, c->hash, p))
+		return NULL;
 	if (!s) {
 		/* First seen sending mid-connection (its SYN or our view of
 		 * it is missing): the sender's end exists all the same.  A
@@ -155,6 +163,7 @@ dm_tcp_send(dm_demux *dm, seg_ctx *c)
 			s->parent = l;
 	}
 	if (f & DM_TCP_FIN) {
+		unsigned q = dm_backlog_queue_of(s);
 		if (!s->fin_sent) {
 			s->fin_sent = true;
 			s->u.conn.fin_ack = fin_ack_of(p);
@@ -169,6 +178,7 @@ dm_tcp_send(dm_demux *dm, seg_ctx *c)
 			s->state = DM_TCP_CLOSING;
 		else if (s->state == DM_TCP_CLOSE_WAIT)
 			s->state = DM_TCP_LAST_ACK;
+		dm_backlog_moved(s, q);
 	}
 	return s;
 }
@@ -251,7 +261,9 @@ tcp_existing(dm_demux *dm, seg_ctx *c, dm_socket *s)
 		dm_host_counts_get(c->host)->drops[DM_DROP_CLOSED]++;
 		return;
 	}
+	unsigned q = dm_backlog_queue_of(s);
 	out->action = tcp_transition(s, c->pkt) ? DM_ACTION_ACCEPTED : DM_ACTION_DELIVERED;
+	dm_backlog_moved(s, q);
 	out->state = s->state;
 	dm_seg_deliver(dm, s, c);
 }
@@ -278,12 +290,32 @@ tcp_spawn(dm_demux *dm, seg_ctx *c, dm_socket *l, const dm_key *k)
 		l = dm_tables_add(&dm->t, c->host, &lk, DM_KIND_LISTEN, DM_TCP_LISTEN);
 		out->lookup = DM_LOOKUP_NEW;
 	}
+	dm_syn_verdict v = dm_backlog_syn(dm, l, k, c->hash, p);
+	if (v == DM_SYN_DROP) {
+		out->socket = l;
+		out->action = DM_ACTION_DROPPED;
+		out->drop = DM_DROP_SYN_QUEUE_FULL;
+		out->state = l->state;
+		dm_host_counts_get(c->host)->drops[DM_DROP_SYN_QUEUE_FULL]++;
+		return;
+	}
 	l->segments++;
 	if (dm_tables_note_peer(&dm->t, l, p->family, p->src, p->sport))
 		l->peers++;
 	dm_seg_touch(l, c);
+	if (v == DM_SYN_COOKIE) {
+		/* Answered statelessly: the listener got it, no child. */
+		out->socket = l;
+		out->action = DM_ACTION_DELIVERED;
+		out->state = l->state;
+		out->syncookie = DM_COOKIE_SENT;
+		if (dm->pending && out->lookup == DM_LOOKUP_NEW)
+			dm_pending_note(dm->pending, c->frame, c->sec, p, l, NULL);
+		return;
+	}
 	dm_socket *s = new_connection(dm, c->host, k, c->hash, DM_TCP_SYN_RECEIVED);
 	s->parent = l;
+	dm_backlog_moved(s, 0);
 	if (c->sent)
 		mate_link(c->sent, s);
 	out->socket = s;
@@ -292,6 +324,29 @@ tcp_spawn(dm_demux *dm, seg_ctx *c, dm_socket *l, const dm_key *k)
 	dm_seg_deliver(dm, s, c);
 	if (dm->pending && out->lookup == DM_LOOKUP_NEW)
 		dm_pending_note(dm->pending, c->frame, c->sec, p, l, s);
+}
+
+/* The ACK returning a SYN cookie of listener @l: its child, keyed @k,
+ * is made ESTABLISHED ("accepted via syncookie"). */
+static void
+tcp_cookie_child(dm_demux *dm, seg_ctx *c, dm_socket *l, const dm_key *k)
+{
+	dm_decision *out = c->out;
+	dm_socket *s = new_connection(dm, c->host, k, c->hash, DM_TCP_ESTABLISHED);
+	s->parent = l;
+	dm_backlog_moved(s, 0);
+	if (c->sent)
+		mate_link(c->sent, s);
+	if (c->pkt->tcp_flags & DM_TCP_FIN) {
+		unsigned q = dm_backlog_queue_of(s);
+		tcp_transition(s, c->pkt);
+		dm_backlog_moved(s, q);
+	}
+	out->socket = s;
+	out->action = DM_ACTION_ACCEPTED;
+	out->state = s->state;
+	out->syncookie = DM_COOKIE_USED;
+	dm_seg_deliver(dm, s, c);
 }
 
 /* A segment other than a SYN or RST with no connection: with no
@@ -312,6 +367,10 @@ tcp_midstream(dm_demux *dm, seg_ctx *c, dm_socket *l, const dm_key *k)
 			dm_refuse(c, DM_REPLY_RST, dm_refusal_evidence(dm, c, &known));
 			return;
 		}
+	}
+	if (l && dm_backlog_cookie_ack(dm, l, k, c->hash, p)) {
+		tcp_cookie_child(dm, c, l, k);
+		return;
 	}
 	dm_socket *s = new_connection(dm, c->host, k, c->hash, DM_TCP_ESTABLISHED);
 	s->midstream = true;
