@@ -31,6 +31,16 @@ void dm_backlog_declare(dm_tables *t, dm_socket *s, uint32_t backlog);
 dm_syn_verdict dm_backlog_syn(struct dm_demux *dm, dm_socket *l, const dm_key *k,
                               uint32_t hash, const dm_packet *p);
 
+/* Whether a SYN reaching listener @l now would be answered statelessly
+ * (a cookie) or dropped: its sender's end is then not made at the SYN. */
+bool dm_backlog_stateless(const struct dm_demux *dm, const dm_socket *l);
+
+/* Whether SYN-ACK @p, received on the 4-tuple keyed @k (from the client's
+ * side) that has no socket, answers a SYN its listener gave a cookie: the
+ * client's end, not made at its SYN, is made now. */
+bool dm_backlog_client_synack(const struct dm_demux *dm, const dm_key *k, uint32_t hash,
+                              const dm_packet *p);
+
 /* Whether SYN-ACK @p, sent on the 4-tuple keyed @k (from the listener's
  * side) that has no socket, answers a SYN given a cookie: it is then
  * sent statelessly, and its sequence number noted. */

@@ -107,6 +107,38 @@ slot_of(const dm_demux *dm, uint32_t hash)
 	return dm->cookies ? &dm->cookies->slot[hash & (DM_COOKIE_SLOTS - 1)] : NULL;
 }
 
+bool
+dm_backlog_stateless(const dm_demux *dm, const dm_socket *l)
+{
+	const struct dm_backlog *b = l->u.peer.backlog;
+	if (!b)
+		return cookies_mode(&dm->cfg) == DM_SYNCOOKIES_ALWAYS;
+	return b->st.syn_queue >= syn_limit(&dm->cfg, b);
+}
+
+/* @k with its ends swapped. */
+static void
+key_reversed(dm_key *r, const dm_key *k)
+{
+	*r = *k;
+	memcpy(r->laddr, k->raddr, 16);
+	memcpy(r->raddr, k->laddr, 16);
+	r->lport = k->rport;
+	r->rport = k->lport;
+}
+
+bool
+dm_backlog_client_synack(const dm_demux *dm, const dm_key *k, uint32_t hash,
+                         const dm_packet *p)
+{
+	cookie_slot *c = slot_of(dm, hash);
+	dm_key r;
+	if (!c || !c->listener || !c->have_sack || c->cseq != p->ack || c->sack != p->seq + 1)
+		return false;
+	key_reversed(&r, k);
+	return dm_key_equal(&c->key, &r);
+}
+
 dm_syn_verdict
 dm_backlog_syn(dm_demux *dm, dm_socket *l, const dm_key *k, uint32_t hash,
                const dm_packet *p)

@@ -101,6 +101,24 @@ sent_before_peer_fin(const dm_socket *s, const dm_packet *p)
 	       !seq_geq(p->ack, s->u.conn.peer_fin_ack);
 }
 
+/* Whether SYN @c->pkt, new on its 4-tuple, reaches a listener that
+ * answers it statelessly (a SYN cookie) or drops it: a stack keeps no
+ * state for it, and neither does the simulation on the sending end (a
+ * flood's spoofed sources are not made hosts); a real client's end is
+ * made when the SYN-ACK returning its cookie reaches it. */
+static bool
+syn_stateless(const dm_demux *dm, const seg_ctx *c)
+{
+	dm_key k;
+	dm_lookup how;
+	receiver_key(&k, c->pkt);
+	dm_socket *r = dm_tables_find_hashed(&dm->t, &k, c->hash);
+	if (r && !state_is_over(r->state))
+		return false;
+	dm_socket *l = dm_tcp_listener(dm, c->pkt, &how);
+	return l && dm_backlog_stateless(dm, l);
+}
+
 /* The sending end: its socket's state changes as the segment leaves.
  * Returns: the sender's socket, or NULL. */
 dm_socket *
@@ -123,6 +141,8 @@ dm_tcp_send(dm_demux *dm, seg_ctx *c)
 	c->sender = sender;
 
 	if ((f & DM_TCP_SYN) && !(f & DM_TCP_ACK)) {
+		if (!s && syn_stateless(dm, c))
+			return NULL;
 		if (!s || state_is_over(s->state)) {
 			if (!sender)
 				sender = c->sender = dm_tables_host(&dm->t, dm_packet_zone(p), p->family, p->src, true);
@@ -358,7 +378,11 @@ tcp_midstream(dm_demux *dm, seg_ctx *c, dm_socket *l, const dm_key *k)
 	const dm_packet *p = c->pkt;
 	dm_decision *out = c->out;
 	uint8_t f = p->tcp_flags;
-	if (!l && dm->cfg.declared) {
+	/* The client's end of a handshake answered with a SYN cookie, made
+	 * as the SYN-ACK reaches it (not at its SYN: syn_stateless). */
+	bool cookie_client = (f & DM_TCP_SYN) && (f & DM_TCP_ACK) &&
+	                     dm_backlog_client_synack(dm, k, c->hash, p);
+	if (!l && dm->cfg.declared && !cookie_client) {
 		/* A connection the host is seen sending on (its SYN not in the
 		 * capture) is picked up mid-stream below; anything else is for
 		 * a closed port and gets a reset (RFC 9293 3.10.7.1). */
@@ -373,7 +397,7 @@ tcp_midstream(dm_demux *dm, seg_ctx *c, dm_socket *l, const dm_key *k)
 		return;
 	}
 	dm_socket *s = new_connection(dm, c->host, k, c->hash, DM_TCP_ESTABLISHED);
-	s->midstream = true;
+	s->midstream = !cookie_client;
 	s->parent = l;
 	if (c->sent)
 		mate_link(c->sent, s);
