@@ -130,7 +130,14 @@ cut_backlog(char *item, const char *group, const char *key, uint32_t *backlog,
 	}
 	char *end;
 	unsigned long v = strtoul(slash + 1, &end, 10);
-	if (!g_ascii_isdigit(slash[1]) || *end != '\0' || v == 0 || v > G_MAXINT32) {
+	if (g_ascii_isdigit(slash[1]) && *end != '\0') {
+		/* Something after the number (a group size, a flag): not a
+		 * socket this file knows. */
+		g_set_error(error, DM_DEMUX_ERROR, 0,
+		            "[%s] %s: '%s' is not a valid socket", group, key, item);
+		return false;
+	}
+	if (!g_ascii_isdigit(slash[1]) || v == 0 || v > G_MAXINT32) {
 		g_set_error(error, DM_DEMUX_ERROR, 0, "[%s] %s: '%s': the backlog is not "
 		            "a number from 1 to %d", group, key, item, G_MAXINT32);
 		return false;

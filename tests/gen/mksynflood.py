@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
-"""mksynflood.py OUT [SYNS [CLIENTS]] - write a mixed SYN flood to the pcap
+"""mksynflood.py OUT [SYNS [CLIENTS [USEC]]] - write a mixed SYN flood to the pcap
 OUT (raw IPv4, LINKTYPE_RAW), as tests/cli/test-backlog reads it: SYNS
 spoofed SYNs (default 1000) to 10.9.0.1:80 from 198.18.0.0/15 sources,
 none answered, and CLIENTS (default 5) real clients 192.0.2.10+ that each
 complete a handshake, send a request, get an answer and close (client FIN
 first: the server's end ends CLOSED).  The first client comes before the
 first spoofed SYN; the others after every SYNS / (CLIENTS - 1) of them,
-the last after the last one.  One frame every 10 microseconds."""
+the last after the last one.  One frame every USEC microseconds
+(default 10)."""
 import struct
 import sys
 
@@ -75,13 +76,14 @@ def frames(syns, clients):
 
 def main():
     if len(sys.argv) < 2:
-        sys.exit("usage: mksynflood.py OUT [SYNS [CLIENTS]]")
+        sys.exit("usage: mksynflood.py OUT [SYNS [CLIENTS [USEC]]]")
     syns = int(sys.argv[2]) if len(sys.argv) > 2 else 1000
     clients = int(sys.argv[3]) if len(sys.argv) > 3 else 5
+    usec = int(sys.argv[4]) if len(sys.argv) > 4 else 10
     with open(sys.argv[1], "wb") as f:
         f.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 101))
         for i, p in enumerate(frames(syns, clients)):
-            t = 10 * i
+            t = usec * i
             f.write(struct.pack("<IIII", 1700000000 + t // 1000000, t % 1000000, len(p), len(p)))
             f.write(p)
 
