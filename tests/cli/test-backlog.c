@@ -283,6 +283,45 @@ test_timeout(void)
 	g_free(gen);
 }
 
+/* demuxsim merge of two shards: cookies and drops add up, peaks are the
+ * largest a shard saw (each shard queued only its own flows' SYNs). */
+static void
+test_merge(void)
+{
+	if (!have_python())
+		return;
+	JsonNode *sh[2];
+	gchar *files[2];
+	for (int k = 0; k < 2; k++) {
+		gchar *opt = g_strdup_printf("--shard=%d/2", k);
+		sh[k] = report((const char *const[]){ opt, "--somaxconn=64", NULL });
+		gchar *text = json_to_string(sh[k], FALSE);
+		files[k] = g_build_filename(workdir, k ? "shard1.json" : "shard0.json", NULL);
+		g_assert_true(g_file_set_contents(files[k], text, -1, NULL));
+		g_free(text);
+		g_free(opt);
+	}
+	gchar *out = tr_run_ok(paths.tool, (const char *const[]){ "merge", files[0], files[1], NULL });
+	JsonParser *p = json_parser_new();
+	g_assert_true(json_parser_load_from_data(p, out, -1, NULL));
+	JsonNode *m = json_parser_get_root(p);
+	g_assert_cmpint(bl(m, "syncookies_sent"), ==,
+	                bl(sh[0], "syncookies_sent") + bl(sh[1], "syncookies_sent"));
+	g_assert_cmpint(bl(m, "syncookies_used"), ==,
+	                bl(sh[0], "syncookies_used") + bl(sh[1], "syncookies_used"));
+	g_assert_cmpint(bl(m, "syncookies_used"), ==, CLIENTS - 1);
+	g_assert_cmpint(bl(m, "syn_queue_peak"), ==,
+	                MAX(bl(sh[0], "syn_queue_peak"), bl(sh[1], "syn_queue_peak")));
+	g_assert_cmpint(bl(m, "backlog"), ==, 64);
+	check_clients(m);
+	g_object_unref(p);
+	g_free(out);
+	for (int k = 0; k < 2; k++) {
+		json_node_unref(sh[k]);
+		g_free(files[k]);
+	}
+}
+
 static gchar *
 sockets_file(const char *name, const char *text)
 {
@@ -386,6 +425,7 @@ main(int argc, char **argv)
 	g_test_add_func("/backlog/no-cookies", test_no_cookies);
 	g_test_add_func("/backlog/syn-backlog", test_syn_backlog);
 	g_test_add_func("/backlog/timeout", test_timeout);
+	g_test_add_func("/backlog/merge", test_merge);
 	g_test_add_func("/backlog/declared", test_declared);
 	g_test_add_func("/backlog/declared-bad", test_declared_bad);
 	g_test_add_func("/backlog/bad-options", test_bad_options);
