@@ -153,6 +153,9 @@ typedef struct {
 	uint32_t somaxconn;       /* listen()'s backlog is cut to it (0: default) */
 	uint32_t syn_backlog;     /* tcp_max_syn_backlog (0: default) */
 	dm_syncookies syncookies; /* tcp_syncookies */
+	bool queue_events;        /* keep each listener's queue changes
+	                           * (dm_socket_backlog_events), for merging
+	                           * the reports of shards */
 } dm_demux_config;
 
 /* What the simulation holds, and what it retired to stay within its
@@ -423,6 +426,7 @@ typedef struct {
 	bool declared_backlog;    /* given in the sockets file */
 	uint32_t syn_limit;       /* SYNs the SYN queue takes before cookies or
 	                           * drops, with the options in effect */
+	uint32_t accept_limit;    /* min(backlog, somaxconn) */
 	uint32_t syn_queue, syn_peak;       /* children SYN-RECEIVED: now, peak */
 	uint32_t accept_queue, accept_peak; /* children ESTABLISHED: now, peak */
 	uint64_t cookies_sent;    /* SYNs answered with a SYN cookie */
@@ -438,6 +442,21 @@ typedef struct {
  * Returns: false (leaving @out alone) for other sockets.
  */
 bool dm_socket_backlog(const dm_socket *s, dm_backlog_stats *out);
+
+/* A change of a listener's queues: DM_QUEUE_EVENT(frame, what), what 0
+ * a child joined the SYN queue, 1 left it, 2 joined the accept queue, 3
+ * left it; at most DM_QUEUE_EVENTS_MAX a listener are kept. */
+#define DM_QUEUE_EVENT(frame, what) ((frame) * 4 + (what))
+#define DM_QUEUE_EVENTS_MAX (1u << 20)
+
+/**
+ * dm_socket_backlog_events: the queue changes of listener @s, in order,
+ * when the run keeps them (dm_demux_config.queue_events).
+ * Returns: the changes (uint64_t DM_QUEUE_EVENT values; NULL when none
+ * are kept or there were none), and in @complete whether none was left
+ * out.
+ */
+const GArray *dm_socket_backlog_events(const dm_socket *s, bool *complete);
 
 /**
  * dm_tcp_state_name / dm_lookup_name / dm_action_name / dm_drop_name /

@@ -387,7 +387,8 @@ prepare_run(cli *c)
 			return DM_EXIT_USAGE;
 		}
 	}
-	dm_demux_config cfg = { .keep_bad_checksums = o->keep_bad };
+	/* A shard keeps its listeners' queue changes for demuxsim merge. */
+	dm_demux_config cfg = { .keep_bad_checksums = o->keep_bad, .queue_events = o->shard != NULL };
 	if (!dm_limits_cli_apply(&c->lim, &cfg) || !dm_stack_cli_apply(&c->stack, &cfg))
 		return DM_EXIT_USAGE;
 	rs->dm = dm_demux_new(&cfg);

@@ -8,8 +8,10 @@
 
 /* A listener's queues (u.peer.backlog), owned by the tables' backlogs. */
 struct dm_backlog {
-	dm_backlog_stats st;     /* syn_limit: as at the last SYN */
-	uint32_t accept_limit;   /* min(backlog, somaxconn), as at the last SYN */
+	dm_backlog_stats st;     /* syn_limit, accept_limit: as at the last SYN */
+	const struct dm_demux *dm; /* set at the first SYN (before any child) */
+	GArray *events;          /* uint64_t DM_QUEUE_EVENT, or NULL */
+	bool events_over;        /* DM_QUEUE_EVENTS_MAX reached: some left out */
 };
 
 struct dm_demux;
@@ -58,6 +60,9 @@ unsigned dm_backlog_queue_of(const dm_socket *s);
 /* Count @s out of queue @before (dm_backlog_queue_of before its state or
  * key changed) and into the one it is in now. */
 void dm_backlog_moved(dm_socket *s, unsigned before);
+
+/* Free what @b holds (for the tables' backlogs array). */
+void dm_backlog_free(gpointer b);
 
 /* Free the cookie memory of a simulation (NULL is ignored). */
 void dm_backlog_cookies_free(struct dm_cookies *c);

@@ -54,7 +54,7 @@ backlog_make(dm_tables *t, dm_socket *l, uint32_t backlog, bool declared)
 	b->st.backlog = backlog;
 	b->st.declared_backlog = declared;
 	if (!t->backlogs)
-		t->backlogs = g_ptr_array_new_with_free_func(g_free);
+		t->backlogs = g_ptr_array_new_with_free_func(dm_backlog_free);
 	g_ptr_array_add(t->backlogs, b);
 	l->u.peer.backlog = b;
 	return b;
@@ -147,7 +147,10 @@ dm_backlog_syn(dm_demux *dm, dm_socket *l, const dm_key *k, uint32_t hash,
 	if (!b)
 		b = backlog_make(&dm->t, l, somaxconn(&dm->cfg), false);
 	b->st.syn_limit = syn_limit(&dm->cfg, b);
-	b->accept_limit = max_ack(&dm->cfg, b);
+	b->st.accept_limit = max_ack(&dm->cfg, b);
+	b->dm = dm;
+	if (dm->cfg.queue_events && !b->events)
+		b->events = g_array_new(FALSE, FALSE, sizeof(uint64_t));
 	if (b->st.syn_queue < b->st.syn_limit)
 		return DM_SYN_SPAWN;
 	if (cookies_mode(&dm->cfg) == DM_SYNCOOKIES_NEVER) {
@@ -200,6 +203,20 @@ dm_backlog_queue_of(const dm_socket *s)
 	return s->state == DM_TCP_SYN_RECEIVED ? 1 : s->state == DM_TCP_ESTABLISHED ? 2 : 0;
 }
 
+/* Keep change @what of @b's queues, when the run keeps them. */
+static void
+note_event(struct dm_backlog *b, unsigned what)
+{
+	if (!b->events || b->events_over)
+		return;
+	if (b->events->len >= DM_QUEUE_EVENTS_MAX) {
+		b->events_over = true;
+		return;
+	}
+	uint64_t e = DM_QUEUE_EVENT(b->dm->frame_now, (uint64_t)what);
+	g_array_append_val(b->events, e);
+}
+
 void
 dm_backlog_moved(dm_socket *s, unsigned before)
 {
@@ -208,6 +225,10 @@ dm_backlog_moved(dm_socket *s, unsigned before)
 		return;
 	struct dm_backlog *b = s->parent->u.peer.backlog;
 	dm_backlog_stats *st = &b->st;
+	if (before)
+		note_event(b, before == 1 ? 1 : 3);
+	if (now)
+		note_event(b, now == 1 ? 0 : 2);
 	if (before == 1)
 		st->syn_queue--;
 	else if (before == 2)
@@ -216,11 +237,28 @@ dm_backlog_moved(dm_socket *s, unsigned before)
 		st->syn_queue++;
 		st->syn_peak = MAX(st->syn_peak, st->syn_queue);
 	} else if (now == 2) {
-		if (st->accept_queue >= b->accept_limit)
+		if (st->accept_queue >= st->accept_limit)
 			st->accept_over++;
 		st->accept_queue++;
 		st->accept_peak = MAX(st->accept_peak, st->accept_queue);
 	}
+}
+
+void
+dm_backlog_free(gpointer p)
+{
+	struct dm_backlog *b = p;
+	if (b->events)
+		g_array_unref(b->events);
+	g_free(b);
+}
+
+const GArray *
+dm_socket_backlog_events(const dm_socket *s, bool *complete)
+{
+	const struct dm_backlog *b = s->kind == DM_KIND_LISTEN ? s->u.peer.backlog : NULL;
+	*complete = !b || !b->events_over;
+	return b ? b->events : NULL;
 }
 
 void

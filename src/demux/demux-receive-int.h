@@ -17,6 +17,7 @@ struct dm_demux {
 	dm_limits lim;
 	struct dm_cookies *cookies; /* handshakes given a SYN cookie, or NULL
 	                             * (demux-backlog.c) */
+	uint64_t frame_now;   /* the TCP segment's frame being run */
 };
 
 /* One segment on its way through the receive path. */

@@ -128,6 +128,7 @@ dm_tcp_send(dm_demux *dm, seg_ctx *c)
 	uint8_t f = p->tcp_flags;
 	dm_key k;
 	dm_key_make(&k, dm_packet_zone(p), 6, p->family, p->src, p->sport, p->final_dst, p->dport);
+	dm->frame_now = c->frame;  /* the frame of the queue changes it makes */
 	c->hash = dm_key_hash(&k);
 	c->hashed = true;
 	dm_socket *s = dm_tables_find_hashed(&dm->t, &k, c->hash);

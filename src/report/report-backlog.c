@@ -42,7 +42,7 @@ dm_report_backlog_text(dm_obuf *b, const dm_socket *s, int indent)
 #define put_uint(w, member, v) do { jw_key_lit(w, member); jw_uint(w, v); } while (0)
 
 void
-dm_report_backlog_json(jw *w, const dm_socket *s)
+dm_report_backlog_json(jw *w, const dm_socket *s, bool shard)
 {
 	dm_backlog_stats st;
 	if (!dm_socket_backlog(s, &st))
@@ -53,11 +53,24 @@ dm_report_backlog_json(jw *w, const dm_socket *s)
 	jw_key_lit(w, "declared");
 	jw_bool(w, st.declared_backlog);
 	put_uint(w, "syn_queue_limit", st.syn_limit);
+	put_uint(w, "accept_queue_limit", st.accept_limit);
 	put_uint(w, "syn_queue_peak", st.syn_peak);
 	put_uint(w, "accept_queue_peak", st.accept_peak);
 	put_uint(w, "syncookies_sent", st.cookies_sent);
 	put_uint(w, "syncookies_used", st.cookies_used);
 	put_uint(w, "syn_queue_full", st.syn_queue_full);
 	put_uint(w, "accept_queue_over", st.accept_over);
+	bool complete;
+	const GArray *ev = dm_socket_backlog_events(s, &complete);
+	if (shard) {
+		/* A shard's: its queue changes, for demuxsim merge. */
+		jw_key_lit(w, "events");
+		jw_begin_array(w);
+		for (guint i = 0; ev && complete && i < ev->len; i++)
+			jw_uint(w, g_array_index(ev, uint64_t, i));
+		jw_end_array(w);
+		jw_key_lit(w, "events_complete");
+		jw_bool(w, complete);
+	}
 	jw_end_object(w);
 }

@@ -443,7 +443,7 @@ json_socket(jw *w, const dm_report *rep, const dm_socket *s)
 	dm_retire_reason retired = dm_socket_retired(s);
 	if (retired)
 		json_string(w, "retired", dm_retire_name(retired));
-	dm_report_backlog_json(w, s);
+	dm_report_backlog_json(w, s, rep->shard != NULL);
 	if (rep->shard)
 		dm_report_shard_socket_json(w, rep, s);
 	jw_end_object(w);

@@ -658,6 +658,15 @@ dm_merge_shards(const char *const *paths, guint n, char **warning, GError **erro
 	bool crossing = combine_hosts(in, n, hosts, &mc);
 	sorted = sorted_hosts(hosts);
 	mc.merged = number_sockets(sorted);
+	bool queues_differ = false;
+	for (guint i = 0; i < sorted->len; i++) {
+		mhost *h = g_ptr_array_index(sorted, i);
+		for (guint j = 0; j < h->sockets->len; j++) {
+			msock *m = g_ptr_array_index(h->sockets, j);
+			if (m->backlog && !dm_merge_backlog_finish(m->backlog))
+				queues_differ = true;
+		}
+	}
 
 	JsonObject *doc = json_object_new();
 	order = member_order(in, n);
@@ -671,6 +680,9 @@ dm_merge_shards(const char *const *paths, guint n, char **warning, GError **erro
 	if (crossing || mc.created != mc.listed)
 		*warning = g_strdup("sockets were expired, evicted or left out (--host): "
 		                    "socket ids and the \"state\" counts may differ from a whole run");
+	else if (queues_differ)
+		*warning = g_strdup("a listener's SYN queue filled in a shard: its queue peaks, "
+		                    "SYN cookies and syn-queue-full drops may differ from a whole run");
 
 out:
 	if (order)
