@@ -61,6 +61,10 @@ unsigned dm_backlog_queue_of(const dm_socket *s);
  * key changed) and into the one it is in now. */
 void dm_backlog_moved(dm_socket *s, unsigned before);
 
+/* Whether every listener's queue counts are its children in them (for
+ * dm_tables_check).  Returns: NULL, or a newly allocated description. */
+char *dm_backlog_check(const dm_tables *t);
+
 /* Free what @b holds (for the tables' backlogs array). */
 void dm_backlog_free(gpointer b);
 

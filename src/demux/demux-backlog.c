@@ -244,6 +244,36 @@ dm_backlog_moved(dm_socket *s, unsigned before)
 	}
 }
 
+char *
+dm_backlog_check(const dm_tables *t)
+{
+	GHashTable *n[2] = { g_hash_table_new(NULL, NULL), g_hash_table_new(NULL, NULL) };
+	char *err = NULL;
+	for (guint i = 0; i < t->n_cells; i++) {
+		const dm_socket *s = dm_tables_at(t, i);
+		unsigned q = s->id ? dm_backlog_queue_of(s) : 0;
+		if (q) {
+			gpointer b = s->parent->u.peer.backlog;
+			g_hash_table_insert(n[q - 1], b, GUINT_TO_POINTER(
+				GPOINTER_TO_UINT(g_hash_table_lookup(n[q - 1], b)) + 1));
+		}
+	}
+	for (guint i = 0; t->backlogs && i < t->backlogs->len && !err; i++) {
+		const struct dm_backlog *b = g_ptr_array_index(t->backlogs, i);
+		guint syn = GPOINTER_TO_UINT(g_hash_table_lookup(n[0], b));
+		guint acc = GPOINTER_TO_UINT(g_hash_table_lookup(n[1], b));
+		if (syn != b->st.syn_queue || acc != b->st.accept_queue)
+			err = g_strdup_printf("a listener counts %u SYN-queue and %u accept-queue "
+			                      "children, has %u and %u", b->st.syn_queue,
+			                      b->st.accept_queue, syn, acc);
+		else if (b->st.syn_peak < syn || b->st.accept_peak < acc)
+			err = g_strdup_printf("a listener's queue peaks are below its queues");
+	}
+	g_hash_table_unref(n[0]);
+	g_hash_table_unref(n[1]);
+	return err;
+}
+
 void
 dm_backlog_free(gpointer p)
 {

@@ -18,6 +18,10 @@ dm_report_backlog_text(dm_obuf *b, const dm_socket *s, int indent)
 	dm_obuf_u64(b, st.backlog);
 	if (st.declared_backlog)
 		dm_obuf_lit(b, " (declared)");
+	if (!st.syn_limit && !st.cookies_sent && !st.syn_queue_full) {
+		dm_obuf_lit(b, ": no SYN received\n");
+		return;
+	}
 	dm_obuf_lit(b, ": SYN queue peak ");
 	dm_obuf_u64(b, st.syn_peak);
 	dm_obuf_lit(b, "/");
