@@ -67,6 +67,8 @@ typedef enum {
 	DM_DROP_MALFORMED,
 	DM_DROP_NO_SOCKET,   /* e.g. an RST or a stray ACK for nothing */
 	DM_DROP_CLOSED,      /* for a connection already CLOSED */
+	DM_DROP_SYN_QUEUE_FULL, /* a SYN past its listener's SYN queue, with
+	                         * SYN cookies off (--syncookies 0) */
 	DM_DROP_N
 } dm_drop_reason;
 
@@ -90,7 +92,25 @@ typedef struct {
 	guint sender_socket;      /* TCP: the id of the sending end's socket
 	                           * (0: none, as for a RST from no socket) */
 	dm_tcp_state sender_state; /* TCP: that socket's state after it left */
+	uint8_t syncookie;        /* dm_syncookie_use: a SYN answered with a
+	                           * SYN cookie, or the ACK that returned one */
 } dm_decision;
+
+/* What a segment did with a SYN cookie (dm_decision.syncookie). */
+typedef enum {
+	DM_COOKIE_NONE,
+	DM_COOKIE_SENT,  /* a SYN past the SYN queue, answered statelessly */
+	DM_COOKIE_USED,  /* the ACK completing such a handshake: the child is
+	                  * made ESTABLISHED ("accepted via syncookie") */
+} dm_syncookie_use;
+
+/* net.ipv4.tcp_syncookies: when a listener answers a SYN with a cookie. */
+typedef enum {
+	DM_SYNCOOKIES_DEFAULT,   /* as Linux's default, WHEN_FULL */
+	DM_SYNCOOKIES_NEVER,     /* sysctl 0: past the SYN queue, drop the SYN */
+	DM_SYNCOOKIES_WHEN_FULL, /* sysctl 1: cookies once the SYN queue is full */
+	DM_SYNCOOKIES_ALWAYS,    /* sysctl 2: cookies for every SYN, no queue */
+} dm_syncookies;
 
 /* Why an entry left the lookup table (or was discarded) to keep the
  * simulation's state bounded; the names are stable ("syn-timeout"). */
@@ -117,6 +137,8 @@ typedef enum {
 #define DM_DEFAULT_MAX_MEMORY (UINT64_C(1) << 30)
 #define DM_DEFAULT_SYN_TIMEOUT 63.0   /* Linux: 5 SYN-ACK retries */
 #define DM_DEFAULT_TIME_WAIT 60.0     /* 2*MSL */
+#define DM_DEFAULT_SOMAXCONN 4096u    /* net.core.somaxconn (Linux 5.4+) */
+#define DM_DEFAULT_SYN_BACKLOG 4096u  /* net.ipv4.tcp_max_syn_backlog */
 
 /* Configuration of a run.  Zero limits and timeouts take the defaults. */
 typedef struct {
@@ -128,6 +150,12 @@ typedef struct {
 	double time_wait;         /* seconds TIME-WAIT/CLOSED stay in the table */
 	double udp_idle;          /* seconds a learned UDP socket lives idle
 	                           * (0: for ever) */
+	uint32_t somaxconn;       /* listen()'s backlog is cut to it (0: default) */
+	uint32_t syn_backlog;     /* tcp_max_syn_backlog (0: default) */
+	dm_syncookies syncookies; /* tcp_syncookies */
+	bool queue_events;        /* keep each listener's queue changes
+	                           * (dm_socket_backlog_events), for merging
+	                           * the reports of shards */
 } dm_demux_config;
 
 /* What the simulation holds, and what it retired to stay within its
@@ -432,6 +460,49 @@ uint64_t dm_socket_first_frame(const dm_socket *s);
 uint64_t dm_socket_last_frame(const dm_socket *s);
 void dm_socket_first_time(const dm_socket *s, int64_t *sec, uint32_t *nsec);
 void dm_socket_last_time(const dm_socket *s, int64_t *sec, uint32_t *nsec);
+
+/* A TCP listener's queues, as Linux keeps them for listen(fd, backlog).
+ * The SYN queue holds the children in SYN-RECEIVED; the accept queue is
+ * counted as the children ESTABLISHED (by a handshake seen, or a SYN
+ * cookie) and not yet closed: a capture cannot show accept(), so this is
+ * an upper bound of what waited to be accepted, and it never drops. */
+typedef struct {
+	uint32_t backlog;         /* listen()'s: declared (tcp = 80/128), else
+	                           * somaxconn */
+	bool declared_backlog;    /* given in the sockets file */
+	uint32_t syn_limit;       /* SYNs the SYN queue takes before cookies or
+	                           * drops, with the options in effect */
+	uint32_t accept_limit;    /* min(backlog, somaxconn) */
+	uint32_t syn_queue, syn_peak;       /* children SYN-RECEIVED: now, peak */
+	uint32_t accept_queue, accept_peak; /* children ESTABLISHED: now, peak */
+	uint64_t cookies_sent;    /* SYNs answered with a SYN cookie */
+	uint64_t cookies_used;    /* children made by an ACK returning one */
+	uint64_t syn_queue_full;  /* SYNs dropped: SYN queue full, no cookies */
+	uint64_t accept_over;     /* handshakes completed with the accept queue
+	                           * at min(backlog, somaxconn) already */
+} dm_backlog_stats;
+
+/**
+ * dm_socket_backlog: the queues of listener @s, once it received a SYN or
+ * was declared with a backlog.
+ * Returns: false (leaving @out alone) for other sockets.
+ */
+bool dm_socket_backlog(const dm_socket *s, dm_backlog_stats *out);
+
+/* A change of a listener's queues: DM_QUEUE_EVENT(frame, what), what 0
+ * a child joined the SYN queue, 1 left it, 2 joined the accept queue, 3
+ * left it; at most DM_QUEUE_EVENTS_MAX a listener are kept. */
+#define DM_QUEUE_EVENT(frame, what) ((frame) * 4 + (what))
+#define DM_QUEUE_EVENTS_MAX (1u << 20)
+
+/**
+ * dm_socket_backlog_events: the queue changes of listener @s, in order,
+ * when the run keeps them (dm_demux_config.queue_events).
+ * Returns: the changes (uint64_t DM_QUEUE_EVENT values; NULL when none
+ * are kept or there were none), and in @complete whether none was left
+ * out.
+ */
+const GArray *dm_socket_backlog_events(const dm_socket *s, bool *complete);
 
 /**
  * dm_tcp_state_name / dm_lookup_name / dm_action_name / dm_drop_name /

@@ -18,6 +18,8 @@ src_demuxsim_SOURCES = \
 	src/cli/cli-screen.c \
 	src/cli/cli-ss-int.h \
 	src/cli/cli-ss.c \
+	src/cli/cli-stack-int.h \
+	src/cli/cli-stack.c \
 	src/cli/cli-trace-int.h \
 	src/cli/cli-trace.c \
 	src/cli/cli-tunnel-int.h \

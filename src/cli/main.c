@@ -22,6 +22,7 @@
 
 #include "cli-int.h"
 #include "cli-limits-int.h"
+#include "cli-stack-int.h"
 #include "cli-reasm-int.h"
 #include "cli-screen-int.h"
 #include "cli-trace-int.h"
@@ -116,6 +117,7 @@ typedef struct {
 	dm_live_cli lo;
 	dm_reasm_cli ro;
 	dm_limits_cli lim;
+	dm_stack_cli stack;
 	gchar **args;          /* argv as given, recorded by --shard */
 	int n_args;
 	bool live;
@@ -181,7 +183,7 @@ parse_command_line(cli *c, int argc, char **argv)
 	c->n_args = argc;
 	const GOptionEntry *tables[] = {
 		entries, dm_live_cli_entries(&c->lo), dm_reasm_cli_entries(&c->ro),
-		dm_limits_cli_entries(&c->lim), dm_trace_cli_entries(),
+		dm_limits_cli_entries(&c->lim), dm_stack_cli_entries(&c->stack), dm_trace_cli_entries(),
 		dm_screen_cli_entries(), dm_calls_cli_entries(), dm_tunnel_cli_entries(),
 		dm_ss_cli_entries(), NULL,
 	};
@@ -392,8 +394,9 @@ prepare_run(cli *c)
 			return DM_EXIT_USAGE;
 		}
 	}
-	dm_demux_config cfg = { .keep_bad_checksums = o->keep_bad };
-	if (!dm_limits_cli_apply(&c->lim, &cfg))
+	/* A shard keeps its listeners' queue changes for demuxsim merge. */
+	dm_demux_config cfg = { .keep_bad_checksums = o->keep_bad, .queue_events = o->shard != NULL };
+	if (!dm_limits_cli_apply(&c->lim, &cfg) || !dm_stack_cli_apply(&c->stack, &cfg))
 		return DM_EXIT_USAGE;
 	if (rs->shard) {
 		/* Each shard holds its partition's share of the budget. */
@@ -459,6 +462,7 @@ cli_clear(cli *c)
 	dm_live_cli_clear(&c->lo);
 	dm_limits_cli_clear(&c->lim);
 	dm_ss_cli_clear();
+	dm_stack_cli_clear(&c->stack);
 	g_strfreev(c->o.read_files);
 	g_free(c->o.filter);
 	g_free(c->xo.frames);

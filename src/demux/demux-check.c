@@ -1,12 +1,13 @@
 /* demux-check.c - the invariant checker of the tables, for the tests:
  * the socket index against the cells, each socket's kind, state, key,
- * parent and host, each host's place, holes and idleness, and the counts
- * and memory estimate; the peer entries and the activity lists are
+ * parent and host, each host's place, holes and idleness, the counts
+ * and memory estimate, and the listeners' queues (demux-backlog.c); the peer entries and the activity lists are
  * checked by their own files (demux-peers.c, demux-lists.c).
  */
 #include "config.h"
 
 #include "demux-int.h"
+#include "demux-backlog-int.h"
 #include "demux-table-int.h"
 #include "hash-index-int.h"
 #include "demux-lists-int.h"
@@ -150,5 +151,7 @@ dm_tables_check(const dm_tables *t)
 	}
 	if (entries != t->peers_held)
 		return g_strdup_printf("%u peer entries on sockets, %u held", entries, t->peers_held);
+	if ((err = dm_backlog_check(t)))
+		return err;
 	return check_held(t);
 }

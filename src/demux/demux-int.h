@@ -61,6 +61,9 @@ struct dm_socket {
 		struct {
 			struct dm_peer_entry *list;
 			dm_index *set;
+			/* Listeners: their queues, or NULL before the
+			 * first SYN (demux-backlog.c). */
+			struct dm_backlog *backlog;
 		} peer;
 	} u;
 	uint16_t peers;        /* at most DM_PEERS_MAX + 1 (the folded rest) */
@@ -207,6 +210,7 @@ typedef struct {
 	uint64_t forgotten_drops[DM_DROP_N];     /* of the hosts freed */
 	uint64_t forgotten_retired[DM_RETIRE_N];
 	uint64_t limit_unmet;
+	GPtrArray *backlogs;   /* every listener's dm_backlog (owned), or NULL */
 } dm_tables;
 
 #define DM_CELL_CHUNK 1024u

@@ -15,6 +15,9 @@ struct dm_demux {
 	dm_evidence *ev;
 	dm_pending *pending;  /* live mode: refusals awaiting evidence */
 	dm_limits lim;
+	struct dm_cookies *cookies; /* handshakes given a SYN cookie, or NULL
+	                             * (demux-backlog.c) */
+	uint64_t frame_now;   /* the TCP segment's frame being run */
 };
 
 /* One segment on its way through the receive path. */

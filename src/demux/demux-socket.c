@@ -191,6 +191,7 @@ dm_drop_name(dm_drop_reason d)
 {
 	static const char *const names[DM_DROP_N] = {
 		NULL, "bad-checksum", "malformed", "no-socket", "closed",
+		"syn-queue-full",
 	};
 	return (unsigned)d < DM_DROP_N ? names[d] : NULL;
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "demux-int.h"
+#include "demux-backlog-int.h"
 #include "demux-table-int.h"
 #include "hash-index-int.h"
 #include "demux-lists-int.h"
@@ -170,6 +171,8 @@ dm_tables_clear(dm_tables *t)
 		g_free(g_ptr_array_index(t->peer_sets, i));
 	}
 	g_ptr_array_unref(t->peer_sets);
+	if (t->backlogs)
+		g_ptr_array_unref(t->backlogs);
 	g_ptr_array_unref(t->free_sets);
 	/* Wide spans are rare: the cells are only visited when one was
 	 * ever made (a visit of every cell costs a cache miss each). */
@@ -318,9 +321,11 @@ dm_host_refusal_note(dm_host *h, const dm_refusal *r)
 void
 dm_tables_unkey(dm_tables *t, dm_socket *s)
 {
+	unsigned q = dm_backlog_queue_of(s);
 	if (s->keyed)
 		dm_index_remove(&t->sockets, dm_key_hash(&s->key), s->cell + 1);
 	s->keyed = false;
+	dm_backlog_moved(s, q);  /* out of its listener's queue */
 	dm_lists_place(t, s);
 }
 

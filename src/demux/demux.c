@@ -33,6 +33,7 @@
 #include <string.h>
 
 #include "demux-int.h"
+#include "demux-backlog-int.h"
 #include "demux-declare-int.h"
 #include "demux-limits-int.h"
 #include "demux-lists-int.h"
@@ -60,6 +61,7 @@ dm_demux_free(dm_demux *dm)
 	dm_tables_clear(&dm->t);
 	dm_evidence_free(dm->ev);
 	dm_pending_free(dm->pending);
+	dm_backlog_cookies_free(dm->cookies);
 	g_free(dm);
 }
 

@@ -1,5 +1,7 @@
 # src/demux/local.mk - the demux stage's sources in the library (included by Makefile.am).
 src_libdemuxsim_la_SOURCES += \
+	src/demux/demux-backlog-int.h \
+	src/demux/demux-backlog.c \
 	src/demux/demux-check.c \
 	src/demux/demux-declare-int.h \
 	src/demux/demux-int.h \

@@ -6,6 +6,8 @@
  *                              host's address or the wildcard (0.0.0.0,
  *                              ::, or *)
  *   tcp = 80;*:22              TCP listeners, the same way
+ *   tcp = 80/128;[::]:443/511  a listener's backlog (listen()'s; default
+ *                              net.core.somaxconn)
  *   udp-connected = 4000>10.0.0.1:5000
  *                              UDP sockets connected to a peer
  *   tcp-established = 22>10.0.0.1:50000;192.0.2.2:443>10.0.0.1:4000
@@ -25,6 +27,7 @@
 #include <string.h>
 
 #include "demux-int.h"
+#include "demux-backlog-int.h"
 #include "demux-table-int.h"
 #include "demux-declare-int.h"
 #include "demux-lists-int.h"
@@ -124,6 +127,40 @@ parse_connected(const char *text, int family, uint16_t *lport, uint8_t *peer,
 	return ok && parse_peer(gt + 1, family, peer, pport);
 }
 
+/* Cut "/BACKLOG" off listener entry @item (in place) into @backlog (0:
+ * none given).  Returns false with @error set when it is not a number. */
+static bool
+cut_backlog(char *item, const char *group, const char *key, uint32_t *backlog,
+            GError **error)
+{
+	char *slash = strchr(item, '/');
+	*backlog = 0;
+	if (!slash)
+		return true;
+	if (strcmp(key, "tcp") != 0) {
+		g_set_error(error, DM_DEMUX_ERROR, 0, "[%s] %s: '%s': a backlog "
+		            "(/BACKLOG) is for TCP listeners only", group, key, item);
+		return false;
+	}
+	char *end;
+	unsigned long v = strtoul(slash + 1, &end, 10);
+	if (g_ascii_isdigit(slash[1]) && *end != '\0') {
+		/* Something after the number (a group size, a flag): not a
+		 * socket this file knows. */
+		g_set_error(error, DM_DEMUX_ERROR, 0,
+		            "[%s] %s: '%s' is not a valid socket", group, key, item);
+		return false;
+	}
+	if (!g_ascii_isdigit(slash[1]) || v == 0 || v > G_MAXINT32) {
+		g_set_error(error, DM_DEMUX_ERROR, 0, "[%s] %s: '%s': the backlog is not "
+		            "a number from 1 to %d", group, key, item, G_MAXINT32);
+		return false;
+	}
+	*backlog = (uint32_t)v;
+	*slash = '\0';
+	return true;
+}
+
 static bool
 declare_list(dm_tables *t, GKeyFile *kf, const char *group, const char *key,
              int family, dm_host *h, GError **error)
@@ -138,8 +175,11 @@ declare_list(dm_tables *t, GKeyFile *kf, const char *group, const char *key,
 		uint8_t addr[16], peer[16];
 		uint16_t port, pport;
 		bool wildcard = false;
+		uint32_t backlog;
 		dm_key k;
 
+		if (!(ok = cut_backlog(item, group, key, &backlog, error)))
+			break;
 		if (strcmp(key, "udp-connected") == 0) {
 			ok = parse_connected(item, family, &port, peer, &pport);
 			if (ok)
@@ -163,6 +203,8 @@ declare_list(dm_tables *t, GKeyFile *kf, const char *group, const char *key,
 		dm_socket *s = dm_tables_add(t, h, &k, kind,
 		                             proto == 6 ? DM_TCP_LISTEN : DM_TCP_NONE);
 		s->declared = true;
+		if (backlog)
+			dm_backlog_declare(t, s, backlog);
 		dm_lists_place(t, s);  /* declared: never expired nor evicted */
 	}
 	g_strfreev(items);

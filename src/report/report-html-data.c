@@ -154,11 +154,18 @@ write_socket(FILE *out, data_ctx *c, int fam, const dm_socket *s)
 	fputc(',', out);
 	jstr(out, ra ? dm_report_endpoint(fam, ra, rport, false, r) : "");
 	fprintf(out, ",%u,%u,%" G_GUINT64_FORMAT ",%" G_GUINT64_FORMAT ",%" G_GUINT64_FORMAT
-	        ",%u,%" G_GUINT64_FORMAT ",%" G_GUINT64_FORMAT ",\"%s%s\",",
+	        ",%u,%" G_GUINT64_FORMAT ",%" G_GUINT64_FORMAT ",\"%s%s",
 	        si, p ? dm_socket_id(p) : 0, dm_socket_segments(s), dm_socket_bytes(s),
 	        dm_socket_bad_checksums(s), dm_socket_peers(s), dm_socket_first_frame(s),
 	        dm_socket_last_frame(s), dm_socket_midstream(s) ? "midstream " : "",
 	        dm_socket_declared(s) ? "declared" : "");
+	dm_backlog_stats bs;
+	if (dm_socket_backlog(s, &bs))
+		fprintf(out, " backlog %u: SYN queue peak %u/%u, accept queue peak %u, syncookies "
+		        "%" G_GUINT64_FORMAT " sent %" G_GUINT64_FORMAT " used, syn-queue-full %"
+		        G_GUINT64_FORMAT, bs.backlog, bs.syn_peak, bs.syn_limit, bs.accept_peak,
+		        bs.cookies_sent, bs.cookies_used, bs.syn_queue_full);
+	fputs("\",", out);
 	if (dm_socket_first_frame(s)) {
 		int64_t sec, sec2;
 		uint32_t nsec, nsec2;

@@ -10,6 +10,7 @@
 #include "demuxsim/decode.h"
 
 #include "json-writer-int.h"
+#include "report-backlog-int.h"
 #include "report-format-int.h"
 #include "report-int.h"
 #include "report-compact-int.h"
@@ -199,6 +200,7 @@ text_socket(dm_obuf *b, const dm_socket *s, int indent)
 	if (dm_socket_peers_folded(s))
 		dm_obuf_lit(b, " peers-folded");
 	dm_obuf_lit(b, "\n");
+	dm_report_backlog_text(b, s, indent);
 }
 
 /* The children of the listeners among a host's @socks, whose parents are
@@ -441,6 +443,7 @@ json_socket(jw *w, const dm_report *rep, const dm_socket *s)
 	dm_retire_reason retired = dm_socket_retired(s);
 	if (retired)
 		json_string(w, "retired", dm_retire_name(retired));
+	dm_report_backlog_json(w, s, rep->shard != NULL);
 	if (rep->shard)
 		dm_report_shard_socket_json(w, rep, s);
 	jw_end_object(w);

@@ -259,8 +259,12 @@ text_decision(dm_report *rep, const dm_decision *d)
 		if (d->state != DM_TCP_NONE)
 			fprintf(out, " %s", dm_tcp_state_name(d->state));
 		if (d->action == DM_ACTION_SPAWNED || d->action == DM_ACTION_ACCEPTED)
-			fprintf(out, " (%s by listener %u, %s)", dm_action_name(d->action),
+			fprintf(out, " (%s%s by listener %u, %s)", dm_action_name(d->action),
+			        d->syncookie == DM_COOKIE_USED ? " via syncookie" : "",
 			        dm_socket_id(dm_socket_parent(d->socket)), dm_lookup_name(d->lookup));
+		else if (d->syncookie == DM_COOKIE_SENT)
+			fprintf(out, " (%s, SYN queue full: syncookie-sent, no child)",
+			        dm_lookup_name(d->lookup));
 		else
 			fprintf(out, " (%s)", dm_lookup_name(d->lookup));
 		break;

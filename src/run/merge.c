@@ -16,6 +16,7 @@
 #include "demuxsim/merge.h"
 #include "demuxsim/shard.h"
 #include "merge-int.h"
+#include "merge-backlog-int.h"
 
 G_DEFINE_QUARK(dm-merge-error-quark, dm_merge_error)
 
@@ -30,7 +31,17 @@ typedef struct {
 	const char *first, *last;        /* times as text, NULL: none */
 	JsonObject *latest;       /* the entry with the latest last_frame */
 	gint64 id;                /* in the whole run */
+	JsonNode *backlog;        /* a listener's queues, combined, or NULL */
 } msock;
+
+static void
+msock_free(gpointer p)
+{
+	msock *m = p;
+	if (m->backlog)
+		json_node_unref(m->backlog);
+	g_free(m);
+}
 
 typedef struct {
 	int family;
@@ -166,7 +177,7 @@ host_for(GHashTable *hosts, const char *address, JsonObject *tunnel)
 		memset(h->addr, 0, sizeof h->addr);
 	h->by_key = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 	                                  (GDestroyNotify)g_ptr_array_unref);
-	h->sockets = g_ptr_array_new_with_free_func(g_free);
+	h->sockets = g_ptr_array_new_with_free_func(msock_free);
 	h->refused = g_ptr_array_new();
 	g_hash_table_insert(hosts, key, h);
 	return h;
@@ -243,6 +254,7 @@ add_socket(mhost *h, shard_in *in, int i, JsonObject *s, GHashTable *seen)
 	m->bytes += dm_merge_int(s, "bytes");
 	m->bad += dm_merge_int(s, "bad_checksums");
 	m->peers += dm_merge_int(s, "peers");
+	m->backlog = dm_merge_backlog_add(m->backlog, json_object_get_member(s, "backlog"));
 	if (ff && (!m->first_frame || ff < m->first_frame)) {
 		m->first_frame = ff;
 		m->first = shard_time(s, "first");
@@ -391,6 +403,8 @@ socket_node(msock *m, shard_in *in)
 			v = m->first_frame ? int_node(m->first_frame) : json_node_new(JSON_NODE_NULL);
 		} else if (strcmp(name, "last_frame") == 0) {
 			v = m->last_frame ? int_node(m->last_frame) : json_node_new(JSON_NODE_NULL);
+		} else if (strcmp(name, "backlog") == 0) {
+			continue;  /* below, combined */
 		} else {
 			v = json_node_copy(json_object_get_member(m->base, name));
 		}
@@ -400,6 +414,8 @@ socket_node(msock *m, shard_in *in)
 	if (json_object_has_member(m->latest, "retired"))
 		json_object_set_member(o, "retired",
 		                       json_node_copy(json_object_get_member(m->latest, "retired")));
+	if (m->backlog)  /* after "retired", as a whole run writes it */
+		json_object_set_member(o, "backlog", json_node_copy(m->backlog));
 	JsonNode *n = json_node_new(JSON_NODE_OBJECT);
 	json_node_take_object(n, o);
 	return n;
@@ -603,6 +619,15 @@ dm_merge_shards(const char *const *paths, guint n, char **warning, GError **erro
 	bool crossing = combine_hosts(in, n, hosts, &mc);
 	sorted = sorted_hosts(hosts);
 	mc.ids = number_sockets(sorted, mc.unlisted);
+	bool queues_differ = false;
+	for (guint i = 0; i < sorted->len; i++) {
+		mhost *h = g_ptr_array_index(sorted, i);
+		for (guint j = 0; j < h->sockets->len; j++) {
+			msock *m = g_ptr_array_index(h->sockets, j);
+			if (m->backlog && !dm_merge_backlog_finish(m->backlog))
+				queues_differ = true;
+		}
+	}
 
 	JsonObject *doc = json_object_new();
 	order = member_order(in, n);
@@ -617,6 +642,9 @@ dm_merge_shards(const char *const *paths, guint n, char **warning, GError **erro
 		*warning = g_strdup("entries were evicted under --max-sockets/--max-memory, "
 		                    "each shard within its share of the budget: the sockets "
 		                    "listed and the \"state\" section may differ from a whole run");
+	else if (queues_differ)
+		*warning = g_strdup("a listener's SYN queue filled in a shard: its queue peaks, "
+		                    "SYN cookies and syn-queue-full drops may differ from a whole run");
 
 out:
 	g_array_unref(mc.unlisted);

@@ -7,6 +7,7 @@ cli_tests = \
 	tests/cli/test-explain \
 	tests/cli/test-captures \
 	tests/cli/test-flood \
+	tests/cli/test-backlog \
 	tests/cli/test-scenarios \
 	tests/cli/test-pictures \
 	tests/cli/test-badinput \
@@ -31,6 +32,7 @@ cli_scripts = tests/cli/test-live.sh tests/cli/test-signals.sh tests/cli/test-sl
 tests_cli_test_badinput_SOURCES = tests/cli/test-badinput.c tests/cli/testrun.h
 tests_cli_test_captures_SOURCES = tests/cli/test-captures.c tests/cli/testrun.h
 tests_cli_test_explain_SOURCES = tests/cli/test-explain.c tests/cli/testrun.h
+tests_cli_test_backlog_SOURCES = tests/cli/test-backlog.c tests/cli/testrun.h
 tests_cli_test_flood_SOURCES = tests/cli/test-flood.c tests/cli/testrun.h
 tests_cli_test_frag_SOURCES = tests/cli/test-frag.c tests/cli/testrun.h
 tests_cli_test_hostile_SOURCES = tests/cli/test-hostile.c tests/cli/testrun.h
