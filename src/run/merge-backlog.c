@@ -21,14 +21,41 @@ is_max(const char *name)
 	       strcmp(name, "backlog") == 0;
 }
 
+static gint64 member(JsonObject *o, const char *name);
+
+/* Whether a shard's listener saw nothing: no queue change, no count (a
+ * declared listener in a shard that does not simulate its host). */
+static bool
+untouched(JsonObject *o)
+{
+	static const char *const counts[] = { "syn_queue_peak", "accept_queue_peak",
+	                                      "syncookies_sent", "syncookies_used",
+	                                      "syn_queue_full", "accept_queue_over" };
+	JsonNode *ev = json_object_get_member(o, "events");
+	if (ev && JSON_NODE_HOLDS_ARRAY(ev) && json_array_get_length(json_node_get_array(ev)))
+		return false;
+	for (size_t i = 0; i < G_N_ELEMENTS(counts); i++)
+		if (member(o, counts[i]))
+			return false;
+	return true;
+}
+
 JsonNode *
 dm_merge_backlog_add(JsonNode *into, JsonNode *add)
 {
 	if (!add || !JSON_NODE_HOLDS_OBJECT(add))
 		return into;
-	if (!into)
+	JsonObject *b = json_node_get_object(add);
+	if (into && untouched(b))
+		return into;
+	if (!into || untouched(json_node_get_object(into))) {
+		/* One shard's listener as it is: exact, its host was whole there. */
+		if (into)
+			json_node_unref(into);
 		return json_node_copy(add);
-	JsonObject *a = json_node_get_object(into), *b = json_node_get_object(add);
+	}
+	JsonObject *a = json_node_get_object(into);
+	json_object_set_boolean_member(a, "combined", true);
 	GList *names = json_object_get_members(b);
 	for (GList *l = names; l; l = l->next) {
 		const char *name = l->data;
@@ -61,21 +88,14 @@ dm_merge_backlog_add(JsonNode *into, JsonNode *add)
 	return into;
 }
 
-/* Within a frame, children leave a queue before others join it. */
-static int
-event_rank(gint64 e)
-{
-	static const int rank[4] = { 2, 0, 3, 1 };
-	return rank[e & 3];
-}
-
+/* Queue changes in frame order. */
 static gint
 event_order(gconstpointer a, gconstpointer b)
 {
 	gint64 x = *(const gint64 *)a, y = *(const gint64 *)b;
-	if (x / 4 != y / 4)
-		return x / 4 < y / 4 ? -1 : 1;
-	return event_rank(x) - event_rank(y);
+	/* By frame only: the sort is stable, so the changes of one frame
+	 * keep the order their shard made them in. */
+	return x / 4 == y / 4 ? 0 : x / 4 < y / 4 ? -1 : 1;
 }
 
 static gint64
@@ -91,6 +111,13 @@ dm_merge_backlog_finish(JsonNode *b)
 	JsonObject *o = json_node_get_object(b);
 	JsonNode *ev = json_object_get_member(o, "events");
 	JsonNode *complete = json_object_get_member(o, "events_complete");
+	if (!json_object_has_member(o, "combined")) {
+		/* From one shard only. */
+		json_object_remove_member(o, "events");
+		json_object_remove_member(o, "events_complete");
+		return true;
+	}
+	json_object_remove_member(o, "combined");
 	bool exact = ev && JSON_NODE_HOLDS_ARRAY(ev) && complete &&
 	             json_node_get_boolean(complete) && member(o, "syncookies_sent") == 0 &&
 	             member(o, "syn_queue_full") == 0;
