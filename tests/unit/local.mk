@@ -9,6 +9,7 @@ unit_tests = \
 	tests/unit/test-corpus \
 	tests/unit/test-link-corpus \
 	tests/unit/test-demux \
+	tests/unit/test-reuse \
 	tests/unit/test-calls \
 	tests/unit/test-hash-index \
 	tests/unit/test-report-format \
@@ -23,6 +24,7 @@ tests_unit_test_link_SOURCES = tests/unit/test-link.c tests/unit/testutil.h
 tests_unit_test_corpus_SOURCES = tests/unit/test-corpus.c
 tests_unit_test_link_corpus_SOURCES = tests/unit/test-link-corpus.c
 tests_unit_test_demux_SOURCES = tests/unit/test-demux.c tests/unit/testseg.h
+tests_unit_test_reuse_SOURCES = tests/unit/test-reuse.c tests/unit/testseg.h
 tests_unit_test_calls_SOURCES = tests/unit/test-calls.c tests/unit/testseg.h
 tests_unit_test_hash_index_SOURCES = tests/unit/test-hash-index.c
 tests_unit_test_report_format_SOURCES = tests/unit/test-report-format.c
