@@ -192,6 +192,12 @@ text_socket(dm_obuf *b, const dm_socket *s, int indent)
 		dm_obuf_lit(b, " midstream");
 	if (dm_socket_declared(s))
 		dm_obuf_lit(b, " declared");
+	if (dm_socket_group_member(s) >= 0) {
+		dm_obuf_lit(b, " reuseport-member-");
+		dm_obuf_u64(b, (uint64_t)dm_socket_group_member(s));
+	}
+	if (dm_socket_v6only(s))
+		dm_obuf_lit(b, " v6only");
 	if (retired) {
 		dm_obuf_lit(b, " ");
 		dm_obuf_str(b, or_null(dm_retire_name(retired)));
@@ -274,6 +280,30 @@ text_rows_busiest(dm_obuf *b, const GPtrArray *socks, const dm_socket **par,
 	dm_obuf_lit(b, " (--hosts all shows every socket)\n");
 }
 
+/* After a host's address: " (NAME; also ADDR, ADDR)" for a host of
+ * several addresses or a name. */
+static void
+text_host_more(dm_obuf *b, const dm_host *h)
+{
+	char a[INET6_ADDRSTRLEN];
+	guint n = dm_host_n_addresses(h);
+	if (n == 1 && !dm_host_name(h))
+		return;
+	dm_obuf_lit(b, " (");
+	if (dm_host_name(h))
+		dm_obuf_str(b, dm_host_name(h));
+	for (guint i = 1; i < n; i++) {
+		int f;
+		const uint8_t *x = dm_host_address_at(h, i, &f);
+		if (i == 1)
+			dm_obuf_str(b, dm_host_name(h) ? "; also " : "also ");
+		else
+			dm_obuf_lit(b, ", ");
+		dm_obuf_str(b, dm_report_address(f, x, a));
+	}
+	dm_obuf_lit(b, ")");
+}
+
 static void
 text_host(dm_report *rep, dm_obuf *b, const dm_host *h)
 {
@@ -287,6 +317,7 @@ text_host(dm_report *rep, dm_obuf *b, const dm_host *h)
 
 	dm_obuf_lit(b, "\nHost ");
 	dm_obuf_str(b, dm_report_address(dm_host_family(h), dm_host_address(h), a));
+	text_host_more(b, h);
 	dm_zone z = dm_host_zone(h);
 	if (z.kind) {
 		char zone[48];
@@ -416,6 +447,10 @@ json_socket(jw *w, const dm_report *rep, const dm_socket *s)
 	json_frame(w, "parent", parent ? dm_socket_id(parent) : 0);
 	json_bool(w, "midstream", dm_socket_midstream(s));
 	json_bool(w, "declared", dm_socket_declared(s));
+	if (dm_socket_group_member(s) >= 0)
+		json_uint(w, "reuseport_member", (uint64_t)dm_socket_group_member(s));
+	if (dm_socket_v6only(s))
+		json_bool(w, "v6only", true);
 	json_uint(w, "segments", dm_socket_segments(s));
 	json_uint(w, "bytes", dm_socket_bytes(s));
 	json_uint(w, "bad_checksums", dm_socket_bad_checksums(s));
@@ -456,6 +491,19 @@ json_host(jw *w, const dm_report *rep, const dm_host *h)
 
 	jw_begin_object(w);
 	json_string(w, "address", dm_report_address(fam, dm_host_address(h), a));
+	if (dm_host_n_addresses(h) > 1 || dm_host_name(h)) {
+		/* A host of several addresses: all of them, "address" first. */
+		if (dm_host_name(h))
+			json_string(w, "name", dm_host_name(h));
+		jw_key_lit(w, "addresses");
+		jw_begin_array(w);
+		for (guint i = 0; i < dm_host_n_addresses(h); i++) {
+			int f;
+			const uint8_t *x = dm_host_address_at(h, i, &f);
+			jw_string(w, dm_report_address(f, x, a));
+		}
+		jw_end_array(w);
+	}
 	dm_zone z = dm_host_zone(h);
 	if (z.kind) {
 		/* A host of a tenant network: the tunnel that keeps it apart. */

@@ -23,7 +23,8 @@ cli_tests = \
 	tests/cli/test-tui \
 	tests/cli/test-filter \
 	tests/cli/test-pcapng \
-	tests/cli/test-tunnel
+	tests/cli/test-tunnel \
+	tests/cli/test-reuse
 cli_scripts = tests/cli/test-live.sh tests/cli/test-signals.sh
 tests_cli_test_badinput_SOURCES = tests/cli/test-badinput.c tests/cli/testrun.h
 tests_cli_test_captures_SOURCES = tests/cli/test-captures.c tests/cli/testrun.h
@@ -45,6 +46,7 @@ tests_cli_test_tui_SOURCES = tests/cli/test-tui.c tests/cli/testrun.h
 tests_cli_test_filter_SOURCES = tests/cli/test-filter.c tests/cli/testrun.h
 tests_cli_test_pcapng_SOURCES = tests/cli/test-pcapng.c tests/cli/testrun.h
 tests_cli_test_tunnel_SOURCES = tests/cli/test-tunnel.c tests/cli/testrun.h
+tests_cli_test_reuse_SOURCES = tests/cli/test-reuse.c tests/cli/testrun.h
 tests_cli_test_onepass_SOURCES = tests/cli/test-onepass.c tests/cli/testrun.h tests/gen/wire.h
 # What test-pictures leaves for people to look at (the HTML report and its
 # screenshot, the diagrams it laid out), until make clean.
