@@ -332,6 +332,7 @@ void dm_demux_get_usage(const dm_demux *dm, dm_demux_usage *u);
 /* A refused attempt: a datagram or SYN for which the host had no socket. */
 typedef struct {
 	uint8_t proto;
+	uint8_t family;             /* of the peer: 4 or 6 (0: the host's) */
 	uint16_t port;              /* local port refused */
 	uint8_t peer[16];
 	uint16_t peer_port;
@@ -340,6 +341,13 @@ typedef struct {
 	uint64_t evidence;          /* frame of the answer seen, 0 if none */
 	uint32_t count;             /* attempts folded into this entry */
 } dm_refusal;
+
+/**
+ * dm_refusal_family: the address family of @r's peer (a host of several
+ * addresses is refused over either).
+ * Returns: 4 or 6.
+ */
+int dm_refusal_family(const dm_host *h, const dm_refusal *r);
 
 /**
  * dm_host_refusals: the host's refused attempts (one entry per peer

@@ -11,6 +11,10 @@
 int dm_host_family(const dm_host *h) { return h->family; }
 const uint8_t *dm_host_address(const dm_host *h) { return h->addr; }
 dm_zone dm_host_zone(const dm_host *h) { return h->zone; }
+int dm_refusal_family(const dm_host *h, const dm_refusal *r)
+{
+	return r->family ? r->family : h->family;
+}
 const char *dm_host_name(const dm_host *h) { return h->extra ? h->extra->name : NULL; }
 
 guint

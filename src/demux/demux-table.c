@@ -380,7 +380,8 @@ bool
 dm_host_refusal_note(dm_host *h, const dm_refusal *r)
 {
 	dm_key k;
-	dm_key_make(&k, h->zone, r->proto, h->family, NULL, r->port, r->peer, r->peer_port);
+	dm_key_make(&k, h->zone, r->proto, r->family ? r->family : h->family, NULL, r->port,
+	            r->peer, r->peer_port);
 	if (!h->refusal_at) {
 		h->refusal_at = g_hash_table_new_full(dm_key_hash, dm_key_equal, g_free, NULL);
 		h->refusals = g_array_new(FALSE, TRUE, sizeof(dm_refusal));

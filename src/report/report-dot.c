@@ -353,7 +353,7 @@ socket_edges(dot_ctx *c, const dm_host *h, guint hi)
 		const dm_refusal *r = &g_array_index(refused, dm_refusal, i);
 		char name[48];
 		g_snprintf(name, sizeof name, "refused%u_%u_%u", hi, r->proto, r->port);
-		add_edge(c, peer_node(c, r->proto, dm_host_family(h), r->peer, r->peer_port,
+		add_edge(c, peer_node(c, r->proto, dm_refusal_family(h, r), r->peer, r->peer_port,
 		                      dm_host_address(h), r->port, r->frame, r->count),
 		         intern(c, name), r->count, EDGE_REFUSED);
 	}

@@ -212,7 +212,7 @@ write_refusals(FILE *out, const GPtrArray *hosts)
 			any = true;
 			jstr(out, dm_report_address(dm_host_family(h), dm_host_address(h), a));
 			fprintf(out, ",\"%s\",%u,", r->proto == 17 ? "udp" : "tcp", r->port);
-			jstr(out, dm_report_endpoint(dm_host_family(h), r->peer, r->peer_port, false, peer));
+			jstr(out, dm_report_endpoint(dm_refusal_family(h, r), r->peer, r->peer_port, false, peer));
 			fprintf(out, ",%" G_GUINT64_FORMAT ",%u,\"%s\",%" G_GUINT64_FORMAT "]",
 			        r->frame, r->count, dm_reply_name(r->reply), r->evidence);
 		}

@@ -342,7 +342,7 @@ text_host(dm_report *rep, dm_obuf *b, const dm_host *h)
 		const dm_refusal *r = &g_array_index(refused, dm_refusal, i);
 		fprintf(out, "  refused: %s port %u from %s at frame %" G_GUINT64_FORMAT,
 		        r->proto == 17 ? "udp" : "tcp", r->port,
-		        dm_report_endpoint(dm_host_family(h), r->peer, r->peer_port, false, peer),
+		        dm_report_endpoint(dm_refusal_family(h, r), r->peer, r->peer_port, false, peer),
 		        r->frame);
 		if (r->count > 1)
 			fprintf(out, " (%u attempts)", r->count);
@@ -528,7 +528,8 @@ json_host(jw *w, const dm_report *rep, const dm_host *h)
 		jw_begin_object(w);
 		json_string(w, "proto", r->proto == 17 ? "udp" : "tcp");
 		json_uint(w, "port", r->port);
-		json_string(w, "peer", dm_report_endpoint(fam, r->peer, r->peer_port, false, peer));
+		json_string(w, "peer", dm_report_endpoint(dm_refusal_family(h, r), r->peer,
+		                                          r->peer_port, false, peer));
 		json_uint(w, "frame", r->frame);
 		json_uint(w, "attempts", r->count);
 		json_string(w, "reply", dm_reply_name(r->reply));

@@ -1,6 +1,6 @@
 /* test-reuse.c - Linux's lookup rules through the command line, on
  * captures/reuse.pcap with captures/reuse.ini (written by
- * tests/gen/mkreuse.py with its truth, reuse.pcap.truth.tsv):
+ * tests/gen/mkreuse.py with its truth, reuse.pcap.lookup.tsv):
  *   /reuse/truth        every segment goes where the truth says: the
  *                       action, the lookup, the local endpoint of the
  *                       socket (for a SYN, of the listener), one member
@@ -304,7 +304,7 @@ main(int argc, char **argv)
 	paths = tr_paths_get();
 	capture = g_build_filename(paths.srcdir, "captures", "reuse.pcap", NULL);
 	ini = g_build_filename(paths.srcdir, "captures", "reuse.ini", NULL);
-	truth = g_build_filename(paths.srcdir, "captures", "reuse.pcap.truth.tsv", NULL);
+	truth = g_build_filename(paths.srcdir, "captures", "reuse.pcap.lookup.tsv", NULL);
 	g_test_add_func("/reuse/truth", test_truth);
 	g_test_add_func("/reuse/report", test_report);
 	g_test_add_func("/reuse/merge", test_merge);

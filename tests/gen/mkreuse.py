@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """mkreuse.py OUTDIR - write OUTDIR/reuse.pcap (Ethernet), the sockets
 file OUTDIR/reuse.ini it is read with, and its truth,
-OUTDIR/reuse.pcap.truth.tsv (run: tests/gen/mkreuse.py captures).
+OUTDIR/reuse.pcap.lookup.tsv (run: tests/gen/mkreuse.py captures).
 
 The lookup rules of a Linux host beyond the textbook one, one small case
 each: a UDP socket on the host's address beside one on the wildcard; a
@@ -141,7 +141,7 @@ def main():
             f.write(struct.pack("<IIII", 1700000000 + i, 0, len(fr), len(fr)) + fr)
     with open(os.path.join(out, "reuse.ini"), "w") as f:
         f.write(INI)
-    with open(os.path.join(out, "reuse.pcap.truth.tsv"), "w") as f:
+    with open(os.path.join(out, "reuse.pcap.lookup.tsv"), "w") as f:
         f.write("# frame\taction\tlookup\tlocal\tflow (tests/gen/mkreuse.py)\n")
         for row in truth:
             f.write("\t".join(str(x) for x in row) + "\n")

@@ -306,9 +306,18 @@ test_named_host(void)
 	g_assert_true(s.d.host == h);
 	assert_to(feed(&s, udp(CLI, 1, WEB4B, 54, 1)), sock_at(s.dm, WEB4, 1), DM_LOOKUP_BOUND);
 	assert_action(feed(&s, udp(CLI, 1, WEB4, 54, 1)), DM_ACTION_REFUSED);
-	/* No IPv6 socket: IPv6 is refused, on the same host. */
+	/* No IPv6 socket: IPv6 is refused, on the same host, from an IPv6 peer. */
 	assert_action(feed(&s, udp(CLI6, 1, WEB6, 53, 1)), DM_ACTION_REFUSED);
 	g_assert_true(s.d.host == h);
+	const GArray *refused = dm_host_refusals(h);
+	g_assert_cmpuint(refused->len, ==, 2);
+	const dm_refusal *r4 = &g_array_index(refused, dm_refusal, 0);
+	const dm_refusal *r6 = &g_array_index(refused, dm_refusal, 1);
+	g_assert_cmpint(dm_refusal_family(h, r4), ==, 4);
+	g_assert_cmpint(dm_refusal_family(h, r6), ==, 6);
+	uint8_t cli6[16];
+	parse_addr(CLI6, cli6);
+	g_assert_cmpmem(r6->peer, 16, cli6, 16);
 	g_assert_cmpuint(n_hosts(s.dm), ==, 1);
 	sim_clear(&s);
 }
