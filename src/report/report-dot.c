@@ -129,12 +129,20 @@ intern(dot_ctx *c, const char *text)
 	return g_string_chunk_insert_const(c->text, text);
 }
 
-/* The address a socket is reached at: its own, or its host's when it is
- * bound to the wildcard. */
+/* The address a socket is reached at: its own, or its host's (the first
+ * of the socket's family) when it is bound to the wildcard. */
 static const uint8_t *
 socket_address(const dm_socket *s, const dm_host *h)
 {
-	return dm_socket_local_is_wildcard(s) ? dm_host_address(h) : dm_socket_local(s, NULL);
+	if (!dm_socket_local_is_wildcard(s))
+		return dm_socket_local(s, NULL);
+	for (guint i = 0; i < dm_host_n_addresses(h); i++) {
+		int f;
+		const uint8_t *a = dm_host_address_at(h, i, &f);
+		if (f == dm_socket_family(s))
+			return a;
+	}
+	return dm_host_address(h);
 }
 
 static char *

@@ -134,8 +134,9 @@ typedef struct {
 } data_ctx;
 
 static void
-write_socket(FILE *out, data_ctx *c, int fam, const dm_socket *s)
+write_socket(FILE *out, data_ctx *c, const dm_socket *s)
 {
+	int fam = dm_socket_family(s);  /* a host of several addresses has both */
 	uint16_t lport, rport;
 	char l[56], r[56];
 	const uint8_t *la = dm_socket_local(s, &lport);
@@ -185,7 +186,7 @@ write_host(FILE *out, data_ctx *c, const dm_host *h)
 	for (guint i = 0; i < socks->len; i++) {
 		if (i)
 			fputc(',', out);
-		write_socket(out, c, fam, g_ptr_array_index(socks, i));
+		write_socket(out, c, g_ptr_array_index(socks, i));
 	}
 	for (int d = 1; d < DM_DROP_N; d++)
 		if (dm_host_drops(h, d))

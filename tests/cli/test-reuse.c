@@ -8,7 +8,8 @@
  *                       spread over more than one;
  *   /reuse/report       the host of two addresses is listed once with
  *                       both, in the text and the JSON report, and its
- *                       group members and v6only socket are marked;
+ *                       group members and v6only socket are marked; the
+ *                       CSV writes each socket in its own family;
  *   /reuse/merge        shards merged list it the same way;
  *   /reuse/conflict     a file bind() would refuse is an input error (1)
  *                       naming both entries and EADDRINUSE;
@@ -208,6 +209,13 @@ test_report(void)
 	g_assert_null(strstr(out, "\nHost 2001:db8::2"));
 	g_assert_nonnull(strstr(out, " declared reuseport-member-3\n"));
 	g_assert_nonnull(strstr(out, " declared v6only\n"));
+	g_free(out);
+
+	/* CSV: each socket's address in its own family. */
+	const char *cargs[] = { "-q", "--format", "csv", "--sockets", ini, "-r", capture, NULL };
+	out = tr_run_ok(paths.tool, cargs);
+	g_assert_nonnull(strstr(out, "\n198.51.100.2,1,udp,bound,::,443,"));
+	g_assert_nonnull(strstr(out, ",tcp,connection,2001:db8::2,9443,2001:db8::1,41000,"));
 	g_free(out);
 
 	const char *targs[] = { "--sockets", ini, "-r", capture, NULL };
