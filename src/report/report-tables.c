@@ -157,7 +157,7 @@ put_right(dm_obuf *b, uint64_t v, int width)
 }
 
 static void
-text_socket(dm_obuf *b, const dm_socket *s, int indent)
+text_socket(dm_obuf *b, const dm_socket *s, int indent, bool families)
 {
 	char l[56], r[56];
 	uint16_t lport, rport;
@@ -167,7 +167,8 @@ text_socket(dm_obuf *b, const dm_socket *s, int indent)
 	const uint8_t *ra = dm_socket_remote(s, &rport);
 	dm_retire_reason retired = dm_socket_retired(s);
 
-	dm_report_endpoint(fam, la, lport, dm_socket_local_is_wildcard(s), l);
+	/* On a host of several addresses 0.0.0.0 and [::] are told apart. */
+	dm_report_endpoint(fam, la, lport, dm_socket_local_is_wildcard(s) && !families, l);
 	if (ra)
 		dm_report_endpoint(fam, ra, rport, false, r);
 	else
@@ -248,7 +249,7 @@ group_children(const GPtrArray *socks, const dm_socket **par, guint *first, guin
  * then the connections its listener accepted, indented. */
 static void
 text_rows_all(dm_obuf *b, const GPtrArray *socks, const dm_socket **par,
-              const guint *first, const guint *next)
+              const guint *first, const guint *next, bool families)
 {
 	guint n = socks->len;
 	for (guint i = 0; i < n; i++) {
@@ -256,23 +257,24 @@ text_rows_all(dm_obuf *b, const GPtrArray *socks, const dm_socket **par,
 			prefetch(g_ptr_array_index(socks, i + PREFETCH_AHEAD));
 		if (par[i])
 			continue;
-		text_socket(b, g_ptr_array_index(socks, i), 0);
+		text_socket(b, g_ptr_array_index(socks, i), 0, families);
 		for (guint c = first[i]; c; c = next[c - 1])
 			if (c - 1 > i)
-				text_socket(b, g_ptr_array_index(socks, c - 1), 2);
+				text_socket(b, g_ptr_array_index(socks, c - 1), 2, families);
 	}
 }
 
 /* At most @limit rows, the busiest first, and a line for the rest. */
 static void
 text_rows_busiest(dm_obuf *b, const GPtrArray *socks, const dm_socket **par,
-                  const guint *first, const guint *next, guint limit)
+                  const guint *first, const guint *next, guint limit, bool families)
 {
 	guint rows;
 	guint *order = dm_compact_sockets(socks, (const dm_socket *const *)par, first, next,
 	                                  limit, &rows);
 	for (guint k = 0; k < rows; k++)
-		text_socket(b, g_ptr_array_index(socks, order[k] / 2), order[k] % 2 ? 2 : 0);
+		text_socket(b, g_ptr_array_index(socks, order[k] / 2), order[k] % 2 ? 2 : 0,
+		            families);
 	g_free(order);
 	dm_obuf_lit(b, "  ... ");
 	dm_obuf_u64(b, socks->len - rows);
@@ -332,9 +334,10 @@ text_host(dm_report *rep, dm_obuf *b, const dm_host *h)
 	/* Listeners with their accepted children indented under them; the
 	 * children of a listener are printed with it, not on their own. */
 	if (rep->socket_limit && n > rep->socket_limit)
-		text_rows_busiest(b, socks, par, first, next, rep->socket_limit);
+		text_rows_busiest(b, socks, par, first, next, rep->socket_limit,
+		                  dm_host_n_addresses(h) > 1);
 	else
-		text_rows_all(b, socks, par, first, next);
+		text_rows_all(b, socks, par, first, next, dm_host_n_addresses(h) > 1);
 	g_free(par);
 	g_free(first);
 	dm_obuf_flush(b);

@@ -209,6 +209,10 @@ test_report(void)
 	g_assert_null(strstr(out, "\nHost 2001:db8::2"));
 	g_assert_nonnull(strstr(out, " declared reuseport-member-3\n"));
 	g_assert_nonnull(strstr(out, " declared v6only\n"));
+	/* Its wildcards by family; a host of one address keeps "*". */
+	g_assert_nonnull(strstr(out, "  udp   UNCONN       [::]:53 "));
+	g_assert_nonnull(strstr(out, "  udp   UNCONN       0.0.0.0:53 "));
+	g_assert_nonnull(strstr(out, "  udp   UNCONN       *:5000 "));
 	g_free(out);
 
 	/* CSV: each socket's address in its own family. */
