@@ -7,7 +7,8 @@
  * {"kinds":[names], "states":[[name, colour]], "span":ns, "hosts":[
  *   [address, segments, [[id, proto, kind, local, remote, state, parent,
  *     segments, bytes, bad, peers, first frame, last frame, notes,
- *     start ns, duration ns], ...], "drops text"], ...],
+ *     start ns, duration ns], ...], "drops text"(, "name; also ADDR, ..."
+ *     for a host of several addresses)], ...],
  *  "refused":[[host, proto, port, peer, frame, attempts, answer,
  *     seen at frame], ...]}
  * Times are nanoseconds from the first segment any socket received; a
@@ -194,6 +195,19 @@ write_host(FILE *out, data_ctx *c, const dm_host *h)
 			                       dm_drop_name(d), dm_host_drops(h, d));
 	fputs("],", out);
 	jstr(out, drops->str);
+	if (dm_host_n_addresses(h) > 1 || dm_host_name(h)) {
+		/* A host of several addresses: its name and the others. */
+		GString *more = g_string_new(dm_host_name(h));
+		for (guint i = 1; i < dm_host_n_addresses(h); i++) {
+			int f;
+			const uint8_t *x = dm_host_address_at(h, i, &f);
+			g_string_append(more, i > 1 ? ", " : more->len ? "; also " : "also ");
+			g_string_append(more, dm_report_address(f, x, a));
+		}
+		fputc(',', out);
+		jstr(out, more->str);
+		g_string_free(more, TRUE);
+	}
 	fputc(']', out);
 	g_string_free(drops, TRUE);
 }

@@ -7,7 +7,7 @@
  *                       of the reuseport group per flow, and the flows
  *                       spread over more than one;
  *   /reuse/report       the host of two addresses is listed once with
- *                       both, in the text and the JSON report, and its
+ *                       both, in the text, JSON and HTML reports, and its
  *                       group members and v6only socket are marked; the
  *                       CSV writes each socket in its own family;
  *   /reuse/merge        shards merged list it the same way;
@@ -214,6 +214,20 @@ test_report(void)
 	g_assert_nonnull(strstr(out, "  udp   UNCONN       0.0.0.0:53 "));
 	g_assert_nonnull(strstr(out, "  udp   UNCONN       *:5000 "));
 	g_free(out);
+
+	/* HTML: the host's data carries its name and other address. */
+	gchar *dir = g_dir_make_tmp("test-reuse-XXXXXX", NULL);
+	gchar *html = g_build_filename(dir, "r.html", NULL);
+	const char *hargs[] = { "-q", "--report", html, "--sockets", ini, "-r", capture, NULL };
+	g_free(tr_run_ok(paths.tool, hargs));
+	gchar *page = NULL;
+	g_assert_true(g_file_get_contents(html, &page, NULL, NULL));
+	g_assert_nonnull(strstr(page, "\"web1; also 2001:db8::2\"]"));
+	g_free(page);
+	g_unlink(html);
+	g_rmdir(dir);
+	g_free(html);
+	g_free(dir);
 
 	/* CSV: each socket's address in its own family. */
 	const char *cargs[] = { "-q", "--format", "csv", "--sockets", ini, "-r", capture, NULL };
