@@ -229,6 +229,13 @@ test_report(void)
 	g_free(html);
 	g_free(dir);
 
+	/* --calls: a declared IPv6 socket binds [::], beside IPv4 ones. */
+	const char *kargs[] = { "-q", "--calls", "--sockets", ini, "-r", capture, NULL };
+	out = tr_run_ok(paths.tool, kargs);
+	g_assert_nonnull(strstr(out, "socket(SOCK_DGRAM) bind([::]:443)"));
+	g_assert_nonnull(strstr(out, "socket(SOCK_DGRAM) bind(0.0.0.0:53)"));
+	g_free(out);
+
 	/* CSV: each socket's address in its own family. */
 	const char *cargs[] = { "-q", "--format", "csv", "--sockets", ini, "-r", capture, NULL };
 	out = tr_run_ok(paths.tool, cargs);
