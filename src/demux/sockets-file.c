@@ -56,9 +56,33 @@ decl_clear(gpointer p)
 	g_free(((decl *)p)->where);
 }
 
+/* The line (from 1) of key @key in group [@group] of key-file text
+ * @text (the last, whose value GKeyFile keeps), or 0: GKeyFile does not
+ * keep them. */
+static guint
+key_line(const char *text, const char *group, const char *key)
+{
+	size_t glen = strlen(group), klen = strlen(key);
+	bool in = false;
+	guint n = 1, found = 0;
+	for (const char *l = text; l && *l; n++) {
+		while (*l == ' ' || *l == '\t')
+			l++;
+		if (*l == '[')
+			in = strncmp(l + 1, group, glen) == 0 && l[1 + glen] == ']';
+		else if (in && strncmp(l, key, klen) == 0 && strspn(l + klen, " \t") + l + klen ==
+		         strchr(l + klen, '='))
+			found = n;
+		l = strchr(l, '\n');
+		if (l)
+			l++;
+	}
+	return found;
+}
+
 static bool
-read_list(dm_tables *t, GKeyFile *kf, const char *group, const char *key, bool named,
-          dm_host *h, GArray *decls, GError **error)
+read_list(dm_tables *t, GKeyFile *kf, const char *kf_text, const char *group,
+          const char *key, bool named, dm_host *h, GArray *decls, GError **error)
 {
 	gsize n = 0;
 	gchar **items = g_key_file_get_string_list(kf, group, key, &n, NULL);
@@ -84,7 +108,9 @@ read_list(dm_tables *t, GKeyFile *kf, const char *group, const char *key, bool n
 			ok = false;
 			break;
 		}
-		d.where = g_strdup_printf("[%s] %s: '%s'", group, key, item);
+		guint line = kf_text ? key_line(kf_text, group, key) : 0;
+		d.where = line ? g_strdup_printf("line %u [%s] %s: '%s'", line, group, key, item)
+		               : g_strdup_printf("[%s] %s: '%s'", group, key, item);
 		g_array_append_val(decls, d);
 	}
 	g_strfreev(items);
@@ -288,7 +314,8 @@ group_host(dm_tables *t, GKeyFile *kf, const char *group, bool *named, GError **
 }
 
 static bool
-read_group(dm_tables *t, GKeyFile *kf, const char *group, GArray *decls, GError **error)
+read_group(dm_tables *t, GKeyFile *kf, const char *kf_text, const char *group, GArray *decls,
+           GError **error)
 {
 	bool named, ok = true;
 	dm_host *h = group_host(t, kf, group, &named, error);
@@ -296,14 +323,17 @@ read_group(dm_tables *t, GKeyFile *kf, const char *group, GArray *decls, GError 
 		return false;
 	gchar **keys = g_key_file_get_keys(kf, group, NULL, NULL);
 	for (gchar **k = keys; ok && k && *k; k++) {
-		if (named && strcmp(*k, "addresses") == 0)
+		bool again = false;  /* a key given twice: its last value, once */
+		for (gchar **j = keys; j < k && !again; j++)
+			again = strcmp(*j, *k) == 0;
+		if (again || (named && strcmp(*k, "addresses") == 0))
 			continue;
 		if (strcmp(*k, "udp") && strcmp(*k, "tcp") && strcmp(*k, "udp-connected")) {
 			g_set_error(error, DM_DEMUX_ERROR, 0, "[%s] unknown key '%s' (%sudp, tcp, "
 			            "udp-connected)", group, *k, named ? "addresses, " : "");
 			ok = false;
 		} else {
-			ok = read_list(t, kf, group, *k, named, h, decls, error);
+			ok = read_list(t, kf, kf_text, group, *k, named, h, decls, error);
 		}
 	}
 	g_strfreev(keys);
@@ -318,14 +348,18 @@ dm_declare_from_file(dm_tables *t, const char *path, GError **error)
 	gchar **groups = ok ? g_key_file_get_groups(kf, NULL) : NULL;
 	GArray *decls = g_array_new(FALSE, TRUE, sizeof(decl));
 	g_array_set_clear_func(decls, decl_clear);
+	gchar *text = NULL;  /* for the line numbers of entries in conflict */
+	if (ok && !g_file_get_contents(path, &text, NULL, NULL))
+		text = NULL;
 
 	for (gchar **g = groups; ok && g && *g; g++)
-		ok = read_group(t, kf, *g, decls, error);
+		ok = read_group(t, kf, text, *g, decls, error);
 	if (ok)
 		ok = check_conflicts(decls, error);
 	for (guint i = 0; ok && i < decls->len; i++)
 		declare_entry(t, &g_array_index(decls, decl, i));
 	g_array_unref(decls);
+	g_free(text);
 	g_strfreev(groups);
 	g_key_file_unref(kf);
 	return ok;

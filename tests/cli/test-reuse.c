@@ -289,7 +289,8 @@ test_conflict(void)
 	const char *args[] = { "-q", "--sockets", path, "-r", capture, NULL };
 	gchar *out = NULL, *err = NULL;
 	g_assert_cmpint(tr_run(NULL, paths.tool, args, &out, &err), ==, 1);
-	g_assert_nonnull(strstr(err, "[web1] tcp: '[::]:443' and [web1] tcp: '198.51.100.2:443'"));
+	g_assert_nonnull(strstr(err, "line 3 [web1] tcp: '[::]:443' and line 3 [web1] tcp: "
+	                             "'198.51.100.2:443'"));
 	g_assert_nonnull(strstr(err, "EADDRINUSE"));
 	g_assert_null(strchr(err, '\n') ? strchr(strchr(err, '\n') + 1, '\n') : NULL);
 	g_free(out);

@@ -381,6 +381,8 @@ test_conflicts(void)
 		"[w]\naddresses = " WEB4 "," WEB6 "\nudp = [::]:53 v6only;0.0.0.0:53;[" WEB6 "]:54\n",
 		"[w]\naddresses = " WEB4 "," WEB6 "\ntcp = [::]:80 v6only;" WEB4 ":80\n",
 		"[" WEB4 "]\ntcp = 80 reuseport;*:80 reuseport;8080*2 reuseport;8080 reuseport\n",
+		/* A key given twice: GKeyFile keeps its last value, read once. */
+		"[" WEB4 "]\nudp = 53\nudp = 54\n",
 	};
 	for (gsize i = 0; i < G_N_ELEMENTS(good); i++) {
 		dm_demux *dm = dm_demux_new(NULL);
@@ -423,6 +425,14 @@ test_bad_syntax(void)
 	}
 }
 
+static void
+test_names(void)
+{
+	g_assert_cmpstr(dm_lookup_name(DM_LOOKUP_DUAL_BOUND), ==, "dual-stack-bound");
+	g_assert_cmpstr(dm_lookup_name(DM_LOOKUP_DUAL_LISTENER), ==, "dual-stack-listener");
+	g_assert_cmpstr(dm_lookup_name(DM_LOOKUP_N), ==, "?");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -438,5 +448,6 @@ main(int argc, char **argv)
 	g_test_add_func("/reuse/host/same-host-learn", test_same_host_learn);
 	g_test_add_func("/reuse/file/conflicts", test_conflicts);
 	g_test_add_func("/reuse/file/bad-syntax", test_bad_syntax);
+	g_test_add_func("/reuse/names", test_names);
 	return g_test_run();
 }
