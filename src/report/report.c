@@ -192,7 +192,14 @@ dm_report_host_visible(const dm_report *rep, const dm_host *h)
 {
 	if (rep->view->len == 0)
 		return true;
-	return h && dm_report_view_shows(rep, dm_host_family(h), dm_host_address(h));
+	/* --host names any of a host's addresses. */
+	for (guint i = 0; h && i < dm_host_n_addresses(h); i++) {
+		int f;
+		const uint8_t *a = dm_host_address_at(h, i, &f);
+		if (dm_report_view_shows(rep, f, a))
+			return true;
+	}
+	return false;
 }
 
 char *

@@ -314,6 +314,14 @@ test_same_host(void)
 	g_free(a);
 	json_node_unref(rep);
 
+	/* --host names it by either address. */
+	const char *vargs[] = { "-q", "--same-host", "198.51.100.2,2001:db8::2", "--host",
+	                        "2001:db8::2", "-r", capture, NULL };
+	gchar *text = tr_run_ok(paths.tool, vargs);
+	g_assert_nonnull(strstr(text, "\nHost 198.51.100.2 (also 2001:db8::2)\n"));
+	g_assert_null(strstr(text, "\nHost 192.0.2.1"));
+	g_free(text);
+
 	/* Without it, one host per address. */
 	const char *plain[] = { "-r", capture, NULL };
 	rep = report(plain);
