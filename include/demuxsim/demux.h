@@ -49,6 +49,8 @@ typedef enum {
 	DM_LOOKUP_BOUND,             /* UDP socket bound to the exact address */
 	DM_LOOKUP_WILDCARD_BOUND,    /* UDP socket bound to 0.0.0.0 / :: */
 	DM_LOOKUP_NEW,               /* a socket created by this segment */
+	DM_LOOKUP_DUAL_LISTENER,     /* IPv4 to a dual-stack TCP listener on :: */
+	DM_LOOKUP_DUAL_BOUND,        /* IPv4 to a dual-stack UDP socket on :: */
 	DM_LOOKUP_N
 } dm_lookup;
 
@@ -191,13 +193,16 @@ void dm_demux_free(dm_demux *dm);
 
 /**
  * dm_demux_load_sockets: declare the bound sockets listed in the GLib key
- * file @path (one group per host address; keys "udp" and "tcp" list
- * PORT or ADDR:PORT entries, ADDR being the host's address or the
- * wildcard "*", 0.0.0.0 or ::; "udp-connected" lists PORT>ADDR:PORT;
+ * file @path (one group per host address, or a named group with
+ * "addresses = A, B" for a host of several; keys "udp" and "tcp" list
+ * PORT or ADDR:PORT entries, ADDR being one of the host's addresses or
+ * the wildcard "*", 0.0.0.0 or ::, each optionally followed by /BACKLOG
+ * (tcp), *N (a SO_REUSEPORT group of N) and the flags reuseport,
+ * reuseaddr, v6only; "udp-connected" lists PORT>ADDR:PORT;
  * "tcp-established" lists LPORT>ADDR:PORT or LADDR:LPORT>ADDR:PORT,
- * connections that exist before the capture).
- * Switches to declared mode; on failure the simulation should be
- * discarded.
+ * connections that exist before the capture).  Entries bind() would
+ * refuse are an error that names both (EADDRINUSE).  Switches to
+ * declared mode; on failure the simulation should be discarded.
  * Returns: false with @error set when the file is unreadable or invalid.
  */
 bool dm_demux_load_sockets(dm_demux *dm, const char *path, GError **error);
@@ -226,6 +231,15 @@ bool dm_demux_load_sockets_text(dm_demux *dm, const char *text, GError **error);
  */
 char *dm_sockets_from_ss(const char *text, const char *name, const char *const *host_addrs,
                          GError **error);
+
+/**
+ * dm_demux_same_host: make the addresses @a and @b (text, IPv4 or IPv6)
+ * one simulated host (learn mode's --same-host), before any frame.  An
+ * address already of another host joins neither.
+ * Returns: false with @error set when an address is not one, or is
+ * already another host's.
+ */
+bool dm_demux_same_host(dm_demux *dm, const char *a, const char *b, GError **error);
 
 /**
  * dm_demux_set_evidence: give the simulation what a first pass found in
@@ -343,6 +357,21 @@ int dm_host_family(const dm_host *h);
 const uint8_t *dm_host_address(const dm_host *h);
 
 /**
+ * dm_host_n_addresses / dm_host_address_at: how many addresses the host
+ * has (1 unless told it has several), and address @i of them (0: the one
+ * dm_host_address gives), its family in @family.
+ */
+guint dm_host_n_addresses(const dm_host *h);
+const uint8_t *dm_host_address_at(const dm_host *h, guint i, int *family);
+
+/**
+ * dm_host_name: the name a declared host of several addresses was given
+ * (its `[name]` group).
+ * Returns: the name, or NULL.
+ */
+const char *dm_host_name(const dm_host *h);
+
+/**
  * dm_host_zone: the tenant network the host is in (dm_packet_zone() of
  * the packets it sends and receives; kind 0 for the capture's own).
  * Returns: the zone.
@@ -377,6 +406,7 @@ void dm_demux_get_usage(const dm_demux *dm, dm_demux_usage *u);
 /* A refused attempt: a datagram or SYN for which the host had no socket. */
 typedef struct {
 	uint8_t proto;
+	uint8_t family;             /* of the peer: 4 or 6 (0: the host's) */
 	uint16_t port;              /* local port refused */
 	uint8_t peer[16];
 	uint16_t peer_port;
@@ -385,6 +415,13 @@ typedef struct {
 	uint64_t evidence;          /* frame of the answer seen, 0 if none */
 	uint32_t count;             /* attempts folded into this entry */
 } dm_refusal;
+
+/**
+ * dm_refusal_family: the address family of @r's peer (a host of several
+ * addresses is refused over either).
+ * Returns: 4 or 6.
+ */
+int dm_refusal_family(const dm_host *h, const dm_refusal *r);
 
 /**
  * dm_host_refusals: the host's refused attempts (one entry per peer
@@ -407,6 +444,11 @@ dm_tcp_state dm_socket_state(const dm_socket *s);
 const dm_socket *dm_socket_parent(const dm_socket *s);
 bool dm_socket_midstream(const dm_socket *s);
 bool dm_socket_declared(const dm_socket *s);
+/* Member number (from 0) of the SO_REUSEPORT group the socket is in, or
+ * -1 when it is in none. */
+int dm_socket_group_member(const dm_socket *s);
+/* An IPv6 socket declared v6only (it takes no IPv4). */
+bool dm_socket_v6only(const dm_socket *s);
 /* Why the socket left the lookup table (DM_RETIRE_NONE: it did not, or
  * was replaced by a new connection on its 4-tuple). */
 dm_retire_reason dm_socket_retired(const dm_socket *s);

@@ -52,6 +52,7 @@ typedef struct {
 	gboolean numeric;
 	gboolean keep_bad;
 	gchar *sockets;
+	gchar **same_host;     /* --same-host A,B, repeatable */
 	gchar **hosts;
 	gchar *split_dir;
 	gint max_nodes;
@@ -72,6 +73,29 @@ typedef struct {
 	dm_calls *calls;    /* --calls, --ladder, --report: the socket calls */
 	unsigned threads;   /* --threads */
 } run_state;
+
+/* --same-host A,B[,C...]: each list one host's addresses.  Returns false
+ * (said) on a bad one. */
+static bool
+same_hosts(dm_demux *dm, gchar **lists)
+{
+	for (gchar **l = lists; l && *l; l++) {
+		gchar **a = g_strsplit(*l, ",", -1);
+		guint n = g_strv_length(a);
+		bool ok = n >= 2;
+		GError *err = NULL;
+		for (guint i = 1; ok && i < n; i++)
+			ok = dm_demux_same_host(dm, g_strstrip(a[0]), g_strstrip(a[i]), &err);
+		if (!ok)
+			g_printerr("demuxsim: --same-host: '%s': %s\n", *l,
+			           err ? err->message : "give two addresses or more, A,B");
+		g_clear_error(&err);
+		g_strfreev(a);
+		if (!ok)
+			return false;
+	}
+	return true;
+}
 
 static bool
 parse_host(const char *text, dm_report *rep)
@@ -149,6 +173,8 @@ parse_command_line(cli *c, int argc, char **argv)
 		  "Show only host ADDR (repeatable)", "ADDR" },
 		{ "sockets", 0, 0, G_OPTION_ARG_FILENAME, &c->o.sockets,
 		  "Declared mode: the bound sockets per host, from a key file", "FILE" },
+		{ "same-host", 0, 0, G_OPTION_ARG_STRING_ARRAY, &c->o.same_host,
+		  "Addresses A, B (and more) are one host's: its wildcard and dual-stack sockets receive on all (repeatable)", "A,B" },
 		{ "keep-bad-checksums", 0, 0, G_OPTION_ARG_NONE, &c->o.keep_bad,
 		  "Deliver segments with bad checksums instead of dropping them", NULL },
 		{ "split", 0, 0, G_OPTION_ARG_FILENAME, &c->o.split_dir,
@@ -411,6 +437,8 @@ prepare_run(cli *c)
 		g_error_free(err);
 		return DM_EXIT_INPUT;
 	}
+	if (!same_hosts(rs->dm, o->same_host))
+		return DM_EXIT_USAGE;
 	if (dm_ss_cli_wanted() && !dm_ss_cli_load(rs->dm))
 		return DM_EXIT_INPUT;
 	rs->calls = dm_calls_cli_make(rs->rep, o->html_report != NULL);
@@ -468,6 +496,7 @@ cli_clear(cli *c)
 	g_free(c->xo.frames);
 	g_free(c->o.format);
 	g_free(c->o.sockets);
+	g_strfreev(c->o.same_host);
 	g_free(c->o.split_dir);
 	g_free(c->o.html_report);
 	g_free(c->o.shard);

@@ -49,9 +49,9 @@ static char *
 check_held(const dm_tables *t)
 {
 	uint64_t held = 0, refusals = 0;
-	if (dm_index_size(&t->host_index) != t->hosts->len)
-		return g_strdup_printf("host index counts %u, %u hosts", dm_index_size(&t->host_index),
-		                       t->hosts->len);
+	if (dm_index_size(&t->host_index) != t->hosts->len + t->aliases)
+		return g_strdup_printf("host index counts %u, %u hosts and %u other addresses",
+		                       dm_index_size(&t->host_index), t->hosts->len, t->aliases);
 	GHashTable *dead_of = g_hash_table_new(NULL, NULL);
 	for (guint c = 0; c < t->n_cells; c++) {
 		const dm_socket *s = dm_tables_at(t, c);
@@ -130,7 +130,7 @@ dm_tables_check(const dm_tables *t)
 			err = g_strdup_printf("socket %u: UDP with a TCP state or TCP without", s->id);
 		else if (s->kind == DM_KIND_CONNECTION ? s->key.tuple != 4 : s->key.tuple != 2)
 			err = g_strdup_printf("socket %u: kind and key disagree", s->id);
-		else if (s->host->family != s->key.family)
+		else if (s->host->family != s->key.family && !s->host->extra)
 			err = g_strdup_printf("socket %u: family differs from its host", s->id);
 		else if (!s->dead)
 			err = dm_peers_check_socket(t, s, &entries);

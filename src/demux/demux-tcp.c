@@ -56,20 +56,7 @@ mate_link(dm_socket *a, dm_socket *b)
 dm_socket *
 dm_tcp_listener(const dm_demux *dm, const dm_packet *p, dm_lookup *how)
 {
-	dm_key k;
-	dm_socket *s;
-	dm_key_make(&k, dm_packet_zone(p), 6, p->family, p->final_dst, p->dport, NULL, 0);
-	if ((s = dm_tables_find(&dm->t, &k))) {
-		*how = DM_LOOKUP_LISTENER;
-		return s;
-	}
-	dm_key_wildcard(&k, dm_packet_zone(p), 6, p->family, p->final_dst, p->dport);
-	if ((s = dm_tables_find(&dm->t, &k))) {
-		*how = DM_LOOKUP_WILDCARD_LISTENER;
-		return s;
-	}
-	*how = DM_LOOKUP_NONE;
-	return NULL;
+	return dm_bound_lookup(dm, p, 6, how);
 }
 
 /* A new connection keyed @k (hashed @hash) on host @h, in place of the
@@ -179,6 +166,8 @@ dm_tcp_send(dm_demux *dm, seg_ctx *c)
 		dm_packet back = *p;
 		memcpy(back.final_dst, p->src, 16);
 		back.dport = p->sport;
+		memcpy(back.src, p->final_dst, 16);  /* the flow as the listener sees it */
+		back.sport = p->dport;
 		dm_socket *l = dm_tcp_listener(dm, &back, &how);
 		if (l && l->host == sender)
 			s->parent = l;

@@ -20,16 +20,23 @@
  *
  * UDP lookup (RFC 768; as Linux's __udp4_lib_lookup scores it): a
  * connected socket matching the 4-tuple, else one bound to the exact
- * destination address and port, else one bound to the wildcard address.
+ * destination address and port, else one bound to the wildcard address,
+ * else (IPv4 to a host that has IPv6 too) an IPv6 wildcard one that is
+ * not v6only: AF_INET scores above a dual-stack AF_INET6 socket.
  * TCP lookup (RFC 9293 section 3.10.7; as Linux's inet_lookup): a
  * connection on the exact 4-tuple (including half-open and TIME-WAIT
- * ones), else a listener on the exact address, else on the wildcard.
+ * ones), else a listener on the exact address, else on the wildcard,
+ * else a dual-stack one, the same way.  A socket found that is in a
+ * SO_REUSEPORT group stands for the group: the flow goes to the member
+ * its hash picks (dm_bound_lookup); connected and exact ones still win
+ * over a group, being found first.
  * TCP states follow RFC 9293 section 3.3.2, driven on both ends of every
  * connection: the sender's socket when a segment leaves, the receiver's
  * when it arrives.
  */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <string.h>
 
 #include "demux-int.h"
@@ -63,6 +70,30 @@ dm_demux_free(dm_demux *dm)
 	dm_pending_free(dm->pending);
 	dm_backlog_cookies_free(dm->cookies);
 	g_free(dm);
+}
+
+bool
+dm_demux_same_host(dm_demux *dm, const char *a, const char *b, GError **error)
+{
+	uint8_t addr[2][16];
+	int fam[2];
+	const char *text[2] = { a, b };
+	for (int i = 0; i < 2; i++) {
+		memset(addr[i], 0, 16);
+		fam[i] = inet_pton(AF_INET, text[i], addr[i]) == 1 ? 4
+		       : inet_pton(AF_INET6, text[i], addr[i]) == 1 ? 6 : 0;
+		if (!fam[i]) {
+			g_set_error(error, DM_DEMUX_ERROR, 0, "'%s' is not an address", text[i]);
+			return false;
+		}
+	}
+	dm_host *h = dm_tables_host(&dm->t, DM_ZONE_NONE, (uint8_t)fam[0], addr[0], true);
+	if (!dm_tables_host_alias(&dm->t, h, (uint8_t)fam[1], addr[1])) {
+		g_set_error(error, DM_DEMUX_ERROR, 0, "%s is already the address of another "
+		            "host than %s's", b, a);
+		return false;
+	}
+	return true;
 }
 
 bool
@@ -139,6 +170,106 @@ dm_demux_hosts(const dm_demux *dm)
 	return a;
 }
 
+/* --- Lookup -------------------------------------------------------------- */
+
+/* The address that stands for the receiving host of @p in the keys of its
+ * wildcard sockets of @family (dm_host_key_addr): the destination itself
+ * unless some host has several addresses. */
+static const uint8_t *
+wild_key_addr(const dm_demux *dm, const dm_packet *p, uint8_t family, uint8_t buf[16],
+              const dm_host **hp)
+{
+	*hp = NULL;
+	if (G_LIKELY(!dm->t.multi))
+		return p->final_dst;
+	/* Only the host cache's hint changes. */
+	const dm_host *h = dm_tables_host((dm_tables *)&dm->t, dm_packet_zone(p), p->family,
+	                                  p->final_dst, false);
+	*hp = h;
+	return h ? dm_host_key_addr(h, family, buf) : p->final_dst;
+}
+
+/* MurmurHash3's 64-bit finaliser. */
+static inline uint64_t
+fmix64(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdu;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53u;
+	return x ^ (x >> 33);
+}
+
+/* The hash that picks a SO_REUSEPORT group's member for the flow of @p:
+ * fixed (the kernel's is seeded at random, so which member gets a flow
+ * can only match it by chance; what holds is that one flow stays on one
+ * member), over both endpoints. */
+static uint32_t
+flow_hash(const dm_packet *p)
+{
+	uint64_t s0, s1, d0, d1;
+	memcpy(&s0, p->src, 8);
+	memcpy(&s1, p->src + 8, 8);
+	memcpy(&d0, p->final_dst, 8);
+	memcpy(&d1, p->final_dst + 8, 8);
+	uint64_t x = fmix64(s0 ^ UINT64_C(0x9e3779b97f4a7c15)) ^
+	             fmix64(s1 ^ ((uint64_t)p->sport << 32 | p->dport)) ^
+	             fmix64(d0 + UINT64_C(0xc2b2ae3d27d4eb4f)) ^ fmix64(d1 ^ p->proto);
+	x = fmix64(x);
+	return (uint32_t)(x ^ (x >> 32));
+}
+
+/* The member of @s's SO_REUSEPORT group the flow of @p goes to (@s when
+ * it is in none): member floor(hash * n / 2^32), as Linux's
+ * reciprocal_scale picks one. */
+static dm_socket *
+group_member(const dm_tables *t, dm_socket *s, const dm_packet *p)
+{
+	if (G_LIKELY(!s->grouped))
+		return s;
+	guint n = GPOINTER_TO_UINT(g_hash_table_lookup(t->groups, &s->key));
+	uint32_t k = (uint32_t)(((uint64_t)flow_hash(p) * n) >> 32);
+	if (k == 0)
+		return s;
+	dm_key mk = s->key;
+	mk.rport = (uint16_t)k;
+	dm_socket *m = dm_tables_find(t, &mk);
+	return m ? m : s;
+}
+
+dm_socket *
+dm_bound_lookup(const dm_demux *dm, const dm_packet *p, uint8_t proto, dm_lookup *how)
+{
+	dm_key k;
+	dm_socket *s;
+	uint8_t buf[16];
+	const dm_host *h;
+	dm_zone z = dm_packet_zone(p);
+	bool tcp = proto == 6;
+
+	dm_key_make(&k, z, proto, p->family, p->final_dst, p->dport, NULL, 0);
+	if ((s = dm_tables_find(&dm->t, &k))) {
+		*how = tcp ? DM_LOOKUP_LISTENER : DM_LOOKUP_BOUND;
+		return group_member(&dm->t, s, p);
+	}
+	dm_key_wildcard(&k, z, proto, p->family, wild_key_addr(dm, p, p->family, buf, &h), p->dport);
+	if ((s = dm_tables_find(&dm->t, &k))) {
+		*how = tcp ? DM_LOOKUP_WILDCARD_LISTENER : DM_LOOKUP_WILDCARD_BOUND;
+		return group_member(&dm->t, s, p);
+	}
+	/* IPv4 on a host that also has IPv6: an IPv6 wildcard socket that is
+	 * not v6only takes it (as ::ffff:a.b.c.d), scored below an IPv4 one. */
+	if (p->family == 4 && h && h->extra) {
+		dm_key_wildcard(&k, z, proto, 6, dm_host_key_addr(h, 6, buf), p->dport);
+		if ((s = dm_tables_find(&dm->t, &k)) && !s->v6only) {
+			*how = tcp ? DM_LOOKUP_DUAL_LISTENER : DM_LOOKUP_DUAL_BOUND;
+			return group_member(&dm->t, s, p);
+		}
+	}
+	*how = DM_LOOKUP_NONE;
+	return NULL;
+}
+
 /* --- UDP ----------------------------------------------------------------- */
 
 static dm_socket *
@@ -148,7 +279,8 @@ udp_lookup(const dm_demux *dm, const dm_packet *p, dm_lookup *how)
 	dm_socket *s;
 
 	/* Connected UDP sockets are only declared (--sockets): without any,
-	 * the 4-tuple is not looked up at all. */
+	 * the 4-tuple is not looked up at all.  One matching the 4-tuple
+	 * scores above every socket that is not connected. */
 	if (dm->t.udp_connected) {
 		dm_key_make(&k, dm_packet_zone(p), 17, p->family, p->final_dst, p->dport, p->src, p->sport);
 		if ((s = dm_tables_find(&dm->t, &k))) {
@@ -156,18 +288,7 @@ udp_lookup(const dm_demux *dm, const dm_packet *p, dm_lookup *how)
 			return s;
 		}
 	}
-	dm_key_make(&k, dm_packet_zone(p), 17, p->family, p->final_dst, p->dport, NULL, 0);
-	if ((s = dm_tables_find(&dm->t, &k))) {
-		*how = DM_LOOKUP_BOUND;
-		return s;
-	}
-	dm_key_wildcard(&k, dm_packet_zone(p), 17, p->family, p->final_dst, p->dport);
-	if ((s = dm_tables_find(&dm->t, &k))) {
-		*how = DM_LOOKUP_WILDCARD_BOUND;
-		return s;
-	}
-	*how = DM_LOOKUP_NONE;
-	return NULL;
+	return dm_bound_lookup(dm, p, 17, how);
 }
 
 static void

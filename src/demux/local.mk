@@ -25,5 +25,7 @@ src_libdemuxsim_la_SOURCES += \
 	src/demux/evidence.c \
 	src/demux/hash-index-int.h \
 	src/demux/hash-index.c \
+	src/demux/sockets-entry-int.h \
+	src/demux/sockets-entry.c \
 	src/demux/sockets-file.c \
 	src/demux/sockets-ss.c

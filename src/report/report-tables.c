@@ -158,7 +158,7 @@ put_right(dm_obuf *b, uint64_t v, int width)
 }
 
 static void
-text_socket(dm_obuf *b, const dm_socket *s, int indent)
+text_socket(dm_obuf *b, const dm_socket *s, int indent, bool families)
 {
 	char l[56], r[56];
 	uint16_t lport, rport;
@@ -168,7 +168,8 @@ text_socket(dm_obuf *b, const dm_socket *s, int indent)
 	const uint8_t *ra = dm_socket_remote(s, &rport);
 	dm_retire_reason retired = dm_socket_retired(s);
 
-	dm_report_endpoint(fam, la, lport, dm_socket_local_is_wildcard(s), l);
+	/* On a host of several addresses 0.0.0.0 and [::] are told apart. */
+	dm_report_endpoint(fam, la, lport, dm_socket_local_is_wildcard(s) && !families, l);
 	if (ra)
 		dm_report_endpoint(fam, ra, rport, false, r);
 	else
@@ -193,6 +194,12 @@ text_socket(dm_obuf *b, const dm_socket *s, int indent)
 		dm_obuf_lit(b, " midstream");
 	if (dm_socket_declared(s))
 		dm_obuf_lit(b, " declared");
+	if (dm_socket_group_member(s) >= 0) {
+		dm_obuf_lit(b, " reuseport-member-");
+		dm_obuf_u64(b, (uint64_t)dm_socket_group_member(s));
+	}
+	if (dm_socket_v6only(s))
+		dm_obuf_lit(b, " v6only");
 	if (retired) {
 		dm_obuf_lit(b, " ");
 		dm_obuf_str(b, or_null(dm_retire_name(retired)));
@@ -244,7 +251,7 @@ group_children(const GPtrArray *socks, const dm_socket **par, guint *first, guin
  * then the connections its listener accepted, indented. */
 static void
 text_rows_all(dm_obuf *b, const GPtrArray *socks, const dm_socket **par,
-              const guint *first, const guint *next)
+              const guint *first, const guint *next, bool families)
 {
 	guint n = socks->len;
 	for (guint i = 0; i < n; i++) {
@@ -252,28 +259,53 @@ text_rows_all(dm_obuf *b, const GPtrArray *socks, const dm_socket **par,
 			prefetch(g_ptr_array_index(socks, i + PREFETCH_AHEAD));
 		if (par[i])
 			continue;
-		text_socket(b, g_ptr_array_index(socks, i), 0);
+		text_socket(b, g_ptr_array_index(socks, i), 0, families);
 		for (guint c = first[i]; c; c = next[c - 1])
 			if (c - 1 > i)
-				text_socket(b, g_ptr_array_index(socks, c - 1), 2);
+				text_socket(b, g_ptr_array_index(socks, c - 1), 2, families);
 	}
 }
 
 /* At most @limit rows, the busiest first, and a line for the rest. */
 static void
 text_rows_busiest(dm_obuf *b, const GPtrArray *socks, const dm_socket **par,
-                  const guint *first, const guint *next, guint limit)
+                  const guint *first, const guint *next, guint limit, bool families)
 {
 	guint rows;
 	guint *order = dm_compact_sockets(socks, (const dm_socket *const *)par, first, next,
 	                                  limit, &rows);
 	for (guint k = 0; k < rows; k++)
-		text_socket(b, g_ptr_array_index(socks, order[k] / 2), order[k] % 2 ? 2 : 0);
+		text_socket(b, g_ptr_array_index(socks, order[k] / 2), order[k] % 2 ? 2 : 0,
+		            families);
 	g_free(order);
 	dm_obuf_lit(b, "  ... ");
 	dm_obuf_u64(b, socks->len - rows);
 	dm_obuf_str(b, socks->len - rows == 1 ? " more socket" : " more sockets");
 	dm_obuf_lit(b, " (--hosts all shows every socket)\n");
+}
+
+/* After a host's address: " (NAME; also ADDR, ADDR)" for a host of
+ * several addresses or a name. */
+static void
+text_host_more(dm_obuf *b, const dm_host *h)
+{
+	char a[INET6_ADDRSTRLEN];
+	guint n = dm_host_n_addresses(h);
+	if (n == 1 && !dm_host_name(h))
+		return;
+	dm_obuf_lit(b, " (");
+	if (dm_host_name(h))
+		dm_obuf_str(b, dm_host_name(h));
+	for (guint i = 1; i < n; i++) {
+		int f;
+		const uint8_t *x = dm_host_address_at(h, i, &f);
+		if (i == 1)
+			dm_obuf_str(b, dm_host_name(h) ? "; also " : "also ");
+		else
+			dm_obuf_lit(b, ", ");
+		dm_obuf_str(b, dm_report_address(f, x, a));
+	}
+	dm_obuf_lit(b, ")");
 }
 
 static void
@@ -289,6 +321,7 @@ text_host(dm_report *rep, dm_obuf *b, const dm_host *h)
 
 	dm_obuf_lit(b, "\nHost ");
 	dm_obuf_str(b, dm_report_address(dm_host_family(h), dm_host_address(h), a));
+	text_host_more(b, h);
 	dm_zone z = dm_host_zone(h);
 	if (z.kind) {
 		char zone[48];
@@ -303,9 +336,10 @@ text_host(dm_report *rep, dm_obuf *b, const dm_host *h)
 	/* Listeners with their accepted children indented under them; the
 	 * children of a listener are printed with it, not on their own. */
 	if (rep->socket_limit && n > rep->socket_limit)
-		text_rows_busiest(b, socks, par, first, next, rep->socket_limit);
+		text_rows_busiest(b, socks, par, first, next, rep->socket_limit,
+		                  dm_host_n_addresses(h) > 1);
 	else
-		text_rows_all(b, socks, par, first, next);
+		text_rows_all(b, socks, par, first, next, dm_host_n_addresses(h) > 1);
 	g_free(par);
 	g_free(first);
 	dm_obuf_flush(b);
@@ -313,7 +347,7 @@ text_host(dm_report *rep, dm_obuf *b, const dm_host *h)
 		const dm_refusal *r = &g_array_index(refused, dm_refusal, i);
 		fprintf(out, "  refused: %s port %u from %s at frame %" G_GUINT64_FORMAT,
 		        r->proto == 17 ? "udp" : "tcp", r->port,
-		        dm_report_endpoint(dm_host_family(h), r->peer, r->peer_port, false, peer),
+		        dm_report_endpoint(dm_refusal_family(h, r), r->peer, r->peer_port, false, peer),
 		        r->frame);
 		if (r->count > 1)
 			fprintf(out, " (%u attempts)", r->count);
@@ -418,6 +452,10 @@ json_socket(jw *w, const dm_report *rep, const dm_socket *s)
 	json_frame(w, "parent", parent ? dm_socket_id(parent) : 0);
 	json_bool(w, "midstream", dm_socket_midstream(s));
 	json_bool(w, "declared", dm_socket_declared(s));
+	if (dm_socket_group_member(s) >= 0)
+		json_uint(w, "reuseport_member", (uint64_t)dm_socket_group_member(s));
+	if (dm_socket_v6only(s))
+		json_bool(w, "v6only", true);
 	json_uint(w, "segments", dm_socket_segments(s));
 	json_uint(w, "bytes", dm_socket_bytes(s));
 	json_uint(w, "bad_checksums", dm_socket_bad_checksums(s));
@@ -459,6 +497,19 @@ json_host(jw *w, const dm_report *rep, const dm_host *h)
 
 	jw_begin_object(w);
 	json_string(w, "address", dm_report_address(fam, dm_host_address(h), a));
+	if (dm_host_n_addresses(h) > 1 || dm_host_name(h)) {
+		/* A host of several addresses: all of them, "address" first. */
+		if (dm_host_name(h))
+			json_string(w, "name", dm_host_name(h));
+		jw_key_lit(w, "addresses");
+		jw_begin_array(w);
+		for (guint i = 0; i < dm_host_n_addresses(h); i++) {
+			int f;
+			const uint8_t *x = dm_host_address_at(h, i, &f);
+			jw_string(w, dm_report_address(f, x, a));
+		}
+		jw_end_array(w);
+	}
 	dm_zone z = dm_host_zone(h);
 	if (z.kind) {
 		/* A host of a tenant network: the tunnel that keeps it apart. */
@@ -483,7 +534,8 @@ json_host(jw *w, const dm_report *rep, const dm_host *h)
 		jw_begin_object(w);
 		json_string(w, "proto", r->proto == 17 ? "udp" : "tcp");
 		json_uint(w, "port", r->port);
-		json_string(w, "peer", dm_report_endpoint(fam, r->peer, r->peer_port, false, peer));
+		json_string(w, "peer", dm_report_endpoint(dm_refusal_family(h, r), r->peer,
+		                                          r->peer_port, false, peer));
 		json_uint(w, "frame", r->frame);
 		json_uint(w, "attempts", r->count);
 		json_string(w, "reply", dm_reply_name(r->reply));

@@ -55,6 +55,7 @@ typedef struct {
 	GPtrArray *refused;       /* JsonObject * */
 	JsonNode *dropped;        /* summed */
 	JsonNode *retired;        /* summed, or NULL */
+	JsonObject *first;        /* its object in the first shard that has it */
 } mhost;
 
 /* --- Reading and checking ------------------------------------------------ */
@@ -273,6 +274,8 @@ static void
 add_host(GHashTable *hosts, shard_in *in, int i, JsonObject *ho)
 {
 	mhost *h = host_for(hosts, dm_merge_string(ho, "address"), dm_merge_object(ho, "tunnel"));
+	if (!h->first)
+		h->first = ho;
 	JsonArray *socks = dm_merge_array(ho, "sockets");
 	JsonArray *refused = dm_merge_array(ho, "refused");
 	GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
@@ -426,6 +429,13 @@ host_node(mhost *h, shard_in *in)
 {
 	JsonObject *o = json_object_new();
 	json_object_set_string_member(o, "address", h->address);
+	/* A host of several addresses: the same in every shard. */
+	if (h->first && json_object_has_member(h->first, "name"))
+		json_object_set_member(o, "name",
+		                       json_node_copy(json_object_get_member(h->first, "name")));
+	if (h->first && json_object_has_member(h->first, "addresses"))
+		json_object_set_member(o, "addresses",
+		                       json_node_copy(json_object_get_member(h->first, "addresses")));
 	if (h->tunnel)
 		json_object_set_object_member(o, "tunnel", json_object_ref(h->tunnel));
 	JsonArray *socks = json_array_new();

@@ -26,7 +26,8 @@ cli_tests = \
 	tests/cli/test-filter \
 	tests/cli/test-pcapng \
 	tests/cli/test-tunnel \
-	tests/cli/test-ss
+	tests/cli/test-ss \
+	tests/cli/test-reuse
 cli_scripts = tests/cli/test-live.sh tests/cli/test-signals.sh tests/cli/test-slurm.sh \
 	tests/cli/test-kernel-oracle.sh
 tests_cli_test_badinput_SOURCES = tests/cli/test-badinput.c tests/cli/testrun.h
@@ -53,6 +54,7 @@ tests_cli_test_filter_SOURCES = tests/cli/test-filter.c tests/cli/testrun.h
 tests_cli_test_pcapng_SOURCES = tests/cli/test-pcapng.c tests/cli/testrun.h
 tests_cli_test_tunnel_SOURCES = tests/cli/test-tunnel.c tests/cli/testrun.h
 tests_cli_test_ss_SOURCES = tests/cli/test-ss.c tests/cli/testrun.h
+tests_cli_test_reuse_SOURCES = tests/cli/test-reuse.c tests/cli/testrun.h
 tests_cli_test_onepass_SOURCES = tests/cli/test-onepass.c tests/cli/testrun.h tests/gen/wire.h
 # What test-pictures leaves for people to look at (the HTML report and its
 # screenshot, the diagrams it laid out), until make clean.
