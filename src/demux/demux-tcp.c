@@ -106,6 +106,30 @@ syn_stateless(const dm_demux *dm, const seg_ctx *c)
 	return l && dm_backlog_stateless(dm, l);
 }
 
+/* The sending end of @c's segment first seen mid-connection, made on
+ * its host; a child of the host's listener on its port if there is one. */
+static dm_socket *
+sender_midstream(dm_demux *dm, seg_ctx *c, const dm_key *k)
+{
+	const dm_packet *p = c->pkt;
+	if (!c->sender)
+		c->sender = dm_tables_host(&dm->t, dm_packet_zone(p), p->family, p->src, true);
+	dm_socket *s = new_connection(dm, c->sender, k, c->hash,
+	                              (p->tcp_flags & DM_TCP_SYN) ? DM_TCP_SYN_RECEIVED
+	                                                          : DM_TCP_ESTABLISHED);
+	s->midstream = true;
+	dm_lookup how;
+	dm_packet back = *p;
+	memcpy(back.final_dst, p->src, 16);
+	back.dport = p->sport;
+	memcpy(back.src, p->final_dst, 16);  /* the flow as the listener sees it */
+	back.sport = p->dport;
+	dm_socket *l = dm_tcp_listener(dm, &back, &how);
+	if (l && l->host == c->sender)
+		s->parent = l;
+	return s;
+}
+
 /* The sending end: its socket's state changes as the segment leaves.
  * Returns: the sender's socket, or NULL. */
 dm_socket *
@@ -157,20 +181,7 @@ dm_tcp_send(dm_demux *dm, seg_ctx *c)
 		 * is its own SYN-ACK sent again (RFC 9293 3.10.7.4: a
 		 * retransmitted segment), not a new connection: only a bare
 		 * SYN, above, starts one on a 4-tuple in use. */
-		if (!sender)
-			sender = c->sender = dm_tables_host(&dm->t, dm_packet_zone(p), p->family, p->src, true);
-		s = new_connection(dm, sender, &k, c->hash,
-		                   (f & DM_TCP_SYN) ? DM_TCP_SYN_RECEIVED : DM_TCP_ESTABLISHED);
-		s->midstream = true;
-		dm_lookup how;
-		dm_packet back = *p;
-		memcpy(back.final_dst, p->src, 16);
-		back.dport = p->sport;
-		memcpy(back.src, p->final_dst, 16);  /* the flow as the listener sees it */
-		back.sport = p->dport;
-		dm_socket *l = dm_tcp_listener(dm, &back, &how);
-		if (l && l->host == sender)
-			s->parent = l;
+		s = sender_midstream(dm, c, &k);
 	}
 	if (f & DM_TCP_FIN) {
 		unsigned q = dm_backlog_queue_of(s);

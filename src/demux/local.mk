@@ -13,6 +13,7 @@ src_libdemuxsim_la_SOURCES += \
 	src/demux/demux-lists.c \
 	src/demux/demux-live-int.h \
 	src/demux/demux-live.c \
+	src/demux/demux-lookup.c \
 	src/demux/demux-peers.c \
 	src/demux/demux-receive-int.h \
 	src/demux/demux-refusal.c \

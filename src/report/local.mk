@@ -34,6 +34,7 @@ src_libdemuxsim_la_SOURCES += \
 	src/report/report-shard.c \
 	src/report/report-svg.c \
 	src/report/report-tables-int.h \
+	src/report/report-tables-json.c \
 	src/report/report-tables.c \
 	src/report/report-tui.c \
 	src/report/report-verbose-int.h \

@@ -365,7 +365,7 @@ test_declared_bad(void)
 {
 	static const char *const bad[] = {
 		"tcp = 80/0", "tcp = 80/x", "tcp = 80/", "tcp = 80/2147483648", "tcp = 80/-1",
-		"udp = 53/8", "tcp = 80/128*4", "tcp = 80*4", "tcp = 80/128 reuseport",
+		"udp = 53/8", "tcp = 80/128*0", "tcp = 80/128 backlog", "tcp = 80/12x8*4",
 	};
 	for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
 		gchar *text = g_strdup_printf("[" SERVER "]\n%s\n", bad[i]);

@@ -403,7 +403,7 @@ test_bad_syntax(void)
 		{ "[" WEB4 "]\nudp = 53*0\n", "*0" },
 		{ "[" WEB4 "]\nudp = 53*x\n", "*x" },
 		{ "[" WEB4 "]\nudp = 53*5000\n", "*5000" },
-		{ "[" WEB4 "]\ntcp = 80/128\n", "'80/128' is not a valid socket" },
+		{ "[" WEB4 "]\nudp = 53/8\n", "for TCP listeners only" },
 		{ "[" WEB4 "]\nudp = reuseport\n", "reuseport" },
 		{ "[web1]\nudp = 53\n", "no 'addresses'" },
 		{ "[web1]\naddresses = " WEB4 ", nope\n", "'nope' is not an address" },
