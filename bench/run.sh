@@ -46,7 +46,8 @@
 # UDP scan of every port of a host (benchgen --pattern) through `demuxsim
 # -q --format json` with the default limits, BENCH_FLOOD_RUNS times each
 # (default 3), and reports the sockets created and held and the entries
-# expired and evicted from the report's "state".  BENCH_FLOOD=0 skips it.
+# expired and evicted from the report's "state", and the SYN cookies the
+# listeners sent and got back.  BENCH_FLOOD=0 skips it.
 set -eu
 
 srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
@@ -334,7 +335,13 @@ if [ "$FLOOD" != 0 ]; then
 		fr=$("$FLOOR" "$cap" | awk '{ print $1 }')
 		measure "demuxsim -q --format json ($pat)" "$FLOOD_RUNS" "'$DEMUXSIM' -q --format json '$cap'" ends
 		set -- $(state_of_last)
-		flood_rows="$flood_rows $pat:$count:${fr:-0}:$M_WALL:$M_RSS:$1:$2:$3:$4:$5:$6"
+		# The SYN cookies the listeners sent and got back (one more run:
+		# the listeners are not in the head or tail kept above).
+		ck=$("$DEMUXSIM" -q --format json "$cap" | awk '
+			/"syncookies_sent":/ { v = $2; gsub(/[^0-9]/, "", v); sent += v }
+			/"syncookies_used":/ { v = $2; gsub(/[^0-9]/, "", v); used += v }
+			END { printf "%d:%d", sent, used }')
+		flood_rows="$flood_rows $pat:$count:${fr:-0}:$M_WALL:$M_RSS:$1:$2:$3:$4:$5:$6:$ck"
 		[ "${BENCH_KEEP:-0}" = 1 ] || rm -f "$cap"
 	done
 else
@@ -502,16 +509,16 @@ flood_table() {
 	awk -v rows="$flood_rows" -v mode="$1" 'BEGIN {
 		n = split(rows, r, " ")
 		if (mode == "table" && n > 0)
-			printf "\n%-9s %8s %8s %8s %8s %9s %8s %8s %8s %9s\n", "flood", "count", "frames", "wall s", "RSS MiB", "created", "held", "expired", "evicted", "state MiB"
+			printf "\n%-9s %8s %8s %8s %8s %9s %8s %8s %8s %9s %8s %6s\n", "flood", "count", "frames", "wall s", "RSS MiB", "created", "held", "expired", "evicted", "state MiB", "cookies", "used"
 		for (i = 1; i <= n; i++) {
 			split(r[i], f, ":")
 			if (mode == "table")
-				printf "%-9s %8d %8d %8.3f %8.1f %9d %8d %8d %8d %9.1f\n", f[1], f[2], f[3], f[4], f[5] / 1024, f[6], f[7], f[10], f[11], f[9] / 1048576
+				printf "%-9s %8d %8d %8.3f %8.1f %9d %8d %8d %8d %9.1f %8d %6d\n", f[1], f[2], f[3], f[4], f[5] / 1024, f[6], f[7], f[10], f[11], f[9] / 1048576, f[12], f[13]
 			else
-				printf "%s    \"%s\": { \"count\": %d, \"frames\": %d, \"wall_s\": %s, \"peak_rss_kib\": %d, \"sockets_created\": %d, \"sockets_held\": %d, \"peak_sockets\": %d, \"peak_state_bytes\": %d, \"expired\": %d, \"evicted\": %d }", (i > 1 ? ",\n" : ""), f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9], f[10], f[11]
+				printf "%s    \"%s\": { \"count\": %d, \"frames\": %d, \"wall_s\": %s, \"peak_rss_kib\": %d, \"sockets_created\": %d, \"sockets_held\": %d, \"peak_sockets\": %d, \"peak_state_bytes\": %d, \"expired\": %d, \"evicted\": %d, \"syncookies_sent\": %d, \"syncookies_used\": %d }", (i > 1 ? ",\n" : ""), f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9], f[10], f[11], f[12], f[13]
 		}
 		if (mode == "table" && n > 0)
-			print "(default limits; count: SYNs or ports; state MiB: the report'"'"'s peak estimate, 0 when nothing was retired)"
+			print "(default limits; count: SYNs or ports; state MiB: the report'"'"'s peak estimate, 0 when nothing was retired; cookies, used: SYN cookies the listeners sent, and that came back)"
 	}'
 }
 

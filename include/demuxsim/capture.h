@@ -11,6 +11,7 @@
 #include <glib.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 typedef struct dm_capture dm_capture;
 
@@ -60,6 +61,23 @@ dm_capture *dm_capture_open_file(const char *path, GError **error);
  * (truncated or damaged file) with @error set.
  */
 int dm_capture_next(dm_capture *cap, dm_record *rec, GError **error);
+
+/**
+ * dm_capture_set_frame_index: @cap is a bucket of demuxsim partition:
+ * @index (taken, closed with @cap) lists, one decimal number a line, the
+ * frame number in the original file of each record, which had @frames
+ * frames.  Records then say (dm_record.skipped) the frames of the
+ * original before them that the bucket does not hold, and the end of the
+ * bucket those after its last (dm_capture_pending()).
+ */
+void dm_capture_set_frame_index(dm_capture *cap, FILE *index, uint64_t frames);
+
+/**
+ * dm_capture_absent: the frames of the original file so far that a
+ * bucket does not hold (0 without an index).
+ * Returns: the count.
+ */
+uint64_t dm_capture_absent(const dm_capture *cap);
 
 /**
  * dm_capture_linktype: the DLT_ link type of the capture (of a pcapng

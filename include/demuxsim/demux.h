@@ -49,6 +49,8 @@ typedef enum {
 	DM_LOOKUP_BOUND,             /* UDP socket bound to the exact address */
 	DM_LOOKUP_WILDCARD_BOUND,    /* UDP socket bound to 0.0.0.0 / :: */
 	DM_LOOKUP_NEW,               /* a socket created by this segment */
+	DM_LOOKUP_DUAL_LISTENER,     /* IPv4 to a dual-stack TCP listener on :: */
+	DM_LOOKUP_DUAL_BOUND,        /* IPv4 to a dual-stack UDP socket on :: */
 	DM_LOOKUP_N
 } dm_lookup;
 
@@ -67,6 +69,8 @@ typedef enum {
 	DM_DROP_MALFORMED,
 	DM_DROP_NO_SOCKET,   /* e.g. an RST or a stray ACK for nothing */
 	DM_DROP_CLOSED,      /* for a connection already CLOSED */
+	DM_DROP_SYN_QUEUE_FULL, /* a SYN past its listener's SYN queue, with
+	                         * SYN cookies off (--syncookies 0) */
 	DM_DROP_N
 } dm_drop_reason;
 
@@ -90,7 +94,25 @@ typedef struct {
 	guint sender_socket;      /* TCP: the id of the sending end's socket
 	                           * (0: none, as for a RST from no socket) */
 	dm_tcp_state sender_state; /* TCP: that socket's state after it left */
+	uint8_t syncookie;        /* dm_syncookie_use: a SYN answered with a
+	                           * SYN cookie, or the ACK that returned one */
 } dm_decision;
+
+/* What a segment did with a SYN cookie (dm_decision.syncookie). */
+typedef enum {
+	DM_COOKIE_NONE,
+	DM_COOKIE_SENT,  /* a SYN past the SYN queue, answered statelessly */
+	DM_COOKIE_USED,  /* the ACK completing such a handshake: the child is
+	                  * made ESTABLISHED ("accepted via syncookie") */
+} dm_syncookie_use;
+
+/* net.ipv4.tcp_syncookies: when a listener answers a SYN with a cookie. */
+typedef enum {
+	DM_SYNCOOKIES_DEFAULT,   /* as Linux's default, WHEN_FULL */
+	DM_SYNCOOKIES_NEVER,     /* sysctl 0: past the SYN queue, drop the SYN */
+	DM_SYNCOOKIES_WHEN_FULL, /* sysctl 1: cookies once the SYN queue is full */
+	DM_SYNCOOKIES_ALWAYS,    /* sysctl 2: cookies for every SYN, no queue */
+} dm_syncookies;
 
 /* Why an entry left the lookup table (or was discarded) to keep the
  * simulation's state bounded; the names are stable ("syn-timeout"). */
@@ -117,6 +139,8 @@ typedef enum {
 #define DM_DEFAULT_MAX_MEMORY (UINT64_C(1) << 30)
 #define DM_DEFAULT_SYN_TIMEOUT 63.0   /* Linux: 5 SYN-ACK retries */
 #define DM_DEFAULT_TIME_WAIT 60.0     /* 2*MSL */
+#define DM_DEFAULT_SOMAXCONN 4096u    /* net.core.somaxconn (Linux 5.4+) */
+#define DM_DEFAULT_SYN_BACKLOG 4096u  /* net.ipv4.tcp_max_syn_backlog */
 
 /* Configuration of a run.  Zero limits and timeouts take the defaults. */
 typedef struct {
@@ -128,6 +152,12 @@ typedef struct {
 	double time_wait;         /* seconds TIME-WAIT/CLOSED stay in the table */
 	double udp_idle;          /* seconds a learned UDP socket lives idle
 	                           * (0: for ever) */
+	uint32_t somaxconn;       /* listen()'s backlog is cut to it (0: default) */
+	uint32_t syn_backlog;     /* tcp_max_syn_backlog (0: default) */
+	dm_syncookies syncookies; /* tcp_syncookies */
+	bool queue_events;        /* keep each listener's queue changes
+	                           * (dm_socket_backlog_events), for merging
+	                           * the reports of shards */
 } dm_demux_config;
 
 /* What the simulation holds, and what it retired to stay within its
@@ -163,14 +193,53 @@ void dm_demux_free(dm_demux *dm);
 
 /**
  * dm_demux_load_sockets: declare the bound sockets listed in the GLib key
- * file @path (one group per host address; keys "udp" and "tcp" list
- * PORT or ADDR:PORT entries, ADDR being the host's address or the
- * wildcard "*", 0.0.0.0 or ::; "udp-connected" lists PORT>ADDR:PORT).
- * Switches to declared mode; on failure the simulation should be
- * discarded.
+ * file @path (one group per host address, or a named group with
+ * "addresses = A, B" for a host of several; keys "udp" and "tcp" list
+ * PORT or ADDR:PORT entries, ADDR being one of the host's addresses or
+ * the wildcard "*", 0.0.0.0 or ::, each optionally followed by /BACKLOG
+ * (tcp), *N (a SO_REUSEPORT group of N) and the flags reuseport,
+ * reuseaddr, v6only; "udp-connected" lists PORT>ADDR:PORT;
+ * "tcp-established" lists LPORT>ADDR:PORT or LADDR:LPORT>ADDR:PORT,
+ * connections that exist before the capture).  Entries bind() would
+ * refuse are an error that names both (EADDRINUSE).  Switches to
+ * declared mode; on failure the simulation should be discarded.
  * Returns: false with @error set when the file is unreadable or invalid.
  */
 bool dm_demux_load_sockets(dm_demux *dm, const char *path, GError **error);
+
+/**
+ * dm_demux_load_sockets_text: the same as dm_demux_load_sockets, from
+ * the key-file @text in memory (NUL-terminated), as
+ * dm_sockets_from_ss() makes it.
+ * Returns: false with @error set when the text is invalid.
+ */
+bool dm_demux_load_sockets_text(dm_demux *dm, const char *text, GError **error);
+
+/**
+ * dm_sockets_from_ss: convert the socket table @text that `ss -tuanp`,
+ * `ss -tuanpH` or `ss -tulnp` printed on the capturing host (@name
+ * names it in errors) to the key-file text dm_demux_load_sockets_text()
+ * reads: one host whose addresses are @host_addrs (NULL-terminated, or
+ * NULL) and those its rows are bound to.  LISTEN rows are listeners
+ * (Send-Q their backlog), UNCONN udp rows bound sockets, ESTAB udp rows
+ * connected ones, ESTAB (and closing) tcp rows "tcp-established"
+ * connections; TIME-WAIT, SYN-SENT, SYN-RECV and unlistening tcp rows
+ * are skipped, listed in comments.  Several rows on one endpoint are a
+ * reuseport group.  See sockets-ss.c for the addresses.
+ * Returns: newly allocated text, or NULL with @error set ("NAME:LINE:
+ * ..." for a bad row).
+ */
+char *dm_sockets_from_ss(const char *text, const char *name, const char *const *host_addrs,
+                         GError **error);
+
+/**
+ * dm_demux_same_host: make the addresses @a and @b (text, IPv4 or IPv6)
+ * one simulated host (learn mode's --same-host), before any frame.  An
+ * address already of another host joins neither.
+ * Returns: false with @error set when an address is not one, or is
+ * already another host's.
+ */
+bool dm_demux_same_host(dm_demux *dm, const char *a, const char *b, GError **error);
 
 /**
  * dm_demux_set_evidence: give the simulation what a first pass found in
@@ -245,6 +314,25 @@ bool dm_demux_answered(const dm_demux *dm, uint64_t frame, const dm_packet *pkt)
 void dm_demux_segment(dm_demux *dm, uint64_t frame, int64_t sec, uint32_t nsec,
                       dm_frame_status st, const dm_packet *pkt, dm_decision *out);
 
+/* The events of a segment: it leaving its sender (the sender's socket
+ * and state) and it arriving at its receiver (the lookup, delivery,
+ * refusal and the receiver's counters). */
+typedef enum {
+	DM_SIDE_SEND = 1,
+	DM_SIDE_RECEIVE = 2,
+	DM_SIDE_BOTH = 3,
+} dm_side;
+
+/**
+ * dm_demux_segment_sides: dm_demux_segment() running only the events
+ * @sides of the segment (a partition of the hosts holds one end only);
+ * without DM_SIDE_RECEIVE, @out->host stays NULL.  The clock runs on
+ * with the frame either way.
+ */
+void dm_demux_segment_sides(dm_demux *dm, uint64_t frame, int64_t sec, uint32_t nsec,
+                            dm_frame_status st, const dm_packet *pkt, dm_side sides,
+                            dm_decision *out);
+
 /* Reading the results. */
 
 /**
@@ -267,6 +355,21 @@ guint dm_demux_socket_count(const dm_demux *dm);
  */
 int dm_host_family(const dm_host *h);
 const uint8_t *dm_host_address(const dm_host *h);
+
+/**
+ * dm_host_n_addresses / dm_host_address_at: how many addresses the host
+ * has (1 unless told it has several), and address @i of them (0: the one
+ * dm_host_address gives), its family in @family.
+ */
+guint dm_host_n_addresses(const dm_host *h);
+const uint8_t *dm_host_address_at(const dm_host *h, guint i, int *family);
+
+/**
+ * dm_host_name: the name a declared host of several addresses was given
+ * (its `[name]` group).
+ * Returns: the name, or NULL.
+ */
+const char *dm_host_name(const dm_host *h);
 
 /**
  * dm_host_zone: the tenant network the host is in (dm_packet_zone() of
@@ -303,6 +406,7 @@ void dm_demux_get_usage(const dm_demux *dm, dm_demux_usage *u);
 /* A refused attempt: a datagram or SYN for which the host had no socket. */
 typedef struct {
 	uint8_t proto;
+	uint8_t family;             /* of the peer: 4 or 6 (0: the host's) */
 	uint16_t port;              /* local port refused */
 	uint8_t peer[16];
 	uint16_t peer_port;
@@ -311,6 +415,13 @@ typedef struct {
 	uint64_t evidence;          /* frame of the answer seen, 0 if none */
 	uint32_t count;             /* attempts folded into this entry */
 } dm_refusal;
+
+/**
+ * dm_refusal_family: the address family of @r's peer (a host of several
+ * addresses is refused over either).
+ * Returns: 4 or 6.
+ */
+int dm_refusal_family(const dm_host *h, const dm_refusal *r);
 
 /**
  * dm_host_refusals: the host's refused attempts (one entry per peer
@@ -333,6 +444,11 @@ dm_tcp_state dm_socket_state(const dm_socket *s);
 const dm_socket *dm_socket_parent(const dm_socket *s);
 bool dm_socket_midstream(const dm_socket *s);
 bool dm_socket_declared(const dm_socket *s);
+/* Member number (from 0) of the SO_REUSEPORT group the socket is in, or
+ * -1 when it is in none. */
+int dm_socket_group_member(const dm_socket *s);
+/* An IPv6 socket declared v6only (it takes no IPv4). */
+bool dm_socket_v6only(const dm_socket *s);
 /* Why the socket left the lookup table (DM_RETIRE_NONE: it did not, or
  * was replaced by a new connection on its 4-tuple). */
 dm_retire_reason dm_socket_retired(const dm_socket *s);
@@ -386,6 +502,49 @@ uint64_t dm_socket_first_frame(const dm_socket *s);
 uint64_t dm_socket_last_frame(const dm_socket *s);
 void dm_socket_first_time(const dm_socket *s, int64_t *sec, uint32_t *nsec);
 void dm_socket_last_time(const dm_socket *s, int64_t *sec, uint32_t *nsec);
+
+/* A TCP listener's queues, as Linux keeps them for listen(fd, backlog).
+ * The SYN queue holds the children in SYN-RECEIVED; the accept queue is
+ * counted as the children ESTABLISHED (by a handshake seen, or a SYN
+ * cookie) and not yet closed: a capture cannot show accept(), so this is
+ * an upper bound of what waited to be accepted, and it never drops. */
+typedef struct {
+	uint32_t backlog;         /* listen()'s: declared (tcp = 80/128), else
+	                           * somaxconn */
+	bool declared_backlog;    /* given in the sockets file */
+	uint32_t syn_limit;       /* SYNs the SYN queue takes before cookies or
+	                           * drops, with the options in effect */
+	uint32_t accept_limit;    /* min(backlog, somaxconn) */
+	uint32_t syn_queue, syn_peak;       /* children SYN-RECEIVED: now, peak */
+	uint32_t accept_queue, accept_peak; /* children ESTABLISHED: now, peak */
+	uint64_t cookies_sent;    /* SYNs answered with a SYN cookie */
+	uint64_t cookies_used;    /* children made by an ACK returning one */
+	uint64_t syn_queue_full;  /* SYNs dropped: SYN queue full, no cookies */
+	uint64_t accept_over;     /* handshakes completed with the accept queue
+	                           * at min(backlog, somaxconn) already */
+} dm_backlog_stats;
+
+/**
+ * dm_socket_backlog: the queues of listener @s, once it received a SYN or
+ * was declared with a backlog.
+ * Returns: false (leaving @out alone) for other sockets.
+ */
+bool dm_socket_backlog(const dm_socket *s, dm_backlog_stats *out);
+
+/* A change of a listener's queues: DM_QUEUE_EVENT(frame, what), what 0
+ * a child joined the SYN queue, 1 left it, 2 joined the accept queue, 3
+ * left it; at most DM_QUEUE_EVENTS_MAX a listener are kept. */
+#define DM_QUEUE_EVENT(frame, what) ((frame) * 4 + (what))
+#define DM_QUEUE_EVENTS_MAX (1u << 20)
+
+/**
+ * dm_socket_backlog_events: the queue changes of listener @s, in order,
+ * when the run keeps them (dm_demux_config.queue_events).
+ * Returns: the changes (uint64_t DM_QUEUE_EVENT values; NULL when none
+ * are kept or there were none), and in @complete whether none was left
+ * out.
+ */
+const GArray *dm_socket_backlog_events(const dm_socket *s, bool *complete);
 
 /**
  * dm_tcp_state_name / dm_lookup_name / dm_action_name / dm_drop_name /

@@ -16,12 +16,13 @@ GQuark dm_merge_error_quark(void);
 /**
  * dm_merge_shards: read the shard reports @paths (@n of them, in any
  * order), check that they are every shard of one run (same N, options,
- * files and version) and combine them: counts summed, the sockets that
- * several shards created (listeners, bound UDP sockets) combined, the
- * sockets numbered in creation order, the hosts sorted by address.
- * @warning is set to a newly allocated note (else NULL) when the inputs
- * show state that crosses flows (expiry or eviction), with which the
- * result may differ from a whole run.
+ * files and version) and combine them: counts summed, the hosts (each
+ * simulated by one shard; declared sockets by all, combined) sorted by
+ * address, every socket numbered again in creation order (those the
+ * shards discarded taking their ids too), what was held added up frame
+ * by frame.  @warning is set to a newly allocated note (else NULL) when
+ * the inputs show expiry or eviction: the "state" section's peaks are
+ * then exact only without eviction (see README, Shards).
  * Returns: the whole run's report (json_node_unref() it), or NULL with
  * @error set naming the file at fault.
  */

@@ -107,4 +107,10 @@ void dm_pipeline_free(dm_pipeline *p);
  */
 void dm_pipeline_note_filtered(dm_pipeline *p, uint64_t n);
 
+/**
+ * dm_pipeline_note_absent: @n frames of the capture are in other buckets
+ * of demuxsim partition than the one read: counted as frames.
+ */
+void dm_pipeline_note_absent(dm_pipeline *p, uint64_t n);
+
 #endif

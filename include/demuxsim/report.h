@@ -169,14 +169,25 @@ void dm_report_keep_failures(dm_report *rep);
 bool dm_report_write_html(const dm_report *rep, const dm_summary *sum,
                           const dm_demux *dm, FILE *out);
 
+/* What a shard holds from a frame on, and its peaks so far
+ * (dm_shard_note_held). */
+typedef struct {
+	uint64_t frame, sockets, memory, peak_sockets, peak_memory;
+} dm_shard_held;
+
 /* What a shard's JSON report says of its shard (dm_shard_info() fills
  * it from a dm_shard). */
 typedef struct {
 	uint32_t k, n;                 /* shard K of N */
+	uint64_t max_sockets, max_memory; /* the whole run's budget (the
+	                                * shard holds a share) */
 	const char *const *options;    /* the options the run was made with,
 	                                * NULL-terminated */
-	const GArray *created;         /* uint64_t: the frame that created
-	                                * socket id i + 1, read at the end */
+	const GArray *created;         /* uint64_t: where socket id i + 1 was
+	                                * created (DM_SHARD_AT), read at the end */
+	GArray *listed;                /* guint8 per id: set by the report as
+	                                * it lists the socket */
+	const GArray *held;            /* dm_shard_held, by frame */
 } dm_shard_info;
 
 /**

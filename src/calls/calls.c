@@ -70,6 +70,7 @@ declare_socket(dm_calls *c, calls_host *h, const dm_socket *s)
 	if (!call)
 		return;
 	call->proto = dm_socket_proto(s);
+	call->family = dm_socket_family(s);  /* a host of several addresses has both */
 	call->socket = dm_socket_id(s);
 	memcpy(call->local, local, 16);
 	call->local_port = port;

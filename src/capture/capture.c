@@ -26,6 +26,8 @@
 #define _GNU_SOURCE
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <errno.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
@@ -61,6 +63,11 @@ struct dm_capture {
 	 * libpcap refuses it; NULL for other files. */
 	char *ng_path;
 	uint64_t records;   /* records libpcap handed out, filtered or not */
+	/* A partition bucket's index (dm_capture_set_frame_index): the
+	 * frame number, in the original file, of each record, and how many
+	 * frames that file had. */
+	FILE *index;
+	uint64_t index_last, index_frames, absent;
 #ifdef HAVE_WIRETAP
 	dm_wtap *wt;        /* libwiretap reads the file: pcap is NULL */
 	dm_record held;     /* its first record after the switch */
@@ -491,8 +498,61 @@ next_wtap(dm_capture *cap, dm_record *rec, GError **error)
 }
 #endif
 
+static int capture_next(dm_capture *cap, dm_record *rec, GError **error);
+
+void
+dm_capture_set_frame_index(dm_capture *cap, FILE *index, uint64_t frames)
+{
+	if (cap->index)
+		fclose(cap->index);
+	cap->index = index;
+	cap->index_last = 0;
+	cap->index_frames = frames;
+}
+
+uint64_t
+dm_capture_absent(const dm_capture *cap)
+{
+	return cap->absent;
+}
+
+/* The frames of the original file before record @rec (@rc its read's
+ * result) that the bucket does not hold: skipped, as a filter's are. */
+static int
+index_step(dm_capture *cap, int rc, dm_record *rec, GError **error)
+{
+	uint64_t gap, n = 0;
+	if (rc == 1) {
+		if (fscanf(cap->index, "%" SCNu64, &n) != 1 || n <= cap->index_last ||
+		    n > cap->index_frames) {
+			g_set_error(error, DM_CAPTURE_ERROR, 0, "its frame index (.frames) "
+			            "does not match the bucket");
+			return -1;
+		}
+		gap = n - cap->index_last - 1;
+		cap->index_last = n;
+		rec->skipped += gap;
+	} else if (rc == 0) {
+		/* The frames after the last one the bucket holds. */
+		gap = cap->index_frames - cap->index_last;
+		cap->index_last = cap->index_frames;
+		cap->pending += gap;
+	} else {
+		return rc;
+	}
+	cap->absent += gap;
+	return rc;
+}
+
 int
 dm_capture_next(dm_capture *cap, dm_record *rec, GError **error)
+{
+	int rc = capture_next(cap, rec, error);
+	return cap->index ? index_step(cap, rc, rec, error) : rc;
+}
+
+static int
+capture_next(dm_capture *cap, dm_record *rec, GError **error)
 {
 	struct pcap_pkthdr *hdr;
 	const u_char *data;
@@ -561,6 +621,8 @@ dm_capture_close(dm_capture *cap)
 	if (!cap)
 		return;
 	free_progs(cap);
+	if (cap->index)
+		fclose(cap->index);
 #ifdef HAVE_WIRETAP
 	dm_wtap_close(cap->wt);
 #endif

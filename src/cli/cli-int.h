@@ -53,4 +53,8 @@ int dm_cli_checksum(int argc, char **argv);
  * Returns: the exit status. */
 int dm_cli_merge(int argc, char **argv);
 
+/* `demuxsim partition -N N -o DIR FILES...`: @argv[0] is "partition".
+ * Returns: the exit status. */
+int dm_cli_partition(int argc, char **argv);
+
 #endif

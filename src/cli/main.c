@@ -22,10 +22,12 @@
 
 #include "cli-int.h"
 #include "cli-limits-int.h"
+#include "cli-stack-int.h"
 #include "cli-reasm-int.h"
 #include "cli-screen-int.h"
 #include "cli-trace-int.h"
 #include "cli-tunnel-int.h"
+#include "cli-ss-int.h"
 #include "demuxsim/capture.h"
 #include "demuxsim/demux-live.h"
 #include "demuxsim/demux.h"
@@ -50,6 +52,7 @@ typedef struct {
 	gboolean numeric;
 	gboolean keep_bad;
 	gchar *sockets;
+	gchar **same_host;     /* --same-host A,B, repeatable */
 	gchar **hosts;
 	gchar *split_dir;
 	gint max_nodes;
@@ -70,6 +73,29 @@ typedef struct {
 	dm_calls *calls;    /* --calls, --ladder, --report: the socket calls */
 	unsigned threads;   /* --threads */
 } run_state;
+
+/* --same-host A,B[,C...]: each list one host's addresses.  Returns false
+ * (said) on a bad one. */
+static bool
+same_hosts(dm_demux *dm, gchar **lists)
+{
+	for (gchar **l = lists; l && *l; l++) {
+		gchar **a = g_strsplit(*l, ",", -1);
+		guint n = g_strv_length(a);
+		bool ok = n >= 2;
+		GError *err = NULL;
+		for (guint i = 1; ok && i < n; i++)
+			ok = dm_demux_same_host(dm, g_strstrip(a[0]), g_strstrip(a[i]), &err);
+		if (!ok)
+			g_printerr("demuxsim: --same-host: '%s': %s\n", *l,
+			           err ? err->message : "give two addresses or more, A,B");
+		g_clear_error(&err);
+		g_strfreev(a);
+		if (!ok)
+			return false;
+	}
+	return true;
+}
 
 static bool
 parse_host(const char *text, dm_report *rep)
@@ -98,9 +124,12 @@ static const char *const description =
 	"explains a checksum typed by hand (see demuxsim checksum --help).\n"
 	"demuxsim merge A.json B.json ... combines the JSON reports of the\n"
 	"shards of a run made with --shard K/N (see demuxsim merge --help).\n"
+	"demuxsim partition -N N -o DIR FILES... writes each frame to the buckets\n"
+	"of its hosts' partitions, for --shard K/N to read (see its --help).\n"
 	"\n"
 	"Exit status: 0 done; 1 input error (unreadable, truncated or damaged\n"
-	"capture, unsupported link type, bad --sockets file: results so far are\n"
+	"capture, unsupported link type, bad --sockets or --sockets-from-ss\n"
+	"file: results so far are\n"
 	"still reported, and the other files still read); 2 usage error;\n"
 	"130, 143: ended by SIGINT, SIGTERM (outputs written for the frames\n"
 	"processed).";
@@ -112,6 +141,7 @@ typedef struct {
 	dm_live_cli lo;
 	dm_reasm_cli ro;
 	dm_limits_cli lim;
+	dm_stack_cli stack;
 	gchar **args;          /* argv as given, recorded by --shard */
 	int n_args;
 	bool live;
@@ -143,6 +173,8 @@ parse_command_line(cli *c, int argc, char **argv)
 		  "Show only host ADDR (repeatable)", "ADDR" },
 		{ "sockets", 0, 0, G_OPTION_ARG_FILENAME, &c->o.sockets,
 		  "Declared mode: the bound sockets per host, from a key file", "FILE" },
+		{ "same-host", 0, 0, G_OPTION_ARG_STRING_ARRAY, &c->o.same_host,
+		  "Addresses A, B (and more) are one host's: its wildcard and dual-stack sockets receive on all (repeatable)", "A,B" },
 		{ "keep-bad-checksums", 0, 0, G_OPTION_ARG_NONE, &c->o.keep_bad,
 		  "Deliver segments with bad checksums instead of dropping them", NULL },
 		{ "split", 0, 0, G_OPTION_ARG_FILENAME, &c->o.split_dir,
@@ -152,7 +184,7 @@ parse_command_line(cli *c, int argc, char **argv)
 		{ "report", 0, 0, G_OPTION_ARG_FILENAME, &c->o.html_report,
 		  "Also write the run as one self-contained HTML page to FILE", "FILE" },
 		{ "shard", 0, 0, G_OPTION_ARG_STRING, &c->o.shard,
-		  "Process only the flows of shard K of N (0 <= K < N); combine the JSON reports with demuxsim merge", "K/N" },
+		  "Simulate only the hosts of partition K of N (0 <= K < N); combine the JSON reports with demuxsim merge", "K/N" },
 		{ "threads", 0, 0, G_OPTION_ARG_INT, &c->o.threads,
 		  "Decode and verify frames on N threads in all while one runs the socket table (default 1); the output is the same", "N" },
 		{ "evidence-window", 0, 0, G_OPTION_ARG_DOUBLE, &c->o.evidence_window,
@@ -177,8 +209,9 @@ parse_command_line(cli *c, int argc, char **argv)
 	c->n_args = argc;
 	const GOptionEntry *tables[] = {
 		entries, dm_live_cli_entries(&c->lo), dm_reasm_cli_entries(&c->ro),
-		dm_limits_cli_entries(&c->lim), dm_trace_cli_entries(),
-		dm_screen_cli_entries(), dm_calls_cli_entries(), dm_tunnel_cli_entries(), NULL,
+		dm_limits_cli_entries(&c->lim), dm_stack_cli_entries(&c->stack), dm_trace_cli_entries(),
+		dm_screen_cli_entries(), dm_calls_cli_entries(), dm_tunnel_cli_entries(),
+		dm_ss_cli_entries(), NULL,
 	};
 	if (!dm_cli_parse_options(NULL, "Simulate how a host's transport layer demultiplexes captured traffic.",
 	                          description, "--help", tables, &argc, &argv))
@@ -336,6 +369,13 @@ check_options(cli *c)
 		g_printerr("demuxsim: no capture given (use -r FILE or FILE...; try --help)\n");
 		return DM_EXIT_USAGE;
 	}
+	if (c->rs.shard && !dm_shard_use_buckets(c->rs.shard, (char **)c->inputs->pdata,
+	                                         c->inputs->len, &err)) {
+		/* The message names the bucket or manifest at fault. */
+		g_printerr("demuxsim: %s\n", err->message);
+		g_error_free(err);
+		return DM_EXIT_INPUT;
+	}
 	return check_inputs_exist(c);
 }
 
@@ -366,11 +406,6 @@ prepare_run(cli *c)
 	rs->rep = dm_report_new(stdout, c->fmt, flags);
 	dm_report_set_max_nodes(rs->rep, (unsigned)o->max_nodes);
 	dm_screen_cli_apply(rs->rep, c->fmt);
-	if (rs->shard) {
-		dm_shard_info si;
-		dm_shard_info_get(rs->shard, &si);
-		dm_report_set_shard(rs->rep, &si);
-	}
 	if (o->html_report) {
 		c->html = fopen(o->html_report, "w");
 		if (!c->html) {
@@ -385,20 +420,38 @@ prepare_run(cli *c)
 			return DM_EXIT_USAGE;
 		}
 	}
-	dm_demux_config cfg = { .keep_bad_checksums = o->keep_bad };
-	if (!dm_limits_cli_apply(&c->lim, &cfg))
+	/* A shard keeps its listeners' queue changes for demuxsim merge. */
+	dm_demux_config cfg = { .keep_bad_checksums = o->keep_bad, .queue_events = o->shard != NULL };
+	if (!dm_limits_cli_apply(&c->lim, &cfg) || !dm_stack_cli_apply(&c->stack, &cfg))
 		return DM_EXIT_USAGE;
+	if (rs->shard) {
+		/* Each shard holds its partition's share of the budget. */
+		dm_shard_info si;
+		dm_shard_share_limits(rs->shard, &cfg);
+		dm_shard_info_get(rs->shard, &si);
+		dm_report_set_shard(rs->rep, &si);
+	}
 	rs->dm = dm_demux_new(&cfg);
 	if (o->sockets && !dm_demux_load_sockets(rs->dm, o->sockets, &err)) {
 		dm_report_input_error(o->sockets, 0, err->message);
 		g_error_free(err);
 		return DM_EXIT_INPUT;
 	}
+	if (!same_hosts(rs->dm, o->same_host))
+		return DM_EXIT_USAGE;
+	if (dm_ss_cli_wanted() && !dm_ss_cli_load(rs->dm))
+		return DM_EXIT_INPUT;
 	rs->calls = dm_calls_cli_make(rs->rep, o->html_report != NULL);
-	if (rs->calls && o->sockets)
+	if (rs->calls && (o->sockets || dm_ss_cli_wanted()))
 		dm_calls_declare(rs->calls, rs->dm);
-	if (rs->shard)  /* declared sockets: made before the first frame */
-		dm_shard_note_created(rs->shard, 0, 0, dm_demux_socket_count(rs->dm));
+	if (rs->shard) {
+		/* Declared sockets: made before the first frame, in every
+		 * shard. */
+		dm_demux_usage u;
+		dm_demux_get_usage(rs->dm, &u);
+		dm_shard_note_created(rs->shard, 0, 0, false, dm_demux_socket_count(rs->dm));
+		dm_shard_note_held(rs->shard, 0, &u);
+	}
 	return CLI_CONTINUE;
 }
 
@@ -410,7 +463,7 @@ run_files(cli *c)
 		.rep = c->rs.rep, .dm = c->rs.dm, .ra = c->rs.ra, .shard = c->rs.shard,
 		.calls = c->rs.calls,
 		.split_dir = c->o.split_dir, .html = c->html, .html_path = c->o.html_report,
-		.threads = c->rs.threads, .declared = c->o.sockets != NULL,
+		.threads = c->rs.threads, .declared = c->o.sockets != NULL || dm_ss_cli_wanted(),
 		.two_pass = c->o.two_pass, .evidence_window = c->o.evidence_window,
 		.count = (uint64_t)c->lo.count,
 		.progress = dm_screen_cli_progress(c->fmt, c->o.quiet),
@@ -436,11 +489,14 @@ cli_clear(cli *c)
 	g_ptr_array_unref(c->inputs);
 	dm_live_cli_clear(&c->lo);
 	dm_limits_cli_clear(&c->lim);
+	dm_ss_cli_clear();
+	dm_stack_cli_clear(&c->stack);
 	g_strfreev(c->o.read_files);
 	g_free(c->o.filter);
 	g_free(c->xo.frames);
 	g_free(c->o.format);
 	g_free(c->o.sockets);
+	g_strfreev(c->o.same_host);
 	g_free(c->o.split_dir);
 	g_free(c->o.html_report);
 	g_free(c->o.shard);
@@ -456,6 +512,8 @@ main(int argc, char **argv)
 		return dm_cli_checksum(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "merge") == 0)
 		return dm_cli_merge(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "partition") == 0)
+		return dm_cli_partition(argc - 1, argv + 1);
 
 	cli c = {
 		.ro = DM_REASM_CLI_INIT,
@@ -466,6 +524,10 @@ main(int argc, char **argv)
 		.inputs = g_ptr_array_new(),
 	};
 	int status = parse_command_line(&c, argc, argv);
+	if (status == CLI_CONTINUE && !dm_ss_cli_check(c.o.sockets != NULL))
+		status = DM_EXIT_USAGE;
+	if (status == CLI_CONTINUE && dm_ss_cli_dump_wanted())
+		status = dm_ss_cli_dump();   /* the converted table, no run */
 	if (status == CLI_CONTINUE)
 		status = check_options(&c);
 	if (status == CLI_CONTINUE && dm_cli_explain_wanted(&c.xo))

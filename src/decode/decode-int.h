@@ -61,6 +61,11 @@ enum { DM_LINK_MAX_DEPTH = 4 };
  * IPv4, IPv6, MPLS, PPPoE session; anything else is not IP. */
 dm_frame_status dm_link_ethertype(uint16_t type, dm_reader r, uint32_t extra,
                                   unsigned depth, dm_packet *pkt);
+
+/* IPv4 or IPv6 by the version nibble at r; another version gives `other`. */
+dm_frame_status dm_link_ip_any(dm_reader r, uint32_t extra, dm_frame_status other,
+                               dm_packet *pkt);
+
 /* An Ethernet frame with its 802.1Q/802.1ad tags. */
 dm_frame_status dm_link_ethernet(dm_reader r, uint32_t extra, unsigned depth,
                                  dm_packet *pkt);

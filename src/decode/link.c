@@ -60,9 +60,10 @@ af_family(uint32_t af)
 	}
 }
 
-/* IPv4 or IPv6 by the version nibble. */
-static dm_frame_status
-link_ip_any(dm_reader r, uint32_t wire_extra, dm_packet *pkt)
+/* IPv4 or IPv6 by the version nibble; another version is `other`. */
+dm_frame_status
+dm_link_ip_any(dm_reader r, uint32_t wire_extra, dm_frame_status other,
+               dm_packet *pkt)
 {
 	uint8_t v;
 
@@ -74,7 +75,7 @@ link_ip_any(dm_reader r, uint32_t wire_extra, dm_packet *pkt)
 	case 6:
 		return dm_ipv6_decode(r, wire_extra, pkt);
 	default:
-		return DM_FRAME_BAD_IP;
+		return other;
 	}
 }
 
@@ -166,7 +167,7 @@ decode_frame(int dlt, const uint8_t *data, uint32_t caplen, uint32_t wirelen,
 			sll_fields(&r, true, type, pkt);
 		return dm_link_ethertype(type, dm_reader_sub(&r, 20, r.len), extra, 1, pkt);
 	case DLT_RAW: case DLT_IPV4: case DLT_IPV6:
-		return link_ip_any(r, extra, pkt);
+		return dm_link_ip_any(r, extra, DM_FRAME_BAD_IP, pkt);
 	case DLT_NULL: case DLT_LOOP:
 		return decode_null(r, extra, pkt);
 	case DLT_PPP: case DLT_PPP_SERIAL:
@@ -209,5 +210,6 @@ dm_decode_ip(const uint8_t *data, uint32_t caplen, uint32_t wire_extra,
 	packet_clear(pkt);
 	pkt->caplen = caplen;
 	pkt->wirelen = caplen + wire_extra;
-	return link_ip_any(dm_reader_make(data, caplen), wire_extra, pkt);
+	return dm_link_ip_any(dm_reader_make(data, caplen), wire_extra, DM_FRAME_BAD_IP,
+	                      pkt);
 }

@@ -73,20 +73,6 @@ set_tenant(dm_encap *e, uint32_t id)
 	e->tenant = true;
 }
 
-/* IPv4 or IPv6 by the version nibble; anything else is not IP. */
-static dm_frame_status
-ip_any(dm_reader r, uint32_t extra, dm_packet *in)
-{
-	uint8_t v;
-	if (!dm_get_u8(&r, 0, &v))
-		return DM_FRAME_TRUNC_IP;
-	if (v >> 4 == 4)
-		return dm_ipv4_decode(r, extra, in);
-	if (v >> 4 == 6)
-		return dm_ipv6_decode(r, extra, in);
-	return DM_FRAME_NOT_IP;
-}
-
 static dm_frame_status open_nsh(dm_reader r, uint32_t extra, dm_packet *in);
 
 /* The next-protocol values VXLAN-GPE and NSH share. */
@@ -95,7 +81,7 @@ next_protocol(uint8_t next, dm_reader r, uint32_t extra, dm_packet *in)
 {
 	switch (next) {
 	case 1: case 2:
-		return ip_any(r, extra, in);
+		return dm_link_ip_any(r, extra, DM_FRAME_NOT_IP, in);
 	case 3:
 		return dm_link_ethernet(r, extra, 0, in);
 	case 4:
@@ -194,7 +180,7 @@ open_gtpu(dm_reader r, uint32_t extra, dm_encap *e, dm_packet *in)
 	}
 	if (type != 255)
 		return DM_FRAME_NOT_IP;      /* echo, error indication... */
-	return ip_any(dm_reader_sub(&r, off, r.len), extra, in);
+	return dm_link_ip_any(dm_reader_sub(&r, off, r.len), extra, DM_FRAME_NOT_IP, in);
 }
 
 static dm_frame_status
@@ -347,7 +333,7 @@ open_gre(dm_reader r, uint32_t extra, dm_encap *e, dm_packet *in)
 			return DM_FRAME_TRUNC_LINK;
 		if (v >> 4 != 4)
 			body = dm_reader_sub(&body, 4, body.len);
-		return ip_any(body, extra, in);
+		return dm_link_ip_any(body, extra, DM_FRAME_NOT_IP, in);
 	default:
 		return dm_link_ethertype(type, body, extra, 1, in);
 	}

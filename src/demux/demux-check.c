@@ -1,12 +1,13 @@
 /* demux-check.c - the invariant checker of the tables, for the tests:
  * the socket index against the cells, each socket's kind, state, key,
- * parent and host, each host's place, holes and idleness, and the counts
- * and memory estimate; the peer entries and the activity lists are
+ * parent and host, each host's place, holes and idleness, the counts
+ * and memory estimate, and the listeners' queues (demux-backlog.c); the peer entries and the activity lists are
  * checked by their own files (demux-peers.c, demux-lists.c).
  */
 #include "config.h"
 
 #include "demux-int.h"
+#include "demux-backlog-int.h"
 #include "demux-table-int.h"
 #include "hash-index-int.h"
 #include "demux-lists-int.h"
@@ -48,9 +49,9 @@ static char *
 check_held(const dm_tables *t)
 {
 	uint64_t held = 0, refusals = 0;
-	if (dm_index_size(&t->host_index) != t->hosts->len)
-		return g_strdup_printf("host index counts %u, %u hosts", dm_index_size(&t->host_index),
-		                       t->hosts->len);
+	if (dm_index_size(&t->host_index) != t->hosts->len + t->aliases)
+		return g_strdup_printf("host index counts %u, %u hosts and %u other addresses",
+		                       dm_index_size(&t->host_index), t->hosts->len, t->aliases);
 	GHashTable *dead_of = g_hash_table_new(NULL, NULL);
 	for (guint c = 0; c < t->n_cells; c++) {
 		const dm_socket *s = dm_tables_at(t, c);
@@ -129,7 +130,7 @@ dm_tables_check(const dm_tables *t)
 			err = g_strdup_printf("socket %u: UDP with a TCP state or TCP without", s->id);
 		else if (s->kind == DM_KIND_CONNECTION ? s->key.tuple != 4 : s->key.tuple != 2)
 			err = g_strdup_printf("socket %u: kind and key disagree", s->id);
-		else if (s->host->family != s->key.family)
+		else if (s->host->family != s->key.family && !s->host->extra)
 			err = g_strdup_printf("socket %u: family differs from its host", s->id);
 		else if (!s->dead)
 			err = dm_peers_check_socket(t, s, &entries);
@@ -150,5 +151,7 @@ dm_tables_check(const dm_tables *t)
 	}
 	if (entries != t->peers_held)
 		return g_strdup_printf("%u peer entries on sockets, %u held", entries, t->peers_held);
+	if ((err = dm_backlog_check(t)))
+		return err;
 	return check_held(t);
 }

@@ -61,6 +61,9 @@ struct dm_socket {
 		struct {
 			struct dm_peer_entry *list;
 			dm_index *set;
+			/* Listeners: their queues, or NULL before the
+			 * first SYN (demux-backlog.c). */
+			struct dm_backlog *backlog;
 		} peer;
 	} u;
 	uint16_t peers;        /* at most DM_PEERS_MAX + 1 (the folded rest) */
@@ -78,6 +81,9 @@ struct dm_socket {
 	bool dead : 1;         /* discarded listener kept as a parent */
 	bool peers_folded : 1; /* peers beyond DM_PEERS_MAX folded together */
 	bool span_wide : 1;    /* span.wide, not span.n, holds the span */
+	bool v6only : 1;       /* an IPv6 socket that takes no IPv4 (IPV6_V6ONLY) */
+	bool grouped : 1;      /* a member of a SO_REUSEPORT group: key.rport
+	                        * holds its number (0 for the one looked up) */
 	/* First and last frame delivered to it and their times (frame 0:
 	 * none yet).  Access through dm_socket_touch and the accessors. */
 	union {
@@ -95,6 +101,19 @@ typedef struct {
 	uint64_t drops[DM_DROP_N];
 	uint64_t retired[DM_RETIRE_N];
 } dm_host_counts;
+
+/* A host's own address, beside the one it is known by. */
+typedef struct {
+	uint8_t family;
+	uint8_t addr[16];
+} dm_host_addr;
+
+/* What a host with several addresses has beside its first (declared
+ * `[name]` with `addresses =`, or --same-host in learn mode). */
+typedef struct {
+	char *name;            /* the group's name, or NULL */
+	GArray *more;          /* dm_host_addr: its other addresses, in order */
+} dm_host_extra;
 
 /* What the segment path reads of a host comes first, in one cache line
  * (records are aligned to it, demux-table.c). */
@@ -116,6 +135,7 @@ struct dm_host {
 	dm_host_counts *counts; /* or NULL while all are zero */
 	uint32_t holes;         /* NULL entries in sockets (discarded ones) */
 	uint32_t pos;           /* index in the tables' hosts array */
+	dm_host_extra *extra;   /* several addresses: the others, else NULL */
 } __attribute__((aligned(64)));
 
 /* The counters of @h, made (zero) if need be. */
@@ -126,7 +146,8 @@ dm_host_counts *dm_host_counts_get(dm_host *h);
 static inline bool
 dm_host_forgettable(const dm_host *h)
 {
-	return !h->live && !h->dead && (!h->refusals || h->refusals->len == 0) &&
+	/* A host of several addresses stays: it was told, not learned. */
+	return !h->live && !h->dead && !h->extra && (!h->refusals || h->refusals->len == 0) &&
 	       (!h->closed || g_hash_table_size(h->closed) == 0);
 }
 
@@ -191,6 +212,10 @@ typedef struct {
 	GPtrArray *free_sets;  /* those of them free for reuse (cleared) */
 	guint udp_connected;   /* connected UDP sockets ever added */
 	uint64_t rekeyed;      /* sockets put in or taken out of the index */
+	uint32_t multi;        /* hosts with several addresses */
+	uint32_t aliases;      /* their other addresses, in host_index */
+	GHashTable *groups;    /* dm_key of a SO_REUSEPORT group's member 0 ->
+	                        * its size; NULL before the first */
 	/* Bounded state (demux-limits.c; the lists: demux-lists.c). */
 	uint64_t count;        /* sockets held (in a host's array) */
 	uint64_t mem;          /* estimated bytes of sockets and peers held */
@@ -208,6 +233,7 @@ typedef struct {
 	uint64_t forgotten_drops[DM_DROP_N];     /* of the hosts freed */
 	uint64_t forgotten_retired[DM_RETIRE_N];
 	uint64_t limit_unmet;
+	GPtrArray *backlogs;   /* every listener's dm_backlog (owned), or NULL */
 } dm_tables;
 
 #define DM_CELL_CHUNK 1024u

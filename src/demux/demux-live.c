@@ -148,6 +148,7 @@ dm_pending_answer(dm_pending *pd, dm_tables *t, uint64_t frame, int64_t sec,
 	dm_host *h = sock->host;
 	memset(r, 0, sizeof *r);
 	r->proto = k.proto;
+	r->family = k.family;
 	r->port = k.lport;
 	memcpy(r->peer, k.raddr, 16);
 	r->peer_port = k.rport;

@@ -15,6 +15,9 @@ struct dm_demux {
 	dm_evidence *ev;
 	dm_pending *pending;  /* live mode: refusals awaiting evidence */
 	dm_limits lim;
+	struct dm_cookies *cookies; /* handshakes given a SYN cookie, or NULL
+	                             * (demux-backlog.c) */
+	uint64_t frame_now;   /* the TCP segment's frame being run */
 	/* The last UDP lookup dm_demux_awaits_evidence() made, for the
 	 * frame's own lookup right after it (demux.c). */
 	struct {
@@ -89,6 +92,13 @@ void dm_refuse(const seg_ctx *c, dm_reply reply, uint64_t evidence);
 /* The frame that shows the receiving host refused the segment of @c, or
  * 0; @known tells whether anything shows it. */
 uint64_t dm_refusal_evidence(const dm_demux *dm, const seg_ctx *c, bool *known);
+
+/* The socket bound (UDP) or listening (TCP: @proto 6) on the destination
+ * of @p, as Linux scores them: on the exact address, else on the
+ * wildcard, else dual-stack on the IPv6 wildcard; a SO_REUSEPORT group's
+ * member by the flow's hash.  @how says which; NULL when none. */
+dm_socket *dm_bound_lookup(const dm_demux *dm, const dm_packet *p, uint8_t proto,
+                           dm_lookup *how);
 
 /* What TCP segment @p, which has no RST flag or has one, waits for. */
 dm_evidence_wait dm_tcp_awaits(const dm_demux *dm, const dm_packet *p);

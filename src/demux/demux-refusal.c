@@ -38,7 +38,7 @@ dm_refuse(const seg_ctx *c, dm_reply reply, uint64_t evidence)
 {
 	const dm_packet *p = c->pkt;
 	dm_refusal r = {
-		.proto = p->proto, .port = p->dport, .peer_port = p->sport,
+		.proto = p->proto, .family = p->family, .port = p->dport, .peer_port = p->sport,
 		.frame = c->frame, .reply = reply, .evidence = evidence, .count = 1,
 	};
 	memcpy(r.peer, p->src, 16);

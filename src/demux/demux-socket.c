@@ -11,6 +11,29 @@
 int dm_host_family(const dm_host *h) { return h->family; }
 const uint8_t *dm_host_address(const dm_host *h) { return h->addr; }
 dm_zone dm_host_zone(const dm_host *h) { return h->zone; }
+int dm_refusal_family(const dm_host *h, const dm_refusal *r)
+{
+	return r->family ? r->family : h->family;
+}
+const char *dm_host_name(const dm_host *h) { return h->extra ? h->extra->name : NULL; }
+
+guint
+dm_host_n_addresses(const dm_host *h)
+{
+	return 1 + (h->extra ? h->extra->more->len : 0);
+}
+
+const uint8_t *
+dm_host_address_at(const dm_host *h, guint i, int *family)
+{
+	if (i == 0 || !h->extra || i > h->extra->more->len) {
+		*family = h->family;
+		return h->addr;
+	}
+	const dm_host_addr *a = &g_array_index(h->extra->more, dm_host_addr, i - 1);
+	*family = a->family;
+	return a->addr;
+}
 
 
 const GPtrArray *
@@ -58,6 +81,8 @@ dm_tcp_state dm_socket_state(const dm_socket *s) { return s->state; }
 const dm_socket *dm_socket_parent(const dm_socket *s) { return s->parent; }
 bool dm_socket_midstream(const dm_socket *s) { return s->midstream; }
 bool dm_socket_declared(const dm_socket *s) { return s->declared; }
+bool dm_socket_v6only(const dm_socket *s) { return s->v6only; }
+int dm_socket_group_member(const dm_socket *s) { return s->grouped ? (int)s->key.rport : -1; }
 dm_retire_reason dm_socket_retired(const dm_socket *s) { return s->retired; }
 uint64_t dm_socket_segments(const dm_socket *s) { return s->segments; }
 uint64_t dm_socket_bytes(const dm_socket *s) { return s->bytes; }
@@ -172,7 +197,7 @@ dm_lookup_name(dm_lookup l)
 {
 	static const char *const names[DM_LOOKUP_N] = {
 		"none", "exact", "listener", "wildcard-listener", "bound",
-		"wildcard-bound", "new",
+		"wildcard-bound", "new", "dual-stack-listener", "dual-stack-bound",
 	};
 	return (unsigned)l < DM_LOOKUP_N ? names[l] : "?";
 }
@@ -191,6 +216,7 @@ dm_drop_name(dm_drop_reason d)
 {
 	static const char *const names[DM_DROP_N] = {
 		NULL, "bad-checksum", "malformed", "no-socket", "closed",
+		"syn-queue-full",
 	};
 	return (unsigned)d < DM_DROP_N ? names[d] : NULL;
 }

@@ -14,6 +14,16 @@ void dm_tables_clear(dm_tables *t);
  * @create and there is none, else NULL. */
 dm_host *dm_tables_host(dm_tables *t, dm_zone zone, uint8_t family, const uint8_t *addr,
                         bool create);
+/* Name @h (a declared host of several addresses). */
+void dm_tables_host_name(dm_tables *t, dm_host *h, const char *name);
+/* Give @h address @family/@addr beside its own (the host index finds @h
+ * by it too).  Returns false when another host has it. */
+bool dm_tables_host_alias(dm_tables *t, dm_host *h, uint8_t family, const uint8_t *addr);
+/* The address that stands for @h in the keys of its wildcard sockets of
+ * @family: its own of that family, the first of its others of that
+ * family, or (IPv6 on a host without one) its IPv4 address mapped,
+ * written into @buf. */
+const uint8_t *dm_host_key_addr(const dm_host *h, uint8_t family, uint8_t buf[16]);
 /* The socket keyed @k in the lookup table, or NULL. */
 dm_socket *dm_tables_find(const dm_tables *t, const dm_key *k);
 /* The same, given @hash = dm_key_hash(@k) (a 4-tuple and its reverse

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "demux-int.h"
+#include "demux-backlog-int.h"
 #include "demux-table-int.h"
 #include "hash-index-int.h"
 #include "demux-lists-int.h"
@@ -40,6 +41,11 @@ host_free(gpointer p)
 		g_hash_table_unref(h->refusal_at);
 	if (h->closed)
 		g_hash_table_unref(h->closed);
+	if (h->extra) {
+		g_free(h->extra->name);
+		g_array_unref(h->extra->more);
+		g_free(h->extra);
+	}
 }
 
 /* The host record @hslot. */
@@ -96,11 +102,28 @@ host_hash(const host_probe *p)
 	return (uint32_t)(x ^ (x >> 32));
 }
 
+/* Whether one of @h's other addresses is @p's. */
+static bool
+host_has_more(const dm_host *h, const host_probe *p)
+{
+	if (h->zone.kind != p->zone.kind || h->zone.id != p->zone.id)
+		return false;
+	for (guint i = 0; i < h->extra->more->len; i++) {
+		const dm_host_addr *a = &g_array_index(h->extra->more, dm_host_addr, i);
+		if (a->family == p->family && memcmp(a->addr, p->addr, 16) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Whether @h owns @p's address: its first, or one of its others. */
 static inline bool
 host_is(const dm_host *h, const host_probe *p)
 {
-	return h->family == p->family && memcmp(h->addr, p->addr, 16) == 0 &&
-	       h->zone.kind == p->zone.kind && h->zone.id == p->zone.id;
+	if (h->family == p->family && memcmp(h->addr, p->addr, 16) == 0 &&
+	    h->zone.kind == p->zone.kind && h->zone.id == p->zone.id)
+		return true;
+	return G_UNLIKELY(h->extra != NULL) && host_has_more(h, p);
 }
 
 static bool
@@ -170,6 +193,8 @@ dm_tables_clear(dm_tables *t)
 		g_free(g_ptr_array_index(t->peer_sets, i));
 	}
 	g_ptr_array_unref(t->peer_sets);
+	if (t->backlogs)
+		g_ptr_array_unref(t->backlogs);
 	g_ptr_array_unref(t->free_sets);
 	/* Wide spans are rare: the cells are only visited when one was
 	 * ever made (a visit of every cell costs a cache miss each). */
@@ -180,6 +205,8 @@ dm_tables_clear(dm_tables *t)
 	}
 	g_ptr_array_unref(t->cell_chunks);
 	g_array_unref(t->free_cells);
+	if (t->groups)
+		g_hash_table_unref(t->groups);
 }
 
 dm_host *
@@ -213,6 +240,67 @@ dm_tables_host(dm_tables *t, dm_zone zone, uint8_t family, const uint8_t *addr, 
 	dm_index_put(&t->host_index, hash, h->hslot + 1, host_match, t, &probe);
 	dm_lists_host_place(t, h);
 	return h;
+}
+
+/* @h's extra record, made if need be. */
+static dm_host_extra *
+host_extra(dm_tables *t, dm_host *h)
+{
+	if (!h->extra) {
+		h->extra = g_new0(dm_host_extra, 1);
+		h->extra->more = g_array_new(FALSE, TRUE, sizeof(dm_host_addr));
+		t->multi++;
+		dm_lists_host_place(t, h);  /* no longer forgettable */
+	}
+	return h->extra;
+}
+
+void
+dm_tables_host_name(dm_tables *t, dm_host *h, const char *name)
+{
+	dm_host_extra *x = host_extra(t, h);
+	g_free(x->name);
+	x->name = g_strdup(name);
+}
+
+bool
+dm_tables_host_alias(dm_tables *t, dm_host *h, uint8_t family, const uint8_t *addr)
+{
+	dm_host *o = dm_tables_host(t, h->zone, family, addr, false);
+	if (o)
+		return o == h;
+	host_probe probe = { .family = family, .zone = h->zone };
+	memcpy(probe.addr, addr, family == 6 ? 16 : 4);
+	host_extra(t, h);
+	dm_host_addr a = { .family = family };
+	memcpy(a.addr, probe.addr, 16);
+	g_array_append_val(h->extra->more, a);
+	dm_index_put(&t->host_index, host_hash(&probe), h->hslot + 1, host_match, t, &probe);
+	t->aliases++;
+	return true;
+}
+
+const uint8_t *
+dm_host_key_addr(const dm_host *h, uint8_t family, uint8_t buf[16])
+{
+	if (G_LIKELY(!h->extra) || h->family == family)
+		return h->addr;
+	for (guint i = 0; i < h->extra->more->len; i++) {
+		const dm_host_addr *a = &g_array_index(h->extra->more, dm_host_addr, i);
+		if (a->family == family)
+			return a->addr;
+	}
+	memset(buf, 0, 16);
+	if (family == 6) {
+		/* No IPv6 address: its IPv4 one as IPv6 sees it (::ffff:a.b.c.d). */
+		buf[10] = buf[11] = 0xff;
+		memcpy(buf + 12, h->addr, 4);
+	} else {
+		/* No IPv4 address: the first 4 bytes of ::ffff:0:0 (never a
+		 * host's), so that no IPv4 lookup finds the key. */
+		buf[0] = 0xff;
+	}
+	return buf;
 }
 
 dm_socket *
@@ -296,7 +384,8 @@ bool
 dm_host_refusal_note(dm_host *h, const dm_refusal *r)
 {
 	dm_key k;
-	dm_key_make(&k, h->zone, r->proto, h->family, NULL, r->port, r->peer, r->peer_port);
+	dm_key_make(&k, h->zone, r->proto, r->family ? r->family : h->family, NULL, r->port,
+	            r->peer, r->peer_port);
 	if (!h->refusal_at) {
 		h->refusal_at = g_hash_table_new_full(dm_key_hash, dm_key_equal, g_free, NULL);
 		h->refusals = g_array_new(FALSE, TRUE, sizeof(dm_refusal));
@@ -319,11 +408,13 @@ dm_host_refusal_note(dm_host *h, const dm_refusal *r)
 void
 dm_tables_unkey(dm_tables *t, dm_socket *s)
 {
+	unsigned q = dm_backlog_queue_of(s);
 	if (s->keyed) {
 		dm_index_remove(&t->sockets, dm_key_hash(&s->key), s->cell + 1);
 		t->rekeyed++;
 	}
 	s->keyed = false;
+	dm_backlog_moved(s, q);  /* out of its listener's queue */
 	dm_lists_place(t, s);
 }
 

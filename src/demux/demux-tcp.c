@@ -10,6 +10,7 @@
 
 #include <string.h>
 
+#include "demux-backlog-int.h"
 #include "demux-receive-int.h"
 #include "demux-tcp-int.h"
 
@@ -55,20 +56,7 @@ mate_link(dm_socket *a, dm_socket *b)
 dm_socket *
 dm_tcp_listener(const dm_demux *dm, const dm_packet *p, dm_lookup *how)
 {
-	dm_key k;
-	dm_socket *s;
-	dm_key_make(&k, dm_packet_zone(p), 6, p->family, p->final_dst, p->dport, NULL, 0);
-	if ((s = dm_tables_find(&dm->t, &k))) {
-		*how = DM_LOOKUP_LISTENER;
-		return s;
-	}
-	dm_key_wildcard(&k, dm_packet_zone(p), 6, p->family, p->final_dst, p->dport);
-	if ((s = dm_tables_find(&dm->t, &k))) {
-		*how = DM_LOOKUP_WILDCARD_LISTENER;
-		return s;
-	}
-	*how = DM_LOOKUP_NONE;
-	return NULL;
+	return dm_bound_lookup(dm, p, 6, how);
 }
 
 /* A new connection keyed @k (hashed @hash) on host @h, in place of the
@@ -100,6 +88,48 @@ sent_before_peer_fin(const dm_socket *s, const dm_packet *p)
 	       !seq_geq(p->ack, s->u.conn.peer_fin_ack);
 }
 
+/* Whether SYN @c->pkt, new on its 4-tuple, reaches a listener that
+ * answers it statelessly (a SYN cookie) or drops it: a stack keeps no
+ * state for it, and neither does the simulation on the sending end (a
+ * flood's spoofed sources are not made hosts); a real client's end is
+ * made when the SYN-ACK returning its cookie reaches it. */
+static bool
+syn_stateless(const dm_demux *dm, const seg_ctx *c)
+{
+	dm_key k;
+	dm_lookup how;
+	receiver_key(&k, c->pkt);
+	dm_socket *r = dm_tables_find_hashed(&dm->t, &k, c->hash);
+	if (r && !state_is_over(r->state))
+		return false;
+	dm_socket *l = dm_tcp_listener(dm, c->pkt, &how);
+	return l && dm_backlog_stateless(dm, l);
+}
+
+/* The sending end of @c's segment first seen mid-connection, made on
+ * its host; a child of the host's listener on its port if there is one. */
+static dm_socket *
+sender_midstream(dm_demux *dm, seg_ctx *c, const dm_key *k)
+{
+	const dm_packet *p = c->pkt;
+	if (!c->sender)
+		c->sender = dm_tables_host(&dm->t, dm_packet_zone(p), p->family, p->src, true);
+	dm_socket *s = new_connection(dm, c->sender, k, c->hash,
+	                              (p->tcp_flags & DM_TCP_SYN) ? DM_TCP_SYN_RECEIVED
+	                                                          : DM_TCP_ESTABLISHED);
+	s->midstream = true;
+	dm_lookup how;
+	dm_packet back = *p;
+	memcpy(back.final_dst, p->src, 16);
+	back.dport = p->sport;
+	memcpy(back.src, p->final_dst, 16);  /* the flow as the listener sees it */
+	back.sport = p->dport;
+	dm_socket *l = dm_tcp_listener(dm, &back, &how);
+	if (l && l->host == c->sender)
+		s->parent = l;
+	return s;
+}
+
 /* The sending end: its socket's state changes as the segment leaves.
  * Returns: the sender's socket, or NULL. */
 dm_socket *
@@ -109,6 +139,7 @@ dm_tcp_send(dm_demux *dm, seg_ctx *c)
 	uint8_t f = p->tcp_flags;
 	dm_key k;
 	dm_key_make(&k, dm_packet_zone(p), 6, p->family, p->src, p->sport, p->final_dst, p->dport);
+	dm->frame_now = c->frame;  /* the frame of the queue changes it makes */
 	c->hash = dm_key_hash(&k);
 	c->hashed = true;
 	dm_socket *s = dm_tables_find_hashed(&dm->t, &k, c->hash);
@@ -122,6 +153,8 @@ dm_tcp_send(dm_demux *dm, seg_ctx *c)
 	c->sender = sender;
 
 	if ((f & DM_TCP_SYN) && !(f & DM_TCP_ACK)) {
+		if (!s && syn_stateless(dm, c))
+			return NULL;
 		if (!s || state_is_over(s->state)) {
 			if (!sender)
 				sender = c->sender = dm_tables_host(&dm->t, dm_packet_zone(p), p->family, p->src, true);
@@ -130,10 +163,17 @@ dm_tcp_send(dm_demux *dm, seg_ctx *c)
 		return s;
 	}
 	if (f & DM_TCP_RST) {
-		if (s)
+		if (s) {
+			unsigned q = dm_backlog_queue_of(s);
 			s->state = DM_TCP_CLOSED;
+			dm_backlog_moved(s, q);
+		}
 		return s;
 	}
+	/* A listener's SYN-ACK for a SYN it gave a cookie is sent
+	 * statelessly: no child. */
+	if (!s && (f & DM_TCP_SYN) && dm_backlog_synack(dm, &k, c->hash, p))
+		return NULL;
 	if (!s) {
 		/* First seen sending mid-connection (its SYN or our view of
 		 * it is missing): the sender's end exists all the same.  A
@@ -141,20 +181,10 @@ dm_tcp_send(dm_demux *dm, seg_ctx *c)
 		 * is its own SYN-ACK sent again (RFC 9293 3.10.7.4: a
 		 * retransmitted segment), not a new connection: only a bare
 		 * SYN, above, starts one on a 4-tuple in use. */
-		if (!sender)
-			sender = c->sender = dm_tables_host(&dm->t, dm_packet_zone(p), p->family, p->src, true);
-		s = new_connection(dm, sender, &k, c->hash,
-		                   (f & DM_TCP_SYN) ? DM_TCP_SYN_RECEIVED : DM_TCP_ESTABLISHED);
-		s->midstream = true;
-		dm_lookup how;
-		dm_packet back = *p;
-		memcpy(back.final_dst, p->src, 16);
-		back.dport = p->sport;
-		dm_socket *l = dm_tcp_listener(dm, &back, &how);
-		if (l && l->host == sender)
-			s->parent = l;
+		s = sender_midstream(dm, c, &k);
 	}
 	if (f & DM_TCP_FIN) {
+		unsigned q = dm_backlog_queue_of(s);
 		if (!s->fin_sent) {
 			s->fin_sent = true;
 			s->u.conn.fin_ack = fin_ack_of(p);
@@ -169,6 +199,7 @@ dm_tcp_send(dm_demux *dm, seg_ctx *c)
 			s->state = DM_TCP_CLOSING;
 		else if (s->state == DM_TCP_CLOSE_WAIT)
 			s->state = DM_TCP_LAST_ACK;
+		dm_backlog_moved(s, q);
 	}
 	return s;
 }
@@ -251,7 +282,9 @@ tcp_existing(dm_demux *dm, seg_ctx *c, dm_socket *s)
 		dm_host_counts_get(c->host)->drops[DM_DROP_CLOSED]++;
 		return;
 	}
+	unsigned q = dm_backlog_queue_of(s);
 	out->action = tcp_transition(s, c->pkt) ? DM_ACTION_ACCEPTED : DM_ACTION_DELIVERED;
+	dm_backlog_moved(s, q);
 	out->state = s->state;
 	dm_seg_deliver(dm, s, c);
 }
@@ -278,12 +311,32 @@ tcp_spawn(dm_demux *dm, seg_ctx *c, dm_socket *l, const dm_key *k)
 		l = dm_tables_add(&dm->t, c->host, &lk, DM_KIND_LISTEN, DM_TCP_LISTEN);
 		out->lookup = DM_LOOKUP_NEW;
 	}
+	dm_syn_verdict v = dm_backlog_syn(dm, l, k, c->hash, p);
+	if (v == DM_SYN_DROP) {
+		out->socket = l;
+		out->action = DM_ACTION_DROPPED;
+		out->drop = DM_DROP_SYN_QUEUE_FULL;
+		out->state = l->state;
+		dm_host_counts_get(c->host)->drops[DM_DROP_SYN_QUEUE_FULL]++;
+		return;
+	}
 	l->segments++;
 	if (dm_tables_note_peer(&dm->t, l, p->family, p->src, p->sport))
 		l->peers++;
 	dm_seg_touch(l, c);
+	if (v == DM_SYN_COOKIE) {
+		/* Answered statelessly: the listener got it, no child. */
+		out->socket = l;
+		out->action = DM_ACTION_DELIVERED;
+		out->state = l->state;
+		out->syncookie = DM_COOKIE_SENT;
+		if (dm->pending && out->lookup == DM_LOOKUP_NEW)
+			dm_pending_note(dm->pending, c->frame, c->sec, p, l, NULL);
+		return;
+	}
 	dm_socket *s = new_connection(dm, c->host, k, c->hash, DM_TCP_SYN_RECEIVED);
 	s->parent = l;
+	dm_backlog_moved(s, 0);
 	if (c->sent)
 		mate_link(c->sent, s);
 	out->socket = s;
@@ -292,6 +345,29 @@ tcp_spawn(dm_demux *dm, seg_ctx *c, dm_socket *l, const dm_key *k)
 	dm_seg_deliver(dm, s, c);
 	if (dm->pending && out->lookup == DM_LOOKUP_NEW)
 		dm_pending_note(dm->pending, c->frame, c->sec, p, l, s);
+}
+
+/* The ACK returning a SYN cookie of listener @l: its child, keyed @k,
+ * is made ESTABLISHED ("accepted via syncookie"). */
+static void
+tcp_cookie_child(dm_demux *dm, seg_ctx *c, dm_socket *l, const dm_key *k)
+{
+	dm_decision *out = c->out;
+	dm_socket *s = new_connection(dm, c->host, k, c->hash, DM_TCP_ESTABLISHED);
+	s->parent = l;
+	dm_backlog_moved(s, 0);
+	if (c->sent)
+		mate_link(c->sent, s);
+	if (c->pkt->tcp_flags & DM_TCP_FIN) {
+		unsigned q = dm_backlog_queue_of(s);
+		tcp_transition(s, c->pkt);
+		dm_backlog_moved(s, q);
+	}
+	out->socket = s;
+	out->action = DM_ACTION_ACCEPTED;
+	out->state = s->state;
+	out->syncookie = DM_COOKIE_USED;
+	dm_seg_deliver(dm, s, c);
 }
 
 /* A segment other than a SYN or RST with no connection: with no
@@ -303,7 +379,11 @@ tcp_midstream(dm_demux *dm, seg_ctx *c, dm_socket *l, const dm_key *k)
 	const dm_packet *p = c->pkt;
 	dm_decision *out = c->out;
 	uint8_t f = p->tcp_flags;
-	if (!l && dm->cfg.declared) {
+	/* The client's end of a handshake answered with a SYN cookie, made
+	 * as the SYN-ACK reaches it (not at its SYN: syn_stateless). */
+	bool cookie_client = (f & DM_TCP_SYN) && (f & DM_TCP_ACK) &&
+	                     dm_backlog_client_synack(dm, k, c->hash, p);
+	if (!l && dm->cfg.declared && !cookie_client) {
 		/* A connection the host is seen sending on (its SYN not in the
 		 * capture) is picked up mid-stream below; anything else is for
 		 * a closed port and gets a reset (RFC 9293 3.10.7.1). */
@@ -313,8 +393,12 @@ tcp_midstream(dm_demux *dm, seg_ctx *c, dm_socket *l, const dm_key *k)
 			return;
 		}
 	}
+	if (l && dm_backlog_cookie_ack(dm, l, k, c->hash, p)) {
+		tcp_cookie_child(dm, c, l, k);
+		return;
+	}
 	dm_socket *s = new_connection(dm, c->host, k, c->hash, DM_TCP_ESTABLISHED);
-	s->midstream = true;
+	s->midstream = !cookie_client;
 	s->parent = l;
 	if (c->sent)
 		mate_link(c->sent, s);

@@ -20,19 +20,27 @@
  *
  * UDP lookup (RFC 768; as Linux's __udp4_lib_lookup scores it): a
  * connected socket matching the 4-tuple, else one bound to the exact
- * destination address and port, else one bound to the wildcard address.
+ * destination address and port, else one bound to the wildcard address,
+ * else (IPv4 to a host that has IPv6 too) an IPv6 wildcard one that is
+ * not v6only: AF_INET scores above a dual-stack AF_INET6 socket.
  * TCP lookup (RFC 9293 section 3.10.7; as Linux's inet_lookup): a
  * connection on the exact 4-tuple (including half-open and TIME-WAIT
- * ones), else a listener on the exact address, else on the wildcard.
+ * ones), else a listener on the exact address, else on the wildcard,
+ * else a dual-stack one, the same way.  A socket found that is in a
+ * SO_REUSEPORT group stands for the group: the flow goes to the member
+ * its hash picks (dm_bound_lookup); connected and exact ones still win
+ * over a group, being found first.
  * TCP states follow RFC 9293 section 3.3.2, driven on both ends of every
  * connection: the sender's socket when a segment leaves, the receiver's
  * when it arrives.
  */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <string.h>
 
 #include "demux-int.h"
+#include "demux-backlog-int.h"
 #include "demux-declare-int.h"
 #include "demux-limits-int.h"
 #include "demux-lists-int.h"
@@ -60,7 +68,32 @@ dm_demux_free(dm_demux *dm)
 	dm_tables_clear(&dm->t);
 	dm_evidence_free(dm->ev);
 	dm_pending_free(dm->pending);
+	dm_backlog_cookies_free(dm->cookies);
 	g_free(dm);
+}
+
+bool
+dm_demux_same_host(dm_demux *dm, const char *a, const char *b, GError **error)
+{
+	uint8_t addr[2][16];
+	int fam[2];
+	const char *text[2] = { a, b };
+	for (int i = 0; i < 2; i++) {
+		memset(addr[i], 0, 16);
+		fam[i] = inet_pton(AF_INET, text[i], addr[i]) == 1 ? 4
+		       : inet_pton(AF_INET6, text[i], addr[i]) == 1 ? 6 : 0;
+		if (!fam[i]) {
+			g_set_error(error, DM_DEMUX_ERROR, 0, "'%s' is not an address", text[i]);
+			return false;
+		}
+	}
+	dm_host *h = dm_tables_host(&dm->t, DM_ZONE_NONE, (uint8_t)fam[0], addr[0], true);
+	if (!dm_tables_host_alias(&dm->t, h, (uint8_t)fam[1], addr[1])) {
+		g_set_error(error, DM_DEMUX_ERROR, 0, "%s is already the address of another "
+		            "host than %s's", b, a);
+		return false;
+	}
+	return true;
 }
 
 bool
@@ -68,6 +101,13 @@ dm_demux_load_sockets(dm_demux *dm, const char *path, GError **error)
 {
 	dm->cfg.declared = true;
 	return dm_declare_from_file(&dm->t, path, error);
+}
+
+bool
+dm_demux_load_sockets_text(dm_demux *dm, const char *text, GError **error)
+{
+	dm->cfg.declared = true;
+	return dm_declare_from_data(&dm->t, text, error);
 }
 
 void
@@ -139,7 +179,8 @@ udp_lookup(const dm_demux *dm, const dm_packet *p, dm_lookup *how)
 	dm_socket *s;
 
 	/* Connected UDP sockets are only declared (--sockets): without any,
-	 * the 4-tuple is not looked up at all. */
+	 * the 4-tuple is not looked up at all.  One matching the 4-tuple
+	 * scores above every socket that is not connected. */
 	if (dm->t.udp_connected) {
 		dm_key_make(&k, dm_packet_zone(p), 17, p->family, p->final_dst, p->dport, p->src, p->sport);
 		if ((s = dm_tables_find(&dm->t, &k))) {
@@ -147,18 +188,7 @@ udp_lookup(const dm_demux *dm, const dm_packet *p, dm_lookup *how)
 			return s;
 		}
 	}
-	dm_key_make(&k, dm_packet_zone(p), 17, p->family, p->final_dst, p->dport, NULL, 0);
-	if ((s = dm_tables_find(&dm->t, &k))) {
-		*how = DM_LOOKUP_BOUND;
-		return s;
-	}
-	dm_key_wildcard(&k, dm_packet_zone(p), 17, p->family, p->final_dst, p->dport);
-	if ((s = dm_tables_find(&dm->t, &k))) {
-		*how = DM_LOOKUP_WILDCARD_BOUND;
-		return s;
-	}
-	*how = DM_LOOKUP_NONE;
-	return NULL;
+	return dm_bound_lookup(dm, p, 17, how);
 }
 
 static void
@@ -291,8 +321,8 @@ peek_socket(const dm_demux *dm, const seg_ctx *c, dm_lookup *how)
  * changed besides the receiving one (the sender, a refusing host). */
 static void
 segment_run(dm_demux *dm, uint64_t frame, int64_t sec, uint32_t nsec,
-            dm_frame_status st, const dm_packet *pkt, dm_decision *out,
-            dm_host **touched)
+            dm_frame_status st, const dm_packet *pkt, dm_side sides,
+            dm_decision *out, dm_host **touched)
 {
 	dm_refusal r;
 	dm_host *refusing = dm->pending ?
@@ -308,7 +338,9 @@ segment_run(dm_demux *dm, uint64_t frame, int64_t sec, uint32_t nsec,
 	bool tcp = pkt->proto == 6;
 	bool broken = pkt->malformed != DM_MAL_NONE || (tcp && !pkt->have_tcp);
 
-	if (tcp && !broken) {
+	if (!(sides & DM_SIDE_SEND)) {
+		/* The sender's table is another partition's. */
+	} else if (tcp && !broken) {
 		c.sent = dm_tcp_send(dm, &c);
 		if (c.sent) {
 			dm_lists_place(&dm->t, c.sent);  /* its activity, its state */
@@ -322,6 +354,8 @@ segment_run(dm_demux *dm, uint64_t frame, int64_t sec, uint32_t nsec,
 		c.sender = sender;
 	}
 	touched[1] = c.sender;
+	if (!(sides & DM_SIDE_RECEIVE))
+		return;
 
 	/* A socket in the table is held by the host at its local address
 	 * (a wildcard one: at the address its key names). */
@@ -364,12 +398,20 @@ void
 dm_demux_segment(dm_demux *dm, uint64_t frame, int64_t sec, uint32_t nsec,
                  dm_frame_status st, const dm_packet *pkt, dm_decision *out)
 {
+	dm_demux_segment_sides(dm, frame, sec, nsec, st, pkt, DM_SIDE_BOTH, out);
+}
+
+void
+dm_demux_segment_sides(dm_demux *dm, uint64_t frame, int64_t sec, uint32_t nsec,
+                       dm_frame_status st, const dm_packet *pkt, dm_side sides,
+                       dm_decision *out)
+{
 	dm_host *touched[2] = { NULL, NULL };
 	memset(out, 0, sizeof *out);
 	/* Time runs on with every frame: entries whose time is up leave
 	 * before the frame is looked up. */
 	dm_limits_advance(&dm->t, &dm->lim, sec, nsec);
-	segment_run(dm, frame, sec, nsec, st, pkt, out, touched);
+	segment_run(dm, frame, sec, nsec, st, pkt, sides, out, touched);
 	dm_socket *s = (dm_socket *)out->socket;
 	if (s && out->action != DM_ACTION_DROPPED)
 		dm_lists_place(&dm->t, s);

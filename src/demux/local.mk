@@ -1,5 +1,7 @@
 # src/demux/local.mk - the demux stage's sources in the library (included by Makefile.am).
 src_libdemuxsim_la_SOURCES += \
+	src/demux/demux-backlog-int.h \
+	src/demux/demux-backlog.c \
 	src/demux/demux-check.c \
 	src/demux/demux-declare-int.h \
 	src/demux/demux-int.h \
@@ -11,6 +13,7 @@ src_libdemuxsim_la_SOURCES += \
 	src/demux/demux-lists.c \
 	src/demux/demux-live-int.h \
 	src/demux/demux-live.c \
+	src/demux/demux-lookup.c \
 	src/demux/demux-peers.c \
 	src/demux/demux-receive-int.h \
 	src/demux/demux-refusal.c \
@@ -23,4 +26,7 @@ src_libdemuxsim_la_SOURCES += \
 	src/demux/evidence.c \
 	src/demux/hash-index-int.h \
 	src/demux/hash-index.c \
-	src/demux/sockets-file.c
+	src/demux/sockets-entry-int.h \
+	src/demux/sockets-entry.c \
+	src/demux/sockets-file.c \
+	src/demux/sockets-ss.c

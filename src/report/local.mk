@@ -4,6 +4,8 @@ src_libdemuxsim_la_SOURCES += \
 	src/report/json-writer.c \
 	src/report/report-compact-int.h \
 	src/report/report-compact.c \
+	src/report/report-backlog-int.h \
+	src/report/report-backlog.c \
 	src/report/report-calls.c \
 	src/report/report-csv.c \
 	src/report/report-dot.c \
@@ -32,6 +34,7 @@ src_libdemuxsim_la_SOURCES += \
 	src/report/report-shard.c \
 	src/report/report-svg.c \
 	src/report/report-tables-int.h \
+	src/report/report-tables-json.c \
 	src/report/report-tables.c \
 	src/report/report-tui.c \
 	src/report/report-verbose-int.h \

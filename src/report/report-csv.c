@@ -12,8 +12,9 @@
 
 /* A socket's row (all but the host's address, already in @b). */
 static void
-csv_socket(dm_obuf *b, int fam, const dm_socket *s)
+csv_socket(dm_obuf *b, const dm_socket *s)
 {
+	int fam = dm_socket_family(s);  /* a host of several addresses has both */
 	uint16_t lport, rport;
 	const uint8_t *la = dm_socket_local(s, &lport);
 	const uint8_t *ra = dm_socket_remote(s, &rport);
@@ -89,7 +90,7 @@ dm_report_csv_sockets(dm_report *rep, const dm_demux *dm)
 			if (j + PREFETCH_AHEAD < socks->len)
 				prefetch(g_ptr_array_index(socks, j + PREFETCH_AHEAD));
 			dm_obuf_put(&b, a, alen);
-			csv_socket(&b, fam, g_ptr_array_index(socks, j));
+			csv_socket(&b, g_ptr_array_index(socks, j));
 		}
 	}
 	dm_obuf_flush(&b);

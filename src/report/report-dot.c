@@ -129,12 +129,20 @@ intern(dot_ctx *c, const char *text)
 	return g_string_chunk_insert_const(c->text, text);
 }
 
-/* The address a socket is reached at: its own, or its host's when it is
- * bound to the wildcard. */
+/* The address a socket is reached at: its own, or its host's (the first
+ * of the socket's family) when it is bound to the wildcard. */
 static const uint8_t *
 socket_address(const dm_socket *s, const dm_host *h)
 {
-	return dm_socket_local_is_wildcard(s) ? dm_host_address(h) : dm_socket_local(s, NULL);
+	if (!dm_socket_local_is_wildcard(s))
+		return dm_socket_local(s, NULL);
+	for (guint i = 0; i < dm_host_n_addresses(h); i++) {
+		int f;
+		const uint8_t *a = dm_host_address_at(h, i, &f);
+		if (f == dm_socket_family(s))
+			return a;
+	}
+	return dm_host_address(h);
 }
 
 static char *
@@ -353,7 +361,7 @@ socket_edges(dot_ctx *c, const dm_host *h, guint hi)
 		const dm_refusal *r = &g_array_index(refused, dm_refusal, i);
 		char name[48];
 		g_snprintf(name, sizeof name, "refused%u_%u_%u", hi, r->proto, r->port);
-		add_edge(c, peer_node(c, r->proto, dm_host_family(h), r->peer, r->peer_port,
+		add_edge(c, peer_node(c, r->proto, dm_refusal_family(h, r), r->peer, r->peer_port,
 		                      dm_host_address(h), r->port, r->frame, r->count),
 		         intern(c, name), r->count, EDGE_REFUSED);
 	}

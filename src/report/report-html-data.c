@@ -7,7 +7,8 @@
  * {"kinds":[names], "states":[[name, colour]], "span":ns, "hosts":[
  *   [address, segments, [[id, proto, kind, local, remote, state, parent,
  *     segments, bytes, bad, peers, first frame, last frame, notes,
- *     start ns, duration ns], ...], "drops text"], ...],
+ *     start ns, duration ns], ...], "drops text"(, "name; also ADDR, ..."
+ *     for a host of several addresses)], ...],
  *  "refused":[[host, proto, port, peer, frame, attempts, answer,
  *     seen at frame], ...]}
  * Times are nanoseconds from the first segment any socket received; a
@@ -134,8 +135,9 @@ typedef struct {
 } data_ctx;
 
 static void
-write_socket(FILE *out, data_ctx *c, int fam, const dm_socket *s)
+write_socket(FILE *out, data_ctx *c, const dm_socket *s)
 {
+	int fam = dm_socket_family(s);  /* a host of several addresses has both */
 	uint16_t lport, rport;
 	char l[56], r[56];
 	const uint8_t *la = dm_socket_local(s, &lport);
@@ -154,11 +156,18 @@ write_socket(FILE *out, data_ctx *c, int fam, const dm_socket *s)
 	fputc(',', out);
 	jstr(out, ra ? dm_report_endpoint(fam, ra, rport, false, r) : "");
 	fprintf(out, ",%u,%u,%" G_GUINT64_FORMAT ",%" G_GUINT64_FORMAT ",%" G_GUINT64_FORMAT
-	        ",%u,%" G_GUINT64_FORMAT ",%" G_GUINT64_FORMAT ",\"%s%s\",",
+	        ",%u,%" G_GUINT64_FORMAT ",%" G_GUINT64_FORMAT ",\"%s%s",
 	        si, p ? dm_socket_id(p) : 0, dm_socket_segments(s), dm_socket_bytes(s),
 	        dm_socket_bad_checksums(s), dm_socket_peers(s), dm_socket_first_frame(s),
 	        dm_socket_last_frame(s), dm_socket_midstream(s) ? "midstream " : "",
 	        dm_socket_declared(s) ? "declared" : "");
+	dm_backlog_stats bs;
+	if (dm_socket_backlog(s, &bs))
+		fprintf(out, " backlog %u: SYN queue peak %u/%u, accept queue peak %u, syncookies "
+		        "%" G_GUINT64_FORMAT " sent %" G_GUINT64_FORMAT " used, syn-queue-full %"
+		        G_GUINT64_FORMAT, bs.backlog, bs.syn_peak, bs.syn_limit, bs.accept_peak,
+		        bs.cookies_sent, bs.cookies_used, bs.syn_queue_full);
+	fputs("\",", out);
 	if (dm_socket_first_frame(s)) {
 		int64_t sec, sec2;
 		uint32_t nsec, nsec2;
@@ -185,7 +194,7 @@ write_host(FILE *out, data_ctx *c, const dm_host *h)
 	for (guint i = 0; i < socks->len; i++) {
 		if (i)
 			fputc(',', out);
-		write_socket(out, c, fam, g_ptr_array_index(socks, i));
+		write_socket(out, c, g_ptr_array_index(socks, i));
 	}
 	for (int d = 1; d < DM_DROP_N; d++)
 		if (dm_host_drops(h, d))
@@ -193,6 +202,19 @@ write_host(FILE *out, data_ctx *c, const dm_host *h)
 			                       dm_drop_name(d), dm_host_drops(h, d));
 	fputs("],", out);
 	jstr(out, drops->str);
+	if (dm_host_n_addresses(h) > 1 || dm_host_name(h)) {
+		/* A host of several addresses: its name and the others. */
+		GString *more = g_string_new(dm_host_name(h));
+		for (guint i = 1; i < dm_host_n_addresses(h); i++) {
+			int f;
+			const uint8_t *x = dm_host_address_at(h, i, &f);
+			g_string_append(more, i > 1 ? ", " : more->len ? "; also " : "also ");
+			g_string_append(more, dm_report_address(f, x, a));
+		}
+		fputc(',', out);
+		jstr(out, more->str);
+		g_string_free(more, TRUE);
+	}
 	fputc(']', out);
 	g_string_free(drops, TRUE);
 }
@@ -212,7 +234,7 @@ write_refusals(FILE *out, const GPtrArray *hosts)
 			any = true;
 			jstr(out, dm_report_address(dm_host_family(h), dm_host_address(h), a));
 			fprintf(out, ",\"%s\",%u,", r->proto == 17 ? "udp" : "tcp", r->port);
-			jstr(out, dm_report_endpoint(dm_host_family(h), r->peer, r->peer_port, false, peer));
+			jstr(out, dm_report_endpoint(dm_refusal_family(h, r), r->peer, r->peer_port, false, peer));
 			fprintf(out, ",%" G_GUINT64_FORMAT ",%u,\"%s\",%" G_GUINT64_FORMAT "]",
 			        r->frame, r->count, dm_reply_name(r->reply), r->evidence);
 		}

@@ -115,11 +115,11 @@ const char dm_html_script[] =
 	"grid(box,e,cols,per,what,rid)},what)}"
 	/* The hosts (and each host's sockets) that match the search. */
 	"function match(q){q=q.trim().toLowerCase();var r=[];for(var i=0;i<H.length;i++){var h=H[i];"
-	"if(!q||h[0].toLowerCase().indexOf(q)>=0){r.push({h:h,rows:h[2]});continue}"
+	"if(!q||(h[0]+' '+(h[4]||'')).toLowerCase().indexOf(q)>=0){r.push({h:h,rows:h[2]});continue}"
 	"var s=h[2].filter(function(k){return k[3].toLowerCase().indexOf(q)>=0||"
 	"k[4].toLowerCase().indexOf(q)>=0||String(k[0])===q});if(s.length)r.push({h:h,rows:s})}return r}"
 	"function host(e){var h=e.h,d=E('div',{'class':'host'}),n=h[2].length;"
-	"d.appendChild(E('h3',{id:'host-'+h[0]},'Host '+h[0]));"
+	"d.appendChild(E('h3',{id:'host-'+h[0]},'Host '+h[0]+(h[4]?' ('+h[4]+')':'')));"
 	"d.appendChild(E('p',{'class':'note'},n+' socket'+(n===1?'':'s')+', '+h[1]+' segment'+"
 	"(h[1]===1?'':'s')+(e.rows.length<n?'; '+e.rows.length+' match the search':'')));"
 	"if(!n)d.appendChild(E('p',{'class':'note'},'No socket.'));else{var b=E('div');d.appendChild(b);"

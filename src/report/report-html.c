@@ -70,8 +70,10 @@ decision_text(const dm_decision *d)
 		return g_strdup_printf("dropped (%s)", dm_drop_name(d->drop));
 	}
 	if (d->socket)
-		return g_strdup_printf("%s to socket %u", dm_action_name(d->action),
-		                       dm_socket_id(d->socket));
+		return g_strdup_printf("%s to socket %u%s", dm_action_name(d->action),
+		                       dm_socket_id(d->socket),
+		                       d->syncookie == DM_COOKIE_SENT ? ", SYN cookie sent" :
+		                       d->syncookie == DM_COOKIE_USED ? " via syncookie" : "");
 	return g_strdup(dm_action_name(d->action));
 }
 

@@ -93,6 +93,9 @@ put_decision(dm_obuf *l, const dm_packet *pkt, const dm_decision *d)
 		dm_obuf_lit(l, "null");
 	if (pkt->proto == 6)
 		put_member_str(l, ",\"state\":", dm_tcp_state_name(d->state));
+	if (d->syncookie)
+		put_member_str(l, ",\"syncookie\":",
+		               d->syncookie == DM_COOKIE_SENT ? "sent" : "used");
 }
 
 /* The line up to the decision: what the frame alone says.  The members

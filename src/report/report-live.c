@@ -20,7 +20,7 @@ dm_report_correction_line(const dm_correction *c)
 	                       " host answers %s (seen at frame %" G_GUINT64_FORMAT ");"
 	                       " socket %u retracted",
 	                       r->frame, r->proto == 17 ? "udp" : "tcp", r->port,
-	                       dm_report_endpoint(dm_host_family(c->host), r->peer,
+	                       dm_report_endpoint(dm_refusal_family(c->host, r), r->peer,
 	                                          r->peer_port, false, peer),
 	                       dm_reply_name(r->reply), r->evidence, c->socket);
 	if (c->listener)
@@ -56,7 +56,7 @@ dm_report_correction(dm_report *rep, uint64_t frame, const dm_record *rec,
 	        r->frame,
 	        dm_report_address(dm_host_family(c->host), dm_host_address(c->host), h),
 	        r->proto == 17 ? "udp" : "tcp", r->port,
-	        dm_report_endpoint(dm_host_family(c->host), r->peer, r->peer_port, false, peer),
+	        dm_report_endpoint(dm_refusal_family(c->host, r), r->peer, r->peer_port, false, peer),
 	        dm_reply_name(r->reply), r->evidence, c->socket);
 	if (c->listener)
 		fprintf(out, ",%u", c->listener);

@@ -434,7 +434,7 @@ draw_alerts(dm_tui *t, const dm_host *h, int y, int rows)
 			g_string_append_printf(s, "refused: %s port %u from %s at frame %"
 			                       G_GUINT64_FORMAT, r->proto == 17 ? "udp" : "tcp",
 			                       r->port,
-			                       dm_report_endpoint(dm_host_family(h), r->peer,
+			                       dm_report_endpoint(dm_refusal_family(h, r), r->peer,
 			                                          r->peer_port, false, peer),
 			                       r->frame);
 			if (r->count > 1)

@@ -192,7 +192,14 @@ dm_report_host_visible(const dm_report *rep, const dm_host *h)
 {
 	if (rep->view->len == 0)
 		return true;
-	return h && dm_report_view_shows(rep, dm_host_family(h), dm_host_address(h));
+	/* --host names any of a host's addresses. */
+	for (guint i = 0; h && i < dm_host_n_addresses(h); i++) {
+		int f;
+		const uint8_t *a = dm_host_address_at(h, i, &f);
+		if (dm_report_view_shows(rep, f, a))
+			return true;
+	}
+	return false;
 }
 
 char *
@@ -234,6 +241,23 @@ dm_report_socket_label(const dm_socket *s)
 	return g_strdup_printf("%s %s", proto, l);
 }
 
+/* "; member K of group on ADDR:PORT by hash" when @s is in a
+ * SO_REUSEPORT group (which member Linux picks depends on its random
+ * hash secret: what holds is that a flow stays on one). */
+static void
+group_note(FILE *out, const dm_socket *s)
+{
+	int k = s ? dm_socket_group_member(s) : -1;
+	if (k < 0)
+		return;
+	char ep[56];
+	uint16_t port;
+	const uint8_t *a = dm_socket_local(s, &port);
+	fprintf(out, "; member %d of group on %s by hash", k,
+	        dm_report_endpoint(dm_socket_family(s), a, port,
+	                           dm_socket_local_is_wildcard(s), ep));
+}
+
 /* The decision in words, e.g. "-> socket 7 udp 10.0.0.2:53 (bound)". */
 static void
 text_decision(dm_report *rep, const dm_decision *d)
@@ -259,10 +283,17 @@ text_decision(dm_report *rep, const dm_decision *d)
 		if (d->state != DM_TCP_NONE)
 			fprintf(out, " %s", dm_tcp_state_name(d->state));
 		if (d->action == DM_ACTION_SPAWNED || d->action == DM_ACTION_ACCEPTED)
-			fprintf(out, " (%s by listener %u, %s)", dm_action_name(d->action),
+			fprintf(out, " (%s%s by listener %u, %s", dm_action_name(d->action),
+			        d->syncookie == DM_COOKIE_USED ? " via syncookie" : "",
 			        dm_socket_id(dm_socket_parent(d->socket)), dm_lookup_name(d->lookup));
+		else if (d->syncookie == DM_COOKIE_SENT)
+			fprintf(out, " (%s, SYN queue full: syncookie-sent, no child",
+			        dm_lookup_name(d->lookup));
 		else
-			fprintf(out, " (%s)", dm_lookup_name(d->lookup));
+			fprintf(out, " (%s", dm_lookup_name(d->lookup));
+		group_note(out, d->action == DM_ACTION_SPAWNED ? dm_socket_parent(d->socket)
+		                                               : d->socket);
+		fputc(')', out);
 		break;
 	}
 	g_free(label);

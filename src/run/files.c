@@ -8,6 +8,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <string.h>
 #include <sys/ioctl.h>
 
@@ -17,6 +18,7 @@
 #include "demuxsim/pipeline.h"
 #include "demuxsim/report-errors.h"
 #include "demuxsim/run.h"
+#include "demuxsim/shard.h"
 #include "demuxsim/split.h"
 #include "progress-int.h"
 #include "run-int.h"
@@ -24,8 +26,9 @@
 /* Open @in, check its link type and set @filter (compiled for it);
  * reports errors when @loud. */
 static dm_capture *
-open_input(const dm_run_input *in, const char *filter, bool loud)
+open_input(const dm_run_input *in, const dm_run_files_config *cfg, bool loud)
 {
+	const char *filter = cfg->filter;
 	GError *err = NULL;
 	dm_capture *cap = dm_capture_open_file(in->path, &err);
 	char lt[64], msg[128];
@@ -55,6 +58,26 @@ open_input(const dm_run_input *in, const char *filter, bool loud)
 		dm_capture_close(cap);
 		return NULL;
 	}
+	uint64_t frames;
+	if (dm_shard_bucket(cfg->shard, in->path, &frames)) {
+		/* A bucket of demuxsim partition: frames numbered as in its
+		 * input. */
+		char *ipath = g_strconcat(in->path, ".frames", NULL);
+		FILE *index = fopen(ipath, "r");
+		char head[128];
+		if (!index || !fgets(head, sizeof head, index)) {
+			if (loud)
+				dm_report_input_error(ipath, 0, index ? "empty frame index"
+				                                      : g_strerror(errno));
+			if (index)
+				fclose(index);
+			g_free(ipath);
+			dm_capture_close(cap);
+			return NULL;
+		}
+		g_free(ipath);
+		dm_capture_set_frame_index(cap, index, frames);
+	}
 	return cap;
 }
 
@@ -69,7 +92,7 @@ collect_evidence(const GArray *inputs, const dm_run_files_config *cfg)
 	for (guint i = 0; i < inputs->len && !dm_stop_signal(); i++) {
 		const dm_run_input *in = &g_array_index(inputs, dm_run_input, i);
 		dm_capture *cap = in->failed || in->unread ? NULL
-		                                           : open_input(in, cfg->filter, false);
+		                                           : open_input(in, cfg, false);
 		if (!cap)
 			continue;
 		dm_capture_add_skipped(cap, carry);
@@ -147,7 +170,7 @@ run_input(const dm_run_input *in, frame_sink *to, const dm_run_files_config *cfg
 		return true;
 	/* A stream cut by a signal may not even hold a file header. */
 	dm_capture *cap = in->failed ? NULL
-	                             : open_input(in, cfg->filter, !g_atomic_int_get(&in->cut));
+	                             : open_input(in, cfg, !g_atomic_int_get(&in->cut));
 	if (!cap)
 		return g_atomic_int_get(&in->cut);
 	/* Frame numbers go on from the frames left out before this input. */
@@ -189,6 +212,7 @@ run_input(const dm_run_input *in, frame_sink *to, const dm_run_files_config *cfg
 	/* The reader thread has ended with the capture's end. */
 	to->carry = dm_capture_pending(cap);
 	dm_pipeline_note_filtered(to->p, dm_capture_filtered(cap));
+	dm_pipeline_note_absent(to->p, dm_capture_absent(cap));
 	dm_frames_free(fr);
 	dm_progress_end_input(to->progress);
 	if (rc < 0 && g_atomic_int_get(&in->cut)) {
@@ -325,9 +349,13 @@ dm_run_files(const dm_run_files_config *cfg, const char *const *names, guint n)
 	dm_split *split = NULL;
 	int status = DM_EXIT_DONE, stopped = 0;
 
-	for (guint i = 0; i < n; i++)
-		g_array_append_val(inputs, ((dm_run_input){ .name = names[i],
+	for (guint i = 0; i < n; i++) {
+		/* A bucket of demuxsim partition is reported as its input. */
+		uint64_t frames;
+		const char *input = dm_shard_bucket(cfg->shard, names[i], &frames);
+		g_array_append_val(inputs, ((dm_run_input){ .name = input ? input : names[i],
 		                                            .path = (char *)names[i], .fd = -1 }));
+	}
 	dm_stop_catch();
 	/* Streams are read twice with --two-pass, and again by --split. */
 	if ((cfg->two_pass || cfg->split_dir) && !dm_run_spool_streams(inputs, &stopped))

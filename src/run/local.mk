@@ -2,6 +2,11 @@
 src_libdemuxsim_la_SOURCES += \
 	src/run/frames.c \
 	src/run/merge.c \
+	src/run/merge-int.h \
+	src/run/merge-state.c \
+	src/run/partition.c \
+	src/run/merge-backlog-int.h \
+	src/run/merge-backlog.c \
 	src/run/pipeline.c \
 	src/run/progress-int.h \
 	src/run/progress.c \

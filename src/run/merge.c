@@ -1,9 +1,11 @@
 /* merge.c - the reports of a run's shards combined into the report of the
- * whole run.  Shard K's report counts the frames of its own flows, and
- * shard 0 also the frames that carry no segment, so counts add up; the
- * sockets several shards created (a listener or a bound UDP socket that
- * many flows reach) are combined; every socket is numbered again by the
- * frame that created it, as a whole run numbers them.
+ * whole run.  Shard K's report counts the packets whose receiving host is
+ * in partition K, and shard 0 also those whose hosts cannot be told, so
+ * counts add up; each host is simulated by one shard (declared sockets,
+ * held by every shard, are combined); every socket is numbered again by
+ * the frame, packet and event that created it, as a whole run numbers
+ * them, those a shard discarded taking their ids too; what the shards
+ * held is added up frame by frame for the "state" section.
  */
 #include "config.h"
 
@@ -13,16 +15,10 @@
 #include "demuxsim/decode.h"
 #include "demuxsim/merge.h"
 #include "demuxsim/shard.h"
+#include "merge-int.h"
+#include "merge-backlog-int.h"
 
 G_DEFINE_QUARK(dm-merge-error-quark, dm_merge_error)
-
-typedef struct {
-	const char *path;
-	JsonNode *root;
-	JsonObject *doc;
-	gint64 k;
-	GHashTable *by_id;        /* its socket id -> msock */
-} shard_in;
 
 /* One socket of the whole run, from the shards that had it. */
 typedef struct {
@@ -35,7 +31,17 @@ typedef struct {
 	const char *first, *last;        /* times as text, NULL: none */
 	JsonObject *latest;       /* the entry with the latest last_frame */
 	gint64 id;                /* in the whole run */
+	JsonNode *backlog;        /* a listener's queues, combined, or NULL */
 } msock;
+
+static void
+msock_free(gpointer p)
+{
+	msock *m = p;
+	if (m->backlog)
+		json_node_unref(m->backlog);
+	g_free(m);
+}
 
 typedef struct {
 	int family;
@@ -49,40 +55,8 @@ typedef struct {
 	GPtrArray *refused;       /* JsonObject * */
 	JsonNode *dropped;        /* summed */
 	JsonNode *retired;        /* summed, or NULL */
+	JsonObject *first;        /* its object in the first shard that has it */
 } mhost;
-
-static gint64
-member_int(JsonObject *o, const char *name)
-{
-	JsonNode *n = json_object_get_member(o, name);
-	if (!n || JSON_NODE_TYPE(n) != JSON_NODE_VALUE)
-		return 0;
-	return json_node_get_int(n);
-}
-
-static const char *
-member_string(JsonObject *o, const char *name)
-{
-	JsonNode *n = json_object_get_member(o, name);
-	if (!n || JSON_NODE_TYPE(n) != JSON_NODE_VALUE ||
-	    json_node_get_value_type(n) != G_TYPE_STRING)
-		return NULL;
-	return json_node_get_string(n);
-}
-
-static JsonObject *
-member_object(JsonObject *o, const char *name)
-{
-	JsonNode *n = o ? json_object_get_member(o, name) : NULL;
-	return n && JSON_NODE_HOLDS_OBJECT(n) ? json_node_get_object(n) : NULL;
-}
-
-static JsonArray *
-member_array(JsonObject *o, const char *name)
-{
-	JsonNode *n = o ? json_object_get_member(o, name) : NULL;
-	return n && JSON_NODE_HOLDS_ARRAY(n) ? json_node_get_array(n) : NULL;
-}
 
 /* --- Reading and checking ------------------------------------------------ */
 
@@ -104,14 +78,14 @@ load(shard_in *in, GError **error)
 	g_object_unref(p);
 	in->doc = in->root && JSON_NODE_HOLDS_OBJECT(in->root) ?
 	          json_node_get_object(in->root) : NULL;
-	JsonObject *sh = member_object(in->doc, "shard");
-	if (!sh || !member_array(in->doc, "hosts") || !member_string(sh, "version") ||
-	    !member_array(sh, "options")) {
+	JsonObject *sh = dm_merge_object(in->doc, "shard");
+	if (!sh || !dm_merge_array(in->doc, "hosts") || !dm_merge_string(sh, "version") ||
+	    !dm_merge_array(sh, "options")) {
 		g_set_error(error, DM_MERGE_ERROR, 1, "%s: not a shard report "
 		            "(made by demuxsim --shard K/N -q --format json)", in->path);
 		return false;
 	}
-	in->k = member_int(sh, "k");
+	in->k = dm_merge_int(sh, "k");
 	in->by_id = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
 	return true;
 }
@@ -128,14 +102,14 @@ same_node(JsonNode *a, JsonNode *b)
 static bool
 check_set(shard_in *in, guint n, GError **error)
 {
-	JsonObject *s0 = member_object(in[0].doc, "shard");
-	gint64 count = member_int(s0, "n");
+	JsonObject *s0 = dm_merge_object(in[0].doc, "shard");
+	gint64 count = dm_merge_int(s0, "n");
 	for (guint i = 0; i < n; i++) {
-		JsonObject *si = member_object(in[i].doc, "shard");
+		JsonObject *si = dm_merge_object(in[i].doc, "shard");
 		const char *what = NULL;
-		if (strcmp(member_string(si, "version"), PACKAGE_VERSION) != 0) {
+		if (strcmp(dm_merge_string(si, "version"), PACKAGE_VERSION) != 0) {
 			g_set_error(error, DM_MERGE_ERROR, 1, "%s: made by demuxsim %s, this is %s",
-			            in[i].path, member_string(si, "version"), PACKAGE_VERSION);
+			            in[i].path, dm_merge_string(si, "version"), PACKAGE_VERSION);
 			return false;
 		}
 		if (json_object_has_member(in[i].doc, "interrupted")) {
@@ -143,14 +117,14 @@ check_set(shard_in *in, guint n, GError **error)
 			            "(it saw only part of the capture): run it again", in[i].path);
 			return false;
 		}
-		if (member_int(si, "n") != count)
+		if (dm_merge_int(si, "n") != count)
 			what = "a different number of shards";
 		else if (!same_node(json_object_get_member(si, "options"),
 		                    json_object_get_member(s0, "options")))
 			what = "different options or files";
 		else if (!same_node(json_object_get_member(in[i].doc, "files"),
 		                    json_object_get_member(in[0].doc, "files")) ||
-		         member_int(in[i].doc, "frames") != member_int(in[0].doc, "frames"))
+		         dm_merge_int(in[i].doc, "frames") != dm_merge_int(in[0].doc, "frames"))
 			what = "different captures";
 		if (what) {
 			g_set_error(error, DM_MERGE_ERROR, 1, "%s: shard of another run (%s than %s)",
@@ -180,45 +154,14 @@ check_set(shard_in *in, guint n, GError **error)
 	return true;
 }
 
-/* --- Counts ------------------------------------------------------------ */
-
-/* @into plus @add: integers summed (those named max_* taken once: they are
- * limits), objects member by member, anything else kept from @into. */
-static JsonNode *
-sum_nodes(JsonNode *into, JsonNode *add)
-{
-	if (!into)
-		return json_node_copy(add);
-	if (JSON_NODE_HOLDS_OBJECT(into) && JSON_NODE_HOLDS_OBJECT(add)) {
-		JsonObject *a = json_node_get_object(into), *b = json_node_get_object(add);
-		GList *names = json_object_get_members(b);
-		for (GList *l = names; l; l = l->next) {
-			const char *name = l->data;
-			JsonNode *mine = json_object_get_member(a, name);
-			JsonNode *theirs = json_object_get_member(b, name);
-			if (mine && g_str_has_prefix(name, "max_"))
-				continue;
-			JsonNode *sum = sum_nodes(mine ? json_node_copy(mine) : NULL, theirs);
-			json_object_set_member(a, name, sum);
-		}
-		g_list_free(names);
-		return into;
-	}
-	if (JSON_NODE_HOLDS_VALUE(into) && JSON_NODE_HOLDS_VALUE(add) &&
-	    json_node_get_value_type(into) == G_TYPE_INT64 &&
-	    json_node_get_value_type(add) == G_TYPE_INT64)
-		json_node_set_int(into, json_node_get_int(into) + json_node_get_int(add));
-	return into;
-}
-
 /* --- Hosts and sockets --------------------------------------------------- */
 
 /* The host at @address in the tenant network @tunnel (NULL: none). */
 static mhost *
 host_for(GHashTable *hosts, const char *address, JsonObject *tunnel)
 {
-	const char *kind = tunnel ? member_string(tunnel, "kind") : NULL;
-	gint64 id = tunnel ? member_int(tunnel, "id") : 0;
+	const char *kind = tunnel ? dm_merge_string(tunnel, "kind") : NULL;
+	gint64 id = tunnel ? dm_merge_int(tunnel, "id") : 0;
 	char *key = g_strdup_printf("%s%%%s:%" G_GINT64_FORMAT, address, kind ? kind : "", id);
 	mhost *h = g_hash_table_lookup(hosts, key);
 	if (h) {
@@ -235,7 +178,7 @@ host_for(GHashTable *hosts, const char *address, JsonObject *tunnel)
 		memset(h->addr, 0, sizeof h->addr);
 	h->by_key = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 	                                  (GDestroyNotify)g_ptr_array_unref);
-	h->sockets = g_ptr_array_new_with_free_func(g_free);
+	h->sockets = g_ptr_array_new_with_free_func(msock_free);
 	h->refused = g_ptr_array_new();
 	g_hash_table_insert(hosts, key, h);
 	return h;
@@ -258,7 +201,7 @@ host_free(gpointer p)
 static const char *
 shard_time(JsonObject *s, const char *name)
 {
-	return member_string(member_object(s, "shard"), name);
+	return dm_merge_string(dm_merge_object(s, "shard"), name);
 }
 
 /* Add socket @s of input @i to @h: a socket another shard also created
@@ -267,9 +210,9 @@ shard_time(JsonObject *s, const char *name)
 static void
 add_socket(mhost *h, shard_in *in, int i, JsonObject *s, GHashTable *seen)
 {
-	const char *remote = member_string(s, "remote");
-	char *key = g_strdup_printf("%s %s %s %s", member_string(s, "proto"),
-	                            member_string(s, "kind"), member_string(s, "local"),
+	const char *remote = dm_merge_string(s, "remote");
+	char *key = g_strdup_printf("%s %s %s %s", dm_merge_string(s, "proto"),
+	                            dm_merge_string(s, "kind"), dm_merge_string(s, "local"),
 	                            remote ? remote : "-");
 	/* Which occurrence of the key in this shard. */
 	guint nth = GPOINTER_TO_UINT(g_hash_table_lookup(seen, key));
@@ -282,33 +225,37 @@ add_socket(mhost *h, shard_in *in, int i, JsonObject *s, GHashTable *seen)
 		g_free(key);
 	}
 	/* Creation order: the frame, then the packet inside its tunnels. */
-	JsonObject *so = member_object(s, "shard");
-	gint64 created = member_int(so, "created_frame") * DM_SHARD_PACKETS +
-	                 member_int(so, "created_packet");
-	gint64 ff = member_int(s, "first_frame"), lf = member_int(s, "last_frame");
+	JsonObject *so = dm_merge_object(s, "shard");
+	JsonNode *on_receive = json_object_get_member(so, "created_on_receive");
+	gint64 created = (gint64)DM_SHARD_AT(dm_merge_int(so, "created_frame"),
+	                                     dm_merge_int(so, "created_packet"),
+	                                     on_receive && JSON_NODE_HOLDS_VALUE(on_receive) &&
+	                                     json_node_get_boolean(on_receive));
+	gint64 ff = dm_merge_int(s, "first_frame"), lf = dm_merge_int(s, "last_frame");
 	msock *m;
 	if (nth < same->len) {
 		m = g_ptr_array_index(same, nth);
 		if (created < m->created) {
 			m->base = s;
 			m->base_in = i;
-			m->base_id = member_int(s, "id");
+			m->base_id = dm_merge_int(s, "id");
 			m->created = created;
 		}
 	} else {
 		m = g_new0(msock, 1);
 		m->base = s;
 		m->base_in = i;
-		m->base_id = member_int(s, "id");
+		m->base_id = dm_merge_int(s, "id");
 		m->created = created;
 		m->latest = s;
 		g_ptr_array_add(same, m);
 		g_ptr_array_add(h->sockets, m);
 	}
-	m->segments += member_int(s, "segments");
-	m->bytes += member_int(s, "bytes");
-	m->bad += member_int(s, "bad_checksums");
-	m->peers += member_int(s, "peers");
+	m->segments += dm_merge_int(s, "segments");
+	m->bytes += dm_merge_int(s, "bytes");
+	m->bad += dm_merge_int(s, "bad_checksums");
+	m->peers += dm_merge_int(s, "peers");
+	m->backlog = dm_merge_backlog_add(m->backlog, json_object_get_member(s, "backlog"));
 	if (ff && (!m->first_frame || ff < m->first_frame)) {
 		m->first_frame = ff;
 		m->first = shard_time(s, "first");
@@ -319,25 +266,27 @@ add_socket(mhost *h, shard_in *in, int i, JsonObject *s, GHashTable *seen)
 		m->latest = s;
 	}
 	gint64 *id = g_new(gint64, 1);
-	*id = member_int(s, "id");
+	*id = dm_merge_int(s, "id");
 	g_hash_table_insert(in->by_id, id, m);
 }
 
 static void
 add_host(GHashTable *hosts, shard_in *in, int i, JsonObject *ho)
 {
-	mhost *h = host_for(hosts, member_string(ho, "address"), member_object(ho, "tunnel"));
-	JsonArray *socks = member_array(ho, "sockets");
-	JsonArray *refused = member_array(ho, "refused");
+	mhost *h = host_for(hosts, dm_merge_string(ho, "address"), dm_merge_object(ho, "tunnel"));
+	if (!h->first)
+		h->first = ho;
+	JsonArray *socks = dm_merge_array(ho, "sockets");
+	JsonArray *refused = dm_merge_array(ho, "refused");
 	GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	for (guint j = 0; socks && j < json_array_get_length(socks); j++)
 		add_socket(h, in, i, json_array_get_object_element(socks, j), seen);
 	g_hash_table_unref(seen);
 	for (guint j = 0; refused && j < json_array_get_length(refused); j++)
 		g_ptr_array_add(h->refused, json_array_get_object_element(refused, j));
-	h->dropped = sum_nodes(h->dropped, json_object_get_member(ho, "dropped"));
+	h->dropped = dm_merge_sum(h->dropped, json_object_get_member(ho, "dropped"));
 	if (json_object_has_member(ho, "retired"))
-		h->retired = sum_nodes(h->retired, json_object_get_member(ho, "retired"));
+		h->retired = dm_merge_sum(h->retired, json_object_get_member(ho, "retired"));
 }
 
 static gint
@@ -371,8 +320,8 @@ creation_order(gconstpointer a, gconstpointer b)
 static gint
 refusal_order(gconstpointer a, gconstpointer b)
 {
-	gint64 x = member_int(*(JsonObject *const *)a, "frame");
-	gint64 y = member_int(*(JsonObject *const *)b, "frame");
+	gint64 x = dm_merge_int(*(JsonObject *const *)a, "frame");
+	gint64 y = dm_merge_int(*(JsonObject *const *)b, "frame");
 	return x < y ? -1 : x > y;
 }
 
@@ -432,7 +381,7 @@ socket_node(msock *m, shard_in *in)
 		if (strcmp(name, "id") == 0) {
 			v = int_node(m->id);
 		} else if (strcmp(name, "parent") == 0) {
-			gint64 pid = member_int(m->base, "parent");
+			gint64 pid = dm_merge_int(m->base, "parent");
 			msock *p = pid ? g_hash_table_lookup(in[m->base_in].by_id, &pid) : NULL;
 			v = p ? int_node(p->id) : json_node_new(JSON_NODE_NULL);
 		} else if (strcmp(name, "state") == 0) {
@@ -457,6 +406,8 @@ socket_node(msock *m, shard_in *in)
 			v = m->first_frame ? int_node(m->first_frame) : json_node_new(JSON_NODE_NULL);
 		} else if (strcmp(name, "last_frame") == 0) {
 			v = m->last_frame ? int_node(m->last_frame) : json_node_new(JSON_NODE_NULL);
+		} else if (strcmp(name, "backlog") == 0) {
+			continue;  /* below, combined */
 		} else {
 			v = json_node_copy(json_object_get_member(m->base, name));
 		}
@@ -466,6 +417,8 @@ socket_node(msock *m, shard_in *in)
 	if (json_object_has_member(m->latest, "retired"))
 		json_object_set_member(o, "retired",
 		                       json_node_copy(json_object_get_member(m->latest, "retired")));
+	if (m->backlog)  /* after "retired", as a whole run writes it */
+		json_object_set_member(o, "backlog", json_node_copy(m->backlog));
 	JsonNode *n = json_node_new(JSON_NODE_OBJECT);
 	json_node_take_object(n, o);
 	return n;
@@ -476,6 +429,13 @@ host_node(mhost *h, shard_in *in)
 {
 	JsonObject *o = json_object_new();
 	json_object_set_string_member(o, "address", h->address);
+	/* A host of several addresses: the same in every shard. */
+	if (h->first && json_object_has_member(h->first, "name"))
+		json_object_set_member(o, "name",
+		                       json_node_copy(json_object_get_member(h->first, "name")));
+	if (h->first && json_object_has_member(h->first, "addresses"))
+		json_object_set_member(o, "addresses",
+		                       json_node_copy(json_object_get_member(h->first, "addresses")));
 	if (h->tunnel)
 		json_object_set_object_member(o, "tunnel", json_object_ref(h->tunnel));
 	JsonArray *socks = json_array_new();
@@ -500,22 +460,34 @@ host_node(mhost *h, shard_in *in)
 }
 
 /* Renumber every socket in creation order (the order of their ids in a
- * whole run); sockets within a host stay in that order too. */
+ * whole run), the sockets the shards made but do not list (@unlisted:
+ * gint64 pairs, id and creation place) taking their ids too; sockets within a host
+ * stay in that order.
+ * Returns: the ids given. */
 static gint64
-number_sockets(GPtrArray *hosts)
+number_sockets(GPtrArray *hosts, GArray *unlisted)
 {
-	GPtrArray *all = g_ptr_array_new();
+	GPtrArray *all = g_ptr_array_new_with_free_func(NULL);
+	GPtrArray *holes = g_ptr_array_new_with_free_func(g_free);
 	for (guint i = 0; i < hosts->len; i++) {
 		mhost *h = g_ptr_array_index(hosts, i);
 		g_ptr_array_sort(h->sockets, creation_order);
 		for (guint j = 0; j < h->sockets->len; j++)
 			g_ptr_array_add(all, g_ptr_array_index(h->sockets, j));
 	}
+	for (guint i = 0; i + 1 < unlisted->len; i += 2) {
+		msock *m = g_new0(msock, 1);
+		m->base_id = g_array_index(unlisted, gint64, i);
+		m->created = g_array_index(unlisted, gint64, i + 1);
+		g_ptr_array_add(holes, m);
+		g_ptr_array_add(all, m);
+	}
 	g_ptr_array_sort(all, creation_order);
 	for (guint i = 0; i < all->len; i++)
 		((msock *)g_ptr_array_index(all, i))->id = (gint64)i + 1;
 	gint64 n = all->len;
 	g_ptr_array_unref(all);
+	g_ptr_array_unref(holes);
 	return n;
 }
 
@@ -553,7 +525,9 @@ shard_order(gconstpointer a, gconstpointer b)
 typedef struct {
 	gint64 created;   /* socket ids the shards gave */
 	gint64 listed;    /* sockets the shards list */
-	gint64 merged;    /* sockets listed once combined */
+	gint64 ids;       /* ids given once combined */
+	GArray *unlisted; /* gint64 pairs: the unlisted ones' ids in their
+	                   * shard and where they were created */
 } merge_counts;
 
 /* Member @name of the merged document, from the shards' @in (@n of
@@ -569,9 +543,12 @@ merged_member(const char *name, shard_in *in, guint n, const GPtrArray *hosts,
 			json_array_add_element(a, host_node(g_ptr_array_index(hosts, i), in));
 		v = json_node_new(JSON_NODE_ARRAY);
 		json_node_take_array(v, a);
+	} else if (strcmp(name, "state") == 0) {
+		v = dm_merge_state(in, n);
 	} else if (strcmp(name, "sockets") == 0) {
-		/* Ids given: those of every shard, less the combined ones. */
-		v = int_node(mc->created - (mc->listed - mc->merged));
+		/* Ids given: the listed sockets once combined, and the
+		 * unlisted ones. */
+		v = int_node(mc->ids);
 	} else if (strcmp(name, "files") == 0 || strcmp(name, "frames") == 0 ||
 	           strcmp(name, "reassembly") == 0 || strcmp(name, "capture") == 0) {
 		/* The same in every shard: every shard reads every frame and
@@ -581,27 +558,37 @@ merged_member(const char *name, shard_in *in, guint n, const GPtrArray *hosts,
 		for (guint i = 0; i < n; i++) {
 			JsonNode *x = json_object_get_member(in[i].doc, name);
 			if (x)
-				v = sum_nodes(v, x);
+				v = dm_merge_sum(v, x);
 		}
 	}
 	return v;
 }
 
 /* Combine the hosts of every shard into @hosts; count into @mc.
- * Returns: whether a shard's report had sockets leave the table. */
+ * Returns: whether a shard's report had entries evicted. */
 static bool
 combine_hosts(shard_in *in, guint n, GHashTable *hosts, merge_counts *mc)
 {
 	bool crossing = false;
 	for (guint i = 0; i < n; i++) {
-		JsonArray *ha = member_array(in[i].doc, "hosts");
-		mc->created += member_int(in[i].doc, "sockets");
+		JsonArray *ha = dm_merge_array(in[i].doc, "hosts");
+		mc->created += dm_merge_int(in[i].doc, "sockets");
 		for (guint j = 0; j < json_array_get_length(ha); j++) {
 			JsonObject *ho = json_array_get_object_element(ha, j);
-			mc->listed += json_array_get_length(member_array(ho, "sockets"));
+			mc->listed += json_array_get_length(dm_merge_array(ho, "sockets"));
 			add_host(hosts, &in[i], (int)i, ho);
 		}
-		crossing |= json_object_has_member(in[i].doc, "state");
+		crossing |= dm_merge_evicted(dm_merge_object(in[i].doc, "state"));
+		JsonArray *un = dm_merge_array(dm_merge_object(in[i].doc, "shard"), "unlisted");
+		for (guint j = 0; un && j < json_array_get_length(un); j++) {
+			/* [its id in the shard, where it was created] */
+			JsonArray *e = json_array_get_array_element(un, j);
+			if (!e || json_array_get_length(e) != 2)
+				continue;
+			gint64 pair[2] = { json_array_get_int_element(e, 0),
+			                   json_array_get_int_element(e, 1) };
+			g_array_append_vals(mc->unlisted, pair, 2);
+		}
 	}
 	return crossing;
 }
@@ -627,7 +614,7 @@ dm_merge_shards(const char *const *paths, guint n, char **warning, GError **erro
 	JsonNode *result = NULL;
 	GHashTable *hosts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, host_free);
 	GPtrArray *sorted = NULL, *order = NULL;
-	merge_counts mc = { 0, 0, 0 };
+	merge_counts mc = { 0, 0, 0, g_array_new(FALSE, FALSE, sizeof(gint64)) };
 
 	*warning = NULL;
 	for (guint i = 0; i < n; i++) {
@@ -641,7 +628,16 @@ dm_merge_shards(const char *const *paths, guint n, char **warning, GError **erro
 
 	bool crossing = combine_hosts(in, n, hosts, &mc);
 	sorted = sorted_hosts(hosts);
-	mc.merged = number_sockets(sorted);
+	mc.ids = number_sockets(sorted, mc.unlisted);
+	bool queues_differ = false;
+	for (guint i = 0; i < sorted->len; i++) {
+		mhost *h = g_ptr_array_index(sorted, i);
+		for (guint j = 0; j < h->sockets->len; j++) {
+			msock *m = g_ptr_array_index(h->sockets, j);
+			if (m->backlog && !dm_merge_backlog_finish(m->backlog))
+				queues_differ = true;
+		}
+	}
 
 	JsonObject *doc = json_object_new();
 	order = member_order(in, n);
@@ -652,11 +648,16 @@ dm_merge_shards(const char *const *paths, guint n, char **warning, GError **erro
 	}
 	result = json_node_new(JSON_NODE_OBJECT);
 	json_node_take_object(result, doc);
-	if (crossing || mc.created != mc.listed)
-		*warning = g_strdup("sockets were expired, evicted or left out (--host): "
-		                    "socket ids and the \"state\" counts may differ from a whole run");
+	if (crossing)
+		*warning = g_strdup("entries were evicted under --max-sockets/--max-memory, "
+		                    "each shard within its share of the budget: the sockets "
+		                    "listed and the \"state\" section may differ from a whole run");
+	else if (queues_differ)
+		*warning = g_strdup("a listener's SYN queue filled in a shard: its queue peaks, "
+		                    "SYN cookies and syn-queue-full drops may differ from a whole run");
 
 out:
+	g_array_unref(mc.unlisted);
 	if (order)
 		g_ptr_array_unref(order);
 	if (sorted)

@@ -7,12 +7,14 @@ cli_tests = \
 	tests/cli/test-explain \
 	tests/cli/test-captures \
 	tests/cli/test-flood \
+	tests/cli/test-backlog \
 	tests/cli/test-scenarios \
 	tests/cli/test-pictures \
 	tests/cli/test-badinput \
 	tests/cli/test-regress \
 	tests/cli/test-hostile \
 	tests/cli/test-shard \
+	tests/cli/test-partition \
 	tests/cli/test-threads \
 	tests/cli/test-onepass \
 	tests/cli/test-habits \
@@ -23,18 +25,24 @@ cli_tests = \
 	tests/cli/test-tui \
 	tests/cli/test-filter \
 	tests/cli/test-pcapng \
-	tests/cli/test-tunnel
-cli_scripts = tests/cli/test-live.sh tests/cli/test-signals.sh
+	tests/cli/test-tunnel \
+	tests/cli/test-ss \
+	tests/cli/test-reuse
+cli_scripts = tests/cli/test-live.sh tests/cli/test-signals.sh tests/cli/test-slurm.sh \
+	tests/cli/test-kernel-oracle.sh
 tests_cli_test_badinput_SOURCES = tests/cli/test-badinput.c tests/cli/testrun.h
 tests_cli_test_captures_SOURCES = tests/cli/test-captures.c tests/cli/testrun.h
 tests_cli_test_explain_SOURCES = tests/cli/test-explain.c tests/cli/testrun.h
+tests_cli_test_backlog_SOURCES = tests/cli/test-backlog.c tests/cli/testrun.h
 tests_cli_test_flood_SOURCES = tests/cli/test-flood.c tests/cli/testrun.h
 tests_cli_test_frag_SOURCES = tests/cli/test-frag.c tests/cli/testrun.h
 tests_cli_test_hostile_SOURCES = tests/cli/test-hostile.c tests/cli/testrun.h
 tests_cli_test_pictures_SOURCES = tests/cli/test-pictures.c tests/cli/testrun.h
 tests_cli_test_regress_SOURCES = tests/cli/test-regress.c tests/cli/testrun.h
 tests_cli_test_scenarios_SOURCES = tests/cli/test-scenarios.c tests/cli/testrun.h
-tests_cli_test_shard_SOURCES = tests/cli/test-shard.c tests/cli/testrun.h
+tests_cli_test_shard_SOURCES = tests/cli/test-shard.c tests/cli/testrun.h tests/cli/shardrun.h
+tests_cli_test_partition_SOURCES = tests/cli/test-partition.c tests/cli/testrun.h \
+	tests/cli/shardrun.h
 tests_cli_test_threads_SOURCES = tests/cli/test-threads.c tests/cli/testrun.h
 tests_cli_test_habits_SOURCES = tests/cli/test-habits.c tests/cli/testrun.h
 tests_cli_test_calls_SOURCES = tests/cli/test-calls.c tests/cli/testrun.h tests/unit/chromium.h
@@ -45,6 +53,8 @@ tests_cli_test_tui_SOURCES = tests/cli/test-tui.c tests/cli/testrun.h
 tests_cli_test_filter_SOURCES = tests/cli/test-filter.c tests/cli/testrun.h
 tests_cli_test_pcapng_SOURCES = tests/cli/test-pcapng.c tests/cli/testrun.h
 tests_cli_test_tunnel_SOURCES = tests/cli/test-tunnel.c tests/cli/testrun.h
+tests_cli_test_ss_SOURCES = tests/cli/test-ss.c tests/cli/testrun.h
+tests_cli_test_reuse_SOURCES = tests/cli/test-reuse.c tests/cli/testrun.h
 tests_cli_test_onepass_SOURCES = tests/cli/test-onepass.c tests/cli/testrun.h tests/gen/wire.h
 # What test-pictures leaves for people to look at (the HTML report and its
 # screenshot, the diagrams it laid out), until make clean.
@@ -52,4 +62,4 @@ PICTURES_ARTIFACTS = tests/cli/pictures-report.html tests/cli/report-screenshot.
 	tests/cli/pictures-demux.dot tests/cli/pictures-demux.dot.svg \
 	tests/cli/pictures-max-nodes.dot tests/cli/pictures-max-nodes.dot.svg \
 	tests/cli/pictures-max-nodes-endpoints.dot tests/cli/pictures-max-nodes-endpoints.dot.svg
-EXTRA_DIST += $(cli_scripts)
+EXTRA_DIST += $(cli_scripts) tests/cli/kernel-oracle.py

@@ -44,12 +44,6 @@
 static tr_paths paths;
 
 static gchar *
-capture(const char *name)
-{
-	return g_build_filename(paths.srcdir, "captures", name, NULL);
-}
-
-static gchar *
 run_ok(const char *const *args)
 {
 	return tr_run_ok(paths.tool, args);
@@ -187,8 +181,8 @@ check_timing(const want *x, JsonObject *c)
 static void
 test_teaching_truth(void)
 {
-	gchar *pcap = capture("teaching.pcap");
-	gchar *log = capture("teaching.calls.log");
+	gchar *pcap = tr_capture(&paths, "teaching.pcap");
+	gchar *log = tr_capture(&paths, "teaching.calls.log");
 	const char *args[] = { "--format", "json", "-q", "--calls", "-r", pcap, NULL };
 	gchar *out = run_ok(args);
 	GArray *w = read_log(log);
@@ -247,7 +241,7 @@ calls_part(const char *out)
 static void
 check_expected(const char *pcap_name, gchar *exp_path)
 {
-	gchar *pcap = capture(pcap_name);
+	gchar *pcap = tr_capture(&paths, pcap_name);
 	const char *args[] = { "-q", "--calls", "-r", pcap, NULL };
 	gchar *out = run_ok(args), *want_text = NULL;
 	g_assert_true(g_file_get_contents(exp_path, &want_text, NULL, NULL));
@@ -268,14 +262,14 @@ test_veth_expected(void)
 static void
 test_teaching_expected(void)
 {
-	check_expected("teaching.pcap", capture("teaching.calls.txt"));
+	check_expected("teaching.pcap", tr_capture(&paths, "teaching.calls.txt"));
 }
 
 static void
 test_veth_declared(void)
 {
-	gchar *pcap = capture("veth-ns.pcap");
-	gchar *ini = capture("veth-ns.ini");
+	gchar *pcap = tr_capture(&paths, "veth-ns.pcap");
+	gchar *ini = tr_capture(&paths, "veth-ns.ini");
 	const char *args[] = { "-q", "--calls", "--sockets", ini, "-r", pcap, NULL };
 	gchar *out = run_ok(args);
 	const char *part = calls_part(out);
@@ -298,7 +292,7 @@ test_veth_declared(void)
 static void
 test_json_hosts(void)
 {
-	gchar *pcap = capture("veth-ns.pcap");
+	gchar *pcap = tr_capture(&paths, "veth-ns.pcap");
 	const char *args[] = { "--format", "json", "-q", "--calls", "--host", "10.99.0.1", "-r",
 	                       pcap, NULL };
 	gchar *out = run_ok(args);
@@ -343,7 +337,7 @@ test_json_hosts(void)
 static void
 test_options_bad(void)
 {
-	gchar *pcap = capture("veth-ns.pcap");
+	gchar *pcap = tr_capture(&paths, "veth-ns.pcap");
 	const char *bad[][8] = {
 		{ "--ladder", "nonsense", "-r", pcap, NULL },
 		{ "--ladder", "10.0.0.1:80-[::1]:80", "-r", pcap, NULL },
@@ -394,7 +388,7 @@ xml_elements(const char *text)
 static void
 test_ladder_svg(void)
 {
-	gchar *pcap = capture("teaching.pcap");
+	gchar *pcap = tr_capture(&paths, "teaching.pcap");
 	/* Socket 3 is the server's end of the connection to port 12345. */
 	const char *by_id[] = { "--ladder", "3", "-r", pcap, NULL };
 	const char *by_tuple[] = { "--ladder", "10.97.0.1:42368-10.97.0.2:12345", "-r", pcap, NULL };
@@ -433,7 +427,7 @@ test_ladder_svg(void)
 static void
 test_html_sections(void)
 {
-	gchar *pcap = capture("teaching.pcap");
+	gchar *pcap = tr_capture(&paths, "teaching.pcap");
 	gchar *dir = g_dir_make_tmp("test-calls-XXXXXX", NULL);
 	gchar *page = g_build_filename(dir, "run.html", NULL);
 	const char *args[] = { "-q", "--report", page, "-r", pcap, NULL };
@@ -486,7 +480,7 @@ test_ladder_chromium(void)
 		g_test_skip("Chromium is not installed: the ladder was not drawn");
 		return;
 	}
-	gchar *pcap = capture("teaching.pcap");
+	gchar *pcap = tr_capture(&paths, "teaching.pcap");
 	gchar *dir = g_dir_make_tmp("test-calls-XXXXXX", NULL);
 	const char *args[] = { "--ladder", "3", "-r", pcap, NULL };
 	gchar *svg = run_ok(args);

@@ -12,33 +12,17 @@
 
 static tr_paths paths;
 
+/* demuxsim @args, exit status @want: see tr_run_status(). */
 static gchar *
-capture(const char *name)
+run_status(const char *const *args, int want, gchar **err_out)
 {
-	return g_build_filename(paths.srcdir, "captures", name, NULL);
-}
-
-/* demuxsim @args: its standard output (g_free it), exit status @want;
- * its standard error into *@err when asked. */
-static gchar *
-run_full(const char *const *args, int want, gchar **err_out)
-{
-	gchar *out = NULL, *err = NULL;
-	int st = tr_run(NULL, paths.tool, args, &out, &err);
-	if (st != want)
-		g_test_message("stderr: %s", err);
-	g_assert_cmpint(st, ==, want);
-	if (err_out)
-		*err_out = err;
-	else
-		g_free(err);
-	return out;
+	return tr_run_status(paths.tool, args, want, err_out);
 }
 
 static gchar *
 run_ok(const char *const *args)
 {
-	return run_full(args, 0, NULL);
+	return run_status(args, 0, NULL);
 }
 
 /* The frame numbers starting the trace lines of @text. */
@@ -73,7 +57,7 @@ json_counts(const char *out, guint64 *frames, guint64 *filtered)
 static void
 test_trailing_words(void)
 {
-	gchar *cap = capture("checksums.pcap");
+	gchar *cap = tr_capture(&paths, "checksums.pcap");
 	gchar *all = run_ok((const char *const[]){ "-r", cap, NULL });
 	gchar *udp = run_ok((const char *const[]){ "-r", cap, "udp", NULL });
 	GArray *na = frame_numbers(all), *nu = frame_numbers(udp);
@@ -116,11 +100,11 @@ test_trailing_words(void)
 static void
 test_dash_f(void)
 {
-	gchar *cap = capture("demux.pcap");
+	gchar *cap = tr_capture(&paths, "demux.pcap");
 	gchar *w = run_ok((const char *const[]){ "-r", cap, "tcp", "port", "80", NULL });
 	gchar *f = run_ok((const char *const[]){ "-f", "tcp port 80", "-r", cap, NULL });
 	g_assert_cmpstr(w, ==, f);
-	gchar *both = run_full((const char *const[]){ "-f", "udp", "-r", cap, "tcp", NULL }, 2, NULL);
+	gchar *both = run_status((const char *const[]){ "-f", "udp", "-r", cap, "tcp", NULL }, 2, NULL);
 	g_assert_cmpstr(both, ==, "");
 	g_free(both);
 	g_free(w);
@@ -132,9 +116,9 @@ test_dash_f(void)
 static void
 test_bad(void)
 {
-	gchar *cap = capture("demux.pcap");
+	gchar *cap = tr_capture(&paths, "demux.pcap");
 	gchar *err = NULL;
-	gchar *out = run_full((const char *const[]){ "-r", cap, "tcp", "port", NULL }, 2, &err);
+	gchar *out = run_status((const char *const[]){ "-r", cap, "tcp", "port", NULL }, 2, &err);
 	g_assert_cmpstr(out, ==, "");
 	g_assert_true(g_str_has_prefix(err, "demuxsim: bad filter \"tcp port\": "));
 	g_assert_cmpuint(strlen(strchr(err, '\n')), ==, 1);
@@ -147,7 +131,7 @@ test_bad(void)
 static void
 test_threads_same(void)
 {
-	gchar *cap = capture("checksums.pcapng");
+	gchar *cap = tr_capture(&paths, "checksums.pcapng");
 	gchar *one = run_ok((const char *const[]){ "-r", cap, "udp", NULL });
 	const char *const forms[][3] = { { "--threads", "2", NULL }, { "--threads", "3", NULL },
 	                                 { "--two-pass", NULL, NULL }, { "--shard", "0/1", NULL } };
@@ -176,7 +160,7 @@ test_threads_same(void)
 static void
 test_stdin(void)
 {
-	gchar *cap = capture("checksums.pcapng");
+	gchar *cap = tr_capture(&paths, "checksums.pcapng");
 	gchar *want = run_ok((const char *const[]){ "-r", cap, "udp", NULL });
 	gchar *q = g_shell_quote(cap), *t = g_shell_quote(paths.tool);
 	gchar *cmd = g_strdup_printf("%s -r - udp < %s", t, q);
@@ -198,7 +182,7 @@ test_stdin(void)
 static void
 test_read_repeated(void)
 {
-	gchar *cap = capture("demux.pcap");
+	gchar *cap = tr_capture(&paths, "demux.pcap");
 	gchar *one = run_ok((const char *const[]){ "-q", "--format", "json", "-r", cap, NULL });
 	gchar *two = run_ok((const char *const[]){ "-q", "--format", "json", "-r", cap,
 	                                           "-r", cap, NULL });
@@ -234,7 +218,7 @@ test_missing_no_report(void)
 	for (guint i = 0; i < G_N_ELEMENTS(forms); i++) {
 		const char *args[5] = { forms[i][0], forms[i][1], forms[i][2], forms[i][3], NULL };
 		gchar *err = NULL;
-		gchar *out = run_full(args, 1, &err);
+		gchar *out = run_status(args, 1, &err);
 		g_assert_cmpstr(out, ==, "");
 		g_assert_nonnull(strstr(err, "No such file or directory"));
 		g_assert_null(strstr(err, "bad filter"));
@@ -242,8 +226,8 @@ test_missing_no_report(void)
 		g_free(err);
 	}
 	/* With another file that exists: it is still read and reported. */
-	gchar *cap = capture("demux.pcap");
-	gchar *out = run_full((const char *const[]){ "-q", cap, "nosuch.pcap", NULL }, 1, NULL);
+	gchar *cap = tr_capture(&paths, "demux.pcap");
+	gchar *out = run_status((const char *const[]){ "-q", cap, "nosuch.pcap", NULL }, 1, NULL);
 	g_assert_nonnull(strstr(out, " frames,"));
 	g_free(out);
 	g_free(cap);
@@ -253,7 +237,7 @@ test_missing_no_report(void)
 static void
 test_line_buffered(void)
 {
-	gchar *cap = capture("demux.pcap");
+	gchar *cap = tr_capture(&paths, "demux.pcap");
 	gchar *a = run_ok((const char *const[]){ cap, NULL });
 	gchar *b = run_ok((const char *const[]){ "-l", cap, NULL });
 	g_assert_cmpstr(a, ==, b);
@@ -268,7 +252,7 @@ static void
 test_live_index(void)
 {
 	gchar *err = NULL;
-	gchar *out = run_full((const char *const[]){ "-i", "9999", "-c", "1", NULL }, 2, &err);
+	gchar *out = run_status((const char *const[]){ "-i", "9999", "-c", "1", NULL }, 2, &err);
 	g_assert_nonnull(strstr(err, "no interface of that number"));
 	g_free(out);
 	g_free(err);
@@ -344,7 +328,7 @@ test_tcpdump_same(void)
 	gchar *kept = g_build_filename(dir, "kept.pcap", NULL);
 	guint compared = 0;
 	for (guint c = 0; c < G_N_ELEMENTS(caps); c++) {
-		gchar *cap = capture(caps[c]);
+		gchar *cap = tr_capture(&paths, caps[c]);
 		for (guint e = 0; e < G_N_ELEMENTS(exprs); e++) {
 			gchar *out = NULL, *err = NULL;
 			int st = tr_run(NULL, tcpdump, (const char *const[]){ "-r", cap, "-w", kept,

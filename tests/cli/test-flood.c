@@ -194,7 +194,10 @@ make_capture(const char *name, const char *pattern, const char *count_arg,
 	g_free(out);
 }
 
-/* demuxsim -q --format json [LIMIT] --host H... CAPTURE, its report parsed. */
+/* demuxsim -q --format json [LIMIT] --host H... CAPTURE, its report parsed.
+ * The listener's backlog is as large as listen() takes (--somaxconn), so
+ * that every SYN makes a child and the limits alone bound the state; the
+ * SYN queue's own bound is tests/cli/test-backlog's. */
 static void
 run_tool(const char *capture, const char *limit, const char *const *hosts, run_result *r)
 {
@@ -202,6 +205,7 @@ run_tool(const char *capture, const char *limit, const char *const *hosts, run_r
 	g_ptr_array_add(argv, tool_path);
 	g_ptr_array_add(argv, "-q");
 	g_ptr_array_add(argv, "--format=json");
+	g_ptr_array_add(argv, "--somaxconn=2147483647");
 	if (limit)
 		g_ptr_array_add(argv, (gpointer)limit);
 	for (const char *const *h = hosts; *h; h++) {

@@ -11,12 +11,6 @@
 
 static tr_paths paths;
 
-static gchar *
-capture(const char *name)
-{
-	return g_build_filename(paths.srcdir, "captures", name, NULL);
-}
-
 /* demuxsim @args: its standard output (g_free it), exit status @want. */
 static gchar *
 run_status(const char *const *args, int want)
@@ -43,7 +37,7 @@ lines(const char *text)
 static void
 test_numeric(void)
 {
-	gchar *cap = capture("demux.pcap");
+	gchar *cap = tr_capture(&paths, "demux.pcap");
 	gchar *plain = run_status((const char *const[]){ cap, NULL }, 0);
 	const char *forms[] = { "-n", "-nn" };
 	for (guint i = 0; i < G_N_ELEMENTS(forms); i++) {
@@ -71,7 +65,7 @@ test_version(void)
 static void
 test_count_files(void)
 {
-	gchar *a = capture("checksums.pcap"), *b = capture("ipv4.pcap");
+	gchar *a = tr_capture(&paths, "checksums.pcap"), *b = tr_capture(&paths, "ipv4.pcap");
 	gchar *out = run_status((const char *const[]){ "-c", "3", "-r", a, "--format", "jsonl",
 	                                               NULL }, 0);
 	g_assert_cmpuint(lines(out), ==, 3);
@@ -100,7 +94,7 @@ test_count_files(void)
 static void
 test_count_bad(void)
 {
-	gchar *cap = capture("demux.pcap");
+	gchar *cap = tr_capture(&paths, "demux.pcap");
 	gchar *out = NULL, *err = NULL;
 	int st = tr_run(NULL, paths.tool, (const char *const[]){ "-c", "-2", cap, NULL }, &out,
 	                &err);

@@ -31,27 +31,11 @@
 
 static tr_paths paths;
 
+/* demuxsim @args, exit status @want: see tr_run_status(). */
 static gchar *
-capture(const char *name)
+run_status(const char *const *args, int want, gchar **err_out)
 {
-	return g_build_filename(paths.srcdir, "captures", name, NULL);
-}
-
-/* demuxsim @args: its standard output (g_free it); exit status @want and
- * standard error into *@err_out when asked. */
-static gchar *
-run_full(const char *const *args, int want, gchar **err_out)
-{
-	gchar *out = NULL, *err = NULL;
-	int st = tr_run(NULL, paths.tool, args, &out, &err);
-	if (st != want)
-		g_test_message("stderr: %s", err);
-	g_assert_cmpint(st, ==, want);
-	if (err_out)
-		*err_out = err;
-	else
-		g_free(err);
-	return out;
+	return tr_run_status(paths.tool, args, want, err_out);
 }
 
 /* The frame numbers starting the trace lines of @text, as "1,3,5". */
@@ -75,10 +59,10 @@ frame_list(const char *text)
 static void
 test_mixed_read(void)
 {
-	gchar *cap = capture("mixed.pcapng");
-	gchar *one = run_full((const char *const[]){ "--threads", "1", "--all-frames", cap, NULL },
+	gchar *cap = tr_capture(&paths, "mixed.pcapng");
+	gchar *one = run_status((const char *const[]){ "--threads", "1", "--all-frames", cap, NULL },
 	                      0, NULL);
-	gchar *four = run_full((const char *const[]){ "--threads", "4", "--all-frames", cap, NULL },
+	gchar *four = run_status((const char *const[]){ "--threads", "4", "--all-frames", cap, NULL },
 	                       0, NULL);
 	g_assert_cmpstr(one, ==, four);
 	g_assert_nonnull(strstr(one, "8 frames, 4 UDP and 3 TCP segments"));
@@ -109,9 +93,9 @@ test_mixed_filter(void)
 		 * SLL frames are left out. */
 		{ "ether host 02:00:5e:10:00:01", "1,2,7" },
 	};
-	gchar *cap = capture("mixed.pcapng");
+	gchar *cap = tr_capture(&paths, "mixed.pcapng");
 	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
-		gchar *out = run_full((const char *const[]){ "-r", cap, cases[i].expr, NULL }, 0,
+		gchar *out = run_status((const char *const[]){ "-r", cap, cases[i].expr, NULL }, 0,
 		                      NULL);
 		gchar *frames = frame_list(out);
 		g_test_message("%s: %s", cases[i].expr, frames);
@@ -120,7 +104,7 @@ test_mixed_filter(void)
 		g_free(out);
 	}
 	/* icmp: one frame kept (skipped as other-protocol), seven left out. */
-	gchar *json = run_full((const char *const[]){ "--format", "json", "-q", "-f", "icmp", cap,
+	gchar *json = run_status((const char *const[]){ "--format", "json", "-q", "-f", "icmp", cap,
 	                                              NULL }, 0, NULL);
 	g_assert_nonnull(strstr(json, "\"frames\": 1,"));
 	g_assert_nonnull(strstr(json, "\"filtered\": 7"));
@@ -166,8 +150,8 @@ test_mixed_split(void)
 	};
 	gchar *dir = g_dir_make_tmp("demuxsim-pcapng-XXXXXX", NULL);
 	g_assert_nonnull(dir);
-	gchar *cap = capture("mixed.pcapng");
-	g_free(run_full((const char *const[]){ "-q", "--split", dir, cap, NULL }, 0, NULL));
+	gchar *cap = tr_capture(&paths, "mixed.pcapng");
+	g_free(run_status((const char *const[]){ "-q", "--split", dir, cap, NULL }, 0, NULL));
 	guint files = 0;
 	GDir *d = g_dir_open(dir, 0, NULL);
 	for (const char *n; (n = g_dir_read_name(d));)
@@ -195,7 +179,7 @@ test_mixed_split(void)
 static void
 test_mixed_stdin(void)
 {
-	gchar *cap = capture("mixed.pcapng");
+	gchar *cap = tr_capture(&paths, "mixed.pcapng");
 	gchar *cmd = g_strdup_printf("'%s' -r - < '%s'", paths.tool, cap);
 	gchar *out = NULL, *err = NULL;
 	int status = 0;
@@ -217,8 +201,8 @@ test_mixed_stdin(void)
 static void
 test_snaplen_read(void)
 {
-	gchar *cap = capture("mixed-snaplen.pcapng");
-	gchar *out = run_full((const char *const[]){ "--all-frames", cap, NULL }, 0, NULL);
+	gchar *cap = tr_capture(&paths, "mixed-snaplen.pcapng");
+	gchar *out = run_status((const char *const[]){ "--all-frames", cap, NULL }, 0, NULL);
 	g_assert_nonnull(strstr(out, "4 frames, 2 UDP and 2 TCP segments"));
 	g_assert_nonnull(strstr(out, "UDP checksums: good 1, unverified 1"));
 	const char *second = strstr(out, "\n2 ");
@@ -229,7 +213,7 @@ test_snaplen_read(void)
 	/* The cut frame keeps its 128 bytes in --split's file, the whole
 	 * frames theirs. */
 	gchar *dir = g_dir_make_tmp("demuxsim-pcapng-XXXXXX", NULL);
-	g_free(run_full((const char *const[]){ "-q", "--split", dir, cap, NULL }, 0, NULL));
+	g_free(run_status((const char *const[]){ "-q", "--split", dir, cap, NULL }, 0, NULL));
 	gchar *path = g_build_filename(dir, "1-udp-198.51.100.20-40053.pcap", NULL);
 	guint32 lt, snaplen;
 	guint n;
@@ -252,7 +236,7 @@ test_corpus_gre(void)
 		g_free(cap);
 		return;
 	}
-	gchar *out = run_full((const char *const[]){ "-q", cap, NULL }, 0, NULL);
+	gchar *out = run_status((const char *const[]){ "-q", cap, NULL }, 0, NULL);
 	g_assert_nonnull(strstr(out, "\n7 frames,"));
 	g_free(out);
 	g_free(cap);
@@ -261,8 +245,8 @@ test_corpus_gre(void)
 static void
 test_no_wiretap(void)
 {
-	gchar *cap = capture("mixed.pcapng"), *err = NULL;
-	gchar *out = run_full((const char *const[]){ cap, NULL }, 1, &err);
+	gchar *cap = tr_capture(&paths, "mixed.pcapng"), *err = NULL;
+	gchar *out = run_status((const char *const[]){ cap, NULL }, 1, &err);
 	g_assert_nonnull(strstr(err, "frame 3"));
 	g_assert_nonnull(strstr(err, "different link types"));
 	gchar *frames = frame_list(out);
@@ -272,8 +256,8 @@ test_no_wiretap(void)
 	g_free(err);
 	g_free(cap);
 
-	cap = capture("mixed-snaplen.pcapng");
-	out = run_full((const char *const[]){ cap, NULL }, 1, &err);
+	cap = tr_capture(&paths, "mixed-snaplen.pcapng");
+	out = run_status((const char *const[]){ cap, NULL }, 1, &err);
 	g_assert_nonnull(strstr(err, "different snapshot lengths (128 after 65535)"));
 	g_free(out);
 	g_free(err);

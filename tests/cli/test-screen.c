@@ -19,12 +19,6 @@
 
 static tr_paths paths;
 
-static gchar *
-capture(const char *name)
-{
-	return g_build_filename(paths.srcdir, "captures", name, NULL);
-}
-
 /* demuxsim @args with standard output and error on one pseudo-terminal;
  * what it wrote, carriage returns kept (g_free it); *@status: its exit
  * status. */
@@ -85,7 +79,7 @@ count(const char *text, const char *what)
 static void
 test_compact_terminal(void)
 {
-	gchar *cap = capture("demux.pcap");
+	gchar *cap = tr_capture(&paths, "demux.pcap");
 	int st;
 	gchar *out = run_tty((const char *const[]){ "-q", cap, NULL }, &st);
 	g_assert_cmpint(st, ==, 0);
@@ -113,7 +107,7 @@ test_compact_terminal(void)
 static void
 test_full_pipe(void)
 {
-	gchar *cap = capture("demux.pcap");
+	gchar *cap = tr_capture(&paths, "demux.pcap");
 	gchar *out = NULL, *err = NULL;
 	int st = tr_run(NULL, paths.tool, (const char *const[]){ "-q", cap, NULL }, &out, &err);
 	g_assert_cmpint(st, ==, 0);

@@ -1,18 +1,15 @@
-/* test-shard.c - demuxsim --shard K/N and demuxsim merge: every shard of
- * a capture run separately, the reports merged, the result compared with
- * the whole run's -q --format json report, for N = 1, 2, 3 and 7; and the
- * errors of merge (a shard missing or twice, shards of different runs, a
- * file that is not a shard report) and of --shard.
- *
- * Byte-identical: frag.pcap, veth-ns.pcap, demux.pcap (with expiry pushed
- * out of the capture's time: shards are separate processes, so the
- * current and peak state held cannot be added up), and every capture
- * with N = 1.  checksums.pcap and a benchgen workload with N > 1 show the
- * known limit of sharding by flow: a segment that meets a socket another
- * flow created (a bad checksum counted on it, a connection picked up
- * mid-stream adopted by its listener) is seen alone by its shard; for
- * them everything but the hosts' socket tables must be identical.
- * Under valgrind, N = 1 and 3 only (see check_capture).
+/* test-shard.c - demuxsim --shard K/N (a partition of the hosts) and
+ * demuxsim merge: every shard of a capture run separately, the reports
+ * merged, the result compared byte for byte with the whole run's -q
+ * --format json report (exit status included), for N = 1, 2, 3, 4 and 7
+ * on every capture of captures/, tests/regress/ (with its .args) and the
+ * shared corpus (../shared/corpus, skipped when absent), on both
+ * benchgen workloads and with declared sockets; under a
+ * --max-sockets/--max-memory budget (each shard holds a share) the
+ * merged report is a valid whole with the whole budget; and the errors
+ * of merge (a shard missing or twice, shards of different runs, a file
+ * that is not a shard report) and of --shard.  Under valgrind, N = 1 and
+ * 3 only and every 25th capture (see check_capture).
  */
 #include <glib.h>
 #include <glib/gstdio.h>
@@ -21,43 +18,12 @@
 #include <string.h>
 #include <sys/wait.h>
 #include "testrun.h"
+#include "shardrun.h"
 
-static gchar *tool_path, *benchgen_path, *srcdir, *workdir;
-
-typedef struct {
-	int status;
-	gchar *out, *err;
-} run_result;
-
-static void
-run_clear(run_result *r)
-{
-	g_free(r->out);
-	g_free(r->err);
-}
-
-/* Run demuxsim with @args (NULL-terminated), output to @out when given. */
-static run_result
-run(const char *const *args, const char *out)
-{
-	run_result r = { 0 };
-	GError *err = NULL;
-	r.status = tr_run(srcdir, tool_path, args, &r.out, &r.err);
-	if (out && !g_file_set_contents(out, r.out, -1, &err))
-		g_error("%s", err->message);
-	return r;
-}
-
-static gchar *
-work_file(const char *name)
-{
-	return g_build_filename(workdir, name, NULL);
-}
-
-/* Run the @n shards of @capture (with @extra options) to workdir files;
- * their paths (NULL-terminated). */
+/* Run the @n shards of @capture (with @extra options) to workdir files,
+ * each exiting with @status; their paths (NULL-terminated). */
 static gchar **
-run_shards(const char *capture, const char *extra, guint n)
+run_shards_status(const char *capture, const char *extra, guint n, int status)
 {
 	gchar **paths = g_new0(gchar *, n + 1);
 	for (guint k = 0; k < n; k++) {
@@ -65,16 +31,16 @@ run_shards(const char *capture, const char *extra, guint n)
 		gchar *name = g_strdup_printf("shard-%u-of-%u.json", k, n);
 		gchar **ex = g_strsplit(extra, " ", -1);
 		GPtrArray *args = g_ptr_array_new();
-		for (gchar **e = ex; *e; e++)
-			if (**e)
-				g_ptr_array_add(args, *e);
+		add_words(args, ex);
 		const char *fixed[] = { "--shard", shard, "-q", "--format", "json", capture };
 		for (size_t i = 0; i < G_N_ELEMENTS(fixed); i++)
 			g_ptr_array_add(args, (gpointer)fixed[i]);
 		g_ptr_array_add(args, NULL);
 		paths[k] = work_file(name);
 		run_result r = run((const char *const *)args->pdata, paths[k]);
-		g_assert_cmpint(r.status, ==, 0);
+		if (r.status != status)
+			g_test_message("%s --shard %s: %s", capture, shard, r.err);
+		g_assert_cmpint(r.status, ==, status);
 		run_clear(&r);
 		g_ptr_array_unref(args);
 		g_strfreev(ex);
@@ -84,83 +50,63 @@ run_shards(const char *capture, const char *extra, guint n)
 	return paths;
 }
 
-static run_result
-merge(gchar **paths)
+static gchar **
+run_shards(const char *capture, const char *extra, guint n)
 {
-	GPtrArray *args = g_ptr_array_new();
-	g_ptr_array_add(args, "merge");
-	for (gchar **p = paths; *p; p++)
-		g_ptr_array_add(args, *p);
-	g_ptr_array_add(args, NULL);
-	run_result r = run((const char *const *)args->pdata, NULL);
-	g_ptr_array_unref(args);
-	return r;
+	return run_shards_status(capture, extra, n, 0);
 }
 
+/* The whole run of @capture with @extra: its report, its status in
+ * @status. */
 static gchar *
-whole_run(const char *capture, const char *extra)
+whole_run_status(const char *capture, const char *extra, int *status)
 {
 	gchar **ex = g_strsplit(extra, " ", -1);
 	GPtrArray *args = g_ptr_array_new();
-	for (gchar **e = ex; *e; e++)
-		if (**e)
-			g_ptr_array_add(args, *e);
+	add_words(args, ex);
 	const char *fixed[] = { "-q", "--format", "json", capture };
 	for (size_t i = 0; i < G_N_ELEMENTS(fixed); i++)
 		g_ptr_array_add(args, (gpointer)fixed[i]);
 	g_ptr_array_add(args, NULL);
 	run_result r = run((const char *const *)args->pdata, NULL);
-	g_assert_cmpint(r.status, ==, 0);
+	*status = r.status;
 	g_ptr_array_unref(args);
 	g_strfreev(ex);
 	g_free(r.err);
 	return r.out;
 }
 
-/* @text parsed, without the members @drop (NULL-terminated) of the
- * document. */
-static JsonNode *
-parse_without(const char *text, const char *const *drop)
+static gchar *
+whole_run(const char *capture, const char *extra)
 {
-	JsonParser *p = json_parser_new();
-	GError *err = NULL;
-	if (!json_parser_load_from_data(p, text, -1, &err))
-		g_error("%s", err->message);
-	JsonNode *n = json_node_copy(json_parser_get_root(p));
-	g_object_unref(p);
-	for (const char *const *d = drop; d && *d; d++)
-		json_object_remove_member(json_node_get_object(n), *d);
-	return n;
+	int status;
+	gchar *out = whole_run_status(capture, extra, &status);
+	g_assert_cmpint(status, ==, 0);
+	return out;
 }
 
-/* Shards of @capture merged, for N = 1, 2, 3, 7, against the whole run:
- * byte for byte when @exact, else equal but for the socket tables.  Under
- * valgrind (make check-valgrind) N = 1 and 3 only: N = 2 and 7 take the
- * same paths of --shard and merge as 3 (several shards, each flow in one)
- * with more runs, and plain make check and the sanitizer build run them
- * all. */
+/* Shards of @capture merged, for N = 1, 2, 3, 4, 7, against the whole
+ * run, byte for byte; every shard exits as the whole run does (a damaged
+ * capture: 1, everything before the damage reported).  Under valgrind
+ * (make check-valgrind) N = 1 and 3 only: the others take the same paths
+ * of --shard and merge with more runs, and plain make check and the
+ * sanitizer build run them all. */
 static void
-check_capture(const char *capture, const char *extra, bool exact)
+check_capture(const char *capture, const char *extra)
 {
-	gchar *whole = whole_run(capture, extra);
-	static const guint all_ns[] = { 1, 2, 3, 7 }, valgrind_ns[] = { 1, 3 };
-	bool vg = g_getenv("DEMUXSIM_VALGRIND_TOOL") != NULL;
+	int status;
+	gchar *whole = whole_run_status(capture, extra, &status);
+	static const guint all_ns[] = { 1, 2, 3, 4, 7 }, valgrind_ns[] = { 1, 3 };
+	bool vg = under_valgrind();
 	const guint *ns = vg ? valgrind_ns : all_ns;
 	size_t nn = vg ? G_N_ELEMENTS(valgrind_ns) : G_N_ELEMENTS(all_ns);
 	for (size_t i = 0; i < nn; i++) {
-		gchar **paths = run_shards(capture, extra, ns[i]);
+		gchar **paths = run_shards_status(capture, extra, ns[i], status);
 		run_result m = merge(paths);
-		g_test_message("%s N=%u", capture, ns[i]);
+		if (m.status != 0 || g_strcmp0(m.out, whole) != 0)
+			g_test_message("%s %s: N=%u differs from the whole run", capture, extra, ns[i]);
 		g_assert_cmpint(m.status, ==, 0);
-		if (exact || ns[i] == 1) {
-			g_assert_cmpstr(m.out, ==, whole);
-		} else {
-			static const char *const drop[] = { "hosts", NULL };
-			JsonNode *a = parse_without(m.out, drop), *b = parse_without(whole, drop);
-			g_assert_true(json_node_equal(a, b));
-			json_node_unref(a);
-			json_node_unref(b);
-		}
+		g_assert_cmpstr(m.out, ==, whole);
 		run_clear(&m);
 		g_strfreev(paths);
 	}
@@ -170,25 +116,33 @@ check_capture(const char *capture, const char *extra, bool exact)
 static void
 test_frag(void)
 {
-	check_capture("captures/frag.pcap", "", true);
+	check_capture("captures/frag.pcap", "");
 }
 
 static void
 test_veth(void)
 {
-	check_capture("captures/veth-ns.pcap", "", true);
+	check_capture("captures/veth-ns.pcap", "");
+	check_capture("captures/veth-ns.pcap", "--sockets captures/veth-ns.ini");
 }
 
+/* Expiry within the capture (its "state" section: what the shards held,
+ * added up frame by frame), and declared sockets (held by every shard). */
 static void
 test_demux(void)
 {
-	check_capture("captures/demux.pcap", "--time-wait 1000000 --syn-timeout 1000000", true);
+	check_capture("captures/demux.pcap", "");
+	check_capture("captures/demux.pcap", "--time-wait 1000000 --syn-timeout 1000000");
+	check_capture("captures/demux.pcap", "--sockets captures/demux-declared.ini");
+	check_capture("captures/demux.pcap", "--udp-idle 1");
 }
 
+/* A bad checksum counted on a socket another flow made, tunnels. */
 static void
 test_checksums(void)
 {
-	check_capture("captures/checksums.pcap", "", false);
+	check_capture("captures/checksums.pcap", "");
+	check_capture("captures/tunnels.pcap", "");
 }
 
 static void
@@ -198,9 +152,145 @@ test_bench(void)
 	gchar *out = g_strdup_printf("--out=%s", path);
 	const char *args[] = { "--flows=2000", out, NULL };
 	g_assert_true(tr_run(NULL, benchgen_path, args, NULL, NULL) == 0);
-	check_capture(path, "", false);
+	check_capture(path, "");
 	g_free(out);
 	g_free(path);
+}
+
+/* The many-host workload: listeners that thousands of clients reach. */
+static void
+test_bench_manyhost(void)
+{
+	gchar *path = work_file("manyhost.pcap");
+	gchar *out = g_strdup_printf("--out=%s", path);
+	const char *args[] = { "--pattern=manyhost", "--hosts=500", "--seed=1", out, NULL };
+	g_assert_true(tr_run(NULL, benchgen_path, args, NULL, NULL) == 0);
+	check_capture(path, "");
+	g_free(out);
+	g_free(path);
+}
+
+/* The captures under @dir (relative to the source tree), recursively. */
+static void
+find_captures(const char *dir, GPtrArray *found)
+{
+	gchar *full = g_build_filename(srcdir, dir, NULL);
+	GDir *d = g_dir_open(full, 0, NULL);
+	g_free(full);
+	if (!d)
+		return;
+	GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+	const char *n;
+	while ((n = g_dir_read_name(d)))
+		g_ptr_array_add(names, g_build_filename(dir, n, NULL));
+	g_dir_close(d);
+	g_ptr_array_sort(names, path_order);
+	for (guint i = 0; i < names->len; i++) {
+		const char *p = g_ptr_array_index(names, i);
+		gchar *abs = g_build_filename(srcdir, p, NULL);
+		if (g_file_test(abs, G_FILE_TEST_IS_DIR) && !g_file_test(abs, G_FILE_TEST_IS_SYMLINK))
+			find_captures(p, found);
+		else if (g_str_has_suffix(p, ".pcap") || g_str_has_suffix(p, ".pcapng") ||
+		         g_str_has_suffix(p, ".cap"))
+			g_ptr_array_add(found, g_strdup(p));
+		g_free(abs);
+	}
+	g_ptr_array_unref(names);
+}
+
+/* The options a regression capture runs with (its .args), "" for none. */
+static gchar *
+capture_args(const char *capture)
+{
+	const char *dot = strrchr(capture, '.');
+	gchar *base = g_strndup(capture, (gsize)(dot - capture));
+	gchar *path = g_strconcat(srcdir, "/", base, ".args", NULL);
+	gchar *text = NULL;
+	if (!g_file_get_contents(path, &text, NULL, NULL))
+		text = g_strdup("");
+	g_strdelimit(text, "\n\t", ' ');
+	g_free(path);
+	g_free(base);
+	return text;
+}
+
+static void
+check_dir(const char *dir)
+{
+	GPtrArray *caps = g_ptr_array_new_with_free_func(g_free);
+	find_captures(dir, caps);
+	g_assert_cmpuint(caps->len, >, 0);
+	guint step = under_valgrind() ? 25 : 1;
+	for (guint i = 0; i < caps->len; i += step) {
+		const char *cap = g_ptr_array_index(caps, i);
+		gchar *extra = capture_args(cap);
+		check_capture(cap, extra);
+		g_free(extra);
+	}
+	g_test_message("%s: %u captures", dir, caps->len);
+	g_ptr_array_unref(caps);
+}
+
+static void
+test_every_capture(void)
+{
+	check_dir("captures");
+	check_dir("tests/regress");
+}
+
+static void
+test_corpus(void)
+{
+	gchar *corpus = g_build_filename(srcdir, "..", "shared", "corpus", NULL);
+	bool here = g_file_test(corpus, G_FILE_TEST_IS_DIR);
+	g_free(corpus);
+	if (!here) {
+		g_test_skip("../shared/corpus not found");
+		return;
+	}
+	check_dir("../shared/corpus");
+}
+
+/* Under a budget each shard holds a share of it: evictions can differ
+ * from a whole run's, but the merged report is whole, with the whole
+ * budget, and everything outside the hosts and "state" is exact. */
+static void
+test_budget(void)
+{
+	const char *extra = "--max-sockets 10";
+	gchar *whole = whole_run("captures/demux.pcap", extra);
+	static const char *const drop[] = { "hosts", "state", "sockets", NULL };
+	JsonNode *w = parse_without(whole, drop);
+	JsonNode *wfull = parse_without(whole, NULL);
+	gint64 max = json_object_get_int_member(
+		json_object_get_object_member(json_node_get_object(wfull), "state"), "max_sockets");
+	g_assert_cmpint(max, ==, 10);
+	gchar **paths = run_shards("captures/demux.pcap", extra, 3);
+	run_result m = merge(paths);
+	g_assert_cmpint(m.status, ==, 0);
+	JsonNode *a = parse_without(m.out, drop), *afull = parse_without(m.out, NULL);
+	g_assert_true(json_node_equal(a, w));
+	JsonObject *st = json_object_get_object_member(json_node_get_object(afull), "state");
+	g_assert_cmpint(json_object_get_int_member(st, "max_sockets"), ==, 10);
+	/* Each shard's share, the remainder to the first: 4, 3, 3. */
+	for (guint k = 0; k < 3; k++) {
+		gchar *doc = NULL;
+		g_assert_true(g_file_get_contents(paths[k], &doc, NULL, NULL));
+		JsonNode *sn = parse_without(doc, NULL);
+		JsonObject *so = json_node_get_object(sn);
+		if (json_object_has_member(so, "state"))
+			g_assert_cmpint(json_object_get_int_member(
+				json_object_get_object_member(so, "state"), "max_sockets"), ==, k == 0 ? 4 : 3);
+		json_node_unref(sn);
+		g_free(doc);
+	}
+	json_node_unref(a);
+	json_node_unref(afull);
+	json_node_unref(w);
+	json_node_unref(wfull);
+	run_clear(&m);
+	g_strfreev(paths);
+	g_free(whole);
 }
 
 /* merge of @paths fails with exit 1 and one line naming @what. */
@@ -319,6 +409,10 @@ main(int argc, char **argv)
 	g_test_add_func("/shard/demux", test_demux);
 	g_test_add_func("/shard/checksums", test_checksums);
 	g_test_add_func("/shard/benchgen", test_bench);
+	g_test_add_func("/shard/benchgen-manyhost", test_bench_manyhost);
+	g_test_add_func("/shard/every-capture", test_every_capture);
+	g_test_add_func("/shard/corpus", test_corpus);
+	g_test_add_func("/shard/budget", test_budget);
 	g_test_add_func("/shard/merge-errors", test_merge_errors);
 	g_test_add_func("/shard/usage", test_shard_usage);
 	int rc = g_test_run();

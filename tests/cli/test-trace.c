@@ -15,18 +15,12 @@
 
 static tr_paths paths;
 
-static gchar *
-capture(const char *name)
-{
-	return g_build_filename(paths.srcdir, "captures", name, NULL);
-}
-
 /* Line @n (1-based) of what demuxsim @opt (NULL: none) -r @cap prints,
  * with exit status 0; g_free it. */
 static gchar *
 line_of(const char *opt, const char *opt2, const char *cap_name, guint n)
 {
-	gchar *cap = capture(cap_name), *out = NULL, *err = NULL;
+	gchar *cap = tr_capture(&paths, cap_name), *out = NULL, *err = NULL;
 	const char *args[6];
 	int i = 0;
 	if (opt)
@@ -122,7 +116,7 @@ test_nano(void)
 	l = line_of("-tt", "--time-stamp-precision=nano", "demux.pcap", 1);
 	expect_prefix(l, "1 1700000000.000017000 UDP ");
 	g_free(l);
-	gchar *cap = capture("demux.pcap"), *out = NULL, *err = NULL;
+	gchar *cap = tr_capture(&paths, "demux.pcap"), *out = NULL, *err = NULL;
 	int st = tr_run(NULL, paths.tool, (const char *const[]){
 		"--time-stamp-precision=pico", "-r", cap, NULL }, &out, &err);
 	g_assert_cmpint(st, ==, 2);
@@ -427,7 +421,7 @@ test_e_vlan(void)
 static void
 test_ts_ns_report(void)
 {
-	gchar *cap = capture("checksums-ns.pcap"), *err = NULL;
+	gchar *cap = tr_capture(&paths, "checksums-ns.pcap"), *err = NULL;
 	gchar *out = run_args((const char *const[]){ "-q", "--format", "json", "-r", cap, NULL }, 0, &err);
 	g_assert_nonnull(strstr(out, "\"first\": 1700000003.003020342,\n"
 	                             "          \"last\": 1700000007.007024370,\n"
@@ -436,7 +430,7 @@ test_ts_ns_report(void)
 	g_free(out);
 	g_free(err);
 	g_free(cap);
-	cap = capture("checksums.pcap");  /* microseconds, a socket never seen */
+	cap = tr_capture(&paths, "checksums.pcap");  /* microseconds, a socket never seen */
 	out = run_args((const char *const[]){ "-q", "--format", "json", "-r", cap, NULL }, 0, &err);
 	g_assert_nonnull(strstr(out, "\"first_ts_ns\": 1700000003003020000,"));
 	g_assert_nonnull(strstr(out, "\"first\": null,\n          \"last\": null,\n"
@@ -482,7 +476,7 @@ run_args(const char *const *args, int want, gchar **err)
 static void
 test_fields_jsonl(void)
 {
-	gchar *cap = capture("demux.pcap"), *err = NULL;
+	gchar *cap = tr_capture(&paths, "demux.pcap"), *err = NULL;
 	for (int threads = 1; threads <= 2; threads++) {
 		const char *args[] = { "--format", "jsonl", "--fields", "frame,src,sport,checksum_status,socket",
 		                       threads == 2 ? "--threads=2" : "--threads=1", "-r", cap, NULL };
@@ -499,7 +493,7 @@ test_fields_jsonl(void)
 static void
 test_fields_csv(void)
 {
-	gchar *cap = capture("checksums-ns.pcap"), *err = NULL;
+	gchar *cap = tr_capture(&paths, "checksums-ns.pcap"), *err = NULL;
 	const char *args[] = { "--format", "csv", "--fields", "frame,ts_ns,proto,length,checksum", "-r", cap, NULL };
 	gchar *out = run_args(args, 0, &err);
 	gchar **l = g_strsplit(out, "\n", -1);
@@ -528,7 +522,7 @@ test_fields_list(void)
 static void
 test_fields_unknown(void)
 {
-	gchar *cap = capture("demux.pcap"), *err = NULL;
+	gchar *cap = tr_capture(&paths, "demux.pcap"), *err = NULL;
 	gchar *out = run_args((const char *const[]){ "--format", "jsonl", "--fields", "frame,sprot",
 	                                             "-r", cap, NULL }, 2, &err);
 	g_assert_cmpstr(out, ==, "");

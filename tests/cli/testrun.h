@@ -126,6 +126,31 @@ tr_run_ok(const char *prog, const char *const *args)
 	return out;
 }
 
+/* The path of captures/@name in the source tree (g_free it). */
+static inline gchar *
+tr_capture(const tr_paths *p, const char *name)
+{
+	return g_build_filename(p->srcdir, "captures", name, NULL);
+}
+
+/* @prog with @args, which must exit with status @want (its standard error
+ * is shown otherwise); its standard output (g_free it), and its standard
+ * error into *@err_out when asked. */
+static inline gchar *
+tr_run_status(const char *prog, const char *const *args, int want, gchar **err_out)
+{
+	gchar *out = NULL, *err = NULL;
+	int st = tr_run(NULL, prog, args, &out, &err);
+	if (st != want)
+		g_test_message("%s exit status %d, stderr: %s", prog, st, err);
+	g_assert_cmpint(st, ==, want);
+	if (err_out)
+		*err_out = err;
+	else
+		g_free(err);
+	return out;
+}
+
 /* Remove @path: a file, or a directory and everything under it (symbolic
  * links are removed, not followed). */
 static inline void

@@ -107,8 +107,9 @@ sim_declare(sim *s, const char *contents)
 {
 	char *path = write_tmp(contents);
 	GError *err = NULL;
-	g_assert_true(dm_demux_load_sockets(s->dm, path, &err));
+	bool ok = dm_demux_load_sockets(s->dm, path, &err);
 	g_assert_no_error(err);
+	g_assert_true(ok);
 	check_invariants(s->dm);
 	g_unlink(path);
 	g_free(path);
@@ -635,7 +636,7 @@ test_span_wide_retired(void)
 
 static const char declared_udp[] =
 	"[" SRV "]\n"
-	"udp = 53;*:53;0.0.0.0:5353;" SRV ":7\n"
+	"udp = 53 reuseaddr;*:53 reuseaddr;0.0.0.0:5353;" SRV ":7\n"
 	"udp-connected = 53>" CLI ":40000\n"
 	"[" SRV6 "]\n"
 	"udp = [*]:53\n";
@@ -1386,8 +1387,8 @@ test_tcp_exact_listener_beats_wildcard(void)
 	sim s;
 	sim_init(&s, false);
 	sim_declare(&s,
-	            "[" SRV "]\ntcp = 80;*:80;*:8080\n"
-	            "[" SRV6 "]\ntcp = [*]:80;[" SRV6 "]:80\n");
+	            "[" SRV "]\ntcp = 80 reuseport;*:80 reuseport;*:8080\n"
+	            "[" SRV6 "]\ntcp = [*]:80 reuseport;[" SRV6 "]:80 reuseport\n");
 	const dm_socket *exact = sock_at(s.dm, SRV, 0);
 	const dm_socket *wild = sock_at(s.dm, SRV, 1);
 	const dm_socket *wild8080 = sock_at(s.dm, SRV, 2);
@@ -1925,13 +1926,13 @@ test_declared_load(void)
 	            "udp-connected = 4000>[" CLI6 "]:5000\n"
 	            "\n"
 	            "[" SRV "]\n"
-	            "udp = 53;0.0.0.0:5353;" SRV ":123;53\n"
-	            "tcp = 80;*:80;*:22\n"
+	            "udp = 53;0.0.0.0:5353;" SRV ":123\n"
+	            "tcp = 80 reuseport;*:80 reuseport;*:22\n"
 	            "udp-connected = 4000>" CLI ":5000;4001>" CLI2 ":5000\n");
 	g_assert_cmpuint(n_hosts(s.dm), ==, 2);
 	g_assert_cmpuint(dm_demux_socket_count(s.dm), ==, 15);
 
-	/* IPv4 (sorted first), in file order; the duplicate 53 is one socket. */
+	/* IPv4 (sorted first), in file order. */
 	g_assert_cmpuint(n_sockets(s.dm, SRV), ==, 8);
 	assert_decl(sock_at(s.dm, SRV, 0), 17, DM_KIND_BOUND, 4, 53, false);
 	assert_local(sock_at(s.dm, SRV, 0), SRV, 53);
