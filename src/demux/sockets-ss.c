@@ -17,9 +17,10 @@
  * socket shared by processes is one row): a reuseport group, each entry
  * flagged "reuseport".  Rows on one port whose addresses overlap (a
  * specific address beside a wildcard, IPv4 beside a dual-stack [::]) are
- * flagged "reuseaddr": ss does not show SO_REUSEADDR or SO_REUSEPORT, but
- * the kernel bound them, so it allowed them (Linux wants SO_REUSEADDR
- * for UDP, SO_REUSEPORT for listeners).
+ * flagged as what let the kernel bind them (ss shows neither option):
+ * "reuseaddr" for UDP, "reuseport" for TCP listeners (SO_REUSEADDR does
+ * not count against a listener).  Such entries on different endpoints
+ * are not one group: the exact address still wins over the wildcard.
  *
  * Addresses as ss prints them: 0.0.0.0 the IPv4 wildcard; "*" the IPv6
  * wildcard taking IPv4 too (ss writes [::] when the socket is v6only);
@@ -341,9 +342,13 @@ put_entry(GString *s, const GPtrArray *rows, guint i, bool one_address)
 		group = group || (j != i && same_endpoint(r, o));
 		beside = beside || overlaps(r, o);
 	}
-	if (group)
+	/* Overlapping listeners: Linux's inet_csk_bind_conflict() lets them
+	 * be only with SO_REUSEPORT on both (SO_REUSEADDR does not count
+	 * against a listener); UDP sockets need SO_REUSEADDR. */
+	bool listener = r->proto == 6 && r->kind == R_LISTEN;
+	if (group || (beside && listener))
 		g_string_append(s, " reuseport");
-	if (beside)
+	if (beside && !listener)
 		g_string_append(s, " reuseaddr");
 	if (r->local.kind == EP_ANY6 && r->v6only == 1)
 		g_string_append(s, " v6only");

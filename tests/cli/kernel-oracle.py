@@ -6,12 +6,19 @@ tests/cli/test-kernel-oracle.sh: Linux as the oracle of demuxsim's lookup.
                                            lines then "ready" to NAMES, and log
                                            "NAME PROTO PEER PORT" to LOG for each
                                            datagram received and connection
-                                           accepted (until killed)
+                                           accepted; on SIGTERM, read what is
+                                           queued, log it and exit
   kernel-oracle.py preflows CASE GO        the connections CASE makes before
                                            the capture: "ready" on standard
                                            output once made, then, when file GO
                                            exists, a few bytes on each and close
   kernel-oracle.py client CASE             send CASE's flows
+  kernel-oracle.py mark PCAP               send a datagram to the server's port
+                                           9 until it is in PCAP (the capture
+                                           runs); exit 1 after 30 s
+  kernel-oracle.py captured CASE PCAP      wait up to 30 s until PCAP holds
+                                           every packet of CASE's flows (UDP:
+                                           its datagrams; TCP: both FINs)
   kernel-oracle.py cases | families CASE   the cases' names; "4" or "4 6"
   kernel-oracle.py compare CASE DIR        compare DIR/{kernel.log,names,ss.txt,
                                            trace.jsonl,report.json}: exit 0 when
@@ -28,7 +35,9 @@ import json
 import os
 import re
 import selectors
+import signal
 import socket
+import struct
 import sys
 import time
 
@@ -111,35 +120,59 @@ def bind_socket(fam, typ, addr, port, o):
 
 
 def peer_text(addr):
-    return addr[4:] if addr.startswith("::ffff:") else addr
+    return addr[7:] if addr.startswith("::ffff:") else addr
+
+
+class Stop(Exception):
+    pass
+
+
+def on_term(signum, frame):
+    raise Stop()
+
+
+def serve_one(sel, log, key):
+    """Read what @key's socket has; False when it had nothing."""
+    kind, name, typ = key.data
+    s = key.fileobj
+    try:
+        if kind == "conn":
+            if not s.recv(4096):
+                sel.unregister(s)
+                s.close()
+        elif typ == U:
+            data, peer = s.recvfrom(4096)
+            out(log, "%s udp %s %d" % (name, peer_text(peer[0]), peer[1]))
+        else:
+            c, peer = s.accept()
+            out(log, "%s tcp %s %d" % (name, peer_text(peer[0]), peer[1]))
+            c.setblocking(False)
+            sel.register(c, selectors.EVENT_READ, ("conn", name, T))
+    except (BlockingIOError, ConnectionError):
+        return False
+    return True
 
 
 def server(case, log, names):
+    signal.signal(signal.SIGTERM, on_term)
     sel = selectors.DefaultSelector()
+    bound = []
     for name, fam, typ, addr, port, o in CASES[case]["sockets"]:
         s = bind_socket(fam, typ, addr, port, o)
         sel.register(s, selectors.EVENT_READ, ("sock", name, typ))
+        bound.append(sel.get_key(s))
         out(names, "%s %d" % (name, s.fileno()))
     out(names, "ready")
-    while True:
-        for key, _ in sel.select():
-            kind, name, typ = key.data
-            s = key.fileobj
-            try:
-                if kind == "conn":
-                    if not s.recv(4096):
-                        sel.unregister(s)
-                        s.close()
-                elif typ == U:
-                    data, peer = s.recvfrom(4096)
-                    out(log, "%s udp %s %d" % (name, peer_text(peer[0]), peer[1]))
-                else:
-                    c, peer = s.accept()
-                    out(log, "%s tcp %s %d" % (name, peer_text(peer[0]), peer[1]))
-                    c.setblocking(False)
-                    sel.register(c, selectors.EVENT_READ, ("conn", name, T))
-            except (BlockingIOError, ConnectionError):
-                pass
+    try:
+        while True:
+            for key, _ in sel.select():
+                serve_one(sel, log, key)
+    except Stop:
+        pass
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    for key in bound:   # what the kernel queued before the end
+        while serve_one(sel, log, key):
+            pass
 
 
 def client_socket(proto, fam, sport):
@@ -151,7 +184,7 @@ def client_socket(proto, fam, sport):
 
 def tcp_connect(fam, sport, dport):
     s = client_socket("tcp", fam, sport)
-    s.settimeout(5)
+    s.settimeout(20)   # a loaded machine can be slow
     s.connect((SRV4 if fam == 4 else SRV6, dport))
     return s
 
@@ -187,6 +220,94 @@ def client(case):
         time.sleep(0.05)
         s.close()
         time.sleep(0.05)
+
+
+# ---- the capture -----------------------------------------------------------
+
+def pcap_packets(path):
+    """(proto, src, sport, dst, dport, tcp flags) of each whole packet of
+    the Ethernet pcap @path (a record being written is left out)."""
+    try:
+        data = open(path, "rb").read()
+    except OSError:
+        return []
+    if len(data) < 24:
+        return []
+    end = "<" if data[:4] in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1") else ">"
+    pkts, off = [], 24
+    while off + 16 <= len(data):
+        incl = struct.unpack(end + "I", data[off + 8:off + 12])[0]
+        frame = data[off + 16:off + 16 + incl]
+        off += 16 + incl
+        if len(frame) < incl:
+            break
+        p = parse_frame(frame)
+        if p:
+            pkts.append(p)
+    return pkts
+
+
+def parse_frame(f):
+    if len(f) < 14:
+        return None
+    etype = struct.unpack("!H", f[12:14])[0]
+    ip = f[14:]
+    if etype == 0x0800 and len(ip) >= 20:
+        proto, hl = ip[9], (ip[0] & 15) * 4
+        src, dst = socket.inet_ntop(A4, ip[12:16]), socket.inet_ntop(A4, ip[16:20])
+    elif etype == 0x86DD and len(ip) >= 40:
+        proto, hl = ip[6], 40
+        src, dst = socket.inet_ntop(A6, ip[8:24]), socket.inet_ntop(A6, ip[24:40])
+    else:
+        return None
+    l4 = ip[hl:]
+    if proto not in (6, 17) or len(l4) < (14 if proto == 6 else 8):
+        return None
+    sport, dport = struct.unpack("!HH", l4[:4])
+    return ("tcp" if proto == 6 else "udp", src, sport, dst, dport,
+            l4[13] if proto == 6 else 0)
+
+
+def missing(case, path):
+    """The flows of @case whose packets are not all in the capture yet."""
+    pkts = pcap_packets(path)
+    left = []
+    for proto, fam, sport, dport in CASES[case]["flows"]:
+        cli, srv = (CLI4, SRV4) if fam == 4 else (CLI6, SRV6)
+        mine = [p for p in pkts if p[0] == proto and
+                ((p[1], p[2], p[3], p[4]) == (cli, sport, srv, dport) or
+                 (p[1], p[2], p[3], p[4]) == (srv, dport, cli, sport))]
+        if proto == "udp":
+            ok = len([p for p in mine if p[1] == cli]) >= 3
+        else:   # both FINs
+            ok = {p[1] for p in mine if p[5] & 1} == {cli, srv}
+        if not ok:
+            left.append("%s %s:%d" % (proto, cli, sport))
+    return left
+
+
+def captured(case, path):
+    deadline = time.time() + 30
+    while True:
+        left = missing(case, path)
+        if not left:
+            return 0
+        if time.time() > deadline:
+            print("not in the capture after 30 s: " + ", ".join(left))
+            return 1
+        time.sleep(0.1)
+
+
+def mark(path):
+    s = client_socket("udp", 4, 50999)
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        s.sendto(b"marker", (SRV4, 9))
+        for _ in range(5):
+            time.sleep(0.1)
+            if any(p[:3] == ("udp", CLI4, 50999) for p in pcap_packets(path)):
+                return 0
+    return 1
 
 
 # ---- comparison ------------------------------------------------------------
@@ -253,20 +374,25 @@ def demux_flows(d):
 
 
 def demux_endpoint(socks, seg):
-    """What a segment reached: (socket id, "proto local[>remote]") or None."""
+    """What a segment reached: (socket id, "proto local[>remote]", child id)
+    or None.  A child counts as its listener (the socket id is the
+    listener's), as does a SYN its listener answered with a SYN cookie
+    (no child yet: the ACK that returns the cookie makes it)."""
     sid = seg.get("socket")
     if sid is None or seg.get("action") in ("refused", "dropped"):
         return None
     s = socks[sid]
+    if s["proto"] == "tcp" and s["kind"] == "listen" and seg.get("syncookie") == "sent":
+        return (sid, "tcp " + norm_ep(s["local"]), None)
     if s["proto"] == "tcp" and s["kind"] == "connection":
         if s.get("parent") is None:
-            return (sid, "tcp connection %s>%s without a listener" % (s["local"], s["remote"]))
-        s = socks[s["parent"]]
-        return (sid, "tcp " + norm_ep(s["local"]))
+            return (sid, "tcp connection %s>%s without a listener" % (s["local"], s["remote"]),
+                    sid)
+        return (s["parent"], "tcp " + norm_ep(socks[s["parent"]]["local"]), sid)
     ep = "%s %s" % (s["proto"], norm_ep(s["local"]))
     if s.get("remote"):
         ep += ">" + norm_ep(s["remote"])
-    return (sid, ep)
+    return (sid, ep, None)
 
 
 def compare(case, d):
@@ -290,8 +416,9 @@ def compare(case, d):
             continue
         got = {demux_endpoint(socks, s) for s in segs}
         ids = {g[0] for g in got if g}
+        children = {g[2] for g in got if g and g[2] is not None}
         eps = {g[1] if g else None for g in got}
-        if len(ids) > 1 or len(eps) > 1:
+        if len(ids) > 1 or len(eps) > 1 or len(children) > 1:
             bad.append("%s flow from %s:%d: demuxsim used several sockets: %s"
                        % (proto, peer, sport, sorted(map(str, got))))
         elif eps != {want}:
@@ -318,18 +445,17 @@ def compare_cookies(d, socks):
         w = line.split()
         if len(w) >= 2:
             kern[w[0]] = int(w[1])
-    sent = kern.get("TcpExtSyncookiesSent", 0)
-    found = []
-    for s in socks.values():
-        if s["kind"] == "listen":
-            for k, v in s.items():
-                if "cookie" in k and "sent" in k and isinstance(v, int):
-                    found.append(v)
-    if not found:
-        return ["the report shows no SYN cookies sent by the listener (kernel: %d)" % sent]
-    if sum(found) != sent:
-        return ["SYN cookies sent: kernel %d, demuxsim %d" % (sent, sum(found))]
-    return []
+    bad = []
+    for what, mib in (("sent", "TcpExtSyncookiesSent"), ("used", "TcpExtSyncookiesRecv")):
+        want = kern.get(mib, 0)
+        found = [s["backlog"]["syncookies_" + what] for s in socks.values()
+                 if s["kind"] == "listen" and "syncookies_" + what in s.get("backlog", {})]
+        if not found:
+            bad.append("the report shows no SYN cookies %s by the listener (kernel: %d)"
+                       % (what, want))
+        elif sum(found) != want:
+            bad.append("SYN cookies %s: kernel %d, demuxsim %d" % (what, want, sum(found)))
+    return bad
 
 
 def main():
@@ -340,6 +466,10 @@ def main():
         preflows(case, sys.argv[3])
     elif cmd == "client":
         client(case)
+    elif cmd == "captured":
+        sys.exit(captured(case, sys.argv[3]))
+    elif cmd == "mark":
+        sys.exit(mark(case))
     elif cmd == "compare":
         sys.exit(compare(case, sys.argv[3]))
     elif cmd == "cases":

@@ -119,15 +119,19 @@ test_bad(void)
 	const char *wild[] = { "--sockets-from-ss", "wild.ss", "-r", capture, NULL };
 	assert_input_error(wild, "demuxsim: wild.ss: no socket is bound to one of the host's "
 	                   "addresses: name them with --host-address\n");
-	/* Converted, but with an entry the loader does not read: it is named. */
-	write_file("group.ss", "udp UNCONN 0 0 0.0.0.0:5300 0.0.0.0:*\n"
-	                       "udp UNCONN 0 0 0.0.0.0:5300 0.0.0.0:*\n");
+	/* Converted, but with entries the loader does not take (a v6only and a
+	 * dual-stack listener on [::]:5300, flagged reuseport as the kernel
+	 * needed; Linux keeps them as two groups, demuxsim refuses the mix):
+	 * they are named. */
+	write_file("group.ss", "tcp LISTEN 0 4096 *:5300 *:*\n"
+	                       "tcp LISTEN 0 4096 [::]:5300 [::]:*\n");
 	const char *group[] = { "--sockets-from-ss", "group.ss", "--host-address", "10.99.0.2",
-	                        "-r", capture, NULL };
+	                        "--host-address", "2001:db8::2", "-r", capture, NULL };
 	g_assert_cmpint(run(group, &out, &err), ==, 1);
 	g_assert_true(g_str_has_prefix(err, "demuxsim: group.ss (converted by "
 	                               "--sockets-from-ss; see it with --dump-sockets): "));
-	g_assert_nonnull(strstr(err, "0.0.0.0:5300 reuseport"));
+	g_assert_nonnull(strstr(err, "[::]:5300 reuseport v6only': one reuseport group "
+	                              "cannot mix v6only and dual-stack sockets"));
 	g_assert_cmpuint(strlen(err), ==, (gsize)(strchr(err, '\n') - err) + 1);
 	g_free(out);
 	g_free(err);

@@ -112,8 +112,9 @@ test_addresses(void)
 
 /* Several sockets on one endpoint (one row each) are a reuseport group;
  * a v6only [::] socket and a dual-stack one on a port are not one group.
- * Overlapping addresses on one port were bound with SO_REUSEADDR (or
- * SO_REUSEPORT): reuseaddr.  IPv4 beside a v6only [::] does not overlap. */
+ * Overlapping addresses on one port were bound with SO_REUSEADDR (UDP:
+ * reuseaddr) or SO_REUSEPORT (TCP listeners, which SO_REUSEADDR does not
+ * let overlap: reuseport).  IPv4 beside a v6only [::] does not overlap. */
 static void
 test_overlap(void)
 {
@@ -132,7 +133,7 @@ test_overlap(void)
 		"[ss]\naddresses = 10.0.0.2, 2001:db8::2\n"
 		"udp = [::]:53 reuseaddr;10.0.0.2:53 reuseaddr;[::]:82 reuseaddr v6only;"
 		"[2001:db8::2]:82 reuseaddr\n"
-		"tcp = [::]:80/5 v6only;0.0.0.0:80/5;[::]:81/5 reuseaddr;0.0.0.0:81/5 reuseaddr\n");
+		"tcp = [::]:80/5 v6only;0.0.0.0:80/5;[::]:81/5 reuseport;0.0.0.0:81/5 reuseport\n");
 }
 
 /* Several sockets on one endpoint (one row each) are a reuseport group;
@@ -154,8 +155,8 @@ test_reuseport(void)
 		"[10.0.0.2]\n"
 		"udp = 0.0.0.0:5353 reuseport reuseaddr;0.0.0.0:5353 reuseport reuseaddr;"
 		"10.0.0.2:5353 reuseaddr\n"
-		"tcp = 0.0.0.0:80/128;[::]:443/128 reuseport reuseaddr;[::]:443/128 reuseaddr v6only;"
-		"[::]:443/64 reuseport reuseaddr\n");
+		"tcp = 0.0.0.0:80/128;[::]:443/128 reuseport;[::]:443/128 reuseport v6only;"
+		"[::]:443/64 reuseport\n");
 }
 
 /* Wildcard-only tables need --host-address; an empty one is a host with
@@ -303,6 +304,48 @@ test_loaded(void)
 	dm_demux_free(dm);
 }
 
+/* Overlapping listeners (a specific address beside the wildcard, IPv4
+ * beside a dual-stack [::]), as the kernel bound them with SO_REUSEPORT:
+ * the table loads (no EADDRINUSE), the entries are not one group, and
+ * the exact address wins, as does AF_INET over the dual-stack socket;
+ * the wildcard takes the host's other addresses. */
+static void
+test_loaded_overlap(void)
+{
+	const char *const addrs[] = { SRV, "10.0.0.3", NULL };
+	char *text = convert(
+		"tcp LISTEN 0 4096 0.0.0.0:6007 0.0.0.0:*\n"
+		"tcp LISTEN 0 4096 10.0.0.2:6007 0.0.0.0:*\n"
+		"tcp LISTEN 0 4096 *:6008 *:*\n"
+		"tcp LISTEN 0 4096 0.0.0.0:6008 0.0.0.0:*\n", addrs);
+	g_assert_nonnull(strstr(text, "tcp = 0.0.0.0:6007 reuseport;10.0.0.2:6007 reuseport;"
+	                              "[::]:6008 reuseport;0.0.0.0:6008 reuseport\n"));
+	dm_demux *dm = load(text);
+	g_free(text);
+	GPtrArray *hosts = dm_demux_hosts(dm);
+	g_assert_cmpuint(hosts->len, ==, 1);
+	const GPtrArray *socks = dm_host_sockets(g_ptr_array_index(hosts, 0));
+	g_assert_cmpuint(socks->len, ==, 4);
+	const dm_socket *any = g_ptr_array_index(socks, 0);
+	const dm_socket *spec = g_ptr_array_index(socks, 1);
+	const dm_socket *inet = g_ptr_array_index(socks, 3);
+	uint64_t f = 0;
+	dm_decision d;
+	for (uint16_t port = 56001; port < 56009; port++) {
+		feed(dm, &f, tcp(CLI, port, SRV, 6007, SYN, 7, 0, 0), &d);
+		g_assert_cmpint(d.action, ==, DM_ACTION_SPAWNED);
+		g_assert_true(dm_socket_parent(d.socket) == spec);
+		feed(dm, &f, tcp(CLI, port, "10.0.0.3", 6007, SYN, 7, 0, 0), &d);
+		g_assert_cmpint(d.action, ==, DM_ACTION_SPAWNED);
+		g_assert_true(dm_socket_parent(d.socket) == any);
+		feed(dm, &f, tcp(CLI, port, SRV, 6008, SYN, 7, 0, 0), &d);
+		g_assert_cmpint(d.action, ==, DM_ACTION_SPAWNED);
+		g_assert_true(dm_socket_parent(d.socket) == inet);
+	}
+	g_ptr_array_unref(hosts);
+	dm_demux_free(dm);
+}
+
 /* tcp-established entries the loader refuses: a wildcard or another
  * host's local address, a wildcard or missing peer. */
 static void
@@ -345,6 +388,7 @@ main(int argc, char **argv)
 	g_test_add_func("/ss/host-addresses", test_host_addresses);
 	g_test_add_func("/ss/bad-lines", test_bad_lines);
 	g_test_add_func("/ss/loaded", test_loaded);
+	g_test_add_func("/ss/loaded-overlap", test_loaded_overlap);
 	g_test_add_func("/ss/established-bad", test_established_bad);
 	return g_test_run();
 }
