@@ -26,8 +26,10 @@ tests_unit_test_link_SOURCES = tests/unit/test-link.c tests/unit/testutil.h
 tests_unit_test_corpus_SOURCES = tests/unit/test-corpus.c
 tests_unit_test_link_corpus_SOURCES = tests/unit/test-link-corpus.c
 tests_unit_test_backlog_SOURCES = tests/unit/test-backlog.c tests/unit/testseg.h
-tests_unit_test_demux_SOURCES = tests/unit/test-demux.c tests/unit/testseg.h
-tests_unit_test_reuse_SOURCES = tests/unit/test-reuse.c tests/unit/testseg.h
+tests_unit_test_demux_SOURCES = tests/unit/test-demux.c tests/unit/testseg.h \
+	tests/unit/testhosts.h
+tests_unit_test_reuse_SOURCES = tests/unit/test-reuse.c tests/unit/testseg.h \
+	tests/unit/testhosts.h
 tests_unit_test_calls_SOURCES = tests/unit/test-calls.c tests/unit/testseg.h
 tests_unit_test_hash_index_SOURCES = tests/unit/test-hash-index.c
 tests_unit_test_report_format_SOURCES = tests/unit/test-report-format.c

@@ -20,6 +20,7 @@
 #include "demuxsim/checksum.h"
 #include "demuxsim/demux.h"
 #include "demuxsim/packet.h"
+#include "testhosts.h"
 #include "testseg.h"
 
 /* Addresses used throughout. */
@@ -117,45 +118,11 @@ sim_declare(sim *s, const char *contents)
 
 /* ---- looking at the results ---------------------------------------- */
 
-static const dm_host *
-find_host(const dm_demux *dm, const char *addr)
-{
-	uint8_t a[16];
-	uint8_t fam = parse_addr(addr, a);
-	const dm_host *found = NULL;
-	GPtrArray *hosts = dm_demux_hosts(dm);
-	for (guint i = 0; i < hosts->len; i++) {
-		const dm_host *h = g_ptr_array_index(hosts, i);
-		if (dm_host_family(h) == fam && memcmp(dm_host_address(h), a, 16) == 0)
-			found = h;
-	}
-	g_ptr_array_unref(hosts);
-	return found;
-}
-
-static guint
-n_hosts(const dm_demux *dm)
-{
-	GPtrArray *hosts = dm_demux_hosts(dm);
-	guint n = hosts->len;
-	g_ptr_array_unref(hosts);
-	return n;
-}
-
 static guint
 n_sockets(const dm_demux *dm, const char *addr)
 {
-	const dm_host *h = find_host(dm, addr);
+	const dm_host *h = th_host_of(dm, addr);
 	return h ? dm_host_sockets(h)->len : 0;
-}
-
-static const dm_socket *
-sock_at(const dm_demux *dm, const char *addr, guint i)
-{
-	const dm_host *h = find_host(dm, addr);
-	g_assert_nonnull(h);
-	g_assert_cmpuint(i, <, dm_host_sockets(h)->len);
-	return g_ptr_array_index(dm_host_sockets(h), i);
 }
 
 /* The newest TCP connection on @local:@lport to @remote:@rport, or NULL. */
@@ -164,7 +131,7 @@ find_conn(const dm_demux *dm, const char *local, uint16_t lport,
           const char *remote, uint16_t rport)
 {
 	uint8_t r[16];
-	const dm_host *h = find_host(dm, local);
+	const dm_host *h = th_host_of(dm, local);
 	const dm_socket *found = NULL;
 	parse_addr(remote, r);
 	if (!h)
@@ -256,7 +223,7 @@ assert_refused(const dm_decision *d, const char *host, dm_reply r, uint64_t evid
 static const dm_refusal *
 refusal_at(const dm_demux *dm, const char *host, guint i)
 {
-	const dm_host *h = find_host(dm, host);
+	const dm_host *h = th_host_of(dm, host);
 	g_assert_nonnull(h);
 	const GArray *r = dm_host_refusals(h);
 	g_assert_cmpuint(i, <, r->len);
@@ -266,7 +233,7 @@ refusal_at(const dm_demux *dm, const char *host, guint i)
 static guint
 n_refusals(const dm_demux *dm, const char *host)
 {
-	const dm_host *h = find_host(dm, host);
+	const dm_host *h = th_host_of(dm, host);
 	return h ? dm_host_refusals(h)->len : 0;
 }
 
@@ -398,7 +365,7 @@ test_non_segments(void)
 	dm_packet frag = udp(CLI, 40000, SRV, 9, 4);
 	r = feed_st(&s, DM_FRAME_FRAGMENT, &frag);
 	g_assert_null(r->host);
-	g_assert_cmpuint(n_hosts(s.dm), ==, 0);
+	g_assert_cmpuint(th_n_hosts(s.dm), ==, 0);
 	g_assert_cmpuint(dm_demux_socket_count(s.dm), ==, 0);
 	sim_clear(&s);
 	dm_demux_free(NULL);
@@ -446,14 +413,14 @@ test_udp_learn(void)
 	g_assert_true(d->socket != sk);
 	g_assert_cmpuint(dm_socket_id(d->socket), ==, 2);
 	g_assert_cmpuint(dm_socket_bytes(d->socket), ==, 0);
-	g_assert_true(sock_at(s.dm, SRV, 0) == sk);
-	g_assert_true(sock_at(s.dm, SRV, 1) == d->socket);
+	g_assert_true(th_sock_at(s.dm, SRV, 0) == sk);
+	g_assert_true(th_sock_at(s.dm, SRV, 1) == d->socket);
 
 	/* Only the receiving address has a socket table. */
-	g_assert_cmpuint(n_hosts(s.dm), ==, 1);
+	g_assert_cmpuint(th_n_hosts(s.dm), ==, 1);
 	g_assert_cmpuint(dm_demux_socket_count(s.dm), ==, 2);
-	g_assert_cmpuint(dm_host_drops(find_host(s.dm, SRV), DM_DROP_BAD_CHECKSUM), ==, 0);
-	g_assert_cmpuint(dm_host_refusals(find_host(s.dm, SRV))->len, ==, 0);
+	g_assert_cmpuint(dm_host_drops(th_host_of(s.dm, SRV), DM_DROP_BAD_CHECKSUM), ==, 0);
+	g_assert_cmpuint(dm_host_refusals(th_host_of(s.dm, SRV))->len, ==, 0);
 	sim_clear(&s);
 }
 
@@ -502,7 +469,7 @@ test_udp_peers(void)
 	/* Peers are per socket: the same peer is new to another socket. */
 	const dm_decision *d = feed(&s, udp(CLI, 1000, SRV, 5001, 1));
 	g_assert_cmpuint(dm_socket_peers(d->socket), ==, 1);
-	const dm_socket *other = find_host(s.dm, SRV2) ? sock_at(s.dm, SRV2, 0) : NULL;
+	const dm_socket *other = th_host_of(s.dm, SRV2) ? th_sock_at(s.dm, SRV2, 0) : NULL;
 	g_assert_nonnull(other);
 	g_assert_cmpuint(dm_socket_peers(other), ==, 1);
 	g_assert_cmpuint(dm_socket_first_frame(other), ==, 7);
@@ -511,8 +478,8 @@ test_udp_peers(void)
 	/* Hosts come out in address order. */
 	GPtrArray *hosts = dm_demux_hosts(s.dm);
 	g_assert_cmpuint(hosts->len, ==, 2);
-	g_assert_true(g_ptr_array_index(hosts, 0) == find_host(s.dm, SRV));
-	g_assert_true(g_ptr_array_index(hosts, 1) == find_host(s.dm, SRV2));
+	g_assert_true(g_ptr_array_index(hosts, 0) == th_host_of(s.dm, SRV));
+	g_assert_true(g_ptr_array_index(hosts, 1) == th_host_of(s.dm, SRV2));
 	g_ptr_array_unref(hosts);
 	sim_clear(&s);
 }
@@ -626,7 +593,7 @@ test_span_wide_retired(void)
 	dm_demux_get_usage(s.dm, &u);
 	g_assert_cmpuint(u.retired[DM_RETIRE_UDP_IDLE], ==, 2);
 	for (guint i = 0; i < 2; i++) {
-		const dm_socket *sk = sock_at(s.dm, SRV, i);
+		const dm_socket *sk = th_sock_at(s.dm, SRV, i);
 		const frame_at at = { frame - 2 + i, T0, 0 };
 		g_assert_cmpint(dm_socket_retired(sk), ==, DM_RETIRE_UDP_IDLE);
 		assert_span(sk, &at, &at);
@@ -649,10 +616,10 @@ test_udp_exact_beats_wildcard(void)
 	sim s;
 	sim_init(&s, false);
 	sim_declare(&s, declared_udp);
-	const dm_socket *exact = sock_at(s.dm, SRV, 0);
-	const dm_socket *wild = sock_at(s.dm, SRV, 1);
-	const dm_socket *wild5353 = sock_at(s.dm, SRV, 2);
-	const dm_socket *echo = sock_at(s.dm, SRV, 3);
+	const dm_socket *exact = th_sock_at(s.dm, SRV, 0);
+	const dm_socket *wild = th_sock_at(s.dm, SRV, 1);
+	const dm_socket *wild5353 = th_sock_at(s.dm, SRV, 2);
+	const dm_socket *echo = th_sock_at(s.dm, SRV, 3);
 	g_assert_false(dm_socket_local_is_wildcard(exact));
 	g_assert_true(dm_socket_local_is_wildcard(wild));
 	g_assert_true(dm_socket_local_is_wildcard(wild5353));
@@ -688,8 +655,8 @@ test_udp_connected_beats_bound(void)
 	sim s;
 	sim_init(&s, false);
 	sim_declare(&s, declared_udp);
-	const dm_socket *exact = sock_at(s.dm, SRV, 0);
-	const dm_socket *csock = sock_at(s.dm, SRV, 4);
+	const dm_socket *exact = th_sock_at(s.dm, SRV, 0);
+	const dm_socket *csock = th_sock_at(s.dm, SRV, 4);
 	g_assert_cmpint(dm_socket_kind(csock), ==, DM_KIND_CONNECTION);
 	g_assert_cmpint(dm_socket_state(csock), ==, DM_TCP_NONE);
 	assert_local(csock, SRV, 53);
@@ -789,7 +756,7 @@ test_udp_ipv6_final_dst(void)
 	assert_local(d->socket, SRV6, 53);
 	d = feed(&s, udp(CLI6, 5000, SRV6, 53, 9));
 	assert_delivered(d, SRV6, DM_LOOKUP_BOUND, DM_ACTION_DELIVERED);
-	g_assert_null(find_host(s.dm, "2001:db8::fe"));
+	g_assert_null(th_host_of(s.dm, "2001:db8::fe"));
 	sim_clear(&s);
 }
 
@@ -820,8 +787,8 @@ test_tcp_handshake(void)
 	assert_local(child, SRV, 80);
 	assert_remote(child, CLI, 40000);
 	g_assert_false(dm_socket_midstream(child));
-	g_assert_true(sock_at(s.dm, SRV, 0) == l);
-	g_assert_true(sock_at(s.dm, SRV, 1) == child);
+	g_assert_true(th_sock_at(s.dm, SRV, 0) == l);
+	g_assert_true(th_sock_at(s.dm, SRV, 1) == child);
 	const dm_socket *cs = cli_sock(&s, &c);
 	g_assert_nonnull(cs);
 	assert_state(cs, DM_TCP_SYN_SENT);
@@ -872,8 +839,8 @@ test_tcp_handshake(void)
 	g_assert_cmpuint(n_sockets(s.dm, CLI), ==, 2);
 	GPtrArray *hosts = dm_demux_hosts(s.dm);
 	g_assert_cmpuint(hosts->len, ==, 2);
-	g_assert_true(g_ptr_array_index(hosts, 0) == find_host(s.dm, CLI));
-	g_assert_true(g_ptr_array_index(hosts, 1) == find_host(s.dm, SRV));
+	g_assert_true(g_ptr_array_index(hosts, 0) == th_host_of(s.dm, CLI));
+	g_assert_true(g_ptr_array_index(hosts, 1) == th_host_of(s.dm, SRV));
 	g_ptr_array_unref(hosts);
 	sim_clear(&s);
 }
@@ -964,7 +931,7 @@ test_tcp_close_client_first(void)
 	g_assert_true(d->socket == child);
 	assert_dstate(d, DM_TCP_CLOSED);
 	g_assert_cmpuint(dm_socket_segments(child), ==, segs);
-	g_assert_cmpuint(dm_host_drops(find_host(s.dm, SRV), DM_DROP_CLOSED), ==, 1);
+	g_assert_cmpuint(dm_host_drops(th_host_of(s.dm, SRV), DM_DROP_CLOSED), ==, 1);
 	g_assert_cmpuint(dm_demux_socket_count(s.dm), ==, 3);
 	sim_clear(&s);
 }
@@ -1118,7 +1085,7 @@ test_tcp_rst(void)
 	assert_action(d, DM_ACTION_DROPPED);
 	assert_drop(d, DM_DROP_CLOSED);
 	g_assert_true(d->socket == cs);
-	g_assert_cmpuint(dm_host_drops(find_host(s.dm, CLI), DM_DROP_CLOSED), ==, 1);
+	g_assert_cmpuint(dm_host_drops(th_host_of(s.dm, CLI), DM_DROP_CLOSED), ==, 1);
 
 	/* An RST to an unknown 4-tuple: dropped, no socket made. */
 	guint n = dm_demux_socket_count(s.dm);
@@ -1132,9 +1099,9 @@ test_tcp_rst(void)
 	assert_drop(d, DM_DROP_NO_SOCKET);
 	assert_lookup(d, DM_LOOKUP_LISTENER);
 	g_assert_null(d->socket);
-	g_assert_cmpuint(dm_host_drops(find_host(s.dm, SRV), DM_DROP_NO_SOCKET), ==, 2);
+	g_assert_cmpuint(dm_host_drops(th_host_of(s.dm, SRV), DM_DROP_NO_SOCKET), ==, 2);
 	g_assert_cmpuint(dm_demux_socket_count(s.dm), ==, n);
-	g_assert_null(find_host(s.dm, "203.0.113.5"));
+	g_assert_null(th_host_of(s.dm, "203.0.113.5"));
 
 	/* An RST from the server during the handshake closes the child. */
 	conn c2 = conn_of(CLI2, 40000, SRV, 80, 1, 2);
@@ -1228,7 +1195,7 @@ test_tcp_synack_after_close(void)
 		g_assert_cmpuint(dm_demux_socket_count(s.dm), ==, n);
 		g_assert_cmpuint(d->sender_socket, ==, dm_socket_id(child));
 		g_assert_true(srv_sock(&s, &c) == child);
-		g_assert_cmpuint(dm_host_sockets(find_host(s.dm, SRV))->len, ==, 2);
+		g_assert_cmpuint(dm_host_sockets(th_host_of(s.dm, SRV))->len, ==, 2);
 		g_assert_false(dm_socket_midstream(child));
 		g_assert_cmpuint(dm_socket_segments(child), ==, segs);
 		assert_state(child, server_first ? DM_TCP_TIME_WAIT : DM_TCP_CLOSED);
@@ -1236,7 +1203,7 @@ test_tcp_synack_after_close(void)
 		 * dropped on its CLOSED tombstone. */
 		g_assert_true(d->socket == cs);
 		assert_action(d, server_first ? DM_ACTION_DROPPED : DM_ACTION_DELIVERED);
-		g_assert_cmpuint(dm_host_sockets(find_host(s.dm, CLI))->len, ==, 1);
+		g_assert_cmpuint(dm_host_sockets(th_host_of(s.dm, CLI))->len, ==, 1);
 		sim_clear(&s);
 	}
 }
@@ -1268,10 +1235,10 @@ test_tcp_reuse(void)
 	assert_state(cs, DM_TCP_SYN_SENT);
 	assert_state(old_cli, DM_TCP_TIME_WAIT);
 	assert_state(old_child, DM_TCP_CLOSED);
-	g_assert_true(sock_at(s.dm, SRV, 1) == old_child);
-	g_assert_true(sock_at(s.dm, SRV, 2) == child);
-	g_assert_true(sock_at(s.dm, CLI, 0) == old_cli);
-	g_assert_true(sock_at(s.dm, CLI, 1) == cs);
+	g_assert_true(th_sock_at(s.dm, SRV, 1) == old_child);
+	g_assert_true(th_sock_at(s.dm, SRV, 2) == child);
+	g_assert_true(th_sock_at(s.dm, CLI, 0) == old_cli);
+	g_assert_true(th_sock_at(s.dm, CLI, 1) == cs);
 	d = s2c(&s, &c, SYN | ACK, 0);
 	g_assert_true(d->socket == cs);
 	assert_dstate(d, DM_TCP_ESTABLISHED);
@@ -1389,9 +1356,9 @@ test_tcp_exact_listener_beats_wildcard(void)
 	sim_declare(&s,
 	            "[" SRV "]\ntcp = 80 reuseport;*:80 reuseport;*:8080\n"
 	            "[" SRV6 "]\ntcp = [*]:80 reuseport;[" SRV6 "]:80 reuseport\n");
-	const dm_socket *exact = sock_at(s.dm, SRV, 0);
-	const dm_socket *wild = sock_at(s.dm, SRV, 1);
-	const dm_socket *wild8080 = sock_at(s.dm, SRV, 2);
+	const dm_socket *exact = th_sock_at(s.dm, SRV, 0);
+	const dm_socket *wild = th_sock_at(s.dm, SRV, 1);
+	const dm_socket *wild8080 = th_sock_at(s.dm, SRV, 2);
 	g_assert_cmpint(dm_socket_kind(exact), ==, DM_KIND_LISTEN);
 	assert_state(exact, DM_TCP_LISTEN);
 	g_assert_true(dm_socket_local_is_wildcard(wild));
@@ -1419,7 +1386,7 @@ test_tcp_exact_listener_beats_wildcard(void)
 	conn c6 = conn_of(CLI6, 40000, SRV6, 80, 1, 1);
 	d = c2s(&s, &c6, SYN, 0);
 	assert_delivered(d, SRV6, DM_LOOKUP_LISTENER, DM_ACTION_SPAWNED);
-	g_assert_true(dm_socket_parent(d->socket) == sock_at(s.dm, SRV6, 1));
+	g_assert_true(dm_socket_parent(d->socket) == th_sock_at(s.dm, SRV6, 1));
 	sim_clear(&s);
 }
 
@@ -1447,7 +1414,7 @@ test_drop_bad_checksum(void)
 	assert_lookup(d, DM_LOOKUP_NONE);
 	g_assert_null(d->socket);
 	g_assert_cmpuint(dm_demux_socket_count(s.dm), ==, 0);
-	g_assert_cmpuint(dm_host_drops(find_host(s.dm, SRV), DM_DROP_BAD_CHECKSUM), ==, 1);
+	g_assert_cmpuint(dm_host_drops(th_host_of(s.dm, SRV), DM_DROP_BAD_CHECKSUM), ==, 1);
 	g_assert_cmpuint(n_refusals(s.dm, SRV), ==, 0);
 
 	/* With a socket: counted on it, not delivered. */
@@ -1462,13 +1429,13 @@ test_drop_bad_checksum(void)
 	g_assert_cmpuint(dm_socket_segments(sk), ==, 1);
 	g_assert_cmpuint(dm_socket_bytes(sk), ==, 10);
 	g_assert_cmpuint(dm_socket_peers(sk), ==, 1);
-	g_assert_cmpuint(dm_host_drops(find_host(s.dm, SRV), DM_DROP_BAD_CHECKSUM), ==, 2);
+	g_assert_cmpuint(dm_host_drops(th_host_of(s.dm, SRV), DM_DROP_BAD_CHECKSUM), ==, 2);
 
 	/* TCP: a bad SYN spawns nothing (the listener counts it), the
 	 * retransmission does. */
 	conn c = conn_of(CLI, 40000, SRV, 80, 1000, 5000);
 	handshake(&s, &c); /* learns the listener */
-	const dm_socket *l = sock_at(s.dm, SRV, 1);
+	const dm_socket *l = th_sock_at(s.dm, SRV, 1);
 	g_assert_cmpint(dm_socket_kind(l), ==, DM_KIND_LISTEN);
 	guint n = dm_demux_socket_count(s.dm);
 	d = feed(&s, with_csum(tcp(CLI2, 40000, SRV, 80, SYN, 1, 0, 0), DM_CSUM_BAD));
@@ -1506,8 +1473,8 @@ test_drop_bad_checksum(void)
 	d = c2s(&s, &c, FIN | ACK, 0);
 	assert_action(d, DM_ACTION_DELIVERED);
 	assert_dstate(d, DM_TCP_CLOSE_WAIT);
-	g_assert_cmpuint(dm_host_drops(find_host(s.dm, SRV), DM_DROP_BAD_CHECKSUM), ==, 5);
-	g_assert_cmpuint(dm_host_drops(find_host(s.dm, SRV), DM_DROP_MALFORMED), ==, 0);
+	g_assert_cmpuint(dm_host_drops(th_host_of(s.dm, SRV), DM_DROP_BAD_CHECKSUM), ==, 5);
+	g_assert_cmpuint(dm_host_drops(th_host_of(s.dm, SRV), DM_DROP_MALFORMED), ==, 0);
 	sim_clear(&s);
 }
 
@@ -1560,7 +1527,7 @@ test_drop_malformed(void)
 	d = feed(&s, t);
 	assert_drop(d, DM_DROP_MALFORMED);
 	g_assert_cmpuint(dm_demux_socket_count(s.dm), ==, 0);
-	g_assert_null(find_host(s.dm, CLI));
+	g_assert_null(th_host_of(s.dm, CLI));
 
 	/* A malformed datagram for an existing socket is not counted on it. */
 	d = feed(&s, udp(CLI, 40000, SRV, 53, 10));
@@ -1570,8 +1537,8 @@ test_drop_malformed(void)
 	assert_drop(d, DM_DROP_MALFORMED);
 	g_assert_cmpuint(dm_socket_segments(sk), ==, 1);
 	g_assert_cmpuint(dm_socket_bad_checksums(sk), ==, 0);
-	g_assert_cmpuint(dm_host_drops(find_host(s.dm, SRV), DM_DROP_MALFORMED), ==, 5);
-	g_assert_cmpuint(dm_host_drops(find_host(s.dm, SRV), DM_DROP_BAD_CHECKSUM), ==, 0);
+	g_assert_cmpuint(dm_host_drops(th_host_of(s.dm, SRV), DM_DROP_MALFORMED), ==, 5);
+	g_assert_cmpuint(dm_host_drops(th_host_of(s.dm, SRV), DM_DROP_BAD_CHECKSUM), ==, 0);
 	sim_clear(&s);
 }
 
@@ -1599,8 +1566,8 @@ test_drop_unverifiable_delivered(void)
 	p = with_csum(tcp(SRV, 80, CLI, 40000, SYN | ACK, 1, 2, 0), DM_CSUM_UNVERIFIED);
 	d = feed(&s, p);
 	assert_dstate(d, DM_TCP_ESTABLISHED);
-	g_assert_cmpuint(dm_host_drops(find_host(s.dm, SRV), DM_DROP_BAD_CHECKSUM), ==, 0);
-	g_assert_cmpuint(dm_socket_segments(sock_at(s.dm, SRV, 0)), ==, 4);
+	g_assert_cmpuint(dm_host_drops(th_host_of(s.dm, SRV), DM_DROP_BAD_CHECKSUM), ==, 0);
+	g_assert_cmpuint(dm_socket_segments(th_sock_at(s.dm, SRV, 0)), ==, 4);
 	sim_clear(&s);
 }
 
@@ -1929,38 +1896,38 @@ test_declared_load(void)
 	            "udp = 53;0.0.0.0:5353;" SRV ":123\n"
 	            "tcp = 80 reuseport;*:80 reuseport;*:22\n"
 	            "udp-connected = 4000>" CLI ":5000;4001>" CLI2 ":5000\n");
-	g_assert_cmpuint(n_hosts(s.dm), ==, 2);
+	g_assert_cmpuint(th_n_hosts(s.dm), ==, 2);
 	g_assert_cmpuint(dm_demux_socket_count(s.dm), ==, 15);
 
 	/* IPv4 (sorted first), in file order. */
 	g_assert_cmpuint(n_sockets(s.dm, SRV), ==, 8);
-	assert_decl(sock_at(s.dm, SRV, 0), 17, DM_KIND_BOUND, 4, 53, false);
-	assert_local(sock_at(s.dm, SRV, 0), SRV, 53);
-	assert_decl(sock_at(s.dm, SRV, 1), 17, DM_KIND_BOUND, 4, 5353, true);
-	assert_decl(sock_at(s.dm, SRV, 2), 17, DM_KIND_BOUND, 4, 123, false);
-	assert_decl(sock_at(s.dm, SRV, 3), 6, DM_KIND_LISTEN, 4, 80, false);
-	assert_decl(sock_at(s.dm, SRV, 4), 6, DM_KIND_LISTEN, 4, 80, true);
-	assert_decl(sock_at(s.dm, SRV, 5), 6, DM_KIND_LISTEN, 4, 22, true);
-	assert_decl(sock_at(s.dm, SRV, 6), 17, DM_KIND_CONNECTION, 4, 4000, false);
-	assert_remote(sock_at(s.dm, SRV, 6), CLI, 5000);
-	assert_decl(sock_at(s.dm, SRV, 7), 17, DM_KIND_CONNECTION, 4, 4001, false);
-	assert_remote(sock_at(s.dm, SRV, 7), CLI2, 5000);
+	assert_decl(th_sock_at(s.dm, SRV, 0), 17, DM_KIND_BOUND, 4, 53, false);
+	assert_local(th_sock_at(s.dm, SRV, 0), SRV, 53);
+	assert_decl(th_sock_at(s.dm, SRV, 1), 17, DM_KIND_BOUND, 4, 5353, true);
+	assert_decl(th_sock_at(s.dm, SRV, 2), 17, DM_KIND_BOUND, 4, 123, false);
+	assert_decl(th_sock_at(s.dm, SRV, 3), 6, DM_KIND_LISTEN, 4, 80, false);
+	assert_decl(th_sock_at(s.dm, SRV, 4), 6, DM_KIND_LISTEN, 4, 80, true);
+	assert_decl(th_sock_at(s.dm, SRV, 5), 6, DM_KIND_LISTEN, 4, 22, true);
+	assert_decl(th_sock_at(s.dm, SRV, 6), 17, DM_KIND_CONNECTION, 4, 4000, false);
+	assert_remote(th_sock_at(s.dm, SRV, 6), CLI, 5000);
+	assert_decl(th_sock_at(s.dm, SRV, 7), 17, DM_KIND_CONNECTION, 4, 4001, false);
+	assert_remote(th_sock_at(s.dm, SRV, 7), CLI2, 5000);
 
 	g_assert_cmpuint(n_sockets(s.dm, SRV6), ==, 7);
-	assert_decl(sock_at(s.dm, SRV6, 0), 17, DM_KIND_BOUND, 6, 53, false);
-	assert_local(sock_at(s.dm, SRV6, 0), SRV6, 53);
-	assert_decl(sock_at(s.dm, SRV6, 1), 17, DM_KIND_BOUND, 6, 5353, true);
-	assert_decl(sock_at(s.dm, SRV6, 2), 17, DM_KIND_BOUND, 6, 123, false);
-	assert_decl(sock_at(s.dm, SRV6, 3), 17, DM_KIND_BOUND, 6, 500, true);
-	assert_decl(sock_at(s.dm, SRV6, 4), 6, DM_KIND_LISTEN, 6, 443, false);
-	assert_decl(sock_at(s.dm, SRV6, 5), 6, DM_KIND_LISTEN, 6, 22, true);
-	assert_decl(sock_at(s.dm, SRV6, 6), 17, DM_KIND_CONNECTION, 6, 4000, false);
-	assert_remote(sock_at(s.dm, SRV6, 6), CLI6, 5000);
+	assert_decl(th_sock_at(s.dm, SRV6, 0), 17, DM_KIND_BOUND, 6, 53, false);
+	assert_local(th_sock_at(s.dm, SRV6, 0), SRV6, 53);
+	assert_decl(th_sock_at(s.dm, SRV6, 1), 17, DM_KIND_BOUND, 6, 5353, true);
+	assert_decl(th_sock_at(s.dm, SRV6, 2), 17, DM_KIND_BOUND, 6, 123, false);
+	assert_decl(th_sock_at(s.dm, SRV6, 3), 17, DM_KIND_BOUND, 6, 500, true);
+	assert_decl(th_sock_at(s.dm, SRV6, 4), 6, DM_KIND_LISTEN, 6, 443, false);
+	assert_decl(th_sock_at(s.dm, SRV6, 5), 6, DM_KIND_LISTEN, 6, 22, true);
+	assert_decl(th_sock_at(s.dm, SRV6, 6), 17, DM_KIND_CONNECTION, 6, 4000, false);
+	assert_remote(th_sock_at(s.dm, SRV6, 6), CLI6, 5000);
 
 	/* They work. */
 	const dm_decision *d = feed(&s, udp(CLI6, 5000, SRV6, 4000, 1));
 	assert_delivered(d, SRV6, DM_LOOKUP_EXACT, DM_ACTION_DELIVERED);
-	g_assert_true(d->socket == sock_at(s.dm, SRV6, 6));
+	g_assert_true(d->socket == th_sock_at(s.dm, SRV6, 6));
 	d = feed(&s, udp(CLI6, 5000, SRV6, 500, 1));
 	assert_delivered(d, SRV6, DM_LOOKUP_WILDCARD_BOUND, DM_ACTION_DELIVERED);
 	d = feed(&s, udp(CLI6, 5000, SRV6, 123, 1));
@@ -2066,8 +2033,8 @@ test_scale_udp(void)
 	}
 	check_invariants(s.dm);
 	g_assert_cmpuint(dm_demux_socket_count(s.dm), ==, PORTS);
-	g_assert_cmpuint(n_hosts(s.dm), ==, 1);
-	const GPtrArray *a = dm_host_sockets(find_host(s.dm, SRV));
+	g_assert_cmpuint(th_n_hosts(s.dm), ==, 1);
+	const GPtrArray *a = dm_host_sockets(th_host_of(s.dm, SRV));
 	g_assert_cmpuint(a->len, ==, PORTS);
 	for (guint i = 0; i < a->len; i++) {
 		const dm_socket *sk = g_ptr_array_index(a, i);
@@ -2119,8 +2086,8 @@ test_scale_tcp(void)
 	check_invariants(s.dm);
 	g_assert_cmpuint(dm_demux_socket_count(s.dm), ==, 1 + 2 * CONNS);
 	g_assert_cmpuint(n_sockets(s.dm, SRV), ==, 1 + CONNS);
-	g_assert_cmpuint(n_hosts(s.dm), ==, 1 + CONNS);
-	const GPtrArray *a = dm_host_sockets(find_host(s.dm, SRV));
+	g_assert_cmpuint(th_n_hosts(s.dm), ==, 1 + CONNS);
+	const GPtrArray *a = dm_host_sockets(th_host_of(s.dm, SRV));
 	const dm_socket *l = g_ptr_array_index(a, 0);
 	g_assert_cmpint(dm_socket_kind(l), ==, DM_KIND_LISTEN);
 	g_assert_cmpuint(dm_socket_segments(l), ==, CONNS);

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "demuxsim/demux.h"
+#include "testhosts.h"
 #include "testseg.h"
 
 #define CLI "192.0.2.1"
@@ -86,45 +87,6 @@ feed(sim *s, dm_packet p)
 	return &s->d;
 }
 
-/* The host that owns @addr, or NULL. */
-static const dm_host *
-host_of(const dm_demux *dm, const char *addr)
-{
-	uint8_t a[16];
-	int fam = parse_addr(addr, a);
-	const dm_host *found = NULL;
-	GPtrArray *hosts = dm_demux_hosts(dm);
-	for (guint i = 0; i < hosts->len; i++) {
-		const dm_host *h = g_ptr_array_index(hosts, i);
-		for (guint j = 0; j < dm_host_n_addresses(h); j++) {
-			int f;
-			const uint8_t *b = dm_host_address_at(h, j, &f);
-			if (f == fam && memcmp(a, b, 16) == 0)
-				found = h;
-		}
-	}
-	g_ptr_array_unref(hosts);
-	return found;
-}
-
-static guint
-n_hosts(const dm_demux *dm)
-{
-	GPtrArray *hosts = dm_demux_hosts(dm);
-	guint n = hosts->len;
-	g_ptr_array_unref(hosts);
-	return n;
-}
-
-static const dm_socket *
-sock_at(const dm_demux *dm, const char *addr, guint i)
-{
-	const dm_host *h = host_of(dm, addr);
-	g_assert_nonnull(h);
-	g_assert_cmpuint(i, <, dm_host_sockets(h)->len);
-	return g_ptr_array_index(dm_host_sockets(h), i);
-}
-
 #define assert_lookup(d, l) g_assert_cmpstr(dm_lookup_name((d)->lookup), ==, dm_lookup_name(l))
 #define assert_action(d, a) g_assert_cmpstr(dm_action_name((d)->action), ==, dm_action_name(a))
 
@@ -143,7 +105,7 @@ test_udp_specific_beside_wildcard(void)
 {
 	sim s;
 	sim_init(&s, "[" WEB4 "]\nudp = *:53 reuseaddr; 53 reuseaddr\n");
-	const dm_socket *wild = sock_at(s.dm, WEB4, 0), *exact = sock_at(s.dm, WEB4, 1);
+	const dm_socket *wild = th_sock_at(s.dm, WEB4, 0), *exact = th_sock_at(s.dm, WEB4, 1);
 	assert_to(feed(&s, udp(CLI, 4000, WEB4, 53, 10)), exact, DM_LOOKUP_BOUND);
 	assert_to(feed(&s, udp(CLI, 4001, WEB4, 53, 10)), exact, DM_LOOKUP_BOUND);
 	g_assert_cmpuint(dm_socket_segments(wild), ==, 0);
@@ -155,7 +117,7 @@ test_udp_connected_beside_wildcard(void)
 {
 	sim s;
 	sim_init(&s, "[" WEB4 "]\nudp = *:5000\nudp-connected = 5000>" CLI ":6000\n");
-	const dm_socket *wild = sock_at(s.dm, WEB4, 0), *conn = sock_at(s.dm, WEB4, 1);
+	const dm_socket *wild = th_sock_at(s.dm, WEB4, 0), *conn = th_sock_at(s.dm, WEB4, 1);
 	assert_to(feed(&s, udp(CLI, 6000, WEB4, 5000, 1)), conn, DM_LOOKUP_EXACT);
 	assert_to(feed(&s, udp(CLI, 6001, WEB4, 5000, 1)), wild, DM_LOOKUP_WILDCARD_BOUND);
 	sim_clear(&s);
@@ -169,16 +131,16 @@ test_dual_stack(void)
 	sim s;
 	sim_init(&s, "[web1]\naddresses = " WEB4 ", " WEB6 "\n"
 	             "udp = [::]:443\ntcp = [::]:443\n");
-	g_assert_cmpuint(n_hosts(s.dm), ==, 1);
-	const dm_socket *u = sock_at(s.dm, WEB4, 0), *l = sock_at(s.dm, WEB6, 1);
-	g_assert_true(host_of(s.dm, WEB4) == host_of(s.dm, WEB6));
+	g_assert_cmpuint(th_n_hosts(s.dm), ==, 1);
+	const dm_socket *u = th_sock_at(s.dm, WEB4, 0), *l = th_sock_at(s.dm, WEB6, 1);
+	g_assert_true(th_host_of(s.dm, WEB4) == th_host_of(s.dm, WEB6));
 	assert_to(feed(&s, udp(CLI, 4000, WEB4, 443, 5)), u, DM_LOOKUP_DUAL_BOUND);
 	assert_to(feed(&s, udp(CLI6, 4000, WEB6, 443, 5)), u, DM_LOOKUP_WILDCARD_BOUND);
 	const dm_decision *d = feed(&s, tcp(CLI, 4000, WEB4, 443, DM_TCP_SYN, 1, 0, 0));
 	assert_action(d, DM_ACTION_SPAWNED);
 	assert_lookup(d, DM_LOOKUP_DUAL_LISTENER);
 	g_assert_true(dm_socket_parent(d->socket) == l);
-	g_assert_true(d->host == host_of(s.dm, WEB4));
+	g_assert_true(d->host == th_host_of(s.dm, WEB4));
 	/* The handshake completes on the child, an IPv4 connection. */
 	feed(&s, tcp(WEB4, 443, CLI, 4000, DM_TCP_SYN | DM_TCP_ACK, 100, 2, 0));
 	d = feed(&s, tcp(CLI, 4000, WEB4, 443, DM_TCP_ACK, 2, 101, 0));
@@ -193,12 +155,12 @@ test_v6only(void)
 	sim s;
 	sim_init(&s, "[web1]\naddresses = " WEB4 "; " WEB6 "\n"
 	             "udp = [::]:443 v6only\ntcp = [::]:443 v6only\n");
-	g_assert_true(dm_socket_v6only(sock_at(s.dm, WEB6, 0)));
+	g_assert_true(dm_socket_v6only(th_sock_at(s.dm, WEB6, 0)));
 	const dm_decision *d = feed(&s, udp(CLI, 4000, WEB4, 443, 5));
 	assert_action(d, DM_ACTION_REFUSED);
 	d = feed(&s, tcp(CLI, 4000, WEB4, 443, DM_TCP_SYN, 1, 0, 0));
 	assert_action(d, DM_ACTION_REFUSED);
-	assert_to(feed(&s, udp(CLI6, 4000, WEB6, 443, 5)), sock_at(s.dm, WEB6, 0),
+	assert_to(feed(&s, udp(CLI6, 4000, WEB6, 443, 5)), th_sock_at(s.dm, WEB6, 0),
 	          DM_LOOKUP_WILDCARD_BOUND);
 	sim_clear(&s);
 }
@@ -211,8 +173,8 @@ test_inet_beside_dual_stack(void)
 	sim_init(&s, "[web1]\naddresses = " WEB4 ", " WEB6 "\n"
 	             "udp = [::]:53 reuseaddr; 0.0.0.0:53 reuseaddr\n"
 	             "tcp = [::]:80 reuseport; 0.0.0.0:80 reuseport\n");
-	const dm_socket *u6 = sock_at(s.dm, WEB4, 0), *u4 = sock_at(s.dm, WEB4, 1);
-	const dm_socket *l4 = sock_at(s.dm, WEB4, 3);
+	const dm_socket *u6 = th_sock_at(s.dm, WEB4, 0), *u4 = th_sock_at(s.dm, WEB4, 1);
+	const dm_socket *l4 = th_sock_at(s.dm, WEB4, 3);
 	assert_to(feed(&s, udp(CLI, 4000, WEB4, 53, 5)), u4, DM_LOOKUP_WILDCARD_BOUND);
 	assert_to(feed(&s, udp(CLI6, 4000, WEB6, 53, 5)), u6, DM_LOOKUP_WILDCARD_BOUND);
 	const dm_decision *d = feed(&s, tcp(CLI, 4000, WEB4, 80, DM_TCP_SYN, 1, 0, 0));
@@ -231,11 +193,11 @@ test_reuseport_group(void)
 	             "tcp = 80*3\n");
 	const dm_socket *m[4];
 	for (guint i = 0; i < 4; i++) {
-		m[i] = sock_at(s.dm, WEB4, i);
+		m[i] = th_sock_at(s.dm, WEB4, i);
 		g_assert_cmpint(dm_socket_group_member(m[i]), ==, (int)i);
 	}
 	/* reuseport on one endpoint: one group of two. */
-	g_assert_cmpint(dm_socket_group_member(sock_at(s.dm, WEB4, 5)), ==, 1);
+	g_assert_cmpint(dm_socket_group_member(th_sock_at(s.dm, WEB4, 5)), ==, 1);
 	guint hits[4] = { 0 };
 	for (guint16 port = 1000; port < 1064; port++) {
 		const dm_socket *first = NULL;
@@ -277,7 +239,7 @@ test_exact_beats_group(void)
 	sim s;
 	sim_init(&s, "[" WEB4 "]\nudp = *:5353*4 reuseaddr; 5353 reuseaddr\n"
 	             "udp-connected = 5353>" CLI ":9\n");
-	const dm_socket *exact = sock_at(s.dm, WEB4, 4), *conn = sock_at(s.dm, WEB4, 5);
+	const dm_socket *exact = th_sock_at(s.dm, WEB4, 4), *conn = th_sock_at(s.dm, WEB4, 5);
 	for (guint16 port = 1000; port < 1016; port++)
 		assert_to(feed(&s, udp(CLI, port, WEB4, 5353, 1)), exact, DM_LOOKUP_BOUND);
 	assert_to(feed(&s, udp(CLI, 9, WEB4, 5353, 1)), conn, DM_LOOKUP_EXACT);
@@ -292,19 +254,19 @@ test_named_host(void)
 	sim s;
 	sim_init(&s, "[web1]\naddresses = " WEB4 ", " WEB4B ", " WEB6 "\n"
 	             "udp = 0.0.0.0:53; " WEB4B ":54\n");
-	g_assert_cmpuint(n_hosts(s.dm), ==, 1);
-	const dm_host *h = host_of(s.dm, WEB4);
+	g_assert_cmpuint(th_n_hosts(s.dm), ==, 1);
+	const dm_host *h = th_host_of(s.dm, WEB4);
 	g_assert_cmpstr(dm_host_name(h), ==, "web1");
 	g_assert_cmpuint(dm_host_n_addresses(h), ==, 3);
 	int fam;
 	dm_host_address_at(h, 2, &fam);
 	g_assert_cmpint(fam, ==, 6);
-	const dm_socket *wild = sock_at(s.dm, WEB4, 0);
+	const dm_socket *wild = th_sock_at(s.dm, WEB4, 0);
 	/* Its wildcard socket receives on both IPv4 addresses. */
 	assert_to(feed(&s, udp(CLI, 1, WEB4, 53, 1)), wild, DM_LOOKUP_WILDCARD_BOUND);
 	assert_to(feed(&s, udp(CLI, 1, WEB4B, 53, 1)), wild, DM_LOOKUP_WILDCARD_BOUND);
 	g_assert_true(s.d.host == h);
-	assert_to(feed(&s, udp(CLI, 1, WEB4B, 54, 1)), sock_at(s.dm, WEB4, 1), DM_LOOKUP_BOUND);
+	assert_to(feed(&s, udp(CLI, 1, WEB4B, 54, 1)), th_sock_at(s.dm, WEB4, 1), DM_LOOKUP_BOUND);
 	assert_action(feed(&s, udp(CLI, 1, WEB4, 54, 1)), DM_ACTION_REFUSED);
 	/* No IPv6 socket: IPv6 is refused, on the same host, from an IPv6 peer. */
 	assert_action(feed(&s, udp(CLI6, 1, WEB6, 53, 1)), DM_ACTION_REFUSED);
@@ -318,7 +280,7 @@ test_named_host(void)
 	uint8_t cli6[16];
 	parse_addr(CLI6, cli6);
 	g_assert_cmpmem(r6->peer, 16, cli6, 16);
-	g_assert_cmpuint(n_hosts(s.dm), ==, 1);
+	g_assert_cmpuint(th_n_hosts(s.dm), ==, 1);
 	sim_clear(&s);
 }
 
@@ -334,10 +296,10 @@ test_same_host_learn(void)
 	feed(&s, udp(CLI, 1, WEB4, 53, 1));
 	feed(&s, udp(CLI6, 1, WEB6, 53, 1));
 	feed(&s, udp(CLI, 1, WEB4B, 53, 1));
-	g_assert_true(host_of(s.dm, WEB4) == host_of(s.dm, WEB6));
-	g_assert_true(host_of(s.dm, WEB4) != host_of(s.dm, WEB4B));
-	g_assert_cmpuint(dm_host_sockets(host_of(s.dm, WEB4))->len, ==, 2);
-	g_assert_null(dm_host_name(host_of(s.dm, WEB4)));
+	g_assert_true(th_host_of(s.dm, WEB4) == th_host_of(s.dm, WEB6));
+	g_assert_true(th_host_of(s.dm, WEB4) != th_host_of(s.dm, WEB4B));
+	g_assert_cmpuint(dm_host_sockets(th_host_of(s.dm, WEB4))->len, ==, 2);
+	g_assert_null(dm_host_name(th_host_of(s.dm, WEB4)));
 	g_assert_false(dm_demux_same_host(s.dm, WEB4B, WEB6, &err));
 	g_assert_nonnull(err);
 	g_clear_error(&err);
