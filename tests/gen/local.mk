@@ -18,7 +18,7 @@ tests_gen_benchgen_LDADD =
 # socket programs of tests/gen/teach/ are compiled by record-teaching.sh
 # only: make never builds them.
 EXTRA_DIST += tests/gen/record-veth.sh tests/gen/record-frag.sh tests/gen/veth-pair.sh \
-	tests/gen/mkfrag.py tests/gen/mksynack.py tests/gen/mksynflood.py tests/gen/mktunnel.py tests/gen/mkreuse.py tests/gen/make-readme-diagram.sh \
+	tests/gen/mkfrag.py tests/gen/mksynack.py tests/gen/mksynflood.py tests/gen/mktunnel.py tests/gen/mkreuse.py tests/gen/pktlib.py tests/gen/make-readme-diagram.sh \
 	tests/gen/record-teaching.sh tests/gen/teach/tcp-server.c tests/gen/teach/tcp-client.c \
 	tests/gen/teach/udp-echo-server.c tests/gen/teach/udp-echo-client.c \
 	tests/gen/teach/calllog.h

@@ -7,16 +7,11 @@ they once crashed the eviction (src/reasm.c make_room)."""
 import struct
 import sys
 
+from pktlib import LINKTYPE_RAW, csum, write_pcap
+
 V4_SRC, V4_DST = bytes([192, 0, 2, 1]), bytes([192, 0, 2, 2])
 V6_SRC = bytes.fromhex("20010db8000000000000000000000001")
 V6_DST = bytes.fromhex("20010db8000000000000000000000002")
-
-
-def csum(b):
-    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
-    while s >> 16:
-        s = (s & 0xffff) + (s >> 16)
-    return ~s & 0xffff
 
 
 def data():
@@ -41,11 +36,7 @@ def v6_first(ident):
 
 
 def write(path, packets):
-    with open(path, "wb") as f:
-        f.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 101))
-        for i, p in enumerate(packets):
-            f.write(struct.pack("<IIII", 1700000000, i, len(p), len(p)))
-            f.write(p)
+    write_pcap(path, LINKTYPE_RAW, [(1700000000, i, p) for i, p in enumerate(packets)])
 
 
 def main():

@@ -23,6 +23,8 @@ import os
 import struct
 import sys
 
+from pktlib import LINKTYPE_ETHERNET, csum, write_pcap
+
 CLI = bytes([192, 0, 2, 1])
 CLI6 = bytes.fromhex("20010db8000000000000000000000001")
 WEB4 = bytes([198, 51, 100, 2])
@@ -55,15 +57,6 @@ udp-connected = 5000>192.0.2.1:6000
 # Linux refuses the pair without it).
 tcp = 80 reuseport; *:80 reuseport
 """
-
-
-def csum(b):
-    if len(b) % 2:
-        b += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
-    while s >> 16:
-        s = (s & 0xffff) + (s >> 16)
-    return ~s & 0xffff
 
 
 def pseudo(src, dst, proto, length):
@@ -135,10 +128,8 @@ def main():
             u(CLI, 50000 + i, WEB4, 5353, "delivered", "wildcard-bound", "0.0.0.0:5353",
               "flow%d" % i)
 
-    with open(os.path.join(out, "reuse.pcap"), "wb") as f:
-        f.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
-        for i, fr in enumerate(frames):
-            f.write(struct.pack("<IIII", 1700000000 + i, 0, len(fr), len(fr)) + fr)
+    write_pcap(os.path.join(out, "reuse.pcap"), LINKTYPE_ETHERNET,
+               [(1700000000 + i, 0, fr) for i, fr in enumerate(frames)])
     with open(os.path.join(out, "reuse.ini"), "w") as f:
         f.write(INI)
     with open(os.path.join(out, "reuse.pcap.lookup.tsv"), "w") as f:

@@ -8,38 +8,21 @@ server's SYN-ACK once more, as sent at first.  That SYN-ACK is a
 retransmission of the old connection's: it must not make a socket on the
 server (tests/regress/tcp-synack-after-close.expected.json is the table,
 checked by tests/cli/test-scenarios)."""
-import struct
 import sys
+
+from pktlib import LINKTYPE_RAW, tcp4_segment, write_pcap
 
 CLI, SRV = bytes([10, 0, 0, 1]), bytes([10, 0, 0, 2])
 CPORT, SPORT = 40000, 80
 FIN, SYN, PSH, ACK = 0x01, 0x02, 0x08, 0x10
 
 
-def csum(b):
-    if len(b) % 2:
-        b += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
-    while s >> 16:
-        s = (s & 0xffff) + (s >> 16)
-    return ~s & 0xffff
-
-
-def segment(src, dst, sport, dport, flags, seq, ack, data=b""):
-    tcp = struct.pack("!HHIIBBHHH", sport, dport, seq, ack, 5 << 4, flags, 65535, 0, 0) + data
-    pseudo = src + dst + struct.pack("!BBH", 0, 6, len(tcp))
-    tcp = tcp[:16] + struct.pack("!H", csum(pseudo + tcp)) + tcp[18:]
-    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(tcp), 0, 0x4000, 64, 6, 0, src, dst)
-    ip = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:]
-    return ip + tcp
-
-
 def c2s(flags, seq, ack, data=b""):
-    return segment(CLI, SRV, CPORT, SPORT, flags, seq, ack, data)
+    return tcp4_segment(CLI, SRV, CPORT, SPORT, flags, seq, ack, data)
 
 
 def s2c(flags, seq, ack, data=b""):
-    return segment(SRV, CLI, SPORT, CPORT, flags, seq, ack, data)
+    return tcp4_segment(SRV, CLI, SPORT, CPORT, flags, seq, ack, data)
 
 
 def frames():
@@ -59,11 +42,8 @@ def frames():
 
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else "."
-    with open(out + "/tcp-synack-after-close.pcap", "wb") as f:
-        f.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 101))
-        for i, p in enumerate(frames()):
-            f.write(struct.pack("<IIII", 1700000000, 100000 * i, len(p), len(p)))
-            f.write(p)
+    write_pcap(out + "/tcp-synack-after-close.pcap", LINKTYPE_RAW,
+               [(1700000000, 100000 * i, p) for i, p in enumerate(frames())])
 
 
 main()

@@ -8,30 +8,12 @@ first: the server's end ends CLOSED).  The first client comes before the
 first spoofed SYN; the others after every SYNS / (CLIENTS - 1) of them,
 the last after the last one.  One frame every USEC microseconds
 (default 10)."""
-import struct
 import sys
+
+from pktlib import LINKTYPE_RAW, tcp4_segment, write_pcap
 
 SRV, SPORT = bytes([10, 9, 0, 1]), 80
 FIN, SYN, PSH, ACK = 0x01, 0x02, 0x08, 0x10
-
-
-def csum(b):
-    if len(b) % 2:
-        b += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
-    while s >> 16:
-        s = (s & 0xffff) + (s >> 16)
-    return ~s & 0xffff
-
-
-def segment(src, dst, sport, dport, flags, seq, ack, data=b""):
-    tcp = struct.pack("!HHIIBBHHH", sport, dport, seq & 0xffffffff, ack & 0xffffffff,
-                      5 << 4, flags, 65535, 0, 0) + data
-    pseudo = src + dst + struct.pack("!BBH", 0, 6, len(tcp))
-    tcp = tcp[:16] + struct.pack("!H", csum(pseudo + tcp)) + tcp[18:]
-    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(tcp), 0, 0x4000, 64, 6, 0, src, dst)
-    ip = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:]
-    return ip + tcp
 
 
 def client(n):
@@ -40,10 +22,10 @@ def client(n):
     req, resp = b"GET /%d" % n, b"200 OK"
 
     def c2s(f, seq, ack, data=b""):
-        return segment(cli, SRV, cport, SPORT, f, seq, ack, data)
+        return tcp4_segment(cli, SRV, cport, SPORT, f, seq, ack, data)
 
     def s2c(f, seq, ack, data=b""):
-        return segment(SRV, cli, SPORT, cport, f, seq, ack, data)
+        return tcp4_segment(SRV, cli, SPORT, cport, f, seq, ack, data)
     c1, s1 = c + 1, s + 1
     c2, s2 = c1 + len(req), s1 + len(resp)
     return [
@@ -56,7 +38,7 @@ def client(n):
 def spoofed(i):
     x = (i * 2654435761) & 0xffffffff
     src = bytes([198, 18 + (i >> 16 & 1), i >> 8 & 0xff, i & 0xff])
-    return segment(src, SRV, 1024 + x % 60000, SPORT, SYN, x, 0)
+    return tcp4_segment(src, SRV, 1024 + x % 60000, SPORT, SYN, x, 0)
 
 
 def frames(syns, clients):
@@ -80,12 +62,9 @@ def main():
     syns = int(sys.argv[2]) if len(sys.argv) > 2 else 1000
     clients = int(sys.argv[3]) if len(sys.argv) > 3 else 5
     usec = int(sys.argv[4]) if len(sys.argv) > 4 else 10
-    with open(sys.argv[1], "wb") as f:
-        f.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 101))
-        for i, p in enumerate(frames(syns, clients)):
-            t = usec * i
-            f.write(struct.pack("<IIII", 1700000000 + t // 1000000, t % 1000000, len(p), len(p)))
-            f.write(p)
+    write_pcap(sys.argv[1], LINKTYPE_RAW,
+               [(1700000000 + usec * i // 1000000, usec * i % 1000000, p)
+                for i, p in enumerate(frames(syns, clients))])
 
 
 main()

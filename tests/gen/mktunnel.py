@@ -20,19 +20,12 @@ import os
 import struct
 import sys
 
+from pktlib import LINKTYPE_ETHERNET, csum, write_pcap
+
 OUT_A, OUT_B = bytes([192, 0, 2, 1]), bytes([192, 0, 2, 2])
 OUT6_A = bytes.fromhex("20010db8000000000000000000000001")
 OUT6_B = bytes.fromhex("20010db8000000000000000000000002")
 MAC_A, MAC_B = bytes.fromhex("02005e100001"), bytes.fromhex("02005e100002")
-
-
-def csum(b):
-    if len(b) % 2:
-        b += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
-    while s >> 16:
-        s = (s & 0xffff) + (s >> 16)
-    return ~s & 0xffff
 
 
 def pseudo(src, dst, proto, length):
@@ -224,11 +217,8 @@ def icmp_unreachable(c):
 
 def write(outdir, c):
     path = os.path.join(outdir, "tunnels.pcap")
-    with open(path, "wb") as f:
-        f.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
-        for i, (frame, caplen) in enumerate(c.frames):
-            f.write(struct.pack("<IIII", 1700000000 + i, 0, caplen, len(frame)))
-            f.write(frame[:caplen])
+    write_pcap(path, LINKTYPE_ETHERNET,
+               [(1700000000 + i, 0, frame, caplen) for i, (frame, caplen) in enumerate(c.frames)])
     with open(path + ".tunnels.tsv", "w") as f:
         f.write("frame\tchain\toutcome\tproto\tsrc\tsport\tdst\tdport\tchecksum\n")
         for line in c.truth:
