@@ -175,6 +175,7 @@ typedef struct {
 	 * evicted (listeners, declared sockets, refusals, hosts with them,
 	 * peer entries of listeners) alone exceeds them. */
 	uint64_t limit_unmet;
+	uint64_t peak_hosts;              /* host records held at most */
 } dm_demux_usage;
 
 #define DM_DEMUX_ERROR (dm_demux_error_quark())
@@ -342,6 +343,32 @@ void dm_demux_segment_sides(dm_demux *dm, uint64_t frame, int64_t sec, uint32_t 
  */
 GPtrArray *dm_demux_hosts(const dm_demux *dm);
 
+/* Whether part @part of a joined table simulated host @h (dm_demux_join). */
+typedef bool (*dm_demux_owner)(const dm_host *h, guint part, void *ctx);
+
+/**
+ * dm_demux_join: the tables @parts (@n of them, each of which simulated
+ * one partition of the hosts, shard.h) read as the table of one run: its
+ * hosts those of each part that @owns says it simulated, sorted as
+ * dm_demux_hosts() sorts them; its usage @usage (copied).  Every socket
+ * of those hosts is numbered again as one run numbers them: @created[i]
+ * gives, per id of part i, where it was created (DM_SHARD_AT, in order),
+ * the first @declared ids made alike in every part before the first
+ * frame.  The parts are not run again and must outlive the result.
+ * Returns: the joined table (dm_demux_free() it); only the readers of the
+ * results read it (dm_demux_hosts, dm_demux_socket_count,
+ * dm_demux_get_usage and those of its hosts and sockets).
+ */
+dm_demux *dm_demux_join(dm_demux *const *parts, guint n, dm_demux_owner owns, void *ctx,
+                        const GArray *const *created, guint declared,
+                        const dm_demux_usage *usage);
+
+/**
+ * dm_demux_joinable: whether @dm's hosts can be simulated apart, one
+ * partition at a time, and joined (no host has several addresses).
+ */
+bool dm_demux_joinable(const dm_demux *dm);
+
 /**
  * dm_demux_socket_count: how many sockets were ever created (the highest
  * id given).
@@ -402,6 +429,13 @@ uint64_t dm_host_retired(const dm_host *h, dm_retire_reason reason);
  * the peak, and the expiry and eviction totals.
  */
 void dm_demux_get_usage(const dm_demux *dm, dm_demux_usage *u);
+
+/**
+ * dm_demux_get_held: as dm_demux_get_usage(), but only what is held now
+ * and at the peak (@u's sockets, memory and their peaks; the rest is left
+ * as it is): cheap enough for every frame.
+ */
+void dm_demux_get_held(const dm_demux *dm, dm_demux_usage *u);
 
 /* A refused attempt: a datagram or SYN for which the host had no socket. */
 typedef struct {

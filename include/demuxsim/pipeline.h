@@ -41,7 +41,8 @@ typedef struct {
 
 /* What a pipeline is made of; none of it is owned by the pipeline. */
 typedef struct {
-	dm_report *rep;               /* the trace and the end-of-run report */
+	dm_report *rep;               /* the trace and the end-of-run report
+	                               * (NULL: none, with a sink) */
 	dm_demux *dm;                 /* the simulated hosts */
 	dm_reasm *ra;                 /* IP reassembly; NULL: --no-reassembly */
 	dm_shard *shard;              /* --shard K/N; NULL: every flow */
@@ -88,6 +89,13 @@ uint64_t dm_pipeline_frames(const dm_pipeline *p);
  * dm_pipeline_summary: the counts of the frames taken so far.
  */
 const dm_summary *dm_pipeline_summary(const dm_pipeline *p);
+
+/**
+ * dm_pipeline_end: the end of the input: reassembly's last counts into
+ * the summary, the clock to the end; no report.
+ * Returns: the summary.
+ */
+const dm_summary *dm_pipeline_end(dm_pipeline *p);
 
 /**
  * dm_pipeline_finish: the end of the input: reassembly's last counts into

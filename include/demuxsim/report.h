@@ -155,6 +155,13 @@ void dm_report_set_max_nodes(dm_report *rep, unsigned n);
 bool dm_report_svg_available(void);
 
 /**
+ * dm_report_writes_frames: whether the report writes or keeps anything of
+ * each frame (a trace, per-frame fields, an observer such as --report's
+ * list of checksum failures), as opposed to the tables at the end only.
+ */
+bool dm_report_writes_frames(const dm_report *rep);
+
+/**
  * dm_report_keep_failures: make the report remember every segment with a
  * bad checksum that it is given, for dm_report_write_html.
  */

@@ -64,6 +64,12 @@ int dm_stop_signal(void);
  */
 int dm_stop_take(void);
 
+/* Make another table and reassembler like the run's (the declared
+ * sockets loaded), for a partition of --threads (@ra NULL without
+ * reassembly).  Returns false when they cannot be made (each freed by
+ * the caller all the same). */
+typedef bool (*dm_run_make_part)(void *ctx, dm_demux **dm, dm_reasm **ra);
+
 /* What a file run is made of; nothing here is owned by the run but @html,
  * which it closes. */
 typedef struct {
@@ -76,6 +82,15 @@ typedef struct {
 	FILE *html;                /* --report: the page's open file, or NULL */
 	const char *html_path;     /* its name, for messages */
 	unsigned threads;          /* --threads */
+	unsigned table_parts;      /* the socket table in this many partitions
+	                            * on threads of their own when the inputs
+	                            * are regular files read once and the
+	                            * report writes nothing per frame (no
+	                            * --split, --report, --calls, --shard,
+	                            * --two-pass, no host of several
+	                            * addresses); 0 or 1: one table */
+	dm_run_make_part make_part; /* their tables */
+	void *make_ctx;
 	bool declared;             /* --sockets: declared mode */
 	bool two_pass;             /* --two-pass: the evidence read first */
 	double evidence_window;    /* --evidence-window, seconds (single pass) */

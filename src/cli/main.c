@@ -72,6 +72,7 @@ typedef struct {
 	dm_shard *shard;    /* --shard K/N, or NULL */
 	dm_calls *calls;    /* --calls, --ladder, --report: the socket calls */
 	unsigned threads;   /* --threads */
+	dm_demux_config table; /* what dm was made with, for more like it */
 } run_state;
 
 /* --same-host A,B[,C...]: each list one host's addresses.  Returns false
@@ -387,6 +388,36 @@ run_explain(cli *c)
 	                      c->inputs->len);
 }
 
+/* The sockets and hosts the command line declares, into @dm.  Returns
+ * CLI_CONTINUE, or an exit status (said). */
+static int
+declare(cli *c, dm_demux *dm)
+{
+	GError *err = NULL;
+	if (c->o.sockets && !dm_demux_load_sockets(dm, c->o.sockets, &err)) {
+		dm_report_input_error(c->o.sockets, 0, err->message);
+		g_error_free(err);
+		return DM_EXIT_INPUT;
+	}
+	if (!same_hosts(dm, c->o.same_host))
+		return DM_EXIT_USAGE;
+	if (dm_ss_cli_wanted() && !dm_ss_cli_load(dm))
+		return DM_EXIT_INPUT;
+	return CLI_CONTINUE;
+}
+
+/* dm_run_make_part: a table and reassembler as the run's. */
+static bool
+make_part(void *ctx, dm_demux **dm, dm_reasm **ra)
+{
+	cli *c = ctx;
+	*ra = NULL;
+	*dm = dm_demux_new(&c->rs.table);
+	if (declare(c, *dm) != CLI_CONTINUE)
+		return false;
+	return !c->rs.ra || dm_reasm_cli_make(&c->ro, ra);
+}
+
 /* Make the report and the simulation.  Returns CLI_CONTINUE, or an exit
  * status. */
 static int
@@ -394,7 +425,6 @@ prepare_run(cli *c)
 {
 	options *o = &c->o;
 	run_state *rs = &c->rs;
-	GError *err = NULL;
 	static char outbuf[1 << 16];
 
 	if (o->line_buffered)
@@ -431,16 +461,11 @@ prepare_run(cli *c)
 		dm_shard_info_get(rs->shard, &si);
 		dm_report_set_shard(rs->rep, &si);
 	}
+	rs->table = cfg;
 	rs->dm = dm_demux_new(&cfg);
-	if (o->sockets && !dm_demux_load_sockets(rs->dm, o->sockets, &err)) {
-		dm_report_input_error(o->sockets, 0, err->message);
-		g_error_free(err);
-		return DM_EXIT_INPUT;
-	}
-	if (!same_hosts(rs->dm, o->same_host))
-		return DM_EXIT_USAGE;
-	if (dm_ss_cli_wanted() && !dm_ss_cli_load(rs->dm))
-		return DM_EXIT_INPUT;
+	int st = declare(c, rs->dm);
+	if (st != CLI_CONTINUE)
+		return st;
 	rs->calls = dm_calls_cli_make(rs->rep, o->html_report != NULL);
 	if (rs->calls && (o->sockets || dm_ss_cli_wanted()))
 		dm_calls_declare(rs->calls, rs->dm);
@@ -468,6 +493,9 @@ run_files(cli *c)
 		.count = (uint64_t)c->lo.count,
 		.progress = dm_screen_cli_progress(c->fmt, c->o.quiet),
 		.filter = c->o.filter,
+		/* The table in partitions when only its end is reported. */
+		.table_parts = c->rs.threads,
+		.make_part = make_part, .make_ctx = c,
 	};
 	c->html = NULL;   /* closed by the run */
 	return dm_run_files(&cfg, (const char *const *)c->inputs->pdata, c->inputs->len);

@@ -3,6 +3,8 @@
 #ifndef DEMUXSIM_DEMUX_INT_H
 #define DEMUXSIM_DEMUX_INT_H
 
+#include <string.h>
+
 #include "demuxsim/demux.h"
 #include "hash-index-int.h"
 
@@ -137,6 +139,19 @@ struct dm_host {
 	uint32_t pos;           /* index in the tables' hosts array */
 	dm_host_extra *extra;   /* several addresses: the others, else NULL */
 } __attribute__((aligned(64)));
+
+/* The order of dm_demux_hosts(): by family, address, then zone. */
+static inline gint
+dm_host_order(gconstpointer a, gconstpointer b)
+{
+	const dm_host *x = *(const dm_host *const *)a, *y = *(const dm_host *const *)b;
+	if (x->family != y->family)
+		return x->family < y->family ? -1 : 1;
+	int c = memcmp(x->addr, y->addr, 16);
+	if (c || x->zone.kind != y->zone.kind)
+		return c ? c : x->zone.kind < y->zone.kind ? -1 : 1;
+	return x->zone.id < y->zone.id ? -1 : x->zone.id > y->zone.id;
+}
 
 /* The counters of @h, made (zero) if need be. */
 dm_host_counts *dm_host_counts_get(dm_host *h);

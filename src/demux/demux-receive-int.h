@@ -9,7 +9,17 @@
 #include "demux-live-int.h"
 #include "demux-table-int.h"
 
+struct dm_join;
+
+/* A joined table's reading (demux-join.c), called by demux.c's readers. */
+GPtrArray *dm_join_hosts(const struct dm_join *j);
+guint dm_join_socket_count(const struct dm_join *j);
+void dm_join_usage(const struct dm_join *j, dm_demux_usage *u);
+void dm_join_free(struct dm_join *j);
+
 struct dm_demux {
+	struct dm_join *join; /* a joined table (dm_demux_join): none of the
+	                       * rest is set */
 	dm_demux_config cfg;
 	dm_tables t;
 	dm_evidence *ev;

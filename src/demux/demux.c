@@ -65,6 +65,11 @@ dm_demux_free(dm_demux *dm)
 {
 	if (!dm)
 		return;
+	if (dm->join) {
+		dm_join_free(dm->join);
+		g_free(dm);
+		return;
+	}
 	dm_tables_clear(&dm->t);
 	dm_evidence_free(dm->ev);
 	dm_pending_free(dm->pending);
@@ -139,6 +144,8 @@ dm_demux_next_correction(dm_demux *dm, dm_correction *out)
 guint
 dm_demux_socket_count(const dm_demux *dm)
 {
+	if (dm->join)
+		return dm_join_socket_count(dm->join);
 	return dm->t.last_id;
 }
 
@@ -148,25 +155,15 @@ dm_demux_check_invariants(const dm_demux *dm)
 	return dm_tables_check(&dm->t);
 }
 
-static gint
-host_order(gconstpointer a, gconstpointer b)
-{
-	const dm_host *x = *(const dm_host *const *)a, *y = *(const dm_host *const *)b;
-	if (x->family != y->family)
-		return x->family < y->family ? -1 : 1;
-	int c = memcmp(x->addr, y->addr, 16);
-	if (c || x->zone.kind != y->zone.kind)
-		return c ? c : x->zone.kind < y->zone.kind ? -1 : 1;
-	return x->zone.id < y->zone.id ? -1 : x->zone.id > y->zone.id;
-}
-
 GPtrArray *
 dm_demux_hosts(const dm_demux *dm)
 {
+	if (dm->join)
+		return dm_join_hosts(dm->join);
 	GPtrArray *a = g_ptr_array_sized_new(dm->t.hosts->len);
 	for (guint i = 0; i < dm->t.hosts->len; i++)
 		g_ptr_array_add(a, g_ptr_array_index(dm->t.hosts, i));
-	g_ptr_array_sort(a, host_order);
+	g_ptr_array_sort(a, dm_host_order);
 	return a;
 }
 
@@ -426,8 +423,21 @@ dm_demux_segment_sides(dm_demux *dm, uint64_t frame, int64_t sec, uint32_t nsec,
 }
 
 void
+dm_demux_get_held(const dm_demux *dm, dm_demux_usage *u)
+{
+	u->sockets = dm->t.count;
+	u->memory = dm_limits_memory(&dm->t);
+	u->peak_sockets = MAX(dm->t.peak_count, u->sockets);
+	u->peak_memory = MAX(dm->t.peak_mem, u->memory);
+}
+
+void
 dm_demux_get_usage(const dm_demux *dm, dm_demux_usage *u)
 {
+	if (dm->join) {
+		dm_join_usage(dm->join, u);
+		return;
+	}
 	memset(u, 0, sizeof *u);
 	u->max_sockets = dm->lim.max_sockets;
 	u->max_memory = dm->lim.max_memory;
@@ -439,5 +449,6 @@ dm_demux_get_usage(const dm_demux *dm, dm_demux_usage *u)
 	memcpy(u->forgotten_drops, dm->t.forgotten_drops, sizeof u->forgotten_drops);
 	memcpy(u->forgotten_retired, dm->t.forgotten_retired, sizeof u->forgotten_retired);
 	u->limit_unmet = dm->t.limit_unmet;
+	u->peak_hosts = dm->t.n_hslots;
 }
 

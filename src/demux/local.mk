@@ -4,6 +4,7 @@ src_libdemuxsim_la_SOURCES += \
 	src/demux/demux-backlog.c \
 	src/demux/demux-check.c \
 	src/demux/demux-declare-int.h \
+	src/demux/demux-join.c \
 	src/demux/demux-int.h \
 	src/demux/demux-key-int.h \
 	src/demux/demux-key.c \

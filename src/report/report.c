@@ -438,6 +438,19 @@ dm_report_line_start(const dm_report *rep, uint64_t frame, const dm_record *rec,
 	return dm_report_jsonl_start(rep->nano, frame, rec, pkt, buf, size);
 }
 
+bool
+dm_report_writes_frames(const dm_report *rep)
+{
+	/* As dm_report_frame_started() and dm_report_correction() decide. */
+	if (rep->sink)
+		return true;
+	if (rep->flags & DM_REPORT_QUIET)
+		return false;
+	if (rep->fields && rep->fmt == DM_FORMAT_CSV)
+		return true;
+	return rep->fmt == DM_FORMAT_TEXT || rep->fmt == DM_FORMAT_JSONL;
+}
+
 void
 dm_report_frame(dm_report *rep, uint64_t frame, const dm_record *rec,
                 dm_frame_status st, const dm_packet *pkt, const dm_decision *d)

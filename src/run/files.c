@@ -138,6 +138,8 @@ line_start(void *ctx, uint64_t index, const dm_record *rec, dm_frame_status st,
 typedef struct {
 	dm_pipeline *p;
 	dm_lookahead *la;   /* NULL with --two-pass */
+	dm_parts *parts;    /* the table in partitions (--threads), or NULL:
+	                     * then neither p nor la */
 	dm_progress *progress; /* the line on standard error, or NULL */
 	uint64_t kept;      /* frames processed (those the filter kept) */
 	uint64_t carry;     /* left out at the end of the inputs so far */
@@ -160,6 +162,16 @@ counted(const dm_run_files_config *cfg, const frame_sink *to)
 	return cfg->count && to->kept >= cfg->count;
 }
 
+/* The frames of the input read so far through its evidence window. */
+static void
+drain(frame_sink *to)
+{
+	if (to->parts)
+		dm_parts_end_input(to->parts);
+	else if (to->la)
+		dm_lookahead_drain(to->la);
+}
+
 /* One input, read until its end or a signal.  Returns false after an
  * input error. */
 static bool
@@ -177,19 +189,28 @@ run_input(const dm_run_input *in, frame_sink *to, const dm_run_files_config *cfg
 	uint64_t before = to->carry;
 	dm_capture_add_skipped(cap, before);
 	bool nano = dm_capture_nanosecond(cap);
-	if (to->la)
+	if (to->parts) {
+		dm_parts_begin_input(to->parts, in->name, nano);
+	} else if (to->la) {
 		dm_lookahead_begin_input(to->la, in->name, nano);
-	else
+	} else {
 		dm_pipeline_begin_input(to->p, in->name, nano);
+	}
 
 	/* Decoded ahead on the other threads with --threads, with the start
 	 * of each trace line; the socket table takes the frames in capture
 	 * order. */
-	line_ctx lc = { cfg->rep, to->la ? dm_lookahead_read(to->la) : dm_pipeline_frames(to->p) };
-	/* A stream read as it comes is decoded as it comes: the decoding
-	 * threads take records in batches. */
-	dm_frames *fr = dm_frames_new(cap, DM_FRAMES_FULL, in->pump ? 1 : cfg->threads,
-	                              line_start, &lc);
+	line_ctx lc = { cfg->rep, 0 };
+	dm_frames *fr;
+	if (to->parts) {
+		/* Decoded here, no trace: the other threads run the tables. */
+		fr = dm_frames_new(cap, DM_FRAMES_FULL, 1, NULL, NULL);
+	} else {
+		lc.base = to->la ? dm_lookahead_read(to->la) : dm_pipeline_frames(to->p);
+		/* A stream read as it comes is decoded as it comes: the
+		 * decoding threads take records in batches. */
+		fr = dm_frames_new(cap, DM_FRAMES_FULL, in->pump ? 1 : cfg->threads, line_start, &lc);
+	}
 	const dm_record *rec;
 	dm_packet *pkt;
 	dm_frame_status st;
@@ -203,7 +224,9 @@ run_input(const dm_run_input *in, frame_sink *to, const dm_run_files_config *cfg
 		dm_progress_frame(to->progress, cap);
 		size_t len;
 		const char *start = dm_frames_text(fr, &len);
-		if (to->la)
+		if (to->parts)
+			dm_parts_frame(to->parts, rec, st, pkt);
+		else if (to->la)
 			dm_lookahead_frame(to->la, rec, st, pkt, start, len);
 		else
 			dm_pipeline_frame(to->p, rec, st, pkt, start, len);
@@ -211,8 +234,12 @@ run_input(const dm_run_input *in, frame_sink *to, const dm_run_files_config *cfg
 	}
 	/* The reader thread has ended with the capture's end. */
 	to->carry = dm_capture_pending(cap);
-	dm_pipeline_note_filtered(to->p, dm_capture_filtered(cap));
-	dm_pipeline_note_absent(to->p, dm_capture_absent(cap));
+	if (to->parts) {
+		dm_parts_note_filtered(to->parts, dm_capture_filtered(cap), dm_capture_absent(cap));
+	} else {
+		dm_pipeline_note_filtered(to->p, dm_capture_filtered(cap));
+		dm_pipeline_note_absent(to->p, dm_capture_absent(cap));
+	}
 	dm_frames_free(fr);
 	dm_progress_end_input(to->progress);
 	if (rc < 0 && g_atomic_int_get(&in->cut)) {
@@ -221,8 +248,7 @@ run_input(const dm_run_input *in, frame_sink *to, const dm_run_files_config *cfg
 	} else if (rc < 0) {
 		/* The damaged record by its position in its own file, after
 		 * every frame before it. */
-		if (to->la)
-			dm_lookahead_drain(to->la);
+		drain(to);
 		dm_report_input_error(in->name, in_file + to->carry - before + 1, err->message);
 		g_error_free(err);
 		return false;
@@ -295,11 +321,69 @@ read_inputs(const dm_run_files_config *cfg, GArray *inputs, frame_sink *to)
 		/* The window ends with its input: the starts of the next one's
 		 * lines, made ahead on threads, take its time format from the
 		 * report, which must have begun it. */
-		if (to->la)
-			dm_lookahead_drain(to->la);
+		drain(to);
 	}
-	if (to->la)
-		dm_lookahead_drain(to->la);
+	drain(to);
+	return status;
+}
+
+/* Whether the run's table can go in partitions (--threads on the table):
+ * regular files read once, nothing written frame by frame, every host of
+ * one address. */
+static bool
+partitioned(const dm_run_files_config *cfg, const GArray *inputs, const dm_split *split)
+{
+	if (cfg->table_parts < 2 || !cfg->make_part || cfg->two_pass || split || cfg->html ||
+	    cfg->calls || cfg->shard || dm_report_writes_frames(cfg->rep) ||
+	    !dm_demux_joinable(cfg->dm))
+		return false;
+	for (guint i = 0; i < inputs->len; i++) {
+		const dm_run_input *in = &g_array_index(inputs, dm_run_input, i);
+		if (!in->failed && !in->unread && dm_run_is_stream(in->name))
+			return false;
+	}
+	return true;
+}
+
+/* The single pass with the table in partitions.  Returns the exit
+ * status, or -1 when what the tables held together reached the budget:
+ * the run is then made again on one table. */
+static int
+run_parts(const dm_run_files_config *cfg, GArray *inputs, int stopped)
+{
+	frame_sink to = { .parts = dm_parts_new(cfg->table_parts, cfg) };
+	if (!to.parts)
+		return -1;
+	to.progress = cfg->progress ? dm_progress_new() : NULL;
+	int status = read_inputs(cfg, inputs, &to);
+	if (dm_stop_signal())
+		stopped = dm_stop_signal();
+	dm_summary sum;
+	bool exact;
+	dm_demux *joined = dm_parts_finish(to.parts, &sum, &exact);
+	if (!exact && !stopped) {
+		dm_demux_free(joined);
+		dm_parts_free(to.parts);
+		dm_progress_free(to.progress);
+		return -1;
+	}
+	uint64_t frames = dm_parts_frames(to.parts);
+	/* The inputs read, to the report once the run is not made again. */
+	const GArray *begun = dm_parts_inputs(to.parts);
+	for (guint i = 0; i < begun->len; i++) {
+		const dm_parts_input *b = &g_array_index(begun, dm_parts_input, i);
+		dm_report_begin_file(cfg->rep, b->name, b->nano);
+	}
+	if (stopped)
+		dm_report_set_interrupted(cfg->rep, stopped, frames);
+	dm_progress_step_begin(to.progress, "writing the report");
+	dm_report_summary(cfg->rep, &sum, joined);
+	dm_progress_step_end(to.progress);
+	if (stopped || dm_stop_signal())
+		status = dm_report_interrupted(stopped ? stopped : dm_stop_signal(), frames);
+	dm_demux_free(joined);
+	dm_parts_free(to.parts);
+	dm_progress_free(to.progress);
 	return status;
 }
 
@@ -371,7 +455,11 @@ dm_run_files(const dm_run_files_config *cfg, const char *const *names, guint n)
 			goto out;
 		}
 	}
-	int st = run_passes(cfg, inputs, split, stopped);
+	int st = -1;
+	if (partitioned(cfg, inputs, split))
+		st = run_parts(cfg, inputs, stopped);
+	if (st < 0)
+		st = run_passes(cfg, inputs, split, stopped);
 	if (st != DM_EXIT_DONE)
 		status = st;
 out:

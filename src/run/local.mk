@@ -5,6 +5,7 @@ src_libdemuxsim_la_SOURCES += \
 	src/run/merge-int.h \
 	src/run/merge-state.c \
 	src/run/partition.c \
+	src/run/parts.c \
 	src/run/merge-backlog-int.h \
 	src/run/merge-backlog.c \
 	src/run/pipeline.c \

@@ -75,7 +75,8 @@ void
 dm_pipeline_begin_input(dm_pipeline *p, const char *name, bool nano)
 {
 	p->nano = nano;
-	dm_report_begin_file(p->cfg.rep, name, nano);
+	if (p->cfg.rep)
+		dm_report_begin_file(p->cfg.rep, name, nano);
 }
 
 /* The frame to the sink: the report's trace takes the line begun ahead. */
@@ -192,7 +193,7 @@ dm_pipeline_frame(dm_pipeline *p, const dm_record *rec, dm_frame_status st,
 		/* What the shard holds after the frame: the merge adds the
 		 * shards' up, frame by frame. */
 		dm_demux_usage u;
-		dm_demux_get_usage(c->dm, &u);
+		dm_demux_get_held(c->dm, &u);
 		dm_shard_note_held(c->shard, p->frame, &u);
 	}
 }
@@ -230,7 +231,7 @@ dm_pipeline_summary(const dm_pipeline *p)
 }
 
 const dm_summary *
-dm_pipeline_finish(dm_pipeline *p)
+dm_pipeline_end(dm_pipeline *p)
 {
 	clock_to(p, true);
 	if (p->cfg.ra)
@@ -240,6 +241,13 @@ dm_pipeline_finish(dm_pipeline *p)
 	dm_shard_bucket_reasm(p->cfg.shard, &p->sum.reasm);
 	if (p->cfg.calls)
 		dm_calls_finish(p->cfg.calls);
+	return &p->sum;
+}
+
+const dm_summary *
+dm_pipeline_finish(dm_pipeline *p)
+{
+	dm_pipeline_end(p);
 	dm_report_summary(p->cfg.rep, &p->sum, p->cfg.dm);
 	return &p->sum;
 }

@@ -1,5 +1,5 @@
-/* run-int.h - the inputs of a file run, shared by files.c and spool.c
- * (not installed). */
+/* run-int.h - the inputs of a file run, shared by files.c, spool.c,
+ * lookahead.c and parts.c (not installed). */
 #ifndef DEMUXSIM_RUN_INT_H
 #define DEMUXSIM_RUN_INT_H
 
@@ -7,6 +7,7 @@
 #include <stdbool.h>
 
 #include "demuxsim/pipeline.h"
+#include "demuxsim/run.h"
 
 typedef struct {
 	const char *name;   /* as given ("-" for standard input) */
@@ -103,5 +104,34 @@ void dm_lookahead_drain(dm_lookahead *la);
 const dm_lookahead_stats *dm_lookahead_get_stats(const dm_lookahead *la);
 
 void dm_lookahead_free(dm_lookahead *la);
+
+/* --threads N on the socket table (parts.c): the frames of a run read
+ * once and simulated by N tables, one per partition of the hosts, on
+ * threads of their own, each through its own evidence window. */
+typedef struct dm_parts dm_parts;
+
+/* N tables made by @cfg->make_part, started. */
+dm_parts *dm_parts_new(guint n, const dm_run_files_config *cfg);
+void dm_parts_begin_input(dm_parts *pt, const char *name, bool nano);
+/* The next frame, decoded (copied: it may go at once). */
+void dm_parts_frame(dm_parts *pt, const dm_record *rec, dm_frame_status st,
+                    const dm_packet *pkt);
+/* The end of an input (each table's window drained). */
+void dm_parts_end_input(dm_parts *pt);
+/* Frames a filter left out, and those in other buckets. */
+void dm_parts_note_filtered(dm_parts *pt, uint64_t filtered, uint64_t absent);
+uint64_t dm_parts_frames(const dm_parts *pt);
+/* The inputs begun, in order. */
+typedef struct {
+	const char *name;
+	bool nano;
+} dm_parts_input;
+const GArray *dm_parts_inputs(const dm_parts *pt);
+/* Wait for every table; the summary into @sum.  Returns the tables as one
+ * (dm_demux_join; free it before @pt), @exact false when what they held
+ * together reached the budget, where one table would have evicted or
+ * forgotten: the run must then be made again on one table to be exact. */
+dm_demux *dm_parts_finish(dm_parts *pt, dm_summary *sum, bool *exact);
+void dm_parts_free(dm_parts *pt);
 
 #endif

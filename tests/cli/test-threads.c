@@ -36,7 +36,7 @@ static gchar *tool_path, *benchgen_path, *srcdir, *workdir;
 static bool under_valgrind;
 
 /* Captures made in main(), absolute paths. */
-static gchar *flows_pcap, *syn_pcap, *scan_pcap, *long_pcap;
+static gchar *flows_pcap, *syn_pcap, *scan_pcap, *long_pcap, *manyhost_pcap;
 static gchar *cut_data_pcap, *cut_header_pcap, *garbage_pcap, *notcap_path;
 
 /* The N each run is made with besides 1: the reader decoding, one decoder,
@@ -391,6 +391,15 @@ test_udpscan_split(void)
 	check_identical((const char *const[]){ "--split", "split", scan_pcap, NULL }, "split");
 }
 
+/* Many hosts (benchgen --pattern=manyhost): the table in partitions. */
+static void
+test_manyhost(void)
+{
+	check_identical((const char *const[]){ "-q", "--format", "json", manyhost_pcap, NULL }, NULL);
+	check_identical((const char *const[]){ "-q", manyhost_pcap, NULL }, NULL);
+	check_identical((const char *const[]){ "-q", "--format", "csv", manyhost_pcap, NULL }, NULL);
+}
+
 static void
 test_several_files(void)
 {
@@ -630,7 +639,9 @@ static void
 test_capture_file(gconstpointer data)
 {
 	const char *path = data;
-	static const char *const formats[] = { "text", "jsonl" };
+	/* The trace (the table on one thread), then the tables alone (the
+	 * table in N partitions). */
+	static const char *const formats[] = { "text", "jsonl", "json" };
 	for (size_t i = 0; i < G_N_ELEMENTS(formats); i++) {
 		run_result ref = check_identical_ns((const char *const[]){ "--format", formats[i],
 		                                                           path, NULL },
@@ -638,6 +649,10 @@ test_capture_file(gconstpointer data)
 		g_assert_cmpint(ref.status, !=, 2);
 		run_clear(&ref);
 	}
+	run_result ref = check_identical_ns((const char *const[]){ "-q", path, NULL }, NULL, NULL,
+	                                    all_ns);
+	g_assert_cmpint(ref.status, !=, 2);
+	run_clear(&ref);
 }
 
 /* Under valgrind: every file (@data, NULL-terminated) in one jsonl run. */
@@ -653,6 +668,11 @@ test_capture_files(gconstpointer data)
 	g_ptr_array_add(args, NULL);
 	run_result ref = check_identical_ns((const char *const *)args->pdata, NULL, NULL,
 	                                    valgrind_file_ns);
+	g_assert_cmpint(ref.status, !=, 2);
+	run_clear(&ref);
+	/* The tables alone: the table in partitions. */
+	g_ptr_array_index(args, 1) = "json";
+	ref = check_identical_ns((const char *const *)args->pdata, NULL, NULL, valgrind_file_ns);
 	g_assert_cmpint(ref.status, !=, 2);
 	run_clear(&ref);
 	g_ptr_array_unref(args);
@@ -856,6 +876,11 @@ make_captures(void)
 	syn_pcap = work_file("synflood.pcap");
 	scan_pcap = work_file("udpscan.pcap");
 	long_pcap = work_file("long.pcap");
+	manyhost_pcap = work_file("manyhost.pcap");
+	gchar *hosts = scaled("--hosts", 3000);
+	benchgen(manyhost_pcap, (const char *const[]){ "--pattern=manyhost", hosts, "--servers=20",
+	                                               "--seed=3", NULL });
+	g_free(hosts);
 	benchgen(flows_pcap, (const char *const[]){ flows, "--frames-per-flow=10", "--seed=7", NULL });
 	benchgen(syn_pcap, (const char *const[]){ "--pattern=synflood", syns, NULL });
 	benchgen(scan_pcap, (const char *const[]){ "--pattern=udpscan", probes, NULL });
@@ -916,6 +941,7 @@ main(int argc, char **argv)
 	g_test_add_func("/threads/identical/udpscan/text-csv", test_udpscan_text);
 	g_test_add_func("/threads/identical/udpscan/split", test_udpscan_split);
 	g_test_add_func("/threads/identical/several-files", test_several_files);
+	g_test_add_func("/threads/identical/manyhost", test_manyhost);
 	g_test_add_func("/threads/identical/stdin", test_stdin);
 	g_test_add_func("/threads/identical/declared", test_declared);
 	g_test_add_func("/threads/shard/merge-mixed", test_shard_merge_mixed);
@@ -952,6 +978,7 @@ main(int argc, char **argv)
 	g_free(syn_pcap);
 	g_free(scan_pcap);
 	g_free(long_pcap);
+	g_free(manyhost_pcap);
 	g_free(cut_data_pcap);
 	g_free(cut_header_pcap);
 	g_free(garbage_pcap);
