@@ -169,6 +169,10 @@ typedef struct {
 	bool headers_only;       /* dm_decode_frame_headers(): no checksum
 	                          * computed (csum unverified, ip_csum_bad
 	                          * false) */
+	/* The partitions of its receiving and sending hosts among hosts_n
+	 * (shard.h), when the run stage worked them out already for the
+	 * packet; decoding leaves hosts_n 0. */
+	uint16_t hosts_n, host_r, host_s;
 
 	/* IP */
 	uint8_t family;          /* 4 or 6, 0 before the IP layer */

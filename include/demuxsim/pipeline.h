@@ -75,10 +75,26 @@ void dm_pipeline_frame(dm_pipeline *p, const dm_record *rec, dm_frame_status st,
                        dm_packet *pkt, const char *start, size_t len);
 
 /**
+ * dm_pipeline_tick: take the next frame, record @rec, when the pipeline
+ * runs a partition of the hosts (shard.h) and neither of its packet's
+ * hosts is in it (no tunnel, no fragment, no answer such as an ICMP
+ * error or a RST): as dm_pipeline_frame() would, without its packet (the
+ * clocks run on, the frame is counted).
+ */
+void dm_pipeline_tick(dm_pipeline *p, const dm_record *rec);
+
+/**
  * dm_pipeline_record: decode record @rec (of its own link type,
  * dm_record.dlt; with its checksums), then as dm_pipeline_frame().
  */
 void dm_pipeline_record(dm_pipeline *p, const dm_record *rec);
+
+/**
+ * dm_pipeline_receives: whether the pipeline runs the receive event of
+ * a packet decoded to @st in @pkt (always, unless it runs a partition of
+ * the hosts: shard.h).
+ */
+bool dm_pipeline_receives(const dm_pipeline *p, dm_frame_status st, const dm_packet *pkt);
 
 /**
  * dm_pipeline_frames: the frames taken so far, across inputs.

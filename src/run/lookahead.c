@@ -43,13 +43,16 @@ typedef struct {
 	size_t size;              /* of the entry in the ring, aligned */
 	guint input;              /* index in la->inputs */
 	bool begin;               /* the start of that input, no frame */
+	bool tick;                /* a frame in which the table has no event:
+	                           * its time only, no packet (a partition of
+	                           * the hosts: dm_lookahead_tick) */
 	int wait;                 /* dm_evidence_wait, or WAIT_UNKNOWN */
 	dm_frame_status st;
 	dm_record rec;            /* .data in bytes for a fragment, else NULL */
-	dm_packet pkt;
 	uint64_t frame;
 	int64_t ns;               /* capture time, nanoseconds */
 	uint32_t text_len;
+	dm_packet pkt;            /* (not in a tick's entry) */
 	uint8_t bytes[];          /* the record's bytes (a fragment), the text */
 } held_frame;
 
@@ -169,6 +172,11 @@ run_held(dm_lookahead *la, held_frame *h)
 		dm_pipeline_begin_input(la->p, in->name, in->nano);
 		return;
 	}
+	if (h->tick) {
+		dm_pipeline_tick(la->p, &h->rec);
+		dm_evidence_forget(la->ev, h->frame);
+		return;
+	}
 	dm_pipeline_frame(la->p, &h->rec, h->st, &h->pkt,
 	                  h->text_len ? (const char *)h->bytes + (h->rec.data ? h->rec.caplen : 0)
 	                              : NULL,
@@ -189,6 +197,18 @@ dm_run_tunnel_evidence(dm_evidence *ev, uint64_t frame, const dm_packet *pkt)
 	return answer;
 }
 
+/* What @pkt (decoded to @st, at @sec, @nsec) waits for: nothing when the
+ * table runs only its send event (a partition of the hosts, whose
+ * receiving host is in another): the send event reads no evidence.  A
+ * fragment waits for the rest of its datagram all the same. */
+static dm_evidence_wait
+awaits(dm_lookahead *la, int64_t sec, uint32_t nsec, dm_frame_status st, const dm_packet *pkt)
+{
+	if (!pkt->is_fragment && !dm_pipeline_receives(la->p, st, pkt))
+		return DM_WAIT_NONE;
+	return dm_demux_awaits_evidence(la->dm, sec, nsec, st, pkt);
+}
+
 /* Whether a packet inside the tunnels of frame @frame, @pkt (time @sec,
  * @nsec) waits for an answer not read yet (its own packet waits for none). */
 static bool
@@ -198,7 +218,7 @@ inner_waits(dm_lookahead *la, uint64_t frame, int64_t sec, uint32_t nsec, const 
 	dm_frame_status st;
 	for (unsigned i = 0; dm_decode_tunnel(pkt, &st, &in[i & 1]); i++) {
 		pkt = &in[i & 1];
-		dm_evidence_wait w = dm_demux_awaits_evidence(la->dm, sec, nsec, st, pkt);
+		dm_evidence_wait w = awaits(la, sec, nsec, st, pkt);
 		if (w == DM_WAIT_WINDOW ||
 		    (w == DM_WAIT_ANSWER && !dm_demux_answered(la->dm, frame, pkt)))
 			return true;
@@ -212,8 +232,7 @@ static bool
 ready(dm_lookahead *la, held_frame *h, bool answer)
 {
 	if (h->wait == WAIT_UNKNOWN) {
-		h->wait = dm_demux_awaits_evidence(la->dm, h->rec.sec, nsec_of(la, h->input, &h->rec),
-		                                   h->st, &h->pkt);
+		h->wait = awaits(la, h->rec.sec, nsec_of(la, h->input, &h->rec), h->st, &h->pkt);
 		answer = true;   /* what came while it was not the oldest */
 	}
 	if (h->wait == DM_WAIT_NONE &&
@@ -235,7 +254,7 @@ static void
 release(dm_lookahead *la, bool all, bool answer)
 {
 	held_frame *h;
-	while ((h = ring_head(la)) && (all || h->begin || ready(la, h, answer))) {
+	while ((h = ring_head(la)) && (all || h->begin || h->tick || ready(la, h, answer))) {
 		run_held(la, h);
 		ring_pop(la);
 		answer = false;
@@ -247,7 +266,7 @@ static void
 release_early(dm_lookahead *la)
 {
 	held_frame *h = ring_head(la);
-	if (!h->begin)
+	if (!h->begin && !h->tick)
 		la->stats.early++;
 	run_held(la, h);
 	ring_pop(la);
@@ -301,6 +320,7 @@ hold(dm_lookahead *la, uint64_t frame, const dm_record *rec, dm_frame_status st,
 	h->size = size;
 	h->input = la->current;
 	h->begin = false;
+	h->tick = false;
 	h->wait = wait;
 	h->st = st;
 	h->rec = *rec;
@@ -349,8 +369,7 @@ dm_lookahead_frame(dm_lookahead *la, const dm_record *rec, dm_frame_status st,
 	int wait = WAIT_UNKNOWN;
 	if (!la->count) {
 		/* The oldest frame not run: nothing waits, it may run at once. */
-		wait = dm_demux_awaits_evidence(la->dm, rec->sec, nsec_of(la, la->current, rec),
-		                                st, pkt);
+		wait = awaits(la, rec->sec, nsec_of(la, la->current, rec), st, pkt);
 		if (wait == DM_WAIT_NONE &&
 		    !(pkt->tunnel && inner_waits(la, frame, rec->sec,
 		                                 nsec_of(la, la->current, rec), pkt))) {
@@ -360,6 +379,37 @@ dm_lookahead_frame(dm_lookahead *la, const dm_record *rec, dm_frame_status st,
 		}
 	}
 	hold(la, frame, rec, st, pkt, text, len, wait);
+}
+
+void
+dm_lookahead_tick(dm_lookahead *la, const dm_record *rec)
+{
+	uint64_t frame = la->read += 1 + rec->skipped;
+	la->newest_ns = time_ns(rec, g_array_index(la->inputs, input_info, la->current).nano);
+	if (la->window_ns)
+		release(la, false, false);
+	if (!la->count) {
+		dm_pipeline_tick(la->p, rec);
+		dm_evidence_forget(la->ev, frame);
+		return;
+	}
+	/* Behind a frame that waits: its time only. */
+	size_t size = (offsetof(held_frame, pkt) + 7) & ~(size_t)7;
+	held_frame *h;
+	if (la->count >= DM_HELD_FRAMES)
+		release_early(la);
+	while (!(h = ring_reserve(la, size)))
+		release_early(la);
+	h->size = size;
+	h->input = la->current;
+	h->begin = false;
+	h->tick = true;
+	h->wait = DM_WAIT_NONE;
+	h->rec = *rec;
+	h->rec.data = NULL;
+	h->frame = frame;
+	h->ns = la->newest_ns;
+	h->text_len = 0;
 }
 
 void

@@ -35,6 +35,8 @@ typedef struct {
 	uint32_t kind, size;      /* size of the item, aligned */
 	dm_frame_status st;
 	bool nano;                /* ITEM_BEGIN */
+	uint64_t tables;          /* ITEM_FRAME: bit K when table K has an
+	                           * event in it (the others take its time) */
 	const char *name;         /* ITEM_BEGIN: the input's, lasts the run */
 	dm_record rec;
 	/* then the packet's used bytes, then the record's bytes if kept */
@@ -100,6 +102,10 @@ run_item(part *w, item *it)
 	}
 	/* Reassembly replaces a fragment by the datagram it completes: each
 	 * table its own copy.  Nothing else writes to a packet. */
+	if (!(it->tables & (UINT64_C(1) << w->k))) {
+		dm_lookahead_tick(w->la, &it->rec);
+		return;
+	}
 	dm_packet *pkt = (dm_packet *)it->rest, copy;
 	if (pkt->is_fragment) {
 		memcpy(&copy, pkt, dm_packet_used_size());
@@ -228,6 +234,30 @@ dm_parts_end_input(dm_parts *pt)
 	it->kind = ITEM_END;
 }
 
+/* The tables with an event in a frame decoded to @st in @pkt: those of
+ * its receiving and sending hosts (table 0 for a packet whose hosts
+ * cannot be told, as dm_shard_sides() has it).  Every table takes in full
+ * what any of them may need: a tunnel's packet (its inner packets' hosts
+ * may be anywhere), a fragment (reassembled by each), an answer to
+ * something (an ICMP error, a RST: evidence, maybe of a host other than
+ * its sender), and anything but a UDP or TCP segment. */
+static uint64_t
+tables_of(const dm_parts *pt, dm_frame_status st, dm_packet *pkt)
+{
+	uint64_t all = pt->n >= 64 ? UINT64_MAX : (UINT64_C(1) << pt->n) - 1;
+	if (st != DM_FRAME_SEGMENT || pkt->tunnel || pkt->is_fragment ||
+	    (pkt->proto != 6 && pkt->proto != 17) ||
+	    (pkt->proto == 6 && (!pkt->have_tcp || (pkt->tcp_flags & DM_TCP_RST))))
+		return all;
+	uint32_t r, s;
+	dm_shard_frame_hosts(st, pkt, pt->n, &r, &s);
+	/* Worked out once for every table. */
+	pkt->hosts_n = (uint16_t)pt->n;
+	pkt->host_r = (uint16_t)r;
+	pkt->host_s = (uint16_t)s;
+	return (UINT64_C(1) << r) | (UINT64_C(1) << s);
+}
+
 /* A pointer of the packet into the record's bytes @from, moved to @to. */
 static const uint8_t *
 moved(const uint8_t *p, const uint8_t *from, uint8_t *to)
@@ -256,6 +286,7 @@ dm_parts_frame(dm_parts *pt, const dm_record *rec, dm_frame_status st, const dm_
 	}
 	item *it = reserve(pt, sizeof(item) + pt->pkt_size + keep);
 	it->kind = ITEM_FRAME;
+
 	it->st = st;
 	it->rec = *rec;
 	dm_packet *copy = (dm_packet *)it->rest;
@@ -268,6 +299,7 @@ dm_parts_frame(dm_parts *pt, const dm_record *rec, dm_frame_status st, const dm_
 	copy->frag.data = moved(pkt->frag.data, rec->data, to);
 	copy->l4 = moved(pkt->l4, rec->data, to);
 	copy->tun_data = moved(pkt->tun_data, rec->data, to);
+	it->tables = tables_of(pt, st, copy);
 }
 
 void

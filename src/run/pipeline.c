@@ -100,6 +100,12 @@ packet_sides(const dm_pipeline_config *c, dm_frame_status st, const dm_packet *p
 	return c->shard ? dm_shard_sides(c->shard, st, pkt) : DM_SIDE_BOTH;
 }
 
+bool
+dm_pipeline_receives(const dm_pipeline *p, dm_frame_status st, const dm_packet *pkt)
+{
+	return (packet_sides(&p->cfg, st, pkt) & DM_SIDE_RECEIVE) != 0;
+}
+
 /* Packet @packet of the frame through the simulation, the events @sides
  * only (a shard's: the clock runs on with the others), the sockets it
  * created noted by the event that created them. */
@@ -192,6 +198,29 @@ dm_pipeline_frame(dm_pipeline *p, const dm_record *rec, dm_frame_status st,
 	if (c->shard) {
 		/* What the shard holds after the frame: the merge adds the
 		 * shards' up, frame by frame. */
+		dm_demux_usage u;
+		dm_demux_get_held(c->dm, &u);
+		dm_shard_note_held(c->shard, p->frame, &u);
+	}
+}
+
+void
+dm_pipeline_tick(dm_pipeline *p, const dm_record *rec)
+{
+	const dm_pipeline_config *c = &p->cfg;
+	p->frame += 1 + rec->skipped;
+	uint32_t nsec = p->nano ? rec->frac : rec->frac * 1000;
+	/* As a frame of another partition's hosts: the clocks run on, the
+	 * frame is counted. */
+	dm_packet none;
+	memset(&none, 0, dm_packet_used_size());
+	if (c->ra)
+		dm_reasm_frame(c->ra, p->frame, rec->sec, nsec, DM_FRAME_NOT_IP, &none);
+	dm_decision d;
+	dm_demux_segment_sides(c->dm, p->frame, rec->sec, nsec, DM_FRAME_NOT_IP, &none,
+	                       DM_SIDE_BOTH, &d);
+	p->sum.frames++;
+	if (c->shard) {
 		dm_demux_usage u;
 		dm_demux_get_held(c->dm, &u);
 		dm_shard_note_held(c->shard, p->frame, &u);

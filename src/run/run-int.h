@@ -98,6 +98,9 @@ void dm_lookahead_frame(dm_lookahead *la, const dm_record *rec, dm_frame_status 
                         dm_packet *pkt, const char *text, size_t len);
 
 /* Run every frame still held (the end of the input, or of the run). */
+/* A frame read in which the table has no event (a partition of the
+ * hosts): its number and time only, in its place among the others. */
+void dm_lookahead_tick(dm_lookahead *la, const dm_record *rec);
 void dm_lookahead_drain(dm_lookahead *la);
 
 /* What the window held. */

@@ -199,8 +199,12 @@ dm_side
 dm_shard_sides(const dm_shard *sh, dm_frame_status st, const dm_packet *pkt)
 {
 	uint32_t r, s;
-	if (!dm_shard_frame_hosts(st, pkt, sh->n, &r, &s))
+	if (pkt->hosts_n == sh->n) {
+		r = pkt->host_r;
+		s = pkt->host_s;
+	} else if (!dm_shard_frame_hosts(st, pkt, sh->n, &r, &s)) {
 		return sh->k == 0 ? DM_SIDE_RECEIVE : 0;
+	}
 	return (r == sh->k ? DM_SIDE_RECEIVE : 0) | (s == sh->k ? DM_SIDE_SEND : 0);
 }
 
