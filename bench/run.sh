@@ -19,6 +19,11 @@
 # the reassembler, its estimate against RSS growth (bench/reasm-mem,
 # 200,000 first fragments).
 #
+# Then `demuxsim -q --format json --threads T` on both workloads for T in
+# BENCH_THREADS_SCALING (default "1 2 4 8": the table in T partitions of
+# the hosts), each with its speedup over the first and the machine's
+# processor count beside it, and --threads 2 against --threads 1.
+#
 # Prints the table, then each target of issue 13 beside the measured
 # ratio, for both workloads, met or not met: summary run <= 3x the floor;
 # jsonl to a file <= 8x; nfpcapd and tcptrace -C each >= 3x the summary
@@ -71,6 +76,7 @@ FLOOD_RUNS=${BENCH_FLOOD_RUNS:-3}
 THREADS=${BENCH_THREADS:-$(nproc)}
 [ "$THREADS" -ge 2 ] || THREADS=2
 MHOSTS=${BENCH_MANYHOST_HOSTS:-100000}
+SCALING=${BENCH_THREADS_SCALING:-1 2 4 8}
 TOOL_RUNS=$RUNS
 [ "$TOOL_RUNS" -le 3 ] || TOOL_RUNS=3
 reduced=false
@@ -259,6 +265,21 @@ if [ "${BENCH_CALLGRIND:-0}" = 1 ]; then
 		note "valgrind not installed: instruction counts skipped."
 	fi
 fi
+
+# --threads on the table: N partitions of the hosts, each on a thread of
+# its own, on both workloads (-q --format json, where the table runs in
+# partitions), with the machine's processors beside it.
+NPROC=$(nproc)
+scaling_rows=""
+echo "bench: --threads scaling, the table in partitions ($NPROC processors; $TOOL_RUNS runs each, median)" >&2
+for w in "main $main_cap" "manyhost $mh_cap"; do
+	stag=${w%% *} scap=${w#* }
+	for t in $SCALING; do
+		measure "demuxsim -q --format json --threads $t ($stag)" "$TOOL_RUNS" "'$DEMUXSIM' --threads $t -q --format json '$scap'"
+		scaling_rows="$scaling_rows $stag:$t:$M_WALL:$M_RSS"
+	done
+done
+
 [ "${BENCH_KEEP:-0}" = 1 ] || rm -f "$mh_slice"
 floor_wall=$(val main.floor.wall) floor_rss=$(val main.floor.rss)
 sum_wall=$(val main.sum.wall) sum_rss=$(val main.sum.rss) sum_sockets=$(val main.sum.sockets)
@@ -505,6 +526,31 @@ targets_table() {
 }
 
 # The flood rows as a table, or (json) as the members of "flood".
+# The --threads series: each row's speedup over the series' first (one
+# table); "--threads 2 vs 1" once per workload.
+scaling_table() {
+	awk -v rows="$scaling_rows" -v mode="$1" -v np="$NPROC" 'BEGIN {
+		n = split(rows, r, " ")
+		if (mode == "table" && n > 0)
+			printf "\n%-10s %8s %10s %9s %10s   (%d processors)\n", "workload", "threads", "wall s", "speedup", "RSS MiB", np
+		for (i = 1; i <= n; i++) {
+			split(r[i], f, ":")
+			if (!(f[1] in base)) base[f[1]] = f[3]
+			if (f[2] == 1) one[f[1]] = f[3]
+			if (f[2] == 2) two[f[1]] = f[3]
+			sp = f[3] > 0 ? base[f[1]] / f[3] : 0
+			if (mode == "table")
+				printf "%-10s %8d %10.3f %8.2fx %10.1f\n", f[1], f[2], f[3], sp, f[4] / 1024
+			else
+				printf "%s      { \"workload\": \"%s\", \"threads\": %d, \"wall_s\": %s, \"peak_rss_kib\": %s, \"speedup\": %.3f }", i > 1 ? ",\n" : "", f[1], f[2], f[3], f[4], sp
+		}
+		if (mode == "table")
+			for (w in one)
+				if (w in two)
+					printf "--threads 2 vs --threads 1 (%s): %.3f s vs %.3f s, %.2fx\n", w, two[w], one[w], one[w] / two[w]
+	}'
+}
+
 flood_table() {
 	awk -v rows="$flood_rows" -v mode="$1" 'BEGIN {
 		n = split(rows, r, " ")
@@ -526,6 +572,7 @@ echo >&2
 runs_table table
 targets_table table
 awk_table table
+scaling_table table
 flood_table table
 
 {
@@ -587,6 +634,9 @@ flood_table table
 	else
 		printf '  "flood": null,\n'
 	fi
+	printf '  "threads_scaling": { "nproc": %d, "rows": [\n' "$NPROC"
+	scaling_table json
+	printf '\n  ] },\n'
 	printf '  "scale": { "frames_per_flow": %d, "rows": [\n' "$SCALE_FPF"
 	awk_table json
 	printf '\n  ] },\n  "notes": %s\n}\n' "$(jstr "${notes# }")"

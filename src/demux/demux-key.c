@@ -16,7 +16,12 @@ uint64_t dm_seed;
 uint64_t
 dm_hash_seed_draw(void)
 {
-	dm_seed = ((uint64_t)g_random_int() << 32 | g_random_int()) | 1;
+	/* Once: tables on several threads (--threads) share it. */
+	static gsize drawn;
+	if (g_once_init_enter(&drawn)) {
+		dm_seed = ((uint64_t)g_random_int() << 32 | g_random_int()) | 1;
+		g_once_init_leave(&drawn, 1);
+	}
 	return dm_seed;
 }
 

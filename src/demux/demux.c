@@ -40,6 +40,7 @@
 #include <string.h>
 
 #include "demux-int.h"
+#include "demux-key-int.h"
 #include "demux-backlog-int.h"
 #include "demux-declare-int.h"
 #include "demux-limits-int.h"
@@ -52,6 +53,9 @@
 dm_demux *
 dm_demux_new(const dm_demux_config *cfg)
 {
+	/* The key hash's seed, drawn before any table is run on a thread
+	 * of its own (--threads): every table hashes alike from the start. */
+	(void)dm_hash_seed();
 	dm_demux *dm = g_new0(dm_demux, 1);
 	if (cfg)
 		dm->cfg = *cfg;
