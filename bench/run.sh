@@ -538,11 +538,11 @@ scaling_table() {
 			if (!(f[1] in base)) base[f[1]] = f[3]
 			if (f[2] == 1) one[f[1]] = f[3]
 			if (f[2] == 2) two[f[1]] = f[3]
-			sp = f[3] > 0 ? base[f[1]] / f[3] : 0
+			sp = (f[3] > 0) ? base[f[1]] / f[3] : 0
 			if (mode == "table")
 				printf "%-10s %8d %10.3f %8.2fx %10.1f\n", f[1], f[2], f[3], sp, f[4] / 1024
 			else
-				printf "%s      { \"workload\": \"%s\", \"threads\": %d, \"wall_s\": %s, \"peak_rss_kib\": %s, \"speedup\": %.3f }", i > 1 ? ",\n" : "", f[1], f[2], f[3], f[4], sp
+				printf "%s      { \"workload\": \"%s\", \"threads\": %d, \"wall_s\": %s, \"peak_rss_kib\": %s, \"speedup\": %.3f }", (i > 1 ? ",\n" : ""), f[1], f[2], f[3], f[4], sp
 		}
 		if (mode == "table")
 			for (w in one)
