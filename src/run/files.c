@@ -355,12 +355,15 @@ run_parts(const dm_run_files_config *cfg, GArray *inputs, int stopped)
 	if (!to.parts)
 		return -1;
 	to.progress = cfg->progress ? dm_progress_new() : NULL;
+	/* Said once: after this pass, or by the one made again. */
+	dm_report_errors_hold();
 	int status = read_inputs(cfg, inputs, &to);
 	if (dm_stop_signal())
 		stopped = dm_stop_signal();
 	dm_summary sum;
 	bool exact;
 	dm_demux *joined = dm_parts_finish(to.parts, &sum, &exact);
+	dm_report_errors_release(exact || stopped);
 	if (!exact && !stopped) {
 		dm_demux_free(joined);
 		dm_parts_free(to.parts);

@@ -167,6 +167,32 @@ test_damaged(void)
 	g_free(pcap);
 }
 
+/* A damaged input and a budget the whole run reaches: the run is made
+ * again on one table, and its error is said once. */
+static void
+test_damaged_budget(void)
+{
+	if (g_test_subprocess()) {
+		maker m = { .cfg = { .max_sockets = 3 } };
+		char *cut = g_build_filename(srcdir, "tests", "regress",
+		                             "caplen-over-snaplen-damaged.pcap", NULL);
+		char *pcap = capture("demux.pcap");
+		const char *const files[] = { pcap, cut };
+		guint made;
+		int st;
+		free(run(files, G_N_ELEMENTS(files), 2, DM_FORMAT_JSON, true, &m, &made, &st));
+		g_assert_cmpuint(made, ==, 2);
+		g_assert_cmpint(st, ==, 1);
+		g_free(cut);
+		g_free(pcap);
+		return;
+	}
+	g_test_trap_subprocess(NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+	g_test_trap_assert_passed();
+	g_test_trap_assert_stderr("*caplen-over-snaplen-damaged.pcap: frame 2: damaged record*");
+	g_test_trap_assert_stderr_unmatched("*damaged record*damaged record*");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -179,5 +205,6 @@ main(int argc, char **argv)
 	g_test_add_func("/parts/identical/budget-reached", test_budget);
 	g_test_add_func("/parts/one-table/trace", test_trace_one_table);
 	g_test_add_func("/parts/identical/damaged-input", test_damaged);
+	g_test_add_func("/parts/errors/said-once", test_damaged_budget);
 	return g_test_run();
 }
