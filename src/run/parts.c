@@ -178,8 +178,10 @@ dm_parts_new(guint n, const dm_run_files_config *cfg)
 		dm_demux_set_live_window(w->dm, dm_lookahead_late_window(cfg->evidence_window));
 		w->la = dm_lookahead_new(w->p, w->dm, ev, cfg->evidence_window);
 		w->queue = g_async_queue_new();
-		w->thread = g_thread_new("demuxsim-table", part_thread, w);
 	}
+	/* Every table made: their threads. */
+	for (guint k = 0; k < n; k++)
+		pt->parts[k].thread = g_thread_new("demuxsim-table", part_thread, &pt->parts[k]);
 	return pt;
 }
 
@@ -496,7 +498,8 @@ dm_parts_free(dm_parts *pt)
 		dm_shard_free(w->shard);
 		dm_reasm_free(w->ra);
 		dm_demux_free(w->dm);
-		g_async_queue_unref(w->queue);
+		if (w->queue)
+			g_async_queue_unref(w->queue);
 	}
 	batch *b;
 	while ((b = g_async_queue_try_pop(pt->free_batches))) {

@@ -20,6 +20,8 @@ typedef struct {
 	dm_demux_config cfg;
 	const char *sockets;   /* a sockets file, or NULL */
 	guint made;            /* tables made by make_part */
+	guint fail_at;         /* make_part fails at this call (1: the
+	                        * first), 0: never */
 } maker;
 
 static dm_demux *
@@ -41,7 +43,7 @@ make_part(void *ctx, dm_demux **dm, dm_reasm **ra)
 	m->made++;
 	*dm = new_table(m);
 	*ra = dm_reasm_new(&(dm_reasm_config){ .timeout4 = 30, .timeout6 = 60 });
-	return true;
+	return m->made != m->fail_at;
 }
 
 /* The report of a run over @files with the table in @parts partitions,
@@ -167,6 +169,26 @@ test_damaged(void)
 	g_free(pcap);
 }
 
+/* A partition's table that cannot be made (its sockets file changed
+ * since, say): the run on one table, the same. */
+static void
+test_part_not_made(void)
+{
+	maker m = { .fail_at = 2 };
+	char *pcap = capture("demux.pcap");
+	const char *const files[] = { pcap };
+	guint made;
+	int st1, st;
+	char *ref = run(files, 1, 1, DM_FORMAT_JSON, true, &m, &made, &st1);
+	char *got = run(files, 1, 3, DM_FORMAT_JSON, true, &m, &made, &st);
+	g_assert_cmpuint(made, ==, 2);
+	g_assert_cmpint(st, ==, st1);
+	g_assert_cmpstr(got, ==, ref);
+	free(ref);
+	free(got);
+	g_free(pcap);
+}
+
 /* A damaged input and a budget the whole run reaches: the run is made
  * again on one table, and its error is said once. */
 static void
@@ -206,5 +228,6 @@ main(int argc, char **argv)
 	g_test_add_func("/parts/one-table/trace", test_trace_one_table);
 	g_test_add_func("/parts/identical/damaged-input", test_damaged);
 	g_test_add_func("/parts/errors/said-once", test_damaged_budget);
+	g_test_add_func("/parts/one-table/part-not-made", test_part_not_made);
 	return g_test_run();
 }
