@@ -299,6 +299,31 @@ dm_lookahead_read(const dm_lookahead *la)
 	return la->read;
 }
 
+/* An entry of @size bytes at the ring's tail for frame @frame, read as
+ * @rec (its time the newest read), made room for; its packet and bytes
+ * left to the caller.  Field by field: a compound literal would clear the
+ * whole entry first. */
+static held_frame *
+held_new(dm_lookahead *la, size_t size, uint64_t frame, const dm_record *rec, bool tick,
+         int wait)
+{
+	held_frame *h;
+	if (la->count >= DM_HELD_FRAMES)
+		release_early(la);
+	while (!(h = ring_reserve(la, size)))
+		release_early(la);
+	h->size = size;
+	h->input = la->current;
+	h->begin = false;
+	h->tick = tick;
+	h->wait = wait;
+	h->rec = *rec;
+	h->frame = frame;
+	h->ns = la->newest_ns;
+	h->text_len = 0;
+	return h;
+}
+
 /* Keep frame @frame (read as @rec, @st, @pkt with trace text @text) and
  * what it waits for, @wait. */
 static void
@@ -310,23 +335,10 @@ hold(dm_lookahead *la, uint64_t frame, const dm_record *rec, dm_frame_status st,
 	bool bytes = pkt->is_fragment || pkt->csum.status == DM_CSUM_BAD || pkt->tunnel;
 	size_t keep = bytes ? rec->caplen : 0;
 	size_t size = (sizeof(held_frame) + keep + len + 7) & ~(size_t)7;
-	held_frame *h;
-	if (la->count >= DM_HELD_FRAMES)
-		release_early(la);
-	while (!(h = ring_reserve(la, size)))
-		release_early(la);
-	/* Field by field: a compound literal would clear the whole entry
-	 * first, and the packet's -v/-e details are copied only when kept. */
-	h->size = size;
-	h->input = la->current;
-	h->begin = false;
-	h->tick = false;
-	h->wait = wait;
+	held_frame *h = held_new(la, size, frame, rec, false, wait);
 	h->st = st;
-	h->rec = *rec;
+	/* The packet's -v/-e details are copied only when kept. */
 	memcpy(&h->pkt, pkt, dm_packet_used_size());
-	h->frame = frame;
-	h->ns = la->newest_ns;
 	h->text_len = (uint32_t)len;
 	if (keep) {
 		const uint8_t *from = rec->data;
@@ -395,21 +407,8 @@ dm_lookahead_tick(dm_lookahead *la, const dm_record *rec)
 	}
 	/* Behind a frame that waits: its time only. */
 	size_t size = (offsetof(held_frame, pkt) + 7) & ~(size_t)7;
-	held_frame *h;
-	if (la->count >= DM_HELD_FRAMES)
-		release_early(la);
-	while (!(h = ring_reserve(la, size)))
-		release_early(la);
-	h->size = size;
-	h->input = la->current;
-	h->begin = false;
-	h->tick = true;
-	h->wait = DM_WAIT_NONE;
-	h->rec = *rec;
+	held_frame *h = held_new(la, size, frame, rec, true, DM_WAIT_NONE);
 	h->rec.data = NULL;
-	h->frame = frame;
-	h->ns = la->newest_ns;
-	h->text_len = 0;
 }
 
 void

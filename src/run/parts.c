@@ -449,17 +449,10 @@ dm_parts_finish(dm_parts *pt, dm_summary *sum, bool *exact)
 		g_thread_join(pt->parts[k].thread);
 		pt->parts[k].thread = NULL;
 	}
-	/* Every table counted every frame and reassembled every fragment. */
+	/* Every table counted every frame and reassembled every fragment:
+	 * those from the first, the rest added up. */
 	*sum = pt->parts[0].sum;
-	memset(sum->outcome, 0, sizeof sum->outcome);
-	memset(sum->segments, 0, sizeof sum->segments);
-	memset(sum->status, 0, sizeof sum->status);
-	memset(sum->reason, 0, sizeof sum->reason);
-	memset(sum->malformed, 0, sizeof sum->malformed);
-	memset(sum->encap, 0, sizeof sum->encap);
-	memset(sum->encap_outcome, 0, sizeof sum->encap_outcome);
-	sum->ip_header_bad = sum->vlan_frames = sum->fragments = 0;
-	for (guint k = 0; k < pt->n; k++)
+	for (guint k = 1; k < pt->n; k++)
 		summary_add(sum, &pt->parts[k].sum);
 	sum->filtered += pt->filtered;
 	sum->frames += pt->absent;
