@@ -410,23 +410,6 @@ free_progs(dm_capture *cap)
 	g_clear_pointer(&cap->expr, g_free);
 }
 
-/* The filter for link type @dlt, compiled the first time it is met;
- * NULL when it does not compile for it. */
-static const struct bpf_program *
-prog_for(dm_capture *cap, int dlt)
-{
-	bpf_prog *p = NULL;
-	for (guint i = 0; i < cap->progs->len; i++) {
-		p = &g_array_index(cap->progs, bpf_prog, i);
-		if (p->dlt == dlt)
-			return p->ok ? &p->prog : NULL;
-	}
-	bpf_prog n = { .dlt = dlt };
-	n.ok = compile_for(cap->expr, dlt, &n.prog, NULL);
-	g_array_append_val(cap->progs, n);
-	return n.ok ? &g_array_index(cap->progs, bpf_prog, cap->progs->len - 1).prog : NULL;
-}
-
 bool
 dm_capture_set_filter(dm_capture *cap, const char *expr, GError **error)
 {
@@ -445,6 +428,24 @@ dm_capture_set_filter(dm_capture *cap, const char *expr, GError **error)
 	return true;
 }
 
+#ifdef HAVE_WIRETAP
+/* The filter for link type @dlt, compiled the first time it is met;
+ * NULL when it does not compile for it. */
+static const struct bpf_program *
+prog_for(dm_capture *cap, int dlt)
+{
+	bpf_prog *p = NULL;
+	for (guint i = 0; i < cap->progs->len; i++) {
+		p = &g_array_index(cap->progs, bpf_prog, i);
+		if (p->dlt == dlt)
+			return p->ok ? &p->prog : NULL;
+	}
+	bpf_prog n = { .dlt = dlt };
+	n.ok = compile_for(cap->expr, dlt, &n.prog, NULL);
+	g_array_append_val(cap->progs, n);
+	return n.ok ? &g_array_index(cap->progs, bpf_prog, cap->progs->len - 1).prog : NULL;
+}
+
 /* Whether the filter (if any) selects @rec. */
 static bool
 selects(dm_capture *cap, const dm_record *rec)
@@ -455,6 +456,7 @@ selects(dm_capture *cap, const dm_record *rec)
 	struct pcap_pkthdr h = { .caplen = rec->caplen, .len = rec->wirelen };
 	return prog && pcap_offline_filter(prog, &h, rec->data);
 }
+#endif
 
 void
 dm_capture_add_skipped(dm_capture *cap, uint64_t n)
