@@ -47,6 +47,16 @@ void dm_decode_set_details(bool on);
 size_t dm_packet_used_size(void);
 
 /**
+ * dm_packet_copy_size: the bytes of decoded packet @pkt a copy of it needs:
+ * dm_packet_used_size(), less its fragment, tunnel and ICMP fields (the
+ * last it holds) when it is not a fragment, nor ICMP, nor a tunnel's or
+ * found in one, and no -v/-e details are kept.  Nothing reads those of
+ * such a packet.
+ * Returns: the size in bytes.
+ */
+size_t dm_packet_copy_size(const dm_packet *pkt);
+
+/**
  * dm_decode_frame: decode the frame @data (@caplen bytes captured of
  * @wirelen on the wire) of link type @dlt into @pkt.  Never reads past
  * @caplen and never prints.

@@ -190,7 +190,6 @@ typedef struct {
 	const uint8_t *ip4_hdr;  /* IPv4: the header in the frame, */
 	uint32_t ip4_hdr_len;    /* its length (IHL * 4) */
 	uint32_t ip_payload_len; /* transport bytes by the IP header */
-	dm_fragment frag;        /* when is_fragment */
 	const uint64_t *reasm_frames; /* reassembled datagram: the frames of */
 	uint32_t n_reasm_frames;      /* its fragments, in arrival order */
 	bool home_addr;          /* IPv6: src is a Home Address destination
@@ -228,8 +227,18 @@ typedef struct {
 	uint32_t tun_len;        /* and by the length fields */
 	/* The tunnels this packet was found in (0 for a frame's own) */
 	uint8_t n_encap;
-	dm_encap encap[DM_ENCAP_MAX_DEPTH];
 
+	/* The IP header's details that tcpdump -v prints */
+	bool have_ip_info;       /* the fields below were read */
+	uint8_t ttl;             /* IPv4 TTL or IPv6 hop limit */
+	uint16_t ip_id;          /* IPv4 identification (0 for IPv6) */
+	uint32_t ip_total_len;   /* IPv4 total length; IPv6 40 + payload length */
+
+	/* Last of what a decode fills in, so that a copy of a packet that is
+	 * not a fragment, nor ICMP, nor a tunnel's or in one can leave them
+	 * out (dm_packet_copy_size): */
+	dm_fragment frag;        /* when is_fragment */
+	dm_encap encap[DM_ENCAP_MAX_DEPTH];
 	/* ICMP error quoting a datagram (DM_FRAME_ICMP_ERROR) */
 	uint8_t icmp_type, icmp_code;
 	bool icmp_port_unreach;  /* destination unreachable, port code */
@@ -237,12 +246,6 @@ typedef struct {
 	uint8_t q_proto;
 	uint8_t q_src[16], q_dst[16];
 	uint16_t q_sport, q_dport;
-
-	/* The IP header's details that tcpdump -v prints */
-	bool have_ip_info;       /* the fields below were read */
-	uint8_t ttl;             /* IPv4 TTL or IPv6 hop limit */
-	uint16_t ip_id;          /* IPv4 identification (0 for IPv6) */
-	uint32_t ip_total_len;   /* IPv4 total length; IPv6 40 + payload length */
 
 	/* Last, the details only -v and -e print: filled in (and cleared) only
 	 * after dm_decode_set_details(true); otherwise left as they are, so

@@ -32,6 +32,15 @@ dm_packet_used_size(void)
 	return dm_decode_details ? sizeof(dm_packet) : offsetof(dm_packet, link);
 }
 
+size_t
+dm_packet_copy_size(const dm_packet *pkt)
+{
+	if (dm_decode_details || pkt->is_fragment || pkt->tunnel || pkt->n_encap ||
+	    pkt->proto == 1 || pkt->proto == 58)
+		return dm_packet_used_size();
+	return offsetof(dm_packet, frag);
+}
+
 static void
 verify(const dm_reader *seg, uint32_t len, size_t csum_off, dm_packet *pkt)
 {

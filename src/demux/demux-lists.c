@@ -85,6 +85,11 @@ dm_lists_place(dm_tables *t, dm_socket *s)
 		 * and the counts unchanged. */
 		if (want == DM_LIST_HISTORY)
 			return;
+		/* Active already in this tick: every socket after it on the
+		 * list was too, the list stays in order of activity without
+		 * the move (which touches two neighbours). */
+		if (s->act == t->now)
+			return;
 		s->act = t->now;
 		if (want != DM_LIST_NONE)
 			to_tail(t, &t->lists[want], s);
@@ -129,9 +134,12 @@ void
 dm_lists_host_place(dm_tables *t, dm_host *h)
 {
 	bool forgettable = dm_host_forgettable(h);  /* the lists do not change it */
-	h->act = t->now;
 	if (h->idle && forgettable) {
-		/* Moved to the tail in place (already there, most often). */
+		/* Moved to the tail in place (already there, most often; or
+		 * among the hosts active in this tick, which is as good). */
+		if (h->act == t->now)
+			return;
+		h->act = t->now;
 		if (t->idle_tail == h)
 			return;
 		h->hnext->hprev = h->hprev;  /* not the tail: it has a next */
@@ -145,6 +153,7 @@ dm_lists_host_place(dm_tables *t, dm_host *h)
 		t->idle_tail = h;
 		return;
 	}
+	h->act = t->now;
 	dm_lists_host_unlink(t, h);
 	if (!forgettable)
 		return;

@@ -52,9 +52,19 @@ typedef struct {
 	uint64_t frame;
 	int64_t ns;               /* capture time, nanoseconds */
 	uint32_t text_len;
-	dm_packet pkt;            /* (not in a tick's entry) */
-	uint8_t bytes[];          /* the record's bytes (a fragment), the text */
+	uint32_t pkt_size;        /* of pkt in the entry (dm_packet_copy_size),
+	                           * the record's bytes (a fragment) and the
+	                           * text following it */
+	dm_packet pkt;            /* (not in a tick's entry; only its first
+	                           * pkt_size bytes in a frame's) */
 } held_frame;
+
+/* The bytes after @h's packet: the record's kept bytes, then the text. */
+static inline uint8_t *
+held_bytes(held_frame *h)
+{
+	return (uint8_t *)&h->pkt + h->pkt_size;
+}
 
 typedef struct {
 	const char *name;
@@ -121,7 +131,9 @@ static held_frame *
 ring_reserve(dm_lookahead *la, size_t size)
 {
 	if (!la->ring)
-		la->ring = g_malloc(DM_HELD_BYTES);
+		/* With a packet's room past the end: a copy of a whole held
+		 * packet (of which an entry may hold less) stays inside. */
+		la->ring = g_malloc(DM_HELD_BYTES + sizeof(dm_packet));
 	if (la->count == 0)
 		la->head = la->tail = 0, la->wrapped = false;
 	size_t at;
@@ -178,7 +190,7 @@ run_held(dm_lookahead *la, held_frame *h)
 		return;
 	}
 	dm_pipeline_frame(la->p, &h->rec, h->st, &h->pkt,
-	                  h->text_len ? (const char *)h->bytes + (h->rec.data ? h->rec.caplen : 0)
+	                  h->text_len ? (const char *)held_bytes(h) + (h->rec.data ? h->rec.caplen : 0)
 	                              : NULL,
 	                  h->text_len);
 	dm_evidence_forget(la->ev, h->frame);
@@ -334,33 +346,39 @@ hold(dm_lookahead *la, uint64_t frame, const dm_record *rec, dm_frame_status st,
 	 * bad checksum (--report) those of the segment. */
 	bool bytes = pkt->is_fragment || pkt->csum.status == DM_CSUM_BAD || pkt->tunnel;
 	size_t keep = bytes ? rec->caplen : 0;
-	size_t size = (sizeof(held_frame) + keep + len + 7) & ~(size_t)7;
+	/* The packet's -v/-e details are copied only when kept, its
+	 * fragment and tunnel fields only when it has them. */
+	size_t psize = (dm_packet_copy_size(pkt) + 7) & ~(size_t)7;
+	size_t size = (offsetof(held_frame, pkt) + psize + keep + len + 7) & ~(size_t)7;
 	held_frame *h = held_new(la, size, frame, rec, false, wait);
 	h->st = st;
-	/* The packet's -v/-e details are copied only when kept. */
-	memcpy(&h->pkt, pkt, dm_packet_used_size());
+	h->pkt_size = (uint32_t)psize;
+	memcpy(&h->pkt, pkt, dm_packet_copy_size(pkt));
 	h->text_len = (uint32_t)len;
+	uint8_t *to = held_bytes(h);
+	bool whole = dm_packet_copy_size(pkt) > offsetof(dm_packet, frag);
 	if (keep) {
 		const uint8_t *from = rec->data;
-		memcpy(h->bytes, from, keep);
-		h->rec.data = h->bytes;
+		memcpy(to, from, keep);
+		h->rec.data = to;
 		if (pkt->ip4_hdr)
-			h->pkt.ip4_hdr = h->bytes + (pkt->ip4_hdr - from);
-		if (pkt->frag.data)
-			h->pkt.frag.data = h->bytes + (pkt->frag.data - from);
+			h->pkt.ip4_hdr = to + (pkt->ip4_hdr - from);
+		if (whole && pkt->frag.data)
+			h->pkt.frag.data = to + (pkt->frag.data - from);
 		if (pkt->l4)
-			h->pkt.l4 = h->bytes + (pkt->l4 - from);
+			h->pkt.l4 = to + (pkt->l4 - from);
 		if (pkt->tun_data)
-			h->pkt.tun_data = h->bytes + (pkt->tun_data - from);
+			h->pkt.tun_data = to + (pkt->tun_data - from);
 	} else {
 		h->rec.data = NULL;
 		h->pkt.ip4_hdr = NULL;
-		h->pkt.frag.data = NULL;
+		if (whole)
+			h->pkt.frag.data = NULL;
 		h->pkt.l4 = NULL;
 		h->pkt.tun_data = NULL;
 	}
 	if (len)
-		memcpy(h->bytes + keep, text, len);
+		memcpy(to + keep, text, len);
 }
 
 void
