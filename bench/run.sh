@@ -42,6 +42,10 @@
 # at most 3 from 1,000,000 flows and 1 from 10,000,000), BENCH_SCALE (flow
 # counts of the scale series, default "10000 100000 1000000 10000000"),
 # BENCH_SCALE_FPF (frames per flow in that series, default 4),
+# BENCH_SCALE_MEMORY (the --max-memory of that series, default three
+# quarters of the machine's memory, with --max-sockets 100,000,000: the
+# 10,000,000-flow run is given the memory its table needs instead of the
+# default 1 GiB and 4,000,000 sockets, which evict),
 # BENCH_MANYHOST_HOSTS (client hosts of the many-host workload, default
 # 100000), BENCH_WORK (where captures go, default bench/work under the
 # build tree), BENCH_KEEP=1 keeps the captures.
@@ -65,6 +69,8 @@ REASMMEM=$builddir/bench/reasm-mem
 RUNS=${BENCH_RUNS:-5}
 SCALE=${BENCH_SCALE:-10000 100000 1000000 10000000}
 SCALE_FPF=${BENCH_SCALE_FPF:-4}
+SCALE_MEM=${BENCH_SCALE_MEMORY:-$(awk '/^MemTotal:/ { printf "%dK", $2 * 3 / 4 }' /proc/meminfo 2>/dev/null)}
+SCALE_MEM=${SCALE_MEM:-1G}
 WORK=${BENCH_WORK:-$builddir/bench/work}
 FLOWS=100000
 FPF=10
@@ -305,7 +311,7 @@ if [ -x "$REASMMEM" ]; then
 	echo "  $reasm_line" >&2
 fi
 
-echo "bench: scale: $SCALE_FPF frames per flow" >&2
+echo "bench: scale: $SCALE_FPF frames per flow, --max-memory $SCALE_MEM" >&2
 scale_rows=""
 for n in $SCALE; do
 	cap=$WORK/flows$n-fpf$SCALE_FPF.pcap
@@ -313,7 +319,8 @@ for n in $SCALE; do
 	runs=$RUNS
 	[ "$n" -ge 1000000 ] && [ "$runs" -gt 3 ] && runs=3
 	[ "$n" -ge 10000000 ] && runs=1
-	measure "demuxsim -q --format json ($n flows)" "$runs" "'$DEMUXSIM' -q --format json '$cap'" head
+	measure "demuxsim -q --format json ($n flows)" "$runs" \
+		"'$DEMUXSIM' -q --format json --max-memory $SCALE_MEM --max-sockets 100000000 '$cap'" head
 	fr=$((n * SCALE_FPF))
 	scale_rows="$scale_rows $n:$fr:$M_WALL:$M_RSS:$(sockets_of_last):$runs"
 	[ "${BENCH_KEEP:-0}" = 1 ] || [ "$n" -le 1000000 ] || rm -f "$cap"
@@ -637,7 +644,7 @@ flood_table table
 	printf '  "threads_scaling": { "nproc": %d, "rows": [\n' "$NPROC"
 	scaling_table json
 	printf '\n  ] },\n'
-	printf '  "scale": { "frames_per_flow": %d, "rows": [\n' "$SCALE_FPF"
+	printf '  "scale": { "frames_per_flow": %d, "max_memory": "%s", "rows": [\n' "$SCALE_FPF" "$SCALE_MEM"
 	awk_table json
 	printf '\n  ] },\n  "notes": %s\n}\n' "$(jstr "${notes# }")"
 } >"$result"
