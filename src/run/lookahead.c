@@ -348,15 +348,16 @@ hold(dm_lookahead *la, uint64_t frame, const dm_record *rec, dm_frame_status st,
 	size_t keep = bytes ? rec->caplen : 0;
 	/* The packet's -v/-e details are copied only when kept, its
 	 * fragment and tunnel fields only when it has them. */
-	size_t psize = (dm_packet_copy_size(pkt) + 7) & ~(size_t)7;
+	size_t used = dm_packet_copy_size(pkt);
+	size_t psize = (used + 7) & ~(size_t)7;
 	size_t size = (offsetof(held_frame, pkt) + psize + keep + len + 7) & ~(size_t)7;
 	held_frame *h = held_new(la, size, frame, rec, false, wait);
 	h->st = st;
 	h->pkt_size = (uint32_t)psize;
-	memcpy(&h->pkt, pkt, dm_packet_copy_size(pkt));
+	memcpy(&h->pkt, pkt, used);
 	h->text_len = (uint32_t)len;
 	uint8_t *to = held_bytes(h);
-	bool whole = dm_packet_copy_size(pkt) > offsetof(dm_packet, frag);
+	bool whole = used > offsetof(dm_packet, frag);
 	if (keep) {
 		const uint8_t *from = rec->data;
 		memcpy(to, from, keep);

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <glib.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "demuxsim/decode.h"
@@ -1585,12 +1586,46 @@ test_truncation_every_length(void)
 	g_test_message("%d frames cut at every length", frames);
 }
 
+/* A copy of a plain segment leaves out the fragment, tunnel and ICMP
+ * fields; a fragment's and an ICMP error's keep them. */
+static void
+test_packet_copy_size(void)
+{
+	tu_pkt p;
+	dm_packet pkt;
+
+	tu_init(&p);
+	tu_eth(&p, TU_ETH_IPV4);
+	add_ip_udp(&p, 4);
+	g_assert_cmpint(decode(DLT_EN10MB, &p, &pkt), ==, DM_FRAME_SEGMENT);
+	g_assert_cmpuint(dm_packet_copy_size(&pkt), ==, offsetof(dm_packet, frag));
+	g_assert_cmpuint(dm_packet_copy_size(&pkt), <, dm_packet_used_size());
+
+	tu_init(&p);
+	tu_eth(&p, TU_ETH_IPV4);
+	tu_ipv4(&p, NULL, 0);
+	add_udp(&p);
+	tu_finish(&p);
+	tu_ipv4_frag(&p, 0, true);
+	tu_fix_ipv4_csum(&p);
+	g_assert_cmpint(decode(DLT_EN10MB, &p, &pkt), ==, DM_FRAME_SEGMENT);
+	g_assert_true(pkt.is_fragment);
+	g_assert_cmpuint(dm_packet_copy_size(&pkt), ==, dm_packet_used_size());
+
+	for (int family = 4; family <= 6; family += 2) {
+		build_icmp(&p, family, family == 6 ? 1 : 3, family == 6 ? 4 : 3, false);
+		g_assert_cmpint(decode(DLT_EN10MB, &p, &pkt), ==, DM_FRAME_ICMP_ERROR);
+		g_assert_cmpuint(dm_packet_copy_size(&pkt), ==, dm_packet_used_size());
+	}
+}
+
 int
 main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 
 	g_test_add_func("/decode/link/ethernet", test_link_ethernet);
+	g_test_add_func("/decode/packet/copy-size", test_packet_copy_size);
 	g_test_add_func("/decode/link/ethernet-ipv6", test_link_ethernet_ipv6);
 	g_test_add_func("/decode/link/vlan", test_link_vlan);
 	g_test_add_func("/decode/link/vlan-stacked", test_link_vlan_stacked);

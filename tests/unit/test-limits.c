@@ -298,6 +298,36 @@ test_max_sockets_order(void)
 	dm_demux_free(s.dm);
 }
 
+/* The activity lists in ticks of 1/16 s: a socket heard from again in
+ * the tick it was last active in keeps its place (among sockets active
+ * in one tick the first touched leaves first); in a later tick it moves
+ * behind the others. */
+static void
+test_max_sockets_same_tick(void)
+{
+	for (int later = 0; later < 2; later++) {
+		sim s;
+		dm_demux_config cfg = { .max_sockets = 3 };
+		sim_init(&s, &cfg);
+		guint ids[3];
+		for (int i = 0; i < 3; i++) {
+			dm_packet d = seg(17, CLI, 5000, SRV, (uint16_t)(1000 + i));
+			ids[i] = dm_socket_id(feed(&s, later, (uint32_t)(10 * i), &d)->socket);
+		}
+		/* Port 1000 again: in the same tick (30 ms), or 100 ms on. */
+		dm_packet again = seg(17, CLI, 5000, SRV, 1000);
+		feed(&s, later, later ? 100 : 30, &again);
+		dm_packet d = seg(17, CLI, 5000, SRV, 1003);
+		feed(&s, later, later ? 110 : 40, &d);
+		check(&s);
+		g_assert_cmpuint(total(&s, DM_RETIRE_EVICT_UDP), ==, 1);
+		g_assert_true((socket_by_id(&s, SRV, ids[0]) != NULL) == (later == 1));
+		g_assert_true((socket_by_id(&s, SRV, ids[1]) != NULL) == (later == 0));
+		g_assert_nonnull(socket_by_id(&s, SRV, ids[2]));
+		dm_demux_free(s.dm);
+	}
+}
+
 /* --max-memory: the estimate grows with each socket and its peers, and
  * eviction keeps it within the limit. */
 static void
@@ -470,6 +500,7 @@ main(int argc, char **argv)
 	g_test_add_func("/limits/time-wait-expiry-reuse", test_time_wait_expiry_and_reuse);
 	g_test_add_func("/limits/udp-idle", test_udp_idle);
 	g_test_add_func("/limits/max-sockets-order", test_max_sockets_order);
+	g_test_add_func("/limits/max-sockets-same-tick", test_max_sockets_same_tick);
 	g_test_add_func("/limits/memory", test_memory);
 	g_test_add_func("/limits/history-forgotten", test_history_forgotten);
 	g_test_add_func("/limits/forget-hosts-fold-peers", test_forget_hosts_fold_peers);
