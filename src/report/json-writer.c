@@ -11,10 +11,7 @@
 #include "json-writer-int.h"
 #include "report-format-int.h"
 
-/* Room enough for any piece written without a length check of its own:
- * a separator, a newline with the deepest indentation (32 bytes), and a
- * key of jw_key_quoted() (up to 62) or a number with its fraction. */
-#define PIECE_MAX 96
+#define PIECE_MAX JW_PIECE_MAX
 
 void
 jw_init(jw *w, FILE *out, bool pretty)
@@ -35,15 +32,7 @@ jw_flush(jw *w)
 	w->len = 0;
 }
 
-/* Make room for @n bytes (at most PIECE_MAX, or any when the buffer is
- * flushed first). */
-static inline char *
-room(jw *w, size_t n)
-{
-	if (w->len + n > sizeof w->buf)
-		jw_flush(w);
-	return w->buf + w->len;
-}
+#define room jw_room
 
 static void
 put(jw *w, const char *s, size_t n)
@@ -72,8 +61,7 @@ done(jw *w)
 		jw_flush(w);
 }
 
-/* A newline and the indentation of @depth at @p; returns the end.  The
- * copy is of a fixed size (cheaper than one of the exact size). */
+/* A newline and the indentation of @depth at @p; returns the end. */
 static inline char *
 newline(char *p, int depth)
 {
@@ -82,24 +70,7 @@ newline(char *p, int depth)
 	return p + 1 + 2 * depth;
 }
 
-/* Separator and indentation before a key or an array element, written
- * at @p (PIECE_MAX bytes of room); returns the end. */
-static inline char *
-item(jw *w, char *p)
-{
-	if (w->after_key) {
-		w->after_key = false;
-		return p;
-	}
-	if (w->depth > 0) {
-		if (w->has_items[w->depth])
-			*p++ = ',';
-		w->has_items[w->depth] = true;
-		if (w->pretty)
-			p = newline(p, w->depth);
-	}
-	return p;
-}
+#define item jw_item
 
 /* item() into the buffer. */
 static inline void
@@ -208,22 +179,11 @@ jw_key(jw *w, const char *key)
 }
 
 void
-jw_key_quoted(jw *w, const char *quoted, size_t n)
+jw_key_long(jw *w, const char *quoted, size_t n)
 {
-	if (n > PIECE_MAX - 32 - 2) {
-		begin_item(w);
-		put(w, quoted, n);
-		key_end(w);
-		return;
-	}
-	char *p = item(w, room(w, PIECE_MAX));
-	memcpy(p, quoted, n);
-	p += n;
-	*p++ = ':';
-	if (w->pretty)
-		*p++ = ' ';
-	w->len = (size_t)(p - w->buf);
-	w->after_key = true;
+	begin_item(w);
+	put(w, quoted, n);
+	key_end(w);
 }
 
 void
@@ -235,30 +195,6 @@ jw_string(jw *w, const char *s)
 	else
 		put(w, "null", 4);
 	done(w);
-}
-
-/* An item holding @v in decimal, with a minus sign when @neg. */
-static void
-decimal_item(jw *w, uint64_t v, bool neg)
-{
-	char *p = item(w, room(w, PIECE_MAX));
-	if (neg)
-		*p++ = '-';
-	p = dm_fmt_u64(p, v);
-	w->len = (size_t)(p - w->buf);
-	done(w);
-}
-
-void
-jw_int(jw *w, int64_t v)
-{
-	decimal_item(w, v < 0 ? -(uint64_t)v : (uint64_t)v, v < 0);
-}
-
-void
-jw_uint(jw *w, uint64_t v)
-{
-	decimal_item(w, v, false);
 }
 
 void

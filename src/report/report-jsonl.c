@@ -15,87 +15,161 @@
 
 #define LINE_MAX_BYTES 4096
 
-/* ,"key":"value" or ,"key":null; @key is a literal with its quotes and
- * colon. */
-#define put_member_str(l, key, val) put_member_str_((l), (key), sizeof(key) - 1, (val))
+/* A line is written with a cursor into the room reserved for a run of
+ * pieces of known bounds: one reserve per run instead of one per piece
+ * (the per-piece checks and copies of an unknown size were half of the
+ * writer's instructions).  The names (dm_*_name) are of the program's
+ * own tables: short, and never in need of escaping. */
 
-static inline void
-put_member_str_(dm_obuf *l, const char *key, size_t key_len, const char *val)
+/* The room the members from "frame" to "computed" take at most: keys
+ * (130 bytes), five numbers of at most 20 digits, a time, the family,
+ * two ports, two addresses in quotes (47 each) and two checksums. */
+#define HEAD_MAX 400
+/* A member with a name for its value, at most (key and name, quoted). */
+#define NAMED_MAX 96
+/* The "tcp" member at most, and the decision's members without names. */
+#define TCP_MAX 112
+#define DECISION_MAX 160
+
+static inline char *
+lit_(char *p, const char *s, size_t n)
 {
-	dm_obuf_put(l, key, key_len);
-	if (!val) {
-		dm_obuf_lit(l, "null");
-		return;
-	}
-	size_t n = strlen(val);
-	if (n + 2 > l->size) {
-		dm_obuf_lit(l, "\"");
-		dm_obuf_put(l, val, n);
-		dm_obuf_lit(l, "\"");
-		return;
-	}
-	char *p = dm_obuf_reserve(l, n + 2);
-	*p++ = '"';
-	memcpy(p, val, n);
-	p[n] = '"';
-	dm_obuf_end(l, p + n + 1);
+	memcpy(p, s, n);
+	return p + n;
 }
 
-static void
-put_hex16(dm_obuf *l, bool have, uint16_t v)
+/* A string literal at @p. */
+#define LIT(p, s) lit_((p), (s), sizeof(s) - 1)
+
+/* "name", or null. */
+static inline char *
+put_name(char *p, const char *name)
+{
+	if (!name)
+		return LIT(p, "null");
+	size_t n = strlen(name);
+	*p++ = '"';
+	p = lit_(p, name, n);
+	*p++ = '"';
+	return p;
+}
+
+/* ,"key":"name" or ,"key":null; @key is a literal with its comma, quotes
+ * and colon. */
+#define put_member_str(l, key, val) \
+	dm_obuf_end((l), put_name(LIT(dm_obuf_reserve((l), NAMED_MAX), key), (val)))
+
+/* "0xNNNN", or null. */
+static inline char *
+put_hex16(char *p, bool have, uint16_t v)
 {
 	static const char hex[] = "0123456789abcdef";
-	if (!have) {
-		dm_obuf_lit(l, "null");
-		return;
-	}
+	if (!have)
+		return LIT(p, "null");
 	char s[8] = { '"', '0', 'x', hex[v >> 12], hex[(v >> 8) & 15],
 	              hex[(v >> 4) & 15], hex[v & 15], '"' };
-	dm_obuf_put(l, s, sizeof s);
+	return lit_(p, s, sizeof s);
 }
 
 /* An address as inet_ntop writes it, in quotes. */
-static inline void
-put_addr(dm_obuf *l, int family, const uint8_t *addr)
+static inline char *
+put_addr(char *p, int family, const uint8_t *addr)
 {
-	char *p = dm_obuf_reserve(l, 48);
 	*p++ = '"';
 	p = family == 6 ? dm_fmt_ipv6(p, addr) : dm_fmt_ipv4(p, addr);
 	*p++ = '"';
-	dm_obuf_end(l, p);
+	return p;
 }
 
-static inline void
-put_time(dm_obuf *l, bool nano, int64_t sec, uint32_t frac)
+/* A number, or null when not @have. */
+static inline char *
+put_u64_or_null(char *p, bool have, uint64_t v)
 {
-	dm_obuf_end(l, dm_fmt_time(dm_obuf_reserve(l, DM_FMT_TIME_MAX), sec, frac, nano));
+	return have ? dm_fmt_u64(p, v) : LIT(p, "null");
 }
 
 /* The decision as JSON members. */
 static void
 put_decision(dm_obuf *l, const dm_packet *pkt, const dm_decision *d)
 {
-	dm_obuf_lit(l, ",\"host\":");
-	put_addr(l, dm_host_family(d->host), dm_host_address(d->host));
-	dm_obuf_lit(l, ",\"socket\":");
-	if (d->socket)
-		dm_obuf_u64(l, dm_socket_id(d->socket));
-	else
-		dm_obuf_lit(l, "null");
+	char *p = dm_obuf_reserve(l, DECISION_MAX);
+	p = LIT(p, ",\"host\":");
+	p = put_addr(p, dm_host_family(d->host), dm_host_address(d->host));
+	p = LIT(p, ",\"socket\":");
+	p = put_u64_or_null(p, d->socket, d->socket ? dm_socket_id(d->socket) : 0);
+	dm_obuf_end(l, p);
 	put_member_str(l, ",\"lookup\":", dm_lookup_name(d->lookup));
 	put_member_str(l, ",\"action\":", dm_action_name(d->action));
 	put_member_str(l, ",\"drop_reason\":", dm_drop_name(d->drop));
 	put_member_str(l, ",\"reply\":", dm_reply_name(d->reply));
-	dm_obuf_lit(l, ",\"evidence\":");
-	if (d->evidence)
-		dm_obuf_u64(l, d->evidence);
-	else
-		dm_obuf_lit(l, "null");
+	p = dm_obuf_reserve(l, DECISION_MAX);
+	p = LIT(p, ",\"evidence\":");
+	p = put_u64_or_null(p, d->evidence, d->evidence);
+	dm_obuf_end(l, p);
 	if (pkt->proto == 6)
 		put_member_str(l, ",\"state\":", dm_tcp_state_name(d->state));
 	if (d->syncookie)
 		put_member_str(l, ",\"syncookie\":",
 		               d->syncookie == DM_COOKIE_SENT ? "sent" : "used");
+}
+
+/* The members from "frame" to "computed": what the frame alone says of
+ * its addresses, ports, lengths and checksum. */
+static char *
+put_head(char *p, bool nano, uint64_t frame, const dm_record *rec, const dm_packet *pkt)
+{
+	bool udp = pkt->proto == 17;
+	p = LIT(p, "{\"frame\":");
+	p = dm_fmt_u64(p, frame);
+	p = LIT(p, ",\"time\":");
+	p = dm_fmt_time(p, rec->sec, rec->frac, nano);
+	/* Exact: a JSON number of 19 digits loses some in a double. */
+	p = LIT(p, ",\"ts_ns\":");
+	p = dm_fmt_u64(p, dm_report_ts_ns(nano, rec->sec, rec->frac));
+	if (udp)
+		p = LIT(p, ",\"proto\":\"udp\",\"family\":");
+	else
+		p = LIT(p, ",\"proto\":\"tcp\",\"family\":");
+	p = dm_fmt_u64(p, pkt->family);
+	p = LIT(p, ",\"src\":");
+	p = put_addr(p, pkt->family, pkt->src);
+	p = LIT(p, ",\"sport\":");
+	p = dm_fmt_u64(p, pkt->sport);
+	p = LIT(p, ",\"dst\":");
+	p = put_addr(p, pkt->family, pkt->dst);
+	p = LIT(p, ",\"dport\":");
+	p = dm_fmt_u64(p, pkt->dport);
+	/* UDP: both from the length field.  TCP: the length from the IP
+	 * layer; the payload only when the data offset was read and sane. */
+	p = LIT(p, ",\"length\":");
+	p = put_u64_or_null(p, udp ? pkt->have_length : true, pkt->seg_len);
+	p = LIT(p, ",\"payload\":");
+	p = put_u64_or_null(p, udp ? pkt->have_length
+	                           : pkt->have_tcp && pkt->malformed != DM_MAL_TCP_OFFSET,
+	                    pkt->payload_len);
+	p = LIT(p, ",\"checksum\":");
+	p = put_hex16(p, pkt->have_csum_field, pkt->csum.stored);
+	p = LIT(p, ",\"computed\":");
+	return put_hex16(p, pkt->csum.have_expected, pkt->csum.expected);
+}
+
+/* The "tcp" member of a TCP segment. */
+static char *
+put_tcp(char *p, const dm_packet *pkt)
+{
+	char flags[9];
+	if (!pkt->have_tcp)
+		return LIT(p, ",\"tcp\":null");
+	p = LIT(p, ",\"tcp\":{\"seq\":");
+	p = dm_fmt_u64(p, pkt->seq);
+	p = LIT(p, ",\"ack\":");
+	p = dm_fmt_u64(p, pkt->ack);
+	p = LIT(p, ",\"flags\":");
+	p = put_name(p, dm_tcp_flags_string(pkt->tcp_flags, flags));
+	p = LIT(p, ",\"window\":");
+	p = dm_fmt_u64(p, pkt->window);
+	*p++ = '}';
+	return p;
 }
 
 /* The line up to the decision: what the frame alone says.  The members
@@ -104,45 +178,7 @@ static void
 put_packet(dm_obuf *lp, bool nano, uint64_t frame, const dm_record *rec,
            const dm_packet *pkt)
 {
-	char flags[9];
-	bool udp = pkt->proto == 17;
-
-	dm_obuf_lit(lp, "{\"frame\":");
-	dm_obuf_u64(lp, frame);
-	dm_obuf_lit(lp, ",\"time\":");
-	put_time(lp, nano, rec->sec, rec->frac);
-	/* Exact: a JSON number of 19 digits loses some in a double. */
-	dm_obuf_lit(lp, ",\"ts_ns\":");
-	dm_obuf_u64(lp, dm_report_ts_ns(nano, rec->sec, rec->frac));
-	if (udp)
-		dm_obuf_lit(lp, ",\"proto\":\"udp\",\"family\":");
-	else
-		dm_obuf_lit(lp, ",\"proto\":\"tcp\",\"family\":");
-	dm_obuf_u64(lp, pkt->family);
-	dm_obuf_lit(lp, ",\"src\":");
-	put_addr(lp, pkt->family, pkt->src);
-	dm_obuf_lit(lp, ",\"sport\":");
-	dm_obuf_u64(lp, pkt->sport);
-	dm_obuf_lit(lp, ",\"dst\":");
-	put_addr(lp, pkt->family, pkt->dst);
-	dm_obuf_lit(lp, ",\"dport\":");
-	dm_obuf_u64(lp, pkt->dport);
-	/* UDP: both from the length field.  TCP: the length from the IP
-	 * layer; the payload only when the data offset was read and sane. */
-	dm_obuf_lit(lp, ",\"length\":");
-	if (udp ? pkt->have_length : true)
-		dm_obuf_u64(lp, pkt->seg_len);
-	else
-		dm_obuf_lit(lp, "null");
-	dm_obuf_lit(lp, ",\"payload\":");
-	if (udp ? pkt->have_length : pkt->have_tcp && pkt->malformed != DM_MAL_TCP_OFFSET)
-		dm_obuf_u64(lp, pkt->payload_len);
-	else
-		dm_obuf_lit(lp, "null");
-	dm_obuf_lit(lp, ",\"checksum\":");
-	put_hex16(lp, pkt->have_csum_field, pkt->csum.stored);
-	dm_obuf_lit(lp, ",\"computed\":");
-	put_hex16(lp, pkt->csum.have_expected, pkt->csum.expected);
+	dm_obuf_end(lp, put_head(dm_obuf_reserve(lp, HEAD_MAX), nano, frame, rec, pkt));
 	put_member_str(lp, ",\"checksum_status\":", dm_csum_status_name(pkt->csum.status));
 	put_member_str(lp, ",\"checksum_reason\":", dm_csum_reason_name(pkt->csum.reason));
 	put_member_str(lp, ",\"malformed\":", dm_malformed_name(pkt->malformed));
@@ -158,26 +194,16 @@ put_packet(dm_obuf *lp, bool nano, uint64_t frame, const dm_record *rec,
 		dm_obuf_flush(lp);
 		dm_report_encap_jsonl(lp->out, pkt);
 	}
+	char *p = dm_obuf_reserve(lp, TCP_MAX);
 	if (pkt->family == 4 && pkt->ip_csum_bad)
-		dm_obuf_lit(lp, ",\"ip_checksum\":\"bad\"");
+		p = LIT(p, ",\"ip_checksum\":\"bad\"");
 	else if (pkt->family == 4)
-		dm_obuf_lit(lp, ",\"ip_checksum\":\"good\"");
+		p = LIT(p, ",\"ip_checksum\":\"good\"");
 	else
-		dm_obuf_lit(lp, ",\"ip_checksum\":null");  /* IPv6 has none */
-	if (!udp) {
-		if (pkt->have_tcp) {
-			dm_obuf_lit(lp, ",\"tcp\":{\"seq\":");
-			dm_obuf_u64(lp, pkt->seq);
-			dm_obuf_lit(lp, ",\"ack\":");
-			dm_obuf_u64(lp, pkt->ack);
-			put_member_str(lp, ",\"flags\":", dm_tcp_flags_string(pkt->tcp_flags, flags));
-			dm_obuf_lit(lp, ",\"window\":");
-			dm_obuf_u64(lp, pkt->window);
-			dm_obuf_lit(lp, "}");
-		} else {
-			dm_obuf_lit(lp, ",\"tcp\":null");
-		}
-	}
+		p = LIT(p, ",\"ip_checksum\":null");  /* IPv6 has none */
+	dm_obuf_end(lp, p);
+	if (pkt->proto != 17)
+		dm_obuf_end(lp, put_tcp(dm_obuf_reserve(lp, TCP_MAX), pkt));
 }
 
 /* The decision and the line's end, then the line out. */

@@ -79,10 +79,39 @@ json_frame_value(jw *w, uint64_t frame)
 		jw_null(w);
 }
 
+/* A name from the program's own tables (no escaping), or null. */
+static void
+json_name_value(jw *w, const char *name)
+{
+	if (name)
+		jw_string_plain(w, name);
+	else
+		jw_null(w);
+}
+
+/* "ADDR:PORT" or "[ADDR6]:PORT", as dm_report_endpoint() writes it,
+ * formatted in the writer's buffer (the report writes two a socket). */
+static void
+json_endpoint_value(jw *w, int family, const uint8_t *addr, uint16_t port)
+{
+	char *p = jw_value_begin(w);
+	*p++ = '"';
+	if (family == 6) {
+		*p++ = '[';
+		p = dm_fmt_ipv6(p, addr);
+		*p++ = ']';
+	} else {
+		p = dm_fmt_ipv4(p, addr);
+	}
+	*p++ = ':';
+	p = dm_fmt_u64(p, port);
+	*p++ = '"';
+	jw_value_end(w, p);
+}
+
 static void
 json_socket(jw *w, const dm_report *rep, const dm_socket *s)
 {
-	char l[56], r[56];
 	uint16_t lport, rport;
 	int fam = dm_socket_family(s);
 	const uint8_t *la = dm_socket_local(s, &lport);
@@ -95,11 +124,19 @@ json_socket(jw *w, const dm_report *rep, const dm_socket *s)
 
 	jw_begin_object(w);
 	json_uint(w, "id", dm_socket_id(s));
-	json_string(w, "proto", dm_socket_proto(s) == 17 ? "udp" : "tcp");
-	json_string(w, "kind", dm_sock_kind_name(dm_socket_kind(s)));
-	json_string(w, "local", dm_report_endpoint(fam, la, lport, false, l));
-	json_string(w, "remote", ra ? dm_report_endpoint(fam, ra, rport, false, r) : NULL);
-	json_string(w, "state", dm_tcp_state_name(dm_socket_state(s)));
+	jw_key_lit(w, "proto");
+	json_name_value(w, dm_socket_proto(s) == 17 ? "udp" : "tcp");
+	jw_key_lit(w, "kind");
+	json_name_value(w, dm_sock_kind_name(dm_socket_kind(s)));
+	jw_key_lit(w, "local");
+	json_endpoint_value(w, fam, la, lport);
+	jw_key_lit(w, "remote");
+	if (ra)
+		json_endpoint_value(w, fam, ra, rport);
+	else
+		jw_null(w);
+	jw_key_lit(w, "state");
+	json_name_value(w, dm_tcp_state_name(dm_socket_state(s)));
 	json_frame(w, "parent", parent ? dm_socket_id(parent) : 0);
 	json_bool(w, "midstream", dm_socket_midstream(s));
 	json_bool(w, "declared", dm_socket_declared(s));
