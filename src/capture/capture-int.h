@@ -5,6 +5,7 @@
 #ifndef DEMUXSIM_CAPTURE_INT_H
 #define DEMUXSIM_CAPTURE_INT_H
 
+#include <pcap/pcap.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -24,6 +25,42 @@ dm_rd16(const uint8_t *p, bool be)
 {
 	return be ? (uint16_t)(p[0] << 8 | p[1]) : (uint16_t)(p[1] << 8 | p[0]);
 }
+
+/* The classic pcap records read in blocks (bulk-read.c). */
+typedef struct {
+	int fd;              /* the file's, or -1 when not open */
+	uint8_t *buf;
+	size_t pos, len;     /* the next record in buf, the bytes in it */
+	size_t size;         /* of buf */
+	size_t last;         /* bytes of the record handed out last */
+	long offset;         /* the file offset of the record at pos */
+	uint32_t max_caplen; /* larger records are libpcap's */
+	struct pcap_pkthdr hdr; /* the last record's */
+} dm_bulk;
+
+/* Read the records of the classic pcap file on @fd, whose first
+ * @head_len bytes are @head, from offset @start (the first record) with
+ * snapshot length @snaplen (libpcap's, as adjusted).  Returns: false for
+ * a file not read so (another version or byte order), @b unset. */
+bool dm_bulk_open(dm_bulk *b, int fd, const uint8_t *head, size_t head_len, long start,
+                  uint32_t snaplen);
+
+/* The next record into @hdr and @data (valid until the next call), as
+ * libpcap would hand it out.  Returns: 1, 0 at the end of the file, or
+ * -1 for a record left to libpcap (a read error too): libpcap reads on
+ * from dm_bulk_offset(). */
+int dm_bulk_next(dm_bulk *b, struct pcap_pkthdr *hdr, const uint8_t **data);
+
+/* pcap_next_ex() on @p, or dm_bulk_next() while @b reads (@b->fd >= 0):
+ * at a record left to libpcap, @b is closed and libpcap's stream is
+ * moved to it.  Returns: as pcap_next_ex(). */
+int dm_bulk_next_ex(dm_bulk *b, pcap_t *p, struct pcap_pkthdr **hdr, const u_char **data);
+
+/* The file offset of the record after the one handed out last. */
+long dm_bulk_offset(const dm_bulk *b);
+
+/* Free what @b holds (the descriptor stays open). */
+void dm_bulk_close(dm_bulk *b);
 
 /* The pcapng stream filter: where it is in the stream of blocks. */
 typedef struct {

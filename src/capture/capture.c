@@ -53,6 +53,9 @@ struct dm_capture {
 	uint32_t snaplen;
 	dm_ng_filter ng;
 	int file_fd;        /* a regular file's descriptor (progress), or -1 */
+	/* A classic pcap file's records read in blocks (bulk-read.c) while
+	 * bulk.fd >= 0; then libpcap's. */
+	dm_bulk bulk;
 	/* The BPF filter (dm_capture_set_filter): @expr, compiled for each
 	 * link type met (bpf_prog). */
 	char *expr;
@@ -322,6 +325,7 @@ dm_capture_open_file(const char *path, GError **error)
 	dm_capture *cap = g_new0(dm_capture, 1);
 
 	cap->file_fd = -1;
+	cap->bulk.fd = -1;
 	cap->fp = open_stream(cap, path, error);
 	if (!cap->fp) {
 		g_free(cap);
@@ -353,6 +357,12 @@ dm_capture_open_file(const char *path, GError **error)
 		cap->rec_hdr = 24;  /* the "modified" format's longer header */
 	else if (m != DM_PCAPNG_MAGIC)
 		cap->rec_hdr = 16;
+	/* A regular file libpcap reads itself (no replay, no filter stream
+	 * between): its records in blocks. */
+	if (cap->rec_hdr == 16 && cap->file_fd >= 0 && !cap->source && cap->next_offset >= 0 &&
+	    !pcap_is_swapped(cap->pcap) && fileno(pcap_file(cap->pcap)) == cap->file_fd)
+		dm_bulk_open(&cap->bulk, cap->file_fd, cap->peek, cap->peek_len, cap->next_offset,
+		             cap->snaplen);
 	return cap;
 }
 
@@ -360,6 +370,10 @@ dm_capture_open_file(const char *path, GError **error)
 static void
 advance_offset(dm_capture *cap, const struct pcap_pkthdr *hdr)
 {
+	if (cap->bulk.fd >= 0) {
+		cap->next_offset = dm_bulk_offset(&cap->bulk);
+		return;
+	}
 	/* A pcap record takes its header and caplen bytes, unless libpcap
 	 * cut it to the snapshot length; then, as for pcapng's blocks, the
 	 * file tells. */
@@ -566,7 +580,7 @@ capture_next(dm_capture *cap, dm_record *rec, GError **error)
 	int rc;
 	/* Records the filter leaves out are skipped here, before anything
 	 * decodes them; the next record handed out says how many. */
-	while ((rc = pcap_next_ex(cap->pcap, &hdr, &data)) == 1) {
+	while ((rc = dm_bulk_next_ex(&cap->bulk, cap->pcap, &hdr, &data)) == 1) {
 		cap->records++;
 		if (!cap->progs)
 			break;
@@ -623,6 +637,7 @@ dm_capture_close(dm_capture *cap)
 	if (!cap)
 		return;
 	free_progs(cap);
+	dm_bulk_close(&cap->bulk);
 	if (cap->index)
 		fclose(cap->index);
 #ifdef HAVE_WIRETAP

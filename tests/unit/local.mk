@@ -18,7 +18,8 @@ unit_tests = \
 	tests/unit/test-ladder-chromium \
 	tests/unit/test-limits \
 	tests/unit/test-sockets-ss \
-	tests/unit/test-parts
+	tests/unit/test-parts \
+	tests/unit/test-capture
 tests_unit_test_checksum_SOURCES = tests/unit/test-checksum.c tests/unit/testutil.h
 tests_unit_test_reasm_SOURCES = tests/unit/test-reasm.c tests/unit/testutil.h
 tests_unit_test_reasm_corpus_SOURCES = tests/unit/test-reasm-corpus.c
@@ -40,3 +41,4 @@ tests_unit_test_ladder_SOURCES = tests/unit/test-ladder.c tests/unit/ladderutil.
 tests_unit_test_ladder_chromium_SOURCES = tests/unit/test-ladder-chromium.c tests/unit/ladderutil.h \
 	tests/unit/chromium.h
 tests_unit_test_parts_SOURCES = tests/unit/test-parts.c
+tests_unit_test_capture_SOURCES = tests/unit/test-capture.c
