@@ -29,29 +29,47 @@ load32_native(const uint8_t *p)
 	return v;
 }
 
-/* The one's-complement sum is byte-order independent (RFC 1071 section
- * 2(B)): sum native 32-bit loads in a 64-bit accumulator, then fold and
- * swap once at the end on little-endian hosts. */
-dm_wsum
-dm_csum_add(dm_wsum sum, const uint8_t *data, size_t len)
+/* @acc plus the bytes of @data as native 32-bit words, a last partial
+ * word zero-padded in place (RFC 1071's odd byte, padded), not folded. */
+static inline uint64_t
+sum_native(uint64_t acc, const uint8_t *data, size_t len)
 {
-	uint64_t acc = 0;
 	size_t i = 0;
-
 	for (; i + 16 <= len; i += 16)
 		acc += load32_native(data + i) + load32_native(data + i + 4) +
 		       load32_native(data + i + 8) + load32_native(data + i + 12);
 	for (; i + 4 <= len; i += 4)
 		acc += load32_native(data + i);
+	if (i < len) {
+		uint32_t t = 0;
+		memcpy(&t, data + i, len - i);
+		acc += t;
+	}
+	return acc;
+}
 
-	/* Fold to 16 bits in native order, then to big-endian words. */
+/* A native-order sum as a big-endian 16-bit word sum (folded). */
+static inline dm_wsum
+native_fold(uint64_t acc)
+{
 	dm_wsum s32 = wsum_fold32(acc);
 	uint32_t s16 = (s32 & 0xffff) + (s32 >> 16);
 	s16 = (s16 & 0xffff) + (s16 >> 16);
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 	s16 = ((s16 & 0xff) << 8) | (s16 >> 8);
 #endif
-	uint64_t total = (uint64_t)sum + s16;
+	return s16;
+}
+
+/* The one's-complement sum is byte-order independent (RFC 1071 section
+ * 2(B)): the whole 32-bit words are summed natively, folded and swapped
+ * once, then the last odd bytes added as big-endian words. */
+dm_wsum
+dm_csum_add(dm_wsum sum, const uint8_t *data, size_t len)
+{
+	size_t whole = len & ~(size_t)3;
+	uint64_t total = (uint64_t)sum + native_fold(sum_native(0, data, whole));
+	size_t i = whole;
 	for (; i + 2 <= len; i += 2)
 		total += (uint32_t)data[i] << 8 | data[i + 1];
 	if (i < len)
@@ -94,40 +112,6 @@ dm_csum_update16(uint16_t field, uint16_t old_word, uint16_t new_word)
 	s = dm_csum_add16(s, (uint16_t)~old_word);
 	s = dm_csum_add16(s, new_word);
 	return (uint16_t)~dm_csum_fold(s);
-}
-
-/* --- The verification's sum: native order to the end ------------------- */
-
-/* @acc plus the bytes of @data as native 32-bit words, a last partial
- * word zero-padded in place (RFC 1071's odd byte, padded), not folded. */
-static inline uint64_t
-sum_native(uint64_t acc, const uint8_t *data, size_t len)
-{
-	size_t i = 0;
-	for (; i + 16 <= len; i += 16)
-		acc += load32_native(data + i) + load32_native(data + i + 4) +
-		       load32_native(data + i + 8) + load32_native(data + i + 12);
-	for (; i + 4 <= len; i += 4)
-		acc += load32_native(data + i);
-	if (i < len) {
-		uint32_t t = 0;
-		memcpy(&t, data + i, len - i);
-		acc += t;
-	}
-	return acc;
-}
-
-/* A native-order sum as a big-endian 16-bit word sum (folded). */
-static inline dm_wsum
-native_fold(uint64_t acc)
-{
-	dm_wsum s32 = wsum_fold32(acc);
-	uint32_t s16 = (s32 & 0xffff) + (s32 >> 16);
-	s16 = (s16 & 0xffff) + (s16 >> 16);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	s16 = ((s16 & 0xff) << 8) | (s16 >> 8);
-#endif
-	return s16;
 }
 
 /* The pseudo-header of @ph as a native-order sum: the addresses, the
