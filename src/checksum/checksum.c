@@ -29,10 +29,10 @@ load32_native(const uint8_t *p)
 	return v;
 }
 
-/* @acc plus the bytes of @data as native 32-bit words, a last partial
- * word zero-padded in place (RFC 1071's odd byte, padded), not folded. */
+/* @acc plus the whole 32-bit words of the @len bytes at @data, in native
+ * order, not folded (a last 1 to 3 bytes left out). */
 static inline uint64_t
-sum_native(uint64_t acc, const uint8_t *data, size_t len)
+sum_words(uint64_t acc, const uint8_t *data, size_t len)
 {
 	size_t i = 0;
 	for (; i + 16 <= len; i += 16)
@@ -40,9 +40,19 @@ sum_native(uint64_t acc, const uint8_t *data, size_t len)
 		       load32_native(data + i + 8) + load32_native(data + i + 12);
 	for (; i + 4 <= len; i += 4)
 		acc += load32_native(data + i);
-	if (i < len) {
+	return acc;
+}
+
+/* @acc plus the bytes of @data as native 32-bit words, a last partial
+ * word zero-padded in place (RFC 1071's odd byte, padded), not folded. */
+static inline uint64_t
+sum_native(uint64_t acc, const uint8_t *data, size_t len)
+{
+	acc = sum_words(acc, data, len);
+	size_t whole = len & ~(size_t)3;
+	if (whole < len) {
 		uint32_t t = 0;
-		memcpy(&t, data + i, len - i);
+		memcpy(&t, data + whole, len - whole);
 		acc += t;
 	}
 	return acc;
@@ -67,9 +77,8 @@ native_fold(uint64_t acc)
 dm_wsum
 dm_csum_add(dm_wsum sum, const uint8_t *data, size_t len)
 {
-	size_t whole = len & ~(size_t)3;
-	uint64_t total = (uint64_t)sum + native_fold(sum_native(0, data, whole));
-	size_t i = whole;
+	uint64_t total = (uint64_t)sum + native_fold(sum_words(0, data, len));
+	size_t i = len & ~(size_t)3;
 	for (; i + 2 <= len; i += 2)
 		total += (uint32_t)data[i] << 8 | data[i + 1];
 	if (i < len)

@@ -68,14 +68,21 @@ jw_room(jw *w, size_t n)
 	return w->buf + w->len;
 }
 
+/* A newline and the indentation of @depth at @p; returns the end.  The
+ * copy is of a fixed size (cheaper than one of the exact size). */
+static inline char *
+jw_newline(char *p, int depth)
+{
+	static const char spaces[2 * JW_MAX_DEPTH] = "\n                              ";
+	memcpy(p, spaces, sizeof spaces);
+	return p + 1 + 2 * depth;
+}
+
 /* The separator and indentation before a key or an array element,
- * written at @p (JW_PIECE_MAX bytes of room); returns the end.  The
- * indentation is a copy of a fixed size (cheaper than one of the exact
- * size). */
+ * written at @p (JW_PIECE_MAX bytes of room); returns the end. */
 static inline char *
 jw_item(jw *w, char *p)
 {
-	static const char spaces[2 * JW_MAX_DEPTH] = "\n                              ";
 	if (w->after_key) {
 		w->after_key = false;
 		return p;
@@ -84,10 +91,8 @@ jw_item(jw *w, char *p)
 		if (w->has_items[w->depth])
 			*p++ = ',';
 		w->has_items[w->depth] = true;
-		if (w->pretty) {
-			memcpy(p, spaces, sizeof spaces);
-			p += 1 + 2 * w->depth;
-		}
+		if (w->pretty)
+			p = jw_newline(p, w->depth);
 	}
 	return p;
 }

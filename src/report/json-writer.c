@@ -11,8 +11,6 @@
 #include "json-writer-int.h"
 #include "report-format-int.h"
 
-#define PIECE_MAX JW_PIECE_MAX
-
 void
 jw_init(jw *w, FILE *out, bool pretty)
 {
@@ -32,8 +30,6 @@ jw_flush(jw *w)
 	w->len = 0;
 }
 
-#define room jw_room
-
 static void
 put(jw *w, const char *s, size_t n)
 {
@@ -42,14 +38,14 @@ put(jw *w, const char *s, size_t n)
 		fwrite(s, 1, n, w->out);
 		return;
 	}
-	memcpy(room(w, n), s, n);
+	memcpy(jw_room(w, n), s, n);
 	w->len += n;
 }
 
 static inline void
 put_c(jw *w, char c)
 {
-	*room(w, 1) = c;
+	*jw_room(w, 1) = c;
 	w->len++;
 }
 
@@ -61,29 +57,18 @@ done(jw *w)
 		jw_flush(w);
 }
 
-/* A newline and the indentation of @depth at @p; returns the end. */
-static inline char *
-newline(char *p, int depth)
-{
-	static const char spaces[2 * JW_MAX_DEPTH] = "\n                              ";
-	memcpy(p, spaces, sizeof spaces);
-	return p + 1 + 2 * depth;
-}
-
-#define item jw_item
-
-/* item() into the buffer. */
+/* jw_item() into the buffer. */
 static inline void
 begin_item(jw *w)
 {
-	char *p = room(w, PIECE_MAX);
-	w->len = (size_t)(item(w, p) - w->buf);
+	char *p = jw_room(w, JW_PIECE_MAX);
+	w->len = (size_t)(jw_item(w, p) - w->buf);
 }
 
 static void
 open_(jw *w, char c)
 {
-	char *p = item(w, room(w, PIECE_MAX));
+	char *p = jw_item(w, jw_room(w, JW_PIECE_MAX));
 	*p++ = c;
 	w->len = (size_t)(p - w->buf);
 	if (w->depth + 1 < JW_MAX_DEPTH)
@@ -95,11 +80,11 @@ static void
 close_(jw *w, char c)
 {
 	bool had = w->has_items[w->depth];
-	char *p = room(w, PIECE_MAX);
+	char *p = jw_room(w, JW_PIECE_MAX);
 	if (w->depth > 0)
 		w->depth--;
 	if (had && w->pretty)
-		p = newline(p, w->depth);
+		p = jw_newline(p, w->depth);
 	*p++ = c;
 	if (w->depth == 0 && w->pretty)
 		*p++ = '\n';
@@ -200,7 +185,7 @@ jw_string(jw *w, const char *s)
 void
 jw_fixed(jw *w, int64_t whole, uint32_t frac, int digits)
 {
-	char *p = item(w, room(w, PIECE_MAX));
+	char *p = jw_item(w, jw_room(w, JW_PIECE_MAX));
 	p = dm_fmt_fixed(p, whole, frac, digits);
 	w->len = (size_t)(p - w->buf);
 	done(w);
@@ -209,7 +194,7 @@ jw_fixed(jw *w, int64_t whole, uint32_t frac, int digits)
 void
 jw_time(jw *w, int64_t sec, uint32_t frac, bool nano)
 {
-	char *p = item(w, room(w, PIECE_MAX));
+	char *p = jw_item(w, jw_room(w, JW_PIECE_MAX));
 	p = dm_fmt_time(p, sec, frac, nano);
 	w->len = (size_t)(p - w->buf);
 	done(w);

@@ -105,6 +105,9 @@ char *dm_fmt_ipv4(char *p, const uint8_t *a);
  * bytes). */
 char *dm_fmt_ipv6(char *p, const uint8_t *a);
 
+/* "ADDR:PORT", or "[ADDR6]:PORT" for family 6 (at most 53 bytes). */
+char *dm_fmt_endpoint(char *p, int family, const uint8_t *addr, uint16_t port);
+
 /* Output collected in a caller's buffer and written to a stream in
  * blocks: when full and on dm_obuf_flush(). */
 typedef struct {

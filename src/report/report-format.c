@@ -116,3 +116,17 @@ dm_fmt_ipv6(char *p, const uint8_t *a)
 		*p++ = ':';
 	return p;
 }
+
+char *
+dm_fmt_endpoint(char *p, int family, const uint8_t *addr, uint16_t port)
+{
+	if (family == 6) {
+		*p++ = '[';
+		p = dm_fmt_ipv6(p, addr);
+		*p++ = ']';
+	} else {
+		p = dm_fmt_ipv4(p, addr);
+	}
+	*p++ = ':';
+	return dm_fmt_u64(p, port);
+}

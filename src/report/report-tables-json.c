@@ -89,22 +89,14 @@ json_name_value(jw *w, const char *name)
 		jw_null(w);
 }
 
-/* "ADDR:PORT" or "[ADDR6]:PORT", as dm_report_endpoint() writes it,
- * formatted in the writer's buffer (the report writes two a socket). */
+/* "ADDR:PORT" or "[ADDR6]:PORT" in quotes, formatted in the writer's
+ * buffer (the report writes two a socket). */
 static void
 json_endpoint_value(jw *w, int family, const uint8_t *addr, uint16_t port)
 {
 	char *p = jw_value_begin(w);
 	*p++ = '"';
-	if (family == 6) {
-		*p++ = '[';
-		p = dm_fmt_ipv6(p, addr);
-		*p++ = ']';
-	} else {
-		p = dm_fmt_ipv4(p, addr);
-	}
-	*p++ = ':';
-	p = dm_fmt_u64(p, port);
+	p = dm_fmt_endpoint(p, family, addr, port);
 	*p++ = '"';
 	jw_value_end(w, p);
 }

@@ -206,19 +206,14 @@ char *
 dm_report_endpoint(int family, const uint8_t *addr, uint16_t port, bool star,
                    char *buf)
 {
-	/* Written by hand: the JSON report calls this twice per socket. */
-	char *p = buf;
+	/* By hand (dm_fmt_endpoint): the text reports write one a socket. */
 	if (star) {
-		*p++ = '*';
-	} else if (family == 6) {
-		*p++ = '[';
-		p = dm_fmt_ipv6(p, addr);
-		*p++ = ']';
+		buf[0] = '*';
+		buf[1] = ':';
+		*dm_fmt_u64(buf + 2, port) = '\0';
 	} else {
-		p = dm_fmt_ipv4(p, addr);
+		*dm_fmt_endpoint(buf, family, addr, port) = '\0';
 	}
-	*p++ = ':';
-	*dm_fmt_u64(p, port) = '\0';
 	return buf;
 }
 

@@ -126,6 +126,17 @@ same_as_libpcap(const char *path, bool nano, bool want_error)
 	return n;
 }
 
+/* @f written (cut to @cut bytes when not 0) read as libpcap reads it:
+ * @records records, then the end or (@want_error) an error. */
+static void
+check(pfile *f, size_t cut, bool nano, bool want_error, guint records)
+{
+	char *path = file_write(f, cut);
+	g_assert_cmpuint(same_as_libpcap(path, nano, want_error), ==, records);
+	g_unlink(path);
+	g_free(path);
+}
+
 /* Records of every size up to 2,000 bytes, over several blocks. */
 static void
 test_blocks(void)
@@ -135,10 +146,7 @@ test_blocks(void)
 		for (uint32_t i = 0; i < 1500; i++)
 			record(&f, 1700000000 + i, (i * 997) % (nano ? 1000000000 : 1000000),
 			       (i * 131) % 2001, 2000 + i);
-		char *path = file_write(&f, 0);
-		g_assert_cmpuint(same_as_libpcap(path, nano, false), ==, 1500);
-		g_unlink(path);
-		g_free(path);
+		check(&f, 0, nano, false, 1500);
 	}
 }
 
@@ -153,13 +161,10 @@ test_truncated(void)
 	size_t whole = f.b->len;  /* 24 + 40 * 116 */
 	GByteArray *copy = g_byte_array_new();
 	g_byte_array_append(copy, f.b->data, f.b->len);
-	char *path = file_write(&f, whole - 116 + 5);
-	g_assert_cmpuint(same_as_libpcap(path, false, true), ==, 39);
-	g_unlink(path);
-	g_free(path);
+	check(&f, whole - 116 + 5, false, true, 39);
 
 	pfile g = { copy, false };
-	path = file_write(&g, whole - 60);
+	char *path = file_write(&g, whole - 60);
 	g_assert_cmpuint(same_as_libpcap(path, false, true), ==, 39);
 	GError *err = NULL;
 	dm_capture *cap = dm_capture_open_file(path, &err);
@@ -186,18 +191,12 @@ test_left_to_libpcap(void)
 	record(&f, 1700000000, 3, 150, 150);
 	record(&f, 0x80000000u, 4, 10, 10);           /* 2038 */
 	record(&f, 1700000000, 5, 10, 10);
-	char *path = file_write(&f, 0);
-	g_assert_cmpuint(same_as_libpcap(path, false, false), ==, 5);
-	g_unlink(path);
-	g_free(path);
+	check(&f, 0, false, false, 5);
 
 	f = file_new(0xa1b2c3d4, 4, 0, false);        /* 0: libpcap's maximum */
 	record(&f, 1700000000, 1, 262144, 262144);    /* the largest, a block of its own */
 	record(&f, 1700000000, 2, 262145, 262145);    /* refused */
-	path = file_write(&f, 0);
-	g_assert_cmpuint(same_as_libpcap(path, false, true), ==, 1);
-	g_unlink(path);
-	g_free(path);
+	check(&f, 0, false, true, 1);
 }
 
 /* Files read by libpcap alone: the other byte order, version 2.3 (whose
@@ -208,18 +207,12 @@ test_other_files(void)
 	pfile f = file_new(0xa1b2c3d4, 4, 65535, true);
 	for (uint32_t i = 0; i < 20; i++)
 		record(&f, 1700000000, i, 60 + i, 60 + i);
-	char *path = file_write(&f, 0);
-	g_assert_cmpuint(same_as_libpcap(path, false, false), ==, 20);
-	g_unlink(path);
-	g_free(path);
+	check(&f, 0, false, false, 20);
 
 	f = file_new(0xa1b2c3d4, 3, 65535, false);
 	record_raw(&f, 1700000000, 1, 60, 40, 40);    /* swapped: 40 captured */
 	record(&f, 1700000000, 2, 60, 60);
-	path = file_write(&f, 0);
-	g_assert_cmpuint(same_as_libpcap(path, false, false), ==, 2);
-	g_unlink(path);
-	g_free(path);
+	check(&f, 0, false, false, 2);
 }
 
 int
